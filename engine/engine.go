@@ -1,0 +1,303 @@
+package engine
+
+import (
+	"errors"
+	"hash/fnv"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// ErrPast is returned by Schedule when asked to run something before the
+// current virtual time: the past cannot be changed.
+var ErrPast = errors.New("engine: event scheduled before now")
+
+// Event is one piece of work to run at a virtual time.
+type Event struct {
+	At   time.Time
+	Name string // shown in the trace; not interpreted
+	Fn   func()
+}
+
+// Handle identifies a scheduled event so it can be cancelled. The zero Handle
+// refers to nothing.
+type Handle struct {
+	slot int32
+	gen  uint32
+}
+
+// Entry is one line of the trace: an event that ran.
+type Entry struct {
+	Seq  uint64
+	At   time.Time
+	Name string
+}
+
+// item is what the heap orders. Keeping it small and free of pointers makes
+// sifting cheap; the callback lives in the slot table.
+type item struct {
+	when int64 // Unix nanoseconds
+	seq  uint64
+	slot int32
+}
+
+type slot struct {
+	fn   func()
+	name string
+	gen  uint32
+	live bool
+}
+
+// Engine is a single-threaded discrete-event scheduler. It is not safe for
+// concurrent use; everything runs on the goroutine that calls Run or Step.
+type Engine struct {
+	now   int64
+	base  time.Time // carries the location of the start time
+	seq   uint64
+	heap  []item
+	slots []slot
+	free  []int32
+
+	seed    uint64
+	streams map[string]*rand.Rand
+
+	stopped bool
+	ran     uint64
+	trace   func(Entry)
+
+	clockOnce sync.Once
+	clock     *clockwork.FakeClock
+}
+
+// New returns an engine whose virtual time starts at start and whose random
+// streams all derive from seed.
+func New(start time.Time, seed uint64) *Engine {
+	return &Engine{
+		now:     start.UnixNano(),
+		base:    start,
+		seed:    seed,
+		streams: make(map[string]*rand.Rand),
+	}
+}
+
+// Now is the current virtual time: the time of the event being run, or of the
+// last one that ran.
+func (e *Engine) Now() time.Time { return e.toTime(e.now) }
+
+func (e *Engine) toTime(ns int64) time.Time {
+	return time.Unix(0, ns).In(e.base.Location())
+}
+
+// Seed is the seed the engine was created with.
+func (e *Engine) Seed() uint64 { return e.seed }
+
+// Schedule queues ev. Events at the same time run in the order they were
+// scheduled.
+func (e *Engine) Schedule(ev Event) (Handle, error) {
+	when := ev.At.UnixNano()
+	if when < e.now {
+		return Handle{}, ErrPast
+	}
+	return e.schedule(when, ev.Name, ev.Fn), nil
+}
+
+// At schedules fn at t. A time before now is clamped to now: callers that
+// compute "the next attempt" from stale data still get a well-defined order.
+func (e *Engine) At(t time.Time, name string, fn func()) Handle {
+	return e.schedule(max(t.UnixNano(), e.now), name, fn)
+}
+
+// After schedules fn d after now (d < 0 is treated as 0).
+func (e *Engine) After(d time.Duration, name string, fn func()) Handle {
+	return e.schedule(e.now+max(int64(d), 0), name, fn)
+}
+
+func (e *Engine) schedule(when int64, name string, fn func()) Handle {
+	var s int32
+	if n := len(e.free); n > 0 {
+		s = e.free[n-1]
+		e.free = e.free[:n-1]
+	} else {
+		e.slots = append(e.slots, slot{})
+		s = int32(len(e.slots) - 1)
+	}
+	sl := &e.slots[s]
+	sl.fn, sl.name, sl.live = fn, name, true
+	e.seq++
+	e.push(item{when: when, seq: e.seq, slot: s})
+	return Handle{slot: s + 1, gen: sl.gen}
+}
+
+// Cancel removes a scheduled event. It reports whether the event was still
+// pending; cancelling twice, or after the event ran, is harmless.
+func (e *Engine) Cancel(h Handle) bool {
+	if h.slot <= 0 || int(h.slot) > len(e.slots) {
+		return false
+	}
+	sl := &e.slots[h.slot-1]
+	if sl.gen != h.gen || !sl.live {
+		return false
+	}
+	sl.live = false
+	sl.fn = nil
+	return true
+}
+
+// Pending is the number of events queued, cancelled ones included until they
+// reach the head of the queue.
+func (e *Engine) Pending() int { return len(e.heap) }
+
+// Ran is the number of events run so far.
+func (e *Engine) Ran() uint64 { return e.ran }
+
+// Stop makes Run return after the current event.
+func (e *Engine) Stop() { e.stopped = true }
+
+// SetTrace installs fn to be told of every event that runs (nil: none).
+func (e *Engine) SetTrace(fn func(Entry)) { e.trace = fn }
+
+// Step runs the next event, if any, and reports whether one ran.
+func (e *Engine) Step() bool {
+	return e.step(int64(^uint64(0) >> 1))
+}
+
+// Run runs events in order until the queue is empty, the next event lies
+// after until, or Stop is called. Virtual time then stands at until (or at
+// the last event, when stopped early). It returns the number of events run.
+func (e *Engine) Run(until time.Time) uint64 {
+	limit := until.UnixNano()
+	start := e.ran
+	e.stopped = false
+	for !e.stopped && e.step(limit) {
+	}
+	if !e.stopped && limit > e.now {
+		e.setNow(limit)
+	}
+	return e.ran - start
+}
+
+func (e *Engine) step(limit int64) bool {
+	for len(e.heap) > 0 {
+		top := e.heap[0]
+		if top.when > limit {
+			return false
+		}
+		e.pop()
+		sl := &e.slots[top.slot]
+		fn, name, live := sl.fn, sl.name, sl.live
+		sl.fn, sl.name, sl.live = nil, "", false
+		sl.gen++
+		e.free = append(e.free, top.slot)
+		if !live {
+			continue
+		}
+		e.setNow(top.when)
+		e.ran++
+		if e.trace != nil {
+			e.trace(Entry{Seq: top.seq, At: e.toTime(top.when), Name: name})
+		}
+		fn()
+		return true
+	}
+	return false
+}
+
+func (e *Engine) setNow(ns int64) {
+	e.now = ns
+	if e.clock != nil {
+		// Only pay for the clock when someone asked for it.
+		if d := time.Duration(ns - e.clock.Now().UnixNano()); d > 0 {
+			e.clock.Advance(d)
+		}
+	}
+}
+
+// Clock is a clockwork.Clock that reads the current virtual time. Use it for
+// reading the time only: its timers and sleeps are not the scheduler.
+func (e *Engine) Clock() clockwork.Clock {
+	e.clockOnce.Do(func() { e.clock = clockwork.NewFakeClockAt(e.Now()) })
+	return e.clock
+}
+
+// Rand returns the random stream called name. Each name gets its own PCG
+// generator seeded from the engine seed and the name, so adding a new stream
+// never changes the numbers another stream produces.
+func (e *Engine) Rand(name string) *rand.Rand {
+	if r, ok := e.streams[name]; ok {
+		return r
+	}
+	r := rand.New(rand.NewPCG(e.seed, StreamSeed(name)))
+	e.streams[name] = r
+	return r
+}
+
+// StreamSeed is the second PCG seed word for the stream called name.
+func StreamSeed(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
+}
+
+// The heap is hand-written over a concrete type: container/heap would box
+// every item in an interface, which costs about twice the time.
+
+func less(a, b item) bool {
+	if a.when != b.when {
+		return a.when < b.when
+	}
+	return a.seq < b.seq
+}
+
+func (e *Engine) push(it item) {
+	h := append(e.heap, it)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(it, h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = it
+	e.heap = h
+}
+
+// pop removes the head. It walks the hole left by the head down to a leaf
+// along the smaller children, then lets the last item climb from there: fewer
+// comparisons than the textbook sift-down, since the last item almost always
+// belongs near the bottom.
+func (e *Engine) pop() {
+	h := e.heap
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	if n == 0 {
+		e.heap = h
+		return
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && less(h[c+1], h[c]) {
+			c++
+		}
+		h[i] = h[c]
+		i = c
+	}
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(last, h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = last
+	e.heap = h
+}

@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var t0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+
+func TestOrderByTimeThenSequence(t *testing.T) {
+	e := New(t0, 1)
+	var got []string
+	add := func(d time.Duration, name string) {
+		e.After(d, name, func() { got = append(got, name) })
+	}
+	add(2*time.Hour, "c")
+	add(time.Hour, "a")
+	add(2*time.Hour, "d")
+	add(time.Hour, "b")
+	add(0, "now")
+	e.Run(t0.Add(24 * time.Hour))
+	assert.Equal(t, []string{"now", "a", "b", "c", "d"}, got)
+	assert.Equal(t, t0.Add(24*time.Hour), e.Now(), "Run leaves the clock at until")
+}
+
+func TestEqualTimeOrderIsInsertionOrderAtScale(t *testing.T) {
+	e := New(t0, 1)
+	var got []int
+	for i := range 1000 {
+		// Many events share a few instants; within one instant the order
+		// must be the order of scheduling.
+		e.After(time.Duration(i%7)*time.Minute, "x", func() { got = append(got, i) })
+	}
+	e.Run(t0.Add(time.Hour))
+	require.Len(t, got, 1000)
+	last := map[int]int{}
+	for _, v := range got {
+		k := v % 7
+		if prev, ok := last[k]; ok {
+			assert.Less(t, prev, v)
+		}
+		last[k] = v
+	}
+}
+
+func TestScheduleFromCallbackAndNow(t *testing.T) {
+	e := New(t0, 1)
+	var at []time.Time
+	var tick func()
+	tick = func() {
+		at = append(at, e.Now())
+		if len(at) < 24 {
+			e.After(time.Hour, "tick", tick)
+		}
+	}
+	e.At(t0, "tick", tick)
+	n := e.Run(t0.Add(48 * time.Hour))
+	assert.EqualValues(t, 24, n)
+	require.Len(t, at, 24)
+	for i, ts := range at {
+		assert.Equal(t, t0.Add(time.Duration(i)*time.Hour), ts)
+	}
+}
+
+func TestRunStopsBeforeLaterEvents(t *testing.T) {
+	e := New(t0, 1)
+	ran := false
+	e.After(2*time.Hour, "late", func() { ran = true })
+	e.Run(t0.Add(time.Hour))
+	assert.False(t, ran)
+	assert.Equal(t, 1, e.Pending())
+	e.Run(t0.Add(2 * time.Hour))
+	assert.True(t, ran, "an event exactly at until runs")
+}
+
+func TestCancel(t *testing.T) {
+	e := New(t0, 1)
+	var got []string
+	h1 := e.After(time.Hour, "a", func() { got = append(got, "a") })
+	e.After(time.Hour, "b", func() { got = append(got, "b") })
+	assert.True(t, e.Cancel(h1))
+	assert.False(t, e.Cancel(h1), "second cancel is a no-op")
+	assert.False(t, e.Cancel(Handle{}), "zero handle")
+	e.Run(t0.Add(2 * time.Hour))
+	assert.Equal(t, []string{"b"}, got)
+
+	// A handle of an event that ran must not cancel whatever reuses its slot.
+	h2 := e.After(time.Hour, "c", func() { got = append(got, "c") })
+	e.Run(t0.Add(3 * time.Hour))
+	e.After(time.Hour, "d", func() { got = append(got, "d") })
+	assert.False(t, e.Cancel(h2))
+	e.Run(t0.Add(4 * time.Hour))
+	assert.Equal(t, []string{"b", "c", "d"}, got)
+}
+
+func TestSchedulePast(t *testing.T) {
+	e := New(t0, 1)
+	e.Run(t0.Add(time.Hour))
+	_, err := e.Schedule(Event{At: t0, Name: "past", Fn: func() {}})
+	assert.ErrorIs(t, err, ErrPast)
+	ran := false
+	e.At(t0, "clamped", func() { ran = true })
+	e.Run(t0.Add(time.Hour))
+	assert.True(t, ran, "At clamps a past time to now")
+}
+
+func TestStopAndStep(t *testing.T) {
+	e := New(t0, 1)
+	count := 0
+	for i := range 5 {
+		e.After(time.Duration(i)*time.Minute, "n", func() {
+			count++
+			if count == 2 {
+				e.Stop()
+			}
+		})
+	}
+	e.Run(t0.Add(time.Hour))
+	assert.Equal(t, 2, count)
+	assert.Equal(t, t0.Add(time.Minute), e.Now(), "a stopped run leaves the clock at the last event")
+	assert.True(t, e.Step())
+	assert.Equal(t, 3, count)
+}
+
+func TestTrace(t *testing.T) {
+	e := New(t0, 1)
+	var tr []Entry
+	e.SetTrace(func(en Entry) { tr = append(tr, en) })
+	e.After(time.Hour, "b", func() {})
+	e.After(0, "a", func() {})
+	e.Run(t0.Add(time.Hour))
+	require.Len(t, tr, 2)
+	assert.Equal(t, "a", tr[0].Name)
+	assert.Equal(t, t0, tr[0].At)
+	assert.Equal(t, "b", tr[1].Name)
+	assert.Equal(t, t0.Add(time.Hour), tr[1].At)
+}
+
+func TestClockFollowsVirtualTime(t *testing.T) {
+	e := New(t0, 1)
+	c := e.Clock()
+	var seen []time.Time
+	e.After(90*time.Minute, "a", func() { seen = append(seen, c.Now()) })
+	e.After(3*time.Hour, "b", func() { seen = append(seen, c.Now()) })
+	e.Run(t0.Add(5 * time.Hour))
+	assert.Equal(t, []time.Time{t0.Add(90 * time.Minute), t0.Add(3 * time.Hour)}, seen)
+	assert.Equal(t, t0.Add(5*time.Hour), c.Now())
+}
+
+func TestRandStreamsAreSeededAndIndependent(t *testing.T) {
+	draw := func(seed uint64, names ...string) []uint64 {
+		e := New(t0, seed)
+		var out []uint64
+		for _, n := range names {
+			out = append(out, e.Rand(n).Uint64())
+		}
+		return out
+	}
+	a := draw(7, "dns", "serial")
+	assert.Equal(t, a, draw(7, "dns", "serial"), "same seed, same numbers")
+	assert.NotEqual(t, a, draw(8, "dns", "serial"), "another seed, other numbers")
+	// Using a new stream first must not shift the numbers of another.
+	b := draw(7, "new-stream", "dns", "serial")
+	assert.Equal(t, a, b[1:])
+	assert.NotEqual(t, a[0], a[1], "streams differ by name")
+}
+
+func TestDeterministicSchedule(t *testing.T) {
+	run := func() string {
+		e := New(t0, 42)
+		var log []string
+		r := e.Rand("jitter")
+		for i := range 200 {
+			d := time.Duration(r.IntN(1000)) * time.Second
+			e.After(d, fmt.Sprint("e", i), func() { log = append(log, fmt.Sprint(i, "@", e.Now().Unix())) })
+		}
+		e.Run(t0.Add(time.Hour))
+		return fmt.Sprint(log)
+	}
+	assert.Equal(t, run(), run())
+}
+
+// BenchmarkEventLoop measures the pure scheduler: each event re-arms itself,
+// with 1,000 timers pending, the shape of a simulation with many pollers.
+func BenchmarkEventLoop(b *testing.B) {
+	e := New(t0, 1)
+	const pending = 1000
+	var fns [pending]func()
+	for i := range pending {
+		d := time.Duration(i+1) * time.Second
+		fns[i] = func() { e.After(d, "", fns[i]) }
+		e.After(d, "", fns[i])
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		e.Step()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/1e6, "Mevents/s")
+}
+
+func BenchmarkEventLoopPending(b *testing.B) {
+	for _, pending := range []int{1, 16, 1000, 100000} {
+		b.Run(fmt.Sprint("pending=", pending), func(b *testing.B) {
+			e := New(t0, 1)
+			fns := make([]func(), pending)
+			for i := range pending {
+				d := time.Duration(i%97+1) * time.Second
+				fns[i] = func() { e.After(d, "", fns[i]) }
+				e.After(d, "", fns[i])
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				e.Step()
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/1e6, "Mevents/s")
+		})
+	}
+}
