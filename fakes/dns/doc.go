@@ -1,0 +1,38 @@
+// Package dns is an authoritative DNS server on the loopback interface, in
+// the spirit of net/http/httptest. The simulator's real DNS client queries it
+// to check ACM validation CNAME records and CAA records, so the code under
+// test speaks real DNS over real UDP and TCP sockets instead of calling a
+// mock.
+//
+// A [Server] answers from an in-memory record store that can be changed while
+// it runs ([Server.Add], [Server.AddRR], [Server.Remove], [Server.RemoveRR]).
+// [Server.Version] changes whenever anything that can change an answer
+// changes, so a caller can tell that two lookups saw the same data.
+// [Server.SetRcode] injects failures such as SERVFAIL for one owner name, and
+// [Server.History] records what was asked and answered, without wall-clock
+// timestamps, so it can be compared in deterministic tests.
+//
+// What callers must do:
+//
+//   - Call [Server.Start] (or the [Start] helper) before querying, and
+//     [Server.Close] when done. Close shuts down both listeners and waits for
+//     every serving goroutine; a closed server cannot be started again.
+//   - Query [Server.Addr] over UDP or TCP; both transports share one port on
+//     127.0.0.1.
+//   - Write fully qualified names (with the trailing dot) in [Server.Add];
+//     relative names are rejected instead of being silently completed.
+//   - Turn history off with [Server.SetHistory] in long sweeps, where it
+//     would otherwise grow with every query.
+//
+// What the server is not:
+//
+//   - It is not a resolver: it never recurses and never talks to another
+//     server. A CNAME chain is followed only through names held in the
+//     store; a chain that leaves the store simply ends.
+//   - It is not a full authoritative implementation: it answers every name it
+//     holds as authoritative, with no zone cuts, delegations, wildcards,
+//     DNAME, DNSSEC, zone transfers or dynamic updates. It does not check
+//     zone consistency either (a CNAME may share an owner with other data).
+//   - It knows nothing of the simulator, virtual time or ACM; what the
+//     records mean is the caller's business.
+package dns

@@ -1,0 +1,207 @@
+package dns
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+
+	mdns "github.com/miekg/dns"
+)
+
+// listenAttempts bounds the search for a port free on both UDP and TCP; a
+// clash only happens when another process grabbed the TCP side of the
+// ephemeral UDP port, so a handful of fresh UDP ports is plenty.
+const listenAttempts = 8
+
+// udpReadSize is the largest query the UDP side accepts. miekg defaults to
+// 512 bytes, which would silently cut EDNS0 queries carrying options.
+const udpReadSize = 4096
+
+type lifeState int
+
+const (
+	stateNew lifeState = iota
+	stateRunning
+	stateClosed
+)
+
+// Server is an authoritative DNS server for the records it holds. The zero
+// value is not usable; create one with [NewServer] or [Start].
+type Server struct {
+	// life serialises Start and Close; it is held for the whole of Close so
+	// that a concurrent Close returns only once everything has stopped.
+	life     sync.Mutex
+	state    lifeState
+	addr     string
+	udp, tcp *mdns.Server
+	udpErr   chan error
+	tcpErr   chan error
+	serving  sync.WaitGroup
+
+	mu      sync.RWMutex
+	owners  map[string][]mdns.RR // canonical owner name -> its RRs, insertion order
+	below   map[string]int       // canonical name -> number of owners strictly below it
+	rcodes  map[string]int       // canonical owner name -> injected rcode
+	version uint64
+
+	hist history
+}
+
+// NewServer returns a server that is not listening yet.
+func NewServer() *Server {
+	return &Server{
+		owners: make(map[string][]mdns.RR),
+		below:  make(map[string]int),
+		rcodes: make(map[string]int),
+		hist:   history{enabled: true},
+	}
+}
+
+// Start creates a server and starts it.
+func Start() (*Server, error) {
+	s := NewServer()
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start binds UDP and TCP on the same port of 127.0.0.1 and serves both. It
+// returns once both transports accept queries.
+func (s *Server) Start() error {
+	s.life.Lock()
+	defer s.life.Unlock()
+	switch s.state {
+	case stateRunning:
+		return errors.New("fakes/dns: server already started")
+	case stateClosed:
+		return errors.New("fakes/dns: server closed")
+	}
+
+	pc, ln, err := listenPair()
+	if err != nil {
+		return err
+	}
+
+	// A private mux keeps parallel servers (and other packages' tests) from
+	// answering each other's queries through miekg's global mux.
+	mux := mdns.NewServeMux()
+	mux.HandleFunc(".", s.serveDNS)
+
+	udpUp, tcpUp := make(chan struct{}), make(chan struct{})
+	s.udp = &mdns.Server{
+		PacketConn:        pc,
+		Handler:           mux,
+		UDPSize:           udpReadSize,
+		NotifyStartedFunc: func() { close(udpUp) },
+	}
+	s.tcp = &mdns.Server{
+		Listener: ln,
+		Handler:  mux,
+		// miekg hangs up after 128 queries by default, which a client that
+		// keeps one connection for a whole sweep would see as a failure.
+		MaxTCPQueries:     -1,
+		NotifyStartedFunc: func() { close(tcpUp) },
+	}
+	s.udpErr, s.tcpErr = make(chan error, 1), make(chan error, 1)
+	s.serve(s.udp, s.udpErr)
+	s.serve(s.tcp, s.tcpErr)
+
+	// miekg refuses to shut down a server that has not reported itself
+	// started, so each side must be known to be either up or gone before
+	// this function may return, whether it succeeds or not.
+	var failed error
+	udpLive, tcpLive := false, false
+	for udpUp != nil || tcpUp != nil {
+		select {
+		case <-udpUp:
+			udpUp, udpLive = nil, true
+		case <-tcpUp:
+			tcpUp, tcpLive = nil, true
+		case err := <-s.udpErr:
+			udpUp, failed = nil, errors.Join(failed, fmt.Errorf("fakes/dns: udp: %w", err))
+		case err := <-s.tcpErr:
+			tcpUp, failed = nil, errors.Join(failed, fmt.Errorf("fakes/dns: tcp: %w", err))
+		}
+	}
+	if failed != nil {
+		if udpLive {
+			_ = s.udp.Shutdown()
+		}
+		if tcpLive {
+			_ = s.tcp.Shutdown()
+		}
+		// A server that failed before starting may not have closed its
+		// socket; closing twice is harmless.
+		_ = pc.Close()
+		_ = ln.Close()
+		s.serving.Wait()
+		s.state = stateClosed
+		return failed
+	}
+
+	s.addr = pc.LocalAddr().String()
+	s.state = stateRunning
+	return nil
+}
+
+func (s *Server) serve(srv *mdns.Server, errc chan<- error) {
+	s.serving.Add(1)
+	go func() {
+		defer s.serving.Done()
+		errc <- srv.ActivateAndServe()
+	}()
+}
+
+func listenPair() (net.PacketConn, net.Listener, error) {
+	var lastErr error
+	for range listenAttempts {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, fmt.Errorf("fakes/dns: listen udp: %w", err)
+		}
+		port := pc.LocalAddr().(*net.UDPAddr).Port
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err == nil {
+			return pc, ln, nil
+		}
+		lastErr = err
+		_ = pc.Close()
+	}
+	return nil, nil, fmt.Errorf("fakes/dns: no port free on both udp and tcp after %d attempts: %w", listenAttempts, lastErr)
+}
+
+// Addr returns "127.0.0.1:PORT", valid for both UDP and TCP, or "" before
+// Start.
+func (s *Server) Addr() string {
+	s.life.Lock()
+	defer s.life.Unlock()
+	return s.addr
+}
+
+// Close stops both transports and waits until every serving goroutine has
+// returned. It may be called more than once, and before Start; only the
+// first call that stops a running server can return an error.
+func (s *Server) Close() error {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.state != stateRunning {
+		s.state = stateClosed
+		return nil
+	}
+	s.state = stateClosed
+
+	err := errors.Join(s.udp.Shutdown(), s.tcp.Shutdown())
+	s.serving.Wait()
+	// Each serving goroutine has sent exactly once by now; a non-nil value
+	// means a transport died while the server was meant to be running.
+	if e := <-s.udpErr; e != nil {
+		err = errors.Join(err, fmt.Errorf("fakes/dns: udp: %w", e))
+	}
+	if e := <-s.tcpErr; e != nil {
+		err = errors.Join(err, fmt.Errorf("fakes/dns: tcp: %w", e))
+	}
+	return err
+}
