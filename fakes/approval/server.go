@@ -1,0 +1,346 @@
+package approval
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+)
+
+// Path is the URL path the approval links and the form point at.
+const Path = "/approvals"
+
+// StatusHeader is the response header naming the outcome of a request.
+const StatusHeader = "X-Renewsim-Approval"
+
+// Values of StatusHeader.
+const (
+	StatusPending          = "pending"            // GET: page with the form
+	StatusApproved         = "approved"           // POST: approval recorded now
+	StatusAlreadyApproved  = "already-approved"   // POST: approval recorded earlier
+	StatusExpired          = "expired"            // 410
+	StatusUnknown          = "unknown"            // 404
+	StatusBadRequest       = "bad-request"        // 400 (unparsable form)
+	StatusMethodNotAllowed = "method-not-allowed" // 405
+)
+
+// maxFormBytes bounds the POST body.
+const maxFormBytes = 64 << 10
+
+// Request describes one approval e-mail, and so one link.
+type Request struct {
+	// Code identifies the link; it must be unique and non-empty.
+	Code string
+	// Context must be presented together with Code.
+	Context string
+	// Domain is the name to validate, e.g. www.example.com.
+	Domain string
+	// ValidationDomain is the domain whose addresses got the e-mail.
+	ValidationDomain string
+	CertificateARN   string
+	Account          string
+	Region           string
+	// ExpiresAt is when the link stops working (issue time + 72h in ACM).
+	// The link is expired when clock.Now() >= ExpiresAt.
+	ExpiresAt time.Time
+}
+
+// Approval is one recorded approval.
+type Approval struct {
+	// Seq numbers approvals from 1 in the order they were recorded.
+	Seq              int
+	Code             string
+	Domain           string
+	ValidationDomain string
+	CertificateARN   string
+	// At is clock.Now() when the approval was recorded.
+	At time.Time
+}
+
+// Visit is one HTTP request the server answered.
+type Visit struct {
+	// Seq numbers visits from 1 in the order they were answered.
+	Seq    int
+	Method string
+	// Path is the request's URL path (normally Path).
+	Path string
+	// Code is the code from the query (GET and others) or the form (POST);
+	// "" if absent.
+	Code   string
+	Status int
+	// At is clock.Now() when the request was handled.
+	At time.Time
+}
+
+// Server serves the approval pages. All methods are safe for concurrent
+// use.
+type Server struct {
+	clock clockwork.Clock
+
+	mu        sync.Mutex
+	started   bool
+	closed    bool
+	url       string
+	hs        *http.Server
+	conns     map[net.Conn]http.ConnState
+	links     map[string]Request
+	approved  map[string]bool
+	approvals []Approval
+	visits    []Visit
+
+	serveDone chan struct{} // closed when the serve goroutine returns
+	closeDone chan struct{} // closed when the first Close has finished
+	closeErr  error         // written before closeDone is closed
+}
+
+// New returns a server that takes all its times from clock. Call Start to
+// make it listen.
+func New(clock clockwork.Clock) *Server {
+	if clock == nil {
+		panic("approval: New called with a nil clock")
+	}
+	return &Server{
+		clock:     clock,
+		conns:     make(map[net.Conn]http.ConnState),
+		links:     make(map[string]Request),
+		approved:  make(map[string]bool),
+		serveDone: make(chan struct{}),
+		closeDone: make(chan struct{}),
+	}
+}
+
+var (
+	errStarted = errors.New("approval: server already started")
+	errClosed  = errors.New("approval: server closed")
+)
+
+// Start listens on 127.0.0.1 on a free port and serves in a goroutine. It
+// fails if the server was already started or closed.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed:
+		return errClosed
+	case s.started:
+		return errStarted
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	s.hs = &http.Server{
+		Handler:   s,
+		ConnState: s.trackConn,
+	}
+	s.started = true
+	s.url = "http://" + ln.Addr().String()
+	go func() {
+		defer close(s.serveDone)
+		// Serve returns http.ErrServerClosed after Shutdown; the listener
+		// is closed by Serve in every case.
+		_ = s.hs.Serve(ln)
+	}()
+	return nil
+}
+
+func (s *Server) trackConn(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch st {
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+	default:
+		s.conns[c] = st
+	}
+}
+
+// URL returns the base URL, "http://127.0.0.1:PORT", or "" before Start.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.url
+}
+
+// Close stops the server: it stops accepting connections, closes idle ones,
+// waits for the requests in flight to be answered and for the serve
+// goroutine to end. Close is idempotent; later (or concurrent) calls wait
+// for the first to finish and return its result. Closing a server that was
+// never started just marks it closed.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		<-s.closeDone
+		return s.closeErr
+	}
+	s.closed = true
+	hs := s.hs
+	s.mu.Unlock()
+
+	var err error
+	if hs != nil {
+		hs.SetKeepAlivesEnabled(false)
+		// Like httptest.Server.Close: connections that carry no request
+		// are closed now. http.Server.Shutdown would otherwise wait up to
+		// five seconds for connections that never sent a byte.
+		s.mu.Lock()
+		for c, st := range s.conns {
+			if st == http.StateNew || st == http.StateIdle {
+				c.Close()
+			}
+		}
+		s.mu.Unlock()
+		err = hs.Shutdown(context.Background())
+		<-s.serveDone
+	}
+	s.closeErr = err
+	close(s.closeDone)
+	return err
+}
+
+// Register makes the link for r work and returns it:
+// URL()+"/approvals?code=<code>&context=<context>", query-escaped. It
+// panics if r.Code is empty. Registering an existing code replaces its
+// Request but keeps a recorded approval.
+func (s *Server) Register(r Request) string {
+	if r.Code == "" {
+		panic("approval: Register called with an empty Code")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.links[r.Code] = r
+	return s.url + Path + "?code=" + url.QueryEscape(r.Code) + "&context=" + url.QueryEscape(r.Context)
+}
+
+// Approvals returns a copy of the recorded approvals in order.
+func (s *Server) Approvals() []Approval {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Approval(nil), s.approvals...)
+}
+
+// Approved reports whether an approval has been recorded for code.
+func (s *Server) Approved(code string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.approved[code]
+}
+
+// Visits returns a copy of all requests answered so far, in order.
+func (s *Server) Visits() []Visit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Visit(nil), s.visits...)
+}
+
+// outcome is what the server decided for one request.
+type outcome struct {
+	status int    // HTTP status
+	state  string // StatusHeader value
+	req    Request
+	at     time.Time
+}
+
+// decide looks code and context up, applies an approval if approve is set,
+// and records the visit, all atomically, so that the records are complete
+// before the response is written.
+func (s *Server) decide(method, path, code, ctxValue string, approve bool) outcome {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	r, ok := s.links[code]
+	o := outcome{req: r, at: now}
+	switch {
+	case !ok || r.Context != ctxValue:
+		o = outcome{status: http.StatusNotFound, state: StatusUnknown, at: now}
+	case !now.Before(r.ExpiresAt):
+		o.status, o.state = http.StatusGone, StatusExpired
+	case !approve:
+		o.status, o.state = http.StatusOK, StatusPending
+		if s.approved[code] {
+			o.state = StatusAlreadyApproved
+		}
+	case s.approved[code]:
+		o.status, o.state = http.StatusOK, StatusAlreadyApproved
+	default:
+		s.approved[code] = true
+		s.approvals = append(s.approvals, Approval{
+			Seq:              len(s.approvals) + 1,
+			Code:             code,
+			Domain:           r.Domain,
+			ValidationDomain: r.ValidationDomain,
+			CertificateARN:   r.CertificateARN,
+			At:               now,
+		})
+		o.status, o.state = http.StatusOK, StatusApproved
+	}
+	s.visitLocked(method, path, code, o.status, now)
+	return o
+}
+
+func (s *Server) visit(method, path, code string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.visitLocked(method, path, code, status, s.clock.Now())
+}
+
+func (s *Server) visitLocked(method, path, code string, status int, at time.Time) {
+	s.visits = append(s.visits, Visit{
+		Seq:    len(s.visits) + 1,
+		Method: method,
+		Path:   path,
+		Code:   code,
+		Status: status,
+		At:     at,
+	})
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != Path {
+		s.visit(r.Method, r.URL.Path, r.URL.Query().Get("code"), http.StatusNotFound)
+		writePage(w, http.StatusNotFound, StatusUnknown, unknownPage, nil)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		q := r.URL.Query()
+		o := s.decide(r.Method, r.URL.Path, q.Get("code"), q.Get("context"), false)
+		s.respond(w, o, false)
+	case http.MethodPost:
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			s.visit(r.Method, r.URL.Path, "", http.StatusBadRequest)
+			writePage(w, http.StatusBadRequest, StatusBadRequest, badRequestPage, nil)
+			return
+		}
+		o := s.decide(r.Method, r.URL.Path, r.PostForm.Get("code"), r.PostForm.Get("context"), true)
+		s.respond(w, o, true)
+	default:
+		s.visit(r.Method, r.URL.Path, r.URL.Query().Get("code"), http.StatusMethodNotAllowed)
+		w.Header().Set("Allow", "GET, HEAD, POST")
+		writePage(w, http.StatusMethodNotAllowed, StatusMethodNotAllowed, methodPage, nil)
+	}
+}
+
+// respond writes the page for o; posted tells a form submission from a
+// page view.
+func (s *Server) respond(w http.ResponseWriter, o outcome, posted bool) {
+	data := pageData{Request: o.req, Path: Path, AlreadyApproved: o.state == StatusAlreadyApproved}
+	switch {
+	case o.state == StatusUnknown:
+		writePage(w, o.status, o.state, unknownPage, nil)
+	case o.state == StatusExpired:
+		writePage(w, o.status, o.state, expiredPage, data)
+	case posted:
+		writePage(w, o.status, o.state, successPage, data)
+	default:
+		writePage(w, o.status, o.state, formPage, data)
+	}
+}
