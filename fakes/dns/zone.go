@@ -41,6 +41,10 @@ func (s *Server) Add(lines ...string) error {
 	return nil
 }
 
+// ParseRecords parses zone-file text exactly as Add does, without adding
+// anything: callers use it to reject bad records before a server starts.
+func ParseRecords(text string) ([]mdns.RR, error) { return parseFragment(text) }
+
 func parseFragment(text string) ([]mdns.RR, error) {
 	zp := mdns.NewZoneParser(strings.NewReader(text), relativeOrigin, "")
 	zp.SetDefaultTTL(DefaultTTL)
