@@ -1,0 +1,101 @@
+package sim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxDuration bounds what a scenario may say: a century is far beyond any
+// certificate, and far below where time.Duration overflows.
+const maxDuration = 36500 * Day
+
+// ParseDuration reads a Go duration extended with d (24 h) and w (7 d), in any
+// combination: "45d", "1d12h", "2w", "-3d", "90m". "0" is zero.
+func ParseDuration(s string) (time.Duration, error) {
+	in := s
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, fmt.Errorf("want a duration like 45d, 1d12h or 30m, got an empty value")
+	}
+	neg := false
+	switch s[0] {
+	case '-':
+		neg = true
+		s = s[1:]
+	case '+':
+		s = s[1:]
+	}
+	if s == "0" {
+		return 0, nil
+	}
+	var total time.Duration
+	rest := ""
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && (s[i] >= '0' && s[i] <= '9') {
+			i++
+		}
+		if i == 0 || i == len(s) || (s[i] != 'd' && s[i] != 'w') {
+			rest = s
+			break
+		}
+		n, err := strconv.ParseInt(s[:i], 10, 64)
+		unit := Day
+		if s[i] == 'w' {
+			unit = 7 * Day
+		}
+		if err != nil || n > int64(maxDuration/unit) || total+time.Duration(n)*unit > maxDuration {
+			return 0, fmt.Errorf("duration %q is too long (more than %dd)", in, maxDuration/Day)
+		}
+		total += time.Duration(n) * unit
+		s = s[i+1:]
+	}
+	if rest != "" {
+		d, err := time.ParseDuration(rest)
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("want a duration like 45d, 1d12h or 30m, got %q", in)
+		}
+		if d > maxDuration-total {
+			return 0, fmt.Errorf("duration %q is too long (more than %dd)", in, maxDuration/Day)
+		}
+		total += d
+	}
+	if neg {
+		total = -total
+	}
+	return total, nil
+}
+
+// FormatDuration writes d the way scenarios do: days and a Go remainder,
+// "45d", "1d12h0m0s" shortened to "1d12h", "0s".
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	sign := ""
+	if d < 0 {
+		sign = "-"
+		d = -d
+	}
+	days := d / Day
+	rem := d % Day
+	var b strings.Builder
+	b.WriteString(sign)
+	if days > 0 {
+		fmt.Fprintf(&b, "%dd", days)
+	}
+	if rem > 0 {
+		r := rem.String()
+		r = strings.TrimSuffix(r, "0s")
+		if strings.HasSuffix(r, "h0m") {
+			r = strings.TrimSuffix(r, "0m")
+		}
+		if r == "" {
+			r = rem.String()
+		}
+		b.WriteString(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,79 @@
+package sim
+
+import "time"
+
+// Entry kinds in the record of a run.
+const (
+	KindStart      = "start"         // the run begins; one per certificate too
+	KindCert       = "certificate"   // a certificate (first or renewed) exists
+	KindStatus     = "status"        // Status, RenewalStatus or eligibility changed
+	KindWindow     = "window-opened" // renewal window opened
+	KindAttempt    = "validation-attempt"
+	KindIssued     = "renewal-issued"
+	KindDeployed   = "deployed"   // a resource serves a certificate
+	KindUndeployed = "undeployed" // a resource stopped serving it (detached)
+	KindExpired    = "expired"
+	KindTimeline   = "timeline"    // a world change from the scenario
+	KindEventBus   = "eventbridge" // an EventBridge event (Detail.Event)
+	KindNotice     = "notice"      // a notice sent outside EventBridge (e-mail)
+	KindEnd        = "end"         // the run stopped
+)
+
+// Entry is one thing that happened, at one virtual time. The record of a run
+// is the ordered list of entries; reports and expectations read nothing else.
+type Entry struct {
+	Time     time.Time `json:"time"`
+	Kind     string    `json:"kind"`
+	Cert     string    `json:"cert,omitempty"`
+	Resource string    `json:"resource,omitempty"`
+	Detail   Detail    `json:"detail"`
+}
+
+// Detail holds what an entry says. Each kind uses a few fields; the rest stay
+// empty and are left out of the JSON.
+type Detail struct {
+	Text string `json:"text,omitempty"` // one human sentence
+
+	Cycle   int `json:"cycle,omitempty"`   // renewal cycle, 1 = renewing the first certificate
+	Attempt int `json:"attempt,omitempty"` // attempt number within the cycle
+
+	Status        string `json:"status,omitempty"`
+	RenewalStatus string `json:"renewal_status,omitempty"`
+	Reason        string `json:"reason,omitempty"`
+	Eligibility   string `json:"eligibility,omitempty"`
+
+	ARN       string     `json:"arn,omitempty"`
+	Serial    string     `json:"serial,omitempty"`
+	Names     []string   `json:"names,omitempty"`
+	NotBefore *time.Time `json:"not_before,omitempty"`
+	NotAfter  *time.Time `json:"not_after,omitempty"`
+
+	Checks []NameCheck `json:"checks,omitempty"` // validation-attempt
+	OK     *bool       `json:"ok,omitempty"`
+
+	Do     string `json:"do,omitempty"` // timeline action
+	Record string `json:"record,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Type   string `json:"type,omitempty"`
+
+	Channel string `json:"channel,omitempty"` // notice: email
+	Days    int    `json:"days,omitempty"`
+
+	Event *Event `json:"event,omitempty"`
+}
+
+// NameCheck is what one validation check of one name found.
+type NameCheck struct {
+	Domain   string   `json:"domain"`
+	Method   string   `json:"method"`
+	Record   string   `json:"record,omitempty"`   // DNS: the validation CNAME name
+	Expected string   `json:"expected,omitempty"` // DNS: the value ACM wants
+	Answer   []string `json:"answer,omitempty"`   // DNS: the CNAME chain found
+	Rcode    string   `json:"rcode,omitempty"`
+	Status   string   `json:"status"`            // SUCCESS | PENDING_VALIDATION | FAILED
+	Problem  string   `json:"problem,omitempty"` // why it failed, in the guide's terms
+	Fix      string   `json:"fix,omitempty"`     // what the user should do
+}
+
+func timePtr(t time.Time) *time.Time { return &t }
+func boolPtr(b bool) *bool           { return &b }

@@ -1,0 +1,172 @@
+package sim
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseDuration(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		err  bool
+	}{
+		{"45d", 45 * Day, false},
+		{"1d12h", 36 * time.Hour, false},
+		{"2w", 14 * Day, false},
+		{"-19d22h50m", -(19*Day + 22*time.Hour + 50*time.Minute), false},
+		{"90m", 90 * time.Minute, false},
+		{"0", 0, false},
+		{"0s", 0, false},
+		{"", 0, true},
+		{"d", 0, true},
+		{"3x", 0, true},
+		{"1h-2m", 0, true},
+		{"99999w", 0, true},
+		{"100000d100000d", 0, true},
+		{"36500d", 36500 * Day, false},
+		{"36500d1h", 0, true},
+	} {
+		got, err := ParseDuration(tc.in)
+		if tc.err {
+			assert.Error(t, err, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	assert.Equal(t, "0s", FormatDuration(0))
+	assert.Equal(t, "45d", FormatDuration(45*Day))
+	assert.Equal(t, "1d12h", FormatDuration(36*time.Hour))
+	assert.Equal(t, "5h", FormatDuration(5*time.Hour))
+	assert.Equal(t, "1h10m", FormatDuration(70*time.Minute))
+	assert.Equal(t, "-2d", FormatDuration(-2*Day))
+	for _, d := range []time.Duration{time.Second, 25 * time.Hour, 7*Day + 30*time.Minute} {
+		back, err := ParseDuration(FormatDuration(d))
+		require.NoError(t, err)
+		assert.Equal(t, d, back)
+	}
+}
+
+func TestProfileTransitionRule(t *testing.T) {
+	p, ok := LookupProfile("acm-2026")
+	require.True(t, ok)
+	before := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, 395*Day, p.Validity(TypeAmazonIssued, before))
+	assert.Equal(t, 60*Day, p.Window(TypeAmazonIssued, before))
+	assert.Equal(t, 198*Day, p.Validity(TypeAmazonIssued, after))
+	assert.Equal(t, 45*Day, p.Window(TypeAmazonIssued, after))
+	assert.Equal(t, 395*Day, p.Validity(TypePrivate, after))
+	assert.Equal(t, 60*Day, p.Window(TypePrivate, after))
+
+	l, _ := LookupProfile("acm-legacy")
+	assert.Equal(t, 395*Day, l.Validity(TypeAmazonIssued, after))
+	assert.Equal(t, 60*Day, l.Window(TypeAmazonIssued, after))
+	assert.Equal(t, EligibleInUse, l.Eligibility)
+	assert.True(t, l.WhoisContacts)
+	assert.True(t, l.HTTPSProbe)
+}
+
+func TestProfileSet(t *testing.T) {
+	p, _ := LookupProfile("acm-2026")
+	require.NoError(t, p.Set("retry_interval", "30m"))
+	assert.Equal(t, 30*time.Minute, p.RetryInterval)
+	require.NoError(t, p.Set("action_required_days", "7, 30, 1"))
+	assert.Equal(t, []int{30, 7, 1}, p.ActionRequiredDays)
+	require.NoError(t, p.Set("https_probe", "true"))
+	assert.True(t, p.HTTPSProbe)
+	require.NoError(t, p.Set("transition_date", "2027-01-01"))
+	assert.Equal(t, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), p.TransitionDate)
+	assert.ErrorContains(t, p.Set("retry_interval", "0s"), "positive")
+	assert.ErrorContains(t, p.Set("eligibility", "always"), "in-use-or-exported")
+	assert.ErrorContains(t, p.Set("nope", "1"), `unknown profile knob "nope"`)
+	for _, k := range KnobNames() {
+		kind, ok := KnobKind(k)
+		assert.True(t, ok)
+		assert.NotEmpty(t, kind)
+	}
+	fresh, _ := LookupProfile("acm-2026")
+	assert.Equal(t, time.Hour, fresh.RetryInterval, "LookupProfile returns a copy")
+}
+
+func TestValidationRecord(t *testing.T) {
+	name, value := ValidationRecord(1, "123456789012", "www.example.com")
+	assert.Regexp(t, regexp.MustCompile(`^_[0-9a-f]{32}\.www\.example\.com\.$`), name)
+	assert.Regexp(t, regexp.MustCompile(`^_[0-9a-f]{32}\.[a-z]{10}\.acm-validations\.aws\.$`), value)
+	n2, v2 := ValidationRecord(1, "123456789012", "*.WWW.example.com.")
+	assert.Equal(t, name, n2, "wildcard and apex share the record")
+	assert.Equal(t, value, v2)
+	n3, _ := ValidationRecord(2, "123456789012", "www.example.com")
+	assert.NotEqual(t, name, n3, "another seed, another record")
+}
+
+func TestCNAMEMatches(t *testing.T) {
+	want := "_abc.xyz.acm-validations.aws."
+	assert.True(t, CNAMEMatches("_abc.xyz.acm-validations.aws.", want))
+	assert.True(t, CNAMEMatches("_ABC.xyz.acm-validations.aws", want), "case and trailing dot")
+	assert.True(t, CNAMEMatches("abc.xyz.acm-validations.aws.", want), "leading underscore dropped")
+	assert.False(t, CNAMEMatches("_abd.xyz.acm-validations.aws.", want))
+	assert.False(t, CNAMEMatches("", want))
+}
+
+func TestIDNProblem(t *testing.T) {
+	for name, bad := range map[string]bool{
+		"example.com":       false,
+		"a--example.com":    false,
+		"abc--example.com":  false,
+		"xn--xyz.com":       false, // 简.com
+		"*.xn--xyz.com":     false,
+		"xn--example.com":   true,
+		"ab--example.com":   true,
+		"www.ab--x.com":     false, // only the first label counts
+		"xn--.com":          true,
+		"xn--bcher-kva.com": false, // bücher
+	} {
+		assert.Equal(t, bad, IDNProblem(name) != "", name)
+	}
+}
+
+func TestJudgeCNAME(t *testing.T) {
+	const rec, want = "_r.example.com.", "_v.abc.acm-validations.aws."
+	chain := func(n int) []string {
+		var out []string
+		for i := 1; i < n; i++ {
+			out = append(out, "hop.example.com.")
+		}
+		return append(out, want)
+	}
+	for _, tc := range []struct {
+		name    string
+		a       CNAMEAnswer
+		ok      bool
+		problem string
+	}{
+		{"direct", CNAMEAnswer{Chain: []string{want}, Rcode: "NOERROR"}, true, ""},
+		{"chain of five", CNAMEAnswer{Chain: chain(5), Rcode: "NOERROR"}, true, ""},
+		{"chain of six", CNAMEAnswer{Chain: chain(6), Rcode: "NOERROR"}, false, "has 6 records; ACM follows at most 5"},
+		{"deleted", CNAMEAnswer{Rcode: "NXDOMAIN"}, false, "does not exist (NXDOMAIN)"},
+		{"nodata", CNAMEAnswer{Rcode: "NOERROR"}, false, "has no CNAME record (NODATA)"},
+		{"servfail", CNAMEAnswer{Rcode: "SERVFAIL"}, false, "DNS answered SERVFAIL"},
+		{"wrong", CNAMEAnswer{Chain: []string{"_other.abc.acm-validations.aws."}, Rcode: "NOERROR"}, false, "but ACM expects"},
+		{"transport", CNAMEAnswer{Err: "timeout"}, false, "query failed"},
+	} {
+		nc := NameCheck{Record: rec, Expected: want}
+		judgeCNAME(&nc, tc.a, 5)
+		if tc.ok {
+			assert.Equal(t, ValidationSuccess, nc.Status, tc.name)
+			assert.Empty(t, nc.Problem, tc.name)
+			continue
+		}
+		assert.Equal(t, ValidationPending, nc.Status, tc.name)
+		assert.Contains(t, nc.Problem, tc.problem, tc.name)
+		assert.NotEmpty(t, nc.Fix, tc.name)
+	}
+}

@@ -1,0 +1,170 @@
+package sim
+
+import "time"
+
+// Scenario is the plain description of one simulation: what exists at the
+// start, what changes when, and what the user expects. The scenarios package
+// builds it from YAML; every time in it is already absolute.
+type Scenario struct {
+	Name        string
+	Description string
+	File        string // where it was loaded from, for messages and reports
+	ProfileName string
+	Profile     Profile // the named profile with the scenario's overrides applied
+	Start       time.Time
+	Until       time.Time
+	Seed        uint64
+
+	Resources    []Resource
+	Certificates []Certificate
+	DNSRecords   []string // zone-file lines served by the fake DNS from the start
+	DNSLines     []int    // line of each DNSRecords entry in File (0 when unknown)
+	Timeline     []Change
+	Expect       []Expectation
+}
+
+// Resource is an integrated AWS resource that can serve a certificate.
+type Resource struct {
+	ID          string
+	Kind        string        // elb | cloudfront | apigateway | other
+	DeployDelay time.Duration // new certificate issued -> served by this resource
+}
+
+// Certificate types.
+const (
+	TypeAmazonIssued = "amazon-issued"
+	TypePrivate      = "private"    // private certificate requested through ACM
+	TypePrivateCA    = "private-ca" // issued directly by AWS Private CA: never renewed by ACM
+	TypeImported     = "imported"
+)
+
+// Validation methods.
+const (
+	ValidationDNS   = "dns"
+	ValidationEmail = "email"
+	ValidationHTTP  = "http"
+)
+
+// Validation record states at the start of a scenario.
+const (
+	RecordPresent = "present"
+	RecordAbsent  = "absent"
+	RecordWrong   = "wrong"
+)
+
+// Certificate is one ACM certificate as the scenario declares it.
+type Certificate struct {
+	ID               string
+	Domain           string
+	SANs             []string // without the domain; Names() gives all of them
+	Validation       string   // dns | email | http ("" for private and imported)
+	Type             string
+	Issued           time.Time // NotBefore of the first certificate
+	NotAfter         time.Time // NotAfter of the first certificate (resolved by the loader)
+	InUseBy          []string  // resource ids
+	Exported         bool
+	ValidationRecord string // present | absent | wrong
+}
+
+// Names is the domain followed by the SANs, without duplicates.
+func (c *Certificate) Names() []string {
+	out := []string{c.Domain}
+	for _, s := range c.SANs {
+		dup := false
+		for _, o := range out {
+			if o == s {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Timeline actions.
+const (
+	DoDeleteValidationRecord  = "delete-validation-record"
+	DoRestoreValidationRecord = "restore-validation-record"
+	DoDNSAdd                  = "dns-add"
+	DoDNSDelete               = "dns-delete"
+	DoAttach                  = "attach"
+	DoDetach                  = "detach"
+	DoExport                  = "export"
+)
+
+// Change is one world change on the timeline.
+type Change struct {
+	At       time.Time
+	AtText   string // as written, e.g. "web.expiry-20d"
+	Do       string
+	Cert     string
+	Resource string
+	Record   string // dns-add: a zone-file line
+	Name     string // dns-delete: owner name
+	Type     string // dns-delete: RR type, "" for all
+	Line     int    // line in the scenario file, for messages
+}
+
+// Expectation is one claim about the run. Exactly one group of fields is set,
+// as Kind says.
+type Expectation struct {
+	Kind string // one of the Expect* constants
+	Text string // how the scenario wrote it, shown in results
+	Line int
+
+	Cert     string
+	Resource string
+
+	Outcome string // ExpectOutcome: renewed | expired | pending
+
+	RenewedAfter  *time.Time // ExpectRenewedWindow
+	RenewedBefore *time.Time
+
+	At            time.Time // ExpectStatusAt
+	Status        string
+	RenewalStatus string
+
+	Event string // ExpectEventCount: EventBridge detail-type
+	Count *int
+	Min   *int
+	Max   *int
+
+	Outage        *time.Duration // ExpectOutage: exact total
+	OutageAtLeast *time.Duration
+}
+
+// Expectation kinds.
+const (
+	ExpectOutcome       = "outcome"
+	ExpectRenewedWindow = "renewed-window"
+	ExpectStatusAt      = "status-at"
+	ExpectEventCount    = "event-count"
+	ExpectOutage        = "outage"
+)
+
+// Outcomes of a certificate's first renewal cycle.
+const (
+	OutcomeRenewed = "renewed"
+	OutcomeExpired = "expired"
+	OutcomePending = "pending"
+)
+
+// Resource kinds.
+var ResourceKinds = []string{"elb", "cloudfront", "apigateway", "other"}
+
+// DefaultDeployDelay is how long a resource of kind takes to serve a renewed
+// certificate when the scenario does not say. AWS documents no figure; these
+// are the orders of magnitude users report (CloudFront takes hours).
+func DefaultDeployDelay(kind string) time.Duration {
+	switch kind {
+	case "cloudfront":
+		return 4 * time.Hour
+	case "elb", "apigateway":
+		return 30 * time.Minute
+	default:
+		return time.Hour
+	}
+}
