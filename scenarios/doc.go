@@ -1,0 +1,32 @@
+// Package scenarios loads renewsim scenario files: YAML descriptions of
+// certificates, the resources that serve them, changes to the world at
+// virtual times and expectations about the outcome. It turns them into the
+// plain sim.Scenario that the simulator runs, with every time resolved to an
+// absolute UTC instant and every default filled in (profile, seed,
+// validation method, validation record, deploy delays, NotAfter, until).
+//
+// The shipped library (library/*.yaml, see LibraryNames and LibrarySource)
+// shows the format in use. Times are
+// RFC 3339, start±D, <cert>.issued±D or <cert>.expiry±D; durations are Go
+// durations plus d and w (sim.ParseDuration).
+//
+// What callers must do:
+//
+//   - Load a file with Load, bytes with Parse, or a node tree that they
+//     edited (a what-if sweep) with FromNode. A shipped scenario is loaded
+//     with LoadLibrary or, all of them, Library.
+//   - Treat a non-nil error as "do not run": the scenario is then nil. The
+//     error is an Errors value listing every problem found, each with its
+//     file:line:col, sorted by position; print err.Error() as it is (one
+//     problem per line). Load returns the os error as is when the file
+//     cannot be read.
+//   - Not rely on this package for what it leaves to the runner: the zone-file
+//     lines in dns.records and in dns-add are not parsed here, and
+//     expectations are only checked for consistency, not evaluated.
+//   - Treat the returned Scenario as owned by the caller: every call builds a
+//     new one, and Profile is a fresh copy with the overrides applied.
+//
+// Parsing never panics: the input is walked through yaml.Node and every
+// scalar (times, durations, numbers) is read by this package, so each message
+// can name its position.
+package scenarios

@@ -1,0 +1,939 @@
+package scenarios
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// Keys each mapping accepts, in the order messages list them.
+var (
+	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "timeline", "expect"}
+	resourceKeys    = []string{"id", "kind", "deploy_delay"}
+	certificateKeys = []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported", "validation_record"}
+	dnsKeys         = []string{"records"}
+	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type"}
+	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "event", "count", "min", "max", "outage", "outage_at_least"}
+)
+
+// Values a scenario may use.
+var (
+	certTypes    = []string{sim.TypeAmazonIssued, sim.TypePrivate, sim.TypePrivateCA, sim.TypeImported}
+	validations  = []string{sim.ValidationDNS, sim.ValidationEmail, sim.ValidationHTTP}
+	outcomes     = []string{sim.OutcomeRenewed, sim.OutcomeExpired, sim.OutcomePending}
+	statuses     = []string{"PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"}
+	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED"}
+	events       = []string{"ACM Certificate Approaching Expiration", "ACM Certificate Renewal Action Required", "ACM Certificate Available", "ACM Certificate Expired"}
+	actions      = []string{sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoDNSAdd, sim.DoDNSDelete, sim.DoAttach, sim.DoDetach, sim.DoExport}
+)
+
+// actionKeys are the keys each timeline action takes besides at and do;
+// required ones first.
+var actionKeys = map[string]struct{ required, optional []string }{
+	sim.DoDeleteValidationRecord:  {required: []string{"cert"}},
+	sim.DoRestoreValidationRecord: {required: []string{"cert"}},
+	sim.DoDNSAdd:                  {required: []string{"record"}},
+	sim.DoDNSDelete:               {required: []string{"name"}, optional: []string{"type"}},
+	sim.DoAttach:                  {required: []string{"cert", "resource"}},
+	sim.DoDetach:                  {required: []string{"cert", "resource"}},
+	sim.DoExport:                  {required: []string{"cert"}},
+}
+
+// defaultUntilMargin is how long a scenario runs past the latest first
+// expiry when it does not say.
+const defaultUntilMargin = 7 * sim.Day
+
+// maxChain bounds validation_record chain-N.
+const maxChain = 16
+
+var (
+	nameRE   = regexp.MustCompile(`^[a-z0-9-]+$`)
+	rrTypeRE = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
+	chainRE  = regexp.MustCompile(`^chain-([0-9]+)$`)
+	labelRE  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	yamlErr  = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
+)
+
+// Load reads the scenario file at path and checks it. Scenario.File is path
+// as given. A file that cannot be read gives the error of os.ReadFile; a bad
+// scenario gives Errors.
+func Load(path string) (*sim.Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse checks the scenario in data; file names it in messages and becomes
+// Scenario.File. On any problem it returns nil and Errors listing all of
+// them.
+func Parse(file string, data []byte) (*sim.Scenario, error) {
+	return parse(file, data, "")
+}
+
+// FromNode runs the checks of Parse on an already parsed YAML document (a
+// DocumentNode or its top mapping), for callers that edit the node tree and
+// reload. Nodes without a position (Line 0) are reported at the nearest
+// enclosing node that has one. The tree is not modified.
+func FromNode(file string, doc *yaml.Node) (sc *sim.Scenario, err error) {
+	defer guard(file, &sc, &err)
+	return fromNode(file, doc, "")
+}
+
+// parse is Parse; a non-empty wantName requires the scenario to be named so.
+func parse(file string, data []byte, wantName string) (sc *sim.Scenario, err error) {
+	defer guard(file, &sc, &err)
+	doc, errs := decode(file, data)
+	if errs != nil {
+		return nil, errs
+	}
+	return fromNode(file, doc, wantName)
+}
+
+// guard turns a panic (a bug: no input should cause one) into an Error, so
+// that a bad file never takes the caller down.
+func guard(file string, sc **sim.Scenario, err *error) {
+	if r := recover(); r != nil {
+		*sc = nil
+		*err = Errors{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("internal error: %v (please report this scenario)", r)}}
+	}
+}
+
+const emptyMsg = "empty file: a scenario needs at least name, start and certificates"
+
+// decode parses data into one YAML document.
+func decode(file string, data []byte) (*yaml.Node, Errors) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, Errors{{File: file, Line: 1, Col: 1, Msg: emptyMsg}}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			return nil, Errors{{File: file, Line: 1, Col: 1, Msg: emptyMsg}}
+		}
+		return nil, Errors{syntaxError(file, err)}
+	}
+	for {
+		var extra yaml.Node
+		err := dec.Decode(&extra)
+		if err == io.EOF {
+			return &doc, nil
+		}
+		if err != nil {
+			return nil, Errors{syntaxError(file, err)}
+		}
+		if len(extra.Content) > 0 && !isNull(extra.Content[0]) {
+			p := posOf(&extra, pos{1, 1})
+			return nil, Errors{{File: file, Line: p.line, Col: p.col, Msg: "a second YAML document (after ---): a scenario file holds exactly one"}}
+		}
+	}
+}
+
+// syntaxError turns yaml.v3's "yaml: line N: msg" into file:N:1.
+func syntaxError(file string, err error) *Error {
+	msg := err.Error()
+	line := 1
+	if m := yamlErr.FindStringSubmatch(msg); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 {
+			line = n
+		}
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	return &Error{File: file, Line: line, Col: 1, Msg: "YAML syntax error: " + msg}
+}
+
+func fromNode(file string, doc *yaml.Node, wantName string) (*sim.Scenario, error) {
+	l := &loader{file: file}
+	sc := l.scenario(doc, wantName)
+	if len(l.errs) > 0 {
+		return nil, sortErrors(l.errs)
+	}
+	return sc, nil
+}
+
+// certMeta is what later sections need to know about a certificate.
+type certMeta struct {
+	validation string // "" when it has none or it could not be read
+	typ        string
+	times      *certTimes
+	issuedPos  pos
+}
+
+// build carries the state of one load between sections.
+type build struct {
+	sc        *sim.Scenario
+	env       *times
+	startPos  pos
+	until     time.Time
+	untilOK   bool
+	resources map[string]int // id -> line
+	resOrder  []string
+	certs     map[string]*certMeta
+}
+
+func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
+	top := pos{1, 1}
+	root := resolve(doc)
+	if root != nil && root.Kind == yaml.DocumentNode {
+		top = posOf(root, top)
+		if len(root.Content) == 0 {
+			root = nil
+		} else {
+			root = resolve(root.Content[0])
+		}
+	}
+	if isNull(root) {
+		l.errf(top, emptyMsg)
+		return nil
+	}
+	if root.Kind != yaml.MappingNode {
+		l.errf(posOf(root, top), "a scenario is a mapping of keys (name, start, certificates, …), got %s", kindName(root))
+		return nil
+	}
+	m := l.mapping(root, posOf(root, top), "scenario", scenarioKeys)
+	l.require(m, "name", "start", "certificates")
+
+	b := &build{
+		sc:        &sim.Scenario{File: l.file, ProfileName: sim.DefaultProfile, Seed: 1},
+		env:       &times{certs: map[string]*certTimes{}},
+		resources: map[string]int{},
+		certs:     map[string]*certMeta{},
+	}
+	sc := b.sc
+
+	if f := m.get("name"); f != nil {
+		if name, ok := l.scalar(f); ok {
+			sc.Name = name
+			if !nameRE.MatchString(name) {
+				l.errf(f.vpos, "name: want lower-case letters, digits and hyphens (like dns-missing-cname), got %q", name)
+			} else if wantName != "" && name != wantName {
+				l.errf(f.vpos, "name: %q differs from the file name %s.yaml; a library file must be named after its scenario", name, wantName)
+			}
+		}
+	}
+	if s, ok := l.scalar(m.get("description")); ok {
+		sc.Description = strings.TrimSpace(s)
+	}
+	if f := m.get("profile"); f != nil {
+		if s, ok := l.scalar(f); ok {
+			if _, found := sim.LookupProfile(s); found {
+				sc.ProfileName = s
+			} else {
+				l.errf(f.vpos, "profile: unknown profile %q (known: %s)", s, strings.Join(sim.ProfileNames(), ", "))
+			}
+		}
+	}
+	sc.Profile, _ = sim.LookupProfile(sc.ProfileName)
+	l.overrides(m.get("overrides"), &sc.Profile)
+	if f := m.get("seed"); f != nil {
+		if s, ok := l.scalar(f); ok {
+			n, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				l.errf(f.vpos, "seed: want an unsigned integer, got %q", s)
+			}
+			sc.Seed = n
+		}
+	}
+	if f := m.get("start"); f != nil {
+		b.startPos = f.vpos
+		b.env.start, b.env.startOK = l.timeValue(f, formsRFC, b.env, "", nil)
+		sc.Start = b.env.start
+	}
+
+	l.resources(b, m.get("resources"))
+	allExpiries := l.certificates(b, m)
+	l.until(b, m, allExpiries)
+	l.dns(b, m.get("dns"))
+	l.timeline(b, m.get("timeline"))
+	l.expectations(b, m.get("expect"))
+	return sc
+}
+
+func (l *loader) overrides(f *field, p *sim.Profile) {
+	if f == nil {
+		return
+	}
+	om := l.mapping(f.val, f.vpos, "overrides", nil)
+	if om == nil {
+		return
+	}
+	for _, kf := range om.fields {
+		kind, ok := sim.KnobKind(kf.name)
+		if !ok {
+			l.errf(kf.kpos, "overrides: %v", p.Set(kf.name, ""))
+			continue
+		}
+		var value string
+		switch {
+		case kf.null():
+			l.errf(kf.vpos, "key %q in overrides has no value", kf.name)
+			continue
+		case kf.val.Kind == yaml.ScalarNode:
+			value = kf.val.Value
+		case kf.val.Kind == yaml.SequenceNode:
+			parts := []string{}
+			bad := false
+			for _, c := range kf.val.Content {
+				c = resolve(c)
+				if c == nil || c.Kind != yaml.ScalarNode {
+					bad = true
+					break
+				}
+				parts = append(parts, c.Value)
+			}
+			if bad {
+				l.errf(kf.vpos, "%s: want a list of single values", kf.name)
+				continue
+			}
+			value = strings.Join(parts, ", ")
+		default:
+			l.errf(kf.vpos, "%s: want a single value, got %s", kf.name, kindName(kf.val))
+			continue
+		}
+		if kind == "duration" && durationTooLong(value) {
+			l.errf(kf.vpos, "%s: duration %q is too long (more than %s)", kf.name, value, sim.FormatDuration(maxDuration))
+			continue
+		}
+		if err := p.Set(kf.name, value); err != nil {
+			msg := err.Error()
+			if !strings.HasPrefix(msg, kf.name) {
+				msg = kf.name + ": " + msg
+			}
+			l.errf(kf.vpos, "%s", msg)
+		}
+	}
+}
+
+func (l *loader) resources(b *build, f *field) {
+	items, _ := l.list(f)
+	for _, it := range items {
+		rm := l.mapping(it.n, it.pos, "resource", resourceKeys)
+		if rm == nil {
+			continue
+		}
+		l.require(rm, "id", "kind")
+		var r sim.Resource
+		if idf := rm.get("id"); idf != nil {
+			if id, ok := l.scalar(idf); ok {
+				r.ID = id
+				if !idRE.MatchString(id) {
+					l.errf(idf.vpos, "id: want letters, digits, '-' and '_' (like alb-prod), got %q", id)
+				}
+				if line, dup := b.resources[id]; dup {
+					l.errf(idf.vpos, "duplicate resource id %q (first at line %d)", id, line)
+				} else {
+					b.resources[id] = rm.pos.line
+					b.resOrder = append(b.resOrder, id)
+				}
+			}
+		}
+		kindOK := false
+		if kf := rm.get("kind"); kf != nil {
+			r.Kind, kindOK = l.oneOf(kf, "resource kind", sim.ResourceKinds)
+		}
+		if df := rm.get("deploy_delay"); df != nil {
+			if d, ok := l.duration(df); ok {
+				r.DeployDelay = d
+			}
+		} else if kindOK {
+			r.DeployDelay = sim.DefaultDeployDelay(r.Kind)
+		}
+		b.sc.Resources = append(b.sc.Resources, r)
+	}
+}
+
+// duration reads a duration >= 0.
+func (l *loader) duration(f *field) (time.Duration, bool) {
+	s, ok := l.scalar(f)
+	if !ok {
+		return 0, false
+	}
+	d, err := parseDuration(s)
+	if err != nil {
+		l.errf(f.vpos, "%s: %v", f.name, err)
+		return 0, false
+	}
+	if d < 0 {
+		l.errf(f.vpos, "%s: must not be negative, got %q", f.name, s)
+		return 0, false
+	}
+	return d, true
+}
+
+// certificates reads the certificates and tells whether every first expiry
+// is known (the default until needs them all).
+func (l *loader) certificates(b *build, m *mapping) bool {
+	f := m.get("certificates")
+	if f == nil {
+		return false
+	}
+	items, ok := l.list(f)
+	if !ok {
+		return false
+	}
+	if len(items) == 0 {
+		l.errf(f.vpos, "certificates: want at least one certificate")
+		return false
+	}
+	all := true
+	lines := map[string]int{}
+	for _, it := range items {
+		cm := l.mapping(it.n, it.pos, "certificate", certificateKeys)
+		if cm == nil {
+			all = false
+			continue
+		}
+		c, meta, registered := l.certificate(b, cm, lines)
+		if !meta.times.expiryOK {
+			all = false
+		}
+		if registered {
+			b.env.certs[c.ID] = meta.times
+			b.env.order = append(b.env.order, c.ID)
+			b.certs[c.ID] = meta
+		}
+		b.sc.Certificates = append(b.sc.Certificates, c)
+	}
+	return all
+}
+
+func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.Certificate, *certMeta, bool) {
+	l.require(cm, "id", "domain")
+	var c sim.Certificate
+	meta := &certMeta{times: &certTimes{}, issuedPos: cm.pos}
+	registered := false
+	if f := cm.get("id"); f != nil {
+		if id, ok := l.scalar(f); ok {
+			c.ID = id
+			if !idRE.MatchString(id) {
+				l.errf(f.vpos, "id: want letters, digits, '-' and '_' (like web or api-prod), got %q", id)
+			}
+			if line, dup := lines[id]; dup {
+				l.errf(f.vpos, "duplicate certificate id %q (first at line %d)", id, line)
+			} else {
+				lines[id] = cm.pos.line
+				registered = true
+			}
+		}
+	}
+	if f := cm.get("domain"); f != nil {
+		if s, ok := l.scalar(f); ok {
+			c.Domain = s
+			if msg := checkDomain(s); msg != "" {
+				l.errf(f.vpos, "domain: %s", msg)
+			}
+		}
+	}
+	for _, s := range l.stringList(cm.get("sans")) {
+		if msg := checkDomain(s.s); msg != "" {
+			l.errf(s.pos, "sans: %s", msg)
+		}
+		c.SANs = append(c.SANs, s.s)
+	}
+
+	c.Type = sim.TypeAmazonIssued
+	typeOK := true
+	if f := cm.get("type"); f != nil {
+		c.Type, typeOK = l.oneOf(f, "certificate type", certTypes)
+	}
+	validated := typeOK && c.Type == sim.TypeAmazonIssued
+	if f := cm.get("validation"); f != nil {
+		v, ok := l.oneOf(f, "validation method", validations)
+		switch {
+		case typeOK && !validated:
+			l.errf(f.kpos, "validation must be omitted for %s %s certificate: only amazon-issued certificates are validated", article(c.Type), c.Type)
+		case ok:
+			c.Validation = v
+		}
+	} else if validated {
+		c.Validation = sim.ValidationDNS
+	}
+	if f := cm.get("validation_record"); f != nil {
+		v, ok := l.validationRecord(f)
+		switch {
+		case typeOK && !validated:
+			l.errf(f.kpos, "validation_record must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
+		case c.Validation != "" && c.Validation != sim.ValidationDNS:
+			l.errf(f.kpos, "validation_record applies only to dns validation; this certificate uses %s validation", c.Validation)
+		case ok:
+			c.ValidationRecord = v
+		}
+	} else if c.Validation == sim.ValidationDNS {
+		c.ValidationRecord = sim.RecordPresent
+	}
+	meta.typ = c.Type
+	if typeOK {
+		meta.validation = c.Validation
+	}
+
+	ct := meta.times
+	if f := cm.get("issued"); f != nil {
+		meta.issuedPos = f.vpos
+		ct.issued, ct.issuedOK = l.timeValue(f, formsStart, b.env, "", nil)
+	} else if b.env.startOK {
+		ct.issued, ct.issuedOK = b.env.start, true
+	}
+	if f := cm.get("not_after"); f != nil {
+		na, ok := l.timeValue(f, formsSelf, b.env, c.ID, ct)
+		switch {
+		case !ok || !ct.issuedOK:
+		case !na.After(ct.issued):
+			l.errf(f.vpos, "not_after (%s) is not after issued (%s)", stamp(na), stamp(ct.issued))
+		default:
+			ct.expiry, ct.expiryOK = na, true
+		}
+	} else if ct.issuedOK && typeOK {
+		v := b.sc.Profile.Validity(c.Type, ct.issued)
+		if v <= 0 {
+			l.errf(cm.pos, "certificate %q: profile %s gives it a lifetime of %s; set not_after or change the overrides", c.ID, b.sc.ProfileName, sim.FormatDuration(v))
+		} else {
+			ct.expiry, ct.expiryOK = ct.issued.Add(v), true
+		}
+	}
+	c.Issued, c.NotAfter = ct.issued, ct.expiry
+
+	seen := map[string]bool{}
+	for _, s := range l.stringList(cm.get("in_use_by")) {
+		switch {
+		case seen[s.s]:
+			l.errf(s.pos, "in_use_by: resource %q is listed twice", s.s)
+			continue
+		case !l.resourceKnown(b, s.s, s.pos, "in_use_by"):
+		}
+		seen[s.s] = true
+		c.InUseBy = append(c.InUseBy, s.s)
+	}
+	if f := cm.get("exported"); f != nil {
+		c.Exported, _ = l.boolean(f)
+	}
+	return c, meta, registered
+}
+
+// resourceKnown reports an unknown resource id.
+func (l *loader) resourceKnown(b *build, id string, p pos, key string) bool {
+	if _, ok := b.resources[id]; ok {
+		return true
+	}
+	if len(b.resOrder) == 0 {
+		l.errf(p, "%s: unknown resource %q (the scenario declares no resources)", key, id)
+	} else {
+		l.errf(p, "%s: unknown resource %q (known: %s)", key, id, strings.Join(b.resOrder, ", "))
+	}
+	return false
+}
+
+// certKnown reports an unknown certificate id.
+func (l *loader) certKnown(b *build, f *field) (string, *certMeta, bool) {
+	id, ok := l.scalar(f)
+	if !ok {
+		return "", nil, false
+	}
+	meta := b.certs[id]
+	if meta == nil {
+		l.errf(f.vpos, "%s: unknown certificate %q (known: %s)", f.name, id, known(b.env.order))
+		return id, nil, false
+	}
+	return id, meta, true
+}
+
+func (l *loader) validationRecord(f *field) (string, bool) {
+	s, ok := l.scalar(f)
+	if !ok {
+		return "", false
+	}
+	switch s {
+	case sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong:
+		return s, true
+	}
+	if m := chainRE.FindStringSubmatch(s); m != nil {
+		n, err := strconv.Atoi(m[1])
+		if err == nil && n >= 1 && n <= maxChain && !strings.HasPrefix(m[1], "0") {
+			return s, true
+		}
+		l.errf(f.vpos, "validation_record: chain-N needs N from 1 to %d, got %q", maxChain, s)
+		return "", false
+	}
+	l.errf(f.vpos, "validation_record: unknown state %q (expected one of: present, absent, wrong, chain-N)", s)
+	return "", false
+}
+
+// article is "a" or "an" for word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// checkDomain returns what is wrong with a certificate name, or "".
+func checkDomain(s string) string {
+	bad := fmt.Sprintf("%q is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or *.example.com)", s)
+	if strings.HasSuffix(s, ".") && len(s) > 1 {
+		return fmt.Sprintf("%q: write the name without the trailing dot", s)
+	}
+	name := strings.TrimPrefix(s, "*.")
+	if len(name) > 253 {
+		return fmt.Sprintf("%q is longer than 253 characters", s)
+	}
+	labels := strings.Split(name, ".")
+	if len(labels) < 2 {
+		return bad
+	}
+	for _, lb := range labels {
+		if !labelRE.MatchString(lb) {
+			return bad
+		}
+	}
+	return ""
+}
+
+func (l *loader) until(b *build, m *mapping, allExpiries bool) {
+	env := b.env
+	if f := m.get("until"); f != nil {
+		b.until, b.untilOK = l.timeValue(f, formsAll, env, "", nil)
+		if b.untilOK && env.startOK && !b.until.After(env.start) {
+			l.errf(f.vpos, "until (%s) is not after start (%s)", stamp(b.until), stamp(env.start))
+			b.untilOK = false
+		}
+	} else if allExpiries && env.startOK && len(b.sc.Certificates) > 0 {
+		latest := b.sc.Certificates[0].NotAfter
+		for _, c := range b.sc.Certificates[1:] {
+			if c.NotAfter.After(latest) {
+				latest = c.NotAfter
+			}
+		}
+		b.until, b.untilOK = latest.Add(defaultUntilMargin), true
+		if !b.until.After(env.start) {
+			l.errf(b.startPos, "every certificate expires before start; the default until (latest expiry + %s = %s) is not after start: set until", sim.FormatDuration(defaultUntilMargin), stamp(b.until))
+			b.untilOK = false
+		}
+	}
+	b.sc.Until = b.until
+	if !b.untilOK {
+		return
+	}
+	for _, id := range env.order {
+		meta := b.certs[id]
+		if meta.times.issuedOK && meta.times.issued.After(b.until) {
+			l.errf(meta.issuedPos, "certificate %q is issued (%s) after until (%s)", id, stamp(meta.times.issued), stamp(b.until))
+		}
+	}
+}
+
+func (l *loader) dns(b *build, f *field) {
+	if f == nil {
+		return
+	}
+	dm := l.mapping(f.val, f.vpos, "dns", dnsKeys)
+	if dm == nil {
+		return
+	}
+	for i, s := range l.stringList(dm.get("records")) {
+		if strings.TrimSpace(s.s) == "" {
+			l.errf(s.pos, "records: item %d is blank", i+1)
+			continue
+		}
+		b.sc.DNSRecords = append(b.sc.DNSRecords, s.s)
+		b.sc.DNSLines = append(b.sc.DNSLines, max(s.line, 0))
+	}
+}
+
+// inRange reports an at outside [start, until].
+func (l *loader) inRange(b *build, f *field, t time.Time) {
+	text := f.val.Value
+	if s := stamp(t); s != text {
+		text = fmt.Sprintf("%s (%s)", text, s)
+	}
+	switch {
+	case b.env.startOK && t.Before(b.env.start):
+		l.errf(f.vpos, "%s: %s is before start (%s)", f.name, text, stamp(b.env.start))
+	case b.untilOK && t.After(b.until):
+		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, text, stamp(b.until))
+	}
+}
+
+func (l *loader) timeline(b *build, f *field) {
+	items, _ := l.list(f)
+	for _, it := range items {
+		tm := l.mapping(it.n, it.pos, "timeline entry", changeKeys)
+		if tm == nil {
+			continue
+		}
+		l.require(tm, "at", "do")
+		ch := sim.Change{Line: tm.pos.line}
+		if af := tm.get("at"); af != nil {
+			if at, ok := l.timeValue(af, formsAll, b.env, "", nil); ok {
+				ch.At = at
+				l.inRange(b, af, at)
+			}
+			ch.AtText = af.val.Value
+		}
+		do, ok := l.oneOf(tm.get("do"), "action", actions)
+		if !ok {
+			b.sc.Timeline = append(b.sc.Timeline, ch)
+			continue
+		}
+		ch.Do = do
+		spec := actionKeys[do]
+		takes := append(slices.Clone(spec.required), spec.optional...)
+		for _, fl := range tm.fields {
+			if fl.name == "at" || fl.name == "do" || slices.Contains(takes, fl.name) {
+				continue
+			}
+			l.errf(fl.kpos, "key %q is not used by %s (it takes: %s)", fl.name, do, strings.Join(takes, ", "))
+		}
+		for _, k := range spec.required {
+			if !tm.has(k) {
+				l.errf(tm.pos, "missing required key %q for %s", k, do)
+			} else if tm.by[k].null() {
+				l.errf(tm.by[k].vpos, "key %q in timeline entry has no value", k)
+			}
+		}
+		if slices.Contains(takes, "cert") {
+			if cf := tm.get("cert"); cf != nil {
+				id, meta, ok := l.certKnown(b, cf)
+				ch.Cert = id
+				if ok && (do == sim.DoDeleteValidationRecord || do == sim.DoRestoreValidationRecord) {
+					switch {
+					case meta.validation == sim.ValidationDNS:
+					case meta.typ != sim.TypeAmazonIssued:
+						l.errf(cf.vpos, "cert: %s needs a dns-validated certificate; %q is %s %s certificate, which has no validation", do, id, article(meta.typ), meta.typ)
+					case meta.validation != "":
+						l.errf(cf.vpos, "cert: %s needs a dns-validated certificate; %q uses %s validation", do, id, meta.validation)
+					}
+				}
+			}
+		}
+		if slices.Contains(takes, "resource") {
+			if rf := tm.get("resource"); rf != nil {
+				if id, ok := l.scalar(rf); ok {
+					ch.Resource = id
+					l.resourceKnown(b, id, rf.vpos, "resource")
+				}
+			}
+		}
+		if slices.Contains(takes, "record") {
+			if rf := tm.get("record"); rf != nil {
+				if s, ok := l.scalar(rf); ok {
+					if strings.TrimSpace(s) == "" {
+						l.errf(rf.vpos, "record: want a zone-file line, got a blank value")
+					}
+					ch.Record = s
+				}
+			}
+		}
+		if slices.Contains(takes, "name") {
+			if nf := tm.get("name"); nf != nil {
+				if s, ok := l.scalar(nf); ok {
+					if strings.TrimSpace(s) == "" {
+						l.errf(nf.vpos, "name: want an owner name like example.com., got a blank value")
+					}
+					ch.Name = s
+				}
+			}
+		}
+		if slices.Contains(takes, "type") {
+			if tf := tm.get("type"); tf != nil {
+				if s, ok := l.scalar(tf); ok {
+					if !rrTypeRE.MatchString(s) {
+						l.errf(tf.vpos, "type: want an upper-case RR type name like CAA or CNAME, got %q", s)
+					}
+					ch.Type = s
+				}
+			}
+		}
+		b.sc.Timeline = append(b.sc.Timeline, ch)
+	}
+	slices.SortStableFunc(b.sc.Timeline, func(x, y sim.Change) int { return x.At.Compare(y.At) })
+}
+
+// expectGroups maps each group's keys to its kind, in the order messages
+// name them.
+var expectGroups = []struct {
+	kind string
+	keys []string
+}{
+	{sim.ExpectOutcome, []string{"outcome"}},
+	{sim.ExpectRenewedWindow, []string{"renewed_after", "renewed_before"}},
+	{sim.ExpectStatusAt, []string{"at", "status", "renewal_status"}},
+	{sim.ExpectEventCount, []string{"event", "count", "min", "max"}},
+	{sim.ExpectOutage, []string{"outage", "outage_at_least"}},
+}
+
+const expectHint = "give one of: outcome; renewed_after and/or renewed_before; at with status and/or renewal_status; event with count, min or max; outage or outage_at_least"
+
+func (l *loader) expectations(b *build, f *field) {
+	items, _ := l.list(f)
+	for _, it := range items {
+		em := l.mapping(it.n, it.pos, "expectation", expectKeys)
+		if em == nil {
+			continue
+		}
+		if e, ok := l.expectation(b, em); ok {
+			e.Text = render(it.n)
+			e.Line = em.pos.line
+			b.sc.Expect = append(b.sc.Expect, e)
+		}
+	}
+}
+
+func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
+	var e sim.Expectation
+	// Which groups does the item use, named by the first key written?
+	var kinds, firsts []string
+	for _, fl := range em.fields {
+		for _, g := range expectGroups {
+			if slices.Contains(g.keys, fl.name) && !slices.Contains(kinds, g.kind) {
+				kinds = append(kinds, g.kind)
+				firsts = append(firsts, fl.name)
+			}
+		}
+	}
+	switch len(kinds) {
+	case 0:
+		l.errf(em.pos, "expectation checks nothing: %s", expectHint)
+		return e, false
+	case 1:
+	default:
+		l.errf(em.pos, "expectation mixes %s and %s: write one check per item", firsts[0], firsts[1])
+		return e, false
+	}
+	e.Kind = kinds[0]
+
+	subject := "cert"
+	if e.Kind == sim.ExpectOutage {
+		subject = "resource"
+	}
+	for _, k := range []string{"cert", "resource"} {
+		if k != subject && em.has(k) {
+			l.errf(em.by[k].kpos, "key %q is not used by %s %s expectation (it takes %s)", k, article(e.Kind), e.Kind, subject)
+		}
+	}
+	l.require(em, subject)
+	if sf := em.get(subject); sf != nil {
+		if subject == "cert" {
+			e.Cert, _, _ = l.certKnown(b, sf)
+		} else if id, ok := l.scalar(sf); ok {
+			e.Resource = id
+			l.resourceKnown(b, id, sf.vpos, "resource")
+		}
+	}
+
+	switch e.Kind {
+	case sim.ExpectOutcome:
+		l.require(em, "outcome")
+		e.Outcome, _ = l.oneOf(em.get("outcome"), "outcome", outcomes)
+	case sim.ExpectRenewedWindow:
+		var after, before time.Time
+		okA, okB := false, false
+		if af := em.get("renewed_after"); af != nil {
+			if after, okA = l.timeValue(af, formsAll, b.env, "", nil); okA {
+				e.RenewedAfter = &after
+			}
+		}
+		if bf := em.get("renewed_before"); bf != nil {
+			if before, okB = l.timeValue(bf, formsAll, b.env, "", nil); okB {
+				e.RenewedBefore = &before
+			}
+			if okA && okB && !before.After(after) {
+				l.errf(bf.vpos, "renewed_before (%s) is not after renewed_after (%s)", stamp(before), stamp(after))
+			}
+		}
+		if em.get("renewed_after") == nil && em.get("renewed_before") == nil {
+			l.errf(em.pos, "expectation needs a value for renewed_after or renewed_before")
+		}
+	case sim.ExpectStatusAt:
+		if !em.has("at") {
+			l.errf(em.pos, "missing required key \"at\" in expectation: status and renewal_status are checked at a time")
+		} else if af := em.get("at"); af == nil {
+			l.require(em, "at")
+		} else if at, ok := l.timeValue(af, formsAll, b.env, "", nil); ok {
+			e.At = at
+			l.inRange(b, af, at)
+		}
+		if !em.has("status") && !em.has("renewal_status") {
+			l.errf(em.pos, "missing key \"status\" or \"renewal_status\" in expectation: at only says when to check")
+		}
+		if sf := em.by["status"]; sf != nil {
+			if sf.null() {
+				l.require(em, "status")
+			}
+			e.Status, _ = l.oneOf(em.get("status"), "status", statuses)
+		}
+		if rf := em.by["renewal_status"]; rf != nil {
+			if rf.null() {
+				l.require(em, "renewal_status")
+			}
+			e.RenewalStatus, _ = l.oneOf(em.get("renewal_status"), "renewal status", renewalStats)
+		}
+	case sim.ExpectEventCount:
+		if !em.has("event") {
+			l.errf(em.pos, "missing required key \"event\" in expectation: count, min and max count an event")
+		} else {
+			l.require(em, "event")
+			e.Event, _ = l.oneOf(em.get("event"), "event", events)
+		}
+		hasCount, hasMin, hasMax := em.has("count"), em.has("min"), em.has("max")
+		switch {
+		case hasCount && (hasMin || hasMax):
+			other := "min"
+			if !hasMin {
+				other = "max"
+			}
+			l.errf(em.by[other].kpos, "%s cannot be combined with count: write count for an exact number, min and/or max for a range", other)
+		case !hasCount && !hasMin && !hasMax:
+			l.errf(em.pos, "missing key \"count\", \"min\" or \"max\" in expectation: how often should %q happen?", e.Event)
+		}
+		for _, k := range []string{"count", "min", "max"} {
+			if !em.has(k) {
+				continue
+			}
+			l.require(em, k)
+			if n, ok := l.count(em.get(k)); ok {
+				switch k {
+				case "count":
+					e.Count = &n
+				case "min":
+					e.Min = &n
+				default:
+					e.Max = &n
+				}
+			}
+		}
+		if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
+			l.errf(em.by["max"].vpos, "max (%d) is less than min (%d)", *e.Max, *e.Min)
+		}
+	case sim.ExpectOutage:
+		if em.has("outage") && em.has("outage_at_least") {
+			l.errf(em.by["outage_at_least"].kpos, "outage_at_least cannot be combined with outage: write one of them")
+		}
+		for _, k := range []string{"outage", "outage_at_least"} {
+			if !em.has(k) {
+				continue
+			}
+			l.require(em, k)
+			if d, ok := l.duration(em.get(k)); ok {
+				if k == "outage" {
+					e.Outage = &d
+				} else {
+					e.OutageAtLeast = &d
+				}
+			}
+		}
+	}
+	return e, true
+}
