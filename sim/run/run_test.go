@@ -1,0 +1,163 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/scenarios"
+	"github.com/renewsim/renewsim/sim"
+)
+
+func runLibrary(t testing.TB, name string, mut func(*sim.Scenario)) (*Result, report.Scenario) {
+	t.Helper()
+	sc, err := scenarios.LoadLibrary(name)
+	require.NoError(t, err)
+	if mut != nil {
+		mut(sc)
+	}
+	res, err := Run(context.Background(), sc, Options{})
+	require.NoError(t, err)
+	return res, report.Build(sc, res.Seed, res.Log)
+}
+
+// Every library scenario runs against the real fake DNS server and its
+// expectations hold.
+func TestLibraryScenariosPass(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, name := range scenarios.LibraryNames() {
+		t.Run(name, func(t *testing.T) {
+			_, rs := runLibrary(t, name, nil)
+			for _, e := range rs.Expectations {
+				assert.True(t, e.Passed, "%s: %s", e.Text, e.Detail)
+			}
+			assert.NotEmpty(t, rs.Expectations, "a library scenario must say what it expects")
+		})
+	}
+}
+
+// The missing CNAME is found by real queries: one per hourly attempt for the
+// whole 45-day window, each answered NXDOMAIN by the server.
+func TestMissingCNAMEQueriesEveryAttempt(t *testing.T) {
+	res, rs := runLibrary(t, "dns-missing-cname", nil)
+	assert.Equal(t, 45*24, rs.Certificates[0].Attempts)
+	assert.Equal(t, 45*24, res.Queries, "example.com and *.example.com share one record: one query per attempt")
+	var last sim.Entry
+	for _, e := range res.Log {
+		if e.Kind == sim.KindAttempt {
+			last = e
+		}
+	}
+	require.NotEmpty(t, last.Detail.Checks)
+	assert.Equal(t, "NXDOMAIN", last.Detail.Checks[0].Rcode)
+	assert.Equal(t, sim.ValidationPending, last.Detail.Checks[0].Status)
+}
+
+// Renewal continues cycle after cycle: every new certificate renews at the
+// start of its own window, and the one issued after 2026-02-18 lives 198 days.
+func TestRenewsCycleAfterCycle(t *testing.T) {
+	res, rs := runLibrary(t, "dns-happy", func(sc *sim.Scenario) {
+		sc.Until = sc.Start.Add(3 * 365 * sim.Day)
+		sc.Expect = nil
+	})
+	var issued []sim.Entry
+	for _, e := range res.Log {
+		if e.Kind == sim.KindIssued {
+			issued = append(issued, e)
+		}
+	}
+	require.GreaterOrEqual(t, len(issued), 5)
+	prevNotAfter := rs.Certificates[0].NotAfter
+	for i, e := range issued {
+		assert.Equal(t, i+1, e.Detail.Cycle)
+		want := prevNotAfter.Add(-45 * sim.Day).Add(10 * time.Minute)
+		assert.Equal(t, want, e.Time, "cycle %d renews at T-45d plus the issue delay", i+1)
+		assert.Equal(t, 198*sim.Day, e.Detail.NotAfter.Sub(*e.Detail.NotBefore))
+		prevNotAfter = *e.Detail.NotAfter
+	}
+	assert.Equal(t, len(issued), rs.Certificates[0].Renewals)
+	assert.Equal(t, "0s", rs.Resources[0].Outage)
+}
+
+// The same scenario and seed give byte-identical results and event logs,
+// whatever GOMAXPROCS is; another seed gives other identifiers.
+func TestDeterministic(t *testing.T) {
+	render := func(procs int, seed *uint64) (string, string) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		sum := &report.Summary{}
+		for _, name := range scenarios.LibraryNames() {
+			sc, err := scenarios.LoadLibrary(name)
+			require.NoError(t, err)
+			res, err := Run(context.Background(), sc, Options{Seed: seed})
+			require.NoError(t, err)
+			sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+		}
+		var js, ev bytes.Buffer
+		require.NoError(t, report.WriteJSON(&js, sum))
+		require.NoError(t, report.WriteEvents(&ev, sum))
+		return js.String(), ev.String()
+	}
+	j1, e1 := render(1, nil)
+	j2, e2 := render(2, nil)
+	assert.Equal(t, j1, j2)
+	assert.Equal(t, e1, e2)
+	seven := uint64(7)
+	j3, e3 := render(2, &seven)
+	assert.NotEqual(t, j1, j3)
+	assert.NotEqual(t, e1, e3)
+}
+
+func TestCheckRejectsBadRecords(t *testing.T) {
+	sc, err := scenarios.LoadLibrary("dns-happy")
+	require.NoError(t, err)
+	sc.DNSRecords = []string{"example.com. 300 IN CAA 0 issue \"amazon.com\"", "example.com 300 IN A 1.2.3.4", "bad. IN AAAA nope"}
+	sc.DNSLines = []int{10, 11, 12}
+	sc.Timeline = append(sc.Timeline, sim.Change{At: sc.Start, Do: sim.DoDNSDelete, Name: "x.", Type: "NOPE", Line: 20})
+	err = Check(sc)
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, "library/dns-happy.yaml:11:1: bad DNS record \"example.com 300 IN A 1.2.3.4\": relative name")
+	assert.Contains(t, msg, "library/dns-happy.yaml:12:1: bad DNS record \"bad. IN AAAA nope\"")
+	assert.Contains(t, msg, "library/dns-happy.yaml:20:1: unknown DNS record type \"NOPE\"")
+	assert.NotContains(t, msg, ":10:1")
+	_, err = Run(context.Background(), sc, Options{})
+	assert.Error(t, err, "Run refuses what Check refuses, before starting anything")
+}
+
+func BenchmarkRunMissingCNAME(b *testing.B) {
+	sc, err := scenarios.LoadLibrary("dns-missing-cname")
+	require.NoError(b, err)
+	var queries int
+	for b.Loop() {
+		res, err := Run(context.Background(), sc, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		queries = res.Queries
+	}
+	b.ReportMetric(float64(queries), "queries/run")
+}
+
+func BenchmarkRunLibrary(b *testing.B) {
+	var scs []*sim.Scenario
+	for _, n := range scenarios.LibraryNames() {
+		sc, err := scenarios.LoadLibrary(n)
+		require.NoError(b, err)
+		scs = append(scs, sc)
+	}
+	for b.Loop() {
+		for _, sc := range scs {
+			if _, err := Run(context.Background(), sc, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(scs)), "scenarios/op")
+}
