@@ -1,0 +1,336 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// Summary is the result of a run of one or more scenarios.
+type Summary struct {
+	Scenarios []Scenario `json:"scenarios"`
+}
+
+// Passed reports whether every expectation of every scenario held.
+func (s *Summary) Passed() bool {
+	for _, sc := range s.Scenarios {
+		if !sc.Passed {
+			return false
+		}
+	}
+	return true
+}
+
+// Scenario is the result of one scenario.
+type Scenario struct {
+	Name         string        `json:"name"`
+	File         string        `json:"file"`
+	Profile      string        `json:"profile"`
+	Seed         uint64        `json:"seed"`
+	Passed       bool          `json:"passed"`
+	Start        time.Time     `json:"start"`
+	Until        time.Time     `json:"until"`
+	Certificates []Cert        `json:"certificates"`
+	Resources    []Resource    `json:"resources"`
+	Expectations []Expectation `json:"expectations"`
+
+	log []sim.Entry
+	sc  *sim.Scenario
+}
+
+// Log is the record the result was built from.
+func (s *Scenario) Log() []sim.Entry { return s.log }
+
+// Cert is what happened to one certificate. Outcome, RenewedAt and
+// ExpiredAt are about the first renewal cycle.
+type Cert struct {
+	ID          string     `json:"id"`
+	ARN         string     `json:"arn"`
+	Domain      string     `json:"domain"`
+	Outcome     string     `json:"outcome"`
+	NotAfter    time.Time  `json:"not_after"` // of the first certificate
+	RenewedAt   *time.Time `json:"renewed_at"`
+	ExpiredAt   *time.Time `json:"expired_at"`
+	FinalStatus string     `json:"final_status"`
+	Renewals    int        `json:"renewals"`
+	Attempts    int        `json:"attempts"`
+}
+
+// Margin is how long before the first certificate's expiry it was renewed
+// (negative or absent when it was not).
+func (c *Cert) Margin() (time.Duration, bool) {
+	if c.RenewedAt == nil {
+		return 0, false
+	}
+	return c.NotAfter.Sub(*c.RenewedAt), true
+}
+
+// Resource is what one resource served, and for how long that was an
+// expired certificate.
+type Resource struct {
+	ID            string   `json:"id"`
+	Outage        string   `json:"outage"`
+	OutageSeconds int64    `json:"outage_seconds"`
+	Windows       []Window `json:"outage_windows"`
+}
+
+// Window is one stretch of outage.
+type Window struct {
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Cert   string    `json:"cert"`
+	Serial string    `json:"serial"`
+}
+
+// Expectation is one checked claim.
+type Expectation struct {
+	Text   string `json:"text"`
+	Passed bool   `json:"passed"`
+	Detail string `json:"detail"`
+}
+
+// Build reads the record of a run of sc.
+func Build(sc *sim.Scenario, seed uint64, log []sim.Entry) Scenario {
+	out := Scenario{
+		Name: sc.Name, File: sc.File, Profile: sc.ProfileName, Seed: seed,
+		Start: sc.Start, Until: sc.Until, log: log, sc: sc,
+		Certificates: []Cert{}, Resources: []Resource{}, Expectations: []Expectation{},
+	}
+	for i := range sc.Certificates {
+		out.Certificates = append(out.Certificates, certResult(&sc.Certificates[i], log))
+	}
+	for _, r := range sc.Resources {
+		out.Resources = append(out.Resources, resourceResult(r.ID, log, sc.Until))
+	}
+	out.Passed = true
+	for _, e := range sc.Expect {
+		res := check(&out, e)
+		out.Expectations = append(out.Expectations, res)
+		out.Passed = out.Passed && res.Passed
+	}
+	return out
+}
+
+func certResult(spec *sim.Certificate, log []sim.Entry) Cert {
+	c := Cert{ID: spec.ID, Domain: spec.Domain, Outcome: sim.OutcomePending, NotAfter: spec.NotAfter}
+	for _, e := range log {
+		if e.Cert != spec.ID {
+			continue
+		}
+		switch e.Kind {
+		case sim.KindCert:
+			if c.ARN == "" {
+				c.ARN = e.Detail.ARN
+			}
+		case sim.KindStatus:
+			c.FinalStatus = e.Detail.Status
+		case sim.KindAttempt:
+			c.Attempts++
+		case sim.KindIssued:
+			c.Renewals++
+			if e.Detail.Cycle == 1 && c.RenewedAt == nil {
+				t := e.Time
+				c.RenewedAt = &t
+				c.Outcome = sim.OutcomeRenewed
+			}
+		case sim.KindExpired:
+			if e.Detail.Cycle == 1 && c.ExpiredAt == nil {
+				t := e.Time
+				c.ExpiredAt = &t
+				c.Outcome = sim.OutcomeExpired
+			}
+		}
+	}
+	return c
+}
+
+type served struct {
+	since    time.Time
+	notAfter time.Time
+	serial   string
+}
+
+// resourceResult measures outage from what the resource served: any time it
+// served a certificate past its NotAfter counts, until it served another or
+// stopped serving it.
+func resourceResult(id string, log []sim.Entry, until time.Time) Resource {
+	cur := map[string]served{}
+	var order []string
+	var windows []Window
+	closeSeg := func(cert string, at time.Time) {
+		s, ok := cur[cert]
+		if !ok {
+			return
+		}
+		delete(cur, cert)
+		if start := maxT(s.since, s.notAfter); at.After(start) {
+			windows = append(windows, Window{Start: start, End: at, Cert: cert, Serial: s.serial})
+		}
+	}
+	end := until
+	for _, e := range log {
+		if e.Kind == sim.KindEnd {
+			end = e.Time
+		}
+		if e.Resource != id {
+			continue
+		}
+		switch e.Kind {
+		case sim.KindDeployed:
+			closeSeg(e.Cert, e.Time)
+			if !slices.Contains(order, e.Cert) {
+				order = append(order, e.Cert)
+			}
+			na := time.Time{}
+			if e.Detail.NotAfter != nil {
+				na = *e.Detail.NotAfter
+			}
+			cur[e.Cert] = served{since: e.Time, notAfter: na, serial: e.Detail.Serial}
+		case sim.KindUndeployed:
+			closeSeg(e.Cert, e.Time)
+		}
+	}
+	for _, cert := range order {
+		closeSeg(cert, end)
+	}
+	slices.SortStableFunc(windows, func(a, b Window) int { return a.Start.Compare(b.Start) })
+	total := unionLength(windows)
+	if windows == nil {
+		windows = []Window{}
+	}
+	return Resource{ID: id, Outage: sim.FormatDuration(total), OutageSeconds: int64(total / time.Second), Windows: windows}
+}
+
+func unionLength(ws []Window) time.Duration {
+	var total time.Duration
+	var curStart, curEnd time.Time
+	for i, w := range ws {
+		if i == 0 || w.Start.After(curEnd) {
+			total += curEnd.Sub(curStart)
+			curStart, curEnd = w.Start, w.End
+			continue
+		}
+		curEnd = maxT(curEnd, w.End)
+	}
+	if len(ws) > 0 {
+		total += curEnd.Sub(curStart)
+	}
+	return total
+}
+
+func maxT(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func check(s *Scenario, e sim.Expectation) Expectation {
+	res := Expectation{Text: e.Text}
+	pass := func(ok bool, format string, args ...any) Expectation {
+		res.Passed = ok
+		res.Detail = fmt.Sprintf(format, args...)
+		return res
+	}
+	var cert *Cert
+	for i := range s.Certificates {
+		if s.Certificates[i].ID == e.Cert {
+			cert = &s.Certificates[i]
+		}
+	}
+	switch e.Kind {
+	case sim.ExpectOutcome:
+		return pass(cert.Outcome == e.Outcome, "expected outcome %s, got %s", e.Outcome, cert.Outcome)
+	case sim.ExpectRenewedWindow:
+		want := "renewed"
+		if e.RenewedAfter != nil {
+			want += " after " + stamp(*e.RenewedAfter)
+		}
+		if e.RenewedBefore != nil {
+			want += " before " + stamp(*e.RenewedBefore)
+		}
+		if cert.RenewedAt == nil {
+			return pass(false, "expected %s, got %s (not renewed)", want, cert.Outcome)
+		}
+		at := *cert.RenewedAt
+		ok := (e.RenewedAfter == nil || !at.Before(*e.RenewedAfter)) && (e.RenewedBefore == nil || !at.After(*e.RenewedBefore))
+		return pass(ok, "expected %s, got renewed at %s", want, stamp(at))
+	case sim.ExpectStatusAt:
+		status, renewal := "", ""
+		for _, en := range s.log {
+			if en.Time.After(e.At) {
+				break
+			}
+			if en.Kind == sim.KindStatus && en.Cert == e.Cert {
+				status, renewal = en.Detail.Status, en.Detail.RenewalStatus
+			}
+		}
+		ok := (e.Status == "" || e.Status == status) && (e.RenewalStatus == "" || e.RenewalStatus == renewal)
+		return pass(ok, "expected %s at %s, got %s", statusText(e.Status, e.RenewalStatus), stamp(e.At), statusText(status, orNone(renewal)))
+	case sim.ExpectEventCount:
+		n := 0
+		for _, en := range s.log {
+			if en.Kind == sim.KindEventBus && en.Cert == e.Cert && en.Detail.Event != nil && en.Detail.Event.DetailType == e.Event {
+				n++
+			}
+		}
+		ok := true
+		want := ""
+		switch {
+		case e.Count != nil:
+			ok, want = n == *e.Count, fmt.Sprintf("exactly %d", *e.Count)
+		default:
+			if e.Min != nil {
+				ok = ok && n >= *e.Min
+				want = fmt.Sprintf("at least %d", *e.Min)
+			}
+			if e.Max != nil {
+				ok = ok && n <= *e.Max
+				if want != "" {
+					want += " and "
+				}
+				want += fmt.Sprintf("at most %d", *e.Max)
+			}
+		}
+		return pass(ok, "expected %s %q events, got %d", want, e.Event, n)
+	case sim.ExpectOutage:
+		var r *Resource
+		for i := range s.Resources {
+			if s.Resources[i].ID == e.Resource {
+				r = &s.Resources[i]
+			}
+		}
+		got := time.Duration(r.OutageSeconds) * time.Second
+		if e.Outage != nil {
+			return pass(got == *e.Outage, "expected outage %s, got %s", sim.FormatDuration(*e.Outage), r.Outage)
+		}
+		return pass(got >= *e.OutageAtLeast, "expected outage of at least %s, got %s", sim.FormatDuration(*e.OutageAtLeast), r.Outage)
+	}
+	return pass(false, "unknown expectation kind %q", e.Kind)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func statusText(status, renewal string) string {
+	var parts []string
+	if status != "" {
+		parts = append(parts, "status "+status)
+	}
+	if renewal != "" {
+		parts = append(parts, "renewal "+renewal)
+	}
+	if len(parts) == 0 {
+		return "no status"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04Z") }
