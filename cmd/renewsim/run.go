@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/renewsim/renewsim/report"
+	simrun "github.com/renewsim/renewsim/sim/run"
+)
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the results as JSON instead of the human summary")
+	seedText := fs.String("seed", "", "replace every scenario's seed with `N`")
+	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: renewsim run [flags] [FILE|DIR|NAME ...]\n\nRuns scenarios (no argument: the built-in library) and checks their expectations.\nExit 0 when all held, 1 when some failed, 2 on unusable input.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &usageError{err}
+	}
+	var opt simrun.Options
+	if *seedText != "" {
+		n, err := strconv.ParseUint(*seedText, 10, 64)
+		if err != nil {
+			return usagef("-seed: want an unsigned integer, got %q", *seedText)
+		}
+		opt.Seed = &n
+	}
+	scs, err := loadAll(rest)
+	if err != nil {
+		return err
+	}
+	sum := &report.Summary{}
+	for _, sc := range scs {
+		res, err := simrun.Run(ctx, sc, opt)
+		if err != nil {
+			return fmt.Errorf("run %s: %w", sc.File, err)
+		}
+		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+	}
+	if *events != "" {
+		if err := writeFile(*events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		err = report.WriteJSON(stdout, sum)
+	} else {
+		err = report.WriteText(stdout, sum)
+	}
+	if err != nil {
+		return err
+	}
+	if !sum.Passed() {
+		return errFailed
+	}
+	return nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}

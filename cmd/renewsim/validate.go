@@ -1,0 +1,74 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/renewsim/renewsim/scenarios"
+	simrun "github.com/renewsim/renewsim/sim/run"
+)
+
+func cmdValidate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: renewsim validate FILE ...\n\nChecks scenario files and reports every problem with file:line:col.")
+	}
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &usageError{err}
+	}
+	if len(rest) == 0 {
+		fs.Usage()
+		return usagef("validate: no files given")
+	}
+	bad := 0
+	for _, f := range rest {
+		sc, err := scenarios.Load(f)
+		if err == nil {
+			err = simrun.Check(sc)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			bad++
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok (%s, %d certificates, %d timeline changes, %d expectations)\n", f, sc.Name, len(sc.Certificates), len(sc.Timeline), len(sc.Expect))
+	}
+	if bad > 0 {
+		return usagef("%d of %d files are not usable", bad, len(rest))
+	}
+	return nil
+}
+
+func cmdList(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &usageError{err}
+	}
+	for _, n := range scenarios.LibraryNames() {
+		sc, err := scenarios.LoadLibrary(n)
+		if err != nil {
+			return &usageError{err}
+		}
+		fmt.Fprintf(stdout, "%-28s %s\n", n, firstLine(sc.Description))
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
