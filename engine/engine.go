@@ -38,10 +38,21 @@ type Entry struct {
 // item is what the heap orders. Keeping it small and free of pointers makes
 // sifting cheap; the callback lives in the slot table.
 type item struct {
-	when int64 // Unix nanoseconds
-	seq  uint64
-	slot int32
+	when int64  // Unix nanoseconds
+	key  uint64 // insertion sequence << slotBits | slot
 }
+
+// slotBits is how many low bits of an item's key hold its slot: the
+// sequence number above them keeps keys unique and in insertion order, so
+// one comparison orders equal times.
+const (
+	slotBits = 24
+	slotMask = 1<<slotBits - 1
+	maxSlots = 1 << slotBits
+)
+
+func (it item) slot() int32 { return int32(it.key & slotMask) }
+func (it item) seq() uint64 { return it.key >> slotBits }
 
 type slot struct {
 	fn   func()
@@ -56,7 +67,8 @@ type Engine struct {
 	now   int64
 	base  time.Time // carries the location of the start time
 	seq   uint64
-	heap  []item
+	heap  []item // heap[:n] is the queue
+	n     int
 	slots []slot
 	free  []int32
 
@@ -120,13 +132,16 @@ func (e *Engine) schedule(when int64, name string, fn func()) Handle {
 		s = e.free[n-1]
 		e.free = e.free[:n-1]
 	} else {
+		if len(e.slots) == maxSlots {
+			panic("engine: more than 16M events pending")
+		}
 		e.slots = append(e.slots, slot{})
 		s = int32(len(e.slots) - 1)
 	}
 	sl := &e.slots[s]
 	sl.fn, sl.name, sl.live = fn, name, true
 	e.seq++
-	e.push(item{when: when, seq: e.seq, slot: s})
+	e.push(item{when: when, key: e.seq<<slotBits | uint64(s)})
 	return Handle{slot: s + 1, gen: sl.gen}
 }
 
@@ -147,7 +162,7 @@ func (e *Engine) Cancel(h Handle) bool {
 
 // Pending is the number of events queued, cancelled ones included until they
 // reach the head of the queue.
-func (e *Engine) Pending() int { return len(e.heap) }
+func (e *Engine) Pending() int { return e.n }
 
 // Ran is the number of events run so far.
 func (e *Engine) Ran() uint64 { return e.ran }
@@ -179,24 +194,24 @@ func (e *Engine) Run(until time.Time) uint64 {
 }
 
 func (e *Engine) step(limit int64) bool {
-	for len(e.heap) > 0 {
+	for e.n > 0 {
 		top := e.heap[0]
 		if top.when > limit {
 			return false
 		}
 		e.pop()
-		sl := &e.slots[top.slot]
+		sl := &e.slots[top.slot()]
 		fn, name, live := sl.fn, sl.name, sl.live
 		sl.fn, sl.name, sl.live = nil, "", false
 		sl.gen++
-		e.free = append(e.free, top.slot)
+		e.free = append(e.free, top.slot())
 		if !live {
 			continue
 		}
 		e.setNow(top.when)
 		e.ran++
 		if e.trace != nil {
-			e.trace(Entry{Seq: top.seq, At: e.toTime(top.when), Name: name})
+			e.trace(Entry{Seq: top.seq(), At: e.toTime(top.when), Name: name})
 		}
 		fn()
 		return true
@@ -244,15 +259,16 @@ func StreamSeed(name string) uint64 {
 // every item in an interface, which costs about twice the time.
 
 func less(a, b item) bool {
-	if a.when != b.when {
-		return a.when < b.when
-	}
-	return a.seq < b.seq
+	return a.when < b.when || (a.when == b.when && a.key < b.key)
 }
 
 func (e *Engine) push(it item) {
-	h := append(e.heap, it)
-	i := len(h) - 1
+	if e.n == len(e.heap) {
+		e.heap = append(e.heap, it)
+	}
+	h := e.heap
+	i := e.n
+	e.n++
 	for i > 0 {
 		p := (i - 1) / 2
 		if !less(it, h[p]) {
@@ -262,7 +278,6 @@ func (e *Engine) push(it item) {
 		i = p
 	}
 	h[i] = it
-	e.heap = h
 }
 
 // pop removes the head. It walks the hole left by the head down to a leaf
@@ -270,12 +285,11 @@ func (e *Engine) push(it item) {
 // comparisons than the textbook sift-down, since the last item almost always
 // belongs near the bottom.
 func (e *Engine) pop() {
-	h := e.heap
-	n := len(h) - 1
+	e.n--
+	n := e.n
+	h := e.heap[:n+1]
 	last := h[n]
-	h = h[:n]
 	if n == 0 {
-		e.heap = h
 		return
 	}
 	i := 0
@@ -299,5 +313,4 @@ func (e *Engine) pop() {
 		i = p
 	}
 	h[i] = last
-	e.heap = h
 }
