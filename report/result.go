@@ -153,10 +153,85 @@ type served struct {
 	serial   string
 }
 
-// resourceResult measures outage from what the resource served: any time it
-// served a certificate past its NotAfter counts, until it served another or
-// stopped serving it.
+// resourceResult measures outage the way a client sees it: from the
+// record's TLS probes, a stretch of outage starts when the served
+// certificate expired (or when an expired one was deployed) and ends when a
+// client verifies one again, the resource stops serving it, or the run ends.
+// Records without probes fall back to what was deployed.
 func resourceResult(id string, log []sim.Entry, until time.Time) Resource {
+	var windows []Window
+	hasProbe := false
+	for _, e := range log {
+		if e.Kind == sim.KindProbe && e.Resource == id {
+			hasProbe = true
+			break
+		}
+	}
+	if hasProbe {
+		windows = probeWindows(id, log, until)
+	} else {
+		windows = deployWindows(id, log, until)
+	}
+	slices.SortStableFunc(windows, func(a, b Window) int { return a.Start.Compare(b.Start) })
+	total := unionLength(windows)
+	if windows == nil {
+		windows = []Window{}
+	}
+	return Resource{ID: id, Outage: sim.FormatDuration(total), OutageSeconds: int64(total / time.Second), Windows: windows}
+}
+
+func probeWindows(id string, log []sim.Entry, until time.Time) []Window {
+	var windows []Window
+	var open *Window
+	var servedSince time.Time
+	end := until
+	closeAt := func(t time.Time) {
+		if open != nil && t.After(open.Start) {
+			open.End = t
+			windows = append(windows, *open)
+		}
+		open = nil
+	}
+	for _, e := range log {
+		if e.Kind == sim.KindEnd {
+			end = e.Time
+		}
+		if e.Resource != id {
+			continue
+		}
+		switch e.Kind {
+		case sim.KindDeployed:
+			servedSince = e.Time
+		case sim.KindUndeployed:
+			closeAt(e.Time)
+		case sim.KindProbe:
+			expired := e.Detail.Expired != nil && *e.Detail.Expired
+			if !expired {
+				closeAt(e.Time)
+				continue
+			}
+			if open != nil && open.Serial == e.Detail.Serial {
+				continue
+			}
+			closeAt(e.Time)
+			start := servedSince
+			if e.Detail.NotAfter != nil && e.Detail.NotAfter.After(start) {
+				start = *e.Detail.NotAfter
+			}
+			open = &Window{Start: start, Cert: e.Cert, Serial: e.Detail.Serial}
+			for j := len(log) - 1; j >= 0; j-- {
+				if l := log[j]; l.Kind == sim.KindDeployed && l.Resource == id && l.Detail.Serial == e.Detail.Serial {
+					open.Cert = l.Cert
+					break
+				}
+			}
+		}
+	}
+	closeAt(end)
+	return windows
+}
+
+func deployWindows(id string, log []sim.Entry, until time.Time) []Window {
 	cur := map[string]served{}
 	var order []string
 	var windows []Window
@@ -196,12 +271,7 @@ func resourceResult(id string, log []sim.Entry, until time.Time) Resource {
 	for _, cert := range order {
 		closeSeg(cert, end)
 	}
-	slices.SortStableFunc(windows, func(a, b Window) int { return a.Start.Compare(b.Start) })
-	total := unionLength(windows)
-	if windows == nil {
-		windows = []Window{}
-	}
-	return Resource{ID: id, Outage: sim.FormatDuration(total), OutageSeconds: int64(total / time.Second), Windows: windows}
+	return windows
 }
 
 func unionLength(ws []Window) time.Duration {
@@ -259,43 +329,56 @@ func check(s *Scenario, e sim.Expectation) Expectation {
 		ok := (e.RenewedAfter == nil || !at.Before(*e.RenewedAfter)) && (e.RenewedBefore == nil || !at.After(*e.RenewedBefore))
 		return pass(ok, "expected %s, got renewed at %s", want, stamp(at))
 	case sim.ExpectStatusAt:
-		status, renewal := "", ""
+		status, renewal, reason := "", "", ""
 		for _, en := range s.log {
 			if en.Time.After(e.At) {
 				break
 			}
 			if en.Kind == sim.KindStatus && en.Cert == e.Cert {
-				status, renewal = en.Detail.Status, en.Detail.RenewalStatus
+				status, renewal, reason = en.Detail.Status, en.Detail.RenewalStatus, en.Detail.Reason
 			}
 		}
-		ok := (e.Status == "" || e.Status == status) && (e.RenewalStatus == "" || e.RenewalStatus == renewal)
-		return pass(ok, "expected %s at %s, got %s", statusText(e.Status, e.RenewalStatus), stamp(e.At), statusText(status, orNone(renewal)))
+		wantReason := e.Reason
+		if wantReason == "none" {
+			wantReason = ""
+		}
+		ok := (e.Status == "" || e.Status == status) && (e.RenewalStatus == "" || e.RenewalStatus == renewal) &&
+			(e.Reason == "" || wantReason == reason)
+		want := statusText(e.Status, e.RenewalStatus)
+		got := statusText(status, orNone(renewal))
+		if e.Reason != "" {
+			want += ", reason " + e.Reason
+			got += ", reason " + orNone(reason)
+		}
+		return pass(ok, "expected %s at %s, got %s", want, stamp(e.At), got)
 	case sim.ExpectEventCount:
 		n := 0
 		for _, en := range s.log {
-			if en.Kind == sim.KindEventBus && en.Cert == e.Cert && en.Detail.Event != nil && en.Detail.Event.DetailType == e.Event {
+			if en.Kind == sim.KindEventBus && en.Cert == e.Cert && en.Detail.Event != nil && en.Detail.Event.DetailType == e.Event &&
+				(e.Code == "" || healthCode(en.Detail.Event) == e.Code) {
 				n++
 			}
 		}
-		ok := true
-		want := ""
-		switch {
-		case e.Count != nil:
-			ok, want = n == *e.Count, fmt.Sprintf("exactly %d", *e.Count)
-		default:
-			if e.Min != nil {
-				ok = ok && n >= *e.Min
-				want = fmt.Sprintf("at least %d", *e.Min)
+		what := e.Event
+		if e.Code != "" {
+			what += " " + e.Code
+		}
+		return countCheck(res, e, n, fmt.Sprintf("%q events", what))
+	case sim.ExpectEmail:
+		n := 0
+		for _, en := range s.log {
+			if en.Kind != sim.KindEmail || en.Detail.OK == nil || !*en.Detail.OK {
+				continue
 			}
-			if e.Max != nil {
-				ok = ok && n <= *e.Max
-				if want != "" {
-					want += " and "
-				}
-				want += fmt.Sprintf("at most %d", *e.Max)
+			if (e.Email == sim.EmailAny || e.Email == en.Detail.Email) && (e.To == "" || strings.EqualFold(e.To, en.Detail.To)) && (e.Cert == "" || e.Cert == en.Cert) {
+				n++
 			}
 		}
-		return pass(ok, "expected %s %q events, got %d", want, e.Event, n)
+		what := e.Email + " e-mails delivered"
+		if e.To != "" {
+			what += " to " + e.To
+		}
+		return countCheck(res, e, n, what)
 	case sim.ExpectOutage:
 		var r *Resource
 		for i := range s.Resources {
@@ -310,6 +393,44 @@ func check(s *Scenario, e sim.Expectation) Expectation {
 		return pass(got >= *e.OutageAtLeast, "expected outage of at least %s, got %s", sim.FormatDuration(*e.OutageAtLeast), r.Outage)
 	}
 	return pass(false, "unknown expectation kind %q", e.Kind)
+}
+
+// countCheck compares a count with count, min and max.
+func countCheck(res Expectation, e sim.Expectation, n int, what string) Expectation {
+	ok := true
+	want := ""
+	switch {
+	case e.Count != nil:
+		ok, want = n == *e.Count, fmt.Sprintf("exactly %d", *e.Count)
+	default:
+		if e.Min != nil {
+			ok = ok && n >= *e.Min
+			want = fmt.Sprintf("at least %d", *e.Min)
+		}
+		if e.Max != nil {
+			ok = ok && n <= *e.Max
+			if want != "" {
+				want += " and "
+			}
+			want += fmt.Sprintf("at most %d", *e.Max)
+		}
+	}
+	res.Passed = ok
+	res.Detail = fmt.Sprintf("expected %s %s, got %d", want, what, n)
+	return res
+}
+
+// healthCode is the eventTypeCode of an AWS Health event, typed or read back
+// from JSON.
+func healthCode(ev *sim.Event) string {
+	switch d := ev.Detail.(type) {
+	case sim.HealthDetail:
+		return d.EventTypeCode
+	case map[string]any:
+		s, _ := d["eventTypeCode"].(string)
+		return s
+	}
+	return ""
 }
 
 func orNone(s string) string {

@@ -13,10 +13,14 @@ const (
 	KindDeployed   = "deployed"   // a resource serves a certificate
 	KindUndeployed = "undeployed" // a resource stopped serving it (detached)
 	KindExpired    = "expired"
-	KindTimeline   = "timeline"    // a world change from the scenario
-	KindEventBus   = "eventbridge" // an EventBridge event (Detail.Event)
-	KindNotice     = "notice"      // a notice sent outside EventBridge (e-mail)
-	KindEnd        = "end"         // the run stopped
+	KindTimeline   = "timeline"       // a world change from the scenario
+	KindEventBus   = "eventbridge"    // an EventBridge event (Detail.Event)
+	KindNotice     = "notice"         // a notice sent outside EventBridge (e-mail)
+	KindEnd        = "end"            // the run stopped
+	KindEmail      = "email-sent"     // one message to one recipient (delivered or refused)
+	KindClick      = "approval-click" // a person followed an approval link
+	KindCAA        = "caa-check"      // the CAA records that govern each name
+	KindProbe      = "probe"          // a client's TLS handshake with a resource
 )
 
 // Entry is one thing that happened, at one virtual time. The record of a run
@@ -60,6 +64,21 @@ type Detail struct {
 	Days    int    `json:"days,omitempty"`
 
 	Event *Event `json:"event,omitempty"`
+
+	// email-sent, approval-click
+	Email    string `json:"email,omitempty"` // approval | instruction
+	To       string `json:"to,omitempty"`
+	Domain   string `json:"domain,omitempty"`
+	Subject  string `json:"subject,omitempty"`
+	SMTPCode int    `json:"smtp_code,omitempty"`
+	Approved *bool  `json:"approved,omitempty"`
+	Expired  *bool  `json:"expired,omitempty"`
+
+	CAA []CAAAnswer `json:"caa,omitempty"`
+
+	// probe
+	Verified *bool  `json:"verified,omitempty"`
+	Err      string `json:"error,omitempty"`
 }
 
 // NameCheck is what one validation check of one name found.
@@ -68,7 +87,7 @@ type NameCheck struct {
 	Method   string   `json:"method"`
 	Record   string   `json:"record,omitempty"`   // DNS: the validation CNAME name
 	Expected string   `json:"expected,omitempty"` // DNS: the value ACM wants
-	Answer   []string `json:"answer,omitempty"`   // DNS: the CNAME chain found
+	Answer   []string `json:"answer,omitempty"`   // DNS: the CNAME chain found; HTTP: status and location
 	Rcode    string   `json:"rcode,omitempty"`
 	Status   string   `json:"status"`            // SUCCESS | PENDING_VALIDATION | FAILED
 	Problem  string   `json:"problem,omitempty"` // why it failed, in the guide's terms

@@ -39,6 +39,7 @@ type Model struct {
 	res   []*resState
 	out   []Effect
 	nev   int // events sent, for event ids
+	codes map[string]codeRef
 }
 
 type certState struct {
@@ -69,20 +70,33 @@ type certState struct {
 	instructed   bool
 	nameStatus   []string // per name, aligned with names
 	names        []string
-	pending      map[string]int // validation record -> index in checks of the attempt
+	pending      map[string]bool // checks of the attempt still out, by key
 	checks       []NameCheck
-	outstanding  int
+	keys         []string // per name: the key of the check it waits on
+	pendingCAA   bool     // all names validated, CAA lookup out
+	caaNotified  bool     // CAA_CHECK_FAILURE sent in this cycle
+
+	// E-mail validation, per cycle.
+	approvedAt []time.Time // per name
+	mailed     bool        // first approval e-mails sent
+	mailings   int
 }
 
 type resState struct {
 	spec    *Resource
 	serving []int // certificate indices it serves
+	gen     int   // bumped on each deployment, to ignore stale probe timers
+}
+
+// codeRef is what an approval code was issued for.
+type codeRef struct {
+	cert, name, cycle int
 }
 
 // NewModel builds the model for sc. Identifiers (ARNs, serials, validation
 // records, event ids) derive from seed.
 func NewModel(sc *Scenario, seed uint64) *Model {
-	m := &Model{sc: sc, p: &sc.Profile, seed: seed}
+	m := &Model{sc: sc, p: &sc.Profile, seed: seed, codes: map[string]codeRef{}}
 	for i := range sc.Resources {
 		m.res = append(m.res, &resState{spec: &sc.Resources[i]})
 	}
@@ -99,6 +113,7 @@ func NewModel(sc *Scenario, seed uint64) *Model {
 			exported:  spec.Exported,
 			names:     spec.Names(),
 		}
+		c.approvedAt = make([]time.Time, len(c.names))
 		d := digest(seed, "arn", spec.ID)
 		c.arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", m.p.Region, m.p.Account, uuid(d))
 		c.serial = m.newSerial(spec.ID, 0)
@@ -191,11 +206,19 @@ func (m *Model) wake(at time.Time, kind string, c *certState, gen, n int) {
 func (m *Model) Start(now time.Time) []Effect {
 	m.log(now, KindStart, nil, "", Detail{Text: fmt.Sprintf("scenario %s, profile %s, seed %d", m.sc.Name, m.p.Name, m.seed)})
 	zone := DNSChange{Add: slices.Clone(m.sc.DNSRecords)}
+	for i, r := range m.res {
+		for _, h := range r.spec.Hostnames {
+			zone.Add = append(zone.Add, fmt.Sprintf("%s. 300 IN A %s", strings.TrimSuffix(h, "."), ResourceAddress(i)))
+		}
+	}
 	for _, c := range m.certs {
 		zone.Add = append(zone.Add, m.initialRecords(c)...)
 	}
 	if len(zone.Add) > 0 {
 		m.emit(zone)
+	}
+	for _, c := range m.certs {
+		m.initialTokens(c)
 	}
 	for _, c := range m.certs {
 		m.log(now, KindCert, c, "", Detail{
@@ -251,6 +274,31 @@ func (m *Model) initialRecords(c *certState) []string {
 
 func cnameLine(name, target string) string { return name + " 300 IN CNAME " + target }
 
+// initialTokens puts HTTP validation tokens on the resources using c, as
+// the scenario's validation_record says.
+func (m *Model) initialTokens(c *certState) {
+	if c.spec.Type != TypeAmazonIssued || c.spec.Validation != ValidationHTTP {
+		return
+	}
+	for _, n := range c.names {
+		path, content, redirect := HTTPToken(m.seed, m.p, n)
+		for _, ri := range c.attached {
+			w := WebChange{Resource: m.res[ri].spec.ID, Path: path}
+			switch c.spec.ValidationRecord {
+			case "", RecordPresent:
+				w.Body = content
+			case "redirect":
+				w.Location = redirect
+			case RecordWrong:
+				w.Body = "not the token"
+			default:
+				continue
+			}
+			m.emit(w)
+		}
+	}
+}
+
 // recordBases are the distinct names that need a validation record.
 func (m *Model) recordBases(c *certState) []string {
 	var out []string
@@ -274,6 +322,14 @@ func (m *Model) scheduleCycle(now time.Time, c *certState) {
 				m.wake(at, TimerNotice, c, c.cycle, d)
 			}
 		}
+		if c.spec.Validation == ValidationEmail {
+			m.wake(maxTime(now, t.Add(-m.p.EmailBefore)), TimerEmail, c, c.cycle, 0)
+			for _, d := range m.p.EmailResendDays {
+				if at := t.Add(-time.Duration(d) * Day); at.After(now) && at.After(t.Add(-m.p.EmailBefore)) {
+					m.wake(at, TimerResend, c, c.cycle, d)
+				}
+			}
+		}
 	}
 	for d := m.p.ApproachingDays(c.spec.Type); d >= 1; d-- {
 		if at := t.Add(-time.Duration(d) * Day); !at.Before(now) {
@@ -293,6 +349,9 @@ func maxTime(a, b time.Time) time.Time {
 // Fire handles a timer the model asked for.
 func (m *Model) Fire(now time.Time, t Timer) []Effect {
 	c := m.certs[t.Cert]
+	if t.Kind == TimerProbe {
+		c = nil
+	}
 	switch t.Kind {
 	case TimerWindow:
 		if t.Gen == c.cycle {
@@ -325,6 +384,19 @@ func (m *Model) Fire(now time.Time, t Timer) []Effect {
 	case TimerExpire:
 		if t.Gen == c.cycle {
 			m.expire(now, c)
+		}
+	case TimerEmail:
+		if t.Gen == c.cycle && c.attempting && !c.mailed && !c.issuing && !c.pendingCAA {
+			m.mail(now, c)
+		}
+	case TimerResend:
+		if t.Gen == c.cycle && c.attempting && c.mailed && !c.issuing && !c.pendingCAA {
+			m.mail(now, c)
+		}
+	case TimerProbe:
+		r := m.res[t.N]
+		if r.gen == t.Gen && len(r.serving) > 0 {
+			m.emit(ProbeTLS{Resource: r.spec.ID, ServerName: m.serverName(r)})
 		}
 	}
 	return m.flush()
@@ -373,82 +445,152 @@ func (m *Model) needsValidation(c *certState) bool {
 
 func (m *Model) startAttempt(now time.Time, c *certState) {
 	c.attempt++
-	c.checks = nil
-	c.pending = map[string]int{}
-	c.outstanding = 0
-	for _, n := range c.names {
-		rec, val := ValidationRecord(m.seed, m.p.Account, n)
-		c.checks = append(c.checks, NameCheck{Domain: n, Method: "DNS", Record: rec, Expected: val})
-		if _, ok := c.pending[rec]; ok {
-			continue
+	c.checks = make([]NameCheck, len(c.names))
+	c.keys = make([]string, len(c.names))
+	c.pending = map[string]bool{}
+	for i, n := range c.names {
+		nc := &c.checks[i]
+		nc.Domain = n
+		switch c.spec.Validation {
+		case ValidationDNS:
+			rec, val := ValidationRecord(m.seed, m.p.Account, n)
+			nc.Method, nc.Record, nc.Expected = "DNS", rec, val
+			m.ask(c, i, "dns:"+rec, CheckCNAME{Cert: c.spec.ID, Attempt: c.attempt, Record: rec, Expected: val, MaxHops: m.p.MaxCNAMEChain + 1})
+		case ValidationHTTP:
+			path, content, _ := HTTPToken(m.seed, m.p, n)
+			nc.Method, nc.Record, nc.Expected = "HTTP", "http://"+n+path, content
+			m.ask(c, i, "http:"+n, CheckHTTP{Cert: c.spec.ID, Attempt: c.attempt, Domain: n, Path: path})
+		case ValidationEmail:
+			nc.Method = "EMAIL"
+			if at := c.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.ValidationReuse {
+				nc.Status = ValidationSuccess
+				continue
+			}
+			if m.p.HTTPSProbe {
+				nc.Method = "HTTPS"
+				m.ask(c, i, "https:"+n, ProbeHTTPS{Cert: c.spec.ID, Attempt: c.attempt, Domain: n, Alternatives: wwwAlternatives(n)})
+				continue
+			}
+			nc.Status = ValidationPending
+			nc.Problem = "waiting for someone to approve the validation e-mail"
+			if !c.mailed {
+				nc.Problem = "no approval e-mail sent yet"
+			}
+			nc.Fix = fmt.Sprintf("follow the approval link e-mailed to %s", strings.Join(AdminAddresses(m.validationDomain(c, n)), ", "))
 		}
-		c.pending[rec] = len(c.checks) - 1
-		c.outstanding++
-		m.emit(CheckCNAME{Cert: c.spec.ID, Attempt: c.attempt, Record: rec, Expected: val, MaxHops: m.p.MaxCNAMEChain + 1})
+	}
+	if len(c.pending) == 0 {
+		m.finishAttempt(now, c)
 	}
 }
 
-// CNAMEResult takes the answer to a CheckCNAME.
-func (m *Model) CNAMEResult(now time.Time, a CNAMEAnswer) []Effect {
-	c := m.cert(a.Cert)
-	if c == nil || a.Attempt != c.attempt || c.outstanding == 0 {
+// ask sends check e for name i unless an identical one is already out (names
+// that share a validation record share the query).
+func (m *Model) ask(c *certState, i int, key string, e Effect) {
+	c.keys[i] = key
+	if c.pending[key] {
+		return
+	}
+	c.pending[key] = true
+	m.emit(e)
+}
+
+// answer applies judge to every name waiting on key, and finishes the attempt
+// when nothing else is outstanding.
+func (m *Model) answer(now time.Time, certID string, attempt int, key string, judge func(nc *NameCheck)) []Effect {
+	c := m.cert(certID)
+	if c == nil || attempt != c.attempt || !c.pending[key] {
 		return m.flush()
 	}
-	if _, ok := c.pending[a.Record]; !ok {
-		return m.flush()
-	}
-	delete(c.pending, a.Record)
+	delete(c.pending, key)
 	for i := range c.checks {
-		if c.checks[i].Record == a.Record {
-			judgeCNAME(&c.checks[i], a, m.p.MaxCNAMEChain)
+		if c.keys[i] == key {
+			judge(&c.checks[i])
 		}
 	}
-	c.outstanding--
-	if c.outstanding == 0 {
+	if len(c.pending) == 0 {
 		m.finishAttempt(now, c)
 	}
 	return m.flush()
 }
 
-// judgeCNAME applies ACM's DNS rules to what DNS answered.
-func judgeCNAME(nc *NameCheck, a CNAMEAnswer, maxChain int) {
-	nc.Answer = a.Chain
-	nc.Rcode = a.Rcode
-	n := len(a.Chain)
-	switch {
-	case a.Err != "":
-		nc.Problem = "the DNS query failed: " + a.Err
-		nc.Fix = "make the validation record resolvable in public DNS"
-	case n > 0 && CNAMEMatches(a.Chain[n-1], nc.Expected) && n <= maxChain:
-		nc.Status = ValidationSuccess
-		return
-	case n > 0 && CNAMEMatches(a.Chain[n-1], nc.Expected):
-		nc.Problem = fmt.Sprintf("the CNAME chain from %s has %d records; ACM follows at most %d", nc.Record, n, maxChain)
-		nc.Fix = fmt.Sprintf("point %s directly at %s", nc.Record, nc.Expected)
-	case n > maxChain:
-		nc.Problem = fmt.Sprintf("the CNAME chain from %s is longer than %d records and never reaches %s", nc.Record, maxChain, nc.Expected)
-		nc.Fix = fmt.Sprintf("point %s directly at %s", nc.Record, nc.Expected)
-	case a.Rcode == "NXDOMAIN" && n == 0:
-		nc.Problem = fmt.Sprintf("%s does not exist (NXDOMAIN): the validation CNAME was deleted, or sits in the wrong zone or under a doubled suffix", nc.Record)
-		nc.Fix = fmt.Sprintf("add %s CNAME %s back to the public zone", nc.Record, nc.Expected)
-	case a.Rcode != "NOERROR" && a.Rcode != "NXDOMAIN":
-		nc.Problem = fmt.Sprintf("DNS answered %s for %s", a.Rcode, chainEnd(nc.Record, a.Chain))
-		nc.Fix = "repair the zone's name servers (or DNSSEC) so the validation record resolves"
-	case n == 0:
-		nc.Problem = fmt.Sprintf("%s exists but has no CNAME record (NODATA)", nc.Record)
-		nc.Fix = fmt.Sprintf("add %s CNAME %s", nc.Record, nc.Expected)
-	default:
-		nc.Problem = fmt.Sprintf("%s points at %s, but ACM expects %s", chainEnd(nc.Record, a.Chain[:n-1]), a.Chain[n-1], nc.Expected)
-		nc.Fix = fmt.Sprintf("set %s CNAME %s", nc.Record, nc.Expected)
+func wwwAlternatives(name string) []string {
+	n := strings.TrimSuffix(name, ".")
+	if strings.HasPrefix(n, "*.") {
+		return nil
 	}
-	nc.Status = ValidationPending
+	if rest, ok := strings.CutPrefix(n, "www."); ok {
+		return []string{rest}
+	}
+	return []string{"www." + n}
 }
 
-func chainEnd(record string, chain []string) string {
-	if len(chain) == 0 {
-		return record
+// CNAMEResult takes the answer to a CheckCNAME.
+func (m *Model) CNAMEResult(now time.Time, a CNAMEAnswer) []Effect {
+	return m.answer(now, a.Cert, a.Attempt, "dns:"+a.Record, func(nc *NameCheck) { judgeCNAME(nc, a, m.p.MaxCNAMEChain) })
+}
+
+// HTTPResult takes the answer to a CheckHTTP: the resource must serve the
+// token content, or redirect to ACM's copy of it.
+func (m *Model) HTTPResult(now time.Time, a HTTPAnswer) []Effect {
+	_, content, redirect := HTTPToken(m.seed, m.p, a.Domain)
+	return m.answer(now, a.Cert, a.Attempt, "http:"+a.Domain, func(nc *NameCheck) {
+		nc.Answer = []string{fmt.Sprint(a.Status)}
+		if a.Location != "" {
+			nc.Answer = append(nc.Answer, a.Location)
+		}
+		switch {
+		case a.Err != "":
+			nc.Problem = fmt.Sprintf("GET %s failed: %s", nc.Record, a.Err)
+			nc.Fix = fmt.Sprintf("make %s resolve to the CloudFront distribution and serve the token", a.Domain)
+		case a.Status == 200 && strings.TrimSpace(a.Body) == content:
+			nc.Status = ValidationSuccess
+			return
+		case a.Status >= 300 && a.Status < 400 && a.Location == redirect:
+			nc.Status = ValidationSuccess
+			return
+		case a.Status == 404:
+			nc.Problem = fmt.Sprintf("GET %s answered 404: the validation token is not served", nc.Record)
+			nc.Fix = fmt.Sprintf("serve the token at %s or redirect it to %s", nc.Record, redirect)
+		default:
+			nc.Problem = fmt.Sprintf("GET %s answered %d with other content than ACM's token", nc.Record, a.Status)
+			nc.Fix = fmt.Sprintf("serve the token at %s or redirect it to %s", nc.Record, redirect)
+		}
+		nc.Status = ValidationPending
+	})
+}
+
+// HTTPSResult takes the answer of the legacy HTTPS probe: the name counts as
+// validated when it serves the very certificate being renewed.
+func (m *Model) HTTPSResult(now time.Time, a HTTPSAnswer) []Effect {
+	c := m.cert(a.Cert)
+	serial := ""
+	if c != nil {
+		serial = c.serial
 	}
-	return chain[len(chain)-1]
+	return m.answer(now, a.Cert, a.Attempt, "https:"+a.Domain, func(nc *NameCheck) {
+		if a.Serial != "" {
+			nc.Answer = []string{a.Via + " serves " + a.Serial}
+		}
+		switch {
+		case a.Serial == serial && serial != "":
+			nc.Status = ValidationSuccess
+			return
+		case a.Err != "":
+			nc.Problem = fmt.Sprintf("the HTTPS probe of %s failed: %s", a.Domain, a.Err)
+		default:
+			nc.Problem = fmt.Sprintf("%s serves certificate %s, not the one being renewed (%s)", a.Via, a.Serial, serial)
+		}
+		nc.Fix = fmt.Sprintf("route HTTPS requests for %s to the resource using this certificate, or approve the validation e-mail", a.Domain)
+		nc.Status = ValidationPending
+	})
+}
+
+func (m *Model) validationDomain(c *certState, name string) string {
+	if d, ok := c.spec.ValidationDomains[name]; ok && d != "" {
+		return d
+	}
+	return DefaultValidationDomain(name)
 }
 
 func (m *Model) finishAttempt(now time.Time, c *certState) {
@@ -472,10 +614,24 @@ func (m *Model) finishAttempt(now time.Time, c *certState) {
 	}
 	m.log(now, KindAttempt, c, "", Detail{Text: text, Cycle: c.cycle, Attempt: c.attempt, Checks: c.checks, OK: boolPtr(ok)})
 	if ok {
-		m.validated(now, c)
 		m.logStatusIfChanged(now, c, before, "")
+		c.pendingCAA = true
+		m.emit(CheckCAA{Cert: c.spec.ID, Attempt: c.attempt, Names: slices.Clone(c.names)})
 		return
 	}
+	m.failing(now, c)
+	if c.spec.Validation == ValidationEmail && !c.mailed && !now.Before(c.notAfter.Add(-m.p.EmailBefore)) {
+		m.mail(now, c)
+	}
+	m.logStatusIfChanged(now, c, before, "")
+	if m.periodic(c) {
+		m.retry(now, c)
+	}
+}
+
+// failing notes that an attempt failed: the failing time decides when the
+// renewal turns PENDING_VALIDATION and when the legacy instruction goes out.
+func (m *Model) failing(now time.Time, c *certState) {
 	if c.failingSince.IsZero() {
 		c.failingSince = now
 		if m.p.InstructionEmailAfter > 0 && !c.instructed {
@@ -485,10 +641,192 @@ func (m *Model) finishAttempt(now time.Time, c *certState) {
 	if c.renewalStatus == RenewalPendingAuto && now.Sub(c.failingSince) >= m.p.PendingValidationAfter {
 		c.renewalStatus = RenewalPendingValidation
 	}
-	m.logStatusIfChanged(now, c, before, "")
+}
+
+func (m *Model) retry(now time.Time, c *certState) {
 	if next := now.Add(m.p.RetryInterval); next.Before(c.notAfter) {
 		m.wake(next, TimerAttempt, c, c.gen, 0)
 	}
+}
+
+// periodic tells whether ACM retries on its own: DNS and HTTP checks and the
+// legacy probe are repeated; an e-mail approval is waited for.
+func (m *Model) periodic(c *certState) bool {
+	return c.spec.Validation != ValidationEmail || m.p.HTTPSProbe
+}
+
+// CAAResult takes the CAA record sets that govern each name.
+func (m *Model) CAAResult(now time.Time, r CAAResult) []Effect {
+	c := m.cert(r.Cert)
+	if c == nil || r.Attempt != c.attempt || !c.pendingCAA {
+		return m.flush()
+	}
+	c.pendingCAA = false
+	before := m.snapshot(c)
+	ok := true
+	var judged []CAAAnswer
+	for i, a := range r.Answers {
+		name := a.Name
+		if i < len(c.names) {
+			name = c.names[i]
+		}
+		j := JudgeCAA(name, a)
+		judged = append(judged, j)
+		ok = ok && j.OK
+	}
+	text := "CAA allows Amazon for every name"
+	if !ok {
+		var bad []string
+		for _, j := range judged {
+			if !j.OK {
+				bad = append(bad, j.Problem)
+			}
+		}
+		text = "CAA check failed: " + strings.Join(bad, "; ")
+	}
+	m.log(now, KindCAA, c, "", Detail{Text: text, Cycle: c.cycle, Attempt: c.attempt, CAA: judged, OK: boolPtr(ok)})
+	if ok {
+		if c.reason == "CAA_ERROR" {
+			c.reason = ""
+		}
+		m.validated(now, c)
+		m.logStatusIfChanged(now, c, before, "")
+		return m.flush()
+	}
+	c.reason = "CAA_ERROR"
+	c.renewalStatus = RenewalPendingValidation
+	m.failing(now, c)
+	m.logStatusIfChanged(now, c, before, "")
+	if !c.caaNotified {
+		c.caaNotified = true
+		m.health(now, c, "CAA_CHECK_FAILURE", fmt.Sprintf("ACM could not renew %s: %s", c.arn, text))
+	}
+	m.retry(now, c)
+	return m.flush()
+}
+
+// mail sends fresh approval e-mails for every name not yet approved.
+func (m *Model) mail(now time.Time, c *certState) {
+	c.mailed = true
+	c.mailings++
+	sent := false
+	for i, n := range c.names {
+		if at := c.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.ValidationReuse {
+			continue
+		}
+		if c.checks != nil && i < len(c.checks) && c.checks[i].Method == "HTTPS" && c.checks[i].Status == ValidationSuccess {
+			continue
+		}
+		vd := m.validationDomain(c, n)
+		var to []string
+		if m.p.WhoisContacts {
+			to = append(to, WhoisContacts(m.sc.Whois, vd)...)
+		}
+		for _, a := range AdminAddresses(vd) {
+			if !slices.Contains(to, a) {
+				to = append(to, a)
+			}
+		}
+		d := digest(m.seed, "approval", c.spec.ID, fmt.Sprint(c.cycle), n, fmt.Sprint(c.mailings))
+		code := hex.EncodeToString(d[:12])
+		m.codes[code] = codeRef{cert: c.idx, name: i, cycle: c.cycle}
+		subject, body := ApprovalEmail(m.p, c.arn, n, vd, LinkPlaceholder)
+		m.emit(SendEmail{
+			Cert: c.spec.ID, Kind: EmailApproval, Domain: n, ValidationDomain: vd, To: to,
+			Code: code, Context: uuid(digest(m.seed, "context", code)), ExpiresAt: now.Add(m.p.ApprovalLinkTTL),
+			ARN: c.arn, Subject: subject, Body: body,
+		})
+		sent = true
+	}
+	if sent && c.renewalStatus != RenewalPendingValidation {
+		// The customer must act from now on.
+		before := m.snapshot(c)
+		c.renewalStatus = RenewalPendingValidation
+		m.logStatusIfChanged(now, c, before, "")
+	}
+}
+
+// EmailResult records what the mail server answered for each recipient.
+func (m *Model) EmailResult(now time.Time, r EmailResult) []Effect {
+	c := m.cert(r.Cert)
+	if c == nil {
+		return m.flush()
+	}
+	accepted := 0
+	for _, d := range r.Deliveries {
+		text := fmt.Sprintf("%s e-mail for %s delivered to %s", r.Kind, r.Domain, d.To)
+		if !d.Accepted {
+			text = fmt.Sprintf("%s e-mail for %s to %s refused (%d %s)", r.Kind, r.Domain, d.To, d.Code, d.Err)
+		} else {
+			accepted++
+		}
+		m.log(now, KindEmail, c, "", Detail{Text: text, Email: r.Kind, To: d.To, Domain: r.Domain, SMTPCode: d.Code, OK: boolPtr(d.Accepted)})
+	}
+	if r.Kind != EmailApproval || c.status != StatusIssued {
+		return m.flush()
+	}
+	before := m.snapshot(c)
+	if accepted == 0 {
+		c.reason = "NO_AVAILABLE_CONTACTS"
+	} else if c.reason == "NO_AVAILABLE_CONTACTS" {
+		c.reason = ""
+	}
+	m.logStatusIfChanged(now, c, before, "")
+	return m.flush()
+}
+
+// Click records that someone followed an approval link; an approval counts
+// for the name its code was issued for, in the renewal under way.
+func (m *Model) Click(now time.Time, r ClickResult) []Effect {
+	ref, known := m.codes[r.Code]
+	var c *certState
+	if known {
+		c = m.certs[ref.cert]
+	}
+	text := fmt.Sprintf("approval link for %s followed", r.Domain)
+	switch {
+	case r.Err != "":
+		text += ": " + r.Err
+	case r.Expired:
+		text += ": the link had expired"
+	case r.Approved:
+		text += ": approved"
+	}
+	if r.Address != "" {
+		text += " (from " + r.Address + ")"
+	}
+	m.log(now, KindClick, c, "", Detail{Text: text, Domain: r.Domain, To: r.Address, Approved: boolPtr(r.Approved), Expired: boolPtr(r.Expired)})
+	if !known || !r.Approved || ref.cycle != c.cycle || c.status != StatusIssued {
+		return m.flush()
+	}
+	if c.approvedAt[ref.name].IsZero() {
+		c.approvedAt[ref.name] = now
+	}
+	if c.attempting && !c.issuing && !c.pendingCAA {
+		m.startAttempt(now, c)
+	}
+	return m.flush()
+}
+
+// TLSResult records what a client saw when it connected to a resource.
+func (m *Model) TLSResult(now time.Time, a TLSAnswer) []Effect {
+	text := fmt.Sprintf("a client connecting to %s gets %s: ", a.Resource, a.Serial)
+	switch {
+	case a.Verified:
+		text += "valid"
+	case a.Expired:
+		text += "EXPIRED"
+	case a.Serial == "":
+		text = fmt.Sprintf("a client connecting to %s gets no certificate: %s", a.Resource, a.Err)
+	default:
+		text += "invalid: " + a.Err
+	}
+	var na *time.Time
+	if !a.NotAfter.IsZero() {
+		na = timePtr(a.NotAfter)
+	}
+	m.log(now, KindProbe, nil, a.Resource, Detail{Text: text, Serial: a.Serial, NotAfter: na, Verified: boolPtr(a.Verified), Expired: boolPtr(a.Expired), Err: a.Err})
+	return m.flush()
 }
 
 // validated: every name passed; the new certificate follows after the issue
@@ -505,6 +843,9 @@ func (m *Model) issue(now time.Time, c *certState) {
 	c.issuing = false
 	c.inWindow = false
 	c.instructed = false
+	c.caaNotified = false
+	c.mailed = false
+	c.approvedAt = make([]time.Time, len(c.names))
 	renewedCycle := c.cycle
 	c.cycle++
 	c.attempt = 0
@@ -554,6 +895,24 @@ func (m *Model) serve(now time.Time, ri int, c *certState) {
 		Serial: c.serial, NotAfter: timePtr(c.notAfter), NotBefore: timePtr(c.notBefore),
 	})
 	m.emit(Deploy{Resource: r.spec.ID, Cert: c.spec.ID, Serial: c.serial, Names: c.names, NotBefore: c.notBefore, NotAfter: c.notAfter})
+	// A client's view changes only when the certificate changes or stops
+	// being valid: look then, with a real handshake.
+	r.gen++
+	m.emit(ProbeTLS{Resource: r.spec.ID, ServerName: m.serverName(r)})
+	m.emit(Wake{At: c.notAfter.Add(time.Second), Timer: Timer{Kind: TimerProbe, Cert: c.idx, Gen: r.gen, N: ri}})
+}
+
+// serverName is the name a client asks a resource for: its first hostname,
+// else the first name of the certificate it serves.
+func (m *Model) serverName(r *resState) string {
+	if len(r.spec.Hostnames) > 0 {
+		return r.spec.Hostnames[0]
+	}
+	if len(r.serving) > 0 {
+		c := m.certs[r.serving[len(r.serving)-1]]
+		return strings.TrimPrefix(c.names[0], "*.")
+	}
+	return r.spec.ID
 }
 
 func (m *Model) expire(now time.Time, c *certState) {
@@ -611,9 +970,13 @@ func (m *Model) notice(now time.Time, c *certState, days int) {
 func (m *Model) instruct(now time.Time, c *certState) {
 	c.instructed = true
 	m.log(now, KindNotice, c, "", Detail{
-		Text:    fmt.Sprintf("renewal has failed for %s: ACM e-mails instructions to fix it by hand", FormatDuration(now.Sub(c.failingSince))),
+		Text:    fmt.Sprintf("renewal has failed for %s: ACM e-mails instructions to fix it by hand to %s", FormatDuration(now.Sub(c.failingSince)), m.sc.AccountEmail),
 		Channel: "email", Days: int(c.notAfter.Sub(now) / Day),
 	})
+	if m.sc.AccountEmail != "" {
+		subject, body := InstructionEmail(m.p, c.arn, c.spec.Domain, validationMethod(c.spec), c.notAfter)
+		m.emit(SendEmail{Cert: c.spec.ID, Kind: EmailInstruction, Domain: c.spec.Domain, To: []string{m.sc.AccountEmail}, ARN: c.arn, Subject: subject, Body: body})
+	}
 }
 
 // Apply carries out a world change from the timeline.
@@ -622,25 +985,55 @@ func (m *Model) Apply(now time.Time, ch Change) []Effect {
 	c := m.cert(ch.Cert)
 	switch ch.Do {
 	case DoDeleteValidationRecord, DoRestoreValidationRecord:
+		verb := "deleted"
+		if ch.Do == DoRestoreValidationRecord {
+			verb = "restored"
+		}
+		if c.spec.Validation == ValidationHTTP {
+			var paths []string
+			for _, n := range c.names {
+				path, content, _ := HTTPToken(m.seed, m.p, n)
+				paths = append(paths, "http://"+n+path)
+				for _, ri := range c.attached {
+					m.emit(WebChange{Resource: m.res[ri].spec.ID, Path: path, Body: content, Delete: ch.Do == DoDeleteValidationRecord})
+				}
+			}
+			d.Text = fmt.Sprintf("HTTP validation token %s %s", strings.Join(paths, ", "), verb)
+			m.log(now, KindTimeline, c, "", d)
+			break
+		}
 		var z DNSChange
 		var recs []string
 		for _, base := range m.recordBases(c) {
 			rec, val := ValidationRecord(m.seed, m.p.Account, base)
 			recs = append(recs, rec)
-			if ch.Do == DoDeleteValidationRecord {
-				z.Remove = append(z.Remove, DNSRemove{Name: rec, Type: "CNAME"})
-			} else {
-				z.Remove = append(z.Remove, DNSRemove{Name: rec, Type: "CNAME"})
+			z.Remove = append(z.Remove, DNSRemove{Name: rec, Type: "CNAME"})
+			if ch.Do == DoRestoreValidationRecord {
 				z.Add = append(z.Add, cnameLine(rec, val))
 			}
-		}
-		verb := "deleted"
-		if ch.Do == DoRestoreValidationRecord {
-			verb = "restored"
 		}
 		d.Text = fmt.Sprintf("validation CNAME %s %s", strings.Join(recs, ", "), verb)
 		m.log(now, KindTimeline, c, "", d)
 		m.emit(z)
+	case DoClickApproval:
+		d.Domain = ch.Domain
+		d.Text = "someone follows the newest approval link for " + ch.Domain
+		m.log(now, KindTimeline, nil, "", d)
+		m.emit(ClickApproval{Domain: ch.Domain})
+	case DoResendValidationEmail:
+		d.Text = fmt.Sprintf("ResendValidationEmail for %s", c.spec.ID)
+		m.log(now, KindTimeline, c, "", d)
+		if c.attempting && !c.issuing && !c.pendingCAA {
+			m.mail(now, c)
+		}
+	case DoMailboxReject, DoMailboxAccept:
+		d.To = ch.Address
+		d.Text = "the mail server now refuses mail for " + ch.Address
+		if ch.Do == DoMailboxAccept {
+			d.Text = "the mail server now accepts mail for " + ch.Address
+		}
+		m.log(now, KindTimeline, nil, "", d)
+		m.emit(MailboxChange{Address: ch.Address, Reject: ch.Do == DoMailboxReject})
 	case DoDNSAdd:
 		d.Text = "DNS record added: " + ch.Record
 		m.log(now, KindTimeline, nil, "", d)
@@ -671,6 +1064,7 @@ func (m *Model) Apply(now time.Time, ch Change) []Effect {
 			if j := slices.Index(r.serving, c.idx); j >= 0 {
 				r.serving = slices.Delete(r.serving, j, j+1)
 			}
+			r.gen++
 			m.log(now, KindUndeployed, c, ch.Resource, Detail{Text: fmt.Sprintf("%s no longer serves %s", ch.Resource, c.spec.ID), Serial: c.serial})
 			m.emit(Deploy{Resource: ch.Resource, Cert: c.spec.ID})
 		}
@@ -817,4 +1211,45 @@ func validationMethod(c *Certificate) string {
 		return "DNS"
 	}
 	return ""
+}
+
+// judgeCNAME applies ACM's DNS rules to what DNS answered.
+func judgeCNAME(nc *NameCheck, a CNAMEAnswer, maxChain int) {
+	nc.Answer = a.Chain
+	nc.Rcode = a.Rcode
+	n := len(a.Chain)
+	switch {
+	case a.Err != "":
+		nc.Problem = "the DNS query failed: " + a.Err
+		nc.Fix = "make the validation record resolvable in public DNS"
+	case n > 0 && CNAMEMatches(a.Chain[n-1], nc.Expected) && n <= maxChain:
+		nc.Status = ValidationSuccess
+		return
+	case n > 0 && CNAMEMatches(a.Chain[n-1], nc.Expected):
+		nc.Problem = fmt.Sprintf("the CNAME chain from %s has %d records; ACM follows at most %d", nc.Record, n, maxChain)
+		nc.Fix = fmt.Sprintf("point %s directly at %s", nc.Record, nc.Expected)
+	case n > maxChain:
+		nc.Problem = fmt.Sprintf("the CNAME chain from %s is longer than %d records and never reaches %s", nc.Record, maxChain, nc.Expected)
+		nc.Fix = fmt.Sprintf("point %s directly at %s", nc.Record, nc.Expected)
+	case a.Rcode == "NXDOMAIN" && n == 0:
+		nc.Problem = fmt.Sprintf("%s does not exist (NXDOMAIN): the validation CNAME was deleted, or sits in the wrong zone or under a doubled suffix", nc.Record)
+		nc.Fix = fmt.Sprintf("add %s CNAME %s back to the public zone", nc.Record, nc.Expected)
+	case a.Rcode != "NOERROR" && a.Rcode != "NXDOMAIN":
+		nc.Problem = fmt.Sprintf("DNS answered %s for %s", a.Rcode, chainEnd(nc.Record, a.Chain))
+		nc.Fix = "repair the zone's name servers (or DNSSEC) so the validation record resolves"
+	case n == 0:
+		nc.Problem = fmt.Sprintf("%s exists but has no CNAME record (NODATA)", nc.Record)
+		nc.Fix = fmt.Sprintf("add %s CNAME %s", nc.Record, nc.Expected)
+	default:
+		nc.Problem = fmt.Sprintf("%s points at %s, but ACM expects %s", chainEnd(nc.Record, a.Chain[:n-1]), a.Chain[n-1], nc.Expected)
+		nc.Fix = fmt.Sprintf("set %s CNAME %s", nc.Record, nc.Expected)
+	}
+	nc.Status = ValidationPending
+}
+
+func chainEnd(record string, chain []string) string {
+	if len(chain) == 0 {
+		return record
+	}
+	return chain[len(chain)-1]
 }

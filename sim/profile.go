@@ -46,7 +46,7 @@ type Profile struct {
 	WhoisContacts          bool          // e-mail WHOIS contacts too
 	HTTPSProbe             bool          // legacy HTTPS probe for e-mail-validated names
 	EmailBefore            time.Duration // approval e-mails go out this long before expiry
-	EmailResend            bool          // fresh e-mails on later notice days
+	EmailResendDays        []int         // fresh approval e-mails on these days before expiry
 	ApprovalLinkTTL        time.Duration
 	ValidationReuse        time.Duration // how long a validation stays usable
 	MaxCNAMEChain          int
@@ -119,7 +119,7 @@ func acm2026() Profile {
 		ApproachingDaysPrivate: 45,
 		Eligibility:            EligibleInUseOrExported,
 		EmailBefore:            45 * Day,
-		EmailResend:            true,
+		EmailResendDays:        []int{30, 15, 7, 3, 1},
 		ApprovalLinkTTL:        72 * time.Hour,
 		ValidationReuse:        200 * Day,
 		MaxCNAMEChain:          5,
@@ -203,7 +203,7 @@ var knobs = []knob{
 	{"whois_contacts", "bool", func(p *Profile) any { return &p.WhoisContacts }},
 	{"https_probe", "bool", func(p *Profile) any { return &p.HTTPSProbe }},
 	{"email_before", "duration", func(p *Profile) any { return &p.EmailBefore }},
-	{"email_resend", "bool", func(p *Profile) any { return &p.EmailResend }},
+	{"email_resend_days", "days", func(p *Profile) any { return &p.EmailResendDays }},
 	{"approval_link_ttl", "duration", func(p *Profile) any { return &p.ApprovalLinkTTL }},
 	{"validation_reuse", "duration", func(p *Profile) any { return &p.ValidationReuse }},
 	{"max_cname_chain", "int", func(p *Profile) any { return &p.MaxCNAMEChain }},

@@ -21,6 +21,40 @@ type Scenario struct {
 	DNSLines     []int    // line of each DNSRecords entry in File (0 when unknown)
 	Timeline     []Change
 	Expect       []Expectation
+
+	// E-mail validation: the people behind the addresses ACM writes to.
+	Mailboxes []Mailbox
+	// UnlistedMailboxes says what the mail server does with an address no
+	// mailbox declares: accept (default) or reject (550).
+	UnlistedMailboxes string
+	// Whois lists the registrant, technical and administrative contacts of
+	// registered domains, for profiles that still e-mail them.
+	Whois []WhoisEntry
+	// AccountEmail receives the legacy instruction e-mail.
+	AccountEmail string
+}
+
+// Mailbox is one address ACM may write to, and what its reader does.
+type Mailbox struct {
+	Address string
+	Clicks  string        // ClickNever | ClickAfter | ClickAt
+	After   time.Duration // ClickAfter: this long after each approval e-mail arrived
+	At      time.Time     // ClickAt: at this time, the newest unexpired link of each name
+	Rejects bool          // the mail server answers 550 for it
+	Line    int
+}
+
+// Mailbox click behaviours.
+const (
+	ClickNever = "never"
+	ClickAfter = "after"
+	ClickAt    = "at"
+)
+
+// WhoisEntry is the WHOIS contacts of one registered domain.
+type WhoisEntry struct {
+	Domain   string
+	Contacts []string
 }
 
 // Resource is an integrated AWS resource that can serve a certificate.
@@ -28,6 +62,9 @@ type Resource struct {
 	ID          string
 	Kind        string        // elb | cloudfront | apigateway | other
 	DeployDelay time.Duration // new certificate issued -> served by this resource
+	// Hostnames get an A record pointing at the resource's address, so that
+	// probes of those names reach it (legacy HTTPS probe, HTTP validation).
+	Hostnames []string
 }
 
 // Certificate types.
@@ -63,7 +100,11 @@ type Certificate struct {
 	NotAfter         time.Time // NotAfter of the first certificate (resolved by the loader)
 	InUseBy          []string  // resource ids
 	Exported         bool
-	ValidationRecord string // present | absent | wrong
+	ValidationRecord string // present | absent | wrong | chain-N (dns); present | redirect | absent | wrong (http)
+	// ValidationDomains maps a name to the domain whose admin addresses
+	// receive its approval e-mail, when it is not the name itself minus a
+	// leading "www." or "*." (e-mail validation only).
+	ValidationDomains map[string]string
 }
 
 // Names is the domain followed by the SANs, without duplicates.
@@ -93,6 +134,10 @@ const (
 	DoAttach                  = "attach"
 	DoDetach                  = "detach"
 	DoExport                  = "export"
+	DoClickApproval           = "click-approval"          // Domain: the newest unexpired link for it, from the sink
+	DoResendValidationEmail   = "resend-validation-email" // Cert
+	DoMailboxReject           = "mailbox-reject"          // Address: the mail server starts answering 550
+	DoMailboxAccept           = "mailbox-accept"          // Address
 )
 
 // Change is one world change on the timeline.
@@ -105,6 +150,8 @@ type Change struct {
 	Record   string // dns-add: a zone-file line
 	Name     string // dns-delete: owner name
 	Type     string // dns-delete: RR type, "" for all
+	Domain   string // click-approval
+	Address  string // mailbox-reject, mailbox-accept
 	Line     int    // line in the scenario file, for messages
 }
 
@@ -126,14 +173,19 @@ type Expectation struct {
 	At            time.Time // ExpectStatusAt
 	Status        string
 	RenewalStatus string
+	Reason        string // RenewalStatusReason, e.g. CAA_ERROR
 
 	Event string // ExpectEventCount: EventBridge detail-type
+	Code  string // ExpectEventCount on AWS Health Event: its eventTypeCode
 	Count *int
 	Min   *int
 	Max   *int
 
 	Outage        *time.Duration // ExpectOutage: exact total
 	OutageAtLeast *time.Duration
+
+	Email string // ExpectEmail: approval | instruction | any (with Count/Min/Max)
+	To    string // ExpectEmail: only messages delivered to this address
 }
 
 // Expectation kinds.
@@ -143,6 +195,14 @@ const (
 	ExpectStatusAt      = "status-at"
 	ExpectEventCount    = "event-count"
 	ExpectOutage        = "outage"
+	ExpectEmail         = "email"
+)
+
+// E-mail kinds, in the record and in expectations.
+const (
+	EmailApproval    = "approval"
+	EmailInstruction = "instruction"
+	EmailAny         = "any"
 )
 
 // Outcomes of a certificate's first renewal cycle.

@@ -69,7 +69,15 @@ func (e *Endpoint) Handle(pattern string, h http.Handler) {
 // Start listens on 127.0.0.1 with a kernel-chosen port and serves HTTPS
 // (HTTP/1.1, TLS 1.2 or later) in the background. It fails if the endpoint
 // was already started or closed.
-func (e *Endpoint) Start() error {
+func (e *Endpoint) Start() error { return e.StartOn("127.0.0.1") }
+
+// StartOn is Start on another loopback address, such as 127.0.1.7: the
+// simulator gives each resource an address of its own so that a name's A
+// record leads to it.
+func (e *Endpoint) StartOn(host string) error {
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("renewsim/tls: endpoint %q: %q is not a loopback IP address", e.name, host)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	switch e.state {
@@ -78,7 +86,7 @@ func (e *Endpoint) Start() error {
 	case stateClosed:
 		return fmt.Errorf("renewsim/tls: endpoint %q is closed", e.name)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return fmt.Errorf("renewsim/tls: endpoint %q: listen on loopback: %w", e.name, err)
 	}

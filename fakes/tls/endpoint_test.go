@@ -178,3 +178,11 @@ func TestEndpointServesTLS12Clients(t *testing.T) {
 	require.NoError(t, tc.HandshakeContext(t.Context()))
 	assert.Equal(t, uint16(stdtls.VersionTLS12), tc.ConnectionState().Version)
 }
+
+func TestStartOnOtherLoopbackAddress(t *testing.T) {
+	ep := NewEndpoint("alt")
+	require.NoError(t, ep.StartOn("127.0.1.9"))
+	defer ep.Close()
+	assert.True(t, strings.HasPrefix(ep.Addr(), "127.0.1.9:"), ep.Addr())
+	assert.Error(t, NewEndpoint("x").StartOn("10.0.0.1"), "only loopback")
+}

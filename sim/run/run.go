@@ -74,11 +74,6 @@ func Check(sc *sim.Scenario) error {
 			}
 		}
 	}
-	for _, c := range sc.Certificates {
-		if c.Validation == sim.ValidationEmail || c.Validation == sim.ValidationHTTP {
-			errs = append(errs, &Error{File: sc.File, Msg: fmt.Sprintf("certificate %s: %s validation is not supported by this version of renewsim (only dns)", c.ID, c.Validation)})
-		}
-	}
 	return errors.Join(errs...)
 }
 
@@ -91,50 +86,48 @@ func Run(ctx context.Context, sc *sim.Scenario, opt Options) (*Result, error) {
 	if opt.Seed != nil {
 		seed = *opt.Seed
 	}
-	srv, err := fakedns.Start()
+	eng := engine.New(sc.Start, seed)
+	w, err := startWorld(ctx, sc, seed, eng.Clock())
 	if err != nil {
-		return nil, fmt.Errorf("start fake DNS: %w", err)
+		return nil, err
 	}
-	defer srv.Close()
-	srv.SetHistory(false)
-	client := &mdns.Client{Net: "udp", Timeout: 5 * time.Second}
-	conn, err := client.Dial(srv.Addr())
-	if err != nil {
-		return nil, fmt.Errorf("dial fake DNS: %w", err)
-	}
-	defer conn.Close()
+	defer w.close()
 
-	r := &runner{
-		ctx: ctx, eng: engine.New(sc.Start, seed), model: sim.NewModel(sc, seed),
-		dns: srv, client: client, conn: conn,
-		res: &Result{Scenario: sc, Seed: seed},
-	}
+	r := &runner{eng: eng, model: sim.NewModel(sc, seed), w: w, res: &Result{Scenario: sc, Seed: seed}}
 	for _, ch := range sc.Timeline {
-		ch := ch
 		r.eng.At(ch.At, "timeline "+ch.Do, func() { r.do(r.model.Apply(r.eng.Now(), ch)) })
+	}
+	for _, mb := range sc.Mailboxes {
+		if mb.Clicks == sim.ClickAt {
+			r.eng.At(mb.At, "mailbox "+mb.Address, func() {
+				for _, d := range w.domainsIn(mb.Address) {
+					r.do(r.model.Click(r.eng.Now(), w.click(d, mb.Address)))
+				}
+			})
+		}
 	}
 	r.do(r.model.Start(sc.Start))
 	r.res.Events = r.eng.Run(sc.Until)
+	if r.err == nil {
+		r.do(r.model.Finish(sc.Until))
+	}
+	if r.err == nil {
+		r.err = ctx.Err()
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
-	r.do(r.model.Finish(sc.Until))
-	if r.err != nil {
-		return nil, r.err
-	}
+	r.res.Queries = w.queries
 	return r.res, nil
 }
 
 type runner struct {
-	ctx    context.Context
-	eng    *engine.Engine
-	model  *sim.Model
-	dns    *fakedns.Server
-	client *mdns.Client
-	conn   *mdns.Conn
-	res    *Result
-	err    error
-	queue  []sim.Effect
+	eng   *engine.Engine
+	model *sim.Model
+	w     *world
+	res   *Result
+	err   error
+	queue []sim.Effect
 }
 
 // do carries out effects in order. Answers from the world become inputs at
@@ -144,7 +137,7 @@ func (r *runner) do(effects []sim.Effect) {
 	if len(r.queue) != len(effects) {
 		return // an outer call is draining the queue
 	}
-	for len(r.queue) > 0 {
+	for len(r.queue) > 0 && r.err == nil {
 		e := r.queue[0]
 		r.queue = r.queue[1:]
 		r.perform(e)
@@ -154,13 +147,16 @@ func (r *runner) do(effects []sim.Effect) {
 
 func (r *runner) fail(err error) {
 	if r.err == nil {
-		r.err = err
+		r.err = fmt.Errorf("%s at %s: %w", r.res.Scenario.File, r.eng.Now().Format(time.RFC3339), err)
 		r.eng.Stop()
 	}
 }
 
+func (r *runner) input(effects []sim.Effect) { r.queue = append(r.queue, effects...) }
+
 func (r *runner) perform(e sim.Effect) {
 	now := r.eng.Now()
+	w := r.w
 	switch e := e.(type) {
 	case sim.Log:
 		r.res.Log = append(r.res.Log, e.Entry)
@@ -168,66 +164,79 @@ func (r *runner) perform(e sim.Effect) {
 		t := e.Timer
 		r.eng.At(e.At, t.Kind, func() { r.do(r.model.Fire(r.eng.Now(), t)) })
 	case sim.CheckCNAME:
-		ans := r.resolve(e)
-		r.queue = append(r.queue, r.model.CNAMEResult(now, ans)...)
+		r.input(r.model.CNAMEResult(now, w.resolveCNAME(e)))
+	case sim.CheckHTTP:
+		r.input(r.model.HTTPResult(now, w.checkHTTP(e)))
+	case sim.ProbeHTTPS:
+		r.input(r.model.HTTPSResult(now, w.probeHTTPS(e, now)))
+	case sim.CheckCAA:
+		res := sim.CAAResult{Cert: e.Cert, Attempt: e.Attempt}
+		for _, n := range e.Names {
+			res.Answers = append(res.Answers, w.caa(n))
+		}
+		r.input(r.model.CAAResult(now, res))
+	case sim.ProbeTLS:
+		r.input(r.model.TLSResult(now, w.probeTLS(e, now)))
 	case sim.DNSChange:
 		for _, rm := range e.Remove {
 			typ := uint16(0)
 			if rm.Type != "" {
 				typ = mdns.StringToType[strings.ToUpper(rm.Type)]
 			}
-			r.dns.Remove(rm.Name, typ)
+			w.dns.Remove(rm.Name, typ)
 		}
 		if len(e.Add) > 0 {
-			if err := r.dns.Add(e.Add...); err != nil {
-				r.fail(fmt.Errorf("%s: DNS change at %s: %w", r.res.Scenario.File, now.Format(time.RFC3339), err))
+			if err := w.dns.Add(e.Add...); err != nil {
+				r.fail(fmt.Errorf("DNS change: %w", err))
 			}
 		}
+	case sim.WebChange:
+		w.webChange(e)
 	case sim.Deploy:
-		// Served certificates are tracked in the record; real TLS endpoints
-		// come with the TLS fake.
+		if err := w.deploy(e); err != nil {
+			r.fail(err)
+		}
+	case sim.SendEmail:
+		res, err := w.sendMail(e, now)
+		if err != nil {
+			r.fail(err)
+			return
+		}
+		r.mailboxesReact(res)
+		r.input(r.model.EmailResult(now, res))
+	case sim.ClickApproval:
+		r.input(r.model.Click(now, w.click(e.Domain, e.Address)))
+	case sim.MailboxChange:
+		if w.sink != nil {
+			if e.Reject {
+				w.sink.RejectRecipient(e.Address)
+			} else {
+				w.sink.AcceptRecipient(e.Address)
+			}
+		}
+	default:
+		r.fail(fmt.Errorf("the runner does not know the effect %T", e))
 	}
 }
 
-// resolve follows the validation record's CNAME chain with real queries, as
-// a resolver would, up to MaxHops records.
-func (r *runner) resolve(c sim.CheckCNAME) sim.CNAMEAnswer {
-	ans := sim.CNAMEAnswer{Cert: c.Cert, Attempt: c.Attempt, Record: c.Record}
-	name := c.Record
-	for hop := 0; hop < c.MaxHops; hop++ {
-		if err := r.ctx.Err(); err != nil {
-			r.fail(err)
-			ans.Err = "cancelled"
-			return ans
-		}
-		q := new(mdns.Msg)
-		q.SetQuestion(mdns.Fqdn(name), mdns.TypeCNAME)
-		q.RecursionDesired = false
-		resp, _, err := r.client.ExchangeWithConn(q, r.conn)
-		r.res.Queries++
-		if err != nil {
-			ans.Err = "no answer from the name server"
-			return ans
-		}
-		ans.Rcode = mdns.RcodeToString[resp.Rcode]
-		if resp.Rcode != mdns.RcodeSuccess {
-			return ans
-		}
-		target := ""
-		for _, rr := range resp.Answer {
-			if cn, ok := rr.(*mdns.CNAME); ok && strings.EqualFold(cn.Hdr.Name, mdns.Fqdn(name)) {
-				target = cn.Target
-				break
-			}
-		}
-		if target == "" {
-			return ans
-		}
-		ans.Chain = append(ans.Chain, target)
-		if sim.CNAMEMatches(target, c.Expected) {
-			return ans
-		}
-		name = target
+// mailboxesReact schedules the clicks of the people whose mailboxes just
+// received an approval e-mail: "clicks: after D" follows that link D later.
+func (r *runner) mailboxesReact(res sim.EmailResult) {
+	if res.Kind != sim.EmailApproval {
+		return
 	}
-	return ans
+	for _, d := range res.Deliveries {
+		if !d.Accepted {
+			continue
+		}
+		for _, mb := range r.res.Scenario.Mailboxes {
+			if mb.Clicks != sim.ClickAfter || !strings.EqualFold(mb.Address, d.To) {
+				continue
+			}
+			domain, addr := res.Domain, mb.Address
+			r.eng.After(mb.After, "click "+addr, func() {
+				r.do(r.model.Click(r.eng.Now(), r.w.click(domain, addr)))
+			})
+		}
+	}
 }

@@ -1,0 +1,437 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+	"github.com/jonboulle/clockwork"
+	mdns "github.com/miekg/dns"
+
+	"github.com/renewsim/renewsim/fakes/approval"
+	fakedns "github.com/renewsim/renewsim/fakes/dns"
+	fakesmtp "github.com/renewsim/renewsim/fakes/smtp"
+	faketls "github.com/renewsim/renewsim/fakes/tls"
+	"github.com/renewsim/renewsim/fakes/web"
+	"github.com/renewsim/renewsim/sim"
+)
+
+// world is the fakes of one run and the real clients that talk to them.
+type world struct {
+	ctx context.Context
+	sc  *sim.Scenario
+
+	dns     *fakedns.Server
+	dnsc    *mdns.Client
+	dnsConn *mdns.Conn
+
+	sink     *fakesmtp.Sink
+	smtpc    *gosmtp.Client
+	approval *approval.Server
+	hc       *http.Client // approval clicks and HTTP validation
+
+	ca     *faketls.CA
+	tls    []*faketls.Endpoint // per resource
+	http   []*web.Server       // per resource, plain HTTP side
+	byIP   map[string]int      // resource address -> index
+	leaves map[string]*faketls.Leaf
+
+	queries int
+}
+
+func (w *world) resourceIndex(id string) int {
+	for i, r := range w.sc.Resources {
+		if r.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func needsMail(sc *sim.Scenario) bool {
+	for _, c := range sc.Certificates {
+		if c.Validation == sim.ValidationEmail {
+			return true
+		}
+	}
+	return sc.Profile.InstructionEmailAfter > 0
+}
+
+func startWorld(ctx context.Context, sc *sim.Scenario, seed uint64, clock clockwork.Clock) (w *world, err error) {
+	w = &world{ctx: ctx, sc: sc, byIP: map[string]int{}, leaves: map[string]*faketls.Leaf{}}
+	defer func() {
+		if err != nil {
+			w.close()
+			w = nil
+		}
+	}()
+	if w.dns, err = fakedns.Start(); err != nil {
+		return w, fmt.Errorf("start fake DNS: %w", err)
+	}
+	w.dns.SetHistory(false)
+	w.dnsc = &mdns.Client{Net: "udp", Timeout: 5 * time.Second}
+	if w.dnsConn, err = w.dnsc.Dial(w.dns.Addr()); err != nil {
+		return w, fmt.Errorf("dial fake DNS: %w", err)
+	}
+	w.hc = &http.Client{
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     &http.Transport{DisableKeepAlives: true},
+	}
+	if needsMail(sc) {
+		if w.sink, err = fakesmtp.Start(clock); err != nil {
+			return w, fmt.Errorf("start SMTP sink: %w", err)
+		}
+		if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
+			return w, fmt.Errorf("dial SMTP sink: %w", err)
+		}
+		w.approval = approval.New(clock)
+		if err = w.approval.Start(); err != nil {
+			return w, fmt.Errorf("start approval endpoint: %w", err)
+		}
+		for _, mb := range sc.Mailboxes {
+			if mb.Rejects {
+				w.sink.RejectRecipient(mb.Address)
+			}
+		}
+	}
+	caSeed := []byte(fmt.Sprintf("renewsim-ca/%d", seed))
+	if w.ca, err = faketls.NewCA("renewsim simulator CA", caSeed, sc.Start.AddDate(-30, 0, 0), sc.Until.AddDate(30, 0, 0)); err != nil {
+		return w, fmt.Errorf("simulator CA: %w", err)
+	}
+	for i, r := range sc.Resources {
+		addr := sim.ResourceAddress(i)
+		ep := faketls.NewEndpoint(r.ID)
+		if err = ep.StartOn(addr); err != nil {
+			return w, fmt.Errorf("resource %s: %w", r.ID, err)
+		}
+		w.tls = append(w.tls, ep)
+		hs := web.New()
+		if err = hs.Start(addr); err != nil {
+			return w, fmt.Errorf("resource %s: %w", r.ID, err)
+		}
+		w.http = append(w.http, hs)
+		w.byIP[addr] = i
+	}
+	return w, nil
+}
+
+func (w *world) close() {
+	if w.smtpc != nil {
+		_ = w.smtpc.Close()
+	}
+	if w.sink != nil {
+		_ = w.sink.Close()
+	}
+	if w.hc != nil {
+		w.hc.CloseIdleConnections()
+	}
+	if w.approval != nil {
+		_ = w.approval.Close()
+	}
+	for _, ep := range w.tls {
+		_ = ep.Close()
+	}
+	for _, h := range w.http {
+		_ = h.Close()
+	}
+	if w.dnsConn != nil {
+		_ = w.dnsConn.Close()
+	}
+	if w.dns != nil {
+		_ = w.dns.Close()
+	}
+}
+
+// query asks the fake DNS server one question over the reused connection.
+func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
+	q := new(mdns.Msg)
+	q.SetQuestion(mdns.Fqdn(name), qtype)
+	q.RecursionDesired = false
+	w.queries++
+	resp, _, err := w.dnsc.ExchangeWithConn(q, w.dnsConn)
+	return resp, err
+}
+
+// resolveCNAME follows the validation record's CNAME chain with real
+// queries, as a resolver would, up to MaxHops records.
+func (w *world) resolveCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
+	ans := sim.CNAMEAnswer{Cert: c.Cert, Attempt: c.Attempt, Record: c.Record}
+	name := c.Record
+	for hop := 0; hop < c.MaxHops; hop++ {
+		resp, err := w.query(name, mdns.TypeCNAME)
+		if err != nil {
+			ans.Err = "no answer from the name server"
+			return ans
+		}
+		ans.Rcode = mdns.RcodeToString[resp.Rcode]
+		if resp.Rcode != mdns.RcodeSuccess {
+			return ans
+		}
+		target := ""
+		for _, rr := range resp.Answer {
+			if cn, ok := rr.(*mdns.CNAME); ok && strings.EqualFold(cn.Hdr.Name, mdns.Fqdn(name)) {
+				target = cn.Target
+				break
+			}
+		}
+		if target == "" {
+			return ans
+		}
+		ans.Chain = append(ans.Chain, target)
+		if sim.CNAMEMatches(target, c.Expected) {
+			return ans
+		}
+		name = target
+	}
+	return ans
+}
+
+// resolveA finds the address a name points at, following CNAMEs as the
+// server answers them.
+func (w *world) resolveA(name string) (string, string) {
+	resp, err := w.query(name, mdns.TypeA)
+	if err != nil {
+		return "", "no answer from the name server"
+	}
+	if resp.Rcode != mdns.RcodeSuccess {
+		return "", fmt.Sprintf("%s has no address (%s)", name, mdns.RcodeToString[resp.Rcode])
+	}
+	for _, rr := range resp.Answer {
+		if a, ok := rr.(*mdns.A); ok {
+			return a.A.String(), ""
+		}
+	}
+	return "", fmt.Sprintf("%s has no A record", name)
+}
+
+// caa finds the CAA record set that governs name: the first name with CAA
+// records, climbing from the name (without a leading "*.") to the root.
+func (w *world) caa(name string) sim.CAAAnswer {
+	ans := sim.CAAAnswer{Name: name}
+	cand := mdns.Fqdn(strings.TrimPrefix(strings.ToLower(name), "*."))
+	for {
+		resp, err := w.query(cand, mdns.TypeCAA)
+		if err != nil {
+			ans.Err = "no answer from the name server"
+			return ans
+		}
+		if resp.Rcode == mdns.RcodeServerFailure {
+			ans.Err = "SERVFAIL for " + cand
+			return ans
+		}
+		for _, rr := range resp.Answer {
+			if c, ok := rr.(*mdns.CAA); ok {
+				ans.Records = append(ans.Records, fmt.Sprintf("%d %s %q", c.Flag, c.Tag, c.Value))
+				ans.FoundAt = c.Hdr.Name
+			}
+		}
+		if len(ans.Records) > 0 || cand == "." {
+			return ans
+		}
+		if i := strings.IndexByte(cand, '.'); i >= 0 && i+1 < len(cand) {
+			cand = cand[i+1:]
+		} else {
+			cand = "."
+		}
+	}
+}
+
+// checkHTTP fetches the HTTP validation token the way ACM does.
+func (w *world) checkHTTP(c sim.CheckHTTP) sim.HTTPAnswer {
+	ans := sim.HTTPAnswer{Cert: c.Cert, Attempt: c.Attempt, Domain: c.Domain}
+	ip, problem := w.resolveA(c.Domain)
+	if problem != "" {
+		ans.Err = problem
+		return ans
+	}
+	i, ok := w.byIP[ip]
+	if !ok {
+		ans.Err = fmt.Sprintf("nothing answers at %s", ip)
+		return ans
+	}
+	req, err := http.NewRequestWithContext(w.ctx, http.MethodGet, "http://"+w.http[i].Addr()+c.Path, nil)
+	if err != nil {
+		ans.Err = err.Error()
+		return ans
+	}
+	req.Host = c.Domain
+	resp, err := w.hc.Do(req)
+	if err != nil {
+		ans.Err = "connection failed"
+		return ans
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	ans.Status, ans.Location, ans.Body = resp.StatusCode, resp.Header.Get("Location"), string(body)
+	return ans
+}
+
+// probeHTTPS is the legacy probe: which certificate does the name serve?
+func (w *world) probeHTTPS(p sim.ProbeHTTPS, now time.Time) sim.HTTPSAnswer {
+	ans := sim.HTTPSAnswer{Cert: p.Cert, Attempt: p.Attempt, Domain: p.Domain}
+	for _, name := range append([]string{p.Domain}, p.Alternatives...) {
+		ip, problem := w.resolveA(name)
+		if problem != "" {
+			ans.Err = problem
+			continue
+		}
+		i, ok := w.byIP[ip]
+		if !ok {
+			ans.Err = fmt.Sprintf("nothing answers HTTPS at %s", ip)
+			continue
+		}
+		res := faketls.Probe(w.ctx, w.tls[i].Addr(), name, w.ca.Pool(), now)
+		if res.Serial == "" {
+			ans.Err = res.Err
+			continue
+		}
+		ans.Via, ans.Serial, ans.Err = name, res.Serial, ""
+		return ans
+	}
+	return ans
+}
+
+// probeTLS is a client connecting to a resource at the current virtual
+// time.
+func (w *world) probeTLS(p sim.ProbeTLS, now time.Time) sim.TLSAnswer {
+	i := w.resourceIndex(p.Resource)
+	res := faketls.Probe(w.ctx, w.tls[i].Addr(), p.ServerName, w.ca.Pool(), now)
+	return sim.TLSAnswer{Resource: p.Resource, Serial: res.Serial, NotAfter: res.NotAfter, Verified: res.Verified, Expired: res.Expired, Err: res.Err}
+}
+
+// deploy makes a resource serve a real certificate issued by the simulator
+// CA with the serial, names and validity the model gave.
+func (w *world) deploy(d sim.Deploy) error {
+	i := w.resourceIndex(d.Resource)
+	if d.Serial == "" {
+		w.tls[i].Undeploy()
+		return nil
+	}
+	leaf, ok := w.leaves[d.Serial]
+	if !ok {
+		serial, ok := new(big.Int).SetString(strings.ReplaceAll(d.Serial, ":", ""), 16)
+		if !ok {
+			return fmt.Errorf("bad serial %q", d.Serial)
+		}
+		var err error
+		leaf, err = w.ca.Issue(faketls.LeafSpec{
+			Serial: serial, CommonName: d.Names[0], DNSNames: d.Names,
+			NotBefore: d.NotBefore, NotAfter: d.NotAfter, KeySeed: []byte("leaf/" + d.Serial),
+		})
+		if err != nil {
+			return fmt.Errorf("issue certificate %s: %w", d.Serial, err)
+		}
+		w.leaves[d.Serial] = leaf
+	}
+	w.tls[i].Deploy(leaf)
+	return nil
+}
+
+func (w *world) webChange(c sim.WebChange) {
+	i := w.resourceIndex(c.Resource)
+	if c.Delete {
+		w.http[i].Delete(c.Path)
+		return
+	}
+	w.http[i].Set(c.Path, web.Response{Body: c.Body, Location: c.Location})
+}
+
+// sendMail delivers one message per recipient over real SMTP.
+func (w *world) sendMail(e sim.SendEmail, now time.Time) (sim.EmailResult, error) {
+	res := sim.EmailResult{Cert: e.Cert, Kind: e.Kind, Domain: e.Domain, Code: e.Code}
+	body := e.Body
+	if e.Kind == sim.EmailApproval {
+		link := w.approval.Register(approval.Request{
+			Code: e.Code, Context: e.Context, Domain: e.Domain, ValidationDomain: e.ValidationDomain,
+			CertificateARN: e.ARN, Account: w.sc.Profile.Account, Region: w.sc.Profile.Region, ExpiresAt: e.ExpiresAt,
+		})
+		body = strings.ReplaceAll(body, sim.LinkPlaceholder, link)
+	}
+	for i, to := range e.To {
+		if w.sc.UnlistedMailboxes == "reject" && !w.listed(to) {
+			w.sink.RejectRecipient(to)
+		}
+		msg := fmt.Sprintf("From: Amazon Certificates <no-reply@certificates.amazon.com>\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s.%d@renewsim.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s",
+			to, e.Subject, now.UTC().Format(time.RFC1123Z), e.Code+e.Kind, i, strings.ReplaceAll(body, "\n", "\r\n"))
+		d := sim.Delivery{To: to, Accepted: true, Code: 250}
+		if err := w.smtpc.SendMail("no-reply@certificates.amazon.com", []string{to}, strings.NewReader(msg)); err != nil {
+			var se *gosmtp.SMTPError
+			if !errors.As(err, &se) {
+				return res, fmt.Errorf("SMTP to the sink: %w", err)
+			}
+			d = sim.Delivery{To: to, Code: se.Code, Err: se.Message}
+			_ = w.smtpc.Reset()
+		}
+		res.Deliveries = append(res.Deliveries, d)
+	}
+	return res, nil
+}
+
+func (w *world) listed(addr string) bool {
+	return slices.ContainsFunc(w.sc.Mailboxes, func(m sim.Mailbox) bool { return strings.EqualFold(m.Address, addr) })
+}
+
+var linkRE = regexp.MustCompile(`http://[0-9.:]+/approvals\?[^\s)]+`)
+
+// newestLink finds, in what reached the sink, the newest approval link for
+// domain (in address's mailbox when address is not "").
+func (w *world) newestLink(domain, address string) (string, bool) {
+	if w.sink == nil {
+		return "", false
+	}
+	msgs := w.sink.Messages()
+	if address != "" {
+		msgs = w.sink.To(address)
+	}
+	subject := "Certificate request for " + domain
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Subject != subject {
+			continue
+		}
+		if link := linkRE.FindString(msgs[i].Body); link != "" {
+			return link, true
+		}
+	}
+	return "", false
+}
+
+// click follows a link as a person would: a real GET of the page, then the
+// approval POST.
+func (w *world) click(domain, address string) sim.ClickResult {
+	r := sim.ClickResult{Address: address, Domain: domain}
+	link, ok := w.newestLink(domain, address)
+	if !ok {
+		r.Err = "no approval e-mail for " + domain + " reached that mailbox"
+		return r
+	}
+	if i := strings.Index(link, "code="); i >= 0 {
+		r.Code = strings.SplitN(link[i+5:], "&", 2)[0]
+	}
+	res, err := approval.Click(w.ctx, w.hc, link)
+	r.Approved, r.Expired, r.Status = res.Approved || res.AlreadyApproved, res.Expired, res.Status
+	if err != nil {
+		r.Err = "the approval page did not work"
+	}
+	return r
+}
+
+// domainsIn lists the names approval e-mails in address's mailbox are about,
+// in the order first seen.
+func (w *world) domainsIn(address string) []string {
+	var out []string
+	for _, m := range w.sink.To(address) {
+		if d, ok := strings.CutPrefix(m.Subject, "Certificate request for "); ok && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
