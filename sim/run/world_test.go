@@ -1,0 +1,143 @@
+package run
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/renewsim/renewsim/engine"
+	"github.com/renewsim/renewsim/sim"
+)
+
+func testWorld(t *testing.T, mut func(*sim.Scenario)) (*world, *engine.Engine) {
+	t.Helper()
+	p, _ := sim.LookupProfile("acm-2026")
+	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	sc := &sim.Scenario{
+		Name: "w", File: "w.yaml", ProfileName: p.Name, Profile: p, Start: start, Until: start.Add(400 * sim.Day), Seed: 1,
+		Resources: []sim.Resource{{ID: "alb", Kind: "elb", Hostnames: []string{"www.example.com"}}},
+		Certificates: []sim.Certificate{{ID: "web", Domain: "www.example.com", Validation: sim.ValidationEmail,
+			Type: sim.TypeAmazonIssued, Issued: start, NotAfter: start.Add(198 * sim.Day), InUseBy: []string{"alb"}}},
+		UnlistedMailboxes: "accept", AccountEmail: "owner@account.example",
+	}
+	if mut != nil {
+		mut(sc)
+	}
+	eng := engine.New(start, 1)
+	w, err := startWorld(context.Background(), sc, 1, eng.Clock())
+	require.NoError(t, err)
+	t.Cleanup(w.close)
+	return w, eng
+}
+
+// The approval e-mail goes over real SMTP, one message per recipient, and
+// parses with net/mail; its link opens the approval page for that name only.
+func TestApprovalEmailOverSMTP(t *testing.T) {
+	w, eng := testWorld(t, nil)
+	p := &w.sc.Profile
+	arn := "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-4333-8444-555555555555"
+	subject, body := sim.ApprovalEmail(p, arn, "www.example.com", "example.com", sim.LinkPlaceholder)
+	res, err := w.sendMail(sim.SendEmail{
+		Cert: "web", Kind: sim.EmailApproval, Domain: "www.example.com", ValidationDomain: "example.com",
+		To: sim.AdminAddresses("example.com"), Code: "c0de", Context: "ctx-1", ExpiresAt: eng.Now().Add(72 * time.Hour),
+		ARN: arn, Subject: subject, Body: body,
+	}, eng.Now())
+	require.NoError(t, err)
+	require.Len(t, res.Deliveries, 5)
+	msgs := w.sink.Messages()
+	require.Len(t, msgs, 5, "one message per recipient")
+	for i, m := range msgs {
+		assert.Equal(t, []string{sim.AdminAddresses("example.com")[i]}, m.To)
+		parsed, err := mail.ReadMessage(strings.NewReader(string(m.Raw)))
+		require.NoError(t, err)
+		assert.Equal(t, "Certificate request for www.example.com", parsed.Header.Get("Subject"))
+		_, err = parsed.Header.Date()
+		assert.NoError(t, err)
+		for _, want := range []string{"Domain: www.example.com", "AWS account ID: 123456789012", "AWS Region name: us-east-1", arn, w.approval.URL() + "/approvals?code=c0de&context=ctx-1"} {
+			assert.Contains(t, m.Body, want)
+		}
+	}
+	click := w.click("www.example.com", "admin@example.com")
+	assert.True(t, click.Approved, click.Err)
+	assert.Equal(t, "c0de", click.Code)
+	assert.True(t, w.approval.Approved("c0de"))
+	none := w.click("example.org", "admin@example.com")
+	assert.False(t, none.Approved)
+	assert.Contains(t, none.Err, "no approval e-mail")
+
+	w.close()
+	goleak.VerifyNone(t)
+}
+
+func TestRejectedRecipientsAreReported(t *testing.T) {
+	w, eng := testWorld(t, func(sc *sim.Scenario) {
+		sc.UnlistedMailboxes = "reject"
+		sc.Mailboxes = []sim.Mailbox{{Address: "admin@example.com", Clicks: sim.ClickNever}}
+	})
+	res, err := w.sendMail(sim.SendEmail{Cert: "web", Kind: sim.EmailApproval, Domain: "www.example.com", To: sim.AdminAddresses("example.com"),
+		Code: "x", Context: "y", ExpiresAt: eng.Now().Add(time.Hour), Subject: "Certificate request for www.example.com", Body: sim.LinkPlaceholder}, eng.Now())
+	require.NoError(t, err)
+	var accepted []string
+	for _, d := range res.Deliveries {
+		if d.Accepted {
+			accepted = append(accepted, d.To)
+		} else {
+			assert.Equal(t, 550, d.Code)
+		}
+	}
+	assert.Equal(t, []string{"admin@example.com"}, accepted)
+}
+
+// CAA is found by climbing the name tree with real queries, following
+// CNAMEs; issuewild governs wildcard names.
+func TestCAAClimbing(t *testing.T) {
+	w, _ := testWorld(t, nil)
+	require.NoError(t, w.dns.Add(
+		`example.com. 300 IN CAA 0 issue "amazon.com"`,
+		`example.com. 300 IN CAA 0 issuewild ";"`,
+		`shop.example.com. 300 IN CAA 0 issue "letsencrypt.org"`,
+		`alias.example.com. 300 IN CNAME target.example.net.`,
+		`target.example.net. 300 IN CAA 0 issue "amazontrust.com"`,
+	))
+	for _, tc := range []struct {
+		name, foundAt string
+		ok            bool
+	}{
+		{"www.example.com", "example.com.", true},
+		{"deep.www.example.com", "example.com.", true},
+		{"*.example.com", "example.com.", false},
+		{"shop.example.com", "shop.example.com.", false},
+		{"a.shop.example.com", "shop.example.com.", false},
+		{"alias.example.com", "target.example.net.", true},
+		{"example.org", "", true},
+	} {
+		got := sim.JudgeCAA(tc.name, w.caa(tc.name))
+		assert.Equal(t, tc.foundAt, got.FoundAt, tc.name)
+		assert.Equal(t, tc.ok, got.OK, "%s: %s", tc.name, got.Problem)
+	}
+}
+
+// A deployed certificate is served over real TLS and judged at virtual time.
+func TestDeployAndProbeAtVirtualTime(t *testing.T) {
+	w, eng := testWorld(t, nil)
+	na := eng.Now().Add(10 * sim.Day)
+	require.NoError(t, w.deploy(sim.Deploy{Resource: "alb", Cert: "web", Serial: "0a:0b:0c", Names: []string{"www.example.com"}, NotBefore: eng.Now(), NotAfter: na}))
+	ok := w.probeTLS(sim.ProbeTLS{Resource: "alb", ServerName: "www.example.com"}, na)
+	assert.True(t, ok.Verified, ok.Err)
+	assert.Equal(t, "0a:0b:0c", ok.Serial)
+	late := w.probeTLS(sim.ProbeTLS{Resource: "alb", ServerName: "www.example.com"}, na.Add(time.Second))
+	assert.False(t, late.Verified)
+	assert.True(t, late.Expired)
+	assert.Equal(t, "0a:0b:0c", late.Serial)
+	// The legacy probe reaches the resource through the name's A record.
+	require.NoError(t, w.dns.Add("www.example.com. 300 IN A "+sim.ResourceAddress(0)))
+	seen := w.probeHTTPS(sim.ProbeHTTPS{Domain: "example.com", Alternatives: []string{"www.example.com"}}, eng.Now())
+	assert.Equal(t, "www.example.com", seen.Via)
+	assert.Equal(t, "0a:0b:0c", seen.Serial)
+}
