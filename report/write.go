@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -133,73 +134,185 @@ func writeScenario(b *strings.Builder, sc *Scenario) {
 	}
 }
 
-// story tells a certificate's life in a few lines: runs of failing attempts
-// are folded into one line.
+// story tells a certificate's life in a few lines. Entries at one instant
+// form a step; a run of steps that read the same (hourly attempts failing
+// the same way) is told once, with how often and until when.
 func story(log []sim.Entry, cert string) []string {
-	var out []string
-	var failFrom, failTo time.Time
-	failCount := 0
-	flushFails := func() {
-		if failCount > 0 {
-			out = append(out, fmt.Sprintf("%s  %d validation attempts failed, the last at %s", ts(failFrom), failCount, ts(failTo)))
-			failCount = 0
-		}
+	type step struct {
+		at    time.Time
+		lines []string
 	}
-	line := func(e sim.Entry, text string) {
-		flushFails()
-		out = append(out, fmt.Sprintf("%s  %s", ts(e.Time), text))
+	var steps []step
+	add := func(at time.Time, text string) {
+		if n := len(steps); n > 0 && steps[n-1].at.Equal(at) {
+			steps[n-1].lines = append(steps[n-1].lines, text)
+			return
+		}
+		steps = append(steps, step{at: at, lines: []string{text}})
+	}
+	var mails []sim.Entry
+	flushMails := func() {
+		if len(mails) > 0 {
+			for _, l := range foldMails(mails) {
+				add(mails[0].Time, l)
+			}
+			mails = nil
+		}
 	}
 	for _, e := range log {
 		if e.Cert != cert {
 			continue
 		}
+		if e.Kind != sim.KindEmail || (len(mails) > 0 && !mails[0].Time.Equal(e.Time)) {
+			flushMails()
+		}
 		switch e.Kind {
-		case sim.KindAttempt:
-			if e.Detail.OK != nil && !*e.Detail.OK {
-				if failCount == 0 {
-					failFrom = e.Time
-				}
-				failTo = e.Time
-				failCount++
-				continue
-			}
-			line(e, e.Detail.Text)
+		case sim.KindEmail:
+			mails = append(mails, e)
+		case sim.KindAttempt, sim.KindClick, sim.KindCAA, sim.KindWindow, sim.KindIssued, sim.KindExpired,
+			sim.KindTimeline, sim.KindNotice, sim.KindDeployed, sim.KindUndeployed:
+			add(e.Time, e.Detail.Text)
 		case sim.KindEventBus:
 			if ev := e.Detail.Event; ev != nil && ev.DetailType == sim.EventActionRequired {
 				text := "Renewal Action Required sent"
 				if d, ok := ev.Detail.(sim.ActionRequiredDetail); ok {
 					text = fmt.Sprintf("Renewal Action Required sent (%s to expiry)", plural(d.DaysToExpiry, "day"))
 				}
-				line(e, text)
+				add(e.Time, text)
 			}
-		case sim.KindWindow, sim.KindIssued, sim.KindExpired, sim.KindTimeline, sim.KindNotice, sim.KindDeployed, sim.KindUndeployed:
-			line(e, e.Detail.Text)
 		case sim.KindStatus:
 			if e.Detail.RenewalStatus == sim.RenewalPendingValidation {
-				line(e, e.Detail.Text)
+				add(e.Time, e.Detail.Text)
 			}
 		}
 	}
-	flushFails()
+	flushMails()
+	shape := func(s step) string { return digits.ReplaceAllString(strings.Join(s.lines, "\n"), "#") }
+	var out []string
+	for i := 0; i < len(steps); {
+		j := i + 1
+		for j < len(steps) && shape(steps[j]) == shape(steps[i]) {
+			j++
+		}
+		if j-i == 1 {
+			for _, l := range steps[i].lines {
+				out = append(out, fmt.Sprintf("%s  %s", ts(steps[i].at), l))
+			}
+		} else {
+			out = append(out, fmt.Sprintf("%s  %d times, the last at %s:", ts(steps[i].at), j-i, ts(steps[j-1].at)))
+			for _, l := range steps[i].lines {
+				out = append(out, fmt.Sprintf("%18s %s", "", digits.ReplaceAllStringFunc(l, func(string) string { return "attempt N" })))
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// digits finds attempt numbers and other counters that differ between
+// otherwise identical steps.
+var digits = regexp.MustCompile(`\battempt [0-9]+`)
+
+// foldMails says what a batch of e-mails sent at one instant did: per kind
+// and name, how many were delivered and which addresses refused them.
+func foldMails(mails []sim.Entry) []string {
+	type key struct{ kind, domain string }
+	var order []key
+	delivered := map[key][]string{}
+	refused := map[key][]string{}
+	for _, m := range mails {
+		k := key{m.Detail.Email, m.Detail.Domain}
+		if _, ok := delivered[k]; !ok {
+			if _, ok := refused[k]; !ok {
+				order = append(order, k)
+			}
+		}
+		if m.Detail.OK != nil && *m.Detail.OK {
+			delivered[k] = append(delivered[k], m.Detail.To)
+		} else {
+			refused[k] = append(refused[k], fmt.Sprintf("%s (%d)", m.Detail.To, m.Detail.SMTPCode))
+		}
+	}
+	var out []string
+	for _, k := range order {
+		s := fmt.Sprintf("%s e-mail for %s", k.kind, k.domain)
+		if d := delivered[k]; len(d) > 0 {
+			s += fmt.Sprintf(" delivered to %s", strings.Join(d, ", "))
+		}
+		if r := refused[k]; len(r) > 0 {
+			if len(delivered[k]) > 0 {
+				s += ";"
+			}
+			s += fmt.Sprintf(" refused by the mail server for %s", strings.Join(r, ", "))
+		}
+		out = append(out, s)
+	}
 	return out
 }
 
 // diagnose explains, from the last failing attempt, which names failed,
 // what DNS answered and what to fix.
 func diagnose(log []sim.Entry, cert string) []string {
-	var last *sim.Entry
-	var window *sim.Entry
+	var last, window, caa *sim.Entry
+	var domains []string
+	delivered := map[string][]string{}
+	refused := map[string][]string{}
+	approved := map[string]bool{}
 	for i := range log {
 		e := &log[i]
 		if e.Cert != cert {
 			continue
 		}
-		if e.Kind == sim.KindAttempt && e.Detail.OK != nil && !*e.Detail.OK {
-			last = e
-		}
-		if e.Kind == sim.KindWindow {
+		switch e.Kind {
+		case sim.KindAttempt:
+			if e.Detail.OK != nil && !*e.Detail.OK {
+				last = e
+			}
+		case sim.KindWindow:
 			window = e
+		case sim.KindCAA:
+			caa = e
+		case sim.KindClick:
+			if e.Detail.Approved != nil && *e.Detail.Approved {
+				approved[e.Detail.Domain] = true
+			}
+		case sim.KindEmail:
+			if e.Detail.Email != sim.EmailApproval {
+				continue
+			}
+			d := e.Detail.Domain
+			domains = appendNew(domains, d)
+			if e.Detail.OK != nil && *e.Detail.OK {
+				delivered[d] = appendNew(delivered[d], e.Detail.To)
+			} else {
+				refused[d] = appendNew(refused[d], e.Detail.To)
+			}
 		}
+	}
+	if caa != nil && caa.Detail.OK != nil && !*caa.Detail.OK && (last == nil || !caa.Time.Before(last.Time)) {
+		out := []string{fmt.Sprintf("why: every name validated, but the last CAA check (%s) refused Amazon (CAA_ERROR):", ts(caa.Time))}
+		for _, a := range caa.Detail.CAA {
+			if !a.OK {
+				out = append(out, fmt.Sprintf("  %s: %s", a.Name, a.Problem))
+			}
+		}
+		return append(out, "    fix: add a CAA record that names amazon.com (issue, or issuewild for wildcard names), or remove the one that forbids it")
+	}
+	if len(domains) > 0 {
+		out := []string{"why: not every name was approved by e-mail:"}
+		for _, d := range domains {
+			switch {
+			case approved[d]:
+				out = append(out, fmt.Sprintf("  %s: approved", d))
+			case len(delivered[d]) == 0:
+				out = append(out, fmt.Sprintf("  %s: every approval e-mail was refused by the mail server (NO_AVAILABLE_CONTACTS): %s", d, strings.Join(refused[d], ", ")),
+					"    fix: create one of these mailboxes, or move the certificate to DNS validation")
+			default:
+				out = append(out, fmt.Sprintf("  %s: approval e-mails reached %s, but no one followed a valid link", d, strings.Join(delivered[d], ", ")),
+					"    fix: approve the newest e-mail within 72 hours (ResendValidationEmail sends a new one), or move the certificate to DNS validation")
+			}
+		}
+		return out
 	}
 	if last == nil {
 		if window != nil && window.Detail.Eligibility == sim.Ineligible {
@@ -236,4 +349,13 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }

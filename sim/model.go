@@ -620,10 +620,10 @@ func (m *Model) finishAttempt(now time.Time, c *certState) {
 		return
 	}
 	m.failing(now, c)
+	m.logStatusIfChanged(now, c, before, "")
 	if c.spec.Validation == ValidationEmail && !c.mailed && !now.Before(c.notAfter.Add(-m.p.EmailBefore)) {
 		m.mail(now, c)
 	}
-	m.logStatusIfChanged(now, c, before, "")
 	if m.periodic(c) {
 		m.retry(now, c)
 	}
@@ -678,7 +678,7 @@ func (m *Model) CAAResult(now time.Time, r CAAResult) []Effect {
 	if !ok {
 		var bad []string
 		for _, j := range judged {
-			if !j.OK {
+			if !j.OK && !slices.Contains(bad, j.Problem) {
 				bad = append(bad, j.Problem)
 			}
 		}

@@ -160,7 +160,9 @@ func JudgeCAA(name string, a CAAAnswer) CAAAnswer {
 		}
 	}
 	a.OK = false
-	a.Problem = fmt.Sprintf("the CAA %s records at %s (%s) do not allow Amazon (amazon.com, amazontrust.com, awstrust.com or amazonaws.com)",
-		tag, a.FoundAt, strings.Join(use, ", "))
+	a.Problem = fmt.Sprintf("CAA %s at %s allows only %s, not Amazon", tag, a.FoundAt, strings.Join(use, ", "))
+	if len(use) == 1 && strings.TrimSpace(strings.SplitN(use[0], ";", 2)[0]) == "" {
+		a.Problem = fmt.Sprintf("CAA %s \";\" at %s forbids every CA", tag, a.FoundAt)
+	}
 	return a
 }
