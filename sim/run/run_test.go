@@ -34,11 +34,23 @@ func TestLibraryScenariosPass(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	for _, name := range scenarios.LibraryNames() {
 		t.Run(name, func(t *testing.T) {
-			_, rs := runLibrary(t, name, nil)
+			res, rs := runLibrary(t, name, nil)
 			for _, e := range rs.Expectations {
 				assert.True(t, e.Passed, "%s: %s", e.Text, e.Detail)
 			}
 			assert.NotEmpty(t, rs.Expectations, "a library scenario must say what it expects")
+			// A renewal keeps the ARN and changes the serial.
+			arn, serial := map[string]string{}, map[string]string{}
+			for _, e := range res.Log {
+				switch e.Kind {
+				case sim.KindCert:
+					arn[e.Cert], serial[e.Cert] = e.Detail.ARN, e.Detail.Serial
+				case sim.KindIssued:
+					assert.Equal(t, arn[e.Cert], e.Detail.ARN, "same ARN after renewal")
+					assert.NotEqual(t, serial[e.Cert], e.Detail.Serial, "new serial after renewal")
+					serial[e.Cert] = e.Detail.Serial
+				}
+			}
 		})
 	}
 }
