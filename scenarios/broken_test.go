@@ -46,8 +46,8 @@ certificates:
     sans2: [www.example.com]
     domain: example.org
 name: again
-`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, timeline, expect)
-t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record)
+`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect)
+t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain)
 t.yaml:8:5: duplicate key "domain" in certificate (first at line 6)
 t.yaml:9:1: duplicate key "name" in scenario (first at line 1)`},
 	{"wrong node kinds", `name: [ok]
@@ -173,7 +173,7 @@ certificates:
   - {id: g, domain: g.example.com, validation_record: gone}
 `, `t.yaml:4:51: validation must be omitted for a private certificate: only amazon-issued certificates are validated
 t.yaml:5:52: validation_record must be omitted for an imported certificate: it has no validation
-t.yaml:6:55: validation_record applies only to dns validation; this certificate uses email validation
+t.yaml:6:55: validation_record applies only to dns and http validation; this certificate uses email validation
 t.yaml:7:42: type: unknown certificate type "acm" (expected one of: amazon-issued, private, private-ca, imported)
 t.yaml:7:59: validation: unknown validation method "ftp" (expected one of: dns, email, http)
 t.yaml:8:55: validation_record: chain-N needs N from 1 to 16, got "chain-0"
@@ -204,7 +204,7 @@ overrides:
   max_cname_chain: {n: 5}
 certificates: [{id: web, domain: example.com}]
 `, `t.yaml:4:19: retry_interval must be positive
-t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, private_validity, private_window, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
+t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, private_validity, private_window, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend_days, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
 t.yaml:6:16: issue_delay: want a duration like 45d, 1d12h or 30m, got "soon"
 t.yaml:7:19: whois_contacts: want true or false, got "maybe"
 t.yaml:8:25: action_required_days: want a list of whole days like 30,15,7, got "30, x"
@@ -225,7 +225,7 @@ t.yaml:5:47: deploy_delay: must not be negative, got "-1h"
 t.yaml:6:47: deploy_delay: want a duration like 45d, 1d12h or 30m, got "3x"
 t.yaml:7:5: missing required key "id" in resource
 t.yaml:8:10: id: want letters, digits, '-' and '_' (like alb-prod), got "bad id"
-t.yaml:8:31: unknown key "region" in resource (expected one of: id, kind, deploy_delay)`},
+t.yaml:8:31: unknown key "region" in resource (expected one of: id, kind, deploy_delay, hostnames)`},
 	{"timeline actions", `name: ok
 start: 2026-03-01T00:00:00Z
 resources: [{id: alb, kind: elb}]
@@ -244,14 +244,14 @@ timeline:
   - {at: start+1d, do: explode, cert: web}
   - {do: export, cert: web}
   - {at: start+1d, do: export, cert: web, record: x, name: y}
-`, `t.yaml:9:56: cert: delete-validation-record needs a dns-validated certificate; "mail" uses email validation
-t.yaml:10:57: cert: restore-validation-record needs a dns-validated certificate; "priv" is a private certificate, which has no validation
+`, `t.yaml:9:56: cert: delete-validation-record needs a dns- or http-validated certificate; "mail" uses email validation
+t.yaml:10:57: cert: restore-validation-record needs a dns- or http-validated certificate; "priv" is a private certificate, which has no validation
 t.yaml:11:61: key "resource" is not used by delete-validation-record (it takes: cert)
 t.yaml:12:5: missing required key "record" for dns-add
 t.yaml:13:41: record: want a zone-file line, got a blank value
 t.yaml:14:62: type: want an upper-case RR type name like CAA or CNAME, got "caa"
 t.yaml:15:5: missing required key "resource" for attach
-t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export)
+t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export, click-approval, resend-validation-email, mailbox-reject, mailbox-accept)
 t.yaml:17:5: missing required key "at" in timeline entry
 t.yaml:18:43: key "record" is not used by export (it takes: cert)
 t.yaml:18:54: key "name" is not used by export (it takes: cert)`},
@@ -275,20 +275,20 @@ expect:
   - {cert: web, renewed_after: web.expiry-1d, renewed_before: web.expiry-2d}
   - {cert: web, resource: alb, outage: 1h, outage_at_least: 2h}
   - {resource: alb, outage: -1h}
-`, `t.yaml:6:5: expectation checks nothing: give one of: outcome; renewed_after and/or renewed_before; at with status and/or renewal_status; event with count, min or max; outage or outage_at_least
+`, `t.yaml:6:5: expectation checks nothing: give one of: outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least
 t.yaml:7:5: expectation mixes outcome and event: write one check per item
 t.yaml:8:26: outcome: unknown outcome "maybe" (expected one of: renewed, expired, pending)
 t.yaml:9:5: missing required key "cert" in expectation
 t.yaml:10:17: key "resource" is not used by an outcome expectation (it takes cert)
-t.yaml:11:5: missing required key "at" in expectation: status and renewal_status are checked at a time
-t.yaml:12:5: missing key "status" or "renewal_status" in expectation: at only says when to check
+t.yaml:11:5: missing required key "at" in expectation: status, renewal_status and reason are checked at a time
+t.yaml:12:5: missing key "status", "renewal_status" or "reason" in expectation: at only says when to check
 t.yaml:13:44: status: unknown status "issued" (expected one of: PENDING_VALIDATION, ISSUED, INACTIVE, EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED)
 t.yaml:13:68: renewal_status: unknown renewal status "DONE" (expected one of: PENDING_AUTO_RENEWAL, PENDING_VALIDATION, SUCCESS, FAILED)
 t.yaml:14:5: missing key "count", "min" or "max" in expectation: how often should "ACM Certificate Expired" happen?
-t.yaml:15:24: event: unknown event "Certificate Expired" (expected one of: ACM Certificate Approaching Expiration, ACM Certificate Renewal Action Required, ACM Certificate Available, ACM Certificate Expired)
+t.yaml:15:24: event: unknown event "Certificate Expired" (expected one of: ACM Certificate Approaching Expiration, ACM Certificate Renewal Action Required, ACM Certificate Available, ACM Certificate Expired, AWS Health Event)
 t.yaml:15:55: min cannot be combined with count: write count for an exact number, min and/or max for a range
 t.yaml:16:62: max (1) is less than min (3)
-t.yaml:17:5: missing required key "event" in expectation: count, min and max count an event
+t.yaml:17:5: missing key "event" or "email" in expectation: count, min and max count events or e-mails
 t.yaml:17:24: count: want a whole number >= 0, got "-1"
 t.yaml:18:63: renewed_before (2026-09-13T00:00:00Z) is not after renewed_after (2026-09-14T00:00:00Z)
 t.yaml:19:6: key "cert" is not used by an outage expectation (it takes resource)
@@ -321,7 +321,7 @@ certificates:
     id: web
 ? [a, b]
 : 1
-`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, timeline, expect)
+`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect)
 t.yaml:5:5: certificate: merge keys (<<) are not supported; write the keys out
 t.yaml:5:5: missing required key "domain" in certificate
 t.yaml:7:3: scenario: keys must be plain words, got a list`},
@@ -341,6 +341,220 @@ t.yaml:7:10: at: want an RFC 3339 time like 2026-03-01T00:00:00Z, start±D, <cer
 t.yaml:8:10: at: want an RFC 3339 time like 2026-03-01T00:00:00Z, start±D, <cert>.issued±D or <cert>.expiry±D, got ""
 t.yaml:9:10: at: bad offset: duration "+100000d100000d" is too long (more than 36500d) in "start+100000d100000d"
 t.yaml:10:10: at: want a single value, got a list`},
+	{"e-mail scenario keys", `name: ok
+start: 2026-03-01T00:00:00Z
+account_email: owner
+unlisted_mailboxes: bounce
+mailboxes: {address: admin@example.com}
+whois: [example.com]
+certificates: [{id: web, domain: example.com, validation: email}]
+`, `t.yaml:3:16: account_email: want an e-mail address like admin@example.com, got "owner"
+t.yaml:4:21: unlisted_mailboxes: unknown answer "bounce" (expected one of: accept, reject)
+t.yaml:5:12: mailboxes: want a list, got a mapping
+t.yaml:6:8: whois: want a mapping of keys, got a list`},
+	{"mailboxes", `name: ok
+start: 2026-03-01T00:00:00Z
+until: start+30d
+mailboxes:
+  - {clicks: never}
+  - {address: admin@example.com, clicks: sometimes}
+  - {address: Admin@Example.com, rejects: yes}
+  - {address: "admin at example.com", clicks: after -1h}
+  - {address: a@example.com, clicks: after 2x}
+  - {address: b@example.com, clicks: at tomorrow}
+  - {address: c@example.com, clicks: at start+31d}
+  - {address: d@example.com, clicks: at start-1h}
+  - {address: e@example.com, clicks: after}
+  - {address: f@example.com, clicks: at web.expiry, colour: blue}
+  - admin@example.com
+  - {address: [g@example.com], clicks: at api.expiry}
+certificates: [{id: web, domain: example.com, validation: email}]
+`, `t.yaml:5:5: missing required key "address" in mailbox
+t.yaml:6:42: clicks: want never, "after <duration>" (like after 2d) or "at <time>" (like at web.expiry-10d), got "sometimes"
+t.yaml:7:15: duplicate mailbox "Admin@Example.com" (first at line 6)
+t.yaml:7:43: rejects: want true or false, got "yes"
+t.yaml:8:15: address: want an e-mail address like admin@example.com, got "admin at example.com"
+t.yaml:8:47: clicks: after must not be negative, got "-1h"
+t.yaml:9:38: clicks: want a duration like 45d, 1d12h or 30m, got "2x"
+t.yaml:10:38: clicks: want an RFC 3339 time like 2026-03-01T00:00:00Z, start±D, <cert>.issued±D or <cert>.expiry±D, got "tomorrow"
+t.yaml:11:38: clicks: start+31d (2026-04-01T00:00:00Z) is after until (2026-03-31T00:00:00Z)
+t.yaml:12:38: clicks: start-1h (2026-02-28T23:00:00Z) is before start (2026-03-01T00:00:00Z)
+t.yaml:13:38: clicks: want never, "after <duration>" (like after 2d) or "at <time>" (like at web.expiry-10d), got "after"
+t.yaml:14:38: clicks: web.expiry (2026-09-15T00:00:00Z) is after until (2026-03-31T00:00:00Z)
+t.yaml:14:53: unknown key "colour" in mailbox (expected one of: address, clicks, rejects)
+t.yaml:15:5: mailbox: want a mapping of keys, got the value "admin@example.com"
+t.yaml:16:15: address: want a single value, got a list
+t.yaml:16:40: clicks: unknown certificate "api" in "api.expiry" (known: web)`},
+	{"whois", `name: ok
+start: 2026-03-01T00:00:00Z
+whois:
+  example.com: [registrant@example.com, Registrant@example.com, nobody]
+  "*.example.org": [a@example.org]
+  example.net:
+  example.info: admin@example.info
+  example.biz: [~, [x@example.biz]]
+  localhost: []
+  example.com: []
+certificates: [{id: web, domain: example.com, validation: email}]
+`, `t.yaml:4:41: example.com: contact "Registrant@example.com" is listed twice
+t.yaml:4:65: example.com: want an e-mail address like admin@example.com, got "nobody"
+t.yaml:5:3: whois: "*.example.org": a wildcard name is not allowed here (want a DNS name like example.com or www.example.com)
+t.yaml:6:15: key "example.net" in whois has no value (write [] for a domain without WHOIS contacts)
+t.yaml:7:17: example.info: want a list, got the value "admin@example.info"
+t.yaml:8:17: example.biz: item 1 is empty
+t.yaml:8:20: example.biz: item 2: want a single value, got a list
+t.yaml:9:3: whois: "localhost" is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or www.example.com)
+t.yaml:10:3: duplicate key "example.com" in whois (first at line 4)`},
+	{"hostnames", `name: ok
+start: 2026-03-01T00:00:00Z
+resources:
+  - {id: alb, kind: elb, hostnames: [www.example.com, "*.example.com", www.example.com, example.com.]}
+  - {id: cdn, kind: cloudfront, hostnames: [WWW.example.com, localhost]}
+  - {id: api, kind: apigateway, hostnames: api.example.com}
+certificates: [{id: web, domain: example.com}]
+`, `t.yaml:4:55: hostnames: "*.example.com": a wildcard name is not allowed here (want a DNS name like example.com or www.example.com)
+t.yaml:4:72: hostnames: "www.example.com" is listed twice
+t.yaml:4:89: hostnames: "example.com.": write the name without the trailing dot
+t.yaml:5:45: hostnames: "WWW.example.com" already points at resource "alb"; a name has one A record
+t.yaml:5:62: hostnames: "localhost" is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or www.example.com)
+t.yaml:6:44: hostnames: want a list, got the value "api.example.com"`},
+	{"validation_domain", `name: ok
+start: 2026-03-01T00:00:00Z
+certificates:
+  - {id: a, domain: www.example.com, sans: [example.org], validation: email, validation_domain: example.com}
+  - {id: b, domain: b.example.com, validation: email, validation_domain: {c.example.com: example.com, b.example.com: www.example.com}}
+  - {id: c, domain: c.example.com, validation: email, validation_domain: "*.example.com"}
+  - {id: d, domain: d.example.com, validation: email, validation_domain: [example.com]}
+  - {id: e, domain: e.example.com, validation: dns, validation_domain: example.com}
+  - {id: f, domain: f.example.com, type: private, validation_domain: example.com}
+  - {id: g, domain: g.example.com, validation: email, validation_domain: {g.example.com: ~}}
+  - {id: h, domain: h.example.com, validation: email, validation_domain: com}
+  - {id: i, domain: i.example.com, validation_domain: example.com}
+`, `t.yaml:4:97: validation_domain: "example.com" is neither the name "example.org" nor a superdomain of it
+t.yaml:5:75: validation_domain: "c.example.com" is not a name of this certificate (its names: b.example.com)
+t.yaml:5:118: validation_domain: "www.example.com" is neither the name "b.example.com" nor a superdomain of it
+t.yaml:6:74: validation_domain: "*.example.com": a wildcard name is not allowed here (want a DNS name like example.com or www.example.com)
+t.yaml:7:74: validation_domain: want a domain name or a mapping of names to domains, got a list
+t.yaml:8:53: validation_domain applies only to email validation; this certificate uses dns validation
+t.yaml:9:51: validation_domain must be omitted for a private certificate: it has no validation
+t.yaml:10:90: key "g.example.com" in validation_domain has no value
+t.yaml:11:74: validation_domain: "com" is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or www.example.com)
+t.yaml:12:36: validation_domain applies only to email validation; this certificate uses dns validation`},
+	{"http validation", `name: ok
+start: 2026-03-01T00:00:00Z
+resources:
+  - {id: alb, kind: elb}
+  - {id: cdn, kind: cloudfront}
+certificates:
+  - {id: a, domain: a.example.com, sans: ["*.a.example.com"], validation: http, in_use_by: [cdn]}
+  - {id: b, domain: b.example.com, validation: http}
+  - {id: c, domain: c.example.com, validation: http, in_use_by: []}
+  - {id: d, domain: d.example.com, validation: http, in_use_by: [cdn, alb]}
+  - {id: e, domain: e.example.com, validation: http, in_use_by: [cdn], validation_record: chain-2}
+  - {id: f, domain: f.example.com, validation: http, in_use_by: [cdn], validation_record: moved}
+  - {id: g, domain: g.example.com, validation_record: redirect}
+  - {id: h, domain: h.example.com, validation: ftp, validation_record: moved}
+timeline:
+  - {at: start+1d, do: attach, cert: a, resource: alb}
+`, `t.yaml:7:43: sans: http validation cannot validate the wildcard name "*.a.example.com": use dns or email validation
+t.yaml:8:48: http validation is for CloudFront distributions: in_use_by must name cloudfront resources
+t.yaml:9:65: http validation is for CloudFront distributions: in_use_by must name cloudfront resources
+t.yaml:10:71: in_use_by: "alb" is an elb resource; http validation is for CloudFront distributions: in_use_by must name cloudfront resources
+t.yaml:11:91: validation_record: chain-N is a state of dns validation; http validation takes one of: present, redirect, absent, wrong
+t.yaml:12:91: validation_record: unknown state "moved" for http validation (expected one of: present, redirect, absent, wrong)
+t.yaml:13:55: validation_record: redirect is a state of http validation; dns validation takes one of: present, absent, wrong, chain-N
+t.yaml:14:48: validation: unknown validation method "ftp" (expected one of: dns, email, http)
+t.yaml:14:72: validation_record: unknown state "moved" (expected one of: present, absent, wrong, chain-N for dns validation; present, redirect, absent, wrong for http validation)
+t.yaml:16:51: resource: "alb" is an elb resource; http validation is for CloudFront distributions: "a" can be attached to cloudfront resources only`},
+	{"e-mail timeline actions", `name: ok
+start: 2026-03-01T00:00:00Z
+certificates:
+  - {id: web, domain: example.com, sans: [www.example.com]}
+  - {id: mail, domain: mail.example.com, sans: [Example.com], validation: email}
+  - {id: priv, domain: internal.example.com, type: private}
+timeline:
+  - {at: start+1d, do: click-approval, domain: www.example.com}
+  - {at: start+1d, do: click-approval, domain: internal.example.com}
+  - {at: start+1d, do: click-approval, domain: shop.example.com}
+  - {at: start+1d, do: click-approval}
+  - {at: start+1d, do: click-approval, domain: mail.example.com, cert: mail}
+  - {at: start+1d, do: resend-validation-email, cert: web}
+  - {at: start+1d, do: resend-validation-email, cert: priv}
+  - {at: start+1d, do: mailbox-reject, address: postmaster}
+  - {at: start+1d, do: mailbox-accept, address: ~}
+  - {at: start+1d, do: mailbox-accept, address: a@example.com, domain: example.com}
+  - {at: start+1d, do: click-approval, domain: EXAMPLE.COM}
+`, `t.yaml:8:48: domain: click-approval needs a name of an e-mail-validated certificate; "www.example.com" belongs to "web", which uses dns validation
+t.yaml:9:48: domain: click-approval needs a name of an e-mail-validated certificate; "internal.example.com" belongs to "priv", a private certificate, which has no validation
+t.yaml:10:48: domain: click-approval needs a name of an e-mail-validated certificate; no certificate has the name "shop.example.com" (e-mail-validated names: mail.example.com, Example.com)
+t.yaml:11:5: missing required key "domain" for click-approval
+t.yaml:12:66: key "cert" is not used by click-approval (it takes: domain)
+t.yaml:13:55: cert: resend-validation-email needs an e-mail-validated certificate; "web" uses dns validation
+t.yaml:14:55: cert: resend-validation-email needs an e-mail-validated certificate; "priv" is a private certificate, which has no validation
+t.yaml:15:49: address: want an e-mail address like admin@example.com, got "postmaster"
+t.yaml:16:49: key "address" in timeline entry has no value
+t.yaml:17:64: key "domain" is not used by mailbox-accept (it takes: address)`},
+	{"click-approval without e-mail validation", `name: ok
+start: 2026-03-01T00:00:00Z
+certificates: [{id: web, domain: example.com}]
+timeline:
+  - {at: start+1d, do: click-approval, domain: www.example.com}
+`, `t.yaml:5:48: domain: click-approval needs a name of an e-mail-validated certificate; no certificate has the name "www.example.com", and none uses email validation`},
+	{"new expectations", `name: ok
+start: 2026-03-01T00:00:00Z
+resources: [{id: alb, kind: elb}]
+certificates: [{id: web, domain: example.com, in_use_by: [alb]}]
+expect:
+  - {cert: web, at: web.expiry-1d, reason: CAA}
+  - {cert: web, at: web.expiry-1d, reason: ~}
+  - {cert: web, reason: none}
+  - {cert: web, event: ACM Certificate Expired, code: CAA_CHECK_FAILURE, count: 1}
+  - {cert: web, event: AWS Health Event, code: CAA_FAILURE, count: 1}
+  - {cert: web, code: CAA_CHECK_FAILURE, min: 1}
+  - {email: spam, count: 1}
+  - {to: admin@example.com, count: 1}
+  - {email: approval}
+  - {email: any, to: admin, max: 1}
+  - {email: approval, cert: api, count: 1}
+  - {email: approval, resource: alb, count: 1}
+  - {email: approval, event: ACM Certificate Expired, count: 1}
+  - {email: instruction, count: 1, min: 1}
+  - {email: approval, min: 2, max: 1}
+  - {email: approval, to: ~, cert: ~, count: 1}
+  - {outcome: renewed, cert: web, to: a@example.com}
+  - {cert: web, event: AWS Health Event, code: ~, count: 1}
+`, `t.yaml:6:44: reason: unknown renewal status reason "CAA" (expected one of: NO_AVAILABLE_CONTACTS, ADDITIONAL_VERIFICATION_REQUIRED, DOMAIN_NOT_ALLOWED, INVALID_PUBLIC_DOMAIN, DOMAIN_VALIDATION_DENIED, CAA_ERROR, PCA_LIMIT_EXCEEDED, PCA_INVALID_ARN, PCA_INVALID_STATE, PCA_REQUEST_FAILED, PCA_NAME_CONSTRAINTS_VALIDATION, PCA_RESOURCE_NOT_FOUND, PCA_INVALID_ARGS, PCA_INVALID_DURATION, PCA_ACCESS_DENIED, SLR_NOT_FOUND, OTHER, PENDING_DOMAIN_VALIDATION, none)
+t.yaml:7:44: key "reason" in expectation has no value
+t.yaml:8:5: missing required key "at" in expectation: status, renewal_status and reason are checked at a time
+t.yaml:9:49: code applies only to AWS Health Event; this expectation counts "ACM Certificate Expired"
+t.yaml:10:48: code: unknown AWS Health event type code "CAA_FAILURE" (expected one of: AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE)
+t.yaml:11:5: missing required key "event" in expectation: code is the event type of an AWS Health Event
+t.yaml:12:13: email: unknown e-mail kind "spam" (expected one of: approval, instruction, any)
+t.yaml:13:5: missing required key "email" in expectation: to only names the recipient; give email: approval, instruction or any
+t.yaml:14:5: missing key "count", "min" or "max" in expectation: how many approval e-mails should arrive?
+t.yaml:15:22: to: want an e-mail address like admin@example.com, got "admin"
+t.yaml:16:29: cert: unknown certificate "api" (known: web)
+t.yaml:17:23: key "resource" is not used by an email expectation (it takes cert)
+t.yaml:18:5: expectation mixes email and event: write one check per item
+t.yaml:19:36: min cannot be combined with count: write count for an exact number, min and/or max for a range
+t.yaml:20:36: max (1) is less than min (2)
+t.yaml:21:27: key "to" in expectation has no value
+t.yaml:21:36: key "cert" in expectation has no value
+t.yaml:22:5: expectation mixes outcome and to: write one check per item
+t.yaml:23:48: key "code" in expectation has no value`},
+	{"no cascade into the new checks", `name: ok
+start: 2026-03-01T00:00:00Z
+resources: [{id: cdn, kind: cdn}]
+certificates:
+  - {id: a, domain: a.example.com., validation: email, validation_domain: example.com}
+  - {id: b, domain: b.example.com, sans: ["bad name"], validation: email, validation_domain: {"bad name": example.com}}
+  - {id: c, domain: "*.c.example.com.", validation: http, in_use_by: [cdn]}
+  - {id: d, domain: d.example.com, validation: http, in_use_by: [cdn, api]}
+`, `t.yaml:3:29: kind: unknown resource kind "cdn" (expected one of: elb, cloudfront, apigateway, other)
+t.yaml:5:21: domain: "a.example.com.": write the name without the trailing dot
+t.yaml:6:43: sans: "bad name" is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or *.example.com)
+t.yaml:7:21: domain: "*.c.example.com.": write the name without the trailing dot
+t.yaml:8:71: in_use_by: unknown resource "api" (known: cdn)`},
 }
 
 func TestBroken(t *testing.T) {

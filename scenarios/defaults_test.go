@@ -45,6 +45,10 @@ certificates:
 	assert.Empty(t, sc.Timeline)
 	assert.Empty(t, sc.Expect)
 	assert.Empty(t, sc.DNSRecords)
+	assert.Equal(t, "owner@account.example", sc.AccountEmail)
+	assert.Equal(t, "accept", sc.UnlistedMailboxes)
+	assert.Empty(t, sc.Mailboxes)
+	assert.Empty(t, sc.Whois)
 
 	assert.Equal(t, []sim.Resource{
 		{ID: "alb", Kind: "elb", DeployDelay: 30 * time.Minute},
@@ -85,7 +89,7 @@ certificates:
   - id: web
     domain: example.com
     sans: ["*.example.com", example.com, www.example.com]
-    validation: http
+    validation: email
     issued: start-30d
     exported: True
 dns:
@@ -102,8 +106,9 @@ dns:
 	web := sc.Certificates[0]
 	assert.Equal(t, []string{"*.example.com", "example.com", "www.example.com"}, web.SANs)
 	assert.Equal(t, []string{"example.com", "*.example.com", "www.example.com"}, web.Names())
-	assert.Equal(t, "http", web.Validation)
-	assert.Equal(t, "", web.ValidationRecord, "only dns validation has a record")
+	assert.Equal(t, "email", web.Validation)
+	assert.Equal(t, "", web.ValidationRecord, "e-mail validation has no record")
+	assert.Nil(t, web.ValidationDomains)
 	assert.True(t, web.Exported)
 	issued := date("2025-01-30T00:00:00Z")
 	assert.Equal(t, issued, web.Issued)

@@ -3,7 +3,9 @@
 // virtual times and expectations about the outcome. It turns them into the
 // plain sim.Scenario that the simulator runs, with every time resolved to an
 // absolute UTC instant and every default filled in (profile, seed,
-// validation method, validation record, deploy delays, NotAfter, until).
+// validation method, validation record, deploy delays, NotAfter, until,
+// account e-mail, what the mail server does with unlisted addresses, and
+// mailboxes that never click).
 //
 // The shipped library (library/*.yaml, see LibraryNames and LibrarySource)
 // shows the format in use. Times are
@@ -22,7 +24,9 @@
 //     cannot be read.
 //   - Not rely on this package for what it leaves to the runner: the zone-file
 //     lines in dns.records and in dns-add are not parsed here, and
-//     expectations are only checked for consistency, not evaluated.
+//     expectations are only checked for consistency, not evaluated. An
+//     expected renewal status reason of "none" (the empty reason) is passed
+//     on as the word "none" in Expectation.Reason.
 //   - Treat the returned Scenario as owned by the caller: every call builds a
 //     new one, and Profile is a fresh copy with the overrides applied.
 //

@@ -18,6 +18,35 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("name: x\nstart: 2026-03-01T00:00:00Z\ncertificates: [{id: a, domain: a.example.com, not_after: a.issued-1d}]\n"))
 	f.Add([]byte("a: &x [*x, *x]\nb: *x\n"))
+	// The e-mail, CAA and HTTP keys.
+	f.Add([]byte(`name: m
+start: 2026-03-01T00:00:00Z
+account_email: ops@example.net
+unlisted_mailboxes: reject
+mailboxes:
+  - {address: admin@example.com, clicks: after 2d, rejects: false}
+  - {address: admin@example.org, clicks: at web.expiry-10d}
+whois: {example.org: [registrant@example.org], example.net: []}
+resources:
+  - {id: cdn, kind: cloudfront, hostnames: [static.example.net]}
+  - {id: alb, kind: elb, hostnames: [www.example.com]}
+certificates:
+  - {id: web, domain: www.example.com, sans: [example.org, "*.example.com"], validation: email,
+     validation_domain: {www.example.com: example.com}, in_use_by: [alb]}
+  - {id: s, domain: static.example.net, validation: http, validation_record: redirect, in_use_by: [cdn]}
+timeline:
+  - {at: web.expiry-20d, do: click-approval, domain: example.org}
+  - {at: web.expiry-30d, do: resend-validation-email, cert: web}
+  - {at: start+1d, do: mailbox-reject, address: admin@example.com}
+  - {at: start+2d, do: mailbox-accept, address: admin@example.com}
+  - {at: start+3d, do: delete-validation-record, cert: s}
+expect:
+  - {cert: web, at: web.expiry-10d, renewal_status: PENDING_VALIDATION, reason: none}
+  - {cert: web, event: AWS Health Event, code: CAA_CHECK_FAILURE, min: 1}
+  - {email: approval, to: admin@example.org, cert: web, count: 6}
+`))
+	f.Add([]byte("name: v\nstart: 2026-03-01T00:00:00Z\ncertificates: [{id: a, domain: a.example.com, validation: email, validation_domain: example.com}]\nexpect: [{email: any, max: 0}, {cert: a, at: a.expiry, reason: CAA_ERROR}]\n"))
+	f.Add([]byte("name: h\nstart: 2026-03-01T00:00:00Z\nresources: [{id: c, kind: cloudfront}]\ncertificates: [{id: a, domain: \"*.example.com\", validation: http, in_use_by: [c]}]\nmailboxes: [{address: a@b.example, clicks: at start+1d}]\n"))
 	f.Add([]byte("name: [\n"))
 	f.Add([]byte("\xff\xfe\x00n"))
 
@@ -66,6 +95,17 @@ func FuzzParse(f *testing.F) {
 		for _, e := range sc.Expect {
 			if e.Kind == "" || e.Text == "" || e.Line < 1 {
 				t.Fatalf("bad expectation %+v", e)
+			}
+		}
+		if sc.AccountEmail == "" || (sc.UnlistedMailboxes != "accept" && sc.UnlistedMailboxes != "reject") {
+			t.Fatalf("e-mail defaults missing: %q %q", sc.AccountEmail, sc.UnlistedMailboxes)
+		}
+		for _, mb := range sc.Mailboxes {
+			if mb.Address == "" || mb.Clicks == "" {
+				t.Fatalf("bad mailbox %+v", mb)
+			}
+			if mb.Clicks == "at" && (mb.At.Before(sc.Start) || mb.At.After(sc.Until)) {
+				t.Fatalf("mailbox clicks at %v outside [%v, %v]", mb.At, sc.Start, sc.Until)
 			}
 		}
 	})

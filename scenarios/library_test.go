@@ -3,6 +3,7 @@ package scenarios
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,14 +15,39 @@ import (
 
 func TestLibraryNames(t *testing.T) {
 	assert.Equal(t, []string{
+		"acm-2026-transition",
+		"caa-fixed-in-time",
+		"caa-forbids-amazon",
 		"cname-chain-too-long",
+		"deployment-delay-outage",
+		"detached-before-window",
 		"dns-cname-restored-late",
 		"dns-happy",
 		"dns-missing-cname",
 		"dns-wrong-cname",
+		"email-clicked-late",
+		"email-no-mailbox",
+		"email-partial-approval",
+		"email-unclicked",
+		"imported-cert",
 		"legacy-dns-happy",
+		"legacy-https-probe",
 		"not-in-use",
+		"private-cert",
+		"wildcard-issuewild-blocks",
 	}, LibraryNames())
+}
+
+// libraryValidation is the validation method of each library scenario's
+// certificate that is not validated by DNS.
+var libraryValidation = map[string]string{
+	"email-clicked-late":     sim.ValidationEmail,
+	"email-no-mailbox":       sim.ValidationEmail,
+	"email-partial-approval": sim.ValidationEmail,
+	"email-unclicked":        sim.ValidationEmail,
+	"legacy-https-probe":     sim.ValidationEmail,
+	"imported-cert":          "",
+	"private-cert":           "",
 }
 
 func TestLibraryLoads(t *testing.T) {
@@ -36,12 +62,22 @@ func TestLibraryLoads(t *testing.T) {
 			require.Len(t, sc.Certificates, 1)
 			web := sc.Certificates[0]
 			assert.Equal(t, "web", web.ID)
-			assert.Equal(t, sim.ValidationDNS, web.Validation)
+			validation, ok := libraryValidation[name]
+			if !ok {
+				validation = sim.ValidationDNS
+			}
+			assert.Equal(t, validation, web.Validation)
 			assert.Equal(t, web.Issued, sc.Start, "the certificate is issued at start")
-			assert.Equal(t, web.NotAfter.Add(7*sim.Day), sc.Until)
+			if name != "acm-2026-transition" {
+				assert.Equal(t, web.NotAfter.Add(7*sim.Day), sc.Until)
+			}
+			for _, e := range sc.Expect {
+				assert.NotContains(t, e.Text, "lead", "a comment leaked into an expectation")
+			}
 
 			src, ok := LibrarySource(name)
 			require.True(t, ok)
+			assert.True(t, strings.HasPrefix(string(src), "# "), "a library file starts with a comment header")
 			again, err := Parse("library/"+name+".yaml", src)
 			require.NoError(t, err)
 			assert.Equal(t, sc, again)
@@ -60,7 +96,7 @@ func TestLibrary(t *testing.T) {
 
 func TestLibraryUnknown(t *testing.T) {
 	_, err := LoadLibrary("no-such-scenario")
-	require.EqualError(t, err, `no library scenario "no-such-scenario" (known: cname-chain-too-long, dns-cname-restored-late, dns-happy, dns-missing-cname, dns-wrong-cname, legacy-dns-happy, not-in-use)`)
+	require.EqualError(t, err, `no library scenario "no-such-scenario" (known: acm-2026-transition, caa-fixed-in-time, caa-forbids-amazon, cname-chain-too-long, deployment-delay-outage, detached-before-window, dns-cname-restored-late, dns-happy, dns-missing-cname, dns-wrong-cname, email-clicked-late, email-no-mailbox, email-partial-approval, email-unclicked, imported-cert, legacy-dns-happy, legacy-https-probe, not-in-use, private-cert, wildcard-issuewild-blocks)`)
 	_, ok := LibrarySource("no-such-scenario")
 	assert.False(t, ok)
 	_, ok = LibrarySource("../load.go")
@@ -129,6 +165,95 @@ func TestLibraryDetails(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, sc.Resources)
 	assert.Empty(t, sc.Certificates[0].InUseBy)
+}
+
+func TestLibraryEmailDetails(t *testing.T) {
+	sc, err := LoadLibrary("email-unclicked")
+	require.NoError(t, err)
+	assert.Equal(t, "acm-legacy", sc.ProfileName)
+	assert.Equal(t, date("2026-03-31T00:00:00Z"), sc.Certificates[0].NotAfter, "395 days")
+	assert.Equal(t, "ops@example.com", sc.AccountEmail)
+	assert.Equal(t, "accept", sc.UnlistedMailboxes)
+	assert.Empty(t, sc.Mailboxes)
+	assert.Equal(t, []sim.WhoisEntry{{Domain: "example.com", Contacts: []string{"registrant@example.com", "tech@example.com", "domains@registrar.example"}}}, sc.Whois)
+	assert.Empty(t, sc.Resources[0].Hostnames)
+	var emails []string
+	for _, e := range sc.Expect {
+		if e.Kind == sim.ExpectEmail {
+			emails = append(emails, e.Email+" "+e.To+" "+e.Cert)
+		}
+	}
+	assert.Equal(t, []string{"approval registrant@example.com web", "approval admin@example.com web", "approval  web", "instruction ops@example.com "}, emails)
+
+	sc, err = LoadLibrary("email-clicked-late")
+	require.NoError(t, err)
+	assert.Equal(t, []sim.Mailbox{{Address: "admin@example.com", Clicks: sim.ClickAt, At: date("2026-09-09T00:00:00Z"), Line: 17}}, sc.Mailboxes)
+	assert.Equal(t, "owner@account.example", sc.AccountEmail)
+
+	sc, err = LoadLibrary("email-partial-approval")
+	require.NoError(t, err)
+	assert.Equal(t, []sim.Mailbox{{Address: "admin@example.com", Clicks: sim.ClickAfter, After: time.Hour, Line: 16}}, sc.Mailboxes)
+	assert.Equal(t, []string{"example.com", "example.org"}, sc.Certificates[0].Names())
+
+	sc, err = LoadLibrary("email-no-mailbox")
+	require.NoError(t, err)
+	assert.Equal(t, "reject", sc.UnlistedMailboxes)
+	require.Len(t, sc.Expect, 4)
+	assert.Equal(t, "NO_AVAILABLE_CONTACTS", sc.Expect[1].Reason)
+	zero := 0
+	assert.Equal(t, sim.Expectation{Kind: sim.ExpectEmail, Text: "{email: approval, cert: web, count: 0}", Line: 36, Cert: "web", Email: "approval", Count: &zero}, sc.Expect[2])
+
+	sc, err = LoadLibrary("legacy-https-probe")
+	require.NoError(t, err)
+	assert.Equal(t, []sim.Resource{{ID: "alb-prod", Kind: "elb", DeployDelay: 30 * time.Minute, Hostnames: []string{"www.example.com", "example.com"}}}, sc.Resources)
+}
+
+func TestLibraryOtherDetails(t *testing.T) {
+	sc, err := LoadLibrary("caa-fixed-in-time")
+	require.NoError(t, err)
+	fix := date("2026-08-26T00:00:00Z")
+	assert.Equal(t, []string{`example.com. 300 IN CAA 0 issue "letsencrypt.org"`}, sc.DNSRecords)
+	assert.Equal(t, []sim.Change{
+		{At: fix, AtText: "web.expiry-20d", Do: sim.DoDNSDelete, Name: "example.com.", Type: "CAA", Line: 32},
+		{At: fix, AtText: "web.expiry-20d", Do: sim.DoDNSAdd, Record: `example.com. 300 IN CAA 0 issue "amazon.com"`, Line: 36},
+	}, sc.Timeline, "the deletion stays before the addition")
+
+	for _, name := range []string{"caa-forbids-amazon", "wildcard-issuewild-blocks"} {
+		sc, err = LoadLibrary(name)
+		require.NoError(t, err)
+		var reason, code string
+		for _, e := range sc.Expect {
+			reason += e.Reason
+			code += e.Code
+		}
+		assert.Equal(t, "CAA_ERROR", reason, name)
+		assert.Equal(t, "CAA_CHECK_FAILURE", code, name)
+	}
+
+	sc, err = LoadLibrary("deployment-delay-outage")
+	require.NoError(t, err)
+	assert.Equal(t, time.Duration(0), sc.Profile.IssueDelay)
+	assert.Equal(t, []sim.Resource{{ID: "cdn", Kind: "cloudfront", DeployDelay: 6 * time.Hour}}, sc.Resources)
+	assert.Equal(t, date("2026-09-14T22:30:00Z"), sc.Timeline[1].At)
+
+	sc, err = LoadLibrary("private-cert")
+	require.NoError(t, err)
+	assert.Equal(t, sim.TypePrivate, sc.Certificates[0].Type)
+	assert.Equal(t, date("2027-03-31T00:00:00Z"), sc.Certificates[0].NotAfter, "395 days")
+
+	sc, err = LoadLibrary("imported-cert")
+	require.NoError(t, err)
+	assert.Equal(t, sim.TypeImported, sc.Certificates[0].Type)
+	assert.Equal(t, date("2026-05-30T00:00:00Z"), sc.Certificates[0].NotAfter)
+
+	sc, err = LoadLibrary("acm-2026-transition")
+	require.NoError(t, err)
+	assert.Equal(t, date("2027-02-09T00:00:00Z"), sc.Certificates[0].NotAfter, "issued before the transition: 395 days")
+	assert.Equal(t, date("2027-09-01T00:00:00Z"), sc.Until)
+
+	sc, err = LoadLibrary("detached-before-window")
+	require.NoError(t, err)
+	assert.Equal(t, []sim.Change{{At: date("2026-07-27T00:00:00Z"), AtText: "web.expiry-50d", Do: sim.DoDetach, Cert: "web", Resource: "alb-prod", Line: 28}}, sc.Timeline)
 }
 
 func TestLoad(t *testing.T) {

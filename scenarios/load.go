@@ -18,12 +18,12 @@ import (
 
 // Keys each mapping accepts, in the order messages list them.
 var (
-	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "timeline", "expect"}
-	resourceKeys    = []string{"id", "kind", "deploy_delay"}
-	certificateKeys = []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported", "validation_record"}
+	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "expect"}
+	resourceKeys    = []string{"id", "kind", "deploy_delay", "hostnames"}
+	certificateKeys = []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported", "validation_record", "validation_domain"}
 	dnsKeys         = []string{"records"}
-	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type"}
-	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "event", "count", "min", "max", "outage", "outage_at_least"}
+	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address"}
+	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to"}
 )
 
 // Values a scenario may use.
@@ -33,9 +33,28 @@ var (
 	outcomes     = []string{sim.OutcomeRenewed, sim.OutcomeExpired, sim.OutcomePending}
 	statuses     = []string{"PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"}
 	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED"}
-	events       = []string{"ACM Certificate Approaching Expiration", "ACM Certificate Renewal Action Required", "ACM Certificate Available", "ACM Certificate Expired"}
-	actions      = []string{sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoDNSAdd, sim.DoDNSDelete, sim.DoAttach, sim.DoDetach, sim.DoExport}
+	events       = []string{sim.EventApproaching, sim.EventActionRequired, sim.EventAvailable, sim.EventExpired, sim.EventHealth}
+	actions      = []string{sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoDNSAdd, sim.DoDNSDelete, sim.DoAttach, sim.DoDetach, sim.DoExport,
+		sim.DoClickApproval, sim.DoResendValidationEmail, sim.DoMailboxReject, sim.DoMailboxAccept}
+	// reasons are ACM's RenewalStatusReason values; reasonNone stands for
+	// the empty reason and is passed on as written.
+	reasons = []string{"NO_AVAILABLE_CONTACTS", "ADDITIONAL_VERIFICATION_REQUIRED", "DOMAIN_NOT_ALLOWED", "INVALID_PUBLIC_DOMAIN",
+		"DOMAIN_VALIDATION_DENIED", "CAA_ERROR", "PCA_LIMIT_EXCEEDED", "PCA_INVALID_ARN", "PCA_INVALID_STATE", "PCA_REQUEST_FAILED",
+		"PCA_NAME_CONSTRAINTS_VALIDATION", "PCA_RESOURCE_NOT_FOUND", "PCA_INVALID_ARGS", "PCA_INVALID_DURATION", "PCA_ACCESS_DENIED",
+		"SLR_NOT_FOUND", "OTHER", "PENDING_DOMAIN_VALIDATION", reasonNone}
+	healthCodes = []string{"AWS_ACM_RENEWAL_STATE_CHANGE", "CAA_CHECK_FAILURE", "AWS_ACM_RENEWAL_FAILURE"}
+	emailKinds  = []string{sim.EmailApproval, sim.EmailInstruction, sim.EmailAny}
+	// Validation record states, by method.
+	dnsRecords  = []string{sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong, "chain-N"}
+	httpRecords = []string{sim.RecordPresent, recordRedirect, sim.RecordAbsent, sim.RecordWrong}
 )
+
+// reasonNone is how an expectation writes the empty RenewalStatusReason.
+const reasonNone = "none"
+
+// recordRedirect is the http validation state in which the token URL
+// answers with a redirect.
+const recordRedirect = "redirect"
 
 // actionKeys are the keys each timeline action takes besides at and do;
 // required ones first.
@@ -47,6 +66,10 @@ var actionKeys = map[string]struct{ required, optional []string }{
 	sim.DoAttach:                  {required: []string{"cert", "resource"}},
 	sim.DoDetach:                  {required: []string{"cert", "resource"}},
 	sim.DoExport:                  {required: []string{"cert"}},
+	sim.DoClickApproval:           {required: []string{"domain"}},
+	sim.DoResendValidationEmail:   {required: []string{"cert"}},
+	sim.DoMailboxReject:           {required: []string{"address"}},
+	sim.DoMailboxAccept:           {required: []string{"address"}},
 }
 
 // defaultUntilMargin is how long a scenario runs past the latest first
@@ -180,9 +203,14 @@ type build struct {
 	startPos  pos
 	until     time.Time
 	untilOK   bool
-	resources map[string]int // id -> line
+	resources map[string]int    // id -> line
+	resKinds  map[string]string // id -> kind, when the kind is valid
 	resOrder  []string
+	hostnames map[string]string // lower-case hostname -> resource id
 	certs     map[string]*certMeta
+	// names lists, for each lower-case certificate name, the ids of the
+	// certificates that have it.
+	names map[string][]string
 }
 
 func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
@@ -211,7 +239,10 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		sc:        &sim.Scenario{File: l.file, ProfileName: sim.DefaultProfile, Seed: 1},
 		env:       &times{certs: map[string]*certTimes{}},
 		resources: map[string]int{},
+		resKinds:  map[string]string{},
+		hostnames: map[string]string{},
 		certs:     map[string]*certMeta{},
+		names:     map[string][]string{},
 	}
 	sc := b.sc
 
@@ -258,6 +289,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 	allExpiries := l.certificates(b, m)
 	l.until(b, m, allExpiries)
 	l.dns(b, m.get("dns"))
+	l.email(b, m)
 	l.timeline(b, m.get("timeline"))
 	l.expectations(b, m.get("expect"))
 	return sc
@@ -344,6 +376,11 @@ func (l *loader) resources(b *build, f *field) {
 		kindOK := false
 		if kf := rm.get("kind"); kf != nil {
 			r.Kind, kindOK = l.oneOf(kf, "resource kind", sim.ResourceKinds)
+			if kindOK && r.ID != "" {
+				if _, seen := b.resKinds[r.ID]; !seen {
+					b.resKinds[r.ID] = r.Kind
+				}
+			}
 		}
 		if df := rm.get("deploy_delay"); df != nil {
 			if d, ok := l.duration(df); ok {
@@ -352,8 +389,33 @@ func (l *loader) resources(b *build, f *field) {
 		} else if kindOK {
 			r.DeployDelay = sim.DefaultDeployDelay(r.Kind)
 		}
+		r.Hostnames = l.hostnames(b, rm.get("hostnames"), r.ID)
 		b.sc.Resources = append(b.sc.Resources, r)
 	}
+}
+
+// hostnames reads the names whose A record points at resource id; each
+// name points at one resource only.
+func (l *loader) hostnames(b *build, f *field, id string) []string {
+	var out []string
+	for _, s := range l.stringList(f) {
+		if msg := checkHostname(s.s); msg != "" {
+			l.errf(s.pos, "hostnames: %s", msg)
+			continue
+		}
+		key := strings.ToLower(s.s)
+		if other, dup := b.hostnames[key]; dup {
+			if other == id {
+				l.errf(s.pos, "hostnames: %q is listed twice", s.s)
+			} else {
+				l.errf(s.pos, "hostnames: %q already points at resource %q; a name has one A record", s.s, other)
+			}
+			continue
+		}
+		b.hostnames[key] = id
+		out = append(out, s.s)
+	}
+	return out
 }
 
 // duration reads a duration >= 0.
@@ -430,17 +492,31 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 			}
 		}
 	}
+	// Where each name is written and which are bad (already reported), for
+	// the checks that depend on the validation method.
+	type namePlace struct {
+		key string
+		pos pos
+	}
+	places := map[string]namePlace{}
+	bad := map[string]bool{}
 	if f := cm.get("domain"); f != nil {
 		if s, ok := l.scalar(f); ok {
 			c.Domain = s
+			places[s] = namePlace{"domain", f.vpos}
 			if msg := checkDomain(s); msg != "" {
 				l.errf(f.vpos, "domain: %s", msg)
+				bad[s] = true
 			}
 		}
 	}
 	for _, s := range l.stringList(cm.get("sans")) {
+		if _, seen := places[s.s]; !seen {
+			places[s.s] = namePlace{"sans", s.pos}
+		}
 		if msg := checkDomain(s.s); msg != "" {
 			l.errf(s.pos, "sans: %s", msg)
+			bad[s.s] = true
 		}
 		c.SANs = append(c.SANs, s.s)
 	}
@@ -451,7 +527,9 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 		c.Type, typeOK = l.oneOf(f, "certificate type", certTypes)
 	}
 	validated := typeOK && c.Type == sim.TypeAmazonIssued
+	validationPos := cm.pos
 	if f := cm.get("validation"); f != nil {
+		validationPos = f.vpos
 		v, ok := l.oneOf(f, "validation method", validations)
 		switch {
 		case typeOK && !validated:
@@ -463,17 +541,35 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 		c.Validation = sim.ValidationDNS
 	}
 	if f := cm.get("validation_record"); f != nil {
-		v, ok := l.validationRecord(f)
 		switch {
 		case typeOK && !validated:
 			l.errf(f.kpos, "validation_record must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
-		case c.Validation != "" && c.Validation != sim.ValidationDNS:
-			l.errf(f.kpos, "validation_record applies only to dns validation; this certificate uses %s validation", c.Validation)
-		case ok:
-			c.ValidationRecord = v
+		case c.Validation == sim.ValidationEmail:
+			l.errf(f.kpos, "validation_record applies only to dns and http validation; this certificate uses %s validation", c.Validation)
+		default:
+			if v, ok := l.validationRecord(f, c.Validation); ok {
+				c.ValidationRecord = v
+			}
 		}
-	} else if c.Validation == sim.ValidationDNS {
+	} else if c.Validation == sim.ValidationDNS || c.Validation == sim.ValidationHTTP {
 		c.ValidationRecord = sim.RecordPresent
+	}
+	if f := cm.get("validation_domain"); f != nil {
+		switch {
+		case typeOK && !validated:
+			l.errf(f.kpos, "validation_domain must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
+		case c.Validation != "" && c.Validation != sim.ValidationEmail:
+			l.errf(f.kpos, "validation_domain applies only to email validation; this certificate uses %s validation", c.Validation)
+		case c.Validation == sim.ValidationEmail:
+			c.ValidationDomains = l.validationDomain(f, c.Names(), bad)
+		}
+	}
+	if c.Validation == sim.ValidationHTTP {
+		for _, n := range c.Names() {
+			if p, ok := places[n]; ok && !bad[n] && strings.HasPrefix(n, "*.") {
+				l.errf(p.pos, "%s: http validation cannot validate the wildcard name %q: use dns or email validation", p.key, n)
+			}
+		}
 	}
 	meta.typ = c.Type
 	if typeOK {
@@ -507,21 +603,43 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 	c.Issued, c.NotAfter = ct.issued, ct.expiry
 
 	seen := map[string]bool{}
+	usersOK := true
 	for _, s := range l.stringList(cm.get("in_use_by")) {
 		switch {
 		case seen[s.s]:
 			l.errf(s.pos, "in_use_by: resource %q is listed twice", s.s)
 			continue
 		case !l.resourceKnown(b, s.s, s.pos, "in_use_by"):
+			usersOK = false
+		case c.Validation == sim.ValidationHTTP && b.resKinds[s.s] != "" && b.resKinds[s.s] != "cloudfront":
+			l.errf(s.pos, "in_use_by: %q is %s %s resource; %s", s.s, article(b.resKinds[s.s]), b.resKinds[s.s], httpUsers)
 		}
 		seen[s.s] = true
 		c.InUseBy = append(c.InUseBy, s.s)
 	}
+	if c.Validation == sim.ValidationHTTP && len(c.InUseBy) == 0 && usersOK {
+		p := validationPos
+		if f := cm.get("in_use_by"); f != nil {
+			p = f.vpos
+		}
+		l.errf(p, "%s", httpUsers)
+	}
 	if f := cm.get("exported"); f != nil {
 		c.Exported, _ = l.boolean(f)
 	}
+	if registered {
+		for _, n := range c.Names() {
+			key := strings.ToLower(n)
+			if !slices.Contains(b.names[key], c.ID) {
+				b.names[key] = append(b.names[key], c.ID)
+			}
+		}
+	}
 	return c, meta, registered
 }
+
+// httpUsers is the rule for the resources of an http-validated certificate.
+const httpUsers = "http validation is for CloudFront distributions: in_use_by must name cloudfront resources"
 
 // resourceKnown reports an unknown resource id.
 func (l *loader) resourceKnown(b *build, id string, p pos, key string) bool {
@@ -550,7 +668,9 @@ func (l *loader) certKnown(b *build, f *field) (string, *certMeta, bool) {
 	return id, meta, true
 }
 
-func (l *loader) validationRecord(f *field) (string, bool) {
+// validationRecord reads the state of the validation record for method
+// (dns or http; "" when the method is unknown: any state of either).
+func (l *loader) validationRecord(f *field, method string) (string, bool) {
 	s, ok := l.scalar(f)
 	if !ok {
 		return "", false
@@ -558,8 +678,18 @@ func (l *loader) validationRecord(f *field) (string, bool) {
 	switch s {
 	case sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong:
 		return s, true
+	case recordRedirect:
+		if method != sim.ValidationDNS {
+			return s, true
+		}
+		l.errf(f.vpos, "validation_record: redirect is a state of http validation; dns validation takes one of: %s", strings.Join(dnsRecords, ", "))
+		return "", false
 	}
 	if m := chainRE.FindStringSubmatch(s); m != nil {
+		if method == sim.ValidationHTTP {
+			l.errf(f.vpos, "validation_record: chain-N is a state of dns validation; http validation takes one of: %s", strings.Join(httpRecords, ", "))
+			return "", false
+		}
 		n, err := strconv.Atoi(m[1])
 		if err == nil && n >= 1 && n <= maxChain && !strings.HasPrefix(m[1], "0") {
 			return s, true
@@ -567,7 +697,14 @@ func (l *loader) validationRecord(f *field) (string, bool) {
 		l.errf(f.vpos, "validation_record: chain-N needs N from 1 to %d, got %q", maxChain, s)
 		return "", false
 	}
-	l.errf(f.vpos, "validation_record: unknown state %q (expected one of: present, absent, wrong, chain-N)", s)
+	switch method {
+	case sim.ValidationHTTP:
+		l.errf(f.vpos, "validation_record: unknown state %q for http validation (expected one of: %s)", s, strings.Join(httpRecords, ", "))
+	case sim.ValidationDNS:
+		l.errf(f.vpos, "validation_record: unknown state %q (expected one of: %s)", s, strings.Join(dnsRecords, ", "))
+	default:
+		l.errf(f.vpos, "validation_record: unknown state %q (expected one of: %s for dns validation; %s for http validation)", s, strings.Join(dnsRecords, ", "), strings.Join(httpRecords, ", "))
+	}
 	return "", false
 }
 
@@ -580,8 +717,21 @@ func article(word string) string {
 }
 
 // checkDomain returns what is wrong with a certificate name, or "".
-func checkDomain(s string) string {
-	bad := fmt.Sprintf("%q is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or *.example.com)", s)
+func checkDomain(s string) string { return domainProblem(s, true) }
+
+// checkHostname returns what is wrong with a DNS name that may not be a
+// wildcard, or "".
+func checkHostname(s string) string { return domainProblem(s, false) }
+
+func domainProblem(s string, wildcard bool) string {
+	like := "like example.com or *.example.com"
+	if !wildcard {
+		like = "like example.com or www.example.com"
+		if strings.HasPrefix(s, "*.") {
+			return fmt.Sprintf("%q: a wildcard name is not allowed here (want a DNS name %s)", s, like)
+		}
+	}
+	bad := fmt.Sprintf("%q is not a valid domain name (want labels of letters, digits and hyphens separated by dots, %s)", s, like)
 	if strings.HasSuffix(s, ".") && len(s) > 1 {
 		return fmt.Sprintf("%q: write the name without the trailing dot", s)
 	}
@@ -703,18 +853,14 @@ func (l *loader) timeline(b *build, f *field) {
 				l.errf(tm.by[k].vpos, "key %q in timeline entry has no value", k)
 			}
 		}
+		var cmeta *certMeta
 		if slices.Contains(takes, "cert") {
 			if cf := tm.get("cert"); cf != nil {
 				id, meta, ok := l.certKnown(b, cf)
 				ch.Cert = id
-				if ok && (do == sim.DoDeleteValidationRecord || do == sim.DoRestoreValidationRecord) {
-					switch {
-					case meta.validation == sim.ValidationDNS:
-					case meta.typ != sim.TypeAmazonIssued:
-						l.errf(cf.vpos, "cert: %s needs a dns-validated certificate; %q is %s %s certificate, which has no validation", do, id, article(meta.typ), meta.typ)
-					case meta.validation != "":
-						l.errf(cf.vpos, "cert: %s needs a dns-validated certificate; %q uses %s validation", do, id, meta.validation)
-					}
+				if ok {
+					cmeta = meta
+					l.certMethod(cf, do, id, meta)
 				}
 			}
 		}
@@ -722,8 +868,25 @@ func (l *loader) timeline(b *build, f *field) {
 			if rf := tm.get("resource"); rf != nil {
 				if id, ok := l.scalar(rf); ok {
 					ch.Resource = id
-					l.resourceKnown(b, id, rf.vpos, "resource")
+					kind := b.resKinds[id]
+					if l.resourceKnown(b, id, rf.vpos, "resource") && do == sim.DoAttach && cmeta != nil &&
+						cmeta.validation == sim.ValidationHTTP && kind != "" && kind != "cloudfront" {
+						l.errf(rf.vpos, "resource: %q is %s %s resource; http validation is for CloudFront distributions: %q can be attached to cloudfront resources only", id, article(kind), kind, ch.Cert)
+					}
 				}
+			}
+		}
+		if slices.Contains(takes, "domain") {
+			if df := tm.get("domain"); df != nil {
+				if name, ok := l.scalar(df); ok {
+					ch.Domain = name
+					l.approvalName(b, df, do, name)
+				}
+			}
+		}
+		if slices.Contains(takes, "address") {
+			if af := tm.get("address"); af != nil {
+				ch.Address, _ = l.address(af)
 			}
 		}
 		if slices.Contains(takes, "record") {
@@ -761,20 +924,94 @@ func (l *loader) timeline(b *build, f *field) {
 	slices.SortStableFunc(b.sc.Timeline, func(x, y sim.Change) int { return x.At.Compare(y.At) })
 }
 
+// methodsFor lists the validation methods a timeline action's certificate
+// may use, and how messages say it.
+var methodsFor = map[string]struct {
+	methods []string
+	want    string
+}{
+	sim.DoDeleteValidationRecord:  {[]string{sim.ValidationDNS, sim.ValidationHTTP}, "a dns- or http-validated certificate"},
+	sim.DoRestoreValidationRecord: {[]string{sim.ValidationDNS, sim.ValidationHTTP}, "a dns- or http-validated certificate"},
+	sim.DoResendValidationEmail:   {[]string{sim.ValidationEmail}, "an e-mail-validated certificate"},
+}
+
+// certMethod reports a certificate whose validation method does not suit
+// action do.
+func (l *loader) certMethod(cf *field, do, id string, meta *certMeta) {
+	need, ok := methodsFor[do]
+	switch {
+	case !ok || slices.Contains(need.methods, meta.validation):
+	case meta.typ != sim.TypeAmazonIssued:
+		l.errf(cf.vpos, "cert: %s needs %s; %q is %s %s certificate, which has no validation", do, need.want, id, article(meta.typ), meta.typ)
+	case meta.validation != "":
+		l.errf(cf.vpos, "cert: %s needs %s; %q uses %s validation", do, need.want, id, meta.validation)
+	}
+}
+
+// approvalName reports a click-approval domain that is not a name of an
+// e-mail-validated certificate.
+func (l *loader) approvalName(b *build, df *field, do, name string) {
+	ids := b.names[strings.ToLower(name)]
+	for _, id := range ids {
+		if b.certs[id].validation == sim.ValidationEmail {
+			return
+		}
+	}
+	if len(ids) > 0 {
+		id := ids[0]
+		meta := b.certs[id]
+		switch {
+		case meta.typ != sim.TypeAmazonIssued:
+			l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; %q belongs to %q, %s %s certificate, which has no validation", do, name, id, article(meta.typ), meta.typ)
+		case meta.validation != "":
+			l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; %q belongs to %q, which uses %s validation", do, name, id, meta.validation)
+		}
+		return
+	}
+	var emailNames []string
+	for _, id := range b.env.order {
+		if b.certs[id].validation != sim.ValidationEmail {
+			continue
+		}
+		for _, c := range b.sc.Certificates {
+			if c.ID != id {
+				continue
+			}
+			for _, n := range c.Names() {
+				if !slices.Contains(emailNames, n) {
+					emailNames = append(emailNames, n)
+				}
+			}
+			break
+		}
+	}
+	if len(emailNames) == 0 {
+		l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q, and none uses email validation", do, name)
+		return
+	}
+	l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q (e-mail-validated names: %s)", do, name, strings.Join(emailNames, ", "))
+}
+
 // expectGroups maps each group's keys to its kind, in the order messages
 // name them.
+// name them. count, min and max belong to the event group unless the item
+// counts e-mails (see countKeys).
 var expectGroups = []struct {
 	kind string
 	keys []string
 }{
 	{sim.ExpectOutcome, []string{"outcome"}},
 	{sim.ExpectRenewedWindow, []string{"renewed_after", "renewed_before"}},
-	{sim.ExpectStatusAt, []string{"at", "status", "renewal_status"}},
-	{sim.ExpectEventCount, []string{"event", "count", "min", "max"}},
+	{sim.ExpectStatusAt, []string{"at", "status", "renewal_status", "reason"}},
+	{sim.ExpectEventCount, []string{"event", "code"}},
 	{sim.ExpectOutage, []string{"outage", "outage_at_least"}},
+	{sim.ExpectEmail, []string{"email", "to"}},
 }
 
-const expectHint = "give one of: outcome; renewed_after and/or renewed_before; at with status and/or renewal_status; event with count, min or max; outage or outage_at_least"
+// countKeys are shared by the event and the e-mail group.
+var countKeys = []string{"count", "min", "max"}
+
+const expectHint = "give one of: outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least"
 
 func (l *loader) expectations(b *build, f *field) {
 	items, _ := l.list(f)
@@ -793,11 +1030,18 @@ func (l *loader) expectations(b *build, f *field) {
 
 func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 	var e sim.Expectation
+	// count, min and max count e-mails when the item has e-mail keys and no
+	// event keys, events otherwise.
+	counted := sim.ExpectEventCount
+	if (em.has("email") || em.has("to")) && !em.has("event") && !em.has("code") {
+		counted = sim.ExpectEmail
+	}
 	// Which groups does the item use, named by the first key written?
 	var kinds, firsts []string
 	for _, fl := range em.fields {
 		for _, g := range expectGroups {
-			if slices.Contains(g.keys, fl.name) && !slices.Contains(kinds, g.kind) {
+			in := slices.Contains(g.keys, fl.name) || (g.kind == counted && slices.Contains(countKeys, fl.name))
+			if in && !slices.Contains(kinds, g.kind) {
 				kinds = append(kinds, g.kind)
 				firsts = append(firsts, fl.name)
 			}
@@ -823,7 +1067,11 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			l.errf(em.by[k].kpos, "key %q is not used by %s %s expectation (it takes %s)", k, article(e.Kind), e.Kind, subject)
 		}
 	}
-	l.require(em, subject)
+	if e.Kind != sim.ExpectEmail || em.has(subject) {
+		// An e-mail expectation counts the e-mails of every certificate
+		// unless it names one.
+		l.require(em, subject)
+	}
 	if sf := em.get(subject); sf != nil {
 		if subject == "cert" {
 			e.Cert, _, _ = l.certKnown(b, sf)
@@ -858,15 +1106,15 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		}
 	case sim.ExpectStatusAt:
 		if !em.has("at") {
-			l.errf(em.pos, "missing required key \"at\" in expectation: status and renewal_status are checked at a time")
+			l.errf(em.pos, "missing required key \"at\" in expectation: status, renewal_status and reason are checked at a time")
 		} else if af := em.get("at"); af == nil {
 			l.require(em, "at")
 		} else if at, ok := l.timeValue(af, formsAll, b.env, "", nil); ok {
 			e.At = at
 			l.inRange(b, af, at)
 		}
-		if !em.has("status") && !em.has("renewal_status") {
-			l.errf(em.pos, "missing key \"status\" or \"renewal_status\" in expectation: at only says when to check")
+		if !em.has("status") && !em.has("renewal_status") && !em.has("reason") {
+			l.errf(em.pos, "missing key \"status\", \"renewal_status\" or \"reason\" in expectation: at only says when to check")
 		}
 		if sf := em.by["status"]; sf != nil {
 			if sf.null() {
@@ -880,43 +1128,53 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			}
 			e.RenewalStatus, _ = l.oneOf(em.get("renewal_status"), "renewal status", renewalStats)
 		}
+		if rf := em.by["reason"]; rf != nil {
+			if rf.null() {
+				l.require(em, "reason")
+			}
+			e.Reason, _ = l.oneOf(em.get("reason"), "renewal status reason", reasons)
+		}
 	case sim.ExpectEventCount:
-		if !em.has("event") {
-			l.errf(em.pos, "missing required key \"event\" in expectation: count, min and max count an event")
-		} else {
+		switch {
+		case em.has("event"):
 			l.require(em, "event")
 			e.Event, _ = l.oneOf(em.get("event"), "event", events)
+		case em.has("code"):
+			l.errf(em.pos, "missing required key \"event\" in expectation: code is the event type of an %s", sim.EventHealth)
+		default:
+			l.errf(em.pos, "missing key \"event\" or \"email\" in expectation: count, min and max count events or e-mails")
 		}
-		hasCount, hasMin, hasMax := em.has("count"), em.has("min"), em.has("max")
-		switch {
-		case hasCount && (hasMin || hasMax):
-			other := "min"
-			if !hasMin {
-				other = "max"
+		if cf := em.by["code"]; cf != nil {
+			if cf.null() {
+				l.require(em, "code")
 			}
-			l.errf(em.by[other].kpos, "%s cannot be combined with count: write count for an exact number, min and/or max for a range", other)
-		case !hasCount && !hasMin && !hasMax:
-			l.errf(em.pos, "missing key \"count\", \"min\" or \"max\" in expectation: how often should %q happen?", e.Event)
-		}
-		for _, k := range []string{"count", "min", "max"} {
-			if !em.has(k) {
-				continue
-			}
-			l.require(em, k)
-			if n, ok := l.count(em.get(k)); ok {
-				switch k {
-				case "count":
-					e.Count = &n
-				case "min":
-					e.Min = &n
-				default:
-					e.Max = &n
-				}
+			if e.Event != "" && e.Event != sim.EventHealth {
+				l.errf(cf.kpos, "code applies only to %s; this expectation counts %q", sim.EventHealth, e.Event)
+			} else {
+				e.Code, _ = l.oneOf(em.get("code"), "AWS Health event type code", healthCodes)
 			}
 		}
-		if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
-			l.errf(em.by["max"].vpos, "max (%d) is less than min (%d)", *e.Max, *e.Min)
+		l.counts(em, &e, fmt.Sprintf("how often should %q happen?", e.Event))
+	case sim.ExpectEmail:
+		if !em.has("email") {
+			l.errf(em.pos, "missing required key \"email\" in expectation: to only names the recipient; give email: approval, instruction or any")
+		} else {
+			l.require(em, "email")
+			e.Email, _ = l.oneOf(em.get("email"), "e-mail kind", emailKinds)
 		}
+		if tf := em.by["to"]; tf != nil {
+			if tf.null() {
+				l.require(em, "to")
+			}
+			if tf := em.get("to"); tf != nil {
+				e.To, _ = l.address(tf)
+			}
+		}
+		what := "e-mails"
+		if e.Email == sim.EmailApproval || e.Email == sim.EmailInstruction {
+			what = e.Email + " e-mails"
+		}
+		l.counts(em, &e, "how many "+what+" should arrive?")
 	case sim.ExpectOutage:
 		if em.has("outage") && em.has("outage_at_least") {
 			l.errf(em.by["outage_at_least"].kpos, "outage_at_least cannot be combined with outage: write one of them")
@@ -936,4 +1194,39 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		}
 	}
 	return e, true
+}
+
+// counts reads count, or min and/or max, of an event or e-mail expectation;
+// question ends the message when none is given.
+func (l *loader) counts(em *mapping, e *sim.Expectation, question string) {
+	hasCount, hasMin, hasMax := em.has("count"), em.has("min"), em.has("max")
+	switch {
+	case hasCount && (hasMin || hasMax):
+		other := "min"
+		if !hasMin {
+			other = "max"
+		}
+		l.errf(em.by[other].kpos, "%s cannot be combined with count: write count for an exact number, min and/or max for a range", other)
+	case !hasCount && !hasMin && !hasMax:
+		l.errf(em.pos, "missing key \"count\", \"min\" or \"max\" in expectation: %s", question)
+	}
+	for _, k := range countKeys {
+		if !em.has(k) {
+			continue
+		}
+		l.require(em, k)
+		if n, ok := l.count(em.get(k)); ok {
+			switch k {
+			case "count":
+				e.Count = &n
+			case "min":
+				e.Min = &n
+			default:
+				e.Max = &n
+			}
+		}
+	}
+	if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
+		l.errf(em.by["max"].vpos, "max (%d) is less than min (%d)", *e.Max, *e.Min)
+	}
 }
