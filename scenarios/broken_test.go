@@ -75,7 +75,7 @@ seed: -1
 start: 2026-03-01T00:00:00Z
 certificates: [{id: web, domain: example.com}]
 `, `t.yaml:1:7: name: want lower-case letters, digits and hyphens (like dns-missing-cname), got "My Scenario"
-t.yaml:2:10: profile: unknown profile "acm-2025" (known: acm-2026, acm-legacy)
+t.yaml:2:10: profile: unknown profile "acm-2025" (known: acm-2026, acm-legacy, cabf-2027, cabf-2029)
 t.yaml:3:7: seed: want an unsigned integer, got "-1"`},
 	{"bad start and until", `name: ok
 start: 2026-03-01

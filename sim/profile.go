@@ -150,9 +150,28 @@ func acmLegacy() Profile {
 	return p
 }
 
+// cabf is a what-if profile for the CA/B Forum SC-081v3 maximum lifetimes.
+// ACM has announced no window for them: renewsim assumes the window is a
+// third of the lifetime (as 60 of 198 is for acm-2026's T-60 pre-transition
+// rule, roughly) and lets scenarios override public_window.
+func cabf(name string, lifetime, reuse time.Duration) Profile {
+	p := acm2026()
+	p.Name = name
+	p.PublicValidity = lifetime
+	p.PublicWindow = lifetime / 3
+	p.EmailBefore = p.PublicWindow
+	p.TransitionDate = time.Time{}
+	p.PreTransitionValidity = 0
+	p.PreTransitionWindow = 0
+	p.ValidationReuse = reuse
+	return p
+}
+
 var profiles = map[string]func() Profile{
 	"acm-2026":   acm2026,
 	"acm-legacy": acmLegacy,
+	"cabf-2027":  func() Profile { return cabf("cabf-2027", 100*Day, 100*Day) },
+	"cabf-2029":  func() Profile { return cabf("cabf-2029", 47*Day, 10*Day) },
 }
 
 // DefaultProfile is used when a scenario names none.

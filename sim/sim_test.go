@@ -170,3 +170,19 @@ func TestJudgeCNAME(t *testing.T) {
 		assert.NotEmpty(t, nc.Fix, tc.name)
 	}
 }
+
+func TestWhatIfProfiles(t *testing.T) {
+	issued := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	p27, ok := LookupProfile("cabf-2027")
+	require.True(t, ok)
+	assert.Equal(t, 100*Day, p27.Validity(TypeAmazonIssued, issued))
+	assert.Equal(t, 100*Day/3, p27.Window(TypeAmazonIssued, issued), "window assumed at a third of the lifetime")
+	assert.Equal(t, 395*Day, p27.Validity(TypePrivate, issued), "private certificates unchanged")
+	p29, _ := LookupProfile("cabf-2029")
+	assert.Equal(t, 47*Day, p29.Validity(TypeAmazonIssued, issued))
+	assert.Equal(t, 10*Day, p29.ValidationReuse)
+	require.NoError(t, p29.Set("public_window", "20d"))
+	assert.Equal(t, 20*Day, p29.Window(TypeAmazonIssued, issued), "the assumption is overridable")
+	old := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, 47*Day, p29.Validity(TypeAmazonIssued, old), "no 2026 transition rule in what-if profiles")
+}
