@@ -169,7 +169,9 @@ func story(log []sim.Entry, cert string) []string {
 		switch e.Kind {
 		case sim.KindEmail:
 			mails = append(mails, e)
-		case sim.KindAttempt, sim.KindClick, sim.KindCAA, sim.KindWindow, sim.KindIssued, sim.KindExpired,
+		case sim.KindAttempt:
+			add(e.Time, fmt.Sprintf("attempt %d: %s", e.Detail.Attempt, e.Detail.Text))
+		case sim.KindClick, sim.KindCAA, sim.KindWindow, sim.KindIssued, sim.KindExpired,
 			sim.KindTimeline, sim.KindNotice, sim.KindDeployed, sim.KindUndeployed:
 			add(e.Time, e.Detail.Text)
 		case sim.KindEventBus:

@@ -95,4 +95,13 @@ type NameCheck struct {
 }
 
 func timePtr(t time.Time) *time.Time { return &t }
-func boolPtr(b bool) *bool           { return &b }
+
+// The record shares these: nothing writes through an entry's *bool.
+var yes, no = true, false
+
+func boolPtr(b bool) *bool {
+	if b {
+		return &yes
+	}
+	return &no
+}

@@ -18,6 +18,11 @@ import (
 type Options struct {
 	// Seed, when set, replaces the scenario's seed.
 	Seed *uint64
+	// CacheDNS asks the fake DNS server only after the zone changed, and
+	// answers the attempts in between from the last answer. The zone only
+	// changes through the scenario's timeline, so the record of the run is
+	// the same as in the default every-attempt mode; only Queries differs.
+	CacheDNS bool
 }
 
 // Result is the record of one run.
@@ -92,8 +97,14 @@ func Run(ctx context.Context, sc *sim.Scenario, opt Options) (*Result, error) {
 		return nil, err
 	}
 	defer w.close()
+	if opt.CacheDNS {
+		w.cache = map[dnsKey]*mdns.Msg{}
+	}
 
 	r := &runner{eng: eng, model: sim.NewModel(sc, seed), w: w, res: &Result{Scenario: sc, Seed: seed}}
+	// Most of a record is one entry per attempt: start with room for a
+	// window's worth of them so the log is not copied as it grows.
+	r.res.Log = make([]sim.Entry, 0, logCapacity(sc))
 	for _, ch := range sc.Timeline {
 		r.eng.At(ch.At, "timeline "+ch.Do, func() { r.do(r.model.Apply(r.eng.Now(), ch)) })
 	}
@@ -178,6 +189,7 @@ func (r *runner) perform(e sim.Effect) {
 	case sim.ProbeTLS:
 		r.input(r.model.TLSResult(now, w.probeTLS(e, now)))
 	case sim.DNSChange:
+		w.zoneChanged()
 		for _, rm := range e.Remove {
 			typ := uint16(0)
 			if rm.Type != "" {
@@ -239,4 +251,15 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 			})
 		}
 	}
+}
+
+// logCapacity guesses how many entries a run records: one per attempt over
+// the longest window, plus the rest.
+func logCapacity(sc *sim.Scenario) int {
+	n := 64
+	if sc.Profile.RetryInterval > 0 {
+		window := max(sc.Profile.PublicWindow, sc.Profile.PrivateWindow, sc.Profile.PreTransitionWindow)
+		n += int(window/sc.Profile.RetryInterval) * len(sc.Certificates)
+	}
+	return min(n, 1<<16)
 }

@@ -173,3 +173,57 @@ func BenchmarkRunLibrary(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(scs)), "scenarios/op")
 }
+
+// The cached mode gives the same record as the every-attempt mode for the
+// whole library, with far fewer queries.
+func TestCacheDNSModeGivesTheSameRecord(t *testing.T) {
+	for _, name := range scenarios.LibraryNames() {
+		t.Run(name, func(t *testing.T) {
+			sc, err := scenarios.LoadLibrary(name)
+			require.NoError(t, err)
+			every, err := Run(context.Background(), sc, Options{})
+			require.NoError(t, err)
+			cached, err := Run(context.Background(), sc, Options{CacheDNS: true})
+			require.NoError(t, err)
+			var a, b bytes.Buffer
+			require.NoError(t, report.WriteEvents(&a, &report.Summary{Scenarios: []report.Scenario{report.Build(sc, every.Seed, every.Log)}}))
+			require.NoError(t, report.WriteEvents(&b, &report.Summary{Scenarios: []report.Scenario{report.Build(sc, cached.Seed, cached.Log)}}))
+			assert.Equal(t, a.String(), b.String(), "same outcomes, times and events")
+			assert.LessOrEqual(t, cached.Queries, every.Queries)
+		})
+	}
+	sc, err := scenarios.LoadLibrary("dns-missing-cname")
+	require.NoError(t, err)
+	cached, err := Run(context.Background(), sc, Options{CacheDNS: true})
+	require.NoError(t, err)
+	assert.Less(t, cached.Queries, 10, "one query per zone change, not one per attempt")
+}
+
+func BenchmarkRunMissingCNAMECached(b *testing.B) {
+	sc, err := scenarios.LoadLibrary("dns-missing-cname")
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := Run(context.Background(), sc, Options{CacheDNS: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRunManyMissingCNAME is the sweep workload: many variants of
+// dns-missing-cname on GOMAXPROCS workers, in the cached mode.
+func BenchmarkRunManyMissingCNAME(b *testing.B) {
+	sc, err := scenarios.LoadLibrary("dns-missing-cname")
+	require.NoError(b, err)
+	const variants = 200
+	scs := make([]*sim.Scenario, variants)
+	for i := range scs {
+		scs[i] = sc
+	}
+	for b.Loop() {
+		err := RunMany(context.Background(), scs, ManyOptions{Options: Options{CacheDNS: true}}, func(int, *Result) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*variants)/1e6, "ms/variant")
+}

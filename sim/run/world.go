@@ -45,6 +45,15 @@ type world struct {
 	leaves map[string]*faketls.Leaf
 
 	queries int
+
+	// cache, when not nil, remembers answers until the zone changes: the
+	// explicit fast mode (Options.CacheDNS).
+	cache map[dnsKey]*mdns.Msg
+}
+
+type dnsKey struct {
+	name  string
+	qtype uint16
 }
 
 func (w *world) resourceIndex(id string) int {
@@ -153,6 +162,27 @@ func (w *world) close() {
 
 // query asks the fake DNS server one question over the reused connection.
 func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
+	key := dnsKey{strings.ToLower(mdns.Fqdn(name)), qtype}
+	if w.cache != nil {
+		if m, ok := w.cache[key]; ok {
+			return m, nil
+		}
+	}
+	resp, err := w.ask(name, qtype)
+	if err == nil && w.cache != nil {
+		w.cache[key] = resp
+	}
+	return resp, err
+}
+
+// zoneChanged forgets cached answers: the next check asks the server again.
+func (w *world) zoneChanged() {
+	if w.cache != nil {
+		clear(w.cache)
+	}
+}
+
+func (w *world) ask(name string, qtype uint16) (*mdns.Msg, error) {
 	q := new(mdns.Msg)
 	q.SetQuestion(mdns.Fqdn(name), qtype)
 	q.RecursionDesired = false
