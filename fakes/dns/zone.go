@@ -141,6 +141,17 @@ func (s *Server) Remove(name string, rrtype uint16) int {
 	return removed
 }
 
+// Reset removes every record and injected rcode, as if the server had just
+// started; the request history and its setting are kept.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.owners)
+	clear(s.below)
+	clear(s.rcodes)
+	s.version++
+}
+
 // RemoveRR deletes the held record that mdns.IsDuplicate considers equal to
 // rr (the TTL is ignored) and reports whether there was one.
 func (s *Server) RemoveRR(rr mdns.RR) bool {

@@ -195,3 +195,15 @@ func TestRemoveRR(t *testing.T) {
 	assert.False(t, s.RemoveRR(nil))
 	assert.Equal(t, rrStrings(t, "example.com. 300 IN A 192.0.2.2"), sectionStrings(s.Records()))
 }
+
+func TestReset(t *testing.T) {
+	s := fakedns.NewServer()
+	require.NoError(t, s.Add("a.example.com. 300 IN A 192.0.2.1", "b.example.com. 300 IN TXT \"x\""))
+	s.SetRcode("c.example.com.", mdns.RcodeServerFailure)
+	v := s.Version()
+	s.Reset()
+	assert.Empty(t, s.Records())
+	assert.Greater(t, s.Version(), v)
+	require.NoError(t, s.Add("a.example.com. 300 IN A 192.0.2.2"))
+	assert.Len(t, s.Records(), 1)
+}

@@ -258,6 +258,17 @@ func (s *Sink) AcceptRecipient(addr string) {
 	delete(s.rejectRcpt, normAddr(addr))
 }
 
+// ClearSwitches accepts every recipient again and turns the temporary
+// failure and connection refusal off: a sink reused for another run starts
+// from a clean mail server.
+func (s *Sink) ClearSwitches() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.rejectRcpt)
+	s.tempFail = false
+	s.refuse = false
+}
+
 // SetTempFail makes every MAIL FROM fail with 451 4.3.0 while on is true.
 func (s *Sink) SetTempFail(on bool) {
 	s.mu.Lock()

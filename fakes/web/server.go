@@ -106,6 +106,14 @@ func (s *Server) Delete(path string) {
 	delete(s.paths, path)
 }
 
+// Reset forgets every path and the history.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.paths)
+	s.history = nil
+}
+
 // History lists the requests answered, in order.
 func (s *Server) History() []Request {
 	s.mu.Lock()

@@ -42,8 +42,10 @@ func RunMany(ctx context.Context, scs []*sim.Scenario, opt ManyOptions, done fun
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := &world{}
+			defer w.close()
 			for i := range next {
-				res, err := Run(ctx, scs[i], opt.Options)
+				res, err := runOn(ctx, w, scs[i], opt.Options)
 				results[i] <- outcome{res, err}
 			}
 		}()

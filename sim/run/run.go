@@ -84,6 +84,13 @@ func Check(sc *sim.Scenario) error {
 
 // Run simulates sc from its start to its until and returns the record.
 func Run(ctx context.Context, sc *sim.Scenario, opt Options) (*Result, error) {
+	w := &world{}
+	defer w.close()
+	return runOn(ctx, w, sc, opt)
+}
+
+// runOn runs sc on the fakes of w, which it prepares first.
+func runOn(ctx context.Context, w *world, sc *sim.Scenario, opt Options) (*Result, error) {
 	if err := Check(sc); err != nil {
 		return nil, err
 	}
@@ -92,13 +99,15 @@ func Run(ctx context.Context, sc *sim.Scenario, opt Options) (*Result, error) {
 		seed = *opt.Seed
 	}
 	eng := engine.New(sc.Start, seed)
-	w, err := startWorld(ctx, sc, seed, eng.Clock())
-	if err != nil {
-		return nil, err
-	}
-	defer w.close()
 	if opt.CacheDNS {
-		w.cache = map[dnsKey]*mdns.Msg{}
+		if w.cache == nil {
+			w.cache = map[dnsKey]*mdns.Msg{}
+		}
+	} else {
+		w.cache = nil
+	}
+	if err := w.prepare(ctx, sc, seed, eng.Clock()); err != nil {
+		return nil, err
 	}
 
 	r := &runner{eng: eng, model: sim.NewModel(sc, seed), w: w, res: &Result{Scenario: sc, Seed: seed}}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -226,4 +227,37 @@ func BenchmarkRunManyMissingCNAME(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*variants)/1e6, "ms/variant")
+}
+
+// A worker reuses its fakes from one scenario to the next: the records are
+// the same as with fresh fakes, whatever ran before.
+func TestReusedWorldGivesTheSameRecords(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var scs []*sim.Scenario
+	for _, name := range scenarios.LibraryNames() {
+		sc, err := scenarios.LoadLibrary(name)
+		require.NoError(t, err)
+		scs = append(scs, sc)
+	}
+	// Run the library backwards on one worker, then compare each record
+	// with a run on fresh fakes.
+	rev := slices.Clone(scs)
+	slices.Reverse(rev)
+	got := map[string]string{}
+	err := RunMany(context.Background(), rev, ManyOptions{Workers: 1}, func(i int, res *Result) error {
+		got[rev[i].Name] = eventsOf(t, rev[i], res)
+		return nil
+	})
+	require.NoError(t, err)
+	for _, sc := range scs {
+		res, err := Run(context.Background(), sc, Options{})
+		require.NoError(t, err)
+		assert.Equal(t, eventsOf(t, sc, res), got[sc.Name], sc.Name)
+	}
+}
+
+func eventsOf(t *testing.T, sc *sim.Scenario, res *Result) string {
+	var b bytes.Buffer
+	require.NoError(t, report.WriteEvents(&b, &report.Summary{Scenarios: []report.Scenario{report.Build(sc, res.Seed, res.Log)}}))
+	return b.String()
 }

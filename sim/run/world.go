@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
@@ -38,11 +39,13 @@ type world struct {
 	approval *approval.Server
 	hc       *http.Client // approval clicks and HTTP validation
 
+	clock  *swapClock
+	cas    map[uint64]*faketls.CA // per seed
 	ca     *faketls.CA
 	tls    []*faketls.Endpoint // per resource
 	http   []*web.Server       // per resource, plain HTTP side
 	byIP   map[string]int      // resource address -> index
-	leaves map[string]*faketls.Leaf
+	leaves map[leafKey]*faketls.Leaf
 
 	queries int
 
@@ -74,37 +77,54 @@ func needsMail(sc *sim.Scenario) bool {
 	return sc.Profile.InstructionEmailAfter > 0
 }
 
-func startWorld(ctx context.Context, sc *sim.Scenario, seed uint64, clock clockwork.Clock) (w *world, err error) {
-	w = &world{ctx: ctx, sc: sc, byIP: map[string]int{}, leaves: map[string]*faketls.Leaf{}}
-	defer func() {
-		if err != nil {
-			w.close()
-			w = nil
+// prepare makes w ready for a run of sc: it starts the fakes w lacks and
+// resets the ones a previous run used, so a worker can run many scenarios
+// on one set of servers.
+func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, clock clockwork.Clock) (err error) {
+	w.ctx, w.sc, w.queries = ctx, sc, 0
+	if w.clock == nil {
+		w.clock = &swapClock{}
+	}
+	w.clock.set(clock)
+	if w.byIP == nil {
+		w.byIP = map[string]int{}
+		w.leaves = map[leafKey]*faketls.Leaf{}
+		w.cas = map[uint64]*faketls.CA{}
+	}
+	if w.dns == nil {
+		if w.dns, err = fakedns.Start(); err != nil {
+			return fmt.Errorf("start fake DNS: %w", err)
 		}
-	}()
-	if w.dns, err = fakedns.Start(); err != nil {
-		return w, fmt.Errorf("start fake DNS: %w", err)
+		w.dns.SetHistory(false)
+		w.dnsc = &mdns.Client{Net: "udp", Timeout: 5 * time.Second}
+		if w.dnsConn, err = w.dnsc.Dial(w.dns.Addr()); err != nil {
+			return fmt.Errorf("dial fake DNS: %w", err)
+		}
+	} else {
+		w.dns.Reset()
 	}
-	w.dns.SetHistory(false)
-	w.dnsc = &mdns.Client{Net: "udp", Timeout: 5 * time.Second}
-	if w.dnsConn, err = w.dnsc.Dial(w.dns.Addr()); err != nil {
-		return w, fmt.Errorf("dial fake DNS: %w", err)
-	}
-	w.hc = &http.Client{
-		Timeout:       10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport:     &http.Transport{DisableKeepAlives: true},
+	if w.hc == nil {
+		w.hc = &http.Client{
+			Timeout:       10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			Transport:     &http.Transport{DisableKeepAlives: true},
+		}
 	}
 	if needsMail(sc) {
-		if w.sink, err = fakesmtp.Start(clock); err != nil {
-			return w, fmt.Errorf("start SMTP sink: %w", err)
-		}
-		if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
-			return w, fmt.Errorf("dial SMTP sink: %w", err)
-		}
-		w.approval = approval.New(clock)
-		if err = w.approval.Start(); err != nil {
-			return w, fmt.Errorf("start approval endpoint: %w", err)
+		if w.sink == nil {
+			if w.sink, err = fakesmtp.Start(w.clock); err != nil {
+				return fmt.Errorf("start SMTP sink: %w", err)
+			}
+			if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
+				return fmt.Errorf("dial SMTP sink: %w", err)
+			}
+			w.approval = approval.New(w.clock)
+			if err = w.approval.Start(); err != nil {
+				return fmt.Errorf("start approval endpoint: %w", err)
+			}
+		} else {
+			w.sink.Reset()
+			w.sink.ClearSwitches()
 		}
 		for _, mb := range sc.Mailboxes {
 			if mb.Rejects {
@@ -112,39 +132,88 @@ func startWorld(ctx context.Context, sc *sim.Scenario, seed uint64, clock clockw
 			}
 		}
 	}
-	caSeed := []byte(fmt.Sprintf("renewsim-ca/%d", seed))
-	if w.ca, err = faketls.NewCA("renewsim simulator CA", caSeed, sc.Start.AddDate(-30, 0, 0), sc.Until.AddDate(30, 0, 0)); err != nil {
-		return w, fmt.Errorf("simulator CA: %w", err)
+	// One CA per seed, valid far beyond any scenario, so runs with the same
+	// seed share it (and the certificates it issued).
+	if w.ca = w.cas[seed]; w.ca == nil {
+		caSeed := []byte(fmt.Sprintf("renewsim-ca/%d", seed))
+		if w.ca, err = faketls.NewCA("renewsim simulator CA", caSeed, caNotBefore, caNotAfter); err != nil {
+			return fmt.Errorf("simulator CA: %w", err)
+		}
+		w.cas[seed] = w.ca
+		clear(w.leaves)
 	}
 	for i, r := range sc.Resources {
+		if i < len(w.tls) {
+			w.tls[i].Undeploy()
+			w.http[i].Reset()
+			continue
+		}
 		addr := sim.ResourceAddress(i)
 		ep := faketls.NewEndpoint(r.ID)
 		if err = ep.StartOn(addr); err != nil {
-			return w, fmt.Errorf("resource %s: %w", r.ID, err)
+			return fmt.Errorf("resource %s: %w", r.ID, err)
 		}
 		w.tls = append(w.tls, ep)
 		hs := web.New()
 		if err = hs.Start(addr); err != nil {
-			return w, fmt.Errorf("resource %s: %w", r.ID, err)
+			return fmt.Errorf("resource %s: %w", r.ID, err)
 		}
 		w.http = append(w.http, hs)
 		w.byIP[addr] = i
 	}
-	return w, nil
+	if w.cache != nil {
+		clear(w.cache)
+	}
+	return nil
+}
+
+var (
+	caNotBefore = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	caNotAfter  = time.Date(2199, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// leafKey is what a deployed certificate is made of: the same key, the
+// same bytes.
+type leafKey struct {
+	serial              string
+	names               string
+	notBefore, notAfter int64
+}
+
+// swapClock is the clock the mail and approval fakes read: the virtual clock
+// of whichever run the world currently serves.
+type swapClock struct {
+	cur atomic.Pointer[clockwork.Clock]
+}
+
+func (c *swapClock) set(k clockwork.Clock)                      { c.cur.Store(&k) }
+func (c *swapClock) get() clockwork.Clock                       { return *c.cur.Load() }
+func (c *swapClock) After(d time.Duration) <-chan time.Time     { return c.get().After(d) }
+func (c *swapClock) Sleep(d time.Duration)                      { c.get().Sleep(d) }
+func (c *swapClock) Now() time.Time                             { return c.get().Now() }
+func (c *swapClock) Since(t time.Time) time.Duration            { return c.get().Since(t) }
+func (c *swapClock) Until(t time.Time) time.Duration            { return c.get().Until(t) }
+func (c *swapClock) NewTicker(d time.Duration) clockwork.Ticker { return c.get().NewTicker(d) }
+func (c *swapClock) NewTimer(d time.Duration) clockwork.Timer   { return c.get().NewTimer(d) }
+func (c *swapClock) AfterFunc(d time.Duration, f func()) clockwork.Timer {
+	return c.get().AfterFunc(d, f)
 }
 
 func (w *world) close() {
 	if w.smtpc != nil {
 		_ = w.smtpc.Close()
+		w.smtpc = nil
 	}
 	if w.sink != nil {
 		_ = w.sink.Close()
+		w.sink = nil
 	}
 	if w.hc != nil {
 		w.hc.CloseIdleConnections()
 	}
 	if w.approval != nil {
 		_ = w.approval.Close()
+		w.approval = nil
 	}
 	for _, ep := range w.tls {
 		_ = ep.Close()
@@ -152,11 +221,15 @@ func (w *world) close() {
 	for _, h := range w.http {
 		_ = h.Close()
 	}
+	w.tls, w.http = nil, nil
+	clear(w.byIP)
 	if w.dnsConn != nil {
 		_ = w.dnsConn.Close()
+		w.dnsConn = nil
 	}
 	if w.dns != nil {
 		_ = w.dns.Close()
+		w.dns = nil
 	}
 }
 
@@ -346,7 +419,8 @@ func (w *world) deploy(d sim.Deploy) error {
 		w.tls[i].Undeploy()
 		return nil
 	}
-	leaf, ok := w.leaves[d.Serial]
+	key := leafKey{d.Serial, strings.Join(d.Names, ","), d.NotBefore.UnixNano(), d.NotAfter.UnixNano()}
+	leaf, ok := w.leaves[key]
 	if !ok {
 		serial, ok := new(big.Int).SetString(strings.ReplaceAll(d.Serial, ":", ""), 16)
 		if !ok {
@@ -360,7 +434,7 @@ func (w *world) deploy(d sim.Deploy) error {
 		if err != nil {
 			return fmt.Errorf("issue certificate %s: %w", d.Serial, err)
 		}
-		w.leaves[d.Serial] = leaf
+		w.leaves[key] = leaf
 	}
 	w.tls[i].Deploy(leaf)
 	return nil

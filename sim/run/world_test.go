@@ -30,9 +30,9 @@ func testWorld(t *testing.T, mut func(*sim.Scenario)) (*world, *engine.Engine) {
 		mut(sc)
 	}
 	eng := engine.New(start, 1)
-	w, err := startWorld(context.Background(), sc, 1, eng.Clock())
-	require.NoError(t, err)
+	w := &world{}
 	t.Cleanup(w.close)
+	require.NoError(t, w.prepare(context.Background(), sc, 1, eng.Clock()))
 	return w, eng
 }
 
