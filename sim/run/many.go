@@ -14,6 +14,10 @@ type ManyOptions struct {
 	// Workers is how many scenarios run at once (0: GOMAXPROCS). Each
 	// worker has fakes of its own.
 	Workers int
+	// RecycleLogs lets later runs write into the record of a result once
+	// done returned: done must not keep res.Log. Long sweeps then stop
+	// allocating (and clearing) a record per variant.
+	RecycleLogs bool
 }
 
 // RunMany runs every scenario and calls done with each result (or error),
@@ -37,6 +41,7 @@ func RunMany(ctx context.Context, scs []*sim.Scenario, opt ManyOptions, done fun
 		results[i] = make(chan outcome, 1)
 	}
 	next := make(chan int)
+	free := make(chan []sim.Entry, workers+1)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -45,7 +50,12 @@ func RunMany(ctx context.Context, scs []*sim.Scenario, opt ManyOptions, done fun
 			w := &world{}
 			defer w.close()
 			for i := range next {
-				res, err := runOn(ctx, w, scs[i], opt.Options)
+				var buf []sim.Entry
+				select {
+				case buf = <-free:
+				default:
+				}
+				res, err := runOnBuffer(ctx, w, scs[i], opt.Options, buf)
 				results[i] <- outcome{res, err}
 			}
 		}()
@@ -70,6 +80,12 @@ func RunMany(ctx context.Context, scs []*sim.Scenario, opt ManyOptions, done fun
 		}
 		if o.err == nil && firstErr == nil {
 			o.err = done(i, o.res)
+			if opt.RecycleLogs {
+				select {
+				case free <- o.res.Log[:0]:
+				default:
+				}
+			}
 		}
 		if o.err != nil && firstErr == nil {
 			firstErr = o.err

@@ -23,6 +23,12 @@ type Options struct {
 	// changes through the scenario's timeline, so the record of the run is
 	// the same as in the default every-attempt mode; only Queries differs.
 	CacheDNS bool
+	// CacheProbes remembers what a client saw when it connected to a
+	// resource, keyed by everything the verdict depends on (the certificate
+	// served, the name asked for, the virtual time), and answers the same
+	// question again without a handshake. Worth it for sweeps, where
+	// thousands of variants ask the same questions; the record is the same.
+	CacheProbes bool
 }
 
 // Result is the record of one run.
@@ -91,6 +97,11 @@ func Run(ctx context.Context, sc *sim.Scenario, opt Options) (*Result, error) {
 
 // runOn runs sc on the fakes of w, which it prepares first.
 func runOn(ctx context.Context, w *world, sc *sim.Scenario, opt Options) (*Result, error) {
+	return runOnBuffer(ctx, w, sc, opt, nil)
+}
+
+// runOnBuffer is runOn writing the record into buf when it has room.
+func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf []sim.Entry) (*Result, error) {
 	if err := Check(sc); err != nil {
 		return nil, err
 	}
@@ -106,6 +117,14 @@ func runOn(ctx context.Context, w *world, sc *sim.Scenario, opt Options) (*Resul
 	} else {
 		w.cache = nil
 	}
+	w.probeCache = nil
+	if opt.CacheProbes {
+		w.probeCache = w.probeMemo
+		if w.probeCache == nil {
+			w.probeMemo = map[probeKey]sim.TLSAnswer{}
+			w.probeCache = w.probeMemo
+		}
+	}
 	if err := w.prepare(ctx, sc, seed, eng.Clock()); err != nil {
 		return nil, err
 	}
@@ -113,7 +132,11 @@ func runOn(ctx context.Context, w *world, sc *sim.Scenario, opt Options) (*Resul
 	r := &runner{eng: eng, model: sim.NewModel(sc, seed), w: w, res: &Result{Scenario: sc, Seed: seed}}
 	// Most of a record is one entry per attempt: start with room for a
 	// window's worth of them so the log is not copied as it grows.
-	r.res.Log = make([]sim.Entry, 0, logCapacity(sc))
+	if n := logCapacity(sc); cap(buf) >= n {
+		r.res.Log = buf[:0]
+	} else {
+		r.res.Log = make([]sim.Entry, 0, n)
+	}
 	for _, ch := range sc.Timeline {
 		r.eng.At(ch.At, "timeline "+ch.Do, func() { r.do(r.model.Apply(r.eng.Now(), ch)) })
 	}

@@ -52,6 +52,18 @@ type world struct {
 	// cache, when not nil, remembers answers until the zone changes: the
 	// explicit fast mode (Options.CacheDNS).
 	cache map[dnsKey]*mdns.Msg
+	// probeCache, when not nil, remembers TLS probe verdicts
+	// (Options.CacheProbes); probeMemo keeps them across runs of a worker.
+	probeCache map[probeKey]sim.TLSAnswer
+	probeMemo  map[probeKey]sim.TLSAnswer
+	served     []leafKey // per resource: what it serves now
+}
+
+// probeKey is everything a client's verdict depends on.
+type probeKey struct {
+	leaf       leafKey
+	serverName string
+	at         int64
 }
 
 type dnsKey struct {
@@ -134,6 +146,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	}
 	// One CA per seed, valid far beyond any scenario, so runs with the same
 	// seed share it (and the certificates it issued).
+	w.served = make([]leafKey, len(sc.Resources))
 	if w.ca = w.cas[seed]; w.ca == nil {
 		caSeed := []byte(fmt.Sprintf("renewsim-ca/%d", seed))
 		if w.ca, err = faketls.NewCA("renewsim simulator CA", caSeed, caNotBefore, caNotAfter); err != nil {
@@ -141,6 +154,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		}
 		w.cas[seed] = w.ca
 		clear(w.leaves)
+		clear(w.probeMemo) // verdicts were about another CA's certificates
 	}
 	for i, r := range sc.Resources {
 		if i < len(w.tls) {
@@ -407,8 +421,20 @@ func (w *world) probeHTTPS(p sim.ProbeHTTPS, now time.Time) sim.HTTPSAnswer {
 // time.
 func (w *world) probeTLS(p sim.ProbeTLS, now time.Time) sim.TLSAnswer {
 	i := w.resourceIndex(p.Resource)
+	var key probeKey
+	if w.probeCache != nil {
+		key = probeKey{w.served[i], p.ServerName, now.UnixNano()}
+		if a, ok := w.probeCache[key]; ok {
+			a.Resource = p.Resource
+			return a
+		}
+	}
 	res := faketls.Probe(w.ctx, w.tls[i].Addr(), p.ServerName, w.ca.Pool(), now)
-	return sim.TLSAnswer{Resource: p.Resource, Serial: res.Serial, NotAfter: res.NotAfter, Verified: res.Verified, Expired: res.Expired, Err: res.Err}
+	a := sim.TLSAnswer{Resource: p.Resource, Serial: res.Serial, NotAfter: res.NotAfter, Verified: res.Verified, Expired: res.Expired, Err: res.Err}
+	if w.probeCache != nil {
+		w.probeCache[key] = a
+	}
+	return a
 }
 
 // deploy makes a resource serve a real certificate issued by the simulator
@@ -417,6 +443,7 @@ func (w *world) deploy(d sim.Deploy) error {
 	i := w.resourceIndex(d.Resource)
 	if d.Serial == "" {
 		w.tls[i].Undeploy()
+		w.served[i] = leafKey{}
 		return nil
 	}
 	key := leafKey{d.Serial, strings.Join(d.Names, ","), d.NotBefore.UnixNano(), d.NotAfter.UnixNano()}
@@ -437,6 +464,7 @@ func (w *world) deploy(d sim.Deploy) error {
 		w.leaves[key] = leaf
 	}
 	w.tls[i].Deploy(leaf)
+	w.served[i] = key
 	return nil
 }
 
