@@ -1,0 +1,147 @@
+package sim
+
+import (
+	"slices"
+	"time"
+)
+
+// CertView is what ACM shows of a certificate (DescribeCertificate,
+// ListCertificates) at some time.
+type CertView struct {
+	ID, ARN, Domain string
+	Names           []string
+	Type            string // amazon-issued | private | private-ca | imported
+	Validation      string
+	Serial          string
+	CreatedAt       time.Time
+	IssuedAt        time.Time
+	NotBefore       time.Time
+	NotAfter        time.Time
+	Status          string
+	RenewalStatus   string // "" when there is no renewal summary
+	Reason          string
+	Eligibility     string
+	RenewalUpdated  time.Time
+	NameStatus      []NameView
+	InUseBy         []string // resource ids
+	Exported        bool
+}
+
+// NameView is the validation state of one name.
+type NameView struct {
+	Domain           string
+	ValidationDomain string
+	Method           string // DNS | EMAIL | HTTP
+	Status           string
+	Record, Value    string   // DNS
+	Emails           []string // EMAIL
+	RedirectFrom     string   // HTTP
+	RedirectTo       string
+}
+
+// View replays the record up to and including at and returns what ACM
+// would show of every certificate then. Callers pass now minus the
+// profile's status lag to get what DescribeCertificate shows now.
+func View(sc *Scenario, seed uint64, log []Entry, at time.Time) []CertView {
+	p := &sc.Profile
+	var out []CertView
+	index := map[string]int{}
+	for i := range sc.Certificates {
+		spec := &sc.Certificates[i]
+		v := CertView{ID: spec.ID, Domain: spec.Domain, Names: spec.Names(), Type: spec.Type, Validation: spec.Validation,
+			InUseBy: slices.Clone(spec.InUseBy), Exported: spec.Exported}
+		for _, n := range v.Names {
+			nv := NameView{Domain: n, Method: validationMethod(spec), Status: ValidationSuccess}
+			switch spec.Validation {
+			case ValidationDNS:
+				nv.Record, nv.Value = ValidationRecord(seed, p.Account, n)
+				nv.ValidationDomain = n
+			case ValidationEmail:
+				nv.ValidationDomain = DefaultValidationDomain(n)
+				if d, ok := spec.ValidationDomains[n]; ok && d != "" {
+					nv.ValidationDomain = d
+				}
+				if p.WhoisContacts {
+					nv.Emails = append(nv.Emails, WhoisContacts(sc.Whois, nv.ValidationDomain)...)
+				}
+				nv.Emails = append(nv.Emails, AdminAddresses(nv.ValidationDomain)...)
+			case ValidationHTTP:
+				path, _, redirect := HTTPToken(seed, p, n)
+				nv.RedirectFrom, nv.RedirectTo = "http://"+n+path, redirect
+				nv.ValidationDomain = n
+			}
+			v.NameStatus = append(v.NameStatus, nv)
+		}
+		index[spec.ID] = len(out)
+		out = append(out, v)
+	}
+	for _, e := range log {
+		if e.Time.After(at) {
+			break
+		}
+		i, ok := index[e.Cert]
+		if !ok {
+			continue
+		}
+		v := &out[i]
+		d := &e.Detail
+		switch e.Kind {
+		case KindCert:
+			v.ARN, v.Serial = d.ARN, d.Serial
+			v.CreatedAt, v.IssuedAt = e.Time, e.Time
+			if d.NotBefore != nil {
+				v.NotBefore, v.CreatedAt, v.IssuedAt = *d.NotBefore, *d.NotBefore, *d.NotBefore
+			}
+			if d.NotAfter != nil {
+				v.NotAfter = *d.NotAfter
+			}
+		case KindIssued:
+			v.Serial, v.IssuedAt = d.Serial, e.Time
+			if d.NotBefore != nil {
+				v.NotBefore = *d.NotBefore
+			}
+			if d.NotAfter != nil {
+				v.NotAfter = *d.NotAfter
+			}
+			v.Exported = false
+		case KindStatus:
+			if d.Status != v.Status || d.RenewalStatus != v.RenewalStatus || d.Reason != v.Reason {
+				v.RenewalUpdated = e.Time
+			}
+			v.Status, v.RenewalStatus, v.Reason, v.Eligibility = d.Status, d.RenewalStatus, d.Reason, d.Eligibility
+			if d.RenewalStatus == RenewalPendingAuto && v.RenewalUpdated.Equal(e.Time) {
+				for j := range v.NameStatus {
+					v.NameStatus[j].Status = ValidationPending
+				}
+			}
+		case KindAttempt:
+			for _, c := range d.Checks {
+				for j := range v.NameStatus {
+					if v.NameStatus[j].Domain == c.Domain {
+						v.NameStatus[j].Status = c.Status
+					}
+				}
+			}
+		case KindExpired:
+			for j := range v.NameStatus {
+				if v.NameStatus[j].Status != ValidationSuccess {
+					v.NameStatus[j].Status = ValidationFailed
+				}
+			}
+		case KindTimeline:
+			switch d.Do {
+			case DoAttach:
+				if !slices.Contains(v.InUseBy, e.Resource) {
+					v.InUseBy = append(v.InUseBy, e.Resource)
+				}
+			case DoDetach:
+				if k := slices.Index(v.InUseBy, e.Resource); k >= 0 {
+					v.InUseBy = slices.Delete(v.InUseBy, k, k+1)
+				}
+			case DoExport:
+				v.Exported = true
+			}
+		}
+	}
+	return out
+}
