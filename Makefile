@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test bench fuzz vet
+.PHONY: build test bench fuzz vet screenshot docs-plot
 
 build:
 	$(GO) build -o bin/renewsim ./cmd/renewsim
@@ -15,3 +15,16 @@ bench:
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./scenarios
+
+# Renders the HTML report in headless Chromium and checks the screenshot;
+# skips where Chromium is not installed.
+screenshot:
+	@if command -v chromium >/dev/null 2>&1; then \
+		SCREENSHOT_DIR=$(CURDIR)/bin/screenshot $(GO) test -count=1 -run '^TestHTMLScreenshot$$' -v ./report/; \
+	else echo "chromium not installed (apt-get install chromium): screenshot check skipped"; fi
+
+# Re-renders the timeline shown in the README.
+docs-plot:
+	mkdir -p bin
+	$(GO) run ./cmd/renewsim run dns-missing-cname -events bin/dns-missing-cname.jsonl > /dev/null
+	$(GO) run ./cmd/renewsim plot bin/dns-missing-cname.jsonl -o docs/dns-missing-cname.svg

@@ -53,6 +53,7 @@ Usage:
   renewsim run [flags] [FILE|DIR ...]   run scenarios (none: the built-in library)
   renewsim validate FILE ...            check scenario files without running them
   renewsim list                         list the built-in scenarios
+  renewsim plot EVENTS.jsonl [-o FILE]  draw a timeline from a saved event log
 
 Run "renewsim COMMAND -h" for the flags of a command.
 Exit codes: 0 all expectations held, 1 some failed, 2 unusable input or usage.
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdValidate(args[1:], stdout, stderr)
 	case "list":
 		return cmdList(args[1:], stdout, stderr)
+	case "plot":
+		return cmdPlot(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

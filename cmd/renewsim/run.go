@@ -18,6 +18,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of the human summary")
 	seedText := fs.String("seed", "", "replace every scenario's seed with `N`")
 	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
+	reports := addReportFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: renewsim run [flags] [FILE|DIR|NAME ...]\n\nRuns scenarios (no argument: the built-in library) and checks their expectations.\nExit 0 when all held, 1 when some failed, 2 on unusable input.\n\nFlags:")
 		fs.PrintDefaults()
@@ -28,6 +29,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return nil
 		}
 		return &usageError{err}
+	}
+	if err := reports.check(); err != nil {
+		return err
 	}
 	var opt simrun.Options
 	if *seedText != "" {
@@ -42,12 +46,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	sum := &report.Summary{}
+	prog := newProgress(stderr, len(scs))
 	for _, sc := range scs {
+		prog.step(sc.Name)
 		res, err := simrun.Run(ctx, sc, opt)
 		if err != nil {
+			prog.done()
 			return fmt.Errorf("run %s: %w", sc.File, err)
 		}
 		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+	}
+	prog.done()
+	if err := reports.write(sum, stderr); err != nil {
+		return err
 	}
 	if *events != "" {
 		if err := writeFile(*events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {
