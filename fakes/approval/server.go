@@ -3,6 +3,7 @@ package approval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -121,7 +122,13 @@ var (
 
 // Start listens on 127.0.0.1 on a free port and serves in a goroutine. It
 // fails if the server was already started or closed.
-func (s *Server) Start() error {
+func (s *Server) Start() error { return s.StartOn("127.0.0.1:0") }
+
+// StartOn is Start on a chosen loopback host:port.
+func (s *Server) StartOn(addr string) error {
+	if host, _, err := net.SplitHostPort(addr); err != nil || net.ParseIP(host) == nil || !net.ParseIP(host).IsLoopback() {
+		return fmt.Errorf("approval: %q is not a loopback host:port", addr)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -130,7 +137,7 @@ func (s *Server) Start() error {
 	case s.started:
 		return errStarted
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}

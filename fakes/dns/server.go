@@ -70,7 +70,11 @@ func Start() (*Server, error) {
 
 // Start binds UDP and TCP on the same port of 127.0.0.1 and serves both. It
 // returns once both transports accept queries.
-func (s *Server) Start() error {
+func (s *Server) Start() error { return s.StartOn("") }
+
+// StartOn is Start on a chosen loopback address such as 127.0.0.1:5353, for
+// people who want to dig at a fixed port; "" picks a free port.
+func (s *Server) StartOn(addr string) error {
 	s.life.Lock()
 	defer s.life.Unlock()
 	switch s.state {
@@ -80,7 +84,14 @@ func (s *Server) Start() error {
 		return errors.New("fakes/dns: server closed")
 	}
 
-	pc, ln, err := listenPair()
+	var pc net.PacketConn
+	var ln net.Listener
+	var err error
+	if addr == "" {
+		pc, ln, err = listenPair()
+	} else {
+		pc, ln, err = listenAt(addr)
+	}
 	if err != nil {
 		return err
 	}
@@ -153,6 +164,23 @@ func (s *Server) serve(srv *mdns.Server, errc chan<- error) {
 		defer s.serving.Done()
 		errc <- srv.ActivateAndServe()
 	}()
+}
+
+func listenAt(addr string) (net.PacketConn, net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return nil, nil, fmt.Errorf("fakes/dns: %q is not a loopback host:port", addr)
+	}
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fakes/dns: listen udp: %w", err)
+	}
+	ln, err := net.Listen("tcp", pc.LocalAddr().String())
+	if err != nil {
+		_ = pc.Close()
+		return nil, nil, fmt.Errorf("fakes/dns: listen tcp: %w", err)
+	}
+	return pc, ln, nil
 }
 
 func listenPair() (net.PacketConn, net.Listener, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"mime"
@@ -128,9 +129,15 @@ func New(clock clockwork.Clock) *Sink {
 
 // Start returns a sink listening on 127.0.0.1 on a free port and serving in
 // its own goroutine. Close stops it.
-func Start(clock clockwork.Clock) (*Sink, error) {
+func Start(clock clockwork.Clock) (*Sink, error) { return StartOn(clock, "127.0.0.1:0") }
+
+// StartOn is Start on a chosen loopback host:port, such as 127.0.0.1:2525.
+func StartOn(clock clockwork.Clock, addr string) (*Sink, error) {
+	if host, _, err := net.SplitHostPort(addr); err != nil || net.ParseIP(host) == nil || !net.ParseIP(host).IsLoopback() {
+		return nil, fmt.Errorf("smtp: %q is not a loopback host:port", addr)
+	}
 	s := New(clock)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
