@@ -1077,6 +1077,18 @@ func (m *Model) Apply(now time.Time, ch Change) []Effect {
 		if c.attempting && !c.issuing && !c.pendingCAA {
 			m.mail(now, c)
 		}
+	case DoRenewCertificate:
+		d.Text = fmt.Sprintf("RenewCertificate for %s", c.spec.ID)
+		m.log(now, KindTimeline, c, "", d)
+		if c.spec.Type == TypePrivate && c.status == StatusIssued && c.eligibility == Eligible && !c.issuing {
+			before := m.snapshot(c)
+			c.inWindow = true
+			c.renewalStatus = RenewalPendingAuto
+			c.reason = ""
+			c.gen++
+			m.logStatusIfChanged(now, c, before, "")
+			m.validated(now, c)
+		}
 	case DoMailboxReject, DoMailboxAccept:
 		d.To = ch.Address
 		d.Text = "the mail server now refuses mail for " + ch.Address

@@ -138,6 +138,9 @@ const (
 	DoResendValidationEmail   = "resend-validation-email" // Cert
 	DoMailboxReject           = "mailbox-reject"          // Address: the mail server starts answering 550
 	DoMailboxAccept           = "mailbox-accept"          // Address
+	// DoRenewCertificate is the RenewCertificate API call: only private
+	// certificates, and the caller has checked eligibility.
+	DoRenewCertificate = "renew-certificate"
 )
 
 // Change is one world change on the timeline.

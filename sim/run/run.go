@@ -102,6 +102,16 @@ func runOn(ctx context.Context, w *world, sc *sim.Scenario, opt Options) (*Resul
 
 // runOnBuffer is runOn writing the record into buf when it has room.
 func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf []sim.Entry) (*Result, error) {
+	r, err := newRunner(ctx, w, sc, opt, buf)
+	if err != nil {
+		return nil, err
+	}
+	r.res.Events = r.eng.Run(sc.Until)
+	return r.finish(ctx)
+}
+
+// newRunner prepares w for sc, schedules the timeline and starts the model.
+func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf []sim.Entry) (*runner, error) {
 	if err := Check(sc); err != nil {
 		return nil, err
 	}
@@ -119,11 +129,10 @@ func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, b
 	}
 	w.probeCache = nil
 	if opt.CacheProbes {
-		w.probeCache = w.probeMemo
-		if w.probeCache == nil {
+		if w.probeMemo == nil {
 			w.probeMemo = map[probeKey]sim.TLSAnswer{}
-			w.probeCache = w.probeMemo
 		}
+		w.probeCache = w.probeMemo
 	}
 	if err := w.prepare(ctx, sc, seed, eng.Clock()); err != nil {
 		return nil, err
@@ -150,9 +159,13 @@ func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, b
 		}
 	}
 	r.do(r.model.Start(sc.Start))
-	r.res.Events = r.eng.Run(sc.Until)
+	return r, r.err
+}
+
+// finish closes the record at the scenario's until.
+func (r *runner) finish(ctx context.Context) (*Result, error) {
 	if r.err == nil {
-		r.do(r.model.Finish(sc.Until))
+		r.do(r.model.Finish(r.res.Scenario.Until))
 	}
 	if r.err == nil {
 		r.err = ctx.Err()
@@ -160,7 +173,7 @@ func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, b
 	if r.err != nil {
 		return nil, r.err
 	}
-	r.res.Queries = w.queries
+	r.res.Queries = r.w.queries
 	return r.res, nil
 }
 

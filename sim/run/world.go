@@ -48,6 +48,7 @@ type world struct {
 	leaves map[leafKey]*faketls.Leaf
 
 	queries int
+	addrs   Addrs // where a live world's fakes listen; "" = a free port
 
 	// cache, when not nil, remembers answers until the zone changes: the
 	// explicit fast mode (Options.CacheDNS).
@@ -56,7 +57,8 @@ type world struct {
 	// (Options.CacheProbes); probeMemo keeps them across runs of a worker.
 	probeCache map[probeKey]sim.TLSAnswer
 	probeMemo  map[probeKey]sim.TLSAnswer
-	served     []leafKey // per resource: what it serves now
+	served     []leafKey       // per resource: what it serves now
+	clicked    map[string]bool // approval codes this world's clicks approved
 }
 
 // probeKey is everything a client's verdict depends on.
@@ -104,7 +106,9 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		w.cas = map[uint64]*faketls.CA{}
 	}
 	if w.dns == nil {
-		if w.dns, err = fakedns.Start(); err != nil {
+		w.dns = fakedns.NewServer()
+		if err = w.dns.StartOn(w.addrs.DNS); err != nil {
+			w.dns = nil
 			return fmt.Errorf("start fake DNS: %w", err)
 		}
 		w.dns.SetHistory(false)
@@ -122,16 +126,16 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 			Transport:     &http.Transport{DisableKeepAlives: true},
 		}
 	}
-	if needsMail(sc) {
+	if needsMail(sc) || w.addrs.Mail {
 		if w.sink == nil {
-			if w.sink, err = fakesmtp.Start(w.clock); err != nil {
+			if w.sink, err = fakesmtp.StartOn(w.clock, orFree(w.addrs.SMTP)); err != nil {
 				return fmt.Errorf("start SMTP sink: %w", err)
 			}
 			if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
 				return fmt.Errorf("dial SMTP sink: %w", err)
 			}
 			w.approval = approval.New(w.clock)
-			if err = w.approval.Start(); err != nil {
+			if err = w.approval.StartOn(orFree(w.addrs.Approval)); err != nil {
 				return fmt.Errorf("start approval endpoint: %w", err)
 			}
 		} else {
@@ -178,7 +182,23 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	if w.cache != nil {
 		clear(w.cache)
 	}
+	clear(w.clicked)
 	return nil
+}
+
+// Addrs are where a live run's fakes listen ("" = a free port on
+// 127.0.0.1). Mail starts the SMTP sink and approval endpoint even when no
+// certificate is validated by e-mail, so people can look at them.
+type Addrs struct {
+	DNS, SMTP, Approval string
+	Mail                bool
+}
+
+func orFree(addr string) string {
+	if addr == "" {
+		return "127.0.0.1:0"
+	}
+	return addr
 }
 
 var (
@@ -536,15 +556,18 @@ func (w *world) newestLink(domain, address string) (string, bool) {
 	return "", false
 }
 
-// click follows a link as a person would: a real GET of the page, then the
-// approval POST.
+// click follows, as a person would, the newest link for domain in what
+// reached the sink: a real GET of the page, then the approval POST.
 func (w *world) click(domain, address string) sim.ClickResult {
-	r := sim.ClickResult{Address: address, Domain: domain}
 	link, ok := w.newestLink(domain, address)
 	if !ok {
-		r.Err = "no approval e-mail for " + domain + " reached that mailbox"
-		return r
+		return sim.ClickResult{Address: address, Domain: domain, Err: "no approval e-mail for " + domain + " reached that mailbox"}
 	}
+	return w.clickLink(link, domain, address)
+}
+
+func (w *world) clickLink(link, domain, address string) sim.ClickResult {
+	r := sim.ClickResult{Address: address, Domain: domain}
 	if i := strings.Index(link, "code="); i >= 0 {
 		r.Code = strings.SplitN(link[i+5:], "&", 2)[0]
 	}
@@ -552,6 +575,12 @@ func (w *world) click(domain, address string) sim.ClickResult {
 	r.Approved, r.Expired, r.Status = res.Approved || res.AlreadyApproved, res.Expired, res.Status
 	if err != nil {
 		r.Err = "the approval page did not work"
+	}
+	if r.Approved {
+		if w.clicked == nil {
+			w.clicked = map[string]bool{}
+		}
+		w.clicked[r.Code] = true
 	}
 	return r
 }

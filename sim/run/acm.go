@@ -1,0 +1,201 @@
+package run
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/renewsim/renewsim/fakes/acmapi"
+	faketls "github.com/renewsim/renewsim/fakes/tls"
+	"github.com/renewsim/renewsim/sim"
+)
+
+// ACMBackend answers the ACM API from a live simulation: what
+// DescribeCertificate shows is the record replayed up to now minus the
+// status lag (sim.View); RenewCertificate and ResendValidationEmail become
+// world changes the model applies at the current virtual time.
+type ACMBackend struct {
+	l *Live
+}
+
+// NewACMBackend serves l through the ACM API.
+func NewACMBackend(l *Live) *ACMBackend { return &ACMBackend{l: l} }
+
+var _ acmapi.Backend = (*ACMBackend)(nil)
+
+// Certificates lists every certificate of the scenario.
+func (b *ACMBackend) Certificates() []acmapi.Certificate {
+	var out []acmapi.Certificate
+	for _, v := range b.l.View() {
+		if v.ARN != "" {
+			out = append(out, b.describe(v))
+		}
+	}
+	return out
+}
+
+// Certificate describes one certificate.
+func (b *ACMBackend) Certificate(arn string) (acmapi.Certificate, bool) {
+	v, ok := b.find(arn)
+	if !ok {
+		return acmapi.Certificate{}, false
+	}
+	return b.describe(v), true
+}
+
+func (b *ACMBackend) find(arn string) (sim.CertView, bool) {
+	for _, v := range b.l.View() {
+		if v.ARN == arn {
+			return v, true
+		}
+	}
+	return sim.CertView{}, false
+}
+
+func (b *ACMBackend) describe(v sim.CertView) acmapi.Certificate {
+	sc := b.l.Scenario()
+	c := acmapi.Certificate{
+		ARN: v.ARN, DomainName: v.Domain, SubjectAlternativeNames: v.Names, Serial: v.Serial,
+		Subject: "CN=" + v.Domain, Issuer: "renewsim simulator CA", SignatureAlgorithm: "ED25519",
+		CreatedAt: v.CreatedAt, NotBefore: v.NotBefore, NotAfter: v.NotAfter,
+		Status: v.Status, RenewalEligibility: v.Eligibility, Exported: v.Exported,
+		// The simulator's certificates use Ed25519 keys so that every run
+		// is byte-identical; the API reports ACM's default key type so
+		// that default listings include them.
+		KeyAlgorithm: acmapi.KeyRSA2048,
+		InUseBy:      []string{},
+		Options:      acmapi.Options{CertificateTransparencyLoggingPreference: "ENABLED", Export: "DISABLED"},
+	}
+	switch v.Type {
+	case sim.TypeImported:
+		c.Type, c.ImportedAt = acmapi.TypeImported, v.CreatedAt
+	case sim.TypePrivate, sim.TypePrivateCA:
+		c.Type, c.IssuedAt = acmapi.TypePrivate, v.IssuedAt
+	default:
+		c.Type, c.IssuedAt = acmapi.TypeAmazonIssued, v.IssuedAt
+	}
+	for _, id := range v.InUseBy {
+		c.InUseBy = append(c.InUseBy, resourceARN(sc, id))
+	}
+	if v.Type == sim.TypeAmazonIssued {
+		var initial, renewal []acmapi.DomainValidation
+		for _, n := range v.NameStatus {
+			dv := acmapi.DomainValidation{DomainName: n.Domain, ValidationDomain: n.ValidationDomain, ValidationMethod: n.Method,
+				ValidationEmails: n.Emails, ValidationStatus: sim.ValidationSuccess}
+			if n.Record != "" {
+				dv.ResourceRecord = &acmapi.ResourceRecord{Name: n.Record, Type: "CNAME", Value: n.Value}
+			}
+			if n.RedirectFrom != "" {
+				dv.HTTPRedirect = &acmapi.HTTPRedirect{RedirectFrom: n.RedirectFrom, RedirectTo: n.RedirectTo}
+			}
+			initial = append(initial, dv)
+			dv.ValidationStatus = n.Status
+			renewal = append(renewal, dv)
+		}
+		c.DomainValidationOptions = initial
+		if v.RenewalStatus != "" {
+			c.RenewalSummary = &acmapi.RenewalSummary{RenewalStatus: v.RenewalStatus, RenewalStatusReason: v.Reason,
+				DomainValidationOptions: renewal, UpdatedAt: v.RenewalUpdated}
+		}
+	}
+	return c
+}
+
+// resourceARN names a scenario resource the way its AWS service would.
+func resourceARN(sc *sim.Scenario, id string) string {
+	p := &sc.Profile
+	for _, r := range sc.Resources {
+		if r.ID != id {
+			continue
+		}
+		switch r.Kind {
+		case "elb":
+			return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/0123456789abcdef", p.Region, p.Account, id)
+		case "cloudfront":
+			return fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", p.Account, strings.ToUpper(id))
+		case "apigateway":
+			return fmt.Sprintf("arn:aws:apigateway:%s::/domainnames/%s", p.Region, id)
+		}
+	}
+	return fmt.Sprintf("arn:aws:renewsim:%s:%s:resource/%s", p.Region, p.Account, id)
+}
+
+// PEM is the current certificate as the simulator CA issued it, and the CA.
+func (b *ACMBackend) PEM(arn string) (string, string, error) {
+	v, ok := b.find(arn)
+	if !ok {
+		return "", "", acmapi.NotFound(arn)
+	}
+	leaf, err := b.l.leaf(v)
+	if err != nil {
+		return "", "", acmapi.Internal(err.Error())
+	}
+	return string(leaf.PEM()), string(leaf.ChainPEM()), nil
+}
+
+// leaf returns the certificate v describes, issuing it (deterministically)
+// when no resource serves it.
+func (l *Live) leaf(v sim.CertView) (*faketls.Leaf, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := leafKey{v.Serial, strings.Join(v.Names, ","), v.NotBefore.UnixNano(), v.NotAfter.UnixNano()}
+	if leaf, ok := l.w.leaves[key]; ok {
+		return leaf, nil
+	}
+	serial, ok := new(big.Int).SetString(strings.ReplaceAll(v.Serial, ":", ""), 16)
+	if !ok {
+		return nil, fmt.Errorf("bad serial %q", v.Serial)
+	}
+	leaf, err := l.w.ca.Issue(faketls.LeafSpec{Serial: serial, CommonName: v.Names[0], DNSNames: v.Names,
+		NotBefore: v.NotBefore, NotAfter: v.NotAfter, KeySeed: []byte("leaf/" + v.Serial)})
+	if err == nil {
+		l.w.leaves[key] = leaf
+	}
+	return leaf, err
+}
+
+// Renew is RenewCertificate: ACM renews on request only private
+// certificates that are eligible (in use or exported).
+func (b *ACMBackend) Renew(arn string) error {
+	v, ok := b.find(arn)
+	switch {
+	case !ok:
+		return acmapi.NotFound(arn)
+	case v.Type != sim.TypePrivate || v.Status != sim.StatusIssued || v.Eligibility != sim.Eligible:
+		return acmapi.NotEligible(arn)
+	}
+	return b.l.Inject(sim.Change{Do: sim.DoRenewCertificate, Cert: v.ID})
+}
+
+// ResendValidationEmail sends fresh approval e-mails while a renewal waits
+// for them.
+func (b *ACMBackend) ResendValidationEmail(arn, domain, validationDomain string) error {
+	v, ok := b.find(arn)
+	switch {
+	case !ok:
+		return acmapi.NotFound(arn)
+	case v.Status != sim.StatusIssued || v.RenewalStatus != sim.RenewalPendingValidation:
+		return acmapi.InvalidState(fmt.Sprintf("Certificate %s is not waiting for domain validation.", arn))
+	}
+	return b.l.Inject(sim.Change{Do: sim.DoResendValidationEmail, Cert: v.ID})
+}
+
+// ExpiryEventsDays is from how many days before expiry Approaching
+// Expiration events go out.
+func (b *ACMBackend) ExpiryEventsDays() int {
+	b.l.mu.Lock()
+	defer b.l.mu.Unlock()
+	return b.l.r.res.Scenario.Profile.ApproachingDaysPublic
+}
+
+// SetExpiryEventsDays changes it for the certificates' next cycles.
+func (b *ACMBackend) SetExpiryEventsDays(days int) error {
+	b.l.mu.Lock()
+	defer b.l.mu.Unlock()
+	p := &b.l.r.res.Scenario.Profile
+	p.ApproachingDaysPublic, p.ApproachingDaysPrivate = days, days
+	return nil
+}
+
+// Tags: scenarios declare none.
+func (b *ACMBackend) Tags(string) []acmapi.Tag { return nil }

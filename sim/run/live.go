@@ -1,0 +1,236 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	fakedns "github.com/renewsim/renewsim/fakes/dns"
+	fakesmtp "github.com/renewsim/renewsim/fakes/smtp"
+	"github.com/renewsim/renewsim/sim"
+)
+
+// Live is a simulation that runs while people watch: its fakes listen at
+// known addresses and its virtual time moves only when AdvanceTo is called
+// (the serve command paces it against the wall clock, or a control API
+// steps it). Every method is safe to call from any goroutine.
+type Live struct {
+	mu     sync.Mutex
+	r      *runner
+	w      *world
+	ctx    context.Context
+	ended  bool
+	fedApp map[string]bool // approval codes already told to the model
+}
+
+// ResourceAddr is where a resource serves HTTPS and HTTP.
+type ResourceAddr struct {
+	ID, TLS, HTTP string
+}
+
+// StartLive starts the fakes of sc at addrs and the model at sc.Start. The
+// run's clients use ctx; cancel it (or Close) to stop.
+func StartLive(ctx context.Context, sc *sim.Scenario, opt Options, addrs Addrs) (*Live, error) {
+	addrs.Mail = true
+	w := &world{addrs: addrs}
+	r, err := newRunner(ctx, w, sc, opt, nil)
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	return &Live{r: r, w: w, ctx: ctx, fedApp: map[string]bool{}}, nil
+}
+
+// Close stops every fake.
+func (l *Live) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.w.close()
+	return nil
+}
+
+// Scenario is what runs.
+func (l *Live) Scenario() *sim.Scenario { return l.r.res.Scenario }
+
+// Seed is the seed of the run.
+func (l *Live) Seed() uint64 { return l.r.res.Seed }
+
+// Now is the virtual time.
+func (l *Live) Now() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.eng.Now()
+}
+
+// Ended tells whether the run reached the scenario's until.
+func (l *Live) Ended() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ended
+}
+
+// AdvanceTo runs the simulation up to t (at most the scenario's until).
+// Approvals people made in a browser since the last call reach the model
+// first, at the current virtual time.
+func (l *Live) AdvanceTo(t time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ended {
+		return nil
+	}
+	l.feedApprovals()
+	until := l.r.res.Scenario.Until
+	if t.After(until) {
+		t = until
+	}
+	if t.After(l.r.eng.Now()) {
+		l.r.res.Events += l.r.eng.Run(t)
+	}
+	if l.r.err == nil && !l.r.eng.Now().Before(until) {
+		l.ended = true
+		_, _ = l.r.finish(l.ctx)
+	}
+	return l.r.err
+}
+
+// Advance runs the simulation for d of virtual time.
+func (l *Live) Advance(d time.Duration) error {
+	if d < 0 {
+		return errors.New("cannot go back in time")
+	}
+	return l.AdvanceTo(l.Now().Add(d))
+}
+
+// feedApprovals tells the model of approvals made outside the simulation
+// (a person clicking a link in a browser). Callers hold mu.
+func (l *Live) feedApprovals() {
+	if l.w.approval == nil {
+		return
+	}
+	now := l.r.eng.Now()
+	for _, a := range l.w.approval.Approvals() {
+		if l.fedApp[a.Code] || l.w.clicked[a.Code] {
+			continue
+		}
+		l.fedApp[a.Code] = true
+		l.r.do(l.r.model.Click(now, sim.ClickResult{Domain: a.Domain, Code: a.Code, Approved: true, Status: 200, Address: "a browser"}))
+	}
+}
+
+// Entries returns the record from entry from on.
+func (l *Live) Entries(from int) []sim.Entry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	log := l.r.res.Log
+	if from >= len(log) {
+		return nil
+	}
+	return slices.Clone(log[max(from, 0):])
+}
+
+// View is what ACM shows now: the record up to now minus the status lag.
+func (l *Live) View() []sim.CertView {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sc := l.r.res.Scenario
+	return sim.View(sc, l.r.res.Seed, l.r.res.Log, l.r.eng.Now().Add(-sc.Profile.StatusLag))
+}
+
+// Inject applies a world change now, as if the timeline had it.
+func (l *Live) Inject(ch sim.Change) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ended {
+		return errors.New("the simulation has ended")
+	}
+	if err := checkChange(l.r.res.Scenario, ch); err != nil {
+		return err
+	}
+	ch.At = l.r.eng.Now()
+	ch.AtText = "now"
+	l.r.do(l.r.model.Apply(ch.At, ch))
+	return l.r.err
+}
+
+// checkChange refuses a change the model cannot apply.
+func checkChange(sc *sim.Scenario, ch sim.Change) error {
+	cert := func() error {
+		if !slices.ContainsFunc(sc.Certificates, func(c sim.Certificate) bool { return c.ID == ch.Cert }) {
+			return fmt.Errorf("unknown certificate %q", ch.Cert)
+		}
+		return nil
+	}
+	resource := func() error {
+		if !slices.ContainsFunc(sc.Resources, func(r sim.Resource) bool { return r.ID == ch.Resource }) {
+			return fmt.Errorf("unknown resource %q", ch.Resource)
+		}
+		return nil
+	}
+	switch ch.Do {
+	case sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoExport, sim.DoResendValidationEmail, sim.DoRenewCertificate:
+		return cert()
+	case sim.DoAttach, sim.DoDetach:
+		if err := cert(); err != nil {
+			return err
+		}
+		return resource()
+	case sim.DoDNSAdd:
+		if _, err := fakedns.ParseRecords(ch.Record); err != nil || strings.TrimSpace(ch.Record) == "" {
+			return fmt.Errorf("bad DNS record %q: %v", ch.Record, err)
+		}
+	case sim.DoDNSDelete:
+		if ch.Name == "" {
+			return errors.New("dns-delete needs a name")
+		}
+	case sim.DoClickApproval:
+		if ch.Domain == "" {
+			return errors.New("click-approval needs a domain")
+		}
+	case sim.DoMailboxReject, sim.DoMailboxAccept:
+		if !strings.Contains(ch.Address, "@") {
+			return fmt.Errorf("%s needs an e-mail address", ch.Do)
+		}
+	default:
+		return fmt.Errorf("unknown action %q", ch.Do)
+	}
+	return nil
+}
+
+// Addrs tells where the fakes listen.
+func (l *Live) Addrs() (dns, smtp, approvalURL string, resources []ResourceAddr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, r := range l.r.res.Scenario.Resources {
+		resources = append(resources, ResourceAddr{ID: r.ID, TLS: l.w.tls[i].Addr(), HTTP: l.w.http[i].Addr()})
+	}
+	return l.w.dns.Addr(), l.w.sink.Addr(), l.w.approval.URL(), resources
+}
+
+// Messages lists what reached the mail sink.
+func (l *Live) Messages() []fakesmtp.Message { return l.w.sink.Messages() }
+
+// ClickMessage follows the approval link of message seq now, as its reader
+// would, and tells the model.
+func (l *Live) ClickMessage(seq int) (sim.ClickResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, m := range l.w.sink.Messages() {
+		if m.Seq != seq {
+			continue
+		}
+		link := linkRE.FindString(m.Body)
+		if link == "" {
+			return sim.ClickResult{}, fmt.Errorf("message %d has no approval link", seq)
+		}
+		domain, _ := strings.CutPrefix(m.Subject, "Certificate request for ")
+		res := l.w.clickLink(link, domain, strings.Join(m.To, ","))
+		l.r.do(l.r.model.Click(l.r.eng.Now(), res))
+		return res, l.r.err
+	}
+	return sim.ClickResult{}, fmt.Errorf("no message %s", strconv.Itoa(seq))
+}
