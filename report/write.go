@@ -42,6 +42,20 @@ func WriteEvents(w io.Writer, s *Summary) error {
 	return bw.Flush()
 }
 
+// WriteEventLines appends entries of one scenario to a JSON Lines event
+// log, as the serve mode does while a run grows.
+func WriteEventLines(w io.Writer, scenario string, entries []sim.Entry) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for _, e := range entries {
+		if err := enc.Encode(LogLine{Scenario: scenario, Entry: e}); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
 // ReadEvents reads a JSON Lines event log back, grouped by scenario in the
 // order scenarios first appear.
 func ReadEvents(r io.Reader) (names []string, logs map[string][]sim.Entry, err error) {

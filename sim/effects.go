@@ -217,13 +217,13 @@ type TLSAnswer struct {
 
 // ClickResult tells the model a person followed an approval link.
 type ClickResult struct {
-	Address  string // the mailbox it came from ("" for a timeline click)
-	Domain   string
-	Code     string
-	Approved bool
-	Expired  bool
-	Status   int
-	Err      string
+	Address  string `json:"address,omitempty"` // the mailbox it came from ("" for a timeline click)
+	Domain   string `json:"domain"`
+	Code     string `json:"code,omitempty"`
+	Approved bool   `json:"approved"`
+	Expired  bool   `json:"expired"`
+	Status   int    `json:"status,omitempty"`
+	Err      string `json:"error,omitempty"`
 }
 
 func (SendEmail) effect()  {}

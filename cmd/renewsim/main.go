@@ -54,6 +54,7 @@ Usage:
   renewsim validate FILE ...            check scenario files without running them
   renewsim list                         list the built-in scenarios
   renewsim plot EVENTS.jsonl [-o FILE]  draw a timeline from a saved event log
+  renewsim serve [flags] SCENARIO       run one scenario on an accelerated clock with every fake reachable
 
 Run "renewsim COMMAND -h" for the flags of a command.
 Exit codes: 0 all expectations held, 1 some failed, 2 unusable input or usage.
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdValidate(args[1:], stdout, stderr)
 	case "list":
 		return cmdList(args[1:], stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "plot":
 		return cmdPlot(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

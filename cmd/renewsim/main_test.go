@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -143,4 +146,35 @@ func TestEventsFileAndSeed(t *testing.T) {
 	for _, k := range []string{"window-opened", "validation-attempt", "expired", "timeline", "eventbridge", "deployed"} {
 		assert.Positive(t, kinds[k], k)
 	}
+}
+
+// run -eventbridge-url delivers the events of the run to the user's
+// endpoint, in order.
+func TestRunEventBridgeURL(t *testing.T) {
+	var mu sync.Mutex
+	var types []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev struct {
+			DetailType string `json:"detail-type"`
+			Source     string
+		}
+		if json.NewDecoder(r.Body).Decode(&ev) != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if ev.Source == "aws.acm" && ev.DetailType != "ACM Certificate Approaching Expiration" {
+			types = append(types, ev.DetailType)
+		}
+	}))
+	defer srv.Close()
+	code, _, errs := renewsim(t, "run", "dns-missing-cname", "-eventbridge-url", srv.URL)
+	require.Equal(t, 0, code, errs)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{
+		"ACM Certificate Renewal Action Required", "ACM Certificate Renewal Action Required", "ACM Certificate Renewal Action Required",
+		"ACM Certificate Renewal Action Required", "ACM Certificate Renewal Action Required", "ACM Certificate Expired",
+	}, types)
 }

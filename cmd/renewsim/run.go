@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/renewsim/renewsim/report"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -19,6 +21,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	seedText := fs.String("seed", "", "replace every scenario's seed with `N`")
 	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
 	reports := addReportFlags(fs)
+	eventbridge := fs.String("eventbridge-url", "", "POST every EventBridge event, in order, to `URL` (retried; a warning when it keeps failing)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: renewsim run [flags] [FILE|DIR|NAME ...]\n\nRuns scenarios (no argument: the built-in library) and checks their expectations.\nExit 0 when all held, 1 when some failed, 2 on unusable input.\n\nFlags:")
 		fs.PrintDefaults()
@@ -59,6 +62,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	prog.done()
 	if err := reports.write(sum, stderr); err != nil {
 		return err
+	}
+	if *eventbridge != "" {
+		fwd := &simrun.Forwarder{URL: *eventbridge, Client: &http.Client{Timeout: 10 * time.Second},
+			Retries: 5, Backoff: 500 * time.Millisecond, Sleep: time.Sleep, Warn: stderr}
+		for _, sc := range sum.Scenarios {
+			if err := fwd.Forward(ctx, sc.Log()); err != nil {
+				return err
+			}
+		}
 	}
 	if *events != "" {
 		if err := writeFile(*events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {

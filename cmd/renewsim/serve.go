@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/renewsim/renewsim/fakes/acmapi"
+	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/sim"
+	simrun "github.com/renewsim/renewsim/sim/run"
+)
+
+const serveUsage = `Usage: renewsim serve [flags] SCENARIO
+
+Runs one scenario on an accelerated clock with every fake reachable:
+dig the DNS server, read the mail sink, openssl s_client a resource, call
+the ACM API with the AWS SDK or CLI, and step the clock through the
+control API. Ctrl-C stops everything.
+
+Flags:
+`
+
+// serveConfig is what the serve command was asked for.
+type serveConfig struct {
+	dns, smtp, approval, acm, control string
+	speed                             float64
+	seed                              *uint64
+	eventbridgeURL, events            string
+	tick                              time.Duration
+}
+
+// server is a running serve session.
+type server struct {
+	live    *simrun.Live
+	acm     *acmapi.Server
+	control *http.Server
+	ctlAddr string
+	done    chan struct{}
+	errc    chan error
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg serveConfig
+	fs.StringVar(&cfg.dns, "dns", "127.0.0.1:5353", "DNS server `address` (UDP and TCP)")
+	fs.StringVar(&cfg.smtp, "smtp", "127.0.0.1:2525", "SMTP sink `address`")
+	fs.StringVar(&cfg.approval, "approval", "127.0.0.1:8025", "approval web endpoint `address`")
+	fs.StringVar(&cfg.acm, "acm", "127.0.0.1:4566", "ACM API `address` (awsJson1_1)")
+	fs.StringVar(&cfg.control, "control", "127.0.0.1:8080", "control API `address`")
+	fs.Float64Var(&cfg.speed, "speed", 3600, "virtual seconds per wall-clock second (0: paused; step with POST /advance)")
+	seedText := fs.String("seed", "", "replace the scenario's seed with `N`")
+	fs.StringVar(&cfg.eventbridgeURL, "eventbridge-url", "", "POST every EventBridge event to `URL`")
+	fs.StringVar(&cfg.events, "events", "", "write the event log as JSON Lines to `FILE` as it grows")
+	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &usageError{err}
+	}
+	if len(rest) != 1 {
+		fs.Usage()
+		return usagef("serve: want exactly one scenario, got %d", len(rest))
+	}
+	if cfg.speed < 0 {
+		return usagef("-speed must not be negative")
+	}
+	if *seedText != "" {
+		n, err := strconv.ParseUint(*seedText, 10, 64)
+		if err != nil {
+			return usagef("-seed: want an unsigned integer, got %q", *seedText)
+		}
+		cfg.seed = &n
+	}
+	scs, err := loadAll(rest)
+	if err != nil {
+		return err
+	}
+	cfg.tick = 100 * time.Millisecond
+	s, err := startServer(ctx, scs[0], cfg, stderr)
+	if err != nil {
+		return err
+	}
+	printAddrs(stdout, s, cfg)
+	<-ctx.Done()
+	return s.stop()
+}
+
+func printAddrs(w io.Writer, s *server, cfg serveConfig) {
+	dns, smtp, appr, res := s.live.Addrs()
+	sc := s.live.Scenario()
+	fmt.Fprintf(w, "renewsim serve %s (profile %s), virtual time %s, speed %gx\n", sc.Name, sc.ProfileName, s.live.Now().UTC().Format(time.RFC3339), cfg.speed)
+	fmt.Fprintf(w, "  DNS       %s   dig @%s -p %s <name> CNAME\n", dns, host(dns), port(dns))
+	fmt.Fprintf(w, "  SMTP      %s\n", smtp)
+	fmt.Fprintf(w, "  approval  %s\n", appr)
+	fmt.Fprintf(w, "  ACM API   %s   aws acm list-certificates --endpoint-url %s --region %s\n", s.acm.URL(), s.acm.URL(), sc.Profile.Region)
+	fmt.Fprintf(w, "  control   http://%s   (GET /now, POST /advance?d=24h, POST /timeline, GET /mail)\n", s.ctlAddr)
+	for _, r := range res {
+		fmt.Fprintf(w, "  resource  %-12s https://%s  http://%s\n", r.ID, r.TLS, r.HTTP)
+	}
+}
+
+func host(addr string) string { h, _, _ := net.SplitHostPort(addr); return h }
+func port(addr string) string { _, p, _ := net.SplitHostPort(addr); return p }
+
+// startServer starts the fakes, the ACM API, the control API and the clock.
+func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr io.Writer) (*server, error) {
+	live, err := simrun.StartLive(ctx, sc, simrun.Options{Seed: cfg.seed}, simrun.Addrs{DNS: cfg.dns, SMTP: cfg.smtp, Approval: cfg.approval})
+	if err != nil {
+		return nil, err
+	}
+	s := &server{live: live, done: make(chan struct{}), errc: make(chan error, 1)}
+	s.acm = acmapi.New(simrun.NewACMBackend(live))
+	if err := s.acm.StartOn(cfg.acm); err != nil {
+		live.Close()
+		return nil, fmt.Errorf("ACM API: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.control)
+	if err != nil {
+		s.acm.Close()
+		live.Close()
+		return nil, fmt.Errorf("control API: %w", err)
+	}
+	s.ctlAddr = ln.Addr().String()
+	s.control = &http.Server{Handler: simrun.ControlHandler(live)}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		_ = s.control.Serve(ln)
+	}()
+	go func() {
+		defer wg.Done()
+		s.clock(ctx, cfg, stderr)
+	}()
+	go func() {
+		wg.Wait()
+		close(s.done)
+	}()
+	return s, nil
+}
+
+// clock moves virtual time with the wall clock at cfg.speed and hands new
+// entries to the event outputs.
+func (s *server) clock(ctx context.Context, cfg serveConfig, stderr io.Writer) {
+	var out io.WriteCloser
+	if cfg.events != "" {
+		f, err := os.Create(cfg.events)
+		if err != nil {
+			fmt.Fprintln(stderr, "renewsim: -events:", err)
+		} else {
+			out = f
+			defer f.Close()
+		}
+	}
+	var fwd *simrun.Forwarder
+	if cfg.eventbridgeURL != "" {
+		fwd = &simrun.Forwarder{URL: cfg.eventbridgeURL, Client: &http.Client{Timeout: 10 * time.Second},
+			Retries: 5, Backoff: 500 * time.Millisecond, Sleep: time.Sleep, Warn: stderr}
+	}
+	name := s.live.Scenario().Name
+	next := 0
+	flush := func() {
+		entries := s.live.Entries(next)
+		next += len(entries)
+		if out != nil {
+			_ = report.WriteEventLines(out, name, entries)
+		}
+		if fwd != nil {
+			_ = fwd.Forward(ctx, entries)
+		}
+	}
+	start, virt := time.Now(), s.live.Now()
+	ticker := time.NewTicker(cfg.tick)
+	defer ticker.Stop()
+	flush()
+	for {
+		select {
+		case <-ctx.Done():
+			flush()
+			return
+		case <-ticker.C:
+		}
+		if cfg.speed > 0 {
+			elapsed := time.Since(start)
+			target := virt.Add(time.Duration(float64(elapsed) * cfg.speed))
+			if err := s.live.AdvanceTo(target); err != nil {
+				select {
+				case s.errc <- err:
+				default:
+				}
+			}
+		}
+		flush()
+	}
+}
+
+// stop shuts everything down and waits for it.
+func (s *server) stop() error {
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.control.Shutdown(sctx)
+	<-s.done
+	err = errors.Join(err, s.acm.Close(), s.live.Close())
+	select {
+	case e := <-s.errc:
+		err = errors.Join(err, e)
+	default:
+	}
+	return err
+}
