@@ -29,17 +29,12 @@ type LogLine struct {
 
 // WriteEvents writes the record of every scenario as JSON Lines, in order.
 func WriteEvents(w io.Writer, s *Summary) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
 	for _, sc := range s.Scenarios {
-		for _, e := range sc.log {
-			if err := enc.Encode(LogLine{Scenario: sc.Name, Entry: e}); err != nil {
-				return err
-			}
+		if err := WriteEventLines(w, sc.Name, sc.log); err != nil {
+			return err
 		}
 	}
-	return bw.Flush()
+	return nil
 }
 
 // WriteEventLines appends entries of one scenario to a JSON Lines event
