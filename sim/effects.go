@@ -13,9 +13,6 @@ type Wake struct {
 	Timer Timer
 }
 
-// Log asks the driver to append an entry to the record of the run.
-type Log struct{ Entry Entry }
-
 // CheckCNAME asks the driver to resolve the validation record Record by real
 // DNS: query its CNAME, follow the chain up to MaxHops records, and answer
 // with Model.CNAMEResult.
@@ -49,7 +46,6 @@ type Deploy struct {
 }
 
 func (Wake) effect()       {}
-func (Log) effect()        {}
 func (CheckCNAME) effect() {}
 func (DNSChange) effect()  {}
 func (Deploy) effect()     {}

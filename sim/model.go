@@ -40,6 +40,8 @@ type Model struct {
 	out   []Effect
 	nev   int // events sent, for event ids
 	codes map[string]codeRef
+
+	record []Entry
 }
 
 type certState struct {
@@ -78,6 +80,7 @@ type certState struct {
 
 	records         []validationRec // per name: the DNS validation record, computed once
 	prevChecks      []NameCheck     // the checks of the previous attempt
+	scratch         []NameCheck     // where an attempt\'s checks are written
 	lastAttemptText string
 
 	// E-mail validation, per cycle.
@@ -202,13 +205,23 @@ func (m *Model) flush() []Effect {
 
 func (m *Model) emit(e Effect) { m.out = append(m.out, e) }
 
+// log appends to the record. Effects are carried out in the order they
+// are emitted, so writing the record here, at emission, gives the same
+// order as a log effect would, without boxing every entry.
 func (m *Model) log(now time.Time, kind string, c *certState, resource string, d Detail) {
-	e := Entry{Time: now, Kind: kind, Resource: resource, Detail: d}
+	m.record = append(m.record, Entry{Time: now, Kind: kind, Resource: resource, Detail: d})
 	if c != nil {
-		e.Cert = c.spec.ID
+		m.record[len(m.record)-1].Cert = c.spec.ID
 	}
-	m.emit(Log{Entry: e})
 }
+
+// Record is everything that happened so far, in order. The slice is the
+// model's: callers copy what they keep beyond the next call.
+func (m *Model) Record() []Entry { return m.record }
+
+// UseRecord makes the model write its record into buf (from its start):
+// drivers that run many scenarios recycle one buffer.
+func (m *Model) UseRecord(buf []Entry) { m.record = buf[:0] }
 
 func (m *Model) wake(at time.Time, kind string, c *certState, gen, n int) {
 	m.emit(Wake{At: at, Timer: Timer{Kind: kind, Cert: c.idx, Gen: gen, N: n}})
@@ -459,7 +472,13 @@ func (m *Model) needsValidation(c *certState) bool {
 func (m *Model) startAttempt(now time.Time, c *certState) {
 	c.attempt++
 	c.prevChecks = c.checks
-	c.checks = make([]NameCheck, len(c.names))
+	// Write into a scratch slice: an attempt that ends like the previous
+	// one logs the previous (immutable) slice again instead of a copy.
+	if cap(c.scratch) < len(c.names) {
+		c.scratch = make([]NameCheck, len(c.names))
+	}
+	c.checks = c.scratch[:len(c.names)]
+	clear(c.checks)
 	c.keys = make([]string, len(c.names))
 	c.pending = c.pending[:0]
 	for i, n := range c.names {
@@ -537,6 +556,12 @@ func (m *Model) answer(now time.Time, certID string, attempt int, key string, ju
 		m.finishAttempt(now, c)
 	}
 	return m.flush()
+}
+
+// sameCheck tells whether two checks say the same thing.
+func sameCheck(a, b NameCheck) bool {
+	return a.Domain == b.Domain && a.Method == b.Method && a.Record == b.Record && a.Expected == b.Expected &&
+		a.Rcode == b.Rcode && a.Status == b.Status && a.Problem == b.Problem && a.Fix == b.Fix && slices.Equal(a.Answer, b.Answer)
 }
 
 // attemptText sums up an attempt ("all 2 names validated", "example.com
@@ -663,6 +688,11 @@ func (m *Model) finishAttempt(now time.Time, c *certState) {
 	}
 	text := attemptText(c.checks, c.prevChecks, c.lastAttemptText)
 	c.lastAttemptText = text
+	if slices.EqualFunc(c.checks, c.prevChecks, sameCheck) {
+		c.checks = c.prevChecks
+	} else {
+		c.checks = slices.Clone(c.checks)
+	}
 	m.log(now, KindAttempt, c, "", Detail{Text: text, Cycle: c.cycle, Attempt: c.attempt, Checks: c.checks, OK: boolPtr(ok)})
 	if ok {
 		m.logStatusIfChanged(now, c, before, "")

@@ -126,7 +126,7 @@ func (l *Live) feedApprovals() {
 func (l *Live) Entries(from int) []sim.Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	log := l.r.res.Log
+	log := l.r.model.Record()
 	if from >= len(log) {
 		return nil
 	}
@@ -138,7 +138,7 @@ func (l *Live) View() []sim.CertView {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	sc := l.r.res.Scenario
-	return sim.View(sc, l.r.res.Seed, l.r.res.Log, l.r.eng.Now().Add(-sc.Profile.StatusLag))
+	return sim.View(sc, l.r.res.Seed, l.r.model.Record(), l.r.eng.Now().Add(-sc.Profile.StatusLag))
 }
 
 // Inject applies a world change now, as if the timeline had it.

@@ -142,9 +142,9 @@ func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf
 	// Most of a record is one entry per attempt: start with room for a
 	// window's worth of them so the log is not copied as it grows.
 	if n := logCapacity(sc); cap(buf) >= n {
-		r.res.Log = buf[:0]
+		r.model.UseRecord(buf)
 	} else {
-		r.res.Log = make([]sim.Entry, 0, n)
+		r.model.UseRecord(make([]sim.Entry, 0, n))
 	}
 	for _, ch := range sc.Timeline {
 		r.eng.At(ch.At, "timeline "+ch.Do, func() { r.do(r.model.Apply(r.eng.Now(), ch)) })
@@ -174,6 +174,7 @@ func (r *runner) finish(ctx context.Context) (*Result, error) {
 		return nil, r.err
 	}
 	r.res.Queries = r.w.queries
+	r.res.Log = r.model.Record()
 	return r.res, nil
 }
 
@@ -214,8 +215,6 @@ func (r *runner) perform(e sim.Effect) {
 	now := r.eng.Now()
 	w := r.w
 	switch e := e.(type) {
-	case sim.Log:
-		r.res.Log = append(r.res.Log, e.Entry)
 	case sim.Wake:
 		t := e.Timer
 		r.eng.At(e.At, t.Kind, func() { r.do(r.model.Fire(r.eng.Now(), t)) })
