@@ -87,13 +87,13 @@ func FormatDuration(d time.Duration) string {
 		fmt.Fprintf(&b, "%dd", days)
 	}
 	if rem > 0 {
+		// time.Duration writes "1h0m0s": drop the zero minutes and seconds.
 		r := rem.String()
-		r = strings.TrimSuffix(r, "0s")
+		if strings.HasSuffix(r, "m0s") {
+			r = strings.TrimSuffix(r, "0s")
+		}
 		if strings.HasSuffix(r, "h0m") {
 			r = strings.TrimSuffix(r, "0m")
-		}
-		if r == "" {
-			r = rem.String()
 		}
 		b.WriteString(r)
 	}
