@@ -53,6 +53,8 @@ Usage:
   renewsim run [flags] [FILE|DIR ...]   run scenarios (none: the built-in library)
   renewsim validate FILE ...            check scenario files without running them
   renewsim list                         list the built-in scenarios
+  renewsim sweep [flags] SCENARIO       what-if: run variants (-vary, -runs N) and sum them up
+  renewsim merge [flags] SHARD.jsonl …  join the shards of a sweep (sweep -shard i/n)
   renewsim plot EVENTS.jsonl [-o FILE]  draw a timeline from a saved event log
   renewsim serve [flags] SCENARIO       run one scenario on an accelerated clock with every fake reachable
 
@@ -72,6 +74,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdValidate(args[1:], stdout, stderr)
 	case "list":
 		return cmdList(args[1:], stdout, stderr)
+	case "sweep":
+		return cmdSweep(ctx, args[1:], stdout, stderr)
+	case "merge":
+		return cmdMerge(args[1:], stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "plot":
