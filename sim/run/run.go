@@ -276,7 +276,8 @@ func (r *runner) perform(e sim.Effect) {
 }
 
 // mailboxesReact schedules the clicks of the people whose mailboxes just
-// received an approval e-mail: "clicks: after D" follows that link D later.
+// received an approval e-mail: "clicks: after D" follows the link of that
+// very message D later (expired by then or not).
 func (r *runner) mailboxesReact(res sim.EmailResult) {
 	if res.Kind != sim.EmailApproval {
 		return
@@ -289,14 +290,18 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 			if mb.Clicks != sim.ClickAfter || !strings.EqualFold(mb.Address, d.To) {
 				continue
 			}
+			msg, ok := r.w.sink.Latest(mb.Address)
+			link := linkRE.FindString(msg.Body)
+			if !ok || link == "" {
+				continue
+			}
 			domain, addr := res.Domain, mb.Address
 			r.eng.After(mb.After, "click "+addr, func() {
-				r.do(r.model.Click(r.eng.Now(), r.w.click(domain, addr)))
+				r.do(r.model.Click(r.eng.Now(), r.w.clickLink(link, domain, addr)))
 			})
 		}
 	}
 }
-
 // logCapacity guesses how many entries a run records: one per attempt over
 // the longest window, plus the rest.
 func logCapacity(sc *sim.Scenario) int {
