@@ -302,6 +302,7 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 		}
 	}
 }
+
 // logCapacity guesses how many entries a run records: one per attempt over
 // the longest window, plus the rest.
 func logCapacity(sc *sim.Scenario) int {
