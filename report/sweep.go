@@ -193,7 +193,7 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 				served = served.UTC()
 				vc.ServedAt = &served
 				m := vc.NotAfter.Sub(served)
-				text := sweepDuration(m)
+				text := sim.FormatDuration(m)
 				secs := int64(m / time.Second)
 				vc.Margin, vc.MarginSeconds = &text, &secs
 			}
@@ -201,7 +201,7 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 		v.Certificates = append(v.Certificates, vc)
 	}
 	for _, r := range s.Resources {
-		v.Resources = append(v.Resources, VariantResource{ID: r.ID, Outage: sweepDuration(time.Duration(r.OutageSeconds) * time.Second), OutageSeconds: r.OutageSeconds})
+		v.Resources = append(v.Resources, VariantResource{ID: r.ID, Outage: sim.FormatDuration(time.Duration(r.OutageSeconds) * time.Second), OutageSeconds: r.OutageSeconds})
 	}
 	return v
 }
@@ -682,7 +682,7 @@ func sweepMarginText(m *time.Duration) string {
 	if m == nil {
 		return "none"
 	}
-	return sweepDuration(*m)
+	return sim.FormatDuration(*m)
 }
 
 func sweepPct(k, n int) string {
@@ -723,7 +723,7 @@ func WriteAggregate(w io.Writer, a *Aggregate) error {
 		rows = [][]string{{"resource", "P(outage)", "outage p50", "p95", "max"}}
 		for _, r := range a.Resources {
 			rows = append(rows, []string{r.ID, sweepPct(r.WithOutage, n),
-				sweepDuration(r.OutageP50), sweepDuration(r.OutageP95), sweepDuration(r.OutageMax)})
+				sim.FormatDuration(r.OutageP50), sim.FormatDuration(r.OutageP95), sim.FormatDuration(r.OutageMax)})
 		}
 		sweepTable(&b, rows)
 	}
@@ -770,28 +770,3 @@ func sweepPlural(n int, unit string) string {
 	return fmt.Sprintf("%d %ss", n, unit)
 }
 
-// sweepDuration writes d in days, hours, minutes and seconds ("45d",
-// "1d12h", "38m50s", "-5h", "0s"); sim.ParseDuration reads it back.
-func sweepDuration(d time.Duration) string {
-	if d == 0 {
-		return "0s"
-	}
-	var b strings.Builder
-	if d < 0 {
-		b.WriteByte('-')
-		d = -d
-	}
-	for _, u := range []struct {
-		unit time.Duration
-		name string
-	}{{sim.Day, "d"}, {time.Hour, "h"}, {time.Minute, "m"}} {
-		if n := d / u.unit; n > 0 {
-			fmt.Fprintf(&b, "%d%s", n, u.name)
-			d -= n * u.unit
-		}
-	}
-	if d > 0 {
-		b.WriteString(d.String())
-	}
-	return b.String()
-}

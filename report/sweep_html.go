@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // sweepHTMLRows bounds the table of variants on the page; the CSV and
@@ -49,7 +51,7 @@ func WriteSweepHTML(w io.Writer, page SweepPage) error {
 	}
 	for _, r := range agg.Resources {
 		d.Resources = append(d.Resources, sweepHTMLResource{ID: r.ID, POutage: sweepPct(r.WithOutage, n),
-			P50: sweepDuration(r.OutageP50), P95: sweepDuration(r.OutageP95), Max: sweepDuration(r.OutageMax), Bad: r.WithOutage > 0})
+			P50: sim.FormatDuration(r.OutageP50), P95: sim.FormatDuration(r.OutageP95), Max: sim.FormatDuration(r.OutageMax), Bad: r.WithOutage > 0})
 	}
 	d.AnyExpired, d.AnyOutage = sweepPct(agg.AnyExpired, n), sweepPct(agg.AnyOutage, n)
 	for _, p := range plots {

@@ -625,7 +625,7 @@ func OutcomeHeatMap(vs []VariantResult, xPath, yPath string) ([]byte, error) {
 			case c.expired > 0:
 				h.label[j][i] = "expired"
 			case c.outage > 0:
-				h.label[j][i] = sweepDuration(c.outage)
+				h.label[j][i] = sim.FormatDuration(c.outage)
 			default:
 				h.label[j][i] = "ok"
 			}

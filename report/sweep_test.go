@@ -79,7 +79,7 @@ func sweepVariants(n int, margin func(i int) *int64) []VariantResult {
 	for i := range n {
 		c := VariantCert{ID: "web", Outcome: "renewed", NotAfter: sweepT0.Add(198 * sim.Day)}
 		if m := margin(i); m != nil {
-			text := sweepDuration(time.Duration(*m) * time.Second)
+			text := sim.FormatDuration(time.Duration(*m) * time.Second)
 			served := c.NotAfter.Add(-time.Duration(*m) * time.Second)
 			renewed := served.Add(-time.Hour)
 			c.Margin, c.MarginSeconds, c.ServedAt, c.RenewedAt = &text, m, &served, &renewed
@@ -92,7 +92,7 @@ func sweepVariants(n int, margin func(i int) *int64) []VariantResult {
 		}
 		vs = append(vs, VariantResult{Scenario: "sweep-test", Index: i, Of: n, Seed: 1,
 			Params:       Params{{"resources.cdn.deploy_delay", fmt.Sprintf("%dh", i)}, {"a<b>&c", "\"q\""}},
-			Certificates: []VariantCert{c}, Resources: []VariantResource{{ID: "cdn", Outage: sweepDuration(time.Duration(out) * time.Second), OutageSeconds: out}}})
+			Certificates: []VariantCert{c}, Resources: []VariantResource{{ID: "cdn", Outage: sim.FormatDuration(time.Duration(out) * time.Second), OutageSeconds: out}}})
 	}
 	return vs
 }
@@ -266,7 +266,7 @@ func sweepGrid() []VariantResult {
 	for _, at := range ats {
 		for i, d := range delays {
 			m := int64(3600 * (2 - 3*i))
-			text := sweepDuration(time.Duration(m) * time.Second)
+			text := sim.FormatDuration(time.Duration(m) * time.Second)
 			c := VariantCert{ID: "web", Outcome: "renewed", NotAfter: sweepT0, Margin: &text, MarginSeconds: &m}
 			out := max(0, -m)
 			if at == "web.expiry-1h30m" && i == 3 {
@@ -274,7 +274,7 @@ func sweepGrid() []VariantResult {
 			}
 			vs = append(vs, VariantResult{Scenario: "grid", Index: k, Of: 12, Seed: 1,
 				Params:       Params{{"timeline.1.at", at}, {"resources.cdn.deploy_delay", d}},
-				Certificates: []VariantCert{c}, Resources: []VariantResource{{ID: "cdn", Outage: sweepDuration(time.Duration(out) * time.Second), OutageSeconds: out}}})
+				Certificates: []VariantCert{c}, Resources: []VariantResource{{ID: "cdn", Outage: sim.FormatDuration(time.Duration(out) * time.Second), OutageSeconds: out}}})
 			k++
 		}
 	}

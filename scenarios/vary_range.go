@@ -79,7 +79,7 @@ func expandItem(s string, resolve func(timeRef) (time.Time, error)) ([]string, e
 		}
 		out := make([]string, len(offs))
 		for i, d := range offs {
-			out[i] = formatDuration(d)
+			out[i] = sim.FormatDuration(d)
 		}
 		return out, nil
 	}
@@ -168,30 +168,3 @@ func stepTimes(s string, a, b time.Time, st time.Duration) ([]string, error) {
 	return out, nil
 }
 
-// formatDuration writes d in days, hours, minutes and seconds, the way
-// scenarios write durations ("45d", "1d12h", "38m50s", "-40d", "0s"), so
-// that parseDuration reads it back exactly. (sim.FormatDuration drops a
-// trailing 0 of the seconds: 38m50s would come out as 38m5.)
-func formatDuration(d time.Duration) string {
-	if d == 0 {
-		return "0s"
-	}
-	var b strings.Builder
-	if d < 0 {
-		b.WriteByte('-')
-		d = -d
-	}
-	for _, u := range []struct {
-		unit time.Duration
-		name string
-	}{{sim.Day, "d"}, {time.Hour, "h"}, {time.Minute, "m"}} {
-		if n := d / u.unit; n > 0 {
-			fmt.Fprintf(&b, "%d%s", n, u.name)
-			d -= n * u.unit
-		}
-	}
-	if d > 0 {
-		b.WriteString(d.String())
-	}
-	return b.String()
-}

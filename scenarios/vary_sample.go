@@ -248,7 +248,7 @@ func (l *loader) draw(n *yaml.Node, key string, p pos, word string, rng *rand.Ra
 			return "", nil, false
 		}
 		if p95 <= med {
-			return bad("p95 (%s) must be greater than median (%s)", formatDuration(p95), formatDuration(med))
+			return bad("p95 (%s) must be greater than median (%s)", sim.FormatDuration(p95), sim.FormatDuration(med))
 		}
 		mu := math.Log(float64(med))
 		sigma := (math.Log(float64(p95)) - mu) / z95
@@ -456,7 +456,7 @@ func roundSeconds(ns float64) time.Duration {
 	return time.Duration(s) * time.Second
 }
 
-func formatSampled(ns float64) string { return formatDuration(roundSeconds(ns)) }
+func formatSampled(ns float64) string { return sim.FormatDuration(roundSeconds(ns)) }
 
 // formatRef writes a time expression of ref's base with offset.
 func formatRef(ref timeRef, offset time.Duration) string {
@@ -466,9 +466,9 @@ func formatRef(ref timeRef, offset time.Duration) string {
 	}
 	switch {
 	case offset > 0:
-		return base + "+" + formatDuration(offset)
+		return base + "+" + sim.FormatDuration(offset)
 	case offset < 0:
-		return base + formatDuration(offset)
+		return base + sim.FormatDuration(offset)
 	}
 	return base
 }

@@ -114,7 +114,7 @@ func TestSampleDistributions(t *testing.T) {
 			s = strings.TrimPrefix(s, "after ")
 			d, err := parseDuration(s)
 			require.NoError(t, err, s)
-			require.Equal(t, s, formatDuration(d), "written the way it reads back")
+			require.Equal(t, s, sim.FormatDuration(d), "written the way it reads back")
 			require.Zero(t, d%time.Second, "whole seconds")
 			out = append(out, d)
 		}

@@ -320,7 +320,7 @@ func TestFormatDuration(t *testing.T) {
 		0: "0s", 45 * sim.Day: "45d", 36*time.Hour + 30*time.Minute: "1d12h30m", 38*time.Minute + 50*time.Second: "38m50s",
 		-40 * sim.Day: "-40d", 10 * time.Second: "10s", time.Hour + 10*time.Second: "1h10s", 1500 * time.Millisecond: "1.5s",
 	} {
-		assert.Equal(t, want, formatDuration(d))
+		assert.Equal(t, want, sim.FormatDuration(d))
 		back, err := parseDuration(want)
 		require.NoError(t, err)
 		assert.Equal(t, d, back)

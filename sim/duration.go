@@ -68,34 +68,29 @@ func ParseDuration(s string) (time.Duration, error) {
 	return total, nil
 }
 
-// FormatDuration writes d the way scenarios do: days and a Go remainder,
-// "45d", "1d12h0m0s" shortened to "1d12h", "0s".
+// FormatDuration writes d the way scenarios do, in days, hours, minutes and
+// what is left ("45d", "1d12h", "38m50s", "1h10s", "-5h", "0s"), so that
+// ParseDuration reads it back exactly.
 func FormatDuration(d time.Duration) string {
 	if d == 0 {
 		return "0s"
 	}
-	sign := ""
+	var b strings.Builder
 	if d < 0 {
-		sign = "-"
+		b.WriteByte('-')
 		d = -d
 	}
-	days := d / Day
-	rem := d % Day
-	var b strings.Builder
-	b.WriteString(sign)
-	if days > 0 {
-		fmt.Fprintf(&b, "%dd", days)
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{Day, "d"}, {time.Hour, "h"}, {time.Minute, "m"}} {
+		if n := d / u.unit; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			d -= n * u.unit
+		}
 	}
-	if rem > 0 {
-		// time.Duration writes "1h0m0s": drop the zero minutes and seconds.
-		r := rem.String()
-		if strings.HasSuffix(r, "m0s") {
-			r = strings.TrimSuffix(r, "0s")
-		}
-		if strings.HasSuffix(r, "h0m") {
-			r = strings.TrimSuffix(r, "0m")
-		}
-		b.WriteString(r)
+	if d > 0 {
+		b.WriteString(d.String())
 	}
 	return b.String()
 }

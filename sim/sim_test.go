@@ -50,7 +50,7 @@ func TestFormatDuration(t *testing.T) {
 	assert.Equal(t, "-2d", FormatDuration(-2*Day))
 	assert.Equal(t, "10s", FormatDuration(10*time.Second))
 	assert.Equal(t, "38m50s", FormatDuration(38*time.Minute+50*time.Second))
-	assert.Equal(t, "1h0m10s", FormatDuration(time.Hour+10*time.Second))
+	assert.Equal(t, "1h10s", FormatDuration(time.Hour+10*time.Second))
 	assert.Equal(t, "2d3h20m", FormatDuration(2*Day+3*time.Hour+20*time.Minute))
 	for _, d := range []time.Duration{time.Second, 10 * time.Second, 25 * time.Hour, 7*Day + 30*time.Minute, time.Hour + 10*time.Second, 90 * time.Millisecond} {
 		back, err := ParseDuration(FormatDuration(d))
