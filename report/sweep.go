@@ -769,4 +769,3 @@ func sweepPlural(n int, unit string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
 }
-

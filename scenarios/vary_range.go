@@ -167,4 +167,3 @@ func stepTimes(s string, a, b time.Time, st time.Duration) ([]string, error) {
 	}
 	return out, nil
 }
-
