@@ -37,7 +37,7 @@ func usagef(format string, args ...any) error {
 
 func exitCode(err error, stderr io.Writer) int {
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelpShown):
 		return 0
 	case errors.Is(err, errFailed):
 		return 1
@@ -88,6 +88,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprint(stderr, usage)
 	return usagef("unknown command %q", args[0])
+}
+
+// errHelpShown means -h printed a command's usage: nothing else to do.
+var errHelpShown = errors.New("help shown")
+
+// parseCommand parses a command's flags (see parseArgs): -h ends the
+// command with its usage shown, a bad flag is a usage error.
+func parseCommand(fs *flag.FlagSet, args []string) ([]string, error) {
+	rest, err := parseArgs(fs, args)
+	switch {
+	case err == flag.ErrHelp:
+		return nil, errHelpShown
+	case err != nil:
+		return nil, &usageError{err}
+	}
+	return rest, nil
 }
 
 // parseArgs parses flags wherever they appear among the arguments, so

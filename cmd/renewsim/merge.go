@@ -31,12 +31,9 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, mergeUsage)
 		fs.PrintDefaults()
 	}
-	rest, err := parseArgs(fs, args)
+	rest, err := parseCommand(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+		return err
 	}
 	if len(rest) == 0 {
 		fs.Usage()

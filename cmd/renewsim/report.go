@@ -132,12 +132,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, plotUsage)
 		fs.PrintDefaults()
 	}
-	rest, err := parseArgs(fs, args)
+	rest, err := parseCommand(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+		return err
 	}
 	if len(rest) != 1 {
 		fs.Usage()

@@ -29,12 +29,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stderr, "Usage: renewsim run [flags] [FILE|DIR|NAME ...]\n\nRuns scenarios (no argument: the built-in library) and checks their expectations.\nExit 0 when all held, 1 when some failed, 2 on unusable input.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	rest, err := parseArgs(fs, args)
+	rest, err := parseCommand(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+		return err
 	}
 	if err := reports.check(); err != nil {
 		return err

@@ -62,12 +62,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.eventbridgeURL, "eventbridge-url", "", "POST every EventBridge event to `URL`")
 	fs.StringVar(&cfg.events, "events", "", "write the event log as JSON Lines to `FILE` as it grows")
 	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
-	rest, err := parseArgs(fs, args)
+	rest, err := parseCommand(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+		return err
 	}
 	if len(rest) != 1 {
 		fs.Usage()

@@ -153,12 +153,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, sweepUsage)
 		fs.PrintDefaults()
 	}
-	rest, err := parseArgs(fs, args)
+	rest, err := parseCommand(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+		return err
 	}
 	if len(rest) != 1 {
 		fs.Usage()
@@ -353,12 +350,9 @@ func cmdReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, replayUsage)
 		fs.PrintDefaults()
 	}
-	rest, err := parseArgs(fs, args)
+	rest, err := parseCommand(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+		return err
 	}
 	if sf.variant < 0 {
 		fs.Usage()

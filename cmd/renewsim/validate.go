@@ -15,12 +15,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: renewsim validate FILE ...\n\nChecks scenario files and reports every problem with file:line:col.")
 	}
-	rest, err := parseArgs(fs, args)
+	rest, err := parseCommand(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+		return err
 	}
 	if len(rest) == 0 {
 		fs.Usage()
@@ -48,11 +45,8 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 func cmdList(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return &usageError{err}
+	if _, err := parseCommand(fs, args); err != nil {
+		return err
 	}
 	for _, n := range scenarios.LibraryNames() {
 		sc, err := scenarios.LoadLibrary(n)
