@@ -17,7 +17,7 @@ var allowed = map[string][]string{
 	"engine":    {"github.com/jonboulle/clockwork"},
 	"sim":       {"engine"},
 	"sim/run":   {"engine", "sim", "fakes/", "github.com/miekg/dns", "github.com/jonboulle/clockwork", "github.com/emersion/go-smtp"},
-	"fakes/":    {"github.com/miekg/dns", "github.com/emersion/go-smtp", "github.com/jonboulle/clockwork", "golang.org/x/net/html"},
+	"fakes/":    {"fakes/internal/", "github.com/miekg/dns", "github.com/emersion/go-smtp", "github.com/jonboulle/clockwork", "golang.org/x/net/html"},
 	"scenarios": {"sim", "engine", "gopkg.in/yaml.v3"},
 	"report":    {"sim", "engine", "gonum.org/v1/plot"},
 }

@@ -1,13 +1,12 @@
 package acmapi
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/renewsim/renewsim/fakes/internal/loopback"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"sort"
 	"strconv"
@@ -53,18 +52,11 @@ type Server struct {
 	// call serialises Backend calls.
 	call sync.Mutex
 
+	web loopback.HTTPServer
+
 	mu      sync.Mutex
-	started bool
-	closed  bool
-	url     string
-	hs      *http.Server
-	conns   map[net.Conn]http.ConnState
 	seq     int
 	history []Request
-
-	serveDone chan struct{} // closed when the serve goroutine returns
-	closeDone chan struct{} // closed when the first Close has finished
-	closeErr  error         // written before closeDone is closed
 }
 
 // New returns a server answering from b. It serves nothing until Start or
@@ -74,114 +66,26 @@ func New(b Backend) *Server {
 	if b == nil {
 		panic("acmapi: New called with a nil Backend")
 	}
-	return &Server{
-		backend:   b,
-		conns:     make(map[net.Conn]http.ConnState),
-		serveDone: make(chan struct{}),
-		closeDone: make(chan struct{}),
-	}
+	return &Server{backend: b, web: loopback.HTTPServer{Name: "acmapi"}}
 }
 
-var (
-	errStarted = errors.New("acmapi: server already started")
-	errClosed  = errors.New("acmapi: server closed")
-)
-
 // Start listens on 127.0.0.1 on a free port and serves in a goroutine.
-func (s *Server) Start() error { return s.listen("127.0.0.1:0") }
+func (s *Server) Start() error { return s.web.Start("127.0.0.1:0", s) }
 
 // StartOn listens on addr, a "host:port" whose host is a loopback IP
 // address (for example 127.0.0.1:4566; port 0 picks a free port), and
 // serves in a goroutine.
-func (s *Server) StartOn(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("acmapi: listen address %q: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("acmapi: listen address %q: %q is not a loopback IP address", addr, host)
-	}
-	return s.listen(addr)
-}
-
-func (s *Server) listen(addr string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case s.closed:
-		return errClosed
-	case s.started:
-		return errStarted
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("acmapi: %w", err)
-	}
-	s.hs = &http.Server{Handler: s, ConnState: s.trackConn}
-	s.started = true
-	s.url = "http://" + ln.Addr().String()
-	go func() {
-		defer close(s.serveDone)
-		// Serve returns http.ErrServerClosed after Shutdown and closes
-		// the listener in every case.
-		_ = s.hs.Serve(ln)
-	}()
-	return nil
-}
-
-func (s *Server) trackConn(c net.Conn, st http.ConnState) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch st {
-	case http.StateClosed, http.StateHijacked:
-		delete(s.conns, c)
-	default:
-		s.conns[c] = st
-	}
-}
+func (s *Server) StartOn(addr string) error { return s.web.Start(addr, s) }
 
 // URL is the endpoint, "http://127.0.0.1:PORT", or "" before Start. It is
 // what the SDKs take as BaseEndpoint and the CLI as --endpoint-url.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.web.URL() }
 
 // Close stops accepting connections, closes idle ones, waits for the
 // requests in flight to be answered and for the serve goroutine to end.
 // It is idempotent; later or concurrent calls wait for the first and
 // return its result. Closing a server never started just marks it closed.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		<-s.closeDone
-		return s.closeErr
-	}
-	s.closed = true
-	hs := s.hs
-	s.mu.Unlock()
-
-	var err error
-	if hs != nil {
-		hs.SetKeepAlivesEnabled(false)
-		// As httptest.Server.Close does: connections carrying no request
-		// are closed now; Shutdown would otherwise wait for them.
-		s.mu.Lock()
-		for c, st := range s.conns {
-			if st == http.StateNew || st == http.StateIdle {
-				c.Close()
-			}
-		}
-		s.mu.Unlock()
-		err = hs.Shutdown(context.Background())
-		<-s.serveDone
-	}
-	s.closeErr = err
-	close(s.closeDone)
-	return err
-}
+func (s *Server) Close() error { return s.web.Close() }
 
 // History returns the requests answered so far, ordered by Seq.
 func (s *Server) History() []Request {

@@ -1,10 +1,7 @@
 package approval
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"net"
+	"github.com/renewsim/renewsim/fakes/internal/loopback"
 	"net/http"
 	"net/url"
 	"sync"
@@ -83,20 +80,13 @@ type Visit struct {
 type Server struct {
 	clock clockwork.Clock
 
+	web loopback.HTTPServer
+
 	mu        sync.Mutex
-	started   bool
-	closed    bool
-	url       string
-	hs        *http.Server
-	conns     map[net.Conn]http.ConnState
 	links     map[string]Request
 	approved  map[string]bool
 	approvals []Approval
 	visits    []Visit
-
-	serveDone chan struct{} // closed when the serve goroutine returns
-	closeDone chan struct{} // closed when the first Close has finished
-	closeErr  error         // written before closeDone is closed
 }
 
 // New returns a server that takes all its times from clock. Call Start to
@@ -106,110 +96,29 @@ func New(clock clockwork.Clock) *Server {
 		panic("approval: New called with a nil clock")
 	}
 	return &Server{
-		clock:     clock,
-		conns:     make(map[net.Conn]http.ConnState),
-		links:     make(map[string]Request),
-		approved:  make(map[string]bool),
-		serveDone: make(chan struct{}),
-		closeDone: make(chan struct{}),
+		clock:    clock,
+		web:      loopback.HTTPServer{Name: "approval"},
+		links:    make(map[string]Request),
+		approved: make(map[string]bool),
 	}
 }
-
-var (
-	errStarted = errors.New("approval: server already started")
-	errClosed  = errors.New("approval: server closed")
-)
 
 // Start listens on 127.0.0.1 on a free port and serves in a goroutine. It
 // fails if the server was already started or closed.
-func (s *Server) Start() error { return s.StartOn("127.0.0.1:0") }
+func (s *Server) Start() error { return s.web.Start("127.0.0.1:0", s) }
 
 // StartOn is Start on a chosen loopback host:port.
-func (s *Server) StartOn(addr string) error {
-	if host, _, err := net.SplitHostPort(addr); err != nil || net.ParseIP(host) == nil || !net.ParseIP(host).IsLoopback() {
-		return fmt.Errorf("approval: %q is not a loopback host:port", addr)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case s.closed:
-		return errClosed
-	case s.started:
-		return errStarted
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	s.hs = &http.Server{
-		Handler:   s,
-		ConnState: s.trackConn,
-	}
-	s.started = true
-	s.url = "http://" + ln.Addr().String()
-	go func() {
-		defer close(s.serveDone)
-		// Serve returns http.ErrServerClosed after Shutdown; the listener
-		// is closed by Serve in every case.
-		_ = s.hs.Serve(ln)
-	}()
-	return nil
-}
-
-func (s *Server) trackConn(c net.Conn, st http.ConnState) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch st {
-	case http.StateClosed, http.StateHijacked:
-		delete(s.conns, c)
-	default:
-		s.conns[c] = st
-	}
-}
+func (s *Server) StartOn(addr string) error { return s.web.Start(addr, s) }
 
 // URL returns the base URL, "http://127.0.0.1:PORT", or "" before Start.
-func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.web.URL() }
 
 // Close stops the server: it stops accepting connections, closes idle ones,
 // waits for the requests in flight to be answered and for the serve
 // goroutine to end. Close is idempotent; later (or concurrent) calls wait
 // for the first to finish and return its result. Closing a server that was
 // never started just marks it closed.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		<-s.closeDone
-		return s.closeErr
-	}
-	s.closed = true
-	hs := s.hs
-	s.mu.Unlock()
-
-	var err error
-	if hs != nil {
-		hs.SetKeepAlivesEnabled(false)
-		// Like httptest.Server.Close: connections that carry no request
-		// are closed now. http.Server.Shutdown would otherwise wait up to
-		// five seconds for connections that never sent a byte.
-		s.mu.Lock()
-		for c, st := range s.conns {
-			if st == http.StateNew || st == http.StateIdle {
-				c.Close()
-			}
-		}
-		s.mu.Unlock()
-		err = hs.Shutdown(context.Background())
-		<-s.serveDone
-	}
-	s.closeErr = err
-	close(s.closeDone)
-	return err
-}
+func (s *Server) Close() error { return s.web.Close() }
 
 // Register makes the link for r work and returns it:
 // URL()+"/approvals?code=<code>&context=<context>", query-escaped. It
@@ -222,7 +131,7 @@ func (s *Server) Register(r Request) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.links[r.Code] = r
-	return s.url + Path + "?code=" + url.QueryEscape(r.Code) + "&context=" + url.QueryEscape(r.Context)
+	return s.URL() + Path + "?code=" + url.QueryEscape(r.Code) + "&context=" + url.QueryEscape(r.Context)
 }
 
 // Approvals returns a copy of the recorded approvals in order.

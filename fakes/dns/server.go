@@ -87,8 +87,11 @@ func (s *Server) StartOn(addr string) error {
 	var pc net.PacketConn
 	var ln net.Listener
 	var err error
-	if addr == "" {
-		pc, ln, err = listenPair()
+	if host, port, _ := net.SplitHostPort(addr); addr == "" || port == "0" {
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		pc, ln, err = listenPair(host)
 	} else {
 		pc, ln, err = listenAt(addr)
 	}
@@ -183,15 +186,19 @@ func listenAt(addr string) (net.PacketConn, net.Listener, error) {
 	return pc, ln, nil
 }
 
-func listenPair() (net.PacketConn, net.Listener, error) {
+// listenPair finds a port free for both UDP and TCP on host.
+func listenPair(host string) (net.PacketConn, net.Listener, error) {
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, nil, fmt.Errorf("fakes/dns: %q is not a loopback address", host)
+	}
 	var lastErr error
 	for range listenAttempts {
-		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		pc, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
 		if err != nil {
 			return nil, nil, fmt.Errorf("fakes/dns: listen udp: %w", err)
 		}
 		port := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 		if err == nil {
 			return pc, ln, nil
 		}
