@@ -33,7 +33,7 @@ func freeConfig() serveConfig {
 // effect through the real SDK; everything shuts down without a goroutine
 // left.
 func TestServeEveryPortAndTheControlAPI(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"), goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+	defer goleak.VerifyNone(t)
 	sc, err := scenarios.LoadLibrary("dns-happy")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
