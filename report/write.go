@@ -322,6 +322,13 @@ func diagnose(log []sim.Entry, cert string) []string {
 				out = append(out, fmt.Sprintf("  %s: approval e-mails reached %s, but no one followed a valid link", d, strings.Join(delivered[d], ", ")),
 					"    fix: approve the newest e-mail within 72 hours (ResendValidationEmail sends a new one), or move the certificate to DNS validation")
 			}
+			if last != nil && !approved[d] {
+				for _, c := range last.Detail.Checks {
+					if c.Domain == d && c.Method == "HTTPS" && c.Problem != "" {
+						out = append(out, "    and "+c.Problem)
+					}
+				}
+			}
 		}
 		return out
 	}

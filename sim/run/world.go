@@ -415,25 +415,27 @@ func (w *world) checkHTTP(c sim.CheckHTTP) sim.HTTPAnswer {
 // probeHTTPS is the legacy probe: which certificate does the name serve?
 func (w *world) probeHTTPS(p sim.ProbeHTTPS, now time.Time) sim.HTTPSAnswer {
 	ans := sim.HTTPSAnswer{Cert: p.Cert, Attempt: p.Attempt, Domain: p.Domain}
+	var problems []string
 	for _, name := range append([]string{p.Domain}, p.Alternatives...) {
 		ip, problem := w.resolveA(name)
 		if problem != "" {
-			ans.Err = problem
+			problems = append(problems, problem)
 			continue
 		}
 		i, ok := w.byIP[ip]
 		if !ok {
-			ans.Err = fmt.Sprintf("nothing answers HTTPS at %s", ip)
+			problems = append(problems, fmt.Sprintf("nothing answers HTTPS at %s (%s)", ip, name))
 			continue
 		}
 		res := faketls.Probe(w.ctx, w.tls[i].Addr(), name, w.ca.Pool(), now)
 		if res.Serial == "" {
-			ans.Err = res.Err
+			problems = append(problems, name+": "+res.Err)
 			continue
 		}
-		ans.Via, ans.Serial, ans.Err = name, res.Serial, ""
+		ans.Via, ans.Serial = name, res.Serial
 		return ans
 	}
+	ans.Err = strings.Join(problems, "; ")
 	return ans
 }
 
