@@ -90,6 +90,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return usagef("unknown command %q", args[0])
 }
 
+// commandFlags is the flag set of a subcommand: errors and -h go to stderr,
+// -h prints usage and then the flags.
+func commandFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // errHelpShown means -h printed a command's usage: nothing else to do.
 var errHelpShown = errors.New("help shown")
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,15 +21,10 @@ Flags:
 `
 
 func cmdMerge(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("merge", mergeUsage, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per variant (JSON Lines) instead of the aggregate")
 	csvFile := fs.String("csv", "", "write one row per variant to `FILE` as CSV")
 	reportDir := fs.String("report", "", "write sweep.html, the charts as SVG, variants.jsonl, variants.csv and summary.txt to `DIR`")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, mergeUsage)
-		fs.PrintDefaults()
-	}
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err

@@ -124,14 +124,9 @@ Flags:
 
 // cmdPlot is "renewsim plot": re-plot a saved event log.
 func cmdPlot(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("plot", plotUsage, stderr)
 	out := fs.String("o", "", "write the timeline to `FILE`, .svg or .png (default: the scenario name, .svg)")
 	name := fs.String("scenario", "", "plot scenario `NAME` (needed when the log holds several)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, plotUsage)
-		fs.PrintDefaults()
-	}
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err

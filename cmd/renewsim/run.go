@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,21 +13,24 @@ import (
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
+const runUsage = `Usage: renewsim run [flags] [FILE|DIR|NAME ...]
+
+Runs scenarios (no argument: the built-in library) and checks their expectations.
+Exit 0 when all held, 1 when some failed, 2 on unusable input.
+
+Flags:
+`
+
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if replayRequested(args) {
 		return cmdReplay(ctx, args, stdout, stderr)
 	}
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("run", runUsage, stderr)
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of the human summary")
 	seedText := fs.String("seed", "", "replace every scenario's seed with `N`")
 	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
 	reports := addReportFlags(fs)
 	eventbridge := fs.String("eventbridge-url", "", "POST every EventBridge event, in order, to `URL` (retried; a warning when it keeps failing)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: renewsim run [flags] [FILE|DIR|NAME ...]\n\nRuns scenarios (no argument: the built-in library) and checks their expectations.\nExit 0 when all held, 1 when some failed, 2 on unusable input.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err

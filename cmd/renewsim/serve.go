@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -49,8 +48,7 @@ type server struct {
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("serve", serveUsage, stderr)
 	var cfg serveConfig
 	fs.StringVar(&cfg.dns, "dns", "127.0.0.1:5353", "DNS server `address` (UDP and TCP)")
 	fs.StringVar(&cfg.smtp, "smtp", "127.0.0.1:2525", "SMTP sink `address`")
@@ -61,7 +59,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seedText := fs.String("seed", "", "replace the scenario's seed with `N`")
 	fs.StringVar(&cfg.eventbridgeURL, "eventbridge-url", "", "POST every EventBridge event to `URL`")
 	fs.StringVar(&cfg.events, "events", "", "write the event log as JSON Lines to `FILE` as it grows")
-	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err

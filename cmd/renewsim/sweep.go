@@ -137,8 +137,7 @@ func readScenarioArg(arg string) (file string, data []byte, err error) {
 }
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("sweep", sweepUsage, stderr)
 	var sf sweepFlags
 	sf.add(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per variant (JSON Lines), in variant order, instead of the aggregate")
@@ -149,10 +148,6 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	events := fs.String("events", "", "with -variant: write the event log as JSON Lines to `FILE`")
 	cacheDNS := fs.Bool("cache-dns", true, "ask the fake DNS server only after the zone changed, answering the attempts in between from the last answer (same record, far fewer queries); -cache-dns=false asks at every attempt")
 	cacheProbes := fs.Bool("cache-probes", true, "answer repeated TLS probes of the same certificate, name and time without a new handshake (same record)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, sweepUsage)
-		fs.PrintDefaults()
-	}
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -339,17 +334,12 @@ Flags:
 // cmdReplay is "renewsim run -variant K …": one variant of a sweep, in the
 // format of run, expectations checked.
 func cmdReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("run", replayUsage, stderr)
 	var sf sweepFlags
 	sf.add(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON instead of the human summary")
 	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
 	reportDir := fs.String("report", "", "write the run report (index.html, timeline SVG, results.json, events.jsonl) to `DIR`")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, replayUsage)
-		fs.PrintDefaults()
-	}
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
