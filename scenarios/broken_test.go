@@ -178,7 +178,7 @@ t.yaml:7:42: type: unknown certificate type "acm" (expected one of: amazon-issue
 t.yaml:7:59: validation: unknown validation method "ftp" (expected one of: dns, email, http)
 t.yaml:8:55: validation_record: chain-N needs N from 1 to 16, got "chain-0"
 t.yaml:9:55: validation_record: chain-N needs N from 1 to 16, got "chain-17"
-t.yaml:10:55: validation_record: unknown state "gone" (expected one of: present, absent, wrong, chain-N)`},
+t.yaml:10:55: validation_record: unknown state "gone" (expected one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N)`},
 	{"bad names in certificates", `name: ok
 start: 2026-03-01T00:00:00Z
 certificates:
@@ -462,9 +462,9 @@ t.yaml:9:65: http validation is for CloudFront distributions: in_use_by must nam
 t.yaml:10:71: in_use_by: "alb" is an elb resource; http validation is for CloudFront distributions: in_use_by must name cloudfront resources
 t.yaml:11:91: validation_record: chain-N is a state of dns validation; http validation takes one of: present, redirect, absent, wrong
 t.yaml:12:91: validation_record: unknown state "moved" for http validation (expected one of: present, redirect, absent, wrong)
-t.yaml:13:55: validation_record: redirect is a state of http validation; dns validation takes one of: present, absent, wrong, chain-N
+t.yaml:13:55: validation_record: redirect is a state of http validation; dns validation takes one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N
 t.yaml:14:48: validation: unknown validation method "ftp" (expected one of: dns, email, http)
-t.yaml:14:72: validation_record: unknown state "moved" (expected one of: present, absent, wrong, chain-N for dns validation; present, redirect, absent, wrong for http validation)
+t.yaml:14:72: validation_record: unknown state "moved" (expected one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N for dns validation; present, redirect, absent, wrong for http validation)
 t.yaml:16:51: resource: "alb" is an elb resource; http validation is for CloudFront distributions: "a" can be attached to cloudfront resources only`},
 	{"e-mail timeline actions", `name: ok
 start: 2026-03-01T00:00:00Z

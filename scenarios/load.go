@@ -45,7 +45,7 @@ var (
 	healthCodes = []string{"AWS_ACM_RENEWAL_STATE_CHANGE", "CAA_CHECK_FAILURE", "AWS_ACM_RENEWAL_FAILURE"}
 	emailKinds  = []string{sim.EmailApproval, sim.EmailInstruction, sim.EmailAny}
 	// Validation record states, by method.
-	dnsRecords  = []string{sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong, "chain-N"}
+	dnsRecords  = []string{sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong, sim.RecordDoubledSuffix, sim.RecordNoUnderscore, "chain-N"}
 	httpRecords = []string{sim.RecordPresent, recordRedirect, sim.RecordAbsent, sim.RecordWrong}
 )
 
@@ -54,7 +54,7 @@ const reasonNone = "none"
 
 // recordRedirect is the http validation state in which the token URL
 // answers with a redirect.
-const recordRedirect = "redirect"
+const recordRedirect = sim.RecordRedirect
 
 // actionKeys are the keys each timeline action takes besides at and do;
 // required ones first.
@@ -678,6 +678,12 @@ func (l *loader) validationRecord(f *field, method string) (string, bool) {
 	switch s {
 	case sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong:
 		return s, true
+	case sim.RecordDoubledSuffix, sim.RecordNoUnderscore:
+		if method != sim.ValidationHTTP {
+			return s, true
+		}
+		l.errf(f.vpos, "validation_record: %s is a state of dns validation; http validation takes one of: %s", s, strings.Join(httpRecords, ", "))
+		return "", false
 	case recordRedirect:
 		if method != sim.ValidationDNS {
 			return s, true

@@ -278,9 +278,9 @@ func (m *Model) initialRecords(c *certState) []string {
 		case mode == RecordWrong:
 			_, other := ValidationRecord(m.seed, m.p.Account, "wrong."+base)
 			out = append(out, cnameLine(rec, other))
-		case mode == "doubled-suffix":
+		case mode == RecordDoubledSuffix:
 			out = append(out, cnameLine(strings.TrimSuffix(rec, ".")+"."+base+".", val))
-		case mode == "no-underscore":
+		case mode == RecordNoUnderscore:
 			out = append(out, cnameLine(rec, strings.TrimPrefix(val, "_")))
 		case strings.HasPrefix(mode, "chain-"):
 			var n int
@@ -313,7 +313,7 @@ func (m *Model) initialTokens(c *certState) {
 			switch c.spec.ValidationRecord {
 			case "", RecordPresent:
 				w.Body = content
-			case "redirect":
+			case RecordRedirect:
 				w.Location = redirect
 			case RecordWrong:
 				w.Body = "not the token"

@@ -87,6 +87,16 @@ const (
 	RecordPresent = "present"
 	RecordAbsent  = "absent"
 	RecordWrong   = "wrong"
+	// RecordDoubledSuffix: the DNS provider appended the zone to an already
+	// absolute name (_x.example.com.example.com.), so the right name is
+	// missing.
+	RecordDoubledSuffix = "doubled-suffix"
+	// RecordNoUnderscore: the value lacks its leading underscore, which ACM
+	// tolerates.
+	RecordNoUnderscore = "no-underscore"
+	// RecordRedirect: an HTTP validation token path that redirects to ACM's
+	// copy of the token.
+	RecordRedirect = "redirect"
 )
 
 // Certificate is one ACM certificate as the scenario declares it.
