@@ -53,6 +53,7 @@ var libraryValidation = map[string]string{
 	"legacy-https-probe":         sim.ValidationEmail,
 	"imported-cert":              "",
 	"http-token-removed":         sim.ValidationHTTP,
+	"whois-mail-no-longer-sent":  sim.ValidationEmail,
 	"http-validation-cloudfront": sim.ValidationHTTP,
 	"private-cert":               "",
 }
