@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
 	"hash/fnv"
+	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,7 +38,7 @@ type Entry struct {
 	Name string
 }
 
-// item is what the heap orders. Keeping it small and free of pointers makes
+// item is what the queue orders. Keeping it small and free of pointers makes
 // sifting cheap; the callback lives in the slot table.
 type item struct {
 	when int64  // Unix nanoseconds
@@ -64,13 +67,16 @@ type slot struct {
 // Engine is a single-threaded discrete-event scheduler. It is not safe for
 // concurrent use; everything runs on the goroutine that calls Run or Step.
 type Engine struct {
-	now   int64
-	base  time.Time // carries the location of the start time
-	seq   uint64
-	heap  []item // heap[:n] is the queue
-	n     int
-	slots []slot
-	free  []int32
+	now     int64
+	base    time.Time // carries the location of the start time
+	seq     uint64
+	buckets [65][]item // radix heap, see push
+	mask    uint64     // bit b set: bucket b holds items (bucket 64, for times of opposite signs, is looked at when no bit is set)
+	head0   int        // next item of bucket 0
+	last    int64      // the last minimum: every queued time is >= last
+	n       int
+	slots   []slot
+	free    []int32
 
 	seed    uint64
 	streams map[string]*rand.Rand
@@ -88,6 +94,7 @@ type Engine struct {
 func New(start time.Time, seed uint64) *Engine {
 	return &Engine{
 		now:     start.UnixNano(),
+		last:    start.UnixNano(),
 		base:    start,
 		seed:    seed,
 		streams: make(map[string]*rand.Rand),
@@ -195,7 +202,7 @@ func (e *Engine) Run(until time.Time) uint64 {
 
 func (e *Engine) step(limit int64) bool {
 	for e.n > 0 {
-		top := e.heap[0]
+		top := e.peek()
 		if top.when > limit {
 			return false
 		}
@@ -255,62 +262,81 @@ func StreamSeed(name string) uint64 {
 	return h.Sum64()
 }
 
-// The heap is hand-written over a concrete type: container/heap would box
-// every item in an interface, which costs about twice the time.
+// The queue is a radix heap. Discrete-event time never goes backwards, so
+// keys only grow: an item sits in the bucket of the highest bit in which its
+// time differs from the last minimum, a push is an append, and a pop
+// redistributes one bucket now and then. Items with equal times keep their
+// insertion order: they are appended in sequence order, and a bucket is
+// only ever emptied into buckets that are empty.
 
-func less(a, b item) bool {
-	return a.when < b.when || (a.when == b.when && a.key < b.key)
+func bucketOf(when, last int64) int {
+	if when == last {
+		return 0
+	}
+	return 64 - bits.LeadingZeros64(uint64(when^last))
 }
 
 func (e *Engine) push(it item) {
-	if e.n == len(e.heap) {
-		e.heap = append(e.heap, it)
+	if it.when < e.last {
+		e.rebase(it.when)
 	}
-	h := e.heap
-	i := e.n
+	b := bucketOf(it.when, e.last)
+	e.buckets[b] = append(e.buckets[b], it)
+	e.mask |= 1 << (b & 63)
 	e.n++
-	for i > 0 {
-		p := (i - 1) / 2
-		if !less(it, h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = it
 }
 
-// pop removes the head. It walks the hole left by the head down to a leaf
-// along the smaller children, then lets the last item climb from there: fewer
-// comparisons than the textbook sift-down, since the last item almost always
-// belongs near the bottom.
+// rebase lowers the heap's last minimum to when, for an event scheduled
+// before a minimum that was looked at but not run (Run stopped at until).
+func (e *Engine) rebase(when int64) {
+	var all []item
+	for b := range e.buckets {
+		start := 0
+		if b == 0 {
+			start = e.head0
+		}
+		all = append(all, e.buckets[b][start:]...)
+		e.buckets[b] = e.buckets[b][:0]
+	}
+	e.head0 = 0
+	e.mask = 0
+	e.last = when
+	slices.SortStableFunc(all, func(x, y item) int { return cmp.Compare(x.key, y.key) })
+	for _, it := range all {
+		b := bucketOf(it.when, e.last)
+		e.buckets[b] = append(e.buckets[b], it)
+		e.mask |= 1 << (b & 63)
+	}
+}
+
+// peek returns the earliest item, moving it to the front of bucket 0.
+func (e *Engine) peek() item {
+	if e.head0 == len(e.buckets[0]) {
+		e.buckets[0] = e.buckets[0][:0]
+		e.head0 = 0
+		e.mask &^= 1
+		i := 64
+		if e.mask != 0 {
+			i = bits.TrailingZeros64(e.mask)
+		}
+		src := e.buckets[i]
+		m := src[0].when
+		for _, it := range src[1:] {
+			m = min(m, it.when)
+		}
+		e.last = m
+		e.mask &^= 1 << (i & 63)
+		for _, it := range src {
+			b := bucketOf(it.when, m)
+			e.buckets[b] = append(e.buckets[b], it)
+			e.mask |= 1 << (b & 63)
+		}
+		e.buckets[i] = src[:0]
+	}
+	return e.buckets[0][e.head0]
+}
+
 func (e *Engine) pop() {
+	e.head0++
 	e.n--
-	n := e.n
-	h := e.heap[:n+1]
-	last := h[n]
-	if n == 0 {
-		return
-	}
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n && less(h[c+1], h[c]) {
-			c++
-		}
-		h[i] = h[c]
-		i = c
-	}
-	for i > 0 {
-		p := (i - 1) / 2
-		if !less(last, h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = last
 }

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -220,5 +222,89 @@ func BenchmarkEventLoopPending(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/1e6, "Mevents/s")
 		})
+	}
+}
+
+// Run looks at the next event to know it lies after until; an event
+// scheduled afterwards, between until and that event, still runs first.
+func TestScheduleBeforeAnEventRunStoppedAt(t *testing.T) {
+	e := New(t0, 1)
+	var got []string
+	e.After(2*time.Hour, "late", func() { got = append(got, "late") })
+	e.Run(t0.Add(time.Hour))
+	e.After(30*time.Minute, "early", func() { got = append(got, "early") })
+	e.After(30*time.Minute, "early2", func() { got = append(got, "early2") })
+	e.Run(t0.Add(3 * time.Hour))
+	assert.Equal(t, []string{"early", "early2", "late"}, got)
+}
+
+func TestTimesAcrossTheEpoch(t *testing.T) {
+	start := time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC)
+	e := New(start, 1)
+	var got []string
+	e.At(start.Add(3*time.Hour), "after", func() { got = append(got, "after") })
+	e.At(start.Add(30*time.Minute), "before", func() { got = append(got, "before") })
+	e.At(start.Add(time.Hour), "epoch", func() { got = append(got, "epoch") })
+	e.Run(start.Add(4 * time.Hour))
+	assert.Equal(t, []string{"before", "epoch", "after"}, got)
+}
+
+// The queue runs events in (time, insertion) order whatever the mix of
+// scheduling from callbacks, cancels and runs that stop early: checked
+// against a plain sort over many random schedules.
+func TestOrderAgainstAReference(t *testing.T) {
+	for seed := range uint64(50) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		e := New(t0, seed)
+		type ev struct {
+			at   time.Time
+			seq  int
+			live bool
+		}
+		var all []*ev
+		var ran []int
+		var schedule func(d time.Duration)
+		schedule = func(d time.Duration) {
+			x := &ev{at: e.Now().Add(d), seq: len(all), live: true}
+			all = append(all, x)
+			var h Handle
+			h = e.After(d, "", func() {
+				ran = append(ran, x.seq)
+				if r.IntN(3) == 0 && len(all) < 3000 {
+					schedule(time.Duration(r.IntN(5)) * time.Minute)
+				}
+			})
+			if r.IntN(10) == 0 {
+				e.Cancel(h)
+				x.live = false
+			}
+		}
+		for range 300 {
+			schedule(time.Duration(r.IntN(600)) * time.Minute)
+		}
+		for step := 1; step <= 24; step++ {
+			e.Run(t0.Add(time.Duration(step) * time.Hour))
+			for range r.IntN(20) {
+				schedule(time.Duration(r.IntN(120)) * time.Minute)
+			}
+		}
+		e.Run(t0.Add(1000 * time.Hour))
+		// What ran must be every live event, sorted by (time, seq).
+		var want []*ev
+		for _, x := range all {
+			if x.live {
+				want = append(want, x)
+			}
+		}
+		slices.SortStableFunc(want, func(a, b *ev) int {
+			if c := a.at.Compare(b.at); c != 0 {
+				return c
+			}
+			return a.seq - b.seq
+		})
+		require.Len(t, ran, len(want), "seed %d", seed)
+		for i := range want {
+			require.Equal(t, want[i].seq, ran[i], "seed %d, position %d", seed, i)
+		}
 	}
 }
