@@ -95,10 +95,13 @@ func newProgress(stderr io.Writer, total int) *progress {
 // step says that the work on name begins.
 func (p *progress) step(name string) {
 	p.n++
-	if !p.on {
-		return
+	if p.on {
+		p.show(fmt.Sprintf("[%d/%d] %s", p.n, p.total, name))
 	}
-	line := fmt.Sprintf("[%d/%d] %s", p.n, p.total, name)
+}
+
+// show replaces the line on the terminal with line.
+func (p *progress) show(line string) {
 	pad := strings.Repeat(" ", max(0, p.width-len(line)))
 	fmt.Fprint(p.w, "\r"+line+pad)
 	p.width = len(line)

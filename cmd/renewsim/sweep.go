@@ -422,29 +422,15 @@ func describeVariant(p *scenarios.Plan, v *scenarios.Variant) string {
 	return s
 }
 
-// sweepProgress shows "[1234/10000] 12% 3s, about 21s left" on one line
-// of a terminal. It writes nothing when stderr is not a terminal (a pipe, a
-// file, a CI log) or when the CI environment variable is set, and redraws
-// at most ten times a second.
+// sweepProgress shows "[1234/10000] 12% 3s, about 21s left" on the
+// progress line (see progress), redrawn at most ten times a second.
 type sweepProgress struct {
-	w           io.Writer
-	total, n    int
-	on          bool
+	*progress
 	start, last time.Time
-	width       int
 }
 
 func newSweepProgress(stderr io.Writer, total int) *sweepProgress {
-	p := &sweepProgress{w: stderr, total: total, start: time.Now()}
-	if _, ci := os.LookupEnv("CI"); ci {
-		return p
-	}
-	if f, ok := stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.on = true
-		}
-	}
-	return p
+	return &sweepProgress{progress: newProgress(stderr, total), start: time.Now()}
 }
 
 func (p *sweepProgress) step() {
@@ -463,14 +449,5 @@ func (p *sweepProgress) step() {
 		left := time.Duration(float64(el) / float64(p.n) * float64(p.total-p.n))
 		line += fmt.Sprintf(", about %s left", left.Round(time.Second))
 	}
-	pad := strings.Repeat(" ", max(0, p.width-len(line)))
-	fmt.Fprint(p.w, "\r"+line+pad)
-	p.width = len(line)
-}
-
-func (p *sweepProgress) done() {
-	if p.on && p.width > 0 {
-		fmt.Fprint(p.w, "\r"+strings.Repeat(" ", p.width)+"\r")
-		p.width = 0
-	}
+	p.show(line)
 }
