@@ -79,12 +79,18 @@ func (s *Server) certificate(p *string, rec *Request) (Certificate, string, erro
 	return c, arn, nil
 }
 
-func (s *Server) describeCertificate(body []byte, rec *Request) (any, error) {
+// certificateIn reads a request whose only member is CertificateArn and
+// looks the certificate up (see certificate).
+func (s *Server) certificateIn(body []byte, rec *Request) (Certificate, string, error) {
 	var in arnRequest
 	if err := decode(body, &in); err != nil {
-		return nil, err
+		return Certificate{}, "", err
 	}
-	c, arn, err := s.certificate(in.CertificateArn, rec)
+	return s.certificate(in.CertificateArn, rec)
+}
+
+func (s *Server) describeCertificate(body []byte, rec *Request) (any, error) {
+	c, arn, err := s.certificateIn(body, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -92,11 +98,7 @@ func (s *Server) describeCertificate(body []byte, rec *Request) (any, error) {
 }
 
 func (s *Server) getCertificate(body []byte, rec *Request) (any, error) {
-	var in arnRequest
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	_, arn, err := s.certificate(in.CertificateArn, rec)
+	_, arn, err := s.certificateIn(body, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +116,7 @@ func (s *Server) getCertificate(body []byte, rec *Request) (any, error) {
 }
 
 func (s *Server) renewCertificate(body []byte, rec *Request) (any, error) {
-	var in arnRequest
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	_, arn, err := s.certificate(in.CertificateArn, rec)
+	_, arn, err := s.certificateIn(body, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -246,11 +244,7 @@ func (s *Server) putAccountConfiguration(body []byte, _ *Request) (any, error) {
 }
 
 func (s *Server) listTagsForCertificate(body []byte, rec *Request) (any, error) {
-	var in arnRequest
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	_, arn, err := s.certificate(in.CertificateArn, rec)
+	_, arn, err := s.certificateIn(body, rec)
 	if err != nil {
 		return nil, err
 	}
