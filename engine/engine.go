@@ -250,13 +250,13 @@ func (e *Engine) Rand(name string) *rand.Rand {
 	if r, ok := e.streams[name]; ok {
 		return r
 	}
-	r := rand.New(rand.NewPCG(e.seed, StreamSeed(name)))
+	r := rand.New(rand.NewPCG(e.seed, streamSeed(name)))
 	e.streams[name] = r
 	return r
 }
 
-// StreamSeed is the second PCG seed word for the stream called name.
-func StreamSeed(name string) uint64 {
+// streamSeed is the second PCG seed word for the stream called name.
+func streamSeed(name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	return h.Sum64()

@@ -140,14 +140,6 @@ func NewModel(sc *Scenario, seed uint64) *Model {
 	return m
 }
 
-// ARN is the ARN of the certificate with id.
-func (m *Model) ARN(id string) string {
-	if c := m.cert(id); c != nil {
-		return c.arn
-	}
-	return ""
-}
-
 func uuid(d [32]byte) string {
 	b := d[:16]
 	b[6] = b[6]&0x0f | 0x40
@@ -515,7 +507,7 @@ func (m *Model) startAttempt(now time.Time, c *certState) {
 			if !c.mailed {
 				nc.Problem = "no approval e-mail sent yet"
 			}
-			nc.Fix = fmt.Sprintf("follow the approval link e-mailed to %s", strings.Join(AdminAddresses(m.validationDomain(c, n)), ", "))
+			nc.Fix = fmt.Sprintf("follow the approval link e-mailed to %s", strings.Join(AdminAddresses(c.spec.ValidationDomain(n)), ", "))
 		}
 	}
 	if len(c.pending) == 0 {
@@ -670,13 +662,6 @@ func (m *Model) HTTPSResult(now time.Time, a HTTPSAnswer) []Effect {
 	})
 }
 
-func (m *Model) validationDomain(c *certState, name string) string {
-	if d, ok := c.spec.ValidationDomains[name]; ok && d != "" {
-		return d
-	}
-	return DefaultValidationDomain(name)
-}
-
 func (m *Model) finishAttempt(now time.Time, c *certState) {
 	before := m.snapshot(c)
 	ok := true
@@ -798,16 +783,8 @@ func (m *Model) mail(now time.Time, c *certState) {
 		if c.checks != nil && i < len(c.checks) && c.checks[i].Method == "HTTPS" && c.checks[i].Status == ValidationSuccess {
 			continue
 		}
-		vd := m.validationDomain(c, n)
-		var to []string
-		if m.p.WhoisContacts {
-			to = append(to, WhoisContacts(m.sc.Whois, vd)...)
-		}
-		for _, a := range AdminAddresses(vd) {
-			if !slices.Contains(to, a) {
-				to = append(to, a)
-			}
-		}
+		vd := c.spec.ValidationDomain(n)
+		to := Recipients(m.sc, vd)
 		d := digest(m.seed, "approval", c.spec.ID, fmt.Sprint(c.cycle), n, fmt.Sprint(c.mailings))
 		code := hex.EncodeToString(d[:12])
 		m.codes[code] = codeRef{cert: c.idx, name: i, cycle: c.cycle}

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,6 +29,31 @@ func DefaultValidationDomain(name string) string {
 	n := strings.TrimSuffix(strings.ToLower(name), ".")
 	n = strings.TrimPrefix(n, "*.")
 	return strings.TrimPrefix(n, "www.")
+}
+
+// ValidationDomain is where the approval e-mail of name goes for c: its
+// validation_domain when the scenario gives one, else the default.
+func (c *Certificate) ValidationDomain(name string) string {
+	if d, ok := c.ValidationDomains[name]; ok && d != "" {
+		return d
+	}
+	return DefaultValidationDomain(name)
+}
+
+// Recipients are the addresses an approval e-mail for validation domain vd
+// goes to: the WHOIS contacts when the profile still mails them, then the
+// five admin addresses, without repeats.
+func Recipients(sc *Scenario, vd string) []string {
+	var to []string
+	if sc.Profile.WhoisContacts {
+		to = append(to, WhoisContacts(sc.Whois, vd)...)
+	}
+	for _, a := range AdminAddresses(vd) {
+		if !slices.Contains(to, a) {
+			to = append(to, a)
+		}
+	}
+	return to
 }
 
 // WhoisContacts returns the contacts declared for the registered domain

@@ -57,14 +57,8 @@ func View(sc *Scenario, seed uint64, log []Entry, at time.Time) []CertView {
 				nv.Record, nv.Value = ValidationRecord(seed, p.Account, n)
 				nv.ValidationDomain = n
 			case ValidationEmail:
-				nv.ValidationDomain = DefaultValidationDomain(n)
-				if d, ok := spec.ValidationDomains[n]; ok && d != "" {
-					nv.ValidationDomain = d
-				}
-				if p.WhoisContacts {
-					nv.Emails = append(nv.Emails, WhoisContacts(sc.Whois, nv.ValidationDomain)...)
-				}
-				nv.Emails = append(nv.Emails, AdminAddresses(nv.ValidationDomain)...)
+				nv.ValidationDomain = spec.ValidationDomain(n)
+				nv.Emails = Recipients(sc, nv.ValidationDomain)
 			case ValidationHTTP:
 				path, _, redirect := HTTPToken(seed, p, n)
 				nv.RedirectFrom, nv.RedirectTo = "http://"+n+path, redirect
