@@ -45,6 +45,7 @@ type Detail struct {
 	RenewalStatus string `json:"renewal_status,omitempty"`
 	Reason        string `json:"reason,omitempty"`
 	Eligibility   string `json:"eligibility,omitempty"`
+	Cause         Cause  `json:"cause,omitempty"` // why the certificate is ineligible (window-opened, status)
 
 	ARN       string     `json:"arn,omitempty"`
 	Serial    string     `json:"serial,omitempty"`
@@ -90,6 +91,7 @@ type NameCheck struct {
 	Answer   []string `json:"answer,omitempty"`   // DNS: the CNAME chain found; HTTP: status and location
 	Rcode    string   `json:"rcode,omitempty"`
 	Status   string   `json:"status"`            // SUCCESS | PENDING_VALIDATION | FAILED
+	Cause    Cause    `json:"cause,omitempty"`   // why it failed, as a code
 	Problem  string   `json:"problem,omitempty"` // why it failed, in the guide's terms
 	Fix      string   `json:"fix,omitempty"`     // what the user should do
 }

@@ -151,6 +151,7 @@ func JudgeCAA(name string, a CAAAnswer) CAAAnswer {
 	a.Name = name
 	if a.Err != "" {
 		a.OK = false
+		a.Cause = CauseCAALookupFailed
 		a.Problem = "the CAA lookup failed: " + a.Err
 		return a
 	}
@@ -186,6 +187,7 @@ func JudgeCAA(name string, a CAAAnswer) CAAAnswer {
 		}
 	}
 	a.OK = false
+	a.Cause = CauseCAAForbids
 	a.Problem = fmt.Sprintf("CAA %s at %s allows only %s, not Amazon", tag, a.FoundAt, strings.Join(use, ", "))
 	if len(use) == 1 && strings.TrimSpace(strings.SplitN(use[0], ";", 2)[0]) == "" {
 		a.Problem = fmt.Sprintf("CAA %s \";\" at %s forbids every CA", tag, a.FoundAt)

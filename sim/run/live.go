@@ -118,7 +118,7 @@ func (l *Live) feedApprovals() {
 			continue
 		}
 		l.fedApp[a.Code] = true
-		l.r.do(l.r.model.Click(now, sim.ClickResult{Domain: a.Domain, Code: a.Code, Approved: true, Status: 200, Address: "a browser"}))
+		l.r.step(now, sim.ClickResult{Domain: a.Domain, Code: a.Code, Approved: true, Status: 200, Address: "a browser"})
 	}
 }
 
@@ -153,7 +153,7 @@ func (l *Live) Inject(ch sim.Change) error {
 	}
 	ch.At = l.r.eng.Now()
 	ch.AtText = "now"
-	l.r.do(l.r.model.Apply(ch.At, ch))
+	l.r.step(ch.At, ch)
 	return l.r.err
 }
 
@@ -229,7 +229,7 @@ func (l *Live) ClickMessage(seq int) (sim.ClickResult, error) {
 		}
 		domain, _ := strings.CutPrefix(m.Subject, "Certificate request for ")
 		res := l.w.clickLink(link, domain, strings.Join(m.To, ","))
-		l.r.do(l.r.model.Click(l.r.eng.Now(), res))
+		l.r.step(l.r.eng.Now(), res)
 		return res, l.r.err
 	}
 	return sim.ClickResult{}, fmt.Errorf("no message %s", strconv.Itoa(seq))

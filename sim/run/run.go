@@ -147,25 +147,25 @@ func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf
 		r.model.UseRecord(make([]sim.Entry, 0, n))
 	}
 	for _, ch := range sc.Timeline {
-		r.eng.At(ch.At, "timeline "+ch.Do, func() { r.do(r.model.Apply(r.eng.Now(), ch)) })
+		r.eng.At(ch.At, "timeline "+ch.Do, func() { r.step(r.eng.Now(), ch) })
 	}
 	for _, mb := range sc.Mailboxes {
 		if mb.Clicks == sim.ClickAt {
 			r.eng.At(mb.At, "mailbox "+mb.Address, func() {
 				for _, d := range w.domainsIn(mb.Address) {
-					r.do(r.model.Click(r.eng.Now(), w.click(d, mb.Address)))
+					r.step(r.eng.Now(), w.click(d, mb.Address))
 				}
 			})
 		}
 	}
-	r.do(r.model.Start(sc.Start))
+	r.step(sc.Start, sim.Begin{})
 	return r, r.err
 }
 
 // finish closes the record at the scenario's until.
 func (r *runner) finish(ctx context.Context) (*Result, error) {
 	if r.err == nil {
-		r.do(r.model.Finish(r.res.Scenario.Until))
+		r.step(r.res.Scenario.Until, sim.End{})
 	}
 	if r.err == nil {
 		r.err = ctx.Err()
@@ -187,9 +187,15 @@ type runner struct {
 	queue []sim.Effect
 }
 
-// do carries out effects in order. Answers from the world become inputs at
-// the same virtual time; their effects join the end of the queue.
-func (r *runner) do(effects []sim.Effect) {
+// step feeds one input to the model at now and carries out the effects it
+// asks for, in order. Answers from the world become inputs at the same
+// virtual time; their effects join the end of the queue.
+func (r *runner) step(now time.Time, in sim.Input) {
+	if err := r.model.Step(now, in); err != nil {
+		r.fail(err)
+		return
+	}
+	effects := r.model.Ready().Effects
 	r.queue = append(r.queue, effects...)
 	if len(r.queue) != len(effects) {
 		return // an outer call is draining the queue
@@ -209,7 +215,15 @@ func (r *runner) fail(err error) {
 	}
 }
 
-func (r *runner) input(effects []sim.Effect) { r.queue = append(r.queue, effects...) }
+// answer feeds the world's answer to an effect being carried out: its own
+// effects wait at the end of the queue.
+func (r *runner) answer(in sim.Input) {
+	if err := r.model.Step(r.eng.Now(), in); err != nil {
+		r.fail(err)
+		return
+	}
+	r.queue = append(r.queue, r.model.Ready().Effects...)
+}
 
 func (r *runner) perform(e sim.Effect) {
 	now := r.eng.Now()
@@ -217,21 +231,21 @@ func (r *runner) perform(e sim.Effect) {
 	switch e := e.(type) {
 	case sim.Wake:
 		t := e.Timer
-		r.eng.At(e.At, t.Kind, func() { r.do(r.model.Fire(r.eng.Now(), t)) })
+		r.eng.At(e.At, string(t.Kind), func() { r.step(r.eng.Now(), t) })
 	case sim.CheckCNAME:
-		r.input(r.model.CNAMEResult(now, w.resolveCNAME(e)))
+		r.answer(w.resolveCNAME(e))
 	case sim.CheckHTTP:
-		r.input(r.model.HTTPResult(now, w.checkHTTP(e)))
+		r.answer(w.checkHTTP(e))
 	case sim.ProbeHTTPS:
-		r.input(r.model.HTTPSResult(now, w.probeHTTPS(e, now)))
+		r.answer(w.probeHTTPS(e, now))
 	case sim.CheckCAA:
 		res := sim.CAAResult{Cert: e.Cert, Attempt: e.Attempt}
 		for _, n := range e.Names {
 			res.Answers = append(res.Answers, w.caa(n))
 		}
-		r.input(r.model.CAAResult(now, res))
+		r.answer(res)
 	case sim.ProbeTLS:
-		r.input(r.model.TLSResult(now, w.probeTLS(e, now)))
+		r.answer(w.probeTLS(e, now))
 	case sim.DNSChange:
 		w.zoneChanged()
 		for _, rm := range e.Remove {
@@ -259,9 +273,9 @@ func (r *runner) perform(e sim.Effect) {
 			return
 		}
 		r.mailboxesReact(res)
-		r.input(r.model.EmailResult(now, res))
+		r.answer(res)
 	case sim.ClickApproval:
-		r.input(r.model.Click(now, w.click(e.Domain, e.Address)))
+		r.answer(w.click(e.Domain, e.Address))
 	case sim.MailboxChange:
 		if w.sink != nil {
 			if e.Reject {
@@ -297,7 +311,7 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 			}
 			domain, addr := res.Domain, mb.Address
 			r.eng.After(mb.After, "click "+addr, func() {
-				r.do(r.model.Click(r.eng.Now(), r.w.clickLink(link, domain, addr)))
+				r.step(r.eng.Now(), r.w.clickLink(link, domain, addr))
 			})
 		}
 	}

@@ -73,15 +73,6 @@ type dnsKey struct {
 	qtype uint16
 }
 
-func (w *world) resourceIndex(id string) int {
-	for i, r := range w.sc.Resources {
-		if r.ID == id {
-			return i
-		}
-	}
-	return -1
-}
-
 func needsMail(sc *sim.Scenario) bool {
 	for _, c := range sc.Certificates {
 		if c.Validation == sim.ValidationEmail {
@@ -442,7 +433,7 @@ func (w *world) probeHTTPS(p sim.ProbeHTTPS, now time.Time) sim.HTTPSAnswer {
 // probeTLS is a client connecting to a resource at the current virtual
 // time.
 func (w *world) probeTLS(p sim.ProbeTLS, now time.Time) sim.TLSAnswer {
-	i := w.resourceIndex(p.Resource)
+	i := p.Resource
 	var key probeKey
 	if w.probeCache != nil {
 		key = probeKey{w.served[i], p.ServerName, now.UnixNano()}
@@ -462,7 +453,7 @@ func (w *world) probeTLS(p sim.ProbeTLS, now time.Time) sim.TLSAnswer {
 // deploy makes a resource serve a real certificate issued by the simulator
 // CA with the serial, names and validity the model gave.
 func (w *world) deploy(d sim.Deploy) error {
-	i := w.resourceIndex(d.Resource)
+	i := d.Resource
 	if d.Serial == "" {
 		w.tls[i].Undeploy()
 		w.served[i] = leafKey{}
@@ -491,7 +482,7 @@ func (w *world) deploy(d sim.Deploy) error {
 }
 
 func (w *world) webChange(c sim.WebChange) {
-	i := w.resourceIndex(c.Resource)
+	i := c.Resource
 	if c.Delete {
 		w.http[i].Delete(c.Path)
 		return

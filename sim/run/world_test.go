@@ -44,7 +44,7 @@ func TestApprovalEmailOverSMTP(t *testing.T) {
 	arn := "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-4333-8444-555555555555"
 	subject, body := sim.ApprovalEmail(p, arn, "www.example.com", "example.com", sim.LinkPlaceholder)
 	res, err := w.sendMail(sim.SendEmail{
-		Cert: "web", Kind: sim.EmailApproval, Domain: "www.example.com", ValidationDomain: "example.com",
+		Cert: 0, Kind: sim.EmailApproval, Domain: "www.example.com", ValidationDomain: "example.com",
 		To: sim.AdminAddresses("example.com"), Code: "c0de", Context: "ctx-1", ExpiresAt: eng.Now().Add(72 * time.Hour),
 		ARN: arn, Subject: subject, Body: body,
 	}, eng.Now())
@@ -80,7 +80,7 @@ func TestRejectedRecipientsAreReported(t *testing.T) {
 		sc.UnlistedMailboxes = "reject"
 		sc.Mailboxes = []sim.Mailbox{{Address: "admin@example.com", Clicks: sim.ClickNever}}
 	})
-	res, err := w.sendMail(sim.SendEmail{Cert: "web", Kind: sim.EmailApproval, Domain: "www.example.com", To: sim.AdminAddresses("example.com"),
+	res, err := w.sendMail(sim.SendEmail{Cert: 0, Kind: sim.EmailApproval, Domain: "www.example.com", To: sim.AdminAddresses("example.com"),
 		Code: "x", Context: "y", ExpiresAt: eng.Now().Add(time.Hour), Subject: "Certificate request for www.example.com", Body: sim.LinkPlaceholder}, eng.Now())
 	require.NoError(t, err)
 	var accepted []string
@@ -127,11 +127,11 @@ func TestCAAClimbing(t *testing.T) {
 func TestDeployAndProbeAtVirtualTime(t *testing.T) {
 	w, eng := testWorld(t, nil)
 	na := eng.Now().Add(10 * sim.Day)
-	require.NoError(t, w.deploy(sim.Deploy{Resource: "alb", Cert: "web", Serial: "0a:0b:0c", Names: []string{"www.example.com"}, NotBefore: eng.Now(), NotAfter: na}))
-	ok := w.probeTLS(sim.ProbeTLS{Resource: "alb", ServerName: "www.example.com"}, na)
+	require.NoError(t, w.deploy(sim.Deploy{Resource: 0, Cert: 0, Serial: "0a:0b:0c", Names: []string{"www.example.com"}, NotBefore: eng.Now(), NotAfter: na}))
+	ok := w.probeTLS(sim.ProbeTLS{Resource: 0, ServerName: "www.example.com"}, na)
 	assert.True(t, ok.Verified, ok.Err)
 	assert.Equal(t, "0a:0b:0c", ok.Serial)
-	late := w.probeTLS(sim.ProbeTLS{Resource: "alb", ServerName: "www.example.com"}, na.Add(time.Second))
+	late := w.probeTLS(sim.ProbeTLS{Resource: 0, ServerName: "www.example.com"}, na.Add(time.Second))
 	assert.False(t, late.Verified)
 	assert.True(t, late.Expired)
 	assert.Equal(t, "0a:0b:0c", late.Serial)

@@ -1,0 +1,144 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// What ACM tells the customer: EventBridge events, AWS Health events and the
+// legacy instruction e-mail.
+
+func (m *Model) approaching(now time.Time, c *certState, days int) {
+	m.event(now, c, EventApproaching, ApproachingDetail{DaysToExpiry: days, CommonName: c.spec.Domain})
+}
+
+// notice is Renewal Action Required on a notice day, while the renewal is
+// being attempted and failing.
+func (m *Model) notice(now time.Time, c *certState, days int) {
+	if c.status != StatusIssued || c.phase != PhaseValidating || c.att.n == 0 {
+		return
+	}
+	// A notice means the customer must act: the renewal is pending
+	// validation from here on, whatever the failing-time knob said.
+	before := m.snapshot(c)
+	c.renewalStatus = RenewalPendingValidation
+	m.logStatusIfChanged(now, c, before)
+	reason := c.reason
+	if reason == "" {
+		reason = ReasonPendingDomainValidation
+	}
+	m.event(now, c, EventActionRequired, ActionRequiredDetail{
+		CertificateType: certificateType(c.spec.Type), CommonName: c.spec.Domain,
+		DomainValidationMethod: validationMethod(c.spec), RenewalStatusReason: reason,
+		DaysToExpiry: days, CertificateExpirationDate: awsTime(c.notAfter),
+		InUse: len(c.attached) > 0, Exported: c.exported,
+	})
+	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %d days. Action is required.", c.arn, days))
+}
+
+// instruct is the legacy notice: after failing for a while ACM e-mails the
+// account with instructions to fix the renewal by hand.
+func (m *Model) instruct(now time.Time, c *certState) {
+	c.cyc.instructed = true
+	m.log(now, KindNotice, c, "", Detail{
+		Text:    fmt.Sprintf("renewal has failed for %s: ACM e-mails instructions to fix it by hand to %s", FormatDuration(now.Sub(c.cyc.failingSince)), m.sc.AccountEmail),
+		Channel: "email", Days: int(c.notAfter.Sub(now) / Day),
+	})
+	if m.sc.AccountEmail != "" {
+		subject, body := InstructionEmail(m.p, c.arn, c.spec.Domain, validationMethod(c.spec), c.notAfter)
+		m.emit(SendEmail{Cert: c.idx, Kind: EmailInstruction, Domain: c.spec.Domain, To: []string{m.sc.AccountEmail}, ARN: c.arn, Subject: subject, Body: body})
+	}
+}
+
+// available announces a renewed certificate.
+func (m *Model) available(now time.Time, c *certState) {
+	m.event(now, c, EventAvailable, AvailableDetail{
+		Action: "RENEWAL", CertificateType: certificateType(c.spec.Type), CommonName: c.spec.Domain,
+		DomainValidationMethod: validationMethod(c.spec), CertificateCreatedDate: awsTime(c.notBefore),
+		CertificateExpirationDate: awsTime(c.notAfter), DaysToExpiry: int(c.notAfter.Sub(now) / Day),
+		InUse: len(c.attached) > 0, Exported: c.exported,
+	})
+	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM renewed the certificate %s; it is valid until %s.", c.arn, awsTime(c.notAfter)))
+}
+
+// expired announces a certificate that expired unrenewed.
+func (m *Model) expired(now time.Time, c *certState) {
+	m.event(now, c, EventExpired, ExpiredDetail{
+		CertificateType: certificateType(c.spec.Type), CommonName: c.spec.Domain,
+		DomainValidationMethod: validationMethod(c.spec), CertificateCreatedDate: awsTime(c.notBefore),
+		CertificateExpirationDate: awsTime(c.notAfter), InUse: len(c.attached) > 0, Exported: c.exported,
+	})
+	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("The certificate %s expired on %s.", c.arn, awsTime(c.notAfter)))
+}
+
+func (m *Model) event(now time.Time, c *certState, detailType string, detail any) {
+	m.nev++
+	e := &Event{
+		Version: "0", ID: uuid(digest(m.seed, "event", fmt.Sprint(m.nev))), DetailType: detailType,
+		Source: "aws.acm", Account: m.p.Account, Time: awsTime(now), Region: m.p.Region,
+		Resources: []string{c.arn}, Detail: detail,
+	}
+	m.log(now, KindEventBus, c, "", Detail{Text: detailType, Event: e})
+}
+
+func (m *Model) health(now time.Time, c *certState, code, text string) {
+	m.nev++
+	id := uuid(digest(m.seed, "event", fmt.Sprint(m.nev)))
+	hd := HealthDetail{
+		EventArn:          fmt.Sprintf("arn:aws:health:%s::event/ACM/%s/%s", m.p.Region, code, id),
+		Service:           "ACM",
+		EventTypeCode:     code,
+		EventTypeCategory: "scheduledChange",
+		StartTime:         now.UTC().Format(time.RFC1123),
+	}
+	hd.EventDescription = append(hd.EventDescription, struct {
+		Language    string `json:"language"`
+		LatestDescr string `json:"latestDescription"`
+	}{"en_US", text})
+	e := &Event{
+		Version: "0", ID: id, DetailType: EventHealth, Source: "aws.health",
+		Account: m.p.Account, Time: awsTime(now), Region: m.p.Region,
+		Resources: []string{c.arn}, Detail: hd,
+	}
+	m.log(now, KindEventBus, c, "", Detail{Text: EventHealth + " " + code, Event: e})
+}
+
+// The status entries of the record: one whenever what ACM shows changes.
+
+type snap struct{ status, renewal, reason, elig string }
+
+func (m *Model) snapshot(c *certState) snap {
+	return snap{c.status, c.renewalStatus, c.reason, c.eligibility}
+}
+
+func (m *Model) logStatusIfChanged(now time.Time, c *certState, before snap) {
+	if m.snapshot(c) != before {
+		m.logStatus(now, c)
+	}
+}
+
+func (m *Model) logStatus(now time.Time, c *certState) {
+	text := "status " + c.status
+	if c.renewalStatus != "" {
+		text += ", renewal " + c.renewalStatus
+	}
+	if c.reason != "" {
+		text += " (" + c.reason + ")"
+	}
+	text += ", " + lowerEligibility(c.eligibility)
+	var cause Cause
+	if c.eligibility == Ineligible {
+		cause, _ = m.ineligibleWhy(c)
+	}
+	m.log(now, KindStatus, c, "", Detail{Text: text, Cycle: c.cycle, Status: c.status, RenewalStatus: c.renewalStatus, Reason: c.reason, Eligibility: c.eligibility, Cause: cause})
+}
+
+func lowerEligibility(e string) string {
+	switch e {
+	case Eligible:
+		return "eligible"
+	case Ineligible:
+		return "ineligible"
+	}
+	return e
+}

@@ -1,0 +1,145 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Phase is where a certificate is in its renewal cycle. It decides what the
+// model does next; what ACM shows (Status, RenewalStatus, the reason,
+// eligibility) is kept beside it, because ACM shows the same renewal status
+// in more than one phase (PENDING_VALIDATION while validating and while
+// issuing, SUCCESS while idle after a renewal).
+type Phase uint8
+
+const (
+	// PhaseIdle: issued, outside its renewal window (or renewed and waiting
+	// for the next one).
+	PhaseIdle Phase = iota
+	// PhaseIneligible: in the window, but ACM would not renew it now (not in
+	// use, imported, …). Attaching or exporting it can start the renewal.
+	PhaseIneligible
+	// PhaseValidating: in the window and eligible: an attempt now and every
+	// retry interval (or when an approval arrives) until every name
+	// validates and CAA allows Amazon.
+	PhaseValidating
+	// PhaseIssuing: validated; the new certificate follows after the issue
+	// delay.
+	PhaseIssuing
+	// PhaseExpired: the certificate reached NotAfter unrenewed. Terminal.
+	PhaseExpired
+)
+
+var phaseNames = [...]string{"idle", "ineligible", "validating", "issuing", "expired"}
+
+func (p Phase) String() string {
+	if int(p) < len(phaseNames) {
+		return phaseNames[p]
+	}
+	return fmt.Sprintf("phase(%d)", p)
+}
+
+// certState is one certificate in the model.
+type certState struct {
+	idx     int
+	spec    *Certificate
+	names   []string
+	records []validationRec // per name: the DNS validation record, computed once
+
+	// The current certificate.
+	arn       string
+	serial    string
+	notBefore time.Time
+	notAfter  time.Time
+	window    time.Duration // of the current certificate
+	cycle     int           // renewal cycle under way: 1 renews the first certificate
+
+	// What ACM shows.
+	status        string
+	renewalStatus string // "" until a renewal starts for an eligible certificate
+	reason        string
+	eligibility   string
+	nameStatus    []string // per name, aligned with names
+	exported      bool     // since issued or last renewed
+	attached      []int    // resource indices
+
+	mailings int // approval e-mail batches sent over every cycle: approval codes derive from it
+
+	phase      Phase
+	attemptGen int // bumped when attempts start or stop, to ignore stale attempt timers
+	att        attemptState
+	cyc        cycleState
+}
+
+// attemptState is the validation attempt under way, or the last one.
+type attemptState struct {
+	n          int         // attempt number within the cycle
+	pending    []string    // keys of the checks still out
+	keys       []string    // per name: the key of the check it waits on
+	checks     []NameCheck // what this attempt found, per name
+	prev       []NameCheck // what the previous attempt found
+	scratch    []NameCheck // where an attempt's checks are written
+	lastText   string
+	caaPending bool // every name validated, the CAA lookup is out
+}
+
+// cycleState is what one renewal cycle remembers; issuing a new certificate
+// starts a fresh one.
+type cycleState struct {
+	failingSince time.Time   // first failed attempt since the last success
+	instructed   bool        // legacy instruction e-mail sent
+	caaNotified  bool        // CAA_CHECK_FAILURE sent
+	mailed       bool        // first approval e-mails sent
+	approvedAt   []time.Time // per name: when its approval arrived
+}
+
+type validationRec struct{ name, value, key string }
+
+// to moves c to phase next and panics when the move is not one of from:
+// an illegal transition is a bug in the model, never a property of the
+// input.
+func (c *certState) to(name string, next Phase, from ...Phase) {
+	if !slices.Contains(from, c.phase) {
+		panic(fmt.Sprintf("sim: certificate %s: transition %q from %s to %s is not allowed (allowed from %v)", c.spec.ID, name, c.phase, next, from))
+	}
+	c.phase = next
+}
+
+// The named transitions of a certificate.
+
+// windowOpens: the renewal window opened; eligible certificates start
+// validating, the others wait.
+func (c *certState) windowOpens(eligible bool) {
+	if eligible {
+		c.to("window opens", PhaseValidating, PhaseIdle)
+	} else {
+		c.to("window opens ineligible", PhaseIneligible, PhaseIdle)
+	}
+}
+
+// becomesEligible: attached or exported while waiting in the window.
+func (c *certState) becomesEligible() { c.to("becomes eligible", PhaseValidating, PhaseIneligible) }
+
+// losesEligibility: detached (or otherwise no longer eligible) while
+// validating; attempts stop.
+func (c *certState) losesEligibility() {
+	c.to("loses eligibility", PhaseIneligible, PhaseValidating)
+	c.att.caaPending = false
+}
+
+// validated: every name validated and CAA allowed Amazon (or no validation
+// is needed: private certificates, RenewCertificate).
+func (c *certState) validated() {
+	c.to("validated", PhaseIssuing, PhaseValidating, PhaseIdle)
+	c.att.caaPending = false
+}
+
+// renewed: the new certificate exists; the next cycle waits for its window.
+func (c *certState) renewed() { c.to("renewed", PhaseIdle, PhaseIssuing) }
+
+// expires: NotAfter reached unrenewed.
+func (c *certState) expires() {
+	c.to("expires", PhaseExpired, PhaseIdle, PhaseIneligible, PhaseValidating, PhaseIssuing)
+	c.att.caaPending = false
+}
