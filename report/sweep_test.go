@@ -28,7 +28,7 @@ func sweepScenario() *sim.Scenario {
 }
 
 func sweepEntry(at time.Duration, kind, res string, d sim.Detail) sim.Entry {
-	return sim.Entry{Time: sweepT0.Add(at), Kind: kind, Cert: "web", Resource: res, Detail: d}
+	return sim.Entry{Time: sweepT0.Add(at), Kind: kind, Cert: "web", Resource: res, Detail: &d}
 }
 
 // The margin counts from when the last resource that used the certificate

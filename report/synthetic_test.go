@@ -29,7 +29,7 @@ func busyLog() []sim.Entry {
 	webNA := day(198)
 	var log []sim.Entry
 	add := func(t time.Time, kind, cert, res string, d sim.Detail) {
-		log = append(log, sim.Entry{Time: t, Kind: kind, Cert: cert, Resource: res, Detail: d})
+		log = append(log, sim.Entry{Time: t, Kind: kind, Cert: cert, Resource: res, Detail: &d})
 	}
 	ar := func(t time.Time, cert string, days int) {
 		add(t, sim.KindEventBus, cert, "", sim.Detail{Text: sim.EventActionRequired, Event: &sim.Event{

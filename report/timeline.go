@@ -260,7 +260,7 @@ func certLane(id string, log []sim.Entry, end time.Time) Lane {
 			if e.Detail.Eligibility != "" {
 				ineligible = e.Detail.Eligibility == sim.Ineligible
 			}
-			tr.set(e.Time, certState(e.Detail, inWindow, ineligible), "")
+			tr.set(e.Time, certState(*e.Detail, inWindow, ineligible), "")
 			if e.Detail.RenewalStatus == sim.RenewalSuccess {
 				inWindow = false
 			}

@@ -25,12 +25,16 @@ const (
 
 // Entry is one thing that happened, at one virtual time. The record of a run
 // is the ordered list of entries; reports and expectations read nothing else.
+//
+// Detail is never nil in a record (the model and the JSON reader always fill
+// it); it sits behind a pointer so that a record of millions of entries
+// grows without copying them.
 type Entry struct {
 	Time     time.Time `json:"time"`
 	Kind     string    `json:"kind"`
 	Cert     string    `json:"cert,omitempty"`
 	Resource string    `json:"resource,omitempty"`
-	Detail   Detail    `json:"detail"`
+	Detail   *Detail   `json:"detail"`
 }
 
 // Detail holds what an entry says. Each kind uses a few fields; the rest stay

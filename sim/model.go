@@ -58,8 +58,9 @@ type Model struct {
 	certByID map[string]int
 	resByID  map[string]int
 
-	begun  bool
-	record []Entry
+	begun   bool
+	record  []Entry
+	details []Detail // the unused rest of the current slab
 }
 
 type resState struct {
@@ -230,11 +231,29 @@ func (m *Model) emit(e Effect) { m.out = append(m.out, e) }
 // emitted, so writing the record here, at emission, gives the same order as
 // a log effect would, without boxing every entry.
 func (m *Model) log(now time.Time, kind string, c *certState, resource string, d Detail) {
-	m.record = append(m.record, Entry{Time: now, Kind: kind, Resource: resource, Detail: d})
-	if c != nil {
-		m.record[len(m.record)-1].Cert = c.spec.ID
+	if len(m.details) == 0 {
+		// Details come from slabs: one allocation for many entries.
+		m.details = make([]Detail, detailSlab)
 	}
+	dp := &m.details[0]
+	m.details = m.details[1:]
+	*dp = d
+	e := Entry{Time: now, Kind: kind, Resource: resource, Detail: dp}
+	if c != nil {
+		e.Cert = c.spec.ID
+	}
+	if len(m.record) == cap(m.record) {
+		// Double, rather than append's quarter for large slices: a fleet's
+		// record of a million entries is then copied about once, not four
+		// times.
+		grown := make([]Entry, len(m.record), max(2*cap(m.record), 256))
+		copy(grown, m.record)
+		m.record = grown
+	}
+	m.record = append(m.record, e)
 }
+
+const detailSlab = 1024
 
 // Record is everything that happened so far, in order. The slice is the
 // model's: callers copy what they keep beyond the next Step.

@@ -10,8 +10,13 @@ import (
 
 // ResourceAddress is the loopback address of the i-th resource of a
 // scenario: its hostnames' A records point there, and its TLS and HTTP
-// sides listen there.
-func ResourceAddress(i int) string { return fmt.Sprintf("127.0.1.%d", i+1) }
+// sides listen there. Resources count up from 127.0.1.1 through the rest of
+// 127.0.0.0/8, which is loopback as a whole, so a scenario may hold about
+// sixteen million of them.
+func ResourceAddress(i int) string {
+	n := 256 + 1 + i // 127.0.1.1 is the first
+	return fmt.Sprintf("127.%d.%d.%d", n>>16&0xff, n>>8&0xff, n&0xff)
+}
 
 // AdminAddresses are the five addresses ACM writes to at a validation
 // domain.

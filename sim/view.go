@@ -78,7 +78,7 @@ func View(sc *Scenario, seed uint64, log []Entry, at time.Time) []CertView {
 			continue
 		}
 		v := &out[i]
-		d := &e.Detail
+		d := e.Detail
 		switch e.Kind {
 		case KindCert:
 			v.ARN, v.Serial = d.ARN, d.Serial

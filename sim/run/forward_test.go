@@ -89,7 +89,7 @@ func TestForwardWarnsWhenTheTargetKeepsFailing(t *testing.T) {
 	defer srv.Close()
 	var warn strings.Builder
 	f := &Forwarder{URL: srv.URL, Client: srv.Client(), Retries: 3, Backoff: time.Millisecond, Sleep: func(time.Duration) {}, Warn: &warn}
-	log := []sim.Entry{{Kind: sim.KindEventBus, Detail: sim.Detail{Event: &sim.Event{ID: "e1", DetailType: sim.EventExpired}}}}
+	log := []sim.Entry{{Kind: sim.KindEventBus, Detail: &sim.Detail{Event: &sim.Event{ID: "e1", DetailType: sim.EventExpired}}}}
 	require.NoError(t, f.Forward(context.Background(), log))
 	_, failed := f.Stats()
 	assert.Equal(t, 1, failed)

@@ -37,7 +37,7 @@ type ResourceAddr struct {
 // run's clients use ctx; cancel it (or Close) to stop.
 func StartLive(ctx context.Context, sc *sim.Scenario, opt Options, addrs Addrs) (*Live, error) {
 	addrs.Mail = true
-	w := &world{addrs: addrs}
+	w := &world{addrs: addrs, live: true}
 	r, err := newRunner(ctx, w, sc, opt, nil)
 	if err != nil {
 		w.close()

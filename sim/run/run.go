@@ -24,10 +24,15 @@ type Options struct {
 	// the same as in the default every-attempt mode; only Queries differs.
 	CacheDNS bool
 	// CacheProbes remembers what a client saw when it connected to a
-	// resource, keyed by everything the verdict depends on (the certificate
-	// served, the name asked for, the virtual time), and answers the same
-	// question again without a handshake. Worth it for sweeps, where
-	// thousands of variants ask the same questions; the record is the same.
+	// resource by what the verdict depends on, and answers the same question
+	// again without a handshake: a certificate of the simulator CA whose
+	// names cover the name asked for, inside its validity, verifies, so one
+	// real handshake stands for all of them; any other verdict is kept by the
+	// certificate served, the name and the virtual time. The legacy HTTPS
+	// probe and HTTP validation are remembered by what the resource serves.
+	// Resources start listening, and deployed certificates are issued, only
+	// when a client must talk to them. The record is the same as without
+	// it; only the fakes see less traffic.
 	CacheProbes bool
 }
 
@@ -134,6 +139,7 @@ func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf
 		}
 		w.probeCache = w.probeMemo
 	}
+	w.eager = !opt.CacheProbes || w.live
 	if err := w.prepare(ctx, sc, seed, eng.Clock()); err != nil {
 		return nil, err
 	}
@@ -215,6 +221,16 @@ func (r *runner) fail(err error) {
 	}
 }
 
+// answerOrFail is answer for the world's calls that can fail outright (a
+// listener that cannot start, a certificate that cannot be issued).
+func (r *runner) answerOrFail(in sim.Input, err error) {
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	r.answer(in)
+}
+
 // answer feeds the world's answer to an effect being carried out: its own
 // effects wait at the end of the queue.
 func (r *runner) answer(in sim.Input) {
@@ -235,9 +251,9 @@ func (r *runner) perform(e sim.Effect) {
 	case sim.CheckCNAME:
 		r.answer(w.resolveCNAME(e))
 	case sim.CheckHTTP:
-		r.answer(w.checkHTTP(e))
+		r.answerOrFail(w.checkHTTP(e))
 	case sim.ProbeHTTPS:
-		r.answer(w.probeHTTPS(e, now))
+		r.answerOrFail(w.probeHTTPS(e, now))
 	case sim.CheckCAA:
 		res := sim.CAAResult{Cert: e.Cert, Attempt: e.Attempt}
 		for _, n := range e.Names {
@@ -245,19 +261,25 @@ func (r *runner) perform(e sim.Effect) {
 		}
 		r.answer(res)
 	case sim.ProbeTLS:
-		r.answer(w.probeTLS(e, now))
+		r.answerOrFail(w.probeTLS(e, now))
 	case sim.DNSChange:
-		w.zoneChanged()
 		for _, rm := range e.Remove {
 			typ := uint16(0)
 			if rm.Type != "" {
 				typ = mdns.StringToType[strings.ToUpper(rm.Type)]
 			}
 			w.dns.Remove(rm.Name, typ)
+			w.zoneChanged(rm.Name)
 		}
-		if len(e.Add) > 0 {
-			if err := w.dns.Add(e.Add...); err != nil {
-				r.fail(fmt.Errorf("DNS change: %w", err))
+		for _, line := range e.Add {
+			rrs, err := fakedns.ParseRecords(line)
+			if err != nil {
+				r.fail(fmt.Errorf("DNS change %q: %w", line, err))
+				return
+			}
+			w.dns.AddRR(rrs...)
+			for _, rr := range rrs {
+				w.zoneChanged(rr.Header().Name)
 			}
 		}
 	case sim.WebChange:

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"math/big"
 	"net/http"
 	"regexp"
 	"slices"
@@ -44,28 +42,36 @@ type world struct {
 	ca     *faketls.CA
 	tls    []*faketls.Endpoint // per resource
 	http   []*web.Server       // per resource, plain HTTP side
+	up     []bool              // per resource: its listeners are started
 	byIP   map[string]int      // resource address -> index
 	leaves map[leafKey]*faketls.Leaf
 
+	// eager: every fake reflects every change as it happens (live runs,
+	// the every-attempt mode); see resources.go.
+	eager      bool
+	served     []sim.Deploy // per resource: what the model deployed there
+	realized   []leafKey    // per resource: what its endpoint really serves
+	webVersion []uint64     // per resource: bumped on every change of its HTTP side
+
 	queries int
 	addrs   Addrs // where a live world's fakes listen; "" = a free port
+	live    bool  // people watch these fakes: every change shows at once
 
 	// cache, when not nil, remembers answers until the zone changes: the
 	// explicit fast mode (Options.CacheDNS).
 	cache map[dnsKey]*mdns.Msg
+	deps  map[string][]dnsKey // owner name -> cached answers it can change
 	// probeCache, when not nil, remembers TLS probe verdicts
-	// (Options.CacheProbes); probeMemo keeps them across runs of a worker.
+	// (Options.CacheProbes); probeMemo keeps them across runs of a worker,
+	// validSeen the CAs whose valid class a real handshake proved; peekMemo
+	// and httpMemo remember the legacy probe's and HTTP validation's
+	// answers within a run.
 	probeCache map[probeKey]sim.TLSAnswer
 	probeMemo  map[probeKey]sim.TLSAnswer
-	served     []leafKey       // per resource: what it serves now
+	validSeen  map[*faketls.CA]bool
+	peekMemo   map[peekKey]faketls.ProbeResult
+	httpMemo   map[httpKey]sim.HTTPAnswer
 	clicked    map[string]bool // approval codes this world's clicks approved
-}
-
-// probeKey is everything a client's verdict depends on.
-type probeKey struct {
-	leaf       leafKey
-	serverName string
-	at         int64
 }
 
 type dnsKey struct {
@@ -95,7 +101,12 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		w.byIP = map[string]int{}
 		w.leaves = map[leafKey]*faketls.Leaf{}
 		w.cas = map[uint64]*faketls.CA{}
+		w.validSeen = map[*faketls.CA]bool{}
+		w.peekMemo = map[peekKey]faketls.ProbeResult{}
+		w.httpMemo = map[httpKey]sim.HTTPAnswer{}
 	}
+	clear(w.peekMemo)
+	clear(w.httpMemo)
 	if w.dns == nil {
 		w.dns = fakedns.NewServer()
 		if err = w.dns.StartOn(w.addrs.DNS); err != nil {
@@ -141,7 +152,6 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	}
 	// One CA per seed, valid far beyond any scenario, so runs with the same
 	// seed share it (and the certificates it issued).
-	w.served = make([]leafKey, len(sc.Resources))
 	if w.ca = w.cas[seed]; w.ca == nil {
 		caSeed := []byte(fmt.Sprintf("renewsim-ca/%d", seed))
 		if w.ca, err = faketls.NewCA("renewsim simulator CA", caSeed, caNotBefore, caNotAfter); err != nil {
@@ -151,28 +161,13 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		clear(w.leaves)
 		clear(w.probeMemo) // verdicts were about another CA's certificates
 	}
-	for i, r := range sc.Resources {
-		if i < len(w.tls) {
-			w.tls[i].Undeploy()
-			w.http[i].Reset()
-			continue
-		}
-		addr := sim.ResourceAddress(i)
-		ep := faketls.NewEndpoint(r.ID)
-		if err = ep.StartOn(addr); err != nil {
-			return fmt.Errorf("resource %s: %w", r.ID, err)
-		}
-		w.tls = append(w.tls, ep)
-		hs := web.New()
-		if err = hs.Start(addr); err != nil {
-			return fmt.Errorf("resource %s: %w", r.ID, err)
-		}
-		w.http = append(w.http, hs)
-		w.byIP[addr] = i
+	if err = w.prepareResources(sc); err != nil {
+		return err
 	}
 	if w.cache != nil {
 		clear(w.cache)
 	}
+	clear(w.deps)
 	clear(w.clicked)
 	return nil
 }
@@ -246,7 +241,7 @@ func (w *world) close() {
 	for _, h := range w.http {
 		_ = h.Close()
 	}
-	w.tls, w.http = nil, nil
+	w.tls, w.http, w.up = nil, nil, nil
 	clear(w.byIP)
 	if w.dnsConn != nil {
 		_ = w.dnsConn.Close()
@@ -259,8 +254,10 @@ func (w *world) close() {
 }
 
 // query asks the fake DNS server one question over the reused connection.
+// With the cache on, an answer is reused until the zone changes at a name it
+// depends on.
 func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
-	key := dnsKey{strings.ToLower(mdns.Fqdn(name)), qtype}
+	key := dnsKey{mdns.CanonicalName(name), qtype}
 	if w.cache != nil {
 		if m, ok := w.cache[key]; ok {
 			return m, nil
@@ -269,14 +266,45 @@ func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
 	resp, err := w.ask(name, qtype)
 	if err == nil && w.cache != nil {
 		w.cache[key] = resp
+		w.dependsOn(key.name, key)
+		for _, rr := range resp.Answer {
+			if cn, ok := rr.(*mdns.CNAME); ok {
+				w.dependsOn(mdns.CanonicalName(cn.Target), key)
+			}
+		}
 	}
 	return resp, err
 }
 
-// zoneChanged forgets cached answers: the next check asks the server again.
-func (w *world) zoneChanged() {
-	if w.cache != nil {
-		clear(w.cache)
+func (w *world) dependsOn(owner string, key dnsKey) {
+	if w.deps == nil {
+		w.deps = map[string][]dnsKey{}
+	}
+	w.deps[owner] = append(w.deps[owner], key)
+}
+
+// zoneChanged forgets the cached answers that records at owner can change:
+// those that asked for owner or went through it (a CNAME chain), and those
+// for owner's ancestors, which exist as empty non-terminals only while
+// something exists below them. The fake server has no wildcards or zone
+// cuts, so nothing else can change.
+func (w *world) zoneChanged(owner string) {
+	if w.cache == nil {
+		return
+	}
+	owner = mdns.CanonicalName(owner)
+	for {
+		for _, k := range w.deps[owner] {
+			delete(w.cache, k)
+		}
+		delete(w.deps, owner)
+		i := strings.IndexByte(owner, '.')
+		if owner == "." || i < 0 {
+			return
+		}
+		if owner = owner[i+1:]; owner == "" {
+			owner = "."
+		}
 	}
 }
 
@@ -371,123 +399,6 @@ func (w *world) caa(name string) sim.CAAAnswer {
 			cand = "."
 		}
 	}
-}
-
-// checkHTTP fetches the HTTP validation token the way ACM does.
-func (w *world) checkHTTP(c sim.CheckHTTP) sim.HTTPAnswer {
-	ans := sim.HTTPAnswer{Cert: c.Cert, Attempt: c.Attempt, Domain: c.Domain}
-	ip, problem := w.resolveA(c.Domain)
-	if problem != "" {
-		ans.Err = problem
-		return ans
-	}
-	i, ok := w.byIP[ip]
-	if !ok {
-		ans.Err = fmt.Sprintf("nothing answers at %s", ip)
-		return ans
-	}
-	req, err := http.NewRequestWithContext(w.ctx, http.MethodGet, "http://"+w.http[i].Addr()+c.Path, nil)
-	if err != nil {
-		ans.Err = err.Error()
-		return ans
-	}
-	req.Host = c.Domain
-	resp, err := w.hc.Do(req)
-	if err != nil {
-		ans.Err = "connection failed"
-		return ans
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	ans.Status, ans.Location, ans.Body = resp.StatusCode, resp.Header.Get("Location"), string(body)
-	return ans
-}
-
-// probeHTTPS is the legacy probe: which certificate does the name serve?
-func (w *world) probeHTTPS(p sim.ProbeHTTPS, now time.Time) sim.HTTPSAnswer {
-	ans := sim.HTTPSAnswer{Cert: p.Cert, Attempt: p.Attempt, Domain: p.Domain}
-	var problems []string
-	for _, name := range append([]string{p.Domain}, p.Alternatives...) {
-		ip, problem := w.resolveA(name)
-		if problem != "" {
-			problems = append(problems, problem)
-			continue
-		}
-		i, ok := w.byIP[ip]
-		if !ok {
-			problems = append(problems, fmt.Sprintf("nothing answers HTTPS at %s (%s)", ip, name))
-			continue
-		}
-		res := faketls.Probe(w.ctx, w.tls[i].Addr(), name, w.ca.Pool(), now)
-		if res.Serial == "" {
-			problems = append(problems, name+": "+res.Err)
-			continue
-		}
-		ans.Via, ans.Serial = name, res.Serial
-		return ans
-	}
-	ans.Err = strings.Join(problems, "; ")
-	return ans
-}
-
-// probeTLS is a client connecting to a resource at the current virtual
-// time.
-func (w *world) probeTLS(p sim.ProbeTLS, now time.Time) sim.TLSAnswer {
-	i := p.Resource
-	var key probeKey
-	if w.probeCache != nil {
-		key = probeKey{w.served[i], p.ServerName, now.UnixNano()}
-		if a, ok := w.probeCache[key]; ok {
-			a.Resource = p.Resource
-			return a
-		}
-	}
-	res := faketls.Probe(w.ctx, w.tls[i].Addr(), p.ServerName, w.ca.Pool(), now)
-	a := sim.TLSAnswer{Resource: p.Resource, Serial: res.Serial, NotAfter: res.NotAfter, Verified: res.Verified, Expired: res.Expired, Err: res.Err}
-	if w.probeCache != nil {
-		w.probeCache[key] = a
-	}
-	return a
-}
-
-// deploy makes a resource serve a real certificate issued by the simulator
-// CA with the serial, names and validity the model gave.
-func (w *world) deploy(d sim.Deploy) error {
-	i := d.Resource
-	if d.Serial == "" {
-		w.tls[i].Undeploy()
-		w.served[i] = leafKey{}
-		return nil
-	}
-	key := leafKey{d.Serial, strings.Join(d.Names, ","), d.NotBefore.UnixNano(), d.NotAfter.UnixNano()}
-	leaf, ok := w.leaves[key]
-	if !ok {
-		serial, ok := new(big.Int).SetString(strings.ReplaceAll(d.Serial, ":", ""), 16)
-		if !ok {
-			return fmt.Errorf("bad serial %q", d.Serial)
-		}
-		var err error
-		leaf, err = w.ca.Issue(faketls.LeafSpec{
-			Serial: serial, CommonName: d.Names[0], DNSNames: d.Names,
-			NotBefore: d.NotBefore, NotAfter: d.NotAfter, KeySeed: []byte("leaf/" + d.Serial),
-		})
-		if err != nil {
-			return fmt.Errorf("issue certificate %s: %w", d.Serial, err)
-		}
-		w.leaves[key] = leaf
-	}
-	w.tls[i].Deploy(leaf)
-	w.served[i] = key
-	return nil
-}
-
-func (w *world) webChange(c sim.WebChange) {
-	i := c.Resource
-	if c.Delete {
-		w.http[i].Delete(c.Path)
-		return
-	}
-	w.http[i].Set(c.Path, web.Response{Body: c.Body, Location: c.Location})
 }
 
 // sendMail delivers one message per recipient over real SMTP.
