@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/scenarios"
@@ -38,4 +39,17 @@ func BenchmarkFleet(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "heap-MiB")
 		})
 	}
+}
+
+// The change-driven mode gives the same record as the every-attempt mode
+// on a fleet with every trap of the benchmark mix (seed 4 draws each of them).
+func TestChangeDrivenFleetGivesTheSameRecord(t *testing.T) {
+	sc, err := scenarios.Parse("synthetic-150.yaml", scenarios.SyntheticFleet(150, 4))
+	require.NoError(t, err)
+	every, err := Run(context.Background(), sc, Options{})
+	require.NoError(t, err)
+	changed, err := Run(context.Background(), sc, Options{CacheDNS: true, CacheProbes: true})
+	require.NoError(t, err)
+	assert.Equal(t, eventsOf(t, sc, every), eventsOf(t, sc, changed))
+	assert.Less(t, changed.Queries, every.Queries/10, "DNS is asked again only when the zone changed")
 }
