@@ -31,6 +31,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
 	reports := addReportFlags(fs)
 	eventbridge := fs.String("eventbridge-url", "", "POST every EventBridge event, in order, to `URL` (retried; a warning when it keeps failing)")
+	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, for people watching them (same record, much slower); by default DNS is asked again only when the zone changed and TLS verdicts are remembered by what they depend on")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -38,7 +39,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := reports.check(); err != nil {
 		return err
 	}
-	var opt simrun.Options
+	opt := simrun.Options{CacheDNS: !*everyAttempt, CacheProbes: !*everyAttempt}
 	if *seedText != "" {
 		n, err := strconv.ParseUint(*seedText, 10, 64)
 		if err != nil {

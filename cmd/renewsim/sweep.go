@@ -147,7 +147,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reportDir := fs.String("report", "", "write sweep.html, the charts as SVG, variants.jsonl, variants.csv and summary.txt to `DIR` (with -variant: the run report)")
 	events := fs.String("events", "", "with -variant: write the event log as JSON Lines to `FILE`")
 	cacheDNS := fs.Bool("cache-dns", true, "ask the fake DNS server only after the zone changed, answering the attempts in between from the last answer (same record, far fewer queries); -cache-dns=false asks at every attempt")
-	cacheProbes := fs.Bool("cache-probes", true, "answer repeated TLS probes of the same certificate, name and time without a new handshake (same record)")
+	cacheProbes := fs.Bool("cache-probes", true, "remember TLS verdicts, the legacy HTTPS probe and HTTP validation by what they depend on, and start resources' listeners only when a client needs them (same record)")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -355,8 +355,8 @@ func cmdReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return replay(ctx, &sf, rest[0], true, *asJSON, *events, *reportDir, stdout, stderr)
 }
 
-// replay runs one variant (every DNS check asked, as run does) and prints
-// it in the format of run. enforce makes failed expectations exit 1.
+// replay runs one variant in the change-driven mode, as run does, and
+// prints it in the format of run. enforce makes failed expectations exit 1.
 func replay(ctx context.Context, sf *sweepFlags, arg string, enforce, asJSON bool, events, reportDir string, stdout, stderr io.Writer) error {
 	plan, err := sf.plan(arg)
 	if err != nil {
@@ -369,7 +369,7 @@ func replay(ctx context.Context, sf *sweepFlags, arg string, enforce, asJSON boo
 	if err := simrun.Check(v.Scenario); err != nil {
 		return &usageError{err}
 	}
-	res, err := simrun.Run(ctx, v.Scenario, simrun.Options{})
+	res, err := simrun.Run(ctx, v.Scenario, simrun.Options{CacheDNS: true, CacheProbes: true})
 	if err != nil {
 		return fmt.Errorf("run %s: %w", v.Scenario.File, err)
 	}
