@@ -27,6 +27,37 @@ type LogLine struct {
 	sim.Entry
 }
 
+// MarshalJSON writes the scenario first, then the entry's own fields.
+func (l LogLine) MarshalJSON() ([]byte, error) {
+	entry, err := l.Entry.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	name, err := json.Marshal(l.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(name)+len(entry)+16)
+	out = append(out, `{"scenario":`...)
+	out = append(out, name...)
+	if len(entry) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, entry[1:]...), nil
+}
+
+// UnmarshalJSON reads a line of the event log.
+func (l *LogLine) UnmarshalJSON(b []byte) error {
+	var head struct {
+		Scenario string `json:"scenario"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return err
+	}
+	l.Scenario = head.Scenario
+	return l.Entry.UnmarshalJSON(b)
+}
+
 // WriteEvents writes the record of every scenario as JSON Lines, in order.
 func WriteEvents(w io.Writer, s *Summary) error {
 	for _, sc := range s.Scenarios {
@@ -179,7 +210,7 @@ func story(log []sim.Entry, cert string) []string {
 		case sim.KindEmail:
 			mails = append(mails, e)
 		case sim.KindAttempt:
-			add(e.Time, fmt.Sprintf("attempt %d: %s", e.Detail.Attempt, e.Detail.Text))
+			add(e.Time, fmt.Sprintf("attempt %d: %s", e.Attempt, e.Detail.Text))
 		case sim.KindClick, sim.KindCAA, sim.KindWindow, sim.KindIssued, sim.KindExpired,
 			sim.KindTimeline, sim.KindNotice, sim.KindDeployed, sim.KindUndeployed:
 			add(e.Time, e.Detail.Text)

@@ -38,7 +38,7 @@ func (m *Model) caaResult(now time.Time, c *certState, r CAAResult) {
 		}
 		text = "CAA check failed: " + strings.Join(bad, "; ")
 	}
-	m.log(now, KindCAA, c, "", Detail{Text: text, Cycle: c.cycle, Attempt: c.att.n, CAA: judged, OK: boolPtr(ok)})
+	m.logAttempt(now, KindCAA, c, c.att.n, Detail{Text: text, Cycle: c.cycle, CAA: judged, OK: boolPtr(ok)}, &c.att.lastCAA, sameCAACheck)
 	if ok {
 		if c.reason == ReasonCAAError {
 			c.reason = ""
@@ -56,4 +56,12 @@ func (m *Model) caaResult(now time.Time, c *certState, r CAAResult) {
 		m.health(now, c, "CAA_CHECK_FAILURE", fmt.Sprintf("ACM could not renew %s: %s", c.arn, text))
 	}
 	m.retry(now, c)
+}
+
+// sameCAACheck tells whether two caa-check details say the same thing.
+func sameCAACheck(a, b *Detail) bool {
+	return a.Text == b.Text && a.Cycle == b.Cycle && a.OK == b.OK && slices.EqualFunc(a.CAA, b.CAA, func(x, y CAAAnswer) bool {
+		return x.Name == y.Name && x.FoundAt == y.FoundAt && x.Err == y.Err && x.OK == y.OK && x.Cause == y.Cause &&
+			x.Problem == y.Problem && slices.Equal(x.Records, y.Records)
+	})
 }

@@ -146,6 +146,16 @@ func (m *Model) answer(now time.Time, c *certState, attempt int, key string, jud
 	}
 }
 
+// sameAttempt tells whether two attempt details say the same thing; an
+// attempt that found what the previous one found reuses its checks slice.
+func sameAttempt(a, b *Detail) bool {
+	return a.Text == b.Text && a.Cycle == b.Cycle && a.OK == b.OK && sameSlice(a.Checks, b.Checks)
+}
+
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // sameCheck tells whether two checks say the same thing.
 func sameCheck(a, b NameCheck) bool {
 	return a.Domain == b.Domain && a.Method == b.Method && a.Record == b.Record && a.Expected == b.Expected &&
@@ -193,7 +203,7 @@ func (m *Model) finishAttempt(now time.Time, c *certState) {
 	} else {
 		a.checks = slices.Clone(a.checks)
 	}
-	m.log(now, KindAttempt, c, "", Detail{Text: text, Cycle: c.cycle, Attempt: a.n, Checks: a.checks, OK: boolPtr(ok)})
+	m.logAttempt(now, KindAttempt, c, a.n, Detail{Text: text, Cycle: c.cycle, Checks: a.checks, OK: boolPtr(ok)}, &a.lastDetail, sameAttempt)
 	if ok {
 		m.logStatusIfChanged(now, c, before)
 		a.caaPending = true

@@ -28,13 +28,17 @@ const (
 //
 // Detail is never nil in a record (the model and the JSON reader always fill
 // it); it sits behind a pointer so that a record of millions of entries
-// grows without copying them.
+// grows without copying them, and so that the hourly attempts of a failing
+// renewal, which say the same thing each time, share one Detail: what
+// differs between them, the attempt number, is the entry's own. In JSON the
+// attempt number sits inside "detail", where it reads naturally.
 type Entry struct {
-	Time     time.Time `json:"time"`
-	Kind     string    `json:"kind"`
-	Cert     string    `json:"cert,omitempty"`
-	Resource string    `json:"resource,omitempty"`
-	Detail   *Detail   `json:"detail"`
+	Time     time.Time
+	Kind     string
+	Cert     string
+	Resource string
+	Attempt  int // validation-attempt, caa-check: the attempt number within the cycle
+	Detail   *Detail
 }
 
 // Detail holds what an entry says. Each kind uses a few fields; the rest stay
@@ -42,8 +46,7 @@ type Entry struct {
 type Detail struct {
 	Text string `json:"text,omitempty"` // one human sentence
 
-	Cycle   int `json:"cycle,omitempty"`   // renewal cycle, 1 = renewing the first certificate
-	Attempt int `json:"attempt,omitempty"` // attempt number within the cycle
+	Cycle int `json:"cycle,omitempty"` // renewal cycle, 1 = renewing the first certificate
 
 	Status        string `json:"status,omitempty"`
 	RenewalStatus string `json:"renewal_status,omitempty"`

@@ -231,6 +231,20 @@ func (m *Model) emit(e Effect) { m.out = append(m.out, e) }
 // emitted, so writing the record here, at emission, gives the same order as
 // a log effect would, without boxing every entry.
 func (m *Model) log(now time.Time, kind string, c *certState, resource string, d Detail) {
+	m.append(now, kind, c, resource, 0, m.newDetail(d))
+}
+
+// logAttempt records attempt n of c's cycle, sharing the Detail of the
+// previous such entry (*last) when it says the same thing: the hourly
+// attempts of a failing renewal then cost an entry each, not a Detail each.
+func (m *Model) logAttempt(now time.Time, kind string, c *certState, n int, d Detail, last **Detail, same func(a, b *Detail) bool) {
+	if *last == nil || !same(*last, &d) {
+		*last = m.newDetail(d)
+	}
+	m.append(now, kind, c, "", n, *last)
+}
+
+func (m *Model) newDetail(d Detail) *Detail {
 	if len(m.details) == 0 {
 		// Details come from slabs: one allocation for many entries.
 		m.details = make([]Detail, detailSlab)
@@ -238,7 +252,11 @@ func (m *Model) log(now time.Time, kind string, c *certState, resource string, d
 	dp := &m.details[0]
 	m.details = m.details[1:]
 	*dp = d
-	e := Entry{Time: now, Kind: kind, Resource: resource, Detail: dp}
+	return dp
+}
+
+func (m *Model) append(now time.Time, kind string, c *certState, resource string, attempt int, d *Detail) {
+	e := Entry{Time: now, Kind: kind, Resource: resource, Attempt: attempt, Detail: d}
 	if c != nil {
 		e.Cert = c.spec.ID
 	}

@@ -81,7 +81,9 @@ type attemptState struct {
 	prev       []NameCheck // what the previous attempt found
 	scratch    []NameCheck // where an attempt's checks are written
 	lastText   string
-	caaPending bool // every name validated, the CAA lookup is out
+	lastDetail *Detail // of the last validation-attempt entry, shared by the ones like it
+	lastCAA    *Detail // of the last caa-check entry, likewise
+	caaPending bool    // every name validated, the CAA lookup is out
 }
 
 // cycleState is what one renewal cycle remembers; issuing a new certificate
