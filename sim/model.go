@@ -124,11 +124,14 @@ func NewModel(sc *Scenario, seed uint64) *Model {
 		}
 		c.approvedAt = make([]time.Time, len(c.names))
 		for _, n := range c.names {
-			rec, val := ValidationRecord(seed, m.p.Account, n)
+			rec, val := spec.ValidationCNAME(seed, m.p.Account, n)
 			c.records = append(c.records, validationRec{rec, val, "dns:" + rec})
 		}
-		d := digest(seed, "arn", spec.ID)
-		c.arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", m.p.Region, m.p.Account, uuid(d))
+		c.arn = spec.ARN
+		if c.arn == "" {
+			d := digest(seed, "arn", spec.ID)
+			c.arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", m.p.Region, m.p.Account, uuid(d))
+		}
 		c.serial = m.newSerial(spec.ID, 0)
 		for _, r := range spec.InUseBy {
 			if ri := m.resourceIndex(r); ri >= 0 {
@@ -258,12 +261,12 @@ func (m *Model) Start(now time.Time) []Effect {
 // initialRecords are the validation records in DNS at the start, as the
 // scenario's validation_record says.
 func (m *Model) initialRecords(c *certState) []string {
-	if c.spec.Type != TypeAmazonIssued || c.spec.Validation != ValidationDNS {
+	if c.spec.Type != TypeAmazonIssued || c.spec.Validation != ValidationDNS || c.spec.ValidationRecord == RecordZone {
 		return nil
 	}
 	var out []string
 	for _, base := range m.recordBases(c) {
-		rec, val := ValidationRecord(m.seed, m.p.Account, base)
+		rec, val := c.spec.ValidationCNAME(m.seed, m.p.Account, base)
 		switch mode := c.spec.ValidationRecord; {
 		case mode == "" || mode == RecordPresent:
 			out = append(out, cnameLine(rec, val))
@@ -1063,7 +1066,7 @@ func (m *Model) Apply(now time.Time, ch Change) []Effect {
 		var z DNSChange
 		var recs []string
 		for _, base := range m.recordBases(c) {
-			rec, val := ValidationRecord(m.seed, m.p.Account, base)
+			rec, val := c.spec.ValidationCNAME(m.seed, m.p.Account, base)
 			recs = append(recs, rec)
 			z.Remove = append(z.Remove, DNSRemove{Name: rec, Type: "CNAME"})
 			if ch.Do == DoRestoreValidationRecord {
