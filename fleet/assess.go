@@ -322,6 +322,9 @@ func checkWhy(ch sim.NameCheck, r *recordInfo) (string, string) {
 	case ch.Rcode == "NXDOMAIN" && n == 0:
 		return fmt.Sprintf("CNAME missing: %s does not exist (NXDOMAIN)%s", ch.Record, shared),
 			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
+	case ch.Rcode == "NOERROR" && n == 0 && r != nil && r.Wildcard != "":
+		return fmt.Sprintf("CNAME missing: %s does not exist; the wildcard %s answers for it, with no CNAME (NODATA)%s", ch.Record, r.Wildcard, shared),
+			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
 	case ch.Rcode == "NOERROR" && n == 0:
 		return fmt.Sprintf("CNAME missing: %s exists but has no CNAME (NODATA)%s", ch.Record, shared),
 			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)

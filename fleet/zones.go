@@ -303,7 +303,8 @@ func (s *zoneSet) addAlias(z *Zone, rs route53Set) {
 		rs.v.d.bad(rs.v.path+".Type", "unknown record type %q", rs.typ)
 		return
 	}
-	target := dns.CanonicalName(dns.Fqdn(rs.aliasName))
+	target, _ := decodeRoute53Name(rs.aliasName)
+	target = dns.CanonicalName(target)
 	copied := false
 	if z.contains(target) {
 		for _, rr := range z.owners[target] {
