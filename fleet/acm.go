@@ -156,6 +156,9 @@ type Exports struct {
 	Listed       bool           // some list-certificates output was given
 	NextTokens   []string       // files of list pages that say more pages follow
 	Account      *AccountConfig
+
+	byARN  map[string]*Certificate // index of Certificates
+	listed map[string]bool         // index of Summaries
 }
 
 // sourceOf names where a value came from.
@@ -267,15 +270,16 @@ func (e *Exports) readDescribe(v jv) {
 	if len(v.d.c.probs) > before {
 		return
 	}
-	for _, old := range e.Certificates {
-		if old.ARN != c.ARN {
-			continue
-		}
+	if old := e.byARN[c.ARN]; old != nil {
 		if !old.NotAfter.Equal(c.NotAfter) || old.Status != c.Status || !slices.Equal(old.InUseBy, c.InUseBy) {
 			v.d.bad(v.path+".CertificateArn", "%s is also described in %s, differently (status, NotAfter or InUseBy): keep one export per certificate", c.ARN, old.Source)
 		}
 		return
 	}
+	if e.byARN == nil {
+		e.byARN = map[string]*Certificate{}
+	}
+	e.byARN[c.ARN] = c
 	e.Certificates = append(e.Certificates, c)
 }
 
@@ -365,9 +369,13 @@ func (e *Exports) readList(v jv) {
 		sum.NotAfter, _ = s.timestamp("NotAfter", false)
 		sum.Exported, _ = s.boolean("Exported")
 		sum.InUse, _ = s.boolean("InUse")
-		if len(v.d.c.probs) > before || slices.ContainsFunc(e.Summaries, func(o *Summary) bool { return o.ARN == sum.ARN }) {
+		if len(v.d.c.probs) > before || e.listed[sum.ARN] {
 			continue
 		}
+		if e.listed == nil {
+			e.listed = map[string]bool{}
+		}
+		e.listed[sum.ARN] = true
 		e.Summaries = append(e.Summaries, sum)
 	}
 }

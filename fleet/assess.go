@@ -358,12 +358,13 @@ func renewsBecause(e *Entry) string {
 	return "ACM validates and renews it"
 }
 
+var rank = map[string]int{VerdictExpired: 0, VerdictExpires: 1, VerdictCannotTell: 2, VerdictUndecided: 3, VerdictRenews: 4, VerdictNotIssued: 5}
+
 // urgency orders certificates: those that expire without renewal first
 // (already expired, then by expiry date), then the cannot-tell lines (they
 // may be either; their NotAfter orders them), then undecided ones, then
 // those that renew (soonest renewal first), then the never-issued ones.
 func urgency(a, b *Entry) int {
-	rank := map[string]int{VerdictExpired: 0, VerdictExpires: 1, VerdictCannotTell: 2, VerdictUndecided: 3, VerdictRenews: 4, VerdictNotIssued: 5}
 	key := func(e *Entry) time.Time {
 		if e.Date != nil && e.Verdict != VerdictCannotTell {
 			return *e.Date

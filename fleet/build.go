@@ -223,7 +223,7 @@ func checkAccount(f *Fleet, c *collector) (account, region string) {
 		note(cert.ARN, cert.Source)
 	}
 	for _, s := range f.Summaries {
-		if !slices.ContainsFunc(f.Certificates, func(c *Certificate) bool { return c.ARN == s.ARN }) {
+		if f.byARN[s.ARN] == nil {
 			note(s.ARN, s.Source)
 		}
 	}
@@ -246,7 +246,7 @@ func checkAccount(f *Fleet, c *collector) (account, region string) {
 		report(cert.ARN, cert.at, "CertificateArn")
 	}
 	for _, s := range f.Summaries {
-		if !slices.ContainsFunc(f.Certificates, func(c *Certificate) bool { return c.ARN == s.ARN }) {
+		if f.byARN[s.ARN] == nil {
 			report(s.ARN, s.at, "CertificateArn")
 		}
 	}
@@ -517,6 +517,13 @@ func shareRecords(entries []*Entry) []SharedRecord {
 			r.users = appendNew(r.users, e.ID)
 		}
 	}
+	infos := map[string][]*recordInfo{}
+	for _, e := range entries {
+		for _, ri := range e.records {
+			k := dns.CanonicalName(ri.Name)
+			infos[k] = append(infos[k], ri)
+		}
+	}
 	var out []SharedRecord
 	for _, k := range order {
 		r := recs[k]
@@ -524,12 +531,8 @@ func shareRecords(entries []*Entry) []SharedRecord {
 			continue
 		}
 		out = append(out, SharedRecord{Record: r.name, Value: r.value, Certificates: r.users})
-		for _, e := range entries {
-			for _, ri := range e.records {
-				if dns.CanonicalName(ri.Name) == k {
-					ri.Users = r.users
-				}
-			}
+		for _, ri := range infos[k] {
+			ri.Users = r.users
 		}
 	}
 	return out
@@ -542,10 +545,11 @@ func preNotes(p *Plan, e *Entry) {
 	if c == nil {
 		return
 	}
-	for _, s := range p.Shared {
-		if !slices.Contains(s.Certificates, e.ID) {
+	for _, r := range e.records {
+		if len(r.Users) < 2 {
 			continue
 		}
+		s := SharedRecord{Record: r.Name, Certificates: r.Users}
 		var others []string
 		for _, id := range s.Certificates {
 			if id != e.ID {

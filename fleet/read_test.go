@@ -218,3 +218,21 @@ func lines(rrs []dns.RR) []string {
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+// get-account-configuration output may sit among the ACM exports; two
+// that disagree are a problem.
+func TestAccountConfigAmongACMFiles(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a.json":              describeDoc(arn1, "a.example.com", ""),
+		"account-config.json": `{"ExpiryEvents": {"DaysBeforeExpiry": 45}}`,
+	})
+	f, err := Read(Input{ACM: []string{dir}, Zones: []ZoneSource{{Path: writeFiles(t, map[string]string{"z": okZone})}}})
+	require.NoError(t, err)
+	require.NotNil(t, f.Account)
+	assert.Equal(t, 45, f.Account.DaysBeforeExpiry)
+
+	other := writeFiles(t, map[string]string{"c.json": `{"ExpiryEvents": {"DaysBeforeExpiry": 30}}`})
+	_, err = Read(Input{ACM: []string{dir}, Account: filepath.Join(other, "c.json"), Zones: []ZoneSource{{Path: writeFiles(t, map[string]string{"z": okZone})}}})
+	require.Error(t, err)
+	assert.Equal(t, other+"/c.json: $.ExpiryEvents.DaysBeforeExpiry: 30 differs from 45 in "+dir+"/account-config.json: give one account configuration", err.Error())
+}
