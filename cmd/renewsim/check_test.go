@@ -296,3 +296,17 @@ func TestCheckScenarioSweeps(t *testing.T) {
 	assert.Equal(t, 0, code, errs)
 	assert.Equal(t, 2, strings.Count(out, "\n"), out)
 }
+
+// The README's "Check your fleet" shows the example fleet's real output.
+func TestReadmeShowsCheckOutput(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	const cmd = "$ go run ./cmd/renewsim check -acm examples/fleet/acm -zones examples/fleet/zones \\\n    -account-config examples/fleet/account-config.json -now 2026-04-01T00:00:00Z\n"
+	_, rest, ok := strings.Cut(string(readme), cmd)
+	require.True(t, ok, "the README shows the check of the example fleet")
+	shown, _, ok := strings.Cut(rest, "```\n")
+	require.True(t, ok)
+	want, err := os.ReadFile(filepath.Join("testdata", "check-example.golden"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), shown, "paste testdata/check-example.golden into the README")
+}
