@@ -61,7 +61,8 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 		Certificates: slices.Clone(p.Entries), Shared: p.Shared, Notes: slices.Clone(p.Notes),
 	}
 	if approaching > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("in this run %d certificates raised %d Approaching Expiration events before renewals that then succeeded: an alarm on those events fires on healthy renewals", noisy, approaching))
+		r.Notes = append(r.Notes, fmt.Sprintf("in this run %s raised %s before renewals that then succeeded: an alarm on those events fires on healthy renewals",
+			count(noisy, "certificate"), count(approaching, "Approaching Expiration event")))
 	}
 	var late []string
 	for _, e := range r.Certificates {
@@ -70,8 +71,8 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 		}
 	}
 	if len(late) > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("%d certificates renew on or after %s, when public lifetimes drop to 100 days (47 from 2029-03-15): run again with -profile cabf-2027 or -profile cabf-2029 to see the fleet under them",
-			len(late), day(cabfStep)))
+		r.Notes = append(r.Notes, fmt.Sprintf("renewals of %s fall on or after %s, when public lifetimes drop to 100 days (47 from 2029-03-15): run again with -profile cabf-2027 or -profile cabf-2029 to see the fleet under them",
+			count(len(late), "certificate"), day(cabfStep)))
 	}
 	slices.SortStableFunc(r.Certificates, urgency)
 	return r

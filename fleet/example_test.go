@@ -168,3 +168,42 @@ func TestExampleFleetUnderCABF2029(t *testing.T) {
 	assert.Contains(t, strings.Join(got["mail-example-org"].Notes, "\n"), "about every 31 days 8h under cabf-2029 (11.6 times a year)")
 	assert.NotContains(t, strings.Join(r.Notes, "\n"), "run again with -profile cabf-2027")
 }
+
+// Horizon-wide verdicts: a private certificate nobody uses but someone
+// exported renews once (the export made it eligible), then expires at the
+// next cycle because a renewal resets the export; a horizon that ends
+// before the renewal is decided says so.
+func TestRenewsThenExpires(t *testing.T) {
+	dir := t.TempDir()
+	const arn = "arn:aws:acm:us-east-1:123456789012:certificate/44444444-4444-4444-8444-444444444444"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d.json"), []byte(`{"Certificate": {"CertificateArn": "`+arn+`",
+  "DomainName": "vpn.internal.example", "SubjectAlternativeNames": ["vpn.internal.example"], "Status": "ISSUED", "Type": "PRIVATE",
+  "NotBefore": 1746057600, "NotAfter": 1780185600.0, "InUseBy": [], "RenewalEligibility": "ELIGIBLE",
+  "CertificateAuthorityArn": "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/1"}}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "l.json"), []byte(`{"CertificateSummaryList": [{"CertificateArn": "`+arn+`",
+  "DomainName": "vpn.internal.example", "Type": "PRIVATE", "Status": "ISSUED", "InUse": false, "Exported": true}]}`), 0o644))
+	in := fleet.Input{ACM: []string{dir}, Zones: []fleet.ZoneSource{{Path: filepath.Join(example, "zones")}}}
+	_, r := check(t, in, "")
+	e := r.Certificates[0]
+	assert.Equal(t, fleet.VerdictExpires, e.Verdict)
+	require.Len(t, e.Renewals, 1)
+	assert.Equal(t, "2026-04-01", e.Renewals[0].Format("2006-01-02"), "in its window already at -now: renewed at once")
+	assert.Equal(t, "2027-05-01", e.Date.Format("2006-01-02"))
+	assert.Equal(t, "not in use: its export made one renewal eligible, but a renewal resets that, so ACM does not try again (and sends no notice)", e.Reason)
+	var b strings.Builder
+	require.NoError(t, fleet.WriteText(&b, r))
+	assert.Contains(t, b.String(), "✗ vpn.internal.example  renews 2026-04-01, then expires on 2027-05-01 because not in use")
+
+	f, err := fleet.Read(in)
+	require.NoError(t, err)
+	p, err := fleet.Build(f, fleet.Options{Now: day("2026-04-01").Add(-40 * 24 * time.Hour), Until: day("2026-04-01")})
+	require.NoError(t, err)
+	sc, err := scenarios.Parse(p.File, p.YAML)
+	require.NoError(t, err)
+	res, err := simrun.Run(context.Background(), sc, simrun.Options{})
+	require.NoError(t, err)
+	r = fleet.Assess(p, res.Log)
+	assert.Equal(t, fleet.VerdictUndecided, r.Certificates[0].Verdict)
+	assert.Equal(t, "the horizon ends on 2026-04-01, before its renewal is decided (it expires on 2026-05-31)", r.Certificates[0].Reason)
+	assert.False(t, r.Failed())
+}

@@ -106,8 +106,8 @@ var marks = map[string]string{
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
 	c := r.Counts()
-	fmt.Fprintf(&b, "%d certificates of account %s in %s, from %s to %s under %s\n",
-		c.Certificates, r.Account, r.Region, day(r.Now), day(r.Until), r.Profile)
+	fmt.Fprintf(&b, "%s of account %s in %s, from %s to %s under %s\n",
+		count(c.Certificates, "certificate"), r.Account, r.Region, day(r.Now), day(r.Until), r.Profile)
 	for _, e := range r.Certificates {
 		b.WriteString("\n")
 		fmt.Fprintf(&b, "%s %s  %s\n", marks[e.Verdict], strings.Join(orEmpty(e.Domains), ", "), headline(e, r.Until))
@@ -181,4 +181,12 @@ func more(n int) string {
 		return "twice more"
 	}
 	return fmt.Sprintf("%d more times", n)
+}
+
+// count writes "1 certificate", "2 certificates".
+func count(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }
