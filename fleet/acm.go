@@ -24,6 +24,9 @@ var (
 var (
 	// certARNRE is an ACM certificate ARN: partition, region, account and id.
 	certARNRE = regexp.MustCompile(`^arn:(aws[a-z-]*):acm:([a-z0-9-]+):([0-9]{12}):certificate/([A-Za-z0-9-]+)$`)
+	// resourceARNRE is the ARN of a resource that uses a certificate: any
+	// service; the resource part without spaces or YAML flow characters.
+	resourceARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s,\[\]{}]+$`)
 	// labelRE is one label of a certificate name.
 	labelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 	// recordLabelRE is one label of a DNS record name (validation records
@@ -245,7 +248,7 @@ func (e *Exports) readDescribe(v jv) {
 	}
 	c.InUseBy = v.strings("InUseBy")
 	for i, arn := range c.InUseBy {
-		if !strings.HasPrefix(arn, "arn:") || len(strings.SplitN(arn, ":", 6)) < 6 {
+		if !resourceARNRE.MatchString(arn) {
 			v.d.bad(fmt.Sprintf("%s.InUseBy[%d]", v.path, i), "want the ARN of the resource that uses the certificate, got %q", arn)
 		}
 	}

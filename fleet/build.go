@@ -84,7 +84,7 @@ type SharedRecord struct {
 type Plan struct {
 	Name        string // the scenario's name
 	File        string // the name it is parsed under
-	YAML        []byte
+	YAML        []byte // nil when no certificate can be simulated
 	Now, Until  time.Time
 	ProfileName string
 	Profile     sim.Profile // with the scenario's overrides
@@ -162,7 +162,9 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 		preNotes(p, e)
 	}
 	p.Notes = fleetNotes(p, f, zones)
-	p.YAML = writeScenario(p, zones)
+	if slices.ContainsFunc(p.Entries, func(e *Entry) bool { return e.Simulated }) {
+		p.YAML = writeScenario(p, zones)
+	}
 	return p, nil
 }
 
@@ -458,6 +460,9 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 				r.Doubled = doubled
 			}
 			r.Wildcard = z.wildcard(r.Name)
+			if why := chainLeaves(zones, r); why != "" {
+				missing = appendNew(missing, why)
+			}
 		}
 	}
 	if len(missing) > 0 {
@@ -467,6 +472,31 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 		return
 	}
 	e.Simulated = true
+}
+
+// chainLeaves follows a validation record's CNAME chain through the zones.
+// When it continues to a name no zone holds (other than ACM's own
+// acm-validations.aws), what DNS answers there cannot be told: it says so.
+func chainLeaves(zones *zoneIndex, r *recordInfo) string {
+	cur := r.Name
+	seen := map[string]bool{}
+	for hop := 0; hop < maxChainHops; hop++ {
+		k := dns.CanonicalName(dns.Fqdn(cur))
+		if seen[k] || strings.HasSuffix(k, ".acm-validations.aws.") {
+			return ""
+		}
+		seen[k] = true
+		z, why := zones.lookup(cur)
+		if why != "" {
+			return fmt.Sprintf("%s, where the validation record %s leads by CNAME", why, r.Name)
+		}
+		next := z.cnameAt(cur)
+		if next == "" || sim.CNAMEMatches(next, r.Value) {
+			return ""
+		}
+		cur = next
+	}
+	return ""
 }
 
 // recordFor is e's entry for the validation record of v, shared by names

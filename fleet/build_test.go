@@ -82,10 +82,11 @@ func TestNotSimulated(t *testing.T) {
 	http := strings.Replace(describeDoc("arn:aws:acm:us-east-1:123456789012:certificate/h", "cdn.example.com", ""), `"ValidationMethod": "DNS",
     "ResourceRecord": {"Name": "_a1.cdn.example.com.", "Type": "CNAME", "Value": "_b2.xyz.acm-validations.aws."}`, `"ValidationMethod": "HTTP", "HttpRedirect": {"RedirectFrom": "http://cdn.example.com/.well-known/pki-validation/x.txt", "RedirectTo": "https://validation.us-east-1.acm-validations.aws/1/.well-known/pki-validation/x.txt"}`, 1)
 	p, err := build(t, map[string]string{
-		"list.json":    listDoc("arn:aws:acm:us-east-1:123456789012:certificate/e", "arn:aws:acm:us-east-1:123456789012:certificate/s", "arn:aws:acm:us-east-1:123456789012:certificate/p", "arn:aws:acm:us-east-1:123456789012:certificate/f", "arn:aws:acm:us-east-1:123456789012:certificate/h", "arn:aws:acm:us-east-1:123456789012:certificate/n", "arn:aws:acm:us-east-1:123456789012:certificate/l", "arn:aws:acm:us-east-1:123456789012:certificate/d"),
+		"list.json":    listDoc("arn:aws:acm:us-east-1:123456789012:certificate/o", "arn:aws:acm:us-east-1:123456789012:certificate/e", "arn:aws:acm:us-east-1:123456789012:certificate/s", "arn:aws:acm:us-east-1:123456789012:certificate/p", "arn:aws:acm:us-east-1:123456789012:certificate/f", "arn:aws:acm:us-east-1:123456789012:certificate/h", "arn:aws:acm:us-east-1:123456789012:certificate/n", "arn:aws:acm:us-east-1:123456789012:certificate/l", "arn:aws:acm:us-east-1:123456789012:certificate/d"),
 		"expired.json": expired, "stale.json": stale, "pending.json": pending, "future.json": future, "http.json": http,
 		"nozone.json":    describeDoc("arn:aws:acm:us-east-1:123456789012:certificate/n", "www.example.net", ""),
 		"delegated.json": describeDoc("arn:aws:acm:us-east-1:123456789012:certificate/d", "www.child.example.com", ""),
+		"ok.json":        describeDoc("arn:aws:acm:us-east-1:123456789012:certificate/o", "www.example.com", ""),
 	}, map[string]string{"z": okZone + "child 300 IN NS ns.elsewhere.example.\n"})
 	require.NoError(t, err)
 	for _, tc := range []struct{ arn, verdict, reason string }{
@@ -185,4 +186,32 @@ func TestRoute53NameDecoding(t *testing.T) {
 	}
 	_, err := decodeRoute53Name(`bad\05`)
 	assert.Equal(t, `"bad\\05": a backslash must start a three-digit octal escape like \052`, err)
+}
+
+// A validation record whose CNAME chain continues into a zone nobody gave
+// cannot be judged; one that ends at ACM's own domain can.
+func TestChainLeavingTheZones(t *testing.T) {
+	zone := okZone + `_a1.out 300 IN CNAME _a1.out.validation.example.net.
+_a1.acm 300 IN CNAME _other.xyz.acm-validations.aws.
+`
+	p, err := build(t, map[string]string{
+		"out.json": describeDoc(arn1, "out.example.com", ""),
+		"acm.json": describeDoc(arn2, "acm.example.com", ""),
+	}, map[string]string{"z": zone})
+	require.NoError(t, err)
+	out := entry(t, p, arn1)
+	assert.Equal(t, VerdictCannotTell, out.Verdict)
+	assert.Equal(t, "no zone data for _a1.out.validation.example.net, where the validation record _a1.out.example.com. leads by CNAME", out.Reason)
+	assert.True(t, entry(t, p, arn2).Simulated, "a wrong value under acm-validations.aws is judged")
+}
+
+// Nothing to simulate: no scenario, and every certificate still listed.
+func TestNothingToSimulate(t *testing.T) {
+	p, err := build(t, map[string]string{"a.json": describeDoc(arn1, "a.example.net", "")}, map[string]string{"z": okZone})
+	require.NoError(t, err)
+	assert.Nil(t, p.YAML)
+	r := Assess(p, nil)
+	require.Len(t, r.Certificates, 1)
+	assert.Equal(t, VerdictCannotTell, r.Certificates[0].Verdict)
+	assert.False(t, r.Failed())
 }

@@ -47,8 +47,9 @@ func Read(in Input) (*Fleet, error) {
 		data, err := os.ReadFile(in.Account)
 		if err != nil {
 			c.at(in.Account, 0, 0, "%v", unwrapPath(err))
+			data = nil
 		}
-		for _, v := range decodeJSON(in.Account, data, c) {
+		for _, v := range decodeIf(err == nil, in.Account, data, c) {
 			if m, ok := v.v.(map[string]any); !ok || m["ExpiryEvents"] == nil {
 				v.d.bad(v.path, "want the output of aws acm get-account-configuration (\"ExpiryEvents\"), got %s", describe(v.v))
 				continue
@@ -122,4 +123,12 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// decodeIf decodes data when ok (the file could be read).
+func decodeIf(ok bool, file string, data []byte, c *collector) []jv {
+	if !ok {
+		return nil
+	}
+	return decodeJSON(file, data, c)
 }

@@ -113,6 +113,8 @@ D/d.json: $.Certificate.DomainValidationOptions[0].DomainName: "c.example.com" i
 			"a.json": describeDoc(arn1, "a.example.com", ""),
 			"b.json": strings.Replace(describeDoc(arn1, "a.example.com", ""), "2026-09-15", "2026-09-16", 1)},
 			`D/b.json: $.Certificate.CertificateArn: ` + arn1 + ` is also described in D/a.json, differently (status, NotAfter or InUseBy): keep one export per certificate`},
+		{"a resource ARN YAML could not hold", map[string]string{"d.json": strings.Replace(describeDoc(arn1, "a.example.com", ""), "app/web/1", "app/web/{1}", 1)},
+			`D/d.json: $.Certificate.InUseBy[0]: want the ARN of the resource that uses the certificate, got "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/{1}"`},
 		{"account configuration", map[string]string{"c.json": `{"ExpiryEvents": {"DaysBeforeExpiry": 0}}`},
 			`D/c.json: $.ExpiryEvents.DaysBeforeExpiry: want a whole number of days >= 1, got 0`},
 	} {

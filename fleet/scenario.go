@@ -279,8 +279,12 @@ func writeCertificate(b *strings.Builder, e *Entry, resIDs map[string]string) {
 	}
 }
 
-// ys writes s as a YAML scalar, quoted only when YAML needs it.
+// ys writes s as a YAML scalar, quoted only when YAML needs it, also
+// inside a flow mapping or list.
 func ys(s string) string {
+	if strings.ContainsAny(s, ",[]{}#") {
+		return yq(s)
+	}
 	out, err := yaml.Marshal(s)
 	if err != nil {
 		return yq(s)

@@ -127,6 +127,23 @@ func (z *Zone) wildcard(name string) string {
 	return ""
 }
 
+// cnameAt is the target of the CNAME that answers for name (its own, or a
+// wildcard's), "" when none does.
+func (z *Zone) cnameAt(name string) string {
+	rrs := z.records(name)
+	if len(rrs) == 0 {
+		if w := z.wildcard(name); w != "" {
+			rrs = z.records(w)
+		}
+	}
+	for _, rr := range rrs {
+		if cn, ok := rr.(*dns.CNAME); ok {
+			return cn.Target
+		}
+	}
+	return ""
+}
+
 // parent is name without its first label ("" above the root).
 func parent(name string) string {
 	if name == "." || name == "" {

@@ -105,25 +105,16 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &usageError{fmt.Errorf("unusable input:\n%w", err)}
 	}
-	sc, err := scenarios.Parse(plan.File, plan.YAML)
-	if err == nil {
-		err = simrun.Check(sc)
-	}
-	if err != nil {
-		// The inputs were read without a problem, so this is renewsim's
-		// fault; still nothing runs.
-		return fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
-	}
-	if *scenarioOut != "" {
-		if err := os.WriteFile(*scenarioOut, plan.YAML, 0o644); err != nil {
-			return fmt.Errorf("check: write the scenario: %w", err)
+	var report *fleet.Report
+	if plan.YAML == nil {
+		// Nothing to run: every certificate is settled without a simulation.
+		if *scenarioOut != "" {
+			fmt.Fprintf(stderr, "renewsim: no certificate can be simulated, so no scenario is written to %s\n", *scenarioOut)
 		}
+		report = fleet.Assess(plan, nil)
+	} else if report, err = runPlan(ctx, plan, *scenarioOut); err != nil {
+		return err
 	}
-	res, err := simrun.Run(ctx, sc, simrun.Options{})
-	if err != nil {
-		return fmt.Errorf("check: run %s: %w", plan.File, err)
-	}
-	report := fleet.Assess(plan, res.Log)
 	if *asJSON {
 		err = fleet.WriteJSON(stdout, report)
 	} else {
@@ -136,6 +127,30 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errFailed
 	}
 	return nil
+}
+
+// runPlan loads the plan's scenario the way run loads a file, writes it
+// when asked, runs it and judges the fleet from the record.
+func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string) (*fleet.Report, error) {
+	sc, err := scenarios.Parse(plan.File, plan.YAML)
+	if err == nil {
+		err = simrun.Check(sc)
+	}
+	if err != nil {
+		// The inputs were read without a problem, so this is renewsim's
+		// fault; still nothing runs.
+		return nil, fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
+	}
+	if scenarioOut != "" {
+		if err := os.WriteFile(scenarioOut, plan.YAML, 0o644); err != nil {
+			return nil, fmt.Errorf("check: write the scenario: %w", err)
+		}
+	}
+	res, err := simrun.Run(ctx, sc, simrun.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("check: run %s: %w", plan.File, err)
+	}
+	return fleet.Assess(plan, res.Log), nil
 }
 
 func parseRFC3339(flagName, s string) (time.Time, error) {

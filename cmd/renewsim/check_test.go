@@ -310,3 +310,16 @@ func TestReadmeShowsCheckOutput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), shown, "paste testdata/check-example.golden into the README")
 }
+
+// When no certificate can be simulated, check still lists them all, runs
+// nothing and writes no scenario.
+func TestCheckNothingToSimulate(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "fleet.yaml")
+	code, out, errs := renewsim(t, "check", "-acm", fleetDir+"/acm/describe-status.example.net.json", "-acm", fleetDir+"/acm/describe-promo.example.com.json",
+		"-zones", fleetDir+"/zones", "-now", "2026-04-01T00:00:00Z", "-scenario-out", file)
+	assert.Equal(t, 0, code, errs)
+	assert.Equal(t, "renewsim: no certificate can be simulated, so no scenario is written to "+file+"\n", errs)
+	assert.Contains(t, out, "? status.example.net  cannot tell: no zone data for status.example.net")
+	assert.Contains(t, out, "✗ promo.example.com  already expired on 2026-03-03 (not simulated)")
+	assert.NoFileExists(t, file)
+}
