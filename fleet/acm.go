@@ -126,7 +126,6 @@ type DomainValidation struct {
 	Record           *ResourceRecord
 	RedirectFrom     string
 	RedirectTo       string
-	Path             string // JSON path, for messages
 }
 
 // ResourceRecord is a DNS validation record: Name CNAME Value.
@@ -291,7 +290,7 @@ func readValidation(v jv, c *Certificate) (DomainValidation, bool) {
 	if !v.object() {
 		return DomainValidation{}, false
 	}
-	d := DomainValidation{Path: v.path}
+	var d DomainValidation
 	d.Domain, _ = v.str("DomainName", true)
 	d.ValidationDomain, _ = v.str("ValidationDomain", false)
 	d.Emails = v.strings("ValidationEmails")

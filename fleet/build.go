@@ -469,6 +469,9 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 		e.Verdict = VerdictCannotTell
 		e.Reason = strings.Join(missing, "; ")
 		e.Fix = "export the zone that holds these names (aws route53 list-resource-record-sets --hosted-zone-id ID > zone.json, or its BIND file) and pass it with -zones"
+		if strings.HasPrefix(missing[0], "no validation record") {
+			e.Fix = "export it again with aws acm describe-certificate: a DNS-validated certificate shows each name's ResourceRecord"
+		}
 		return
 	}
 	e.Simulated = true
@@ -609,7 +612,11 @@ func preNotes(p *Plan, e *Entry) {
 		if e.exported {
 			e.Notes = append(e.Notes, "not in use but exported: that makes the next renewal eligible, and a renewal resets it — export it again after each renewal or attach it")
 		} else {
-			e.Notes = append(e.Notes, fmt.Sprintf("not in use and not exported: ACM will not renew it and sends no Renewal Action Required notice; it expires silently on %s", day(c.NotAfter)))
+			note := fmt.Sprintf("not in use and not exported: ACM will not renew it and sends no Renewal Action Required notice; it expires silently on %s", day(c.NotAfter))
+			if c.Export == "ENABLED" {
+				note += " (it is exportable: an export before the renewal window would make that renewal eligible)"
+			}
+			e.Notes = append(e.Notes, note)
 		}
 	}
 	if c.Type == "AMAZON_ISSUED" {
