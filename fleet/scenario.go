@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -282,6 +283,9 @@ func writeCertificate(b *strings.Builder, e *Entry, resIDs map[string]string) {
 // ys writes s as a YAML scalar, quoted only when YAML needs it, also
 // inside a flow mapping or list.
 func ys(s string) string {
+	if plainRE.MatchString(s) && !yamlWords[strings.ToLower(s)] {
+		return s // names and ARNs: the common case, without an encoder
+	}
 	if strings.ContainsAny(s, ",[]{}#") {
 		return yq(s)
 	}
@@ -291,6 +295,13 @@ func ys(s string) string {
 	}
 	return strings.TrimSuffix(string(out), "\n")
 }
+
+// plainRE matches what YAML reads back as the same string, unquoted: it
+// starts with a letter and holds no indicator or ": ".
+var plainRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/@+-]*(:[A-Za-z0-9._/@+-]+)*$`)
+
+// yamlWords are plain scalars YAML would read as something else.
+var yamlWords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true, "null": true, "y": true, "n": true}
 
 // yq writes s single-quoted.
 func yq(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
