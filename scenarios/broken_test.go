@@ -47,7 +47,7 @@ certificates:
     domain: example.org
 name: again
 `, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect)
-t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain)
+t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames)
 t.yaml:8:5: duplicate key "domain" in certificate (first at line 6)
 t.yaml:9:1: duplicate key "name" in scenario (first at line 1)`},
 	{"wrong node kinds", `name: [ok]
@@ -178,7 +178,7 @@ t.yaml:7:42: type: unknown certificate type "acm" (expected one of: amazon-issue
 t.yaml:7:59: validation: unknown validation method "ftp" (expected one of: dns, email, http)
 t.yaml:8:55: validation_record: chain-N needs N from 1 to 16, got "chain-0"
 t.yaml:9:55: validation_record: chain-N needs N from 1 to 16, got "chain-17"
-t.yaml:10:55: validation_record: unknown state "gone" (expected one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N)`},
+t.yaml:10:55: validation_record: unknown state "gone" (expected one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N, zone)`},
 	{"bad names in certificates", `name: ok
 start: 2026-03-01T00:00:00Z
 certificates:
@@ -225,7 +225,7 @@ t.yaml:5:47: deploy_delay: must not be negative, got "-1h"
 t.yaml:6:47: deploy_delay: want a duration like 45d, 1d12h or 30m, got "3x"
 t.yaml:7:5: missing required key "id" in resource
 t.yaml:8:10: id: want letters, digits, '-' and '_' (like alb-prod), got "bad id"
-t.yaml:8:31: unknown key "region" in resource (expected one of: id, kind, deploy_delay, hostnames)`},
+t.yaml:8:31: unknown key "region" in resource (expected one of: id, kind, deploy_delay, hostnames, arn)`},
 	{"timeline actions", `name: ok
 start: 2026-03-01T00:00:00Z
 resources: [{id: alb, kind: elb}]
@@ -462,9 +462,9 @@ t.yaml:9:65: http validation is for CloudFront distributions: in_use_by must nam
 t.yaml:10:71: in_use_by: "alb" is an elb resource; http validation is for CloudFront distributions: in_use_by must name cloudfront resources
 t.yaml:11:91: validation_record: chain-N is a state of dns validation; http validation takes one of: present, redirect, absent, wrong
 t.yaml:12:91: validation_record: unknown state "moved" for http validation (expected one of: present, redirect, absent, wrong)
-t.yaml:13:55: validation_record: redirect is a state of http validation; dns validation takes one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N
+t.yaml:13:55: validation_record: redirect is a state of http validation; dns validation takes one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N, zone
 t.yaml:14:48: validation: unknown validation method "ftp" (expected one of: dns, email, http)
-t.yaml:14:72: validation_record: unknown state "moved" (expected one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N for dns validation; present, redirect, absent, wrong for http validation)
+t.yaml:14:72: validation_record: unknown state "moved" (expected one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N, zone for dns validation; present, redirect, absent, wrong for http validation)
 t.yaml:16:51: resource: "alb" is an elb resource; http validation is for CloudFront distributions: "a" can be attached to cloudfront resources only`},
 	{"e-mail timeline actions", `name: ok
 start: 2026-03-01T00:00:00Z

@@ -19,8 +19,8 @@ import (
 // Keys each mapping accepts, in the order messages list them.
 var (
 	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "expect"}
-	resourceKeys    = []string{"id", "kind", "deploy_delay", "hostnames"}
-	certificateKeys = []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported", "validation_record", "validation_domain"}
+	resourceKeys    = []string{"id", "kind", "deploy_delay", "hostnames", "arn"}
+	certificateKeys = []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported", "validation_record", "validation_domain", "arn", "validation_cnames"}
 	dnsKeys         = []string{"records"}
 	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address"}
 	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to"}
@@ -45,7 +45,7 @@ var (
 	healthCodes = []string{"AWS_ACM_RENEWAL_STATE_CHANGE", "CAA_CHECK_FAILURE", "AWS_ACM_RENEWAL_FAILURE"}
 	emailKinds  = []string{sim.EmailApproval, sim.EmailInstruction, sim.EmailAny}
 	// Validation record states, by method.
-	dnsRecords  = []string{sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong, sim.RecordDoubledSuffix, sim.RecordNoUnderscore, "chain-N"}
+	dnsRecords  = []string{sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong, sim.RecordDoubledSuffix, sim.RecordNoUnderscore, "chain-N", sim.RecordZone}
 	httpRecords = []string{sim.RecordPresent, recordRedirect, sim.RecordAbsent, sim.RecordWrong}
 )
 
@@ -211,6 +211,7 @@ type build struct {
 	// names lists, for each lower-case certificate name, the ids of the
 	// certificates that have it.
 	names map[string][]string
+	arns  map[string]string // certificate ARN -> id
 }
 
 func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
@@ -243,6 +244,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		hostnames: map[string]string{},
 		certs:     map[string]*certMeta{},
 		names:     map[string][]string{},
+		arns:      map[string]string{},
 	}
 	sc := b.sc
 
@@ -390,6 +392,9 @@ func (l *loader) resources(b *build, f *field) {
 			r.DeployDelay = sim.DefaultDeployDelay(r.Kind)
 		}
 		r.Hostnames = l.hostnames(b, rm.get("hostnames"), r.ID)
+		if af := rm.get("arn"); af != nil {
+			r.ARN = l.resourceARN(af)
+		}
 		b.sc.Resources = append(b.sc.Resources, r)
 	}
 }
@@ -564,6 +569,19 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 			c.ValidationDomains = l.validationDomain(f, c.Names(), bad)
 		}
 	}
+	if f := cm.get("validation_cnames"); f != nil {
+		switch {
+		case typeOK && !validated:
+			l.errf(f.kpos, "validation_cnames must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
+		case c.Validation != "" && c.Validation != sim.ValidationDNS:
+			l.errf(f.kpos, "validation_cnames applies only to dns validation; this certificate uses %s validation", c.Validation)
+		case c.Validation == sim.ValidationDNS:
+			c.ValidationCNAMEs = l.validationCNAMEs(f, c.Names(), bad)
+		}
+	}
+	if f := cm.get("arn"); f != nil {
+		c.ARN = l.certARN(b, f, c.ID)
+	}
 	if c.Validation == sim.ValidationHTTP {
 		for _, n := range c.Names() {
 			if p, ok := places[n]; ok && !bad[n] && strings.HasPrefix(n, "*.") {
@@ -678,7 +696,7 @@ func (l *loader) validationRecord(f *field, method string) (string, bool) {
 	switch s {
 	case sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong:
 		return s, true
-	case sim.RecordDoubledSuffix, sim.RecordNoUnderscore:
+	case sim.RecordDoubledSuffix, sim.RecordNoUnderscore, sim.RecordZone:
 		if method != sim.ValidationHTTP {
 			return s, true
 		}

@@ -191,7 +191,7 @@ func TestUnknownPaths(t *testing.T) {
 	file, doc := libraryNode(t, "dns-happy")
 	for spec, msg := range map[string]string{
 		"resources.alb-prd.deploy_delay=1h": `-vary resources.alb-prd.deploy_delay=1h: resources has no item "alb-prd" (ids: alb-prod; or an index from 0 to 0)`,
-		"resources.alb-prod.deploy_dely=1h": `resources.alb-prod has no key "deploy_dely" (it has: id, kind, deploy_delay; a resource may also take: hostnames)`,
+		"resources.alb-prod.deploy_dely=1h": `resources.alb-prod has no key "deploy_dely" (it has: id, kind, deploy_delay; a resource may also take: hostnames, arn)`,
 		"certificates.api.issued=start":     `certificates has no item "api" (ids: web; or an index from 0 to 0)`,
 		"overrides.retry=1h":                `overrides: "retry" is not a profile knob (knobs: public_validity, public_window,`,
 		"colour=blue":                       `the scenario has no key "colour" (it has: name, description, profile, start, until, resources, certificates, expect; a scenario may also take: seed, overrides,`,

@@ -99,11 +99,14 @@ func NewModel(sc *Scenario, seed uint64) *Model {
 		}
 		c.cyc.approvedAt = make([]time.Time, len(c.names))
 		for _, n := range c.names {
-			rec, val := ValidationRecord(seed, m.p.Account, n)
+			rec, val := spec.ValidationCNAME(seed, m.p.Account, n)
 			c.records = append(c.records, validationRec{rec, val, "dns:" + rec})
 		}
-		d := digest(seed, "arn", spec.ID)
-		c.arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", m.p.Region, m.p.Account, uuid(d))
+		c.arn = spec.ARN
+		if c.arn == "" {
+			d := digest(seed, "arn", spec.ID)
+			c.arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", m.p.Region, m.p.Account, uuid(d))
+		}
 		c.serial = m.newSerial(spec.ID, 0)
 		for _, r := range spec.InUseBy {
 			if ri, ok := m.resByID[r]; ok {

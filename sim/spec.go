@@ -65,6 +65,9 @@ type Resource struct {
 	// Hostnames get an A record pointing at the resource's address, so that
 	// probes of those names reach it (legacy HTTPS probe, HTTP validation).
 	Hostnames []string
+	// ARN is the real resource behind the id, when the scenario was made
+	// from an account's exports (display only).
+	ARN string
 }
 
 // Certificate types.
@@ -97,6 +100,9 @@ const (
 	// RecordRedirect: an HTTP validation token path that redirects to ACM's
 	// copy of the token.
 	RecordRedirect = "redirect"
+	// RecordZone: renewsim adds no validation record: what the scenario's
+	// DNS records (an imported zone) hold decides.
+	RecordZone = "zone"
 )
 
 // Certificate is one ACM certificate as the scenario declares it.
@@ -115,6 +121,35 @@ type Certificate struct {
 	// receive its approval e-mail, when it is not the name itself minus a
 	// leading "www." or "*." (e-mail validation only).
 	ValidationDomains map[string]string
+	// ARN is the certificate's real ARN; "" derives one from the seed.
+	ARN string
+	// ValidationCNAMEs maps a name to the validation record ACM gave for it
+	// (DescribeCertificate's ResourceRecord); names without one get the
+	// record derived from the seed (ValidationRecord).
+	ValidationCNAMEs map[string]ValidationCNAME
+}
+
+// ValidationCNAME is one DNS validation record: Name CNAME Value, both
+// absolute names ending in a dot.
+type ValidationCNAME struct{ Name, Value string }
+
+// ValidationCNAME is the validation record ACM expects for name: the one
+// the scenario gives for it (or for a name sharing its record, as
+// *.example.com and example.com do), else the one derived from seed and
+// account.
+func (c *Certificate) ValidationCNAME(seed uint64, account, name string) (record, value string) {
+	if r, ok := c.ValidationCNAMEs[name]; ok {
+		return r.Name, r.Value
+	}
+	if len(c.ValidationCNAMEs) > 0 {
+		base := BaseName(name)
+		for _, n := range c.Names() {
+			if r, ok := c.ValidationCNAMEs[n]; ok && BaseName(n) == base {
+				return r.Name, r.Value
+			}
+		}
+	}
+	return ValidationRecord(seed, account, name)
 }
 
 // Names is the domain followed by the SANs, without duplicates.

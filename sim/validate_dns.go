@@ -11,12 +11,12 @@ import (
 // initialRecords are the validation records in DNS at the start, as the
 // scenario's validation_record says.
 func (m *Model) initialRecords(c *certState) []string {
-	if c.spec.Type != TypeAmazonIssued || c.spec.Validation != ValidationDNS {
+	if c.spec.Type != TypeAmazonIssued || c.spec.Validation != ValidationDNS || c.spec.ValidationRecord == RecordZone {
 		return nil
 	}
 	var out []string
 	for _, base := range recordBases(c.names) {
-		rec, val := ValidationRecord(m.seed, m.p.Account, base)
+		rec, val := c.spec.ValidationCNAME(m.seed, m.p.Account, base)
 		switch mode := c.spec.ValidationRecord; {
 		case mode == "" || mode == RecordPresent:
 			out = append(out, cnameLine(rec, val))

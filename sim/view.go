@@ -54,7 +54,7 @@ func View(sc *Scenario, seed uint64, log []Entry, at time.Time) []CertView {
 			nv := NameView{Domain: n, Method: validationMethod(spec), Status: ValidationSuccess}
 			switch spec.Validation {
 			case ValidationDNS:
-				nv.Record, nv.Value = ValidationRecord(seed, p.Account, n)
+				nv.Record, nv.Value = spec.ValidationCNAME(seed, p.Account, n)
 				nv.ValidationDomain = n
 			case ValidationEmail:
 				nv.ValidationDomain = spec.ValidationDomain(n)

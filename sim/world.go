@@ -138,7 +138,7 @@ func (m *Model) validationRecordChange(now time.Time, c *certState, del bool, d 
 	var z DNSChange
 	var recs []string
 	for _, base := range recordBases(c.names) {
-		rec, val := ValidationRecord(m.seed, m.p.Account, base)
+		rec, val := c.spec.ValidationCNAME(m.seed, m.p.Account, base)
 		recs = append(recs, rec)
 		z.Remove = append(z.Remove, DNSRemove{Name: rec, Type: "CNAME"})
 		if !del {

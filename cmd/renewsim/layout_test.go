@@ -20,6 +20,7 @@ var allowed = map[string][]string{
 	"fakes/":    {"fakes/internal/", "github.com/miekg/dns", "github.com/emersion/go-smtp", "github.com/jonboulle/clockwork", "golang.org/x/net/html"},
 	"scenarios": {"sim", "engine", "gopkg.in/yaml.v3"},
 	"report":    {"sim", "engine", "gonum.org/v1/plot"},
+	"fleet":     {"sim", "scenarios", "engine", "github.com/miekg/dns", "gopkg.in/yaml.v3"},
 }
 
 const module = "github.com/renewsim/renewsim/"

@@ -57,6 +57,7 @@ Usage:
   renewsim merge [flags] SHARD.jsonl …  join the shards of a sweep (sweep -shard i/n)
   renewsim plot EVENTS.jsonl [-o FILE]  draw a timeline from a saved event log
   renewsim serve [flags] SCENARIO       run one scenario on an accelerated clock with every fake reachable
+  renewsim check -acm PATH -zones PATH  read your fleet's AWS CLI exports, run it forward, say what renews
 
 Run "renewsim COMMAND -h" for the flags of a command.
 Exit codes: 0 all expectations held, 1 some failed, 2 unusable input or usage.
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "plot":
 		return cmdPlot(args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

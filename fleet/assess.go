@@ -1,0 +1,380 @@
+package fleet
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// cabfStep is when the CA/B Forum's maximum public lifetime drops to 100
+// days (SC-081v3; 47 days from 2029-03-15): renewals from then on fall
+// under the what-if profiles cabf-2027 and cabf-2029.
+var cabfStep = time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
+
+// Report is what a check found: every certificate with its verdict, sorted
+// by urgency, and the notes about the fleet.
+type Report struct {
+	Account, Region string
+	Profile         string
+	Now, Until      time.Time
+	Certificates    []*Entry
+	Shared          []SharedRecord
+	Notes           []string
+}
+
+// Failed tells whether some simulated certificate will not renew in the
+// horizon: check then exits 1, as `renewsim run` does on the plan's
+// scenario. Certificates listed without simulation do not count (nothing
+// in the horizon changes them).
+func (r *Report) Failed() bool {
+	return slices.ContainsFunc(r.Certificates, func(e *Entry) bool { return e.Simulated && e.Verdict == VerdictExpires })
+}
+
+// Assess reads the record of the run of p's scenario and gives every
+// simulated certificate its verdict, reason and fix.
+func Assess(p *Plan, log []sim.Entry) *Report {
+	byCert := map[string][]*sim.Entry{}
+	for i := range log {
+		if id := log[i].Cert; id != "" {
+			byCert[id] = append(byCert[id], &log[i])
+		}
+	}
+	approaching, noisy := 0, 0
+	for _, e := range p.Entries {
+		if !e.Simulated {
+			continue
+		}
+		judge(p, e, byCert[e.ID])
+		if n := approachingBeforeRenewal(byCert[e.ID]); n > 0 {
+			approaching += n
+			noisy++
+		}
+	}
+	r := &Report{
+		Account: p.Account, Region: p.Region, Profile: p.ProfileName, Now: p.Now, Until: p.Until,
+		Certificates: slices.Clone(p.Entries), Shared: p.Shared, Notes: slices.Clone(p.Notes),
+	}
+	if approaching > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("in this run %s raised %s before renewals that then succeeded: an alarm on those events fires on healthy renewals",
+			count(noisy, "certificate"), count(approaching, "Approaching Expiration event")))
+	}
+	var late []string
+	for _, e := range r.Certificates {
+		if slices.ContainsFunc(e.Notes, func(n string) bool { return strings.HasPrefix(n, "renewals from ") }) {
+			late = append(late, e.ID)
+		}
+	}
+	if len(late) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("renewals of %s fall on or after %s, when public lifetimes drop to 100 days (47 from 2029-03-15): run again with -profile cabf-2027 or -profile cabf-2029 to see the fleet under them",
+			count(len(late), "certificate"), day(cabfStep)))
+	}
+	slices.SortStableFunc(r.Certificates, urgency)
+	return r
+}
+
+// approachingBeforeRenewal counts the Approaching Expiration events of
+// cycles that then renewed.
+func approachingBeforeRenewal(log []*sim.Entry) int {
+	n, pending := 0, 0
+	for _, en := range log {
+		switch {
+		case en.Kind == sim.KindEventBus && en.Detail.Event != nil && en.Detail.Event.DetailType == sim.EventApproaching:
+			pending++
+		case en.Kind == sim.KindIssued:
+			n += pending
+			pending = 0
+		case en.Kind == sim.KindExpired:
+			pending = 0
+		}
+	}
+	return n
+}
+
+// judge gives a simulated certificate its verdict from the record of the
+// run: the structured parts of its entries (kinds, the checks of the last
+// failing attempt with their rcode and answer, CAA answers, eligibility at
+// the window, e-mails) and what the zones showed (doubled suffixes,
+// wildcards, shared records). It is the one place that decides a reason.
+func judge(p *Plan, e *Entry, log []*sim.Entry) {
+	var renewals []time.Time
+	var expired, window, failed, caa *sim.Entry
+	delivered := map[string][]string{}
+	refused := map[string][]string{}
+	var mailed []string
+	for _, en := range log {
+		if expired != nil {
+			break
+		}
+		d := en.Detail
+		switch en.Kind {
+		case sim.KindIssued:
+			renewals = append(renewals, en.Time)
+			failed, caa = nil, nil
+		case sim.KindExpired:
+			expired = en
+		case sim.KindWindow:
+			window = en
+		case sim.KindAttempt:
+			if d.OK != nil && !*d.OK {
+				failed = en
+			}
+		case sim.KindCAA:
+			caa = en
+		case sim.KindEmail:
+			if d.Email != sim.EmailApproval {
+				continue
+			}
+			mailed = appendNew(mailed, d.Domain)
+			if d.OK != nil && *d.OK {
+				delivered[d.Domain] = appendNew(delivered[d.Domain], d.To)
+			} else {
+				refused[d.Domain] = appendNew(refused[d.Domain], d.To)
+			}
+		}
+	}
+	e.Renewals = renewals
+	if len(renewals) > 0 && e.Type == "AMAZON_ISSUED" && p.ProfileName != "cabf-2027" && p.ProfileName != "cabf-2029" {
+		for _, t := range renewals {
+			if !t.Before(cabfStep) {
+				e.Notes = append(e.Notes, fmt.Sprintf("renewals from %s (the first on %s) fall under the CA/B Forum's shorter lifetimes: see -profile cabf-2027 and cabf-2029", day(cabfStep), day(t)))
+				break
+			}
+		}
+	}
+	if expired == nil {
+		if len(renewals) == 0 {
+			e.Verdict = VerdictUndecided
+			e.Reason = fmt.Sprintf("the horizon ends on %s, before its renewal is decided (it expires on %s)", day(p.Until), day(e.NotAfter))
+			e.Fix = "run again with a later -until"
+			return
+		}
+		t := renewals[0]
+		e.Verdict, e.Date = VerdictRenews, &t
+		e.Reason = renewsBecause(e)
+		return
+	}
+	t := expired.Time
+	e.Verdict, e.Date = VerdictExpires, &t
+	switch {
+	case e.Type == "IMPORTED":
+		e.Reason = "imported: ACM never renews imported certificates"
+		e.Fix = fmt.Sprintf("import a renewed certificate into the same ARN before %s (aws acm import-certificate --certificate-arn %s …), or replace it with an ACM-issued one", day(t), e.ARN)
+	case window != nil && window.Detail.Eligibility == sim.Ineligible:
+		why := ineligibleWhy(window.Detail.Text)
+		if strings.HasPrefix(why, "not in use") {
+			e.Reason = "not in use: nothing uses it and it was not exported since it was last issued, so ACM never tries to renew it (and sends no notice)"
+			if len(renewals) > 0 && e.exported {
+				e.Reason = "not in use: its export made one renewal eligible, but a renewal resets that, so ACM does not try again (and sends no notice)"
+			}
+			e.Fix = fmt.Sprintf("attach it to the load balancer, CloudFront distribution or API that needs it before %s (when the renewal window opens), or delete it if nobody needs it", day(window.Time))
+		} else {
+			e.Reason = "not eligible for renewal: " + why
+			e.Fix = "request a new certificate for a valid name"
+		}
+	case caa != nil && caa.Detail.OK != nil && !*caa.Detail.OK && (failed == nil || !caa.Time.Before(failed.Time)):
+		var probs, at []string
+		for _, a := range caa.Detail.CAA {
+			if !a.OK {
+				probs = appendNew(probs, a.Problem)
+				at = appendNew(at, a.FoundAt)
+			}
+		}
+		e.Reason = "CAA forbids Amazon: " + strings.Join(probs, "; ")
+		e.Fix = fmt.Sprintf("add CAA 0 issue \"amazon.com\" at %s (issuewild for wildcard names), or remove the record that forbids Amazon", strings.Join(at, ", "))
+	case e.Method == "EMAIL":
+		e.Reason = emailWhy(mailed, delivered, refused)
+		e.Fix = "follow the approval link within 72 hours at every renewal (ResendValidationEmail sends a new one), or replace it with a DNS-validated certificate"
+	case failed != nil:
+		e.Reason, e.Fix = dnsWhy(e, failed.Detail.Checks)
+	default:
+		e.Reason = "it expired without being renewed"
+		e.Fix = "look at the scenario's run (renewsim run -scenario-out FILE) for what happened"
+	}
+}
+
+// emailWhy says what happened to the approval e-mails of the failing
+// cycle: names that went to the same addresses are told together.
+func emailWhy(mailed []string, delivered, refused map[string][]string) string {
+	if len(mailed) == 0 {
+		return "e-mail validation nobody answers: no approval e-mail went out before expiry"
+	}
+	var order []string
+	names := map[string][]string{}
+	anyDelivered := false
+	for _, n := range mailed {
+		var k string
+		if d := delivered[n]; len(d) > 0 {
+			anyDelivered = true
+			k = "went to " + addresses(d)
+		} else {
+			k = "were refused by the mail server for " + addresses(refused[n]) + " (NO_AVAILABLE_CONTACTS)"
+		}
+		if _, ok := names[k]; !ok {
+			order = append(order, k)
+		}
+		names[k] = append(names[k], n)
+	}
+	var parts []string
+	for _, k := range order {
+		parts = append(parts, fmt.Sprintf("approval e-mails for %s %s", andList(names[k]), k))
+	}
+	if !anyDelivered {
+		return "e-mail validation: every approval address was refused: " + strings.Join(parts, "; ")
+	}
+	return "e-mail validation nobody answers: " + strings.Join(parts, "; ") + ", and renewsim assumes nobody follows the links"
+}
+
+// addresses lists e-mail addresses; the five ACM writes to at one domain
+// read as one phrase.
+func addresses(list []string) string {
+	if len(list) == 5 {
+		_, domain, _ := strings.Cut(list[0], "@")
+		admin := sim.AdminAddresses(domain)
+		if !slices.ContainsFunc(list, func(a string) bool { return !slices.Contains(admin, a) }) {
+			return "admin@, administrator@, hostmaster@, postmaster@ and webmaster@" + domain
+		}
+	}
+	return strings.Join(list, ", ")
+}
+
+// andList joins "a", "a and b", "a, b and c".
+func andList(s []string) string {
+	if len(s) <= 1 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// ineligibleWhy takes the model's reason out of a window-opened text
+// ("…; not eligible: X, so ACM does not try to renew").
+func ineligibleWhy(text string) string {
+	_, why, ok := strings.Cut(text, "not eligible: ")
+	if !ok {
+		return "ACM does not consider it eligible"
+	}
+	why, _, _ = strings.Cut(why, ", so ACM")
+	return why
+}
+
+// dnsWhy says, in the troubleshooting guide's terms, why the DNS checks of
+// the last failing attempt failed and what to fix, one clause per record.
+func dnsWhy(e *Entry, checks []sim.NameCheck) (string, string) {
+	type verdict struct {
+		names       []string
+		reason, fix string
+	}
+	var order []string
+	out := map[string]*verdict{}
+	for _, ch := range checks {
+		if ch.Status == sim.ValidationSuccess {
+			continue
+		}
+		var r *recordInfo
+		for _, ri := range e.records {
+			if strings.EqualFold(ri.Name, ch.Record) {
+				r = ri
+			}
+		}
+		reason, fix := checkWhy(ch, r)
+		if v, ok := out[reason]; ok {
+			v.names = append(v.names, ch.Domain)
+			continue
+		}
+		order = append(order, reason)
+		out[reason] = &verdict{names: []string{ch.Domain}, reason: reason, fix: fix}
+	}
+	var reasons, fixes []string
+	for _, k := range order {
+		v := out[k]
+		if len(e.Domains) > 1 {
+			reasons = append(reasons, fmt.Sprintf("%s: %s", strings.Join(v.names, ", "), v.reason))
+		} else {
+			reasons = append(reasons, v.reason)
+		}
+		fixes = appendNew(fixes, v.fix)
+	}
+	if len(reasons) == 0 {
+		return "DNS validation failed", "check the validation records"
+	}
+	return strings.Join(reasons, "; "), strings.Join(fixes, "; ")
+}
+
+// checkWhy names what one failing DNS check found.
+func checkWhy(ch sim.NameCheck, r *recordInfo) (string, string) {
+	zone := "the zone"
+	shared := ""
+	if r != nil {
+		zone = "zone " + strings.TrimSuffix(r.Zone, ".")
+		if len(r.Users) > 1 {
+			shared = fmt.Sprintf(" (%d certificates rely on it: %s)", len(r.Users), strings.Join(r.Users, ", "))
+		}
+	}
+	n := len(ch.Answer)
+	switch {
+	case ch.Rcode == "NXDOMAIN" && n == 0 && r != nil && r.Doubled != "":
+		return fmt.Sprintf("CNAME doubled suffix: %s does not exist, but %s does in %s: the DNS provider appended the zone to an absolute name", ch.Record, r.Doubled, zone),
+			fmt.Sprintf("create %s CNAME %s (a name relative to the zone, or absolute with its trailing dot where the provider allows it) and delete %s%s", ch.Record, ch.Expected, r.Doubled, shared)
+	case ch.Rcode == "NXDOMAIN" && n == 0:
+		return fmt.Sprintf("CNAME missing: %s does not exist (NXDOMAIN)%s", ch.Record, shared),
+			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
+	case ch.Rcode == "NOERROR" && n == 0 && r != nil && r.Wildcard != "":
+		return fmt.Sprintf("CNAME missing: %s does not exist; the wildcard %s answers for it, with no CNAME (NODATA)%s", ch.Record, r.Wildcard, shared),
+			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
+	case ch.Rcode == "NOERROR" && n == 0:
+		return fmt.Sprintf("CNAME missing: %s exists but has no CNAME (NODATA)%s", ch.Record, shared),
+			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
+	case n > 0 && sim.CNAMEMatches(ch.Answer[n-1], ch.Expected):
+		return "CNAME chain too long: " + ch.Problem, ch.Fix
+	case n > 0:
+		via := ""
+		if r != nil && r.Wildcard != "" {
+			via = fmt.Sprintf(" (the answer comes from the wildcard %s)", r.Wildcard)
+		}
+		return fmt.Sprintf("CNAME wrong: %s points at %s, but ACM expects %s%s%s", ch.Record, ch.Answer[n-1], ch.Expected, via, shared),
+			fmt.Sprintf("set %s CNAME %s in %s", ch.Record, ch.Expected, zone)
+	}
+	return "DNS: " + ch.Problem, ch.Fix
+}
+
+// renewsBecause says briefly what keeps a certificate renewing.
+func renewsBecause(e *Entry) string {
+	switch {
+	case e.Type == "PRIVATE" && len(e.InUseBy) > 0:
+		return "private and in use: ACM renews it without validation"
+	case e.Type == "PRIVATE":
+		return "private and exported: ACM renews it without validation"
+	case e.Method == "DNS" && len(e.records) > 0:
+		names := make([]string, len(e.records))
+		for i, r := range e.records {
+			names[i] = r.Name
+		}
+		return "its validation CNAME " + strings.Join(names, ", ") + " is in place"
+	}
+	return "ACM validates and renews it"
+}
+
+var rank = map[string]int{VerdictExpired: 0, VerdictExpires: 1, VerdictCannotTell: 2, VerdictUndecided: 3, VerdictRenews: 4, VerdictNotIssued: 5}
+
+// urgency orders certificates: those that expire without renewal first
+// (already expired, then by expiry date), then the cannot-tell lines (they
+// may be either; their NotAfter orders them), then undecided ones, then
+// those that renew (soonest renewal first), then the never-issued ones.
+func urgency(a, b *Entry) int {
+	key := func(e *Entry) time.Time {
+		if e.Date != nil && e.Verdict != VerdictCannotTell {
+			return *e.Date
+		}
+		if e.NotAfter.IsZero() {
+			return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		return e.NotAfter
+	}
+	return cmp.Or(cmp.Compare(rank[a.Verdict], rank[b.Verdict]), key(a).Compare(key(b)),
+		compareNames(dns.Fqdn(sim.BaseName(first(a.Domains))), dns.Fqdn(sim.BaseName(first(b.Domains)))), cmp.Compare(a.ID, b.ID))
+}

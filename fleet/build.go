@@ -1,0 +1,708 @@
+package fleet
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// Verdicts, per certificate.
+const (
+	VerdictRenews     = "renews"      // every renewal in the horizon succeeds
+	VerdictExpires    = "expires"     // some renewal in the horizon fails
+	VerdictUndecided  = "undecided"   // the horizon (-until) ends before its next renewal is decided
+	VerdictExpired    = "expired"     // already expired at -now: not simulated
+	VerdictNotIssued  = "not-issued"  // PENDING_VALIDATION, FAILED, …: nothing to renew, not simulated
+	VerdictCannotTell = "cannot-tell" // the inputs do not say enough: not simulated
+)
+
+// DefaultHorizon is how far a check looks at least; it looks further when
+// a certificate's next renewal is decided later.
+const DefaultHorizon = 730 * sim.Day
+
+// untilMargin is how long past the latest expiry a default horizon runs,
+// as a scenario's default until does.
+const untilMargin = 7 * sim.Day
+
+// Options say when and under which rules to look at the fleet.
+type Options struct {
+	Now     time.Time // the fleet as it stands then
+	Until   time.Time // zero: the default horizon
+	Profile string    // "" is sim.DefaultProfile
+}
+
+// Entry is one certificate of the fleet and, after Assess, what happens to
+// it.
+type Entry struct {
+	ID        string
+	ARN       string
+	Domains   []string
+	Type      string // AMAZON_ISSUED | PRIVATE | IMPORTED; "" when only listed
+	Method    string // DNS | EMAIL | HTTP for AMAZON_ISSUED
+	Status    string
+	NotAfter  time.Time
+	InUseBy   []string // resource ARNs
+	Simulated bool
+
+	Verdict  string
+	Date     *time.Time  // renews: the first renewal; expires: the expiry; expired: NotAfter
+	Renewals []time.Time // in the horizon
+	Reason   string
+	Fix      string
+	Notes    []string
+
+	cert     *Certificate
+	exported bool
+	records  []*recordInfo
+}
+
+// recordInfo is one DNS validation record a certificate relies on.
+type recordInfo struct {
+	Name, Value string
+	Names       []string // the certificate's names it validates
+	Zone        string   // apex of the zone that holds Name
+	Doubled     string   // a copy found under a doubled suffix, "" if none
+	Wildcard    string   // a wildcard that answers for Name, "" if none
+	Users       []string // ids of every certificate relying on it
+}
+
+// SharedRecord is a validation record several certificates rely on.
+type SharedRecord struct {
+	Record       string   `json:"record"`
+	Value        string   `json:"value"`
+	Certificates []string `json:"certificates"`
+}
+
+// Plan is the fleet turned into a scenario, and what Assess needs to read
+// the run.
+type Plan struct {
+	Name        string // the scenario's name
+	File        string // the name it is parsed under
+	YAML        []byte // nil when no certificate can be simulated
+	Now, Until  time.Time
+	ProfileName string
+	Profile     sim.Profile // with the scenario's overrides
+	Account     string
+	Region      string
+	Entries     []*Entry // sorted by domain
+	Shared      []SharedRecord
+	Notes       []string // about the fleet as a whole
+	// DaysBeforeExpiry is the account configuration's, 0 when none was
+	// given.
+	DaysBeforeExpiry int
+	ACMFiles         []string
+	ZoneFiles        []string
+}
+
+// Build turns the fleet into a plan: the scenario of the certificates that
+// can be simulated, as YAML for scenarios.Parse, and a verdict for those
+// that cannot. Inconsistent inputs (a described certificate missing from
+// the list given, mixed accounts or regions) are Problems.
+func Build(f *Fleet, opt Options) (*Plan, error) {
+	c := &collector{}
+	if opt.Profile == "" {
+		opt.Profile = sim.DefaultProfile
+	}
+	prof, ok := sim.LookupProfile(opt.Profile)
+	if !ok {
+		return nil, fmt.Errorf("unknown profile %q (known: %s)", opt.Profile, strings.Join(sim.ProfileNames(), ", "))
+	}
+	if opt.Now.IsZero() {
+		return nil, fmt.Errorf("build fleet scenario: no time given")
+	}
+	checkListed(f, c)
+	account, region := checkAccount(f, c)
+	if len(f.Certificates) == 0 && len(f.Summaries) == 0 {
+		c.at(strings.Join(f.ACMFiles, ", "), 0, 0, "no certificate in the ACM exports (want describe-certificate or list-certificates output)")
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	p := &Plan{
+		Now: opt.Now.UTC(), ProfileName: opt.Profile, Profile: prof, Account: account, Region: region,
+		ACMFiles: f.ACMFiles, ZoneFiles: f.ZoneFiles,
+	}
+	p.Profile.Account, p.Profile.Region = account, region
+	if f.Account != nil {
+		p.DaysBeforeExpiry = f.Account.DaysBeforeExpiry
+		p.Profile.ApproachingDaysPublic = f.Account.DaysBeforeExpiry
+		p.Profile.ApproachingDaysPrivate = f.Account.DaysBeforeExpiry
+	}
+	p.Name = sanitizeID(strings.ToLower("fleet-"+account+"-"+region), "fleet")
+	p.File = p.Name + ".yaml"
+	p.Entries = entries(f)
+	zones := &zoneIndex{zones: f.Zones}
+	for _, e := range p.Entries {
+		classify(p, e, zones)
+	}
+	p.Shared = shareRecords(p.Entries)
+	latest := time.Time{}
+	for _, e := range p.Entries {
+		if e.Simulated && e.NotAfter.After(latest) {
+			latest = e.NotAfter
+		}
+	}
+	p.Until = p.Now.Add(DefaultHorizon)
+	if t := latest.Add(untilMargin); t.After(p.Until) {
+		p.Until = t
+	}
+	if !opt.Until.IsZero() {
+		if !opt.Until.After(p.Now) {
+			return nil, fmt.Errorf("-until (%s) is not after -now (%s)", stamp(opt.Until), stamp(p.Now))
+		}
+		p.Until = opt.Until.UTC()
+	}
+	for _, e := range p.Entries {
+		preNotes(p, e)
+	}
+	p.Notes = fleetNotes(p, f, zones)
+	if slices.ContainsFunc(p.Entries, func(e *Entry) bool { return e.Simulated }) {
+		p.YAML = writeScenario(p, zones)
+	}
+	return p, nil
+}
+
+// checkListed reports described certificates that a given list does not
+// hold, and merges what the list says into the certificates.
+func checkListed(f *Fleet, c *collector) {
+	byARN := map[string]*Summary{}
+	var lists []string
+	for _, s := range f.Summaries {
+		byARN[s.ARN] = s
+		if !slices.Contains(lists, s.at.file) {
+			lists = append(lists, s.at.file)
+		}
+	}
+	for _, cert := range f.Certificates {
+		s, ok := byARN[cert.ARN]
+		if ok {
+			cert.Listed = true
+			cert.Exported = s.Exported
+			continue
+		}
+		if !f.Listed {
+			continue
+		}
+		more := ""
+		if len(f.NextTokens) > 0 {
+			more = fmt.Sprintf("; %s says more pages follow (NextToken): give every page", strings.Join(f.NextTokens, ", "))
+		}
+		c.add(cert.at.problem("CertificateArn", "%s is not in the list-certificates output (%s): the exports are stale or from another account or region — export both again, or leave the list out (the describe-certificate outputs alone are enough; list-certificates shows RSA certificates only unless given --includes keyTypes=…)%s",
+			cert.ARN, strings.Join(lists, ", "), more))
+	}
+}
+
+// checkAccount finds the fleet's account and region in its ARNs and
+// reports certificates of any other: renewsim checks one at a time.
+func checkAccount(f *Fleet, c *collector) (account, region string) {
+	type key struct{ account, region string }
+	var order []key
+	count := map[key]int{}
+	first := map[key]string{}
+	keyOf := func(arn string) (key, bool) {
+		m := certARNRE.FindStringSubmatch(arn)
+		if m == nil {
+			return key{}, false
+		}
+		return key{m[3], m[2]}, true
+	}
+	note := func(arn, src string) {
+		if k, ok := keyOf(arn); ok {
+			if count[k] == 0 {
+				order = append(order, k)
+				first[k] = src
+			}
+			count[k]++
+		}
+	}
+	for _, cert := range f.Certificates {
+		note(cert.ARN, cert.Source)
+	}
+	for _, s := range f.Summaries {
+		if f.byARN[s.ARN] == nil {
+			note(s.ARN, s.Source)
+		}
+	}
+	if len(order) == 0 {
+		return "", ""
+	}
+	best := order[0]
+	for _, k := range order[1:] {
+		if count[k] > count[best] {
+			best = k
+		}
+	}
+	report := func(arn string, at where, member string) {
+		if k, ok := keyOf(arn); ok && k != best {
+			c.add(at.problem(member, "account %s, region %s, but %d other certificates (the first in %s) are in account %s, region %s: renewsim checks one account and region at a time; split the exports",
+				k.account, k.region, count[best], first[best], best.account, best.region))
+		}
+	}
+	for _, cert := range f.Certificates {
+		report(cert.ARN, cert.at, "CertificateArn")
+	}
+	for _, s := range f.Summaries {
+		if f.byARN[s.ARN] == nil {
+			report(s.ARN, s.at, "CertificateArn")
+		}
+	}
+	return best.account, best.region
+}
+
+// entries makes one entry per certificate, sorted by name (zone order:
+// example.com, *.example.com, www.example.com), with ids from the domain.
+func entries(f *Fleet) []*Entry {
+	var out []*Entry
+	described := map[string]bool{}
+	for _, c := range f.Certificates {
+		described[c.ARN] = true
+		out = append(out, &Entry{
+			ARN: c.ARN, Domains: c.Names(), Type: c.Type, Method: c.Method(), Status: c.Status,
+			NotAfter: c.NotAfter, InUseBy: c.InUseBy, cert: c,
+		})
+	}
+	for _, s := range f.Summaries {
+		if described[s.ARN] {
+			continue
+		}
+		e := &Entry{ARN: s.ARN, Type: s.Type, Status: s.Status, NotAfter: s.NotAfter}
+		if s.Domain != "" {
+			e.Domains = []string{s.Domain}
+		}
+		out = append(out, e)
+	}
+	slices.SortStableFunc(out, func(a, b *Entry) int {
+		return cmp.Or(compareNames(dns.Fqdn(sim.BaseName(first(a.Domains))), dns.Fqdn(sim.BaseName(first(b.Domains)))),
+			cmp.Compare(first(a.Domains), first(b.Domains)), cmp.Compare(a.ARN, b.ARN))
+	})
+	// Ids come from the domain; certificates that share one also get the
+	// start of their ARN's id, so that every id says which one it is.
+	slug := func(e *Entry) string {
+		base := "certificate"
+		if d := first(e.Domains); d != "" {
+			base = strings.Replace(strings.ToLower(d), "*.", "wildcard.", 1)
+		}
+		return sanitizeID(base, "certificate")
+	}
+	count := map[string]int{}
+	for _, e := range out {
+		count[slug(e)]++
+	}
+	used := map[string]bool{}
+	for _, e := range out {
+		id := slug(e)
+		if count[id] > 1 {
+			if m := certARNRE.FindStringSubmatch(e.ARN); m != nil {
+				id += "-" + strings.ToLower(m[4][:min(8, len(m[4]))])
+			}
+		}
+		e.ID = unique(id, used)
+	}
+	return out
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// sanitizeID makes s a scenario id: letters, digits, '-' and '_', starting
+// with a letter or digit.
+func sanitizeID(s, fallback string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
+		switch {
+		case ok:
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if out == "" || out[0] == '_' {
+		return fallback
+	}
+	return out
+}
+
+func unique(id string, used map[string]bool) string {
+	out := id
+	for i := 2; used[out]; i++ {
+		out = fmt.Sprintf("%s-%d", id, i)
+	}
+	used[out] = true
+	return out
+}
+
+// zoneIndex finds the zone that holds a name, and remembers which zones
+// served some certificate.
+type zoneIndex struct {
+	zones []*Zone
+	used  map[string]bool
+}
+
+// lookup is the zone whose data answers for name: the deepest zone that
+// contains it, unless a delegation in it sends name elsewhere. why says
+// what is missing when there is none.
+func (zi *zoneIndex) lookup(name string) (z *Zone, why string) {
+	name = dns.CanonicalName(dns.Fqdn(name))
+	for _, cand := range zi.zones {
+		if cand.contains(name) && (z == nil || len(cand.Apex) > len(z.Apex)) {
+			z = cand
+		}
+	}
+	if z == nil {
+		return nil, "no zone data for " + strings.TrimSuffix(name, ".")
+	}
+	if cut := z.delegation(name); cut != "" {
+		return nil, fmt.Sprintf("no zone data for %s (zone %s delegates %s to other name servers)", strings.TrimSuffix(name, "."), z.Apex, cut)
+	}
+	if zi.used == nil {
+		zi.used = map[string]bool{}
+	}
+	zi.used[z.Apex] = true
+	return z, ""
+}
+
+// classify decides whether e can be simulated and, when it cannot, its
+// verdict.
+func classify(p *Plan, e *Entry, zones *zoneIndex) {
+	c := e.cert
+	if c == nil {
+		e.Verdict = VerdictCannotTell
+		e.Reason = "listed by list-certificates, but no describe-certificate output was given for it"
+		e.Fix = fmt.Sprintf("aws acm describe-certificate --certificate-arn %s > FILE.json, and pass it with -acm", e.ARN)
+		return
+	}
+	switch {
+	case c.Status == "EXPIRED" || (c.Status == "ISSUED" && !c.NotAfter.After(p.Now)):
+		t := c.NotAfter
+		e.Verdict, e.Date = VerdictExpired, &t
+		e.Reason = "already expired on " + day(t)
+		if c.Status == "ISSUED" {
+			e.Reason += " (the export says ISSUED: it is older than -now)"
+		}
+		e.Fix = "request a new certificate, put it where this one is used, and delete this one"
+		if len(c.InUseBy) > 0 {
+			e.Fix = fmt.Sprintf("request a new certificate now and put it on %s, which still serves this expired one; then delete this one", strings.Join(resourceNames(c.InUseBy), ", "))
+		}
+		return
+	case c.Status != "ISSUED":
+		e.Verdict = VerdictNotIssued
+		e.Reason = fmt.Sprintf("status %s: it was never issued (or no longer is), so there is nothing to renew", c.Status)
+		e.Fix = notIssuedFix[c.Status]
+		return
+	case c.NotBefore.After(p.Now):
+		e.Verdict = VerdictCannotTell
+		e.Reason = fmt.Sprintf("issued on %s, after -now: the exports are newer than the time asked about", day(c.NotBefore))
+		e.Fix = "run the check with a later -now"
+		return
+	}
+	e.exported = c.Exported != nil && *c.Exported
+	if !e.exported && len(c.InUseBy) == 0 && c.RenewalEligibility == "ELIGIBLE" && c.Type != "IMPORTED" {
+		// Eligible while nothing uses it: ACM counts an export since the
+		// last issue, which only the list's Exported would show.
+		e.exported = true
+	}
+	if c.Type != "AMAZON_ISSUED" {
+		e.Simulated = true
+		return
+	}
+	var missing []string
+	for _, n := range e.Domains {
+		if _, why := zones.lookup(sim.BaseName(n)); why != "" {
+			missing = appendNew(missing, why)
+		}
+	}
+	switch e.Method {
+	case "":
+		e.Verdict = VerdictCannotTell
+		e.Reason = "the export names no validation method (DomainValidationOptions is empty)"
+		e.Fix = "export it again with aws acm describe-certificate"
+		return
+	case "HTTP":
+		e.Verdict = VerdictCannotTell
+		e.Reason = "HTTP validation: whether the CloudFront distribution still serves the token (RedirectFrom) is not in the exports"
+		e.Fix = "check that each RedirectFrom URL redirects to its RedirectTo (curl -sI), then model it with validation: http in the scenario"
+		return
+	case "DNS":
+		for _, n := range e.Domains {
+			v := c.Validation(n)
+			if v == nil || v.Record == nil {
+				missing = appendNew(missing, "no validation record (ResourceRecord) for "+n+" in the export")
+				continue
+			}
+			r := recordFor(e, v)
+			r.Names = append(r.Names, n)
+			if len(missing) > 0 {
+				continue // the names' zones are missing already: say that once
+			}
+			z, why := zones.lookup(r.Name)
+			if why != "" {
+				missing = appendNew(missing, why)
+				continue
+			}
+			r.Zone = z.Apex
+			doubled := strings.TrimSuffix(dns.CanonicalName(r.Name), ".") + "." + z.Apex
+			if len(z.records(doubled)) > 0 {
+				r.Doubled = doubled
+			}
+			r.Wildcard = z.wildcard(r.Name)
+			if why := chainLeaves(zones, r); why != "" {
+				missing = appendNew(missing, why)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		e.Verdict = VerdictCannotTell
+		e.Reason = strings.Join(missing, "; ")
+		e.Fix = "export the zone that holds these names (aws route53 list-resource-record-sets --hosted-zone-id ID > zone.json, or its BIND file) and pass it with -zones"
+		if strings.HasPrefix(missing[0], "no validation record") {
+			e.Fix = "export it again with aws acm describe-certificate: a DNS-validated certificate shows each name's ResourceRecord"
+		}
+		return
+	}
+	e.Simulated = true
+}
+
+// chainLeaves follows a validation record's CNAME chain through the zones.
+// When it continues to a name no zone holds (other than ACM's own
+// acm-validations.aws), what DNS answers there cannot be told: it says so.
+func chainLeaves(zones *zoneIndex, r *recordInfo) string {
+	cur := r.Name
+	seen := map[string]bool{}
+	for hop := 0; hop < maxChainHops; hop++ {
+		k := dns.CanonicalName(dns.Fqdn(cur))
+		if seen[k] || strings.HasSuffix(k, ".acm-validations.aws.") {
+			return ""
+		}
+		seen[k] = true
+		z, why := zones.lookup(cur)
+		if why != "" {
+			return fmt.Sprintf("%s, where the validation record %s leads by CNAME", why, r.Name)
+		}
+		next := z.cnameAt(cur)
+		if next == "" || sim.CNAMEMatches(next, r.Value) {
+			return ""
+		}
+		cur = next
+	}
+	return ""
+}
+
+// recordFor is e's entry for the validation record of v, shared by names
+// that share the record.
+func recordFor(e *Entry, v *DomainValidation) *recordInfo {
+	for _, r := range e.records {
+		if strings.EqualFold(r.Name, v.Record.Name) {
+			return r
+		}
+	}
+	r := &recordInfo{Name: v.Record.Name, Value: v.Record.Value}
+	e.records = append(e.records, r)
+	return r
+}
+
+var notIssuedFix = map[string]string{
+	"PENDING_VALIDATION":   "validate it (add its CNAME, or approve its e-mail) within 72 hours of the request, or delete it",
+	"VALIDATION_TIMED_OUT": "request it again and validate it within 72 hours; delete this one",
+	"FAILED":               "see FailureReason in describe-certificate, request it again, and delete this one",
+	"REVOKED":              "request a new certificate, replace this one wherever it is used, and delete it",
+	"INACTIVE":             "replace it with an issued certificate wherever it is used, or delete it",
+}
+
+// shareRecords finds the validation records several certificates rely on:
+// deleting one breaks the renewal of all of them.
+func shareRecords(entries []*Entry) []SharedRecord {
+	type rec struct {
+		name, value string
+		users       []string
+	}
+	var order []string
+	recs := map[string]*rec{}
+	for _, e := range entries {
+		if e.cert == nil || (e.Status != "ISSUED" && e.Status != "PENDING_VALIDATION") {
+			continue
+		}
+		for _, v := range e.cert.Validations {
+			if v.Record == nil {
+				continue
+			}
+			k := dns.CanonicalName(v.Record.Name)
+			r := recs[k]
+			if r == nil {
+				r = &rec{name: v.Record.Name, value: v.Record.Value}
+				recs[k] = r
+				order = append(order, k)
+			}
+			r.users = appendNew(r.users, e.ID)
+		}
+	}
+	infos := map[string][]*recordInfo{}
+	for _, e := range entries {
+		for _, ri := range e.records {
+			k := dns.CanonicalName(ri.Name)
+			infos[k] = append(infos[k], ri)
+		}
+	}
+	var out []SharedRecord
+	for _, k := range order {
+		r := recs[k]
+		if len(r.users) < 2 {
+			continue
+		}
+		out = append(out, SharedRecord{Record: r.name, Value: r.value, Certificates: r.users})
+		for _, ri := range infos[k] {
+			ri.Users = r.users
+		}
+	}
+	return out
+}
+
+// preNotes are the traps an entry falls into that the exports show before
+// any run.
+func preNotes(p *Plan, e *Entry) {
+	c := e.cert
+	if c == nil {
+		return
+	}
+	for _, r := range e.records {
+		if len(r.Users) < 2 {
+			continue
+		}
+		s := SharedRecord{Record: r.Name, Certificates: r.Users}
+		var others []string
+		for _, id := range s.Certificates {
+			if id != e.ID {
+				others = append(others, id)
+			}
+		}
+		e.Notes = append(e.Notes, fmt.Sprintf("shared validation record: %s is also what %s rely on; deleting it (for example with the stack that created it) breaks the renewal of all %d",
+			s.Record, strings.Join(others, ", "), len(s.Certificates)))
+	}
+	if c.Status != "ISSUED" || !e.Simulated && e.Verdict != VerdictCannotTell {
+		if len(c.InUseBy) > 0 && (c.Status == "EXPIRED" || c.Status == "REVOKED" || e.Verdict == VerdictExpired) {
+			e.Notes = append(e.Notes, fmt.Sprintf("still attached to %s", strings.Join(resourceNames(c.InUseBy), ", ")))
+		}
+		return
+	}
+	switch c.Type {
+	case "IMPORTED":
+		e.Notes = append(e.Notes, "imported: ACM never renews it; it sends Approaching Expiration events but no Expired event")
+	case "PRIVATE":
+		ca := c.CertificateAuthority
+		if ca == "" {
+			ca = "its private CA"
+		}
+		e.Notes = append(e.Notes, fmt.Sprintf("private (%s): ACM renews it without validation while it is in use or exported, as long as the CA is ACTIVE and lets ACM issue (a PCA_* reason otherwise); the exports do not show the CA's state", ca))
+	}
+	if c.Type != "IMPORTED" && len(c.InUseBy) == 0 {
+		if e.exported {
+			e.Notes = append(e.Notes, "not in use but exported: that makes the next renewal eligible, and a renewal resets it — export it again after each renewal or attach it")
+		} else {
+			note := fmt.Sprintf("not in use and not exported: ACM will not renew it and sends no Renewal Action Required notice; it expires silently on %s", day(c.NotAfter))
+			if c.Export == "ENABLED" {
+				note += " (it is exportable: an export before the renewal window would make that renewal eligible)"
+			}
+			e.Notes = append(e.Notes, note)
+		}
+	}
+	if c.Type == "AMAZON_ISSUED" {
+		tr := p.Profile.TransitionDate
+		if !tr.IsZero() && c.NotBefore.Before(tr) && c.NotAfter.Sub(c.NotBefore) > p.Profile.PublicValidity {
+			e.Notes = append(e.Notes, fmt.Sprintf("issued on %s with a %s-day lifetime, before ACM moved to %s-day certificates on %s: it renews at T−%s (%s) into a %s-day certificate, which then renews every ~%s days at T−%s — scripts and alarms written for yearly renewals need updating",
+				day(c.NotBefore), dayCount(c.NotAfter.Sub(c.NotBefore)), dayCount(p.Profile.PublicValidity), day(tr),
+				dayCount(p.Profile.PreTransitionWindow), day(c.NotAfter.Add(-p.Profile.PreTransitionWindow)), dayCount(p.Profile.PublicValidity),
+				dayCount(p.Profile.PublicValidity-p.Profile.PublicWindow), dayCount(p.Profile.PublicWindow)))
+		}
+		if e.Method == "EMAIL" {
+			every := p.Profile.PublicValidity - p.Profile.PublicWindow
+			e.Notes = append(e.Notes, fmt.Sprintf("e-mail validation: someone must follow an approval link at every renewal, about every %s under %s (%.1f times a year)",
+				days(every), p.ProfileName, float64(365*sim.Day)/float64(every)))
+		}
+	}
+	if r := c.Renewal; r != nil && r.Status != "" && r.Status != "SUCCESS" {
+		s := "ACM reports now: renewal " + r.Status
+		if r.Reason != "" {
+			s += " (" + r.Reason + ")"
+		}
+		if !r.UpdatedAt.IsZero() {
+			s += " since " + day(r.UpdatedAt)
+		}
+		e.Notes = append(e.Notes, s)
+	}
+}
+
+// fleetNotes are the notes about the inputs as a whole.
+func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
+	var out []string
+	for _, z := range f.Zones {
+		if !zones.used[z.Apex] {
+			out = append(out, fmt.Sprintf("zone %s (%s) holds none of the certificates' names: not used", strings.TrimSuffix(z.Apex, "."), strings.Join(z.Files, ", ")))
+		}
+	}
+	if len(f.NextTokens) > 0 {
+		out = append(out, fmt.Sprintf("%s ends with a NextToken: more list-certificates pages exist; certificates only on them are missing here unless described", strings.Join(f.NextTokens, ", ")))
+	}
+	if d := p.DaysBeforeExpiry; d > 0 {
+		w := int(p.Profile.PublicWindow / sim.Day)
+		if d >= w {
+			out = append(out, fmt.Sprintf("DaysBeforeExpiry is %d (account configuration): ACM sends Approaching Expiration events from %d days before expiry, but under %s it renews public certificates only at T−%d — every healthy renewal raises them first, so an alarm on them (or on DaysToExpiry ≤ %d) fires every cycle; a threshold between 45 and 60 days was silent when ACM renewed at T−60. Alarm below %d days, or on Renewal Action Required",
+				d, d, p.ProfileName, w, d, w))
+		}
+	}
+	return out
+}
+
+// resourceNames shortens resource ARNs for messages.
+func resourceNames(arns []string) []string {
+	out := make([]string, len(arns))
+	for i, a := range arns {
+		out[i] = resourceOf(a).label
+	}
+	return out
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// dayCount writes a duration in whole days, with hours when there are any
+// ("45", "33d8h").
+func dayCount(d time.Duration) string {
+	if d%sim.Day == 0 {
+		return fmt.Sprint(int(d / sim.Day))
+	}
+	return sim.FormatDuration(d.Truncate(time.Hour))
+}
+
+// days writes a duration in days, rounded down ("45 days", "33 days 8h").
+func days(d time.Duration) string {
+	n := int(d / sim.Day)
+	rest := d - time.Duration(n)*sim.Day
+	s := fmt.Sprintf("%d days", n)
+	if n == 1 {
+		s = "1 day"
+	}
+	if h := int(rest / time.Hour); h > 0 {
+		s += fmt.Sprintf(" %dh", h)
+	}
+	return s
+}

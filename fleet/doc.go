@@ -1,0 +1,32 @@
+// Package fleet reads what users already have about their ACM
+// certificates — the AWS CLI's exports of ACM (list-certificates,
+// describe-certificate, get-account-configuration) and of their zones
+// (Route 53 list-resource-record-sets, BIND zone files) — and turns it into
+// a renewsim scenario of the fleet as it stands at a given time.
+//
+// The flow is Read (every problem in every file collected: file and JSON
+// path, or file:line for JSON Lines and zone files), then Build (a Plan:
+// the scenario as YAML text, loaded by scenarios.Parse like any other, and
+// what could not be simulated), then — after the caller has run the
+// scenario — Assess, which reads the record of the run and says per
+// certificate whether it renews, when, and if not why and what to fix,
+// with the traps users fall into as notes. WriteText and WriteJSON print
+// the assessment.
+//
+// The package does no I/O beyond reading the files it is given and never
+// runs a simulation itself: callers (cmd/renewsim check) run the plan's
+// scenario with sim/run, so a scenario written to disk and run with
+// `renewsim run` gives the same outcomes.
+//
+// Decisions a user can rely on:
+//   - A describe-certificate output whose ARN is missing from the
+//     list-certificates output given alongside is an error (exit 2): the
+//     exports are stale or from another account or region. Without a list,
+//     the describe outputs alone are the fleet. A listed certificate with no
+//     describe output is a "cannot tell" line.
+//   - A fleet that mixes accounts or regions is refused with an error: a
+//     validation record belongs to an account, and ACM renews per region.
+//   - A certificate name outside every given zone (or under a delegation
+//     the zones do not cover) is reported as "cannot tell: no zone data for
+//     X" and not simulated; nothing is guessed.
+package fleet

@@ -1,0 +1,339 @@
+package fleet
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+	"gopkg.in/yaml.v3"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// maxChainHops bounds how far a validation record's CNAME chain is
+// followed through the zones (ACM follows 5; one more shows the overflow).
+const maxChainHops = 8
+
+// scenarioTypes maps ACM's certificate types to the scenario's.
+var scenarioTypes = map[string]string{
+	"AMAZON_ISSUED": sim.TypeAmazonIssued,
+	"PRIVATE":       sim.TypePrivate,
+	"IMPORTED":      sim.TypeImported,
+}
+
+// zoneRecords gathers the records the scenario needs, per zone and owner.
+type zoneRecords struct {
+	zones  []*Zone
+	owners map[string]map[string][]string // apex -> owner -> record lines
+	notes  map[string]map[string]string   // apex -> owner -> comment
+}
+
+// include adds what z holds at owner and returns those records: the
+// records there; for an empty non-terminal, the records of one name below
+// it (so the name stays NODATA, not NXDOMAIN); for a name a wildcard
+// answers, the wildcard's records under the name.
+func (zr *zoneRecords) include(z *Zone, owner string) []dns.RR {
+	owner = dns.CanonicalName(owner)
+	if zr.owners[z.Apex] == nil {
+		zr.owners[z.Apex] = map[string][]string{}
+		zr.notes[z.Apex] = map[string]string{}
+		zr.zones = append(zr.zones, z)
+	}
+	add := func(at string, rrs []dns.RR, note string) {
+		if _, done := zr.owners[z.Apex][at]; done {
+			return
+		}
+		lines := make([]string, len(rrs))
+		for i, rr := range rrs {
+			lines[i] = rrLine(rr)
+		}
+		zr.owners[z.Apex][at] = lines
+		if note == "" {
+			note = z.notes[at]
+		}
+		if note != "" {
+			zr.notes[z.Apex][at] = note
+		}
+	}
+	if rrs := z.records(owner); len(rrs) > 0 {
+		add(owner, rrs, "")
+		return rrs
+	}
+	if below := z.below[owner]; below != "" {
+		add(below, z.records(below), fmt.Sprintf("%s has no records but this name below it: it exists (NODATA, not NXDOMAIN)", owner))
+		return nil
+	}
+	if w := z.wildcard(owner); w != "" {
+		var out []dns.RR
+		for _, rr := range z.records(w) {
+			cp := dns.Copy(rr)
+			cp.Header().Name = owner
+			out = append(out, cp)
+		}
+		add(owner, out, fmt.Sprintf("%s does not exist: the wildcard %s answers for it (records copied)", owner, w))
+		return out
+	}
+	return nil
+}
+
+// collectRecords picks, for every simulated certificate ACM validates, the
+// records that decide its renewal: at each name and every ancestor up to
+// the zone's apex (CAA), at each validation record and along its CNAME
+// chain inside the zones, and under a doubled suffix.
+func collectRecords(p *Plan, zones *zoneIndex) *zoneRecords {
+	zr := &zoneRecords{owners: map[string]map[string][]string{}, notes: map[string]map[string]string{}}
+	for _, e := range p.Entries {
+		if !e.Simulated || e.Type != "AMAZON_ISSUED" {
+			continue
+		}
+		for _, n := range e.Domains {
+			z, _ := zones.lookup(sim.BaseName(n))
+			if z == nil {
+				continue
+			}
+			for a := dns.Fqdn(sim.BaseName(n)); a != "" && z.contains(a); a = parent(a) {
+				zr.include(z, a)
+			}
+		}
+		for _, r := range e.records {
+			cur := r.Name
+			seen := map[string]bool{}
+			for hop := 0; hop < maxChainHops && !seen[dns.CanonicalName(cur)]; hop++ {
+				seen[dns.CanonicalName(cur)] = true
+				z, why := zones.lookup(cur)
+				if why != "" {
+					break
+				}
+				next := ""
+				for _, rr := range zr.include(z, cur) {
+					if cn, ok := rr.(*dns.CNAME); ok {
+						next = cn.Target
+						break
+					}
+				}
+				if next == "" {
+					break
+				}
+				cur = next
+			}
+			if r.Doubled != "" {
+				if z, _ := zones.lookup(r.Zone); z != nil {
+					zr.include(z, r.Doubled)
+				}
+			}
+		}
+	}
+	return zr
+}
+
+// writeScenario writes the plan's scenario as YAML.
+func writeScenario(p *Plan, zones *zoneIndex) []byte {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Written by renewsim check: the ACM certificates of account %s in %s as\n", p.Account, p.Region)
+	w("# exported (%s), with their zones (%s),\n", summarizeFiles(p.ACMFiles), summarizeFiles(p.ZoneFiles))
+	w("# from %s under %s. Edit it and ask what-ifs: renewsim run FILE,\n", stamp(p.Now), p.ProfileName)
+	w("# renewsim sweep FILE -vary ...\n")
+	var skipped []*Entry
+	for _, e := range p.Entries {
+		if !e.Simulated {
+			skipped = append(skipped, e)
+		}
+	}
+	if len(skipped) > 0 {
+		w("#\n# Not simulated (renewsim check lists them):\n")
+		for _, e := range skipped {
+			w("#   %s (%s): %s: %s\n", e.ID, e.ARN, e.Verdict, e.Reason)
+		}
+	}
+	w("name: %s\n", p.Name)
+	w("description: >-\n  The ACM certificates of account %s in %s as they stand at %s,\n  run forward under %s by renewsim check.\n",
+		p.Account, p.Region, stamp(p.Now), p.ProfileName)
+	w("profile: %s\n", p.ProfileName)
+	w("start: %s\n", ts(p.Now))
+	w("until: %s\n", ts(p.Until))
+	w("overrides:\n")
+	w("  account: %s\n", ys(p.Account))
+	w("  region: %s\n", ys(p.Region))
+	if p.DaysBeforeExpiry > 0 {
+		w("  approaching_expiration_days: %d          # DaysBeforeExpiry of the account configuration\n", p.DaysBeforeExpiry)
+		w("  private_approaching_expiration_days: %d\n", p.DaysBeforeExpiry)
+	}
+
+	var simulated []*Entry
+	email := false
+	for _, e := range p.Entries {
+		if e.Simulated {
+			simulated = append(simulated, e)
+			email = email || e.Method == "EMAIL"
+		}
+	}
+	if email {
+		w("# Nobody is assumed to answer approval e-mails. To ask what happens if\n")
+		w("# someone does, add for example:\n")
+		w("# mailboxes:\n#   - {address: admin@example.com, clicks: after 1d}\n")
+	}
+
+	resIDs := writeResources(&b, simulated)
+	w("certificates:\n")
+	for _, e := range simulated {
+		writeCertificate(&b, e, resIDs)
+	}
+	zr := collectRecords(p, zones)
+	if len(zr.zones) > 0 {
+		w("dns:\n  records:\n")
+		for _, z := range zr.zones {
+			w("    # zone %s (%s)\n", strings.TrimSuffix(z.Apex, "."), strings.Join(z.Files, ", "))
+			owners := make([]string, 0, len(zr.owners[z.Apex]))
+			for o := range zr.owners[z.Apex] {
+				owners = append(owners, o)
+			}
+			slices.SortFunc(owners, compareNames)
+			for _, o := range owners {
+				if note := zr.notes[z.Apex][o]; note != "" {
+					w("    # %s\n", note)
+				}
+				for _, line := range zr.owners[z.Apex][o] {
+					w("    - %s\n", yq(line))
+				}
+			}
+		}
+	}
+	w("expect:\n")
+	w("  # Still ISSUED at the end: renewed every time it had to (an expiry is final).\n")
+	for _, e := range simulated {
+		w("  - {cert: %s, at: %s, status: ISSUED}\n", e.ID, ts(p.Until))
+	}
+	return []byte(b.String())
+}
+
+// writeResources writes the resources the simulated certificates use and
+// returns the id of each resource ARN.
+func writeResources(b *strings.Builder, simulated []*Entry) map[string]string {
+	var arns []string
+	for _, e := range simulated {
+		for _, a := range e.InUseBy {
+			if !slices.Contains(arns, a) {
+				arns = append(arns, a)
+			}
+		}
+	}
+	slices.Sort(arns)
+	ids := map[string]string{}
+	used := map[string]bool{}
+	if len(arns) == 0 {
+		return ids
+	}
+	b.WriteString("resources:\n")
+	for _, a := range arns {
+		r := resourceOf(a)
+		ids[a] = unique(r.id, used)
+		fmt.Fprintf(b, "  - {id: %s, kind: %s, arn: %s}\n", ids[a], r.kind, ys(a))
+	}
+	return ids
+}
+
+func writeCertificate(b *strings.Builder, e *Entry, resIDs map[string]string) {
+	c := e.cert
+	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	w("  - id: %s\n", e.ID)
+	w("    arn: %s\n", ys(c.ARN))
+	w("    domain: %s\n", ys(c.Domain))
+	if names := c.Names()[1:]; len(names) > 0 {
+		w("    sans: [%s]\n", joinQuoted(names))
+	}
+	w("    type: %s\n", scenarioTypes[c.Type])
+	switch e.Method {
+	case "DNS":
+		w("    validation: dns\n")
+		w("    validation_record: zone            # the zone's records below decide\n")
+		w("    validation_cnames:\n")
+		for _, n := range c.Names() {
+			if v := c.Validation(n); v != nil && v.Record != nil {
+				w("      %s: {name: %s, value: %s}\n", ys(n), ys(v.Record.Name), ys(v.Record.Value))
+			}
+		}
+	case "EMAIL":
+		w("    validation: email\n")
+		var vds []string
+		for _, n := range c.Names() {
+			if v := c.Validation(n); v != nil && v.ValidationDomain != "" && !strings.EqualFold(v.ValidationDomain, sim.DefaultValidationDomain(n)) {
+				vds = append(vds, fmt.Sprintf("%s: %s", ys(n), ys(strings.ToLower(v.ValidationDomain))))
+			}
+		}
+		if len(vds) > 0 {
+			w("    validation_domain: {%s}\n", strings.Join(vds, ", "))
+		}
+	}
+	w("    issued: %s\n", ts(c.NotBefore))
+	w("    not_after: %s\n", ts(c.NotAfter))
+	var users []string
+	for _, a := range c.InUseBy {
+		users = append(users, resIDs[a])
+	}
+	w("    in_use_by: [%s]\n", strings.Join(users, ", "))
+	if e.exported {
+		w("    exported: true\n")
+	}
+}
+
+// ys writes s as a YAML scalar, quoted only when YAML needs it, also
+// inside a flow mapping or list.
+func ys(s string) string {
+	if plainRE.MatchString(s) && !yamlWords[strings.ToLower(s)] {
+		return s // names and ARNs: the common case, without an encoder
+	}
+	if strings.ContainsAny(s, ",[]{}#") {
+		return yq(s)
+	}
+	out, err := yaml.Marshal(s)
+	if err != nil {
+		return yq(s)
+	}
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+// plainRE matches what YAML reads back as the same string, unquoted: it
+// starts with a letter and holds no indicator or ": ".
+var plainRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/@+-]*(:[A-Za-z0-9._/@+-]+)*$`)
+
+// yamlWords are plain scalars YAML would read as something else.
+var yamlWords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true, "null": true, "y": true, "n": true}
+
+// yq writes s single-quoted.
+func yq(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func joinQuoted(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = ys(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+// ts writes a time for the scenario, keeping fractions of a second.
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// summarizeFiles names the input files shortly: their common directory
+// when there are many.
+func summarizeFiles(files []string) string {
+	switch len(files) {
+	case 0:
+		return "no files"
+	case 1, 2:
+		return strings.Join(files, ", ")
+	}
+	dir := files[0][:strings.LastIndexByte(files[0], '/')+1]
+	for _, f := range files[1:] {
+		if !strings.HasPrefix(f, dir) {
+			return fmt.Sprintf("%d files", len(files))
+		}
+	}
+	if dir == "" {
+		return fmt.Sprintf("%d files", len(files))
+	}
+	return fmt.Sprintf("%d files in %s", len(files), strings.TrimSuffix(dir, "/"))
+}
