@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -12,7 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/fleet"
+	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/scenarios"
+	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
@@ -31,9 +34,29 @@ func check(t *testing.T, in fleet.Input, profile string) (*fleet.Plan, *fleet.Re
 	sc, err := scenarios.Parse(p.File, p.YAML)
 	require.NoError(t, err, "the generated scenario loads:\n%s", p.YAML)
 	require.NoError(t, simrun.Check(sc))
-	res, err := simrun.Run(context.Background(), sc, simrun.Options{})
+	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
 	require.NoError(t, err)
 	return p, fleet.Assess(p, res.Log)
+}
+
+// The example fleet gives the same record in the change-driven mode (check's
+// default) as in the every-attempt mode.
+func TestExampleFleetSameRecordInBothModes(t *testing.T) {
+	f, err := fleet.Read(exampleInput())
+	require.NoError(t, err)
+	p, err := fleet.Build(f, fleet.Options{Now: now, Profile: sim.DefaultProfile})
+	require.NoError(t, err)
+	sc, err := scenarios.Parse(p.File, p.YAML)
+	require.NoError(t, err)
+	var logs [2]string
+	for i, opt := range []simrun.Options{{}, {CacheDNS: true, CacheProbes: true}} {
+		res, err := simrun.Run(context.Background(), sc, opt)
+		require.NoError(t, err)
+		var b bytes.Buffer
+		require.NoError(t, report.WriteEventLines(&b, sc.Name, res.Log))
+		logs[i] = b.String()
+	}
+	assert.Equal(t, logs[0], logs[1])
 }
 
 func exampleInput() fleet.Input {

@@ -55,6 +55,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	profile := fs.String("profile", sim.DefaultProfile, "renewal rules: `NAME` of a profile ("+strings.Join(sim.ProfileNames(), ", ")+")")
 	asJSON := fs.Bool("json", false, "print the verdicts as JSON")
 	scenarioOut := fs.String("scenario-out", "", "write the generated scenario to `FILE.yaml`")
+	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same verdicts, much slower)")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -112,7 +113,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stderr, "renewsim: no certificate can be simulated, so no scenario is written to %s\n", *scenarioOut)
 		}
 		report = fleet.Assess(plan, nil)
-	} else if report, err = runPlan(ctx, plan, *scenarioOut); err != nil {
+	} else if report, err = runPlan(ctx, plan, *scenarioOut, *everyAttempt); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -131,7 +132,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // runPlan loads the plan's scenario the way run loads a file, writes it
 // when asked, runs it and judges the fleet from the record.
-func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string) (*fleet.Report, error) {
+func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool) (*fleet.Report, error) {
 	sc, err := scenarios.Parse(plan.File, plan.YAML)
 	if err == nil {
 		err = simrun.Check(sc)
@@ -146,7 +147,7 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string) (*fleet.
 			return nil, fmt.Errorf("check: write the scenario: %w", err)
 		}
 	}
-	res, err := simrun.Run(ctx, sc, simrun.Options{})
+	res, err := simrun.Run(ctx, sc, simrun.Options{CacheDNS: !everyAttempt, CacheProbes: !everyAttempt})
 	if err != nil {
 		return nil, fmt.Errorf("check: run %s: %w", plan.File, err)
 	}
