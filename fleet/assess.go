@@ -166,8 +166,8 @@ func judge(p *Plan, e *Entry, log []*sim.Entry) {
 		e.Reason = "imported: ACM never renews imported certificates"
 		e.Fix = fmt.Sprintf("import a renewed certificate into the same ARN before %s (aws acm import-certificate --certificate-arn %s …), or replace it with an ACM-issued one", day(t), e.ARN)
 	case window != nil && window.Detail.Eligibility == sim.Ineligible:
-		why := ineligibleWhy(window.Detail.Text)
-		if strings.HasPrefix(why, "not in use") {
+		why := window.Detail.Cause.Explain()
+		if window.Detail.Cause == sim.CauseNotInUse {
 			e.Reason = "not in use: nothing uses it and it was not exported since it was last issued, so ACM never tries to renew it (and sends no notice)"
 			if len(renewals) > 0 && e.exported {
 				e.Reason = "not in use: its export made one renewal eligible, but a renewal resets that, so ACM does not try again (and sends no notice)"
@@ -251,17 +251,6 @@ func andList(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
-// ineligibleWhy takes the model's reason out of a window-opened text
-// ("…; not eligible: X, so ACM does not try to renew").
-func ineligibleWhy(text string) string {
-	_, why, ok := strings.Cut(text, "not eligible: ")
-	if !ok {
-		return "ACM does not consider it eligible"
-	}
-	why, _, _ = strings.Cut(why, ", so ACM")
-	return why
-}
-
 // dnsWhy says, in the troubleshooting guide's terms, why the DNS checks of
 // the last failing attempt failed and what to fix, one clause per record.
 func dnsWhy(e *Entry, checks []sim.NameCheck) (string, string) {
@@ -316,22 +305,24 @@ func checkWhy(ch sim.NameCheck, r *recordInfo) (string, string) {
 		}
 	}
 	n := len(ch.Answer)
-	switch {
-	case ch.Rcode == "NXDOMAIN" && n == 0 && r != nil && r.Doubled != "":
-		return fmt.Sprintf("CNAME doubled suffix: %s does not exist, but %s does in %s: the DNS provider appended the zone to an absolute name", ch.Record, r.Doubled, zone),
-			fmt.Sprintf("create %s CNAME %s (a name relative to the zone, or absolute with its trailing dot where the provider allows it) and delete %s%s", ch.Record, ch.Expected, r.Doubled, shared)
-	case ch.Rcode == "NXDOMAIN" && n == 0:
+	switch ch.Cause {
+	case sim.CauseCNAMEMissing:
+		if r != nil && r.Doubled != "" {
+			return fmt.Sprintf("CNAME doubled suffix: %s does not exist, but %s does in %s: the DNS provider appended the zone to an absolute name", ch.Record, r.Doubled, zone),
+				fmt.Sprintf("create %s CNAME %s (a name relative to the zone, or absolute with its trailing dot where the provider allows it) and delete %s%s", ch.Record, ch.Expected, r.Doubled, shared)
+		}
 		return fmt.Sprintf("CNAME missing: %s does not exist (NXDOMAIN)%s", ch.Record, shared),
 			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
-	case ch.Rcode == "NOERROR" && n == 0 && r != nil && r.Wildcard != "":
-		return fmt.Sprintf("CNAME missing: %s does not exist; the wildcard %s answers for it, with no CNAME (NODATA)%s", ch.Record, r.Wildcard, shared),
-			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
-	case ch.Rcode == "NOERROR" && n == 0:
+	case sim.CauseCNAMENoData:
+		if r != nil && r.Wildcard != "" {
+			return fmt.Sprintf("CNAME missing: %s does not exist; the wildcard %s answers for it, with no CNAME (NODATA)%s", ch.Record, r.Wildcard, shared),
+				fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
+		}
 		return fmt.Sprintf("CNAME missing: %s exists but has no CNAME (NODATA)%s", ch.Record, shared),
 			fmt.Sprintf("add %s CNAME %s to %s", ch.Record, ch.Expected, zone)
-	case n > 0 && sim.CNAMEMatches(ch.Answer[n-1], ch.Expected):
+	case sim.CauseCNAMEChainTooLong:
 		return "CNAME chain too long: " + ch.Problem, ch.Fix
-	case n > 0:
+	case sim.CauseCNAMEWrong:
 		via := ""
 		if r != nil && r.Wildcard != "" {
 			via = fmt.Sprintf(" (the answer comes from the wildcard %s)", r.Wildcard)

@@ -38,3 +38,24 @@ const (
 	CauseNotInUse         Cause = "not-in-use"
 	CauseExportedNotInUse Cause = "exported-not-in-use" // exported, but the profile renews only certificates in use
 )
+
+// Explain says what an ineligibility cause means, in the words the record
+// uses ("not eligible: …"). Other causes come with their own sentences in
+// the checks and CAA answers.
+func (c Cause) Explain() string {
+	switch c {
+	case CauseImported:
+		return "imported certificates are never renewed by ACM"
+	case CausePrivateCA:
+		return "issued directly by AWS Private CA, outside ACM"
+	case CauseExpired:
+		return "the certificate has expired"
+	case CauseIDN:
+		return "a name breaks ACM's rule for internationalised names (a first label of two characters and \"--\" must be a valid \"xn--\" label)"
+	case CauseNotInUse:
+		return "not in use by any integrated service and not exported"
+	case CauseExportedNotInUse:
+		return "exported, but this profile renews only certificates in use"
+	}
+	return string(c)
+}

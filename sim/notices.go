@@ -128,7 +128,7 @@ func (m *Model) logStatus(now time.Time, c *certState) {
 	text += ", " + lowerEligibility(c.eligibility)
 	var cause Cause
 	if c.eligibility == Ineligible {
-		cause, _ = m.ineligibleWhy(c)
+		cause = m.ineligibleCause(c)
 	}
 	m.log(now, KindStatus, c, "", Detail{Text: text, Cycle: c.cycle, Status: c.status, RenewalStatus: c.renewalStatus, Reason: c.reason, Eligibility: c.eligibility, Cause: cause})
 }

@@ -196,7 +196,7 @@ func (m *Model) eligibilityChanged(now time.Time, c *certState) {
 }
 
 func (m *Model) refreshEligibility(c *certState) {
-	if cause, _ := m.ineligibleWhy(c); cause == "" {
+	if m.ineligibleCause(c) == "" {
 		c.eligibility = Eligible
 	} else {
 		c.eligibility = Ineligible
@@ -205,27 +205,38 @@ func (m *Model) refreshEligibility(c *certState) {
 
 // ineligibleWhy says why ACM would not renew c now, or "" when it would.
 func (m *Model) ineligibleWhy(c *certState) (Cause, string) {
-	switch {
-	case c.spec.Type == TypeImported:
-		return CauseImported, "imported certificates are never renewed by ACM"
-	case c.spec.Type == TypePrivateCA:
-		return CausePrivateCA, "issued directly by AWS Private CA, outside ACM"
-	case c.status == StatusExpired:
-		return CauseExpired, "the certificate has expired"
-	}
-	for _, n := range c.names {
-		if p := IDNProblem(n); p != "" {
-			return CauseIDN, p
+	cause := m.ineligibleCause(c)
+	if cause == CauseIDN {
+		for _, n := range c.names {
+			if p := IDNProblem(n); p != "" {
+				return cause, p
+			}
 		}
 	}
-	if len(c.attached) > 0 {
-		return "", ""
+	return cause, cause.Explain()
+}
+
+func (m *Model) ineligibleCause(c *certState) Cause {
+	switch {
+	case c.spec.Type == TypeImported:
+		return CauseImported
+	case c.spec.Type == TypePrivateCA:
+		return CausePrivateCA
+	case c.status == StatusExpired:
+		return CauseExpired
 	}
-	if c.exported && m.p.Eligibility == EligibleInUseOrExported {
-		return "", ""
+	for _, n := range c.names {
+		if IDNProblem(n) != "" {
+			return CauseIDN
+		}
 	}
-	if c.exported {
-		return CauseExportedNotInUse, "exported, but this profile renews only certificates in use"
+	switch {
+	case len(c.attached) > 0:
+		return ""
+	case c.exported && m.p.Eligibility == EligibleInUseOrExported:
+		return ""
+	case c.exported:
+		return CauseExportedNotInUse
 	}
-	return CauseNotInUse, "not in use by any integrated service and not exported"
+	return CauseNotInUse
 }
