@@ -126,12 +126,12 @@ func (s *Server) StartOn(addr string) error {
 	// global mux would let parallel servers answer each other's queries,
 	// and any mux answers a message without a question REFUSED, where
 	// FORMERR says what is wrong with it.
-	mux := mdns.HandlerFunc(s.serveDNS)
+	handler := mdns.HandlerFunc(s.serveDNS)
 
 	udpUp, tcpUp := make(chan struct{}), make(chan struct{})
 	s.udp = &mdns.Server{
 		PacketConn:        pc,
-		Handler:           mux,
+		Handler:           handler,
 		UDPSize:           udpReadSize,
 		NotifyStartedFunc: func() { close(udpUp) },
 	}
@@ -139,7 +139,7 @@ func (s *Server) StartOn(addr string) error {
 	s.tcpLn = &tcpListener{Listener: ln, writeTimeout: s.writeTimeout, conns: map[*tcpConn]struct{}{}}
 	s.tcp = &mdns.Server{
 		Listener:    s.tcpLn,
-		Handler:     mux,
+		Handler:     handler,
 		ReadTimeout: s.readTimeout,
 		IdleTimeout: func() time.Duration { return idle },
 		// miekg hangs up after 128 queries by default, which a client that

@@ -98,8 +98,15 @@ type Option func(*Sink)
 func WithLimits(l Limits) Option { return func(s *Sink) { s.limits = l.withDefaults() } }
 
 // WithLogger sends the sink's log lines (the store or the record of
-// rejections filling up) to lg instead of log.Default().
-func WithLogger(lg *log.Logger) Option { return func(s *Sink) { s.logger = lg } }
+// rejections filling up) to lg instead of log.Default(); nil discards them.
+func WithLogger(lg *log.Logger) Option {
+	return func(s *Sink) {
+		if lg == nil {
+			lg = log.New(io.Discard, "", 0)
+		}
+		s.logger = lg
+	}
+}
 
 // ErrServerClosed is returned by Serve after Close has been called, and by
 // Start when the sink is already closed. It is go-smtp's own sentinel, so
