@@ -696,7 +696,7 @@ func (ss *session) Data(r io.Reader) error {
 // MaxMessageBytes of memory, not the several times that a growing buffer
 // allocates, and a small one needs no large buffer.
 const (
-	minChunk = 4 << 10
+	minChunk = 1 << 10
 	maxChunk = 256 << 10
 )
 
