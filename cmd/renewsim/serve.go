@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/renewsim/renewsim/fakes/acmapi"
@@ -23,7 +25,10 @@ const serveUsage = `Usage: renewsim serve [flags] SCENARIO
 Runs one scenario on an accelerated clock with every fake reachable:
 dig the DNS server, read the mail sink, openssl s_client a resource, call
 the ACM API with the AWS SDK or CLI, and step the clock through the
-control API. Ctrl-C stops everything.
+control API. Ctrl-C (SIGINT) or SIGTERM stops everything.
+
+Every address must be a loopback IP and port (port 0 picks a free one),
+and no two may be the same.
 
 Flags:
 `
@@ -48,6 +53,10 @@ type server struct {
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// main stops on SIGINT; a service manager or container runtime stops
+	// with SIGTERM, and serve must close its listeners then too.
+	ctx, stopSignals := signal.NotifyContext(ctx, syscall.SIGTERM)
+	defer stopSignals()
 	fs := commandFlags("serve", serveUsage, stderr)
 	var cfg serveConfig
 	fs.StringVar(&cfg.dns, "dns", "127.0.0.1:5353", "DNS server `address` (UDP and TCP)")
@@ -69,6 +78,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if cfg.speed < 0 {
 		return usagef("-speed must not be negative")
+	}
+	if err := checkAddrs(cfg.addrFlags()); err != nil {
+		return err
 	}
 	if *seedText != "" {
 		n, err := strconv.ParseUint(*seedText, 10, 64)
@@ -108,26 +120,103 @@ func printAddrs(w io.Writer, s *server, cfg serveConfig) {
 func host(addr string) string { h, _, _ := net.SplitHostPort(addr); return h }
 func port(addr string) string { _, p, _ := net.SplitHostPort(addr); return p }
 
+// addrFlag is one of serve's address flags and its value.
+type addrFlag struct{ name, addr string }
+
+// addrFlags are serve's address flags, in the order their servers start.
+func (cfg serveConfig) addrFlags() []addrFlag {
+	return []addrFlag{{"dns", cfg.dns}, {"smtp", cfg.smtp}, {"approval", cfg.approval}, {"acm", cfg.acm}, {"control", cfg.control}}
+}
+
+// checkAddrs refuses, before anything starts, an address that is not a
+// loopback IP and port, and two flags asking for the same port: the second
+// server would fail to start after the first had.
+func checkAddrs(flags []addrFlag) error {
+	seen := map[string]string{}
+	for _, f := range flags {
+		host, portText, err := net.SplitHostPort(f.addr)
+		ip := net.ParseIP(host)
+		if err != nil || ip == nil || !ip.IsLoopback() {
+			return usagef("-%s %s: want a loopback IP address and port, such as 127.0.0.1:0", f.name, f.addr)
+		}
+		port, err := strconv.ParseUint(portText, 10, 16)
+		if err != nil {
+			return usagef("-%s %s: want a port number from 0 to 65535, got %q", f.name, f.addr, portText)
+		}
+		if port == 0 {
+			continue
+		}
+		key := net.JoinHostPort(ip.String(), strconv.FormatUint(port, 10))
+		if other, ok := seen[key]; ok {
+			return usagef("-%s and -%s both ask for %s", other, f.name, key)
+		}
+		seen[key] = f.name
+	}
+	return nil
+}
+
+// flagged names the address flag behind a failure to listen, so that the
+// message says what to change.
+func flagged(err error, flags []addrFlag) error {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "listen" || op.Addr == nil {
+		return err
+	}
+	for _, f := range flags {
+		if !sameAddr(f.addr, op.Addr.String()) {
+			continue
+		}
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("-%s %s: the address is in use (another renewsim serve?); pick another port with -%s: %w", f.name, f.addr, f.name, err)
+		}
+		return fmt.Errorf("-%s %s: %w", f.name, f.addr, err)
+	}
+	return err
+}
+
+func sameAddr(a, b string) bool {
+	ah, ap, err1 := net.SplitHostPort(a)
+	bh, bp, err2 := net.SplitHostPort(b)
+	return err1 == nil && err2 == nil && ap == bp && net.ParseIP(ah).Equal(net.ParseIP(bh))
+}
+
+// Timeouts of the control API's server, so that a client that stalls
+// holds a goroutine, and shutdown, for a bounded time only.
+const (
+	controlReadTimeout = 30 * time.Second
+	controlIdleTimeout = 2 * time.Minute
+	// shutdownGrace is how long stop waits for control requests in flight
+	// before it cuts their connections.
+	shutdownGrace = 5 * time.Second
+)
+
 // startServer starts the fakes, the ACM API, the control API and the clock.
+// When one of them cannot start, those already started are closed again,
+// and the error names the address flag to change.
 func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr io.Writer) (*server, error) {
+	flags := cfg.addrFlags()
 	live, err := simrun.StartLive(ctx, sc, simrun.Options{Seed: cfg.seed}, simrun.Addrs{DNS: cfg.dns, SMTP: cfg.smtp, Approval: cfg.approval})
 	if err != nil {
-		return nil, err
+		return nil, flagged(err, flags)
 	}
 	s := &server{live: live, done: make(chan struct{}), errc: make(chan error, 1)}
 	s.acm = acmapi.New(simrun.NewACMBackend(live))
 	if err := s.acm.StartOn(cfg.acm); err != nil {
 		live.Close()
-		return nil, fmt.Errorf("ACM API: %w", err)
+		return nil, flagged(fmt.Errorf("ACM API: %w", err), flags)
 	}
 	ln, err := net.Listen("tcp", cfg.control)
 	if err != nil {
 		s.acm.Close()
 		live.Close()
-		return nil, fmt.Errorf("control API: %w", err)
+		return nil, flagged(fmt.Errorf("control API: %w", err), flags)
 	}
 	s.ctlAddr = ln.Addr().String()
-	s.control = &http.Server{Handler: simrun.ControlHandler(live)}
+	s.control = &http.Server{
+		Handler:     simrun.ControlHandler(live),
+		ReadTimeout: controlReadTimeout,
+		IdleTimeout: controlIdleTimeout,
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -200,11 +289,15 @@ func (s *server) clock(ctx context.Context, cfg serveConfig, stderr io.Writer) {
 	}
 }
 
-// stop shuts everything down and waits for it.
+// stop shuts everything down and waits for it. Control requests in flight
+// get shutdownGrace to finish; then their connections are cut.
 func (s *server) stop() error {
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	err := s.control.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = s.control.Close()
+	}
 	<-s.done
 	err = errors.Join(err, s.acm.Close(), s.live.Close())
 	select {

@@ -39,11 +39,15 @@
 // Errors are {"__type": "<ExceptionName>", "message": "..."}
 // ("Message" for AccessDeniedException, as modelled):
 //
+//	body over MaxBodyBytes (1 MiB), announced
+//	by Content-Length (checked first, nothing
+//	read) or found while reading (the
+//	connection is closed after the answer)    413 RequestEntityTooLargeException
 //	path not /, method not POST, X-Amz-Target
 //	missing, not CertificateManager.*, or an
 //	operation this endpoint does not serve    400 UnknownOperationException
 //	Content-Type other than
-//	application/x-amz-json-1.1 (absent is OK) 415 UnsupportedMediaTypeException
+//	application/x-amz-json-1.1 (absent is OK) 400 UnknownOperationException
 //	body not JSON, or a member of the wrong
 //	JSON type                                 400 SerializationException
 //	a required member missing, an enum value
@@ -83,4 +87,27 @@
 // ListTagsForCertificate returns Backend.Tags.
 //
 // Every request, answered or refused, is recorded; History returns them.
+//
+// # Hostile requests, and why they are answered so
+//
+// AWS documents RequestEntityTooLargeException with HTTP 413 among the
+// errors common to all its APIs, hence the 413 and its shape. For the rest
+// the protocol specification says what a request must be, not what a server
+// answers when it is not, so the answers follow what AWS's awsJson1_1
+// services were seen to send: an X-Amz-Target naming no operation gets
+// {"__type":"UnknownOperationException"} with 400 (Kinesis, Firehose and
+// CloudWatch Logs, as reported in aws-sdk-net#1536, mhart/kinesis#22 and
+// sharethrough/flume-kinesis#11), and so does a request sent with another
+// Content-Type (Kinesis answered application/octet-stream with
+// UnknownOperationException, smithy4s#167: AWS chooses the protocol by the
+// content type, and under another protocol the target names nothing). A
+// missing X-Amz-Target is answered the same way, as smithy-rs's awsJson
+// router does; the common-errors page lists UnknownOperationException with
+// 404, but the captures above say 400, which this server keeps. Unlike AWS,
+// the answer is always JSON, and a missing Content-Type is accepted (curl
+// users), since the body is parsed as JSON either way.
+//
+// Every connection is bounded in time (see fakes/internal/loopback): a
+// request must arrive whole within 30 seconds, and Close does not wait for
+// a client still sending one.
 package acmapi

@@ -43,10 +43,10 @@ const (
 	ErrThrottling                     = "ThrottlingException"
 	ErrLimitExceeded                  = "LimitExceededException"
 
-	ErrUnknownOperation     = "UnknownOperationException"
-	ErrSerialization        = "SerializationException"
-	ErrUnsupportedMediaType = "UnsupportedMediaTypeException"
-	ErrInternalFailure      = "InternalFailure"
+	ErrUnknownOperation      = "UnknownOperationException"
+	ErrSerialization         = "SerializationException"
+	ErrRequestEntityTooLarge = "RequestEntityTooLargeException"
+	ErrInternalFailure       = "InternalFailure"
 )
 
 // NotFound is ACM's answer for a well-formed ARN of no certificate in the

@@ -68,6 +68,12 @@ func (s *Server) certificate(p *string, rec *Request) (Certificate, string, erro
 		return Certificate{}, "", v.err()
 	}
 	arn := *p
+	if len(arn) > maxARNLength {
+		rec.ARN = arn[:maxARNLength]
+		var v validationErrors
+		v.maxLen("certificateArn", p, maxARNLength)
+		return Certificate{}, "", v.err()
+	}
 	rec.ARN = arn
 	if !ValidARN(arn) {
 		return Certificate{}, arn, InvalidArn(arn)
@@ -138,9 +144,15 @@ func (s *Server) resendValidationEmail(body []byte, rec *Request) (any, error) {
 	if in.ValidationDomain == nil {
 		v.null("validationDomain")
 	}
+	v.maxLen("certificateArn", in.CertificateArn, maxARNLength)
+	v.maxLen("domain", in.Domain, maxDomainLength)
+	v.maxLen("validationDomain", in.ValidationDomain, maxDomainLength)
 	if e := v.err(); e != nil {
 		if in.CertificateArn != nil {
 			rec.ARN = *in.CertificateArn
+			if len(rec.ARN) > maxARNLength {
+				rec.ARN = rec.ARN[:maxARNLength]
+			}
 		}
 		return nil, e
 	}

@@ -121,11 +121,13 @@ func TestContentType(t *testing.T) {
 	_, c := startRaw(t, newBackend(t))
 	desc := `{"CertificateArn":"` + arnWeb + `"}`
 	target := acmapi.TargetPrefix + "DescribeCertificate"
-	for _, ct := range []string{"application/json", "text/plain", "application/x-www-form-urlencoded", "application/x-amz-json-1.0", "%%"} {
+	// AWS finds no operation under another protocol's content type.
+	for _, ct := range []string{"application/json", "text/plain", "application/x-www-form-urlencoded", "application/x-amz-json-1.0", "application/octet-stream", "%%"} {
 		r := c.do(http.MethodPost, "/", target, ct, desc)
-		assert.Equal(t, http.StatusUnsupportedMediaType, r.status, ct)
-		typ, _ := r.errorType(t)
-		assert.Equal(t, "UnsupportedMediaTypeException", typ, ct)
+		assert.Equal(t, http.StatusBadRequest, r.status, ct)
+		typ, msg := r.errorType(t)
+		assert.Equal(t, "UnknownOperationException", typ, ct)
+		assert.Contains(t, msg, acmapi.ContentType, ct)
 	}
 	for _, ct := range []string{"", "application/x-amz-json-1.1", "application/x-amz-json-1.1; charset=utf-8", "Application/X-Amz-JSON-1.1"} {
 		r := c.do(http.MethodPost, "/", target, ct, desc)

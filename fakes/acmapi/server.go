@@ -22,10 +22,10 @@ const (
 	TargetPrefix = "CertificateManager."
 )
 
-// maxBodyBytes bounds a request body. ACM's largest inputs
-// (ImportCertificate) stay far below it, and this server takes none of
-// those.
-const maxBodyBytes = 1 << 20
+// MaxBodyBytes bounds a request body; a larger one is answered 413
+// RequestEntityTooLargeException. ACM's largest inputs (ImportCertificate)
+// stay far below it, and this server takes none of those.
+const MaxBodyBytes = 1 << 20
 
 // Request is one HTTP request the server answered.
 type Request struct {
@@ -35,7 +35,8 @@ type Request struct {
 	// "CertificateManager." prefix), or the whole header value when it
 	// does not start with that prefix; "" when the header is missing.
 	Operation string
-	// ARN is the request's CertificateArn, "" if it had none.
+	// ARN is the request's CertificateArn, "" if it had none, cut to
+	// 2048 bytes (ACM's limit) if it was longer.
 	ARN string
 	// Status is the HTTP status of the answer.
 	Status int
@@ -111,7 +112,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	rec.Operation = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), TargetPrefix)
-	rep := s.handle(r, &rec)
+	rep := s.handle(w, r, &rec)
 
 	status, payload := http.StatusOK, []byte(nil)
 	if rep.err != nil {
@@ -153,9 +154,19 @@ func unknownOperation(msg string) reply {
 	return reply{err: &Error{Type: ErrUnknownOperation, Message: msg}}
 }
 
+func tooLarge() reply {
+	return reply{err: &Error{Type: ErrRequestEntityTooLarge, Status: http.StatusRequestEntityTooLarge,
+		Message: fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes)}}
+}
+
 // handle routes the request as the awsJson protocol does (POST /, operation
 // in X-Amz-Target, awsJson1_1 body) and runs the operation.
-func (s *Server) handle(r *http.Request, rec *Request) reply {
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) reply {
+	// Like AWS's front end, refuse a body announced too large before
+	// anything else, without reading it.
+	if r.ContentLength > MaxBodyBytes {
+		return tooLarge()
+	}
 	if r.URL.Path != "/" {
 		return unknownOperation(fmt.Sprintf("awsJson1_1 requests go to /, not %s", r.URL.Path))
 	}
@@ -172,13 +183,20 @@ func (s *Server) handle(r *http.Request, rec *Request) reply {
 		return unknownOperation(fmt.Sprintf("unknown operation %s: this endpoint serves %s", target, servedOperations()))
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
+		// AWS picks the protocol by Content-Type; under another one it
+		// finds no operation (see doc.go).
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != ContentType {
-			return reply{err: &Error{Type: ErrUnsupportedMediaType, Status: http.StatusUnsupportedMediaType,
-				Message: fmt.Sprintf("Content-Type %q is not %s", ct, ContentType)}}
+			return unknownOperation(fmt.Sprintf("Content-Type %q is not %s, so %s names no operation of it", ct, ContentType, target))
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
-	if err != nil {
+	// With w, the reader also tells the server to close the connection
+	// rather than read the rest of an oversized body.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return tooLarge()
+	case err != nil:
 		return reply{err: &Error{Type: ErrSerialization, Message: "could not read the request body: " + err.Error()}}
 	}
 

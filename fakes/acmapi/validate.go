@@ -28,6 +28,20 @@ func (v *validationErrors) null(member string) {
 	v.add("Value null at '%s' failed to satisfy constraint: Member must not be null", member)
 }
 
+// Length limits of ACM's model: the Arn and DomainNameString shapes.
+const (
+	maxARNLength    = 2048
+	maxDomainLength = 253
+)
+
+// maxLen checks a string's length. The message does not quote the value,
+// which may be most of a megabyte.
+func (v *validationErrors) maxLen(member string, value *string, max int) {
+	if value != nil && len(*value) > max {
+		v.add("Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, max)
+	}
+}
+
 // enum checks every value against the allowed set.
 func (v *validationErrors) enum(member string, values []string, allowed []string) {
 	for _, val := range values {

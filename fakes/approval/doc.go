@@ -41,6 +41,13 @@
 //	other methods                     405 with Allow: GET, HEAD, POST
 //	other paths                       404
 //
+// The page answers at exactly /approvals: paths are not cleaned, so
+// /approvals/../approvals, //approvals or /approvals/ are 404 like any
+// other. Only the posted form's first code and context count (not the
+// query string), compared exactly: a forged, altered or other link's code
+// or context is 404 and approves nothing, and an expired one is 410 for
+// good (until the caller registers the code again).
+//
 // Expiry is checked before the approved state: after ExpiresAt a link
 // answers 410 even if it was approved in time (Approved still reports
 // true). Every page is text/html; charset=utf-8 and carries the header

@@ -24,6 +24,23 @@
 //   - Turn history off with [Server.SetHistory] in long sweeps, where it
 //     would otherwise grow with every query.
 //
+// What a hostile client gets:
+//
+//   - A message whose header can be read but whose question cannot (cut
+//     short, a compression-pointer loop, a pointer or label past the end,
+//     more or fewer than one question) is answered FORMERR; anything
+//     shorter than a header, or flagged as a response, is dropped without
+//     an answer. Over TCP the connection survives it and answers the next
+//     query.
+//   - Over TCP a new connection must deliver its first whole query within
+//     [TCPReadTimeout] and each later one within [TCPIdleTimeout]; a
+//     connection that sends a length prefix and stalls is closed then.
+//     An answer the client does not read within [TCPWriteTimeout] closes
+//     the connection too, and Close cuts every open connection, so a client
+//     that reads nothing can neither hold a goroutine nor Close.
+//   - Each TCP connection is served by its own goroutine; there is no cap
+//     on how many are open at once beyond the process's file limit.
+//
 // What the server is not:
 //
 //   - It is not a resolver: it never recurses and never talks to another

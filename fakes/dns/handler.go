@@ -18,8 +18,13 @@ func (s *Server) serveDNS(w mdns.ResponseWriter, req *mdns.Msg) {
 	var name, qtype string
 	switch {
 	case len(req.Question) != 1:
-		// miekg already rejects these before the handler; this guards
-		// against a future MsgAcceptFunc letting them through.
+		// miekg rejects a header announcing more or fewer than one
+		// question; this catches one announcing a question and ending
+		// before it.
+		resp.SetRcodeFormatError(req)
+	case req.Question[0].Qtype == 0 || req.Question[0].Qclass == 0:
+		// Type and class 0 are reserved; miekg decodes a question cut
+		// short after its name as them.
 		resp.SetRcodeFormatError(req)
 	case req.Question[0].Qclass != mdns.ClassINET:
 		q := req.Question[0]

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"time"
 
 	mdns "github.com/miekg/dns"
 )
@@ -18,6 +19,21 @@ const listenAttempts = 8
 // udpReadSize is the largest query the UDP side accepts. miekg defaults to
 // 512 bytes, which would silently cut EDNS0 queries carrying options.
 const udpReadSize = 4096
+
+// Timeouts of the TCP side, so that a client that connects and stalls, or
+// stops reading its answers, costs a goroutine and a socket for a bounded
+// time only. UDP needs none: a datagram is read whole or not at all.
+const (
+	// TCPReadTimeout is how long a new connection may take to deliver its
+	// first complete query (length prefix and message).
+	TCPReadTimeout = 2 * time.Second
+	// TCPIdleTimeout is how long a connection may wait between queries,
+	// and take to deliver each query after the first.
+	TCPIdleTimeout = 8 * time.Second
+	// TCPWriteTimeout is how long writing one answer may block on a client
+	// that does not read; the connection is closed when it runs out.
+	TCPWriteTimeout = 2 * time.Second
+)
 
 type lifeState int
 
@@ -36,9 +52,12 @@ type Server struct {
 	state    lifeState
 	addr     string
 	udp, tcp *mdns.Server
+	tcpLn    *tcpListener
 	udpErr   chan error
 	tcpErr   chan error
 	serving  sync.WaitGroup
+
+	readTimeout, idleTimeout, writeTimeout time.Duration
 
 	mu      sync.RWMutex
 	owners  map[string][]mdns.RR // canonical owner name -> its RRs, insertion order
@@ -56,6 +75,10 @@ func NewServer() *Server {
 		below:  make(map[string]int),
 		rcodes: make(map[string]int),
 		hist:   history{enabled: true},
+
+		readTimeout:  TCPReadTimeout,
+		idleTimeout:  TCPIdleTimeout,
+		writeTimeout: TCPWriteTimeout,
 	}
 }
 
@@ -99,21 +122,26 @@ func (s *Server) StartOn(addr string) error {
 		return err
 	}
 
-	// A private mux keeps parallel servers (and other packages' tests) from
-	// answering each other's queries through miekg's global mux.
-	mux := mdns.NewServeMux()
-	mux.HandleFunc(".", s.serveDNS)
+	// The handler is given directly rather than through a mux: miekg's
+	// global mux would let parallel servers answer each other's queries,
+	// and any mux answers a message without a question REFUSED, where
+	// FORMERR says what is wrong with it.
+	handler := mdns.HandlerFunc(s.serveDNS)
 
 	udpUp, tcpUp := make(chan struct{}), make(chan struct{})
 	s.udp = &mdns.Server{
 		PacketConn:        pc,
-		Handler:           mux,
+		Handler:           handler,
 		UDPSize:           udpReadSize,
 		NotifyStartedFunc: func() { close(udpUp) },
 	}
+	idle := s.idleTimeout
+	s.tcpLn = &tcpListener{Listener: ln, writeTimeout: s.writeTimeout, conns: map[*tcpConn]struct{}{}}
 	s.tcp = &mdns.Server{
-		Listener: ln,
-		Handler:  mux,
+		Listener:    s.tcpLn,
+		Handler:     handler,
+		ReadTimeout: s.readTimeout,
+		IdleTimeout: func() time.Duration { return idle },
 		// miekg hangs up after 128 queries by default, which a client that
 		// keeps one connection for a whole sweep would see as a failure.
 		MaxTCPQueries:     -1,
@@ -228,7 +256,12 @@ func (s *Server) Close() error {
 	}
 	s.state = stateClosed
 
-	err := errors.Join(s.udp.Shutdown(), s.tcp.Shutdown())
+	// miekg's Shutdown unblocks reads but not a write stuck on a client
+	// that reads nothing, so the connections are cut while it waits.
+	tcpDone := make(chan error, 1)
+	go func() { tcpDone <- s.tcp.Shutdown() }()
+	s.tcpLn.closeConns()
+	err := errors.Join(s.udp.Shutdown(), <-tcpDone)
 	s.serving.Wait()
 	// Each serving goroutine has sent exactly once by now; a non-nil value
 	// means a transport died while the server was meant to be running.
@@ -239,4 +272,73 @@ func (s *Server) Close() error {
 		err = errors.Join(err, fmt.Errorf("fakes/dns: tcp: %w", e))
 	}
 	return err
+}
+
+// tcpListener hands miekg connections whose writes time out, and keeps
+// them so that Close can cut them.
+type tcpListener struct {
+	net.Listener
+	writeTimeout time.Duration
+
+	mu     sync.Mutex
+	closed bool
+	conns  map[*tcpConn]struct{}
+}
+
+func (l *tcpListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	tc := &tcpConn{Conn: c, l: l}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		// miekg serves it anyway; its first read fails and that is all.
+		_ = c.Close()
+		return tc, nil
+	}
+	l.conns[tc] = struct{}{}
+	return tc, nil
+}
+
+// closeConns closes every connection accepted so far, and every one
+// accepted from now on.
+func (l *tcpListener) closeConns() {
+	l.mu.Lock()
+	l.closed = true
+	conns := make([]*tcpConn, 0, len(l.conns))
+	for c := range l.conns {
+		conns = append(conns, c)
+	}
+	l.mu.Unlock()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+}
+
+type tcpConn struct {
+	net.Conn
+	l *tcpListener
+}
+
+// Write gives up after the write timeout and then closes the connection:
+// miekg ignores a failed write and would go on reading the next query of a
+// client that reads nothing, blocking again on its answer.
+func (c *tcpConn) Write(b []byte) (int, error) {
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.l.writeTimeout)); err != nil {
+		return 0, err
+	}
+	n, err := c.Conn.Write(b)
+	if err != nil {
+		_ = c.Close()
+	}
+	return n, err
+}
+
+func (c *tcpConn) Close() error {
+	c.l.mu.Lock()
+	delete(c.l.conns, c)
+	c.l.mu.Unlock()
+	return c.Conn.Close()
 }

@@ -50,7 +50,42 @@
 //     *gosmtp.SMTPError (Code 554). Connections already open are not
 //     affected.
 //
+// HangUp closes every open connection, as a restarted mail server would.
+//
+// # Limits
+//
+// A client cannot make the sink hold more than its Limits (the defaults are
+// the constants of the same names; WithLimits changes them):
+//
+//   - a message of MaxMessageBytes (10 MiB) or more: 552 5.3.4 at MAIL FROM
+//     when SIZE= says so, otherwise as soon as DATA reaches it, and the
+//     connection ends there, the rest unread;
+//   - RCPT TO beyond MaxRecipients (100) in one transaction: 452 4.5.3;
+//   - a command or DATA line longer than MaxLineLength (2000): 500 5.4.0,
+//     and the connection ends;
+//   - silence for ReadTimeout (5 minutes, between commands or within
+//     DATA): 421 4.4.2, and the connection ends; a client that keeps
+//     sending, however slowly, is not cut;
+//   - a reply the client does not read within WriteTimeout ends the
+//     connection;
+//   - stored mail: once MaxStoredMessages (10,000) messages or
+//     MaxStoredBytes (64 MiB of raw DATA) are held, new mail is refused
+//     with 452 4.3.1 (at MAIL FROM, or at the end of a DATA that would
+//     not fit) until Reset, and one line says so in the log (WithLogger;
+//     log.Default otherwise). Refusing rather than dropping old mail keeps
+//     what was stored intact and tells the sender.
+//
+// Each connection is served by its own goroutine, and there is no cap on
+// how many are open at once: a cap would let a crowd of idle clients lock
+// out the simulator's own mail. Memory is bounded per connection by
+// MaxMessageBytes while a DATA is under way.
+//
 // Every rejection the sink makes is recorded and reported by Rejections:
-// 451 (MAIL), 550 (RCPT), 554 (unparsable DATA), 554 (refused connection)
-// and go-smtp's 552 for DATA larger than MaxMessageBytes (10 MiB).
+// 451 (MAIL), 550 (RCPT), 554 (unparsable DATA), 554 (refused connection),
+// 552 (DATA too large), 452 (store full), 500 (DATA line too long) and 421
+// (silent within DATA). The limits go-smtp enforces before the sink sees
+// the command (SIZE=, RCPT beyond the limit, a long command line, silence
+// between commands) are answered but not recorded. At most
+// MaxStoredMessages rejections are kept; later ones are answered but not
+// recorded until Reset, and the log says so once.
 package smtp

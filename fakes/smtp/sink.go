@@ -23,9 +23,90 @@ import (
 // Domain is the name the sink announces in its greeting and EHLO reply.
 const Domain = "renewsim.test"
 
-// MaxMessageBytes is the largest DATA the sink accepts; larger messages are
-// answered 552 5.3.4 by go-smtp.
-const MaxMessageBytes = 10 << 20
+// Default limits: what a Sink uses for each zero field of [Limits].
+const (
+	// MaxMessageBytes bounds a message: MAIL FROM with a larger SIZE= is
+	// answered 552 5.3.4, and so is a DATA as soon as it reaches this many
+	// bytes (go-smtp counts the limit itself as too large). The sink then
+	// ends the connection instead of reading the rest of the message
+	// only to throw it away.
+	MaxMessageBytes = 10 << 20
+	// MaxRecipients is how many RCPT TO one transaction may have; each
+	// one beyond is answered 452 4.5.3.
+	MaxRecipients = 100
+	// MaxLineLength bounds a command line and a line of DATA, in bytes;
+	// a longer one is answered 500 5.4.0 and the connection is closed.
+	// RFC 5321 allows 1000, go-smtp doubles it.
+	MaxLineLength = 2000
+	// ReadTimeout is how long a client may stay silent, between commands
+	// or within DATA, before it is answered 421 4.4.2 and disconnected:
+	// the server timeout RFC 5321 section 4.5.3.2.7 asks for.
+	ReadTimeout = 5 * time.Minute
+	// WriteTimeout is how long writing one reply may block on a client
+	// that reads nothing.
+	WriteTimeout = time.Minute
+	// MaxStoredMessages and MaxStoredBytes cap what the sink holds (raw
+	// DATA bytes; Body and Header take about as much again). Once either
+	// is reached the sink refuses new mail with 452 4.3.1 until Reset, and
+	// says so once in its log.
+	MaxStoredMessages = 10000
+	MaxStoredBytes    = 64 << 20
+)
+
+// Limits bound what clients can make the sink do and hold. A zero field
+// means the default constant of the same name.
+type Limits struct {
+	MaxMessageBytes   int64
+	MaxRecipients     int
+	MaxLineLength     int
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	MaxStoredMessages int
+	MaxStoredBytes    int64
+}
+
+func (l Limits) withDefaults() Limits {
+	set := func(v *int64, d int64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	setInt := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	setDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	set(&l.MaxMessageBytes, MaxMessageBytes)
+	setInt(&l.MaxRecipients, MaxRecipients)
+	setInt(&l.MaxLineLength, MaxLineLength)
+	setDur(&l.ReadTimeout, ReadTimeout)
+	setDur(&l.WriteTimeout, WriteTimeout)
+	setInt(&l.MaxStoredMessages, MaxStoredMessages)
+	set(&l.MaxStoredBytes, MaxStoredBytes)
+	return l
+}
+
+// Option configures a Sink in New, Start and StartOn.
+type Option func(*Sink)
+
+// WithLimits replaces the default limits; zero fields keep their default.
+func WithLimits(l Limits) Option { return func(s *Sink) { s.limits = l.withDefaults() } }
+
+// WithLogger sends the sink's log lines (the store or the record of
+// rejections filling up) to lg instead of log.Default(); nil discards them.
+func WithLogger(lg *log.Logger) Option {
+	return func(s *Sink) {
+		if lg == nil {
+			lg = log.New(io.Discard, "", 0)
+		}
+		s.logger = lg
+	}
+}
 
 // ErrServerClosed is returned by Serve after Close has been called, and by
 // Start when the sink is already closed. It is go-smtp's own sentinel, so
@@ -37,7 +118,7 @@ const (
 	CommandConnect = "CONNECT" // connection refused by SetRefuse(true)
 	CommandMail    = "MAIL"    // MAIL FROM refused by SetTempFail(true)
 	CommandRcpt    = "RCPT"    // RCPT TO refused by RejectRecipient
-	CommandData    = "DATA"    // message not stored (unparsable or too large)
+	CommandData    = "DATA"    // message not stored (unparsable, too large, store full)
 )
 
 // Message is one message accepted by the sink.
@@ -73,7 +154,7 @@ type Rejection struct {
 	// Addr is the address concerned: the recipient for RCPT, the envelope
 	// sender for MAIL and DATA, and "" for a refused connection.
 	Addr string
-	// Code is the SMTP reply code sent (550, 451, 554, 552).
+	// Code is the SMTP reply code sent (550, 451, 554, 552, 452, 500, 421).
 	Code int
 	// Command is one of CommandConnect, CommandMail, CommandRcpt,
 	// CommandData.
@@ -85,8 +166,10 @@ type Rejection struct {
 // Sink is an SMTP server that stores every message it accepts. All methods
 // are safe for concurrent use.
 type Sink struct {
-	clock clockwork.Clock
-	srv   *gosmtp.Server
+	clock  clockwork.Clock
+	srv    *gosmtp.Server
+	limits Limits
+	logger *log.Logger
 
 	mu          sync.Mutex
 	closed      bool
@@ -101,6 +184,9 @@ type Sink struct {
 	rejectRcpt  map[string]bool
 	tempFail    bool
 	refuse      bool
+	storedBytes int64
+	fullLogged  bool // the store-full line was logged since the last Reset
+	rejFull     bool // the rejection record is full; logged once
 	serveWG     sync.WaitGroup
 	closeDone   chan struct{} // closed when the first Close has finished
 	closeResult error         // written before closeDone is closed
@@ -108,20 +194,29 @@ type Sink struct {
 
 // New returns a sink that takes all its timestamps from clock. It does not
 // listen yet: call Serve with a listener, or use Start instead of New.
-func New(clock clockwork.Clock) *Sink {
+func New(clock clockwork.Clock, opts ...Option) *Sink {
 	if clock == nil {
 		panic("smtp: New called with a nil clock")
 	}
 	s := &Sink{
 		clock:      clock,
+		limits:     Limits{}.withDefaults(),
+		logger:     log.Default(),
 		conns:      make(map[*trackedConn]struct{}),
 		rejectRcpt: make(map[string]bool),
 		closeDone:  make(chan struct{}),
 	}
+	for _, o := range opts {
+		o(s)
+	}
 	srv := gosmtp.NewServer(backend{s})
 	srv.Domain = Domain
 	srv.AllowInsecureAuth = true
-	srv.MaxMessageBytes = MaxMessageBytes
+	srv.MaxMessageBytes = s.limits.MaxMessageBytes
+	srv.MaxRecipients = s.limits.MaxRecipients
+	srv.MaxLineLength = s.limits.MaxLineLength
+	srv.ReadTimeout = s.limits.ReadTimeout
+	srv.WriteTimeout = s.limits.WriteTimeout
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv = srv
 	return s
@@ -129,17 +224,19 @@ func New(clock clockwork.Clock) *Sink {
 
 // Start returns a sink listening on 127.0.0.1 on a free port and serving in
 // its own goroutine. Close stops it.
-func Start(clock clockwork.Clock) (*Sink, error) { return StartOn(clock, "127.0.0.1:0") }
+func Start(clock clockwork.Clock, opts ...Option) (*Sink, error) {
+	return StartOn(clock, "127.0.0.1:0", opts...)
+}
 
 // StartOn is Start on a chosen loopback host:port, such as 127.0.0.1:2525.
-func StartOn(clock clockwork.Clock, addr string) (*Sink, error) {
+func StartOn(clock clockwork.Clock, addr string, opts ...Option) (*Sink, error) {
 	if host, _, err := net.SplitHostPort(addr); err != nil || net.ParseIP(host) == nil || !net.ParseIP(host).IsLoopback() {
 		return nil, fmt.Errorf("smtp: %q is not a loopback host:port", addr)
 	}
-	s := New(clock)
+	s := New(clock, opts...)
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("smtp: %w", err)
 	}
 	sl, ok := s.enter(l)
 	if !ok {
@@ -333,13 +430,32 @@ func (s *Sink) Len() int {
 	return len(s.messages)
 }
 
-// Reset forgets all stored messages and rejections. The failure switches
-// and sequence counters are kept.
+// Reset forgets all stored messages and rejections, which also makes room
+// again after the store filled up. The failure switches and sequence
+// counters are kept.
 func (s *Sink) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.messages = nil
 	s.rejections = nil
+	s.storedBytes = 0
+	s.fullLogged = false
+	s.rejFull = false
+}
+
+// HangUp closes every open client connection, as a restarted mail server
+// (or one that timed an idle client out) would; the listener keeps
+// accepting new ones.
+func (s *Sink) HangUp() {
+	s.mu.Lock()
+	conns := make([]*trackedConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
 }
 
 // Rejections returns all recorded rejections in the order they happened.
@@ -369,6 +485,15 @@ func (s *Sink) reject(command, addr string, code int) {
 
 func (s *Sink) rejectLocked(command, addr string, code int) {
 	s.nextRej++
+	if len(s.rejections) >= s.limits.MaxStoredMessages {
+		// A client can be refused without end; the record of it must not
+		// grow without end.
+		if !s.rejFull {
+			s.rejFull = true
+			s.logger.Printf("smtp sink %s: %d rejections recorded, the cap: later ones are answered but not recorded until Reset", s.addr, len(s.rejections))
+		}
+		return
+	}
 	s.rejections = append(s.rejections, Rejection{
 		Seq:     s.nextRej,
 		Addr:    addr,
@@ -378,13 +503,35 @@ func (s *Sink) rejectLocked(command, addr string, code int) {
 	})
 }
 
-func (s *Sink) store(m Message) {
+// store keeps m, or refuses it with errStoreFull when the store would go
+// beyond its caps.
+func (s *Sink) store(m Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.fullLocked(int64(len(m.Raw))) {
+		s.rejectLocked(CommandData, m.From, errStoreFull.Code)
+		return errStoreFull
+	}
 	s.nextMsg++
 	m.Seq = s.nextMsg
 	m.ReceivedAt = s.clock.Now()
 	s.messages = append(s.messages, m)
+	s.storedBytes += int64(len(m.Raw))
+	return nil
+}
+
+// fullLocked reports whether storing a message of size more bytes would go
+// beyond the caps, and logs the first time it does.
+func (s *Sink) fullLocked(size int64) bool {
+	if len(s.messages) < s.limits.MaxStoredMessages && s.storedBytes+size <= s.limits.MaxStoredBytes {
+		return false
+	}
+	if !s.fullLogged {
+		s.fullLogged = true
+		s.logger.Printf("smtp sink %s: mail store full (%d messages, %d bytes; caps %d messages, %d bytes): refusing new mail with 452 4.3.1 until Reset",
+			s.addr, len(s.messages), s.storedBytes, s.limits.MaxStoredMessages, s.limits.MaxStoredBytes)
+	}
+	return true
 }
 
 func (m Message) hasRcpt(norm string) bool {
@@ -419,14 +566,15 @@ func normAddr(addr string) string {
 // backend implements gosmtp.Backend.
 type backend struct{ s *Sink }
 
-func (b backend) NewSession(*gosmtp.Conn) (gosmtp.Session, error) {
-	return &session{s: b.s}, nil
+func (b backend) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	return &session{s: b.s, conn: c.Conn()}, nil
 }
 
 // session implements gosmtp.Session. go-smtp calls its methods from the
 // connection's goroutine only, so its own fields need no lock.
 type session struct {
 	s    *Sink
+	conn net.Conn
 	from string
 	to   []string
 }
@@ -447,6 +595,21 @@ var (
 		EnhancedCode: gosmtp.EnhancedCode{5, 6, 0},
 		Message:      "Message could not be parsed",
 	}
+	errStoreFull = &gosmtp.SMTPError{
+		Code:         452,
+		EnhancedCode: gosmtp.EnhancedCode{4, 3, 1},
+		Message:      "Insufficient system storage: the sink holds all the mail it may",
+	}
+	errLineTooLong = &gosmtp.SMTPError{
+		Code:         500,
+		EnhancedCode: gosmtp.EnhancedCode{5, 4, 0},
+		Message:      "Line too long",
+	}
+	errIdle = &gosmtp.SMTPError{
+		Code:         421,
+		EnhancedCode: gosmtp.EnhancedCode{4, 4, 2},
+		Message:      "Idle timeout, closing connection",
+	}
 )
 
 func (ss *session) Mail(from string, _ *gosmtp.MailOptions) error {
@@ -456,6 +619,12 @@ func (ss *session) Mail(from string, _ *gosmtp.MailOptions) error {
 	if s.tempFail {
 		s.rejectLocked(CommandMail, from, errTempFail.Code)
 		return errTempFail
+	}
+	// Refusing here spares the client sending a message that could not be
+	// stored anyway.
+	if s.fullLocked(0) {
+		s.rejectLocked(CommandMail, from, errStoreFull.Code)
+		return errStoreFull
 	}
 	ss.from = from
 	ss.to = nil
@@ -475,13 +644,32 @@ func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
+	raw, err := ss.readData(r)
 	if err != nil {
 		var se *gosmtp.SMTPError
-		if errors.As(err, &se) {
-			ss.s.reject(CommandData, ss.from, se.Code)
+		var ne net.Error
+		switch {
+		case errors.As(err, &se):
+			if se.Code == gosmtp.ErrDataTooLarge.Code {
+				// go-smtp would read the rest of the message before
+				// answering, however much more the client sends; the
+				// 552 goes out now, and the connection ends after it.
+				ss.closeRead()
+			}
+		case errors.Is(err, gosmtp.ErrTooLongLine):
+			se = errLineTooLong
+		case errors.As(err, &ne) && ne.Timeout():
+			se = errIdle
+			// go-smtp goes on reading commands after a failed DATA; a
+			// client silent for the whole timeout gets its 421 and then
+			// the end of the connection, not another timeout's wait.
+			ss.closeRead()
+		default:
+			// The connection broke; there is no one to answer.
+			return err
 		}
-		return err
+		ss.s.reject(CommandData, ss.from, se.Code)
+		return se
 	}
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
@@ -493,7 +681,7 @@ func (ss *session) Data(r io.Reader) error {
 		ss.s.reject(CommandData, ss.from, errMalformed.Code)
 		return errMalformed
 	}
-	ss.s.store(Message{
+	return ss.s.store(Message{
 		From:    ss.from,
 		To:      append([]string(nil), ss.to...),
 		Header:  msg.Header,
@@ -501,7 +689,56 @@ func (ss *session) Data(r io.Reader) error {
 		Body:    decodeBody(msg.Header, body),
 		Raw:     raw,
 	})
-	return nil
+}
+
+// DATA is read into a list of chunks, growing from minChunk to maxChunk,
+// and joined once at the end: an oversized message then costs about
+// MaxMessageBytes of memory, not the several times that a growing buffer
+// allocates, and a small one needs no large buffer.
+const (
+	minChunk = 1 << 10
+	maxChunk = 256 << 10
+)
+
+// readData reads the DATA of a message.
+func (ss *session) readData(r io.Reader) ([]byte, error) {
+	var chunks [][]byte
+	total, size := 0, minChunk
+	for {
+		buf := make([]byte, size)
+		size = min(2*size, maxChunk)
+		n := 0
+		var err error
+		for n < len(buf) && err == nil {
+			var k int
+			k, err = r.Read(buf[n:])
+			n += k
+		}
+		if n > 0 {
+			chunks = append(chunks, buf[:n])
+			total += n
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	raw := make([]byte, 0, total)
+	for _, c := range chunks {
+		raw = append(raw, c...)
+	}
+	return raw, nil
+}
+
+// closeRead ends the client's side of the connection: go-smtp writes the
+// pending reply, then finds the end of input and hangs up.
+func (ss *session) closeRead() {
+	if cr, ok := ss.conn.(interface{ CloseRead() error }); ok && cr.CloseRead() == nil {
+		return
+	}
+	_ = ss.conn.Close()
 }
 
 func (ss *session) Reset() {
@@ -573,7 +810,7 @@ func (l *sinkListener) Accept() (net.Conn, error) {
 			c.Close()
 			continue
 		}
-		tc := &trackedConn{Conn: c, s: s}
+		tc := &trackedConn{Conn: c, s: s, readTimeout: s.limits.ReadTimeout}
 		s.conns[tc] = struct{}{}
 		s.mu.Unlock()
 		return tc, nil
@@ -582,8 +819,28 @@ func (l *sinkListener) Accept() (net.Conn, error) {
 
 type trackedConn struct {
 	net.Conn
-	s    *Sink
-	once sync.Once
+	s           *Sink
+	readTimeout time.Duration
+	once        sync.Once
+}
+
+// Read renews the read deadline before every read. go-smtp sets it once per
+// command line, and a DATA of any length is read under the deadline of its
+// DATA command; renewed here, it bounds how long the client may be silent,
+// not how long a message that keeps coming may take.
+func (c *trackedConn) Read(b []byte) (int, error) {
+	if err := c.Conn.SetReadDeadline(time.Now().Add(c.readTimeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(b)
+}
+
+// CloseRead shuts down the reading side, when the connection has one.
+func (c *trackedConn) CloseRead() error {
+	if cr, ok := c.Conn.(interface{ CloseRead() error }); ok {
+		return cr.CloseRead()
+	}
+	return errors.ErrUnsupported
 }
 
 func (c *trackedConn) Close() error {

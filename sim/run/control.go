@@ -2,13 +2,20 @@ package run
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/renewsim/renewsim/sim"
 )
+
+// maxTimelineBody bounds a POST /timeline body: a change is a small JSON
+// object; a dns-add record is one zone-file fragment.
+const maxTimelineBody = 64 << 10
 
 // ControlHandler is the HTTP control API of a live run:
 //
@@ -20,36 +27,68 @@ import (
 //	GET  /mail                 the messages in the SMTP sink
 //	GET  /mail/{seq}           one message as raw RFC 5322
 //	POST /mail/{seq}/click     follow its approval link, as its reader would
+//
+// What it refuses, always with {"error": reason} and the run unchanged:
+// /advance with d missing, not a duration, negative, or beyond the
+// scenario's until (400); /timeline with a body that is not one JSON
+// object of known string members (400), larger than 64 KiB (413), of a
+// Content-Type other than application/json, none, or
+// application/x-www-form-urlencoded (what curl -d sends; 415), or a change
+// the scenario could not hold: an unknown certificate or resource, an
+// action on the wrong kind of certificate, a bad DNS record, name or type
+// (400); /events?from= that is not a number (400). A failure of the run
+// itself is a 500. Other methods on these paths are 405.
 func ControlHandler(l *Live) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /now", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"now": l.Now().UTC().Format(time.RFC3339), "until": l.Scenario().Until.UTC().Format(time.RFC3339), "ended": l.Ended()})
 	})
 	mux.HandleFunc("POST /advance", func(w http.ResponseWriter, r *http.Request) {
-		d, err := sim.ParseDuration(r.URL.Query().Get("d"))
-		if err != nil || d < 0 {
-			writeError(w, http.StatusBadRequest, "d: want a duration like 24h or 7d")
+		text := r.URL.Query().Get("d")
+		d, err := sim.ParseDuration(text)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "d: "+err.Error())
 			return
 		}
 		if err := l.Advance(d); err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
+			writeRunError(w, "d: ", err)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"now": l.Now().UTC().Format(time.RFC3339), "ended": l.Ended()})
 	})
 	mux.HandleFunc("POST /timeline", func(w http.ResponseWriter, r *http.Request) {
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			mt, _, err := mime.ParseMediaType(ct)
+			if err != nil || (mt != "application/json" && mt != "application/x-www-form-urlencoded") {
+				writeError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: send the change as application/json", ct))
+				return
+			}
+		}
+		if r.ContentLength > maxTimelineBody {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body: %d bytes; a change takes at most %d", r.ContentLength, maxTimelineBody))
+			return
+		}
 		var c struct {
 			Do, Cert, Resource, Record, Name, Type, Domain, Address string
 		}
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxTimelineBody))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
-			writeError(w, http.StatusBadRequest, "body: want a JSON object like {\"do\":\"delete-validation-record\",\"cert\":\"web\"}: "+err.Error())
+		err := dec.Decode(&c)
+		if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+			err = errors.New("more follows the object")
+		}
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body: more than %d bytes; a change takes at most that", maxTimelineBody))
+			return
+		case err != nil:
+			writeError(w, http.StatusBadRequest, "body: want one JSON object like {\"do\":\"delete-validation-record\",\"cert\":\"web\"}: "+err.Error())
 			return
 		}
 		ch := sim.Change{Do: c.Do, Cert: c.Cert, Resource: c.Resource, Record: c.Record, Name: c.Name, Type: c.Type, Domain: c.Domain, Address: c.Address}
 		if err := l.Inject(ch); err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
+			writeRunError(w, "", err)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"applied": c.Do, "at": l.Now().UTC().Format(time.RFC3339)})
@@ -58,7 +97,14 @@ func ControlHandler(l *Live) http.Handler {
 		writeJSON(w, http.StatusOK, l.View())
 	})
 	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
-		from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+		from := 0
+		if text := r.URL.Query().Get("from"); text != "" {
+			var err error
+			if from, err = strconv.Atoi(text); err != nil || from < 0 {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("from: want an entry number, 0 or more, got %q", text))
+				return
+			}
+		}
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		enc := json.NewEncoder(w)
 		for _, e := range l.Entries(from) {
@@ -112,4 +158,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// writeRunError answers a refused input 400 (prefixed with what it was
+// about), and a failure of the run 500.
+func writeRunError(w http.ResponseWriter, prefix string, err error) {
+	if isRefusal(err) {
+		writeError(w, http.StatusBadRequest, prefix+err.Error())
+		return
+	}
+	writeError(w, http.StatusInternalServerError, err.Error())
 }

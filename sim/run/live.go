@@ -10,6 +10,9 @@ import (
 	"sync"
 	"time"
 
+	gosmtp "github.com/emersion/go-smtp"
+	mdns "github.com/miekg/dns"
+
 	fakedns "github.com/renewsim/renewsim/fakes/dns"
 	fakesmtp "github.com/renewsim/renewsim/fakes/smtp"
 	"github.com/renewsim/renewsim/sim"
@@ -74,15 +77,37 @@ func (l *Live) Ended() bool {
 	return l.ended
 }
 
+// refusal is an input a live run does not take, such as a negative
+// duration or a change the scenario cannot apply; the run is left as it
+// was. Other errors are failures of the run itself.
+type refusal struct{ msg string }
+
+func (r *refusal) Error() string { return r.msg }
+
+func refusef(format string, args ...any) error {
+	return &refusal{fmt.Sprintf(format, args...)}
+}
+
+// isRefusal tells a refused input from a failure of the run.
+func isRefusal(err error) bool {
+	var r *refusal
+	return errors.As(err, &r)
+}
+
 // AdvanceTo runs the simulation up to t (at most the scenario's until).
 // Approvals people made in a browser since the last call reach the model
 // first, at the current virtual time.
 func (l *Live) AdvanceTo(t time.Time) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.advanceToLocked(t)
+}
+
+func (l *Live) advanceToLocked(t time.Time) error {
 	if l.ended {
 		return nil
 	}
+	l.mailReady()
 	l.feedApprovals()
 	until := l.r.res.Scenario.Until
 	if t.After(until) {
@@ -98,12 +123,41 @@ func (l *Live) AdvanceTo(t time.Time) error {
 	return l.r.err
 }
 
-// Advance runs the simulation for d of virtual time.
+// Advance runs the simulation for d of virtual time. It refuses, leaving
+// the run as it was, a negative d and one that would pass the scenario's
+// until. Concurrent calls add up: each runs from where the last stopped.
 func (l *Live) Advance(d time.Duration) error {
-	if d < 0 {
-		return errors.New("cannot go back in time")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now, until := l.r.eng.Now(), l.r.res.Scenario.Until
+	switch left := until.Sub(now); {
+	case d < 0:
+		return refusef("%s is negative: virtual time does not go back", sim.FormatDuration(d))
+	case d > left && left <= 0:
+		return refusef("the run has ended, at %s", until.UTC().Format(time.RFC3339))
+	case d > left:
+		return refusef("%s would pass the end of the scenario (until %s): at most %s remain",
+			sim.FormatDuration(d), until.UTC().Format(time.RFC3339), sim.FormatDuration(left))
 	}
-	return l.AdvanceTo(l.Now().Add(d))
+	return l.advanceToLocked(now.Add(d))
+}
+
+// mailReady makes sure the run's SMTP client still has a session before
+// the model may send mail. The sink hangs up on a client silent for its
+// ReadTimeout (wall-clock minutes), which a paused or slow live run easily
+// is, and a send on the dead session would fail the run. Callers hold mu.
+func (l *Live) mailReady() {
+	w := l.w
+	if w.smtpc == nil || w.sink == nil || w.smtpc.Noop() == nil {
+		return
+	}
+	c, err := gosmtp.Dial(w.sink.Addr())
+	if err != nil {
+		// The next send reports it, as it would have anyway.
+		return
+	}
+	_ = w.smtpc.Close()
+	w.smtpc = c
 }
 
 // feedApprovals tells the model of approvals made outside the simulation
@@ -146,22 +200,48 @@ func (l *Live) Inject(ch sim.Change) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.ended {
-		return errors.New("the simulation has ended")
+		return refusef("the run has ended, at %s", l.r.res.Scenario.Until.UTC().Format(time.RFC3339))
 	}
 	if err := checkChange(l.r.res.Scenario, ch); err != nil {
-		return err
+		return &refusal{err.Error()}
 	}
+	l.mailReady()
 	ch.At = l.r.eng.Now()
 	ch.AtText = "now"
 	l.r.step(ch.At, ch)
 	return l.r.err
 }
 
-// checkChange refuses a change the model cannot apply.
+// checkChange refuses a change the model cannot apply, or that a scenario
+// could not hold (the loader's rules): the model would otherwise log it,
+// act on the wrong kind of certificate, or delete more than was asked.
 func checkChange(sc *sim.Scenario, ch sim.Change) error {
+	var crt *sim.Certificate
+	for i := range sc.Certificates {
+		if sc.Certificates[i].ID == ch.Cert {
+			crt = &sc.Certificates[i]
+		}
+	}
 	cert := func() error {
-		if !slices.ContainsFunc(sc.Certificates, func(c sim.Certificate) bool { return c.ID == ch.Cert }) {
-			return fmt.Errorf("unknown certificate %q", ch.Cert)
+		if crt == nil {
+			var ids []string
+			for _, c := range sc.Certificates {
+				ids = append(ids, c.ID)
+			}
+			return fmt.Errorf("unknown certificate %q (the scenario has %s)", ch.Cert, strings.Join(ids, ", "))
+		}
+		return nil
+	}
+	validatedBy := func(want string, methods ...string) error {
+		if err := cert(); err != nil {
+			return err
+		}
+		if !slices.Contains(methods, crt.Validation) {
+			how := crt.Validation + " validation"
+			if crt.Validation == "" {
+				how = "no validation (" + crt.Type + ")"
+			}
+			return fmt.Errorf("%s needs %s; %q uses %s", ch.Do, want, ch.Cert, how)
 		}
 		return nil
 	}
@@ -172,8 +252,19 @@ func checkChange(sc *sim.Scenario, ch sim.Change) error {
 		return nil
 	}
 	switch ch.Do {
-	case sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoExport, sim.DoResendValidationEmail, sim.DoRenewCertificate:
+	case sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord:
+		return validatedBy("a dns- or http-validated certificate", sim.ValidationDNS, sim.ValidationHTTP)
+	case sim.DoResendValidationEmail:
+		return validatedBy("an e-mail-validated certificate", sim.ValidationEmail)
+	case sim.DoExport:
 		return cert()
+	case sim.DoRenewCertificate:
+		if err := cert(); err != nil {
+			return err
+		}
+		if crt.Type != sim.TypePrivate {
+			return fmt.Errorf("%s needs a private certificate; %q is %s", ch.Do, ch.Cert, crt.Type)
+		}
 	case sim.DoAttach, sim.DoDetach:
 		if err := cert(); err != nil {
 			return err
@@ -187,9 +278,19 @@ func checkChange(sc *sim.Scenario, ch sim.Change) error {
 		if ch.Name == "" {
 			return errors.New("dns-delete needs a name")
 		}
+		if _, ok := mdns.IsDomainName(ch.Name); !ok {
+			return fmt.Errorf("dns-delete: %q is not a domain name", ch.Name)
+		}
+		// An unknown type would read as 0, which deletes every type.
+		if _, ok := mdns.StringToType[strings.ToUpper(ch.Type)]; ch.Type != "" && !ok {
+			return fmt.Errorf("dns-delete: %q is not an RR type such as CNAME or CAA (leave type out to delete every type)", ch.Type)
+		}
 	case sim.DoClickApproval:
 		if ch.Domain == "" {
 			return errors.New("click-approval needs a domain")
+		}
+		if !emailName(sc, ch.Domain) {
+			return fmt.Errorf("click-approval needs a name of an e-mail-validated certificate; %q is none", ch.Domain)
 		}
 	case sim.DoMailboxReject, sim.DoMailboxAccept:
 		if !strings.Contains(ch.Address, "@") {
@@ -199,6 +300,18 @@ func checkChange(sc *sim.Scenario, ch sim.Change) error {
 		return fmt.Errorf("unknown action %q", ch.Do)
 	}
 	return nil
+}
+
+// emailName reports whether name is a name of an e-mail-validated
+// certificate of sc.
+func emailName(sc *sim.Scenario, name string) bool {
+	for i := range sc.Certificates {
+		c := &sc.Certificates[i]
+		if c.Validation == sim.ValidationEmail && slices.ContainsFunc(c.Names(), func(n string) bool { return strings.EqualFold(n, name) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // Addrs tells where the fakes listen.
@@ -228,6 +341,7 @@ func (l *Live) ClickMessage(seq int) (sim.ClickResult, error) {
 			return sim.ClickResult{}, fmt.Errorf("message %d has no approval link", seq)
 		}
 		domain, _ := strings.CutPrefix(m.Subject, "Certificate request for ")
+		l.mailReady()
 		res := l.w.clickLink(link, domain, strings.Join(m.To, ","))
 		l.r.step(l.r.eng.Now(), res)
 		return res, l.r.err

@@ -2,10 +2,30 @@ package loopback
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"sync"
+	"time"
+)
+
+// Timeouts of every HTTP fake, so that a client that stalls holds a
+// goroutine, and Close, for a bounded time only.
+const (
+	// DefaultReadTimeout is how long a request may take to arrive whole,
+	// headers and body, unless HTTPServer.ReadTimeout says otherwise.
+	DefaultReadTimeout = 30 * time.Second
+	// WriteTimeout is how long answering a request may take, from the end
+	// of its headers.
+	WriteTimeout = 30 * time.Second
+	// IdleTimeout is how long a kept-alive connection may wait for its
+	// next request.
+	IdleTimeout = 2 * time.Minute
+	// DefaultCloseGrace is how long Close waits for requests in flight
+	// before it cuts their connections, unless HTTPServer.CloseGrace says
+	// otherwise.
+	DefaultCloseGrace = 5 * time.Second
 )
 
 // CheckAddr accepts a "host:port" whose host is a loopback IP address
@@ -25,6 +45,12 @@ func CheckAddr(addr string) error {
 // ready; Name prefixes its errors.
 type HTTPServer struct {
 	Name string
+	// ReadTimeout bounds how long a request may take to arrive whole; 0
+	// means DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// CloseGrace bounds how long Close waits for requests in flight; 0
+	// means DefaultCloseGrace.
+	CloseGrace time.Duration
 
 	mu        sync.Mutex
 	started   bool
@@ -32,6 +58,7 @@ type HTTPServer struct {
 	url       string
 	hs        *http.Server
 	conns     map[net.Conn]http.ConnState
+	drained   *sync.Cond    // signalled when a connection leaves conns
 	serveDone chan struct{} // closed when the serve goroutine returns
 	closeDone chan struct{} // closed when the first Close has finished
 	closeErr  error         // written before closeDone is closed
@@ -56,8 +83,15 @@ func (s *HTTPServer) Start(addr string, h http.Handler) error {
 		return fmt.Errorf("%s: %w", s.Name, err)
 	}
 	s.conns = make(map[net.Conn]http.ConnState)
+	s.drained = sync.NewCond(&s.mu)
 	s.serveDone = make(chan struct{})
-	s.hs = &http.Server{Handler: h, ConnState: s.trackConn}
+	s.hs = &http.Server{
+		Handler:      h,
+		ConnState:    s.trackConn,
+		ReadTimeout:  orDefault(s.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout: WriteTimeout,
+		IdleTimeout:  IdleTimeout,
+	}
 	s.started = true
 	s.url = "http://" + ln.Addr().String()
 	hs, done := s.hs, s.serveDone
@@ -76,6 +110,7 @@ func (s *HTTPServer) trackConn(c net.Conn, st http.ConnState) {
 	switch st {
 	case http.StateClosed, http.StateHijacked:
 		delete(s.conns, c)
+		s.drained.Broadcast()
 	default:
 		s.conns[c] = st
 	}
@@ -88,10 +123,20 @@ func (s *HTTPServer) URL() string {
 	return s.url
 }
 
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
 // Close stops accepting connections, closes idle ones, waits for the
-// requests in flight to be answered and for the serve goroutine to end. It
-// is idempotent; later or concurrent calls wait for the first and return
-// its result. Closing a server never started just marks it closed.
+// requests in flight to be answered (for CloseGrace at most: then it cuts
+// their connections, so that a client still sending a request, or not
+// reading its answer, cannot hold it up) and for every connection and the
+// serve goroutine to end. It is idempotent; later or concurrent calls wait
+// for the first and return its result. Closing a server never started just
+// marks it closed.
 func (s *HTTPServer) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -117,7 +162,18 @@ func (s *HTTPServer) Close() error {
 			}
 		}
 		s.mu.Unlock()
-		err = hs.Shutdown(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), orDefault(s.CloseGrace, DefaultCloseGrace))
+		err = hs.Shutdown(ctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			// Cut what is left, and wait for its goroutines to see it.
+			err = hs.Close()
+			s.mu.Lock()
+			for len(s.conns) > 0 {
+				s.drained.Wait()
+			}
+			s.mu.Unlock()
+		}
 		<-serveDone
 	}
 	s.closeErr = err
