@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	gosmtp "github.com/emersion/go-smtp"
 	mdns "github.com/miekg/dns"
 
 	fakedns "github.com/renewsim/renewsim/fakes/dns"
@@ -107,7 +106,6 @@ func (l *Live) advanceToLocked(t time.Time) error {
 	if l.ended {
 		return nil
 	}
-	l.mailReady()
 	l.feedApprovals()
 	until := l.r.res.Scenario.Until
 	if t.After(until) {
@@ -140,24 +138,6 @@ func (l *Live) Advance(d time.Duration) error {
 			sim.FormatDuration(d), until.UTC().Format(time.RFC3339), sim.FormatDuration(left))
 	}
 	return l.advanceToLocked(now.Add(d))
-}
-
-// mailReady makes sure the run's SMTP client still has a session before
-// the model may send mail. The sink hangs up on a client silent for its
-// ReadTimeout (wall-clock minutes), which a paused or slow live run easily
-// is, and a send on the dead session would fail the run. Callers hold mu.
-func (l *Live) mailReady() {
-	w := l.w
-	if w.smtpc == nil || w.sink == nil || w.smtpc.Noop() == nil {
-		return
-	}
-	c, err := gosmtp.Dial(w.sink.Addr())
-	if err != nil {
-		// The next send reports it, as it would have anyway.
-		return
-	}
-	_ = w.smtpc.Close()
-	w.smtpc = c
 }
 
 // feedApprovals tells the model of approvals made outside the simulation
@@ -205,7 +185,6 @@ func (l *Live) Inject(ch sim.Change) error {
 	if err := checkChange(l.r.res.Scenario, ch); err != nil {
 		return &refusal{err.Error()}
 	}
-	l.mailReady()
 	ch.At = l.r.eng.Now()
 	ch.AtText = "now"
 	l.r.step(ch.At, ch)
@@ -341,7 +320,6 @@ func (l *Live) ClickMessage(seq int) (sim.ClickResult, error) {
 			return sim.ClickResult{}, fmt.Errorf("message %d has no approval link", seq)
 		}
 		domain, _ := strings.CutPrefix(m.Subject, "Certificate request for ")
-		l.mailReady()
 		res := l.w.clickLink(link, domain, strings.Join(m.To, ","))
 		l.r.step(l.r.eng.Now(), res)
 		return res, l.r.err

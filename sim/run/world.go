@@ -419,7 +419,7 @@ func (w *world) sendMail(e sim.SendEmail, now time.Time) (sim.EmailResult, error
 		msg := fmt.Sprintf("From: Amazon Certificates <no-reply@certificates.amazon.com>\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s.%d@renewsim.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s",
 			to, e.Subject, now.UTC().Format(time.RFC1123Z), e.Code+e.Kind, i, strings.ReplaceAll(body, "\n", "\r\n"))
 		d := sim.Delivery{To: to, Accepted: true, Code: 250}
-		if err := w.smtpc.SendMail("no-reply@certificates.amazon.com", []string{to}, strings.NewReader(msg)); err != nil {
+		if err := w.send(to, msg); err != nil {
 			var se *gosmtp.SMTPError
 			if !errors.As(err, &se) {
 				return res, fmt.Errorf("SMTP to the sink: %w", err)
@@ -430,6 +430,26 @@ func (w *world) sendMail(e sim.SendEmail, now time.Time) (sim.EmailResult, error
 		res.Deliveries = append(res.Deliveries, d)
 	}
 	return res, nil
+}
+
+// send delivers one message on the world's SMTP session. The sink hangs up
+// on a client silent for its read timeout (wall-clock minutes), which a
+// paused live run or an idle sweep worker easily is: a session found dead
+// (a transport error, or 421) is dialled again and the message sent once
+// more.
+func (w *world) send(to, msg string) error {
+	err := w.smtpc.SendMail("no-reply@certificates.amazon.com", []string{to}, strings.NewReader(msg))
+	var se *gosmtp.SMTPError
+	if err == nil || (errors.As(err, &se) && se.Code != 421) {
+		return err
+	}
+	c, derr := gosmtp.Dial(w.sink.Addr())
+	if derr != nil {
+		return err
+	}
+	_ = w.smtpc.Close()
+	w.smtpc = c
+	return w.smtpc.SendMail("no-reply@certificates.amazon.com", []string{to}, strings.NewReader(msg))
 }
 
 func (w *world) listed(addr string) bool {
