@@ -189,7 +189,7 @@ func entryLine(e sim.Entry) hline {
 	case sim.KindNotice:
 		l.text = fmt.Sprintf("notice %s %s: %s", e.Cert, d.Channel, d.Text)
 	case sim.KindEmail:
-		l.text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, d.Email, d.Domain, delivery(d))
+		l.text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, d.Email, d.Domain, deliveries([]sim.Detail{*d}))
 	case sim.KindClick:
 		cert := e.Cert
 		if cert == "" {
@@ -225,11 +225,31 @@ func entryLine(e sim.Entry) hline {
 	return l
 }
 
-func delivery(d *sim.Detail) string {
-	if *d.OK {
-		return "delivered " + d.To
+// deliveries writes what the mail server answered for the recipients of
+// one message: the accepted ones grouped by domain, then the refused ones.
+func deliveries(ds []sim.Detail) string {
+	var domains []string
+	locals := map[string][]string{}
+	var refused []string
+	for _, d := range ds {
+		if !*d.OK {
+			refused = append(refused, fmt.Sprintf("%s (%d)", d.To, d.SMTPCode))
+			continue
+		}
+		local, domain, _ := strings.Cut(d.To, "@")
+		if !slices.Contains(domains, domain) {
+			domains = append(domains, domain)
+		}
+		locals[domain] = append(locals[domain], local)
 	}
-	return fmt.Sprintf("refused %s (%d)", d.To, d.SMTPCode)
+	var parts []string
+	for _, dom := range domains {
+		parts = append(parts, "delivered to "+strings.Join(locals[dom], ",")+" @"+dom)
+	}
+	if len(refused) > 0 {
+		parts = append(parts, "refused "+strings.Join(refused, ", "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // renderRecord writes entries (the record from index base on) and the
@@ -243,17 +263,21 @@ func renderRecord(entries []sim.Entry, base int, marks []phaseMark, certIDs []st
 			lines = append(lines, hline{when: m.when, text: fmt.Sprintf("phase %s: %s -> %s", certIDs[m.cert], m.from, m.to)})
 		}
 	}
-	var lastMail *sim.Entry
+	var mail []sim.Detail // the deliveries of the message being written
 	for i, e := range entries {
 		flushMarks(base + i)
-		if e.Kind == sim.KindEmail && lastMail != nil && lastMail.Time.Equal(e.Time) && lastMail.Cert == e.Cert &&
-			lastMail.Detail.Email == e.Detail.Email && lastMail.Detail.Domain == e.Detail.Domain && len(lines) > 0 {
-			lines[len(lines)-1].text += ", " + delivery(&e.Detail)
-			continue
+		if e.Kind == sim.KindEmail && len(mail) > 0 {
+			prev := entries[i-1]
+			if prev.Kind == sim.KindEmail && prev.Time.Equal(e.Time) && prev.Cert == e.Cert &&
+				prev.Detail.Email == e.Detail.Email && prev.Detail.Domain == e.Detail.Domain {
+				mail = append(mail, e.Detail)
+				lines[len(lines)-1].text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, e.Detail.Email, e.Detail.Domain, deliveries(mail))
+				continue
+			}
 		}
-		lastMail = nil
+		mail = nil
 		if e.Kind == sim.KindEmail {
-			lastMail = &entries[i]
+			mail = []sim.Detail{e.Detail}
 		}
 		lines = append(lines, entryLine(e))
 	}
@@ -394,6 +418,38 @@ func effectLine(sc *sim.Scenario, p performed) string {
 		s = fmt.Sprintf("%T", p.e)
 	}
 	return stamp(p.at) + "  " + strings.TrimSpace(s)
+}
+
+// effectsText writes effects one a line; the daily Approaching Expiration
+// timers a cycle asks for (one per day) are folded into one line.
+func effectsText(sc *sim.Scenario, ps []performed) string {
+	var b strings.Builder
+	daily := func(p performed) (sim.Wake, bool) {
+		w, ok := p.e.(sim.Wake)
+		return w, ok && w.Timer.Kind == sim.TimerApproaching
+	}
+	for i := 0; i < len(ps); i++ {
+		first, ok := daily(ps[i])
+		j := i
+		for ok && j+1 < len(ps) {
+			next, ok2 := daily(ps[j+1])
+			prev, _ := daily(ps[j])
+			if !ok2 || !ps[j+1].at.Equal(ps[i].at) || next.Timer.Cert != prev.Timer.Cert || next.Timer.Gen != prev.Timer.Gen ||
+				next.Timer.N != prev.Timer.N-1 || next.At.Sub(prev.At) != sim.Day {
+				break
+			}
+			j++
+		}
+		if j == i {
+			b.WriteString(effectLine(sc, ps[i]) + "\n")
+			continue
+		}
+		last, _ := daily(ps[j])
+		fmt.Fprintf(&b, "%s  wake approaching %s gen %d n %d..%d at %s .. %s, daily\n", stamp(ps[i].at), sc.Certificates[first.Timer.Cert].ID,
+			first.Timer.Gen, first.Timer.N, last.Timer.N, stamp(first.At), stamp(last.At))
+		i = j
+	}
+	return b.String()
 }
 
 // effectKind names an effect as the `effects kind=` filter does.
