@@ -1,12 +1,21 @@
 package sim_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
 	"github.com/renewsim/renewsim/engine"
+	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
+	"github.com/renewsim/renewsim/sim/run"
 )
 
 // driver runs a Model the way sim/run's runner does, with the same engine
@@ -237,4 +246,37 @@ func stamp(t time.Time) string {
 		return t.Format("2006-01-02 15:04:05.999999999")
 	}
 	return t.Format("2006-01-02 15:04")
+}
+
+// TestHarnessMatchesRunner runs the built-in library both ways, through
+// sim/run over loopback and through the harness driver in memory, and wants
+// the same record, entry for entry: the driver follows the runner's ordering
+// rules and its world answers as the fakes do. http-token-removed is left
+// out for time (an HTTP request every hour over loopback;
+// http-validation-cloudfront covers HTTP validation); -short skips the test.
+func TestHarnessMatchesRunner(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the library over loopback")
+	}
+	defer goleak.VerifyNone(t)
+	lib, err := scenarios.Library()
+	require.NoError(t, err)
+	for _, sc := range lib {
+		if sc.Name == "http-token-removed" {
+			continue
+		}
+		res, err := run.Run(context.Background(), sc, run.Options{CacheDNS: true, CacheProbes: true})
+		require.NoError(t, err, sc.Name)
+		d := newDriver(sc, sc.Seed, false)
+		require.NoError(t, d.finish(), sc.Name)
+		got := d.m.Record()
+		for i := range min(len(res.Log), len(got)) {
+			want, _ := json.Marshal(res.Log[i])
+			have, _ := json.Marshal(got[i])
+			if !assert.Equal(t, string(want), string(have), "%s: entry %d differs (sim/run first, the harness second)", sc.Name, i) {
+				break
+			}
+		}
+		assert.Equal(t, len(res.Log), len(got), "%s: entries", sc.Name)
+	}
 }

@@ -452,13 +452,18 @@ func effectsText(sc *sim.Scenario, ps []performed) string {
 	return b.String()
 }
 
-// effectKind names an effect as the `effects kind=` filter does.
+// effectKind names an effect as the `effects kind=` filter does: its type
+// in lower case, words joined by '-' (wake, check-cname, dns-change,
+// deploy, send-email, check-http, probe-https, check-caa, web-change,
+// probe-tls, click-approval, mailbox-change).
 func effectKind(e sim.Effect) string {
-	t := fmt.Sprintf("%T", e)
-	t = strings.TrimPrefix(t, "sim.")
+	t := []rune(strings.TrimPrefix(fmt.Sprintf("%T", e), "sim."))
+	upper := func(i int) bool { return i >= 0 && i < len(t) && t[i] >= 'A' && t[i] <= 'Z' }
 	var b strings.Builder
 	for i, r := range t {
-		if i > 0 && r >= 'A' && r <= 'Z' && !(t[i-1] >= 'A' && t[i-1] <= 'Z') {
+		// A word starts at an upper-case letter after a lower-case one, or
+		// at the last capital of an acronym followed by lower case (DNSChange).
+		if i > 0 && upper(i) && (!upper(i-1) || (i+1 < len(t) && !upper(i+1))) {
 			b.WriteByte('-')
 		}
 		b.WriteRune(r)

@@ -363,11 +363,12 @@ func (w *hworld) caa(name string, now time.Time) sim.CAAAnswer {
 	}
 }
 
-// resolveA finds the resource a name points at.
-func (w *hworld) resolveA(name string) (int, string) {
+// resolveA finds the address a name points at, and the resource there
+// (-1 when none answers at it).
+func (w *hworld) resolveA(name string) (ip string, res int, problem string) {
 	rcode, answer := w.lookup(name, "A")
 	if rcode != "NOERROR" {
-		return -1, fmt.Sprintf("%s has no address (%s)", name, rcode)
+		return "", -1, fmt.Sprintf("%s has no address (%s)", name, rcode)
 	}
 	for _, r := range answer {
 		if r.typ != "A" {
@@ -375,12 +376,12 @@ func (w *hworld) resolveA(name string) (int, string) {
 		}
 		for i := range w.sc.Resources {
 			if sim.ResourceAddress(i) == r.data {
-				return i, ""
+				return r.data, i, ""
 			}
 		}
-		return -1, fmt.Sprintf("nothing answers at %s", r.data)
+		return r.data, -1, ""
 	}
-	return -1, fmt.Sprintf("%s has no A record", name)
+	return "", -1, fmt.Sprintf("%s has no A record", name)
 }
 
 // checkHTTP answers the HTTP validation check.
@@ -407,9 +408,13 @@ func (w *hworld) checkHTTP(c sim.CheckHTTP, now time.Time) sim.HTTPAnswer {
 		}
 		return ans
 	}
-	i, problem := w.resolveA(c.Domain)
-	if problem != "" {
+	ip, i, problem := w.resolveA(c.Domain)
+	switch {
+	case problem != "":
 		ans.Err = problem
+		return ans
+	case i < 0:
+		ans.Err = fmt.Sprintf("nothing answers at %s", ip)
 		return ans
 	}
 	p, ok := w.web[i][c.Path]
@@ -441,9 +446,13 @@ func (w *hworld) probeHTTPS(p sim.ProbeHTTPS, now time.Time) sim.HTTPSAnswer {
 			problems = append(problems, name+": "+strings.TrimPrefix(canned, "error "))
 			continue
 		}
-		i, problem := w.resolveA(name)
-		if problem != "" {
+		ip, i, problem := w.resolveA(name)
+		switch {
+		case problem != "":
 			problems = append(problems, problem)
+			continue
+		case i < 0:
+			problems = append(problems, fmt.Sprintf("nothing answers HTTPS at %s (%s)", ip, name))
 			continue
 		}
 		if w.served[i].Serial == "" {
@@ -473,9 +482,14 @@ func (w *hworld) probeTLS(p sim.ProbeTLS, now time.Time) sim.TLSAnswer {
 	}
 	a.Serial, a.NotAfter = d.Serial, d.NotAfter
 	switch {
-	case now.Before(d.NotBefore) || now.After(d.NotAfter):
+	case now.Before(d.NotBefore):
 		a.Expired = true
-		a.Err = "verify: x509: certificate has expired or is not yet valid"
+		a.Err = fmt.Sprintf("verify: x509: certificate has expired or is not yet valid: current time %s is before %s",
+			now.UTC().Format(time.RFC3339), d.NotBefore.UTC().Format(time.RFC3339))
+	case now.After(d.NotAfter):
+		a.Expired = true
+		a.Err = fmt.Sprintf("verify: x509: certificate has expired or is not yet valid: current time %s is after %s",
+			now.UTC().Format(time.RFC3339), d.NotAfter.UTC().Format(time.RFC3339))
 	case !slices.ContainsFunc(d.Names, func(n string) bool { return nameMatches(n, p.ServerName) }):
 		a.Err = fmt.Sprintf("verify: x509: certificate is not valid for %s", p.ServerName)
 	default:
