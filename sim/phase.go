@@ -145,3 +145,14 @@ func (c *certState) expires() {
 	c.to("expires", PhaseExpired, PhaseIdle, PhaseIneligible, PhaseValidating, PhaseIssuing)
 	c.att.caaPending = false
 }
+
+// Phase tells where the certificate with index cert (in the scenario) is in
+// its renewal cycle; ok is false for an index out of range. It exists for
+// drivers and tests that show the state machine at work: what ACM shows is
+// in the record, and the record is what reports read.
+func (m *Model) Phase(cert int) (p Phase, ok bool) {
+	if cert < 0 || cert >= len(m.certs) {
+		return 0, false
+	}
+	return m.certs[cert].phase, true
+}
