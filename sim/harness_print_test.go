@@ -115,7 +115,7 @@ func eventText(e sim.Entry) string {
 
 // entryLine writes one entry.
 func entryLine(e sim.Entry) hline {
-	d := &e.Detail
+	d := e.Detail
 	l := hline{when: e.Time}
 	switch e.Kind {
 	case sim.KindStart:
@@ -152,13 +152,13 @@ func entryLine(e sim.Entry) hline {
 			method = " " + d.Checks[0].Method
 		}
 		l.text = fmt.Sprintf("attempt %s #{n}%s: %s %s", e.Cert, method, yesNo(*d.OK, "OK", "FAIL"), strings.Join(checks, "; "))
-		l.key, l.num = "attempt "+e.Cert+l.text, d.Attempt
+		l.key, l.num = "attempt "+e.Cert+l.text, e.Attempt
 	case sim.KindCAA:
 		var names []string
 		for _, a := range d.CAA {
 			names = append(names, caaText(a))
 		}
-		l.text = fmt.Sprintf("caa %s #%d: %s %s", e.Cert, d.Attempt, yesNo(*d.OK, "OK", "FAIL"), strings.Join(names, "; "))
+		l.text = fmt.Sprintf("caa %s #%d: %s %s", e.Cert, e.Attempt, yesNo(*d.OK, "OK", "FAIL"), strings.Join(names, "; "))
 	case sim.KindIssued:
 		l.text = fmt.Sprintf("renewal-issued %s cycle %d: arn %s serial %s, valid %s .. %s", e.Cert, d.Cycle, shortARN(d.ARN), shortSerial(d.Serial), stamp(*d.NotBefore), stamp(*d.NotAfter))
 	case sim.KindDeployed:
@@ -270,14 +270,14 @@ func renderRecord(entries []sim.Entry, base int, marks []phaseMark, certIDs []st
 			prev := entries[i-1]
 			if prev.Kind == sim.KindEmail && prev.Time.Equal(e.Time) && prev.Cert == e.Cert &&
 				prev.Detail.Email == e.Detail.Email && prev.Detail.Domain == e.Detail.Domain {
-				mail = append(mail, e.Detail)
+				mail = append(mail, *e.Detail)
 				lines[len(lines)-1].text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, e.Detail.Email, e.Detail.Domain, deliveries(mail))
 				continue
 			}
 		}
 		mail = nil
 		if e.Kind == sim.KindEmail {
-			mail = []sim.Detail{e.Detail}
+			mail = []sim.Detail{*e.Detail}
 		}
 		lines = append(lines, entryLine(e))
 	}
