@@ -26,6 +26,10 @@ type Report struct {
 	Certificates    []*Entry
 	Shared          []SharedRecord
 	Notes           []string
+	// Shard of Shards when the report is one part of a split check.
+	Shard, Shards int
+
+	planNotes []string // the notes the inputs gave, before the run's
 }
 
 // Failed tells whether some simulated certificate will not renew in the
@@ -45,20 +49,32 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 			byCert[id] = append(byCert[id], &log[i])
 		}
 	}
-	approaching, noisy := 0, 0
 	for _, e := range p.Entries {
 		if !e.Simulated {
 			continue
 		}
 		judge(p, e, byCert[e.ID])
-		if n := approachingBeforeRenewal(byCert[e.ID]); n > 0 {
-			approaching += n
-			noisy++
-		}
+		e.ApproachingBeforeRenewal = approachingBeforeRenewal(byCert[e.ID])
 	}
 	r := &Report{
 		Account: p.Account, Region: p.Region, Profile: p.ProfileName, Now: p.Now, Until: p.Until,
-		Certificates: slices.Clone(p.Entries), Shared: p.Shared, Notes: slices.Clone(p.Notes),
+		Certificates: slices.Clone(p.Entries), Shared: p.Shared, planNotes: p.Notes, Shard: p.Shard, Shards: p.Shards,
+	}
+	r.finish()
+	return r
+}
+
+// finish adds the notes that come from the run to the inputs' and orders
+// the certificates by urgency. It reads nothing but the certificates, so a
+// merged split check finishes the same way.
+func (r *Report) finish() {
+	r.Notes = slices.Clone(r.planNotes)
+	approaching, noisy := 0, 0
+	for _, e := range r.Certificates {
+		if n := e.ApproachingBeforeRenewal; n > 0 {
+			approaching += n
+			noisy++
+		}
 	}
 	if approaching > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("in this run %s raised %s before renewals that then succeeded: an alarm on those events fires on healthy renewals",
@@ -75,7 +91,6 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 			count(len(late), "certificate"), day(cabfStep)))
 	}
 	slices.SortStableFunc(r.Certificates, urgency)
-	return r
 }
 
 // approachingBeforeRenewal counts the Approaching Expiration events of

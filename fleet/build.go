@@ -35,6 +35,10 @@ type Options struct {
 	Now     time.Time // the fleet as it stands then
 	Until   time.Time // zero: the default horizon
 	Profile string    // "" is sim.DefaultProfile
+	// Shard and Shards split the fleet for machines that run it in parts
+	// (check -shard i/n): the plan holds only shard Shard of Shards. Zero
+	// Shards is the whole fleet.
+	Shard, Shards int
 }
 
 // Entry is one certificate of the fleet and, after Assess, what happens to
@@ -56,6 +60,9 @@ type Entry struct {
 	Reason   string
 	Fix      string
 	Notes    []string
+	// ApproachingBeforeRenewal counts the Approaching Expiration events of
+	// cycles that then renewed (what an alarm on them fires on for nothing).
+	ApproachingBeforeRenewal int
 
 	cert     *Certificate
 	exported bool
@@ -93,6 +100,10 @@ type Plan struct {
 	Entries     []*Entry // sorted by domain
 	Shared      []SharedRecord
 	Notes       []string // about the fleet as a whole
+	// Shard of Shards when the plan is one part of a split fleet (Shards 0:
+	// the whole fleet). Shared and Notes are the whole fleet's in every
+	// part, Entries only the part's.
+	Shard, Shards int
 	// DaysBeforeExpiry is the account configuration's, 0 when none was
 	// given.
 	DaysBeforeExpiry int
@@ -162,6 +173,13 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 		preNotes(p, e)
 	}
 	p.Notes = fleetNotes(p, f, zones)
+	if opt.Shards > 0 {
+		if opt.Shard < 0 || opt.Shard >= opt.Shards {
+			return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", opt.Shard, opt.Shards)
+		}
+		p.Shard, p.Shards = opt.Shard, opt.Shards
+		p.Entries = shardOf(p.Entries, opt.Shard, opt.Shards)
+	}
 	if slices.ContainsFunc(p.Entries, func(e *Entry) bool { return e.Simulated }) {
 		p.YAML = writeScenario(p, zones)
 	}

@@ -76,15 +76,19 @@ func WriteJSON(w io.Writer, r *Report) error {
 		Counts: r.Counts(), Certificates: []jsonCert{}, Shared: orEmpty(r.Shared), Notes: orEmpty(r.Notes),
 	}
 	for _, e := range r.Certificates {
-		out.Certificates = append(out.Certificates, jsonCert{
-			ID: e.ID, ARN: e.ARN, Domains: orEmpty(e.Domains), Type: e.Type, Status: e.Status, Simulated: e.Simulated,
-			Verdict: e.Verdict, Date: e.Date, Renewals: orEmpty(e.Renewals), Reason: e.Reason, Fix: e.Fix, Notes: orEmpty(e.Notes),
-		})
+		out.Certificates = append(out.Certificates, certJSON(e))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
+}
+
+func certJSON(e *Entry) jsonCert {
+	return jsonCert{
+		ID: e.ID, ARN: e.ARN, Domains: orEmpty(e.Domains), Type: e.Type, Status: e.Status, Simulated: e.Simulated,
+		Verdict: e.Verdict, Date: e.Date, Renewals: orEmpty(e.Renewals), Reason: e.Reason, Fix: e.Fix, Notes: orEmpty(e.Notes),
+	}
 }
 
 func orEmpty[T any](s []T) []T {

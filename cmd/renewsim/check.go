@@ -55,6 +55,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	profile := fs.String("profile", sim.DefaultProfile, "renewal rules: `NAME` of a profile ("+strings.Join(sim.ProfileNames(), ", ")+")")
 	asJSON := fs.Bool("json", false, "print the verdicts as JSON")
 	scenarioOut := fs.String("scenario-out", "", "write the generated scenario to `FILE.yaml`")
+	shard := fs.String("shard", "", "run only part `i/n` of the fleet (certificates sharing a resource stay together) and print it as JSON for renewsim merge")
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same verdicts, much slower)")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
@@ -67,6 +68,15 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(acm) == 0 || len(zoneDirs)+len(zonePairs) == 0 {
 		fs.Usage()
 		return usagef("check: give the ACM exports with -acm and the zones with -zones or -zone")
+	}
+	shardI, shardN := 0, 0
+	if *shard != "" {
+		if *asJSON {
+			return usagef("check: -shard prints its part as JSON for renewsim merge; leave out -json")
+		}
+		if shardI, shardN, err = parseShard(*shard); err != nil {
+			return err
+		}
 	}
 	if !slices.Contains(sim.ProfileNames(), *profile) {
 		return usagef("-profile: unknown profile %q (known: %s)", *profile, strings.Join(sim.ProfileNames(), ", "))
@@ -102,7 +112,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &usageError{fmt.Errorf("unusable input:\n%w", err)}
 	}
-	plan, err := fleet.Build(f, fleet.Options{Now: now, Until: until, Profile: *profile})
+	plan, err := fleet.Build(f, fleet.Options{Now: now, Until: until, Profile: *profile, Shard: shardI, Shards: shardN})
 	if err != nil {
 		return &usageError{fmt.Errorf("unusable input:\n%w", err)}
 	}
@@ -116,9 +126,12 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if report, err = runPlan(ctx, plan, *scenarioOut, *everyAttempt); err != nil {
 		return err
 	}
-	if *asJSON {
+	switch {
+	case shardN > 0:
+		err = fleet.WriteShard(stdout, report)
+	case *asJSON:
 		err = fleet.WriteJSON(stdout, report)
-	} else {
+	default:
 		err = fleet.WriteText(stdout, report)
 	}
 	if err != nil {

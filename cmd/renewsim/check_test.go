@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -322,4 +324,47 @@ func TestCheckNothingToSimulate(t *testing.T) {
 	assert.Contains(t, out, "? status.example.net  cannot tell: no zone data for status.example.net")
 	assert.Contains(t, out, "✗ promo.example.com  already expired on 2026-03-03 (not simulated)")
 	assert.NoFileExists(t, file)
+}
+
+// A check split with -shard i/n and joined with merge prints exactly what
+// the whole check prints, text and JSON, whatever the order of the parts;
+// a part missing, repeated or of another check is refused.
+func TestCheckShardsMergeToTheSameBytes(t *testing.T) {
+	_, whole, _ := renewsim(t, checkArgs()...)
+	_, wholeJSON, _ := renewsim(t, checkArgs("-json")...)
+	dir := t.TempDir()
+	for _, n := range []int{2, 3, 5} {
+		var parts []string
+		for i := range n {
+			code, out, errs := renewsim(t, checkArgs("-shard", fmt.Sprintf("%d/%d", i, n))...)
+			require.Contains(t, []int{0, 1}, code, errs)
+			path := filepath.Join(dir, fmt.Sprintf("part-%d-of-%d.json", i, n))
+			require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+			parts = append(parts, path)
+		}
+		slices.Reverse(parts)
+		code, out, errs := renewsim(t, append([]string{"merge"}, parts...)...)
+		assert.Equal(t, 1, code, errs)
+		assert.Equal(t, whole, out, "%d parts", n)
+		_, out, _ = renewsim(t, append([]string{"merge", "-json"}, parts...)...)
+		assert.Equal(t, wholeJSON, out, "%d parts", n)
+		if n == 3 {
+			code, _, errs = renewsim(t, "merge", parts[0], parts[1])
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errs, "is missing")
+			code, _, errs = renewsim(t, "merge", parts[0], parts[1], parts[2], parts[0])
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errs, "given twice")
+		}
+	}
+	code, other, _ := renewsim(t, "check", "-acm", fleetDir+"/acm", "-zones", fleetDir+"/zones", "-now", "2026-05-01T00:00:00Z", "-shard", "1/2")
+	require.Contains(t, []int{0, 1}, code)
+	otherPath := filepath.Join(dir, "other.json")
+	require.NoError(t, os.WriteFile(otherPath, []byte(other), 0o644))
+	code, _, errs := renewsim(t, "merge", filepath.Join(dir, "part-0-of-2.json"), otherPath)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "of another check")
+	code, _, errs = renewsim(t, checkArgs("-shard", "2/2")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "-shard")
 }

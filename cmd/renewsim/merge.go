@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
 )
 
@@ -16,6 +17,10 @@ Joins the JSON Lines of the shards of one sweep ("renewsim sweep -shard i/n
 -json", "-" for standard input) in variant order. With -json it prints
 exactly what the sweep without -shard prints; without, the aggregate. Every
 variant must be there once: a missing or repeated shard is an error.
+
+Given the parts of a split check ("renewsim check -shard i/n"), it prints
+exactly what check without -shard prints (-json as check -json) and exits as
+check would: 1 when some certificate will not renew.
 
 Flags:
 `
@@ -32,6 +37,14 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	if len(rest) == 0 {
 		fs.Usage()
 		return usagef("merge: no shard files given")
+	}
+	if parts, ok, err := checkShards(rest); err != nil {
+		return err
+	} else if ok {
+		if *csvFile != "" || *reportDir != "" {
+			return usagef("merge: -csv and -report are for sweeps; the parts given are of a check")
+		}
+		return mergeCheck(parts, *asJSON, stdout)
 	}
 	var shards [][]report.VariantResult
 	for _, path := range rest {
@@ -76,4 +89,49 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	errs = append(errs, out.Flush())
 	return errors.Join(errs...)
+}
+
+// checkShards reads the files when they are parts of a split check (the
+// first one decides); ok is false for a sweep's shards, which are left to be
+// streamed.
+func checkShards(paths []string) (parts [][]byte, ok bool, err error) {
+	for i, path := range paths {
+		if path == "-" {
+			if i == 0 {
+				return nil, false, nil
+			}
+			return nil, false, usagef("merge: the parts of a check are files, not standard input")
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, false, &usageError{err}
+		}
+		if i == 0 && !fleet.IsShard(data) {
+			return nil, false, nil
+		}
+		if !fleet.IsShard(data) {
+			return nil, false, usagef("merge: %s is not a part of a split check (renewsim check -shard i/n)", path)
+		}
+		parts = append(parts, data)
+	}
+	return parts, true, nil
+}
+
+func mergeCheck(parts [][]byte, asJSON bool, stdout io.Writer) error {
+	r, err := fleet.MergeShards(parts...)
+	if err != nil {
+		return usagef("merge: %v", err)
+	}
+	if asJSON {
+		err = fleet.WriteJSON(stdout, r)
+	} else {
+		err = fleet.WriteText(stdout, r)
+	}
+	if err != nil {
+		return err
+	}
+	if r.Failed() {
+		return errFailed
+	}
+	return nil
 }
