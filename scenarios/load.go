@@ -208,9 +208,18 @@ type build struct {
 	resOrder  []string
 	hostnames map[string]string // lower-case hostname -> resource id
 	certs     map[string]*certMeta
-	// names lists, for each lower-case certificate name, the ids of the
-	// certificates that have it.
-	names map[string][]string
+	// names tells, for each lower-case certificate name, which certificates
+	// have it.
+	names map[string]*nameOwners
+	// emailNames lists the names of the e-mail-validated certificates for
+	// messages, once it was needed.
+	emailNames *string
+}
+
+// nameOwners are the certificates that have one name.
+type nameOwners struct {
+	first string // the first certificate declared with it
+	email bool   // whether any of them uses e-mail validation
 }
 
 func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
@@ -242,7 +251,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		resKinds:  map[string]string{},
 		hostnames: map[string]string{},
 		certs:     map[string]*certMeta{},
-		names:     map[string][]string{},
+		names:     map[string]*nameOwners{},
 	}
 	sc := b.sc
 
@@ -453,6 +462,7 @@ func (l *loader) certificates(b *build, m *mapping) bool {
 	}
 	all := true
 	lines := map[string]int{}
+	b.sc.Certificates = make([]sim.Certificate, 0, len(items))
 	for _, it := range items {
 		cm := l.mapping(it.n, it.pos, "certificate", certificateKeys)
 		if cm == nil {
@@ -630,9 +640,12 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 	if registered {
 		for _, n := range c.Names() {
 			key := strings.ToLower(n)
-			if !slices.Contains(b.names[key], c.ID) {
-				b.names[key] = append(b.names[key], c.ID)
+			own := b.names[key]
+			if own == nil {
+				own = &nameOwners{first: c.ID}
+				b.names[key] = own
 			}
+			own.email = own.email || meta.validation == sim.ValidationEmail
 		}
 	}
 	return c, meta, registered
@@ -649,7 +662,7 @@ func (l *loader) resourceKnown(b *build, id string, p pos, key string) bool {
 	if len(b.resOrder) == 0 {
 		l.errf(p, "%s: unknown resource %q (the scenario declares no resources)", key, id)
 	} else {
-		l.errf(p, "%s: unknown resource %q (known: %s)", key, id, strings.Join(b.resOrder, ", "))
+		l.errf(p, "%s: unknown resource %q (known: %s)", key, id, known(b.resOrder))
 	}
 	return false
 }
@@ -855,8 +868,8 @@ func (l *loader) timeline(b *build, f *field) {
 		for _, k := range spec.required {
 			if !tm.has(k) {
 				l.errf(tm.pos, "missing required key %q for %s", k, do)
-			} else if tm.by[k].null() {
-				l.errf(tm.by[k].vpos, "key %q in timeline entry has no value", k)
+			} else if tm.field(k).null() {
+				l.errf(tm.field(k).vpos, "key %q in timeline entry has no value", k)
 			}
 		}
 		var cmeta *certMeta
@@ -957,14 +970,12 @@ func (l *loader) certMethod(cf *field, do, id string, meta *certMeta) {
 // approvalName reports a click-approval domain that is not a name of an
 // e-mail-validated certificate.
 func (l *loader) approvalName(b *build, df *field, do, name string) {
-	ids := b.names[strings.ToLower(name)]
-	for _, id := range ids {
-		if b.certs[id].validation == sim.ValidationEmail {
-			return
-		}
+	own := b.names[strings.ToLower(name)]
+	if own != nil && own.email {
+		return
 	}
-	if len(ids) > 0 {
-		id := ids[0]
+	if own != nil {
+		id := own.first
 		meta := b.certs[id]
 		switch {
 		case meta.typ != sim.TypeAmazonIssued:
@@ -974,28 +985,44 @@ func (l *loader) approvalName(b *build, df *field, do, name string) {
 		}
 		return
 	}
-	var emailNames []string
-	for _, id := range b.env.order {
-		if b.certs[id].validation != sim.ValidationEmail {
-			continue
-		}
-		for _, c := range b.sc.Certificates {
-			if c.ID != id {
-				continue
-			}
-			for _, n := range c.Names() {
-				if !slices.Contains(emailNames, n) {
-					emailNames = append(emailNames, n)
-				}
-			}
-			break
-		}
+	if b.emailNames == nil {
+		b.emailNames = new(string)
+		*b.emailNames = b.listEmailNames()
 	}
-	if len(emailNames) == 0 {
+	if *b.emailNames == "" {
 		l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q, and none uses email validation", do, name)
 		return
 	}
-	l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q (e-mail-validated names: %s)", do, name, strings.Join(emailNames, ", "))
+	l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q (e-mail-validated names: %s)", do, name, *b.emailNames)
+}
+
+// listEmailNames lists the names of the e-mail-validated certificates, in
+// the order they are declared, for messages ("" when there are none).
+func (b *build) listEmailNames() string {
+	var names []string
+	ids, seen := map[string]bool{}, map[string]bool{}
+	for i := range b.sc.Certificates {
+		c := &b.sc.Certificates[i]
+		meta := b.certs[c.ID]
+		if meta == nil || ids[c.ID] {
+			continue
+		}
+		// Only the first certificate with an id was registered.
+		ids[c.ID] = true
+		if meta.validation != sim.ValidationEmail {
+			continue
+		}
+		for _, n := range c.Names() {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return known(names)
 }
 
 // expectGroups maps each group's keys to its kind, in the order messages
@@ -1070,7 +1097,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 	}
 	for _, k := range []string{"cert", "resource"} {
 		if k != subject && em.has(k) {
-			l.errf(em.by[k].kpos, "key %q is not used by %s %s expectation (it takes %s)", k, article(e.Kind), e.Kind, subject)
+			l.errf(em.field(k).kpos, "key %q is not used by %s %s expectation (it takes %s)", k, article(e.Kind), e.Kind, subject)
 		}
 	}
 	if e.Kind != sim.ExpectEmail || em.has(subject) {
@@ -1122,19 +1149,19 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		if !em.has("status") && !em.has("renewal_status") && !em.has("reason") {
 			l.errf(em.pos, "missing key \"status\", \"renewal_status\" or \"reason\" in expectation: at only says when to check")
 		}
-		if sf := em.by["status"]; sf != nil {
+		if sf := em.field("status"); sf != nil {
 			if sf.null() {
 				l.require(em, "status")
 			}
 			e.Status, _ = l.oneOf(em.get("status"), "status", statuses)
 		}
-		if rf := em.by["renewal_status"]; rf != nil {
+		if rf := em.field("renewal_status"); rf != nil {
 			if rf.null() {
 				l.require(em, "renewal_status")
 			}
 			e.RenewalStatus, _ = l.oneOf(em.get("renewal_status"), "renewal status", renewalStats)
 		}
-		if rf := em.by["reason"]; rf != nil {
+		if rf := em.field("reason"); rf != nil {
 			if rf.null() {
 				l.require(em, "reason")
 			}
@@ -1150,7 +1177,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		default:
 			l.errf(em.pos, "missing key \"event\" or \"email\" in expectation: count, min and max count events or e-mails")
 		}
-		if cf := em.by["code"]; cf != nil {
+		if cf := em.field("code"); cf != nil {
 			if cf.null() {
 				l.require(em, "code")
 			}
@@ -1168,7 +1195,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			l.require(em, "email")
 			e.Email, _ = l.oneOf(em.get("email"), "e-mail kind", emailKinds)
 		}
-		if tf := em.by["to"]; tf != nil {
+		if tf := em.field("to"); tf != nil {
 			if tf.null() {
 				l.require(em, "to")
 			}
@@ -1183,7 +1210,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		l.counts(em, &e, "how many "+what+" should arrive?")
 	case sim.ExpectOutage:
 		if em.has("outage") && em.has("outage_at_least") {
-			l.errf(em.by["outage_at_least"].kpos, "outage_at_least cannot be combined with outage: write one of them")
+			l.errf(em.field("outage_at_least").kpos, "outage_at_least cannot be combined with outage: write one of them")
 		}
 		for _, k := range []string{"outage", "outage_at_least"} {
 			if !em.has(k) {
@@ -1212,7 +1239,7 @@ func (l *loader) counts(em *mapping, e *sim.Expectation, question string) {
 		if !hasMin {
 			other = "max"
 		}
-		l.errf(em.by[other].kpos, "%s cannot be combined with count: write count for an exact number, min and/or max for a range", other)
+		l.errf(em.field(other).kpos, "%s cannot be combined with count: write count for an exact number, min and/or max for a range", other)
 	case !hasCount && !hasMin && !hasMax:
 		l.errf(em.pos, "missing key \"count\", \"min\" or \"max\" in expectation: %s", question)
 	}
@@ -1233,6 +1260,6 @@ func (l *loader) counts(em *mapping, e *sim.Expectation, question string) {
 		}
 	}
 	if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
-		l.errf(em.by["max"].vpos, "max (%d) is less than min (%d)", *e.Max, *e.Min)
+		l.errf(em.field("max").vpos, "max (%d) is less than min (%d)", *e.Max, *e.Min)
 	}
 }

@@ -223,10 +223,17 @@ func (l *loader) timeValue(f *field, forms timeForms, env *times, self string, s
 	return c.expiry.Add(ref.offset), c.expiryOK
 }
 
+// maxKnown is how many ids a "known: …" hint lists; a file with thousands
+// of them would otherwise repeat them all in every message.
+const maxKnown = 20
+
 // known lists ids for "known: …" hints.
 func known(ids []string) string {
-	if len(ids) == 0 {
+	switch {
+	case len(ids) == 0:
 		return "none"
+	case len(ids) > maxKnown:
+		return strings.Join(ids[:maxKnown], ", ") + fmt.Sprintf(", … (%d in all)", len(ids))
 	}
 	return strings.Join(ids, ", ")
 }
