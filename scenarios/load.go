@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -278,7 +279,11 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		}
 	}
 	sc.Profile, _ = sim.LookupProfile(sc.ProfileName)
-	l.overrides(m.get("overrides"), &sc.Profile)
+	profilePos := top
+	if f := m.field("profile"); f != nil {
+		profilePos = f.vpos
+	}
+	l.overrides(m.get("overrides"), &sc.Profile, profilePos)
 	if f := m.get("seed"); f != nil {
 		if s, ok := l.scalar(f); ok {
 			n, err := strconv.ParseUint(s, 10, 64)
@@ -304,7 +309,41 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 	return sc
 }
 
-func (l *loader) overrides(f *field, p *sim.Profile) {
+// overrides applies the profile knobs under overrides, each checked against
+// its own range, then the rules that relate knobs (sim.Profile.Check): a
+// broken rule is reported at an override it names, or at at when the
+// scenario overrides none of them.
+func (l *loader) overrides(f *field, p *sim.Profile, at pos) {
+	// written are the knobs set, refused those whose value was reported
+	// and not set: a rule they break holds the profile's value, not the
+	// scenario's, and is reported at the other knob, if written.
+	written, refused := map[string]pos{}, map[string]bool{}
+	defer func() {
+		err := p.Check()
+		if err == nil {
+			return
+		}
+		var kes sim.KnobErrors
+		if !errors.As(err, &kes) {
+			l.errf(at, "profile: %v", err)
+			return
+		}
+		for _, ke := range kes {
+			where, ok := written[ke.Knob]
+			if !ok || refused[ke.Knob] {
+				where, ok = written[ke.Other]
+				if refused[ke.Other] {
+					ok = false
+				}
+			}
+			switch {
+			case ok:
+				l.errf(where, "%s", ke.Msg)
+			case !refused[ke.Knob] && !refused[ke.Other]:
+				l.errf(at, "%s", ke.Msg)
+			}
+		}
+	}()
 	if f == nil {
 		return
 	}
@@ -312,6 +351,7 @@ func (l *loader) overrides(f *field, p *sim.Profile) {
 	if om == nil {
 		return
 	}
+	at = f.kpos
 	for _, kf := range om.fields {
 		kind, ok := sim.KnobKind(kf.name)
 		if !ok {
@@ -345,8 +385,10 @@ func (l *loader) overrides(f *field, p *sim.Profile) {
 			l.errf(kf.vpos, "%s: want a single value, got %s", kf.name, kindName(kf.val))
 			continue
 		}
+		written[kf.name] = kf.vpos
 		if kind == "duration" && durationTooLong(value) {
 			l.errf(kf.vpos, "%s: duration %q is too long (more than %s)", kf.name, value, sim.FormatDuration(maxDuration))
+			refused[kf.name] = true
 			continue
 		}
 		if err := p.Set(kf.name, value); err != nil {
@@ -355,6 +397,7 @@ func (l *loader) overrides(f *field, p *sim.Profile) {
 				msg = kf.name + ": " + msg
 			}
 			l.errf(kf.vpos, "%s", msg)
+			refused[kf.name] = true
 		}
 	}
 }
