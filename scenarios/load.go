@@ -647,10 +647,13 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 		}
 	} else if ct.issuedOK && typeOK {
 		v := b.sc.Profile.Validity(c.Type, ct.issued)
-		if v <= 0 {
+		switch na := ct.issued.Add(v); {
+		case v <= 0:
 			l.errf(cm.pos, "certificate %q: profile %s gives it a lifetime of %s; set not_after or change the overrides", c.ID, b.sc.ProfileName, sim.FormatDuration(v))
-		} else {
-			ct.expiry, ct.expiryOK = ct.issued.Add(v), true
+		case !sim.Supported(na):
+			l.errf(meta.issuedPos, "certificate %q expires at %s (issued + %s, the profile's lifetime), outside the supported range %s", c.ID, stamp(na), sim.FormatDuration(v), sim.SupportedRange())
+		default:
+			ct.expiry, ct.expiryOK = na, true
 		}
 	}
 	c.Issued, c.NotAfter = ct.issued, ct.expiry
@@ -838,6 +841,19 @@ func (l *loader) until(b *build, m *mapping, allExpiries bool) {
 	if !b.untilOK {
 		return
 	}
+	// A certificate renewed at until must still expire while the simulator
+	// CA is valid.
+	if life := b.sc.Profile.LongestLifetime(); b.until.Add(life).After(sim.IssuerNotAfter) {
+		what, at := "until", b.startPos
+		if f := m.get("until"); f != nil {
+			what, at = "until "+quoteTime(f.val.Value, b.until), f.vpos
+		} else {
+			what = fmt.Sprintf("the default until (%s, the latest expiry + %s)", stamp(b.until), sim.FormatDuration(defaultUntilMargin))
+		}
+		l.errf(at, "%s plus the profile's longest lifetime (%s) is after %s, when the simulator CA expires: a certificate renewed then would outlive its issuer; end the scenario by %s",
+			what, sim.FormatDuration(life), stamp(sim.IssuerNotAfter), stamp(sim.IssuerNotAfter.Add(-life)))
+		b.untilOK = false
+	}
 	for _, id := range env.order {
 		meta := b.certs[id]
 		if meta.times.issuedOK && meta.times.issued.After(b.until) {
@@ -866,15 +882,11 @@ func (l *loader) dns(b *build, f *field) {
 
 // inRange reports an at outside [start, until].
 func (l *loader) inRange(b *build, f *field, t time.Time) {
-	text := f.val.Value
-	if s := stamp(t); s != text {
-		text = fmt.Sprintf("%s (%s)", text, s)
-	}
 	switch {
 	case b.env.startOK && t.Before(b.env.start):
-		l.errf(f.vpos, "%s: %s is before start (%s)", f.name, text, stamp(b.env.start))
+		l.errf(f.vpos, "%s: %s is before start (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.env.start))
 	case b.untilOK && t.After(b.until):
-		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, text, stamp(b.until))
+		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.until))
 	}
 }
 
