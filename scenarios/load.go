@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -79,6 +80,10 @@ const defaultUntilMargin = 7 * sim.Day
 
 // maxChain bounds validation_record chain-N.
 const maxChain = 16
+
+// maxNames is how many names (the domain and the sans) a certificate may
+// have: ACM's limit.
+const maxNames = 100
 
 var (
 	nameRE   = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -215,6 +220,10 @@ type build struct {
 	// emailNames lists the names of the e-mail-validated certificates for
 	// messages, once it was needed.
 	emailNames *string
+	// zoneLines counts the zone-file lines so far; zoneFull is set once
+	// they exceed maxZoneLines (reported once).
+	zoneLines int
+	zoneFull  bool
 }
 
 // nameOwners are the certificates that have one name.
@@ -563,7 +572,12 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 			}
 		}
 	}
-	for _, s := range l.stringList(cm.get("sans")) {
+	sans := l.stringList(cm.get("sans"))
+	if len(sans) >= maxNames {
+		l.errf(cm.get("sans").vpos, "sans: a certificate has at most %d names, the domain and %d sans (ACM's limit); got %d sans", maxNames, maxNames-1, len(sans))
+		sans = sans[:maxNames-1]
+	}
+	for _, s := range sans {
 		if _, seen := places[s.s]; !seen {
 			places[s.s] = namePlace{"sans", s.pos}
 		}
@@ -875,9 +889,52 @@ func (l *loader) dns(b *build, f *field) {
 			l.errf(s.pos, "records: item %d is blank", i+1)
 			continue
 		}
+		if !l.zoneText(b, s.pos, fmt.Sprintf("records: item %d", i+1), s.s) {
+			continue
+		}
 		b.sc.DNSRecords = append(b.sc.DNSRecords, s.s)
 		b.sc.DNSLines = append(b.sc.DNSLines, max(s.line, 0))
 	}
+}
+
+// maxZoneLines bounds the zone-file lines of a scenario, dns.records and
+// dns-add together: far more records than any zone a scenario is about,
+// few enough that the fake DNS server loads them in a moment.
+const maxZoneLines = 100_000
+
+// zoneText checks what the loader can see of zone-file text, whose records
+// the runner parses: no $GENERATE or $INCLUDE (a scenario lists each record
+// it needs, in the file), and not more than maxZoneLines lines in all. It
+// reports a problem as what at p and tells whether the text may be used.
+func (l *loader) zoneText(b *build, p pos, what, text string) bool {
+	lines := 0
+	for line := range strings.Lines(text) {
+		// The zone parser drops a carriage return wherever it stands;
+		// any other space ends the word here, which refuses a little more
+		// than the parser would read as a directive, never less.
+		word := strings.TrimLeftFunc(strings.ReplaceAll(line, "\r", ""), unicode.IsSpace)
+		if i := strings.IndexFunc(word, unicode.IsSpace); i >= 0 {
+			word = word[:i]
+		}
+		switch strings.ToUpper(word) {
+		case "$GENERATE":
+			l.errf(p, "%s: $GENERATE is not supported: list each record the scenario needs", what)
+			return false
+		case "$INCLUDE":
+			l.errf(p, "%s: $INCLUDE is not supported: a scenario holds its records itself and reads no other file", what)
+			return false
+		default:
+			if word != "" && !strings.HasPrefix(word, ";") {
+				lines++
+			}
+		}
+	}
+	b.zoneLines += lines
+	if b.zoneLines > maxZoneLines && !b.zoneFull {
+		b.zoneFull = true
+		l.errf(p, "%s: the scenario's zone holds more than %d zone-file lines (dns.records and dns-add together)", what, maxZoneLines)
+	}
+	return !b.zoneFull
 }
 
 // inRange reports an at outside [start, until].
@@ -890,8 +947,16 @@ func (l *loader) inRange(b *build, f *field, t time.Time) {
 	}
 }
 
+// timelineCap bounds the entries of a timeline (a variable only so that a
+// test can lower it).
+var timelineCap = 1_000_000
+
 func (l *loader) timeline(b *build, f *field) {
 	items, _ := l.list(f)
+	if len(items) > timelineCap {
+		l.errf(f.vpos, "timeline: %d entries is too many (at most %d)", len(items), timelineCap)
+		return
+	}
 	for _, it := range items {
 		tm := l.mapping(it.n, it.pos, "timeline entry", changeKeys)
 		if tm == nil {
@@ -968,6 +1033,8 @@ func (l *loader) timeline(b *build, f *field) {
 				if s, ok := l.scalar(rf); ok {
 					if strings.TrimSpace(s) == "" {
 						l.errf(rf.vpos, "record: want a zone-file line, got a blank value")
+					} else {
+						l.zoneText(b, rf.vpos, "record", s)
 					}
 					ch.Record = s
 				}
