@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,8 +128,20 @@ func parse(file string, data []byte, wantName string) (sc *sim.Scenario, err err
 	if errs != nil {
 		return nil, errs
 	}
-	return fromNode(file, doc, wantName)
+	sc, err = fromNode(file, doc, wantName)
+	if len(data) >= bigInput {
+		// The node tree of a big file is many times the size of the
+		// scenario, and scattered: collect it and hand its pages back
+		// now, or the run that follows grows the process on top of them.
+		doc = nil
+		debug.FreeOSMemory()
+	}
+	return sc, err
 }
+
+// bigInput is the size from which parse frees the node tree before
+// returning.
+const bigInput = 8 << 20
 
 // guard turns a panic (a bug: no input should cause one) into an Error, so
 // that a bad file never takes the caller down.
@@ -957,6 +970,7 @@ func (l *loader) timeline(b *build, f *field) {
 		l.errf(f.vpos, "timeline: %d entries is too many (at most %d)", len(items), timelineCap)
 		return
 	}
+	b.sc.Timeline = make([]sim.Change, 0, len(items))
 	for _, it := range items {
 		tm := l.mapping(it.n, it.pos, "timeline entry", changeKeys)
 		if tm == nil {
@@ -1062,7 +1076,10 @@ func (l *loader) timeline(b *build, f *field) {
 		}
 		b.sc.Timeline = append(b.sc.Timeline, ch)
 	}
-	slices.SortStableFunc(b.sc.Timeline, func(x, y sim.Change) int { return x.At.Compare(y.At) })
+	byTime := func(x, y sim.Change) int { return x.At.Compare(y.At) }
+	if !slices.IsSortedFunc(b.sc.Timeline, byTime) {
+		slices.SortStableFunc(b.sc.Timeline, byTime)
+	}
 }
 
 // methodsFor lists the validation methods a timeline action's certificate
