@@ -29,6 +29,9 @@ type Options struct {
 	// question again without a handshake. Worth it for sweeps, where
 	// thousands of variants ask the same questions; the record is the same.
 	CacheProbes bool
+	// Budget caps the engine events of the run (0: the default, Budget(sc)).
+	// A run that uses it up stops with an error naming what kept firing.
+	Budget uint64
 }
 
 // Result is the record of one run.
@@ -106,7 +109,15 @@ func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, b
 	if err != nil {
 		return nil, err
 	}
+	budget := opt.Budget
+	if budget == 0 {
+		budget = Budget(sc)
+	}
+	r.eng.SetBudget(budget)
 	r.res.Events = r.eng.Run(sc.Until)
+	if err := r.eng.Err(); err != nil && r.err == nil {
+		r.err = fmt.Errorf("%s: simulation stopped: %w", sc.File, err)
+	}
 	return r.finish(ctx)
 }
 
