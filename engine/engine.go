@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"math/bits"
 	"math/rand/v2"
@@ -16,6 +17,36 @@ import (
 // ErrPast is returned by Schedule when asked to run something before the
 // current virtual time: the past cannot be changed.
 var ErrPast = errors.New("engine: event scheduled before now")
+
+// ErrBudget is what a *BudgetError unwraps to: Run stopped because the
+// events it may run were used up (see SetBudget).
+var ErrBudget = errors.New("engine: event budget used up")
+
+// BudgetError says that Run stopped with events still due, because the
+// budget set with SetBudget was used up, and names what kept firing.
+type BudgetError struct {
+	Budget uint64    // events the engine was allowed to run
+	At     time.Time // virtual time of the last event run
+	Until  time.Time // the until of the Run that stopped
+	// Name ran Count times among the last Window events: the event that
+	// kept the engine busy (ties go to the name that sorts first).
+	Name   string
+	Count  uint64
+	Window uint64
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("engine: event budget of %d events used up at %s with events still due before %s: %q ran %d of the last %d events",
+		e.Budget, e.At.UTC().Format(time.RFC3339), e.Until.UTC().Format(time.RFC3339), e.Name, e.Count, e.Window)
+}
+
+// Unwrap makes errors.Is(err, ErrBudget) hold.
+func (e *BudgetError) Unwrap() error { return ErrBudget }
+
+// budgetWindow is how many of the last events before the budget runs out
+// are counted by name. Counting only the tail keeps the event loop free of
+// per-event map updates; an event that keeps firing dominates the tail.
+const budgetWindow = 1 << 16
 
 // Event is one piece of work to run at a virtual time.
 type Event struct {
@@ -85,6 +116,12 @@ type Engine struct {
 	ran     uint64
 	trace   func(Entry)
 
+	budget    uint64            // 0: none
+	countFrom uint64            // events after this many are counted by name
+	tail      map[string]uint64 // names of the events counted
+	err       error             // why Run stopped for good
+	sorted    bool              // false once AtReserved was used: bucket 0 may need ordering
+
 	clockOnce sync.Once
 	clock     *clockwork.FakeClock
 }
@@ -93,11 +130,13 @@ type Engine struct {
 // streams all derive from seed.
 func New(start time.Time, seed uint64) *Engine {
 	return &Engine{
-		now:     start.UnixNano(),
-		last:    start.UnixNano(),
-		base:    start,
-		seed:    seed,
-		streams: make(map[string]*rand.Rand),
+		now:       start.UnixNano(),
+		last:      start.UnixNano(),
+		base:      start,
+		seed:      seed,
+		streams:   make(map[string]*rand.Rand),
+		countFrom: ^uint64(0),
+		sorted:    true,
 	}
 }
 
@@ -133,7 +172,36 @@ func (e *Engine) After(d time.Duration, name string, fn func()) Handle {
 	return e.schedule(e.now+max(int64(d), 0), name, fn)
 }
 
+// Reserve sets aside n places in the order of equal-time events and returns
+// the sequence number of the first; the others follow it. An event later
+// scheduled with AtReserved and one of these numbers runs, among the events
+// of its time, where it would have run had it been scheduled when Reserve
+// was called. A driver can so keep a long list of future events out of the
+// queue, scheduling each when the one before it runs, without changing the
+// order of anything.
+func (e *Engine) Reserve(n uint64) uint64 {
+	first := e.seq + 1
+	e.seq += n
+	return first
+}
+
+// AtReserved schedules fn at t (clamped to now, like At) in the place of
+// seq, a number Reserve returned. If that place has already passed (an
+// event scheduled after Reserve ran at t), fn runs next.
+func (e *Engine) AtReserved(t time.Time, seq uint64, name string, fn func()) Handle {
+	if seq == 0 || seq > e.seq {
+		panic("engine: AtReserved with a sequence number Reserve did not return")
+	}
+	e.sorted = false
+	return e.scheduleSeq(max(t.UnixNano(), e.now), seq, name, fn)
+}
+
 func (e *Engine) schedule(when int64, name string, fn func()) Handle {
+	e.seq++
+	return e.scheduleSeq(when, e.seq, name, fn)
+}
+
+func (e *Engine) scheduleSeq(when int64, seq uint64, name string, fn func()) Handle {
 	var s int32
 	if n := len(e.free); n > 0 {
 		s = e.free[n-1]
@@ -147,8 +215,7 @@ func (e *Engine) schedule(when int64, name string, fn func()) Handle {
 	}
 	sl := &e.slots[s]
 	sl.fn, sl.name, sl.live = fn, name, true
-	e.seq++
-	e.push(item{when: when, key: e.seq<<slotBits | uint64(s)})
+	e.push(item{when: when, key: seq<<slotBits | uint64(s)})
 	return Handle{slot: s + 1, gen: sl.gen}
 }
 
@@ -185,14 +252,46 @@ func (e *Engine) Step() bool {
 	return e.step(int64(^uint64(0) >> 1))
 }
 
+// SetBudget limits the events Run may run, counted from the engine's
+// start, to n (0, the default: no limit). When the budget is used up while
+// events are still due, Run stops and Err reports a *BudgetError naming the
+// event that kept firing; the engine then runs nothing more. A driver sets
+// a budget well above what its input needs, so that an input that would
+// keep the engine busy without end fails quickly instead.
+func (e *Engine) SetBudget(n uint64) {
+	e.budget = n
+	e.countFrom = ^uint64(0)
+	if n > 0 {
+		e.countFrom = n - min(n, budgetWindow)
+	}
+}
+
+// Err is why Run stopped for good: a *BudgetError once the budget is used
+// up, nil otherwise.
+func (e *Engine) Err() error { return e.err }
+
 // Run runs events in order until the queue is empty, the next event lies
-// after until, or Stop is called. Virtual time then stands at until (or at
-// the last event, when stopped early). It returns the number of events run.
+// after until, Stop is called or the budget is used up (see SetBudget and
+// Err). Virtual time then stands at until (or at the last event, when
+// stopped early). It returns the number of events run.
 func (e *Engine) Run(until time.Time) uint64 {
 	limit := until.UnixNano()
 	start := e.ran
 	e.stopped = false
-	for !e.stopped && e.step(limit) {
+	if e.err != nil {
+		return 0
+	}
+	for !e.stopped {
+		if e.budget > 0 && e.ran >= e.budget {
+			if _, due := e.head(limit); due {
+				e.err = e.budgetError(until)
+				e.stopped = true
+			}
+			break
+		}
+		if !e.step(limit) {
+			break
+		}
 	}
 	if !e.stopped && limit > e.now {
 		e.setNow(limit)
@@ -200,30 +299,64 @@ func (e *Engine) Run(until time.Time) uint64 {
 	return e.ran - start
 }
 
-func (e *Engine) step(limit int64) bool {
+// budgetError names the event that ran most in the counted tail.
+func (e *Engine) budgetError(until time.Time) *BudgetError {
+	be := &BudgetError{Budget: e.budget, At: e.Now(), Until: until, Window: e.ran - e.countFrom}
+	for name, n := range e.tail {
+		if n > be.Count || (n == be.Count && name < be.Name) {
+			be.Name, be.Count = name, n
+		}
+	}
+	return be
+}
+
+// head drops cancelled events from the front of the queue and returns the
+// next live one, if it lies at or before limit.
+func (e *Engine) head(limit int64) (item, bool) {
 	for e.n > 0 {
 		top := e.peek()
 		if top.when > limit {
-			return false
+			return item{}, false
+		}
+		if e.slots[top.slot()].live {
+			return top, true
 		}
 		e.pop()
-		sl := &e.slots[top.slot()]
-		fn, name, live := sl.fn, sl.name, sl.live
-		sl.fn, sl.name, sl.live = nil, "", false
-		sl.gen++
-		e.free = append(e.free, top.slot())
-		if !live {
-			continue
-		}
-		e.setNow(top.when)
-		e.ran++
-		if e.trace != nil {
-			e.trace(Entry{Seq: top.seq(), At: e.toTime(top.when), Name: name})
-		}
-		fn()
-		return true
+		e.release(top.slot())
 	}
-	return false
+	return item{}, false
+}
+
+// release returns a slot to the free list.
+func (e *Engine) release(s int32) {
+	sl := &e.slots[s]
+	sl.fn, sl.name, sl.live = nil, "", false
+	sl.gen++
+	e.free = append(e.free, s)
+}
+
+func (e *Engine) step(limit int64) bool {
+	top, ok := e.head(limit)
+	if !ok {
+		return false
+	}
+	e.pop()
+	sl := &e.slots[top.slot()]
+	fn, name := sl.fn, sl.name
+	e.release(top.slot())
+	e.setNow(top.when)
+	e.ran++
+	if e.ran > e.countFrom {
+		if e.tail == nil {
+			e.tail = map[string]uint64{}
+		}
+		e.tail[name]++
+	}
+	if e.trace != nil {
+		e.trace(Entry{Seq: top.seq(), At: e.toTime(top.when), Name: name})
+	}
+	fn()
+	return true
 }
 
 func (e *Engine) setNow(ns int64) {
@@ -267,7 +400,10 @@ func streamSeed(name string) uint64 {
 // time differs from the last minimum, a push is an append, and a pop
 // redistributes one bucket now and then. Items with equal times keep their
 // insertion order: they are appended in sequence order, and a bucket is
-// only ever emptied into buckets that are empty.
+// only ever emptied into buckets that are empty. AtReserved is the one
+// exception, an older sequence number appended late; once it was used,
+// bucket 0 is put in key order when it is refilled and a push into it is
+// moved to its place.
 
 func bucketOf(when, last int64) int {
 	if when == last {
@@ -282,6 +418,14 @@ func (e *Engine) push(it item) {
 	}
 	b := bucketOf(it.when, e.last)
 	e.buckets[b] = append(e.buckets[b], it)
+	if b == 0 && !e.sorted {
+		// A reserved sequence number may belong before events of this
+		// time that are already waiting.
+		q := e.buckets[0][e.head0:]
+		for i := len(q) - 1; i > 0 && q[i].key < q[i-1].key; i-- {
+			q[i], q[i-1] = q[i-1], q[i]
+		}
+	}
 	e.mask |= 1 << (b & 63)
 	e.n++
 }
@@ -332,6 +476,10 @@ func (e *Engine) peek() item {
 			e.mask |= 1 << (b & 63)
 		}
 		e.buckets[i] = src[:0]
+		if !e.sorted {
+			// Only AtReserved appends out of sequence order.
+			slices.SortFunc(e.buckets[0], func(x, y item) int { return cmp.Compare(x.key, y.key) })
+		}
 	}
 	return e.buckets[0][e.head0]
 }

@@ -308,3 +308,151 @@ func TestOrderAgainstAReference(t *testing.T) {
 		}
 	}
 }
+
+// An event that re-arms itself at the same instant would keep Run busy
+// forever; the budget stops it and names it.
+func TestBudgetStopsARunawayEvent(t *testing.T) {
+	e := New(t0, 1)
+	e.SetBudget(5000)
+	var spin func()
+	spin = func() { e.After(0, "spin", spin) }
+	ticks := 0
+	var tick func()
+	tick = func() { ticks++; e.After(time.Hour, "tick", tick) }
+	e.After(0, "tick", tick)
+	e.After(time.Hour, "spin", spin)
+
+	n := e.Run(t0.Add(24 * time.Hour))
+	assert.EqualValues(t, 5000, n)
+	var be *BudgetError
+	require.ErrorAs(t, e.Err(), &be)
+	assert.ErrorIs(t, e.Err(), ErrBudget)
+	assert.Equal(t, "spin", be.Name)
+	assert.EqualValues(t, 5000, be.Window, "a budget below the window counts every event")
+	assert.EqualValues(t, 5000-2, be.Count, "two ticks ran before the spin began")
+	assert.Equal(t, t0.Add(time.Hour), be.At)
+	assert.Equal(t, t0.Add(time.Hour), e.Now(), "the clock stays where the budget ran out")
+	assert.Equal(t, `engine: event budget of 5000 events used up at 2026-03-01T01:00:00Z with events still due before 2026-03-02T00:00:00Z: "spin" ran 4998 of the last 5000 events`, be.Error())
+	assert.EqualValues(t, 0, e.Run(t0.Add(48*time.Hour)), "a spent budget stays spent")
+	assert.Equal(t, 2, ticks)
+}
+
+func TestBudgetCountsOnlyTheTail(t *testing.T) {
+	e := New(t0, 1)
+	const budget = budgetWindow + 10000
+	e.SetBudget(budget)
+	var early func()
+	early = func() { e.After(time.Second, "early", early) }
+	e.After(0, "early", early)
+	e.Run(t0.Add(20000 * time.Second)) // 20001 events: all before the counted tail
+	require.NoError(t, e.Err())
+	var late func()
+	late = func() { e.After(0, "late", late) }
+	e.After(0, "late", late)
+	e.Run(t0.Add(40000 * time.Second))
+	var be *BudgetError
+	require.ErrorAs(t, e.Err(), &be)
+	assert.EqualValues(t, budgetWindow, be.Window)
+	assert.Equal(t, "late", be.Name)
+	assert.Less(t, be.Count, uint64(budgetWindow))
+	assert.Greater(t, be.Count, uint64(budgetWindow/2))
+}
+
+func TestBudgetBoundaries(t *testing.T) {
+	cases := []struct {
+		name    string
+		budget  uint64
+		events  int
+		cancel  bool // cancel the one event past the budget
+		wantErr bool
+	}{
+		{"no budget", 0, 100, false, false},
+		{"exactly enough", 100, 100, false, false},
+		{"one too few", 99, 100, false, true},
+		{"the event past the budget was cancelled", 99, 100, true, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(t0, 1)
+			e.SetBudget(tc.budget)
+			var last Handle
+			for i := range tc.events {
+				last = e.After(time.Duration(i)*time.Minute, "n", func() {})
+			}
+			if tc.cancel {
+				e.Cancel(last)
+			}
+			e.After(48*time.Hour, "after until", func() {})
+			until := t0.Add(24 * time.Hour)
+			e.Run(until)
+			if tc.wantErr {
+				assert.ErrorIs(t, e.Err(), ErrBudget)
+				return
+			}
+			assert.NoError(t, e.Err())
+			assert.Equal(t, until, e.Now())
+		})
+	}
+}
+
+// Scheduling a list of events one at a time, each when the one before it
+// runs, in places reserved up front, gives exactly the order of scheduling
+// them all at once, whatever else is scheduled at the same instants.
+func TestReservedPlacesKeepTheOrder(t *testing.T) {
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 1))
+		n := 1 + r.IntN(60)
+		at := make([]time.Duration, n)
+		for i := range at {
+			at[i] = time.Duration(r.IntN(8)) * time.Minute
+		}
+		slices.Sort(at)
+		// Other events: some scheduled before the list, some by the list's
+		// events, at the same few instants.
+		others := make([]time.Duration, 1+r.IntN(30))
+		for i := range others {
+			others[i] = time.Duration(r.IntN(8)) * time.Minute
+		}
+		play := func(lazy bool) []string {
+			e := New(t0, seed)
+			var got []string
+			note := func(s string) func() { return func() { got = append(got, s) } }
+			var first uint64
+			if lazy {
+				first = e.Reserve(uint64(n))
+			}
+			var fire func(i int) func()
+			fire = func(i int) func() {
+				return func() {
+					got = append(got, fmt.Sprint("list", i))
+					if lazy && i+1 < n {
+						e.AtReserved(t0.Add(at[i+1]), first+uint64(i+1), "list", fire(i+1))
+					}
+					if i%3 == 0 {
+						e.After(0, "echo", note(fmt.Sprint("echo", i)))
+					}
+				}
+			}
+			if lazy {
+				e.AtReserved(t0.Add(at[0]), first, "list", fire(0))
+			} else {
+				for i := range n {
+					e.At(t0.Add(at[i]), "list", fire(i))
+				}
+			}
+			for i, d := range others {
+				e.At(t0.Add(d), "other", note(fmt.Sprint("other", i)))
+			}
+			e.Run(t0.Add(time.Hour))
+			return got
+		}
+		assert.Equal(t, play(false), play(true), "seed %d", seed)
+	}
+}
+
+func TestAtReservedNeedsAReservedNumber(t *testing.T) {
+	e := New(t0, 1)
+	assert.Panics(t, func() { e.AtReserved(t0, 1, "x", func() {}) })
+	first := e.Reserve(2)
+	assert.NotPanics(t, func() { e.AtReserved(t0, first+1, "x", func() {}) })
+}

@@ -174,7 +174,15 @@ start: 2026-03-01T00:00:00Z
 overrides: {public_validity: 0s}
 certificates: [{id: web, domain: example.com}]
 `))
-	assert.EqualError(t, err, `o.yaml:4:16: certificate "web": profile acm-2026 gives it a lifetime of 0s; set not_after or change the overrides`)
+	assert.EqualError(t, err, `o.yaml:3:30: public_validity: 0s is out of range (want 2d to 3650d)`)
+
+	_, err = Parse("o.yaml", []byte(`name: overrides
+start: 2026-01-01T00:00:00Z
+overrides: {pre_transition_validity: 0s}
+certificates: [{id: web, domain: example.com}]
+`))
+	assert.EqualError(t, err, `o.yaml:3:38: pre_transition_validity: 0 is out of range (want 2d to 3650d: transition_date gives certificates issued before it this lifetime)
+o.yaml:4:16: certificate "web": profile acm-2026 gives it a lifetime of 0s; set not_after or change the overrides`)
 }
 
 func TestExpectations(t *testing.T) {

@@ -20,8 +20,13 @@
 //   - Treat a non-nil error as "do not run": the scenario is then nil. The
 //     error is an Errors value listing every problem found, each with its
 //     file:line:col, sorted by position; print err.Error() as it is (one
-//     problem per line). Load returns the os error as is when the file
-//     cannot be read.
+//     problem per line, the first MaxReported of them, then how many more).
+//     Load returns the os error as is when the file cannot be read.
+//   - Rely on what is bounded here: every time lies in sim's supported
+//     range and the run ends a lifetime before the simulator CA expires;
+//     the profile passes sim.Profile.Check; a certificate has at most 100
+//     names, a timeline at most 1,000,000 entries, the zone at most 100,000
+//     zone-file lines, none of them $GENERATE or $INCLUDE.
 //   - Not rely on this package for what it leaves to the runner: the zone-file
 //     lines in dns.records and in dns-add are not parsed here, and
 //     expectations are only checked for consistency, not evaluated. An

@@ -26,13 +26,29 @@ func (e *Error) Error() string {
 // wrong; it is never empty when returned.
 type Errors []*Error
 
-// Error joins the problems with newlines, one per line.
+// MaxReported is how many problems Errors.Error writes before it counts the
+// rest: a file broken on every line would otherwise bury its first problem.
+const MaxReported = 100
+
+// Error writes the first MaxReported problems, one per line, then a line
+// "… and N more problems" if there are more. The value holds them all.
 func (es Errors) Error() string {
-	lines := make([]string, len(es))
-	for i, e := range es {
-		lines[i] = e.Error()
+	n := min(len(es), MaxReported)
+	var b strings.Builder
+	for i, e := range es[:n] {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
 	}
-	return strings.Join(lines, "\n")
+	if more := len(es) - n; more > 0 {
+		noun := "problems"
+		if more == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(&b, "\n… and %d more %s", more, noun)
+	}
+	return b.String()
 }
 
 // sortErrors orders es by file, line and column, keeping the order of

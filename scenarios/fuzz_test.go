@@ -1,8 +1,12 @@
 package scenarios
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // FuzzParse checks that no input makes Parse panic, that every failure is an
@@ -47,6 +51,14 @@ expect:
 `))
 	f.Add([]byte("name: v\nstart: 2026-03-01T00:00:00Z\ncertificates: [{id: a, domain: a.example.com, validation: email, validation_domain: example.com}]\nexpect: [{email: any, max: 0}, {cert: a, at: a.expiry, reason: CAA_ERROR}]\n"))
 	f.Add([]byte("name: h\nstart: 2026-03-01T00:00:00Z\nresources: [{id: c, kind: cloudfront}]\ncertificates: [{id: a, domain: \"*.example.com\", validation: http, in_use_by: [c]}]\nmailboxes: [{address: a@b.example, clicks: at start+1d}]\n"))
+	hostile, _ := filepath.Glob("testdata/hostile/*.yaml")
+	for _, name := range hostile {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
 	f.Add([]byte("name: [\n"))
 	f.Add([]byte("\xff\xfe\x00n"))
 
@@ -62,6 +74,9 @@ expect:
 			}
 			if len(errs) == 0 {
 				t.Fatalf("empty Errors returned")
+			}
+			if n := strings.Count(err.Error(), "\n") + 1; n > MaxReported+1 {
+				t.Fatalf("%d lines reported, want at most %d", n, MaxReported+1)
 			}
 			for _, e := range errs {
 				if e.File != "f.yaml" || e.Line < 1 || e.Col < 1 {
@@ -79,12 +94,31 @@ expect:
 		if !sc.Until.After(sc.Start) {
 			t.Fatalf("until %v not after start %v", sc.Until, sc.Start)
 		}
+		if !sim.Supported(sc.Start) || !sim.Supported(sc.Until) {
+			t.Fatalf("start %v or until %v outside %s", sc.Start, sc.Until, sim.SupportedRange())
+		}
+		if sc.Until.Add(sc.Profile.LongestLifetime()).After(sim.IssuerNotAfter) {
+			t.Fatalf("until %v + %v is after the CA's %v", sc.Until, sc.Profile.LongestLifetime(), sim.IssuerNotAfter)
+		}
+		if err := sc.Profile.Check(); err != nil {
+			t.Fatalf("profile accepted with: %v", err)
+		}
+		for _, r := range sc.DNSRecords {
+			for _, line := range strings.Split(r, "\n") {
+				if w := strings.Fields(strings.ToUpper(line)); len(w) > 0 && (w[0] == "$GENERATE" || w[0] == "$INCLUDE") {
+					t.Fatalf("zone directive accepted: %q", r)
+				}
+			}
+		}
 		if len(sc.Certificates) == 0 {
 			t.Fatal("no certificates")
 		}
 		for _, c := range sc.Certificates {
 			if !c.NotAfter.After(c.Issued) || c.Issued.After(sc.Until) {
 				t.Fatalf("certificate %q: issued %v, not after %v, until %v", c.ID, c.Issued, c.NotAfter, sc.Until)
+			}
+			if !sim.Supported(c.Issued) || !sim.Supported(c.NotAfter) || len(c.Names()) > maxNames {
+				t.Fatalf("certificate %q: issued %v, not after %v, %d names", c.ID, c.Issued, c.NotAfter, len(c.Names()))
 			}
 		}
 		for _, ch := range sc.Timeline {

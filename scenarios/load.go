@@ -2,14 +2,17 @@ package scenarios
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -79,6 +82,10 @@ const defaultUntilMargin = 7 * sim.Day
 // maxChain bounds validation_record chain-N.
 const maxChain = 16
 
+// maxNames is how many names (the domain and the sans) a certificate may
+// have: ACM's limit.
+const maxNames = 100
+
 var (
 	nameRE   = regexp.MustCompile(`^[a-z0-9-]+$`)
 	rrTypeRE = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
@@ -121,8 +128,20 @@ func parse(file string, data []byte, wantName string) (sc *sim.Scenario, err err
 	if errs != nil {
 		return nil, errs
 	}
-	return fromNode(file, doc, wantName)
+	sc, err = fromNode(file, doc, wantName)
+	if len(data) >= bigInput {
+		// The node tree of a big file is many times the size of the
+		// scenario, and scattered: collect it and hand its pages back
+		// now, or the run that follows grows the process on top of them.
+		doc = nil
+		debug.FreeOSMemory()
+	}
+	return sc, err
 }
+
+// bigInput is the size from which parse frees the node tree before
+// returning.
+const bigInput = 8 << 20
 
 // guard turns a panic (a bug: no input should cause one) into an Error, so
 // that a bad file never takes the caller down.
@@ -208,10 +227,23 @@ type build struct {
 	resOrder  []string
 	hostnames map[string]string // lower-case hostname -> resource id
 	certs     map[string]*certMeta
-	// names lists, for each lower-case certificate name, the ids of the
-	// certificates that have it.
-	names map[string][]string
-	arns  map[string]string // certificate ARN -> id
+	arns map[string]string // certificate ARN -> id
+	// names tells, for each lower-case certificate name, which certificates
+	// have it.
+	names map[string]*nameOwners
+	// emailNames lists the names of the e-mail-validated certificates for
+	// messages, once it was needed.
+	emailNames *string
+	// zoneLines counts the zone-file lines so far; zoneFull is set once
+	// they exceed maxZoneLines (reported once).
+	zoneLines int
+	zoneFull  bool
+}
+
+// nameOwners are the certificates that have one name.
+type nameOwners struct {
+	first string // the first certificate declared with it
+	email bool   // whether any of them uses e-mail validation
 }
 
 func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
@@ -243,7 +275,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		resKinds:  map[string]string{},
 		hostnames: map[string]string{},
 		certs:     map[string]*certMeta{},
-		names:     map[string][]string{},
+		names:     map[string]*nameOwners{},
 		arns:      map[string]string{},
 	}
 	sc := b.sc
@@ -271,7 +303,11 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		}
 	}
 	sc.Profile, _ = sim.LookupProfile(sc.ProfileName)
-	l.overrides(m.get("overrides"), &sc.Profile)
+	profilePos := top
+	if f := m.field("profile"); f != nil {
+		profilePos = f.vpos
+	}
+	l.overrides(m.get("overrides"), &sc.Profile, profilePos)
 	if f := m.get("seed"); f != nil {
 		if s, ok := l.scalar(f); ok {
 			n, err := strconv.ParseUint(s, 10, 64)
@@ -297,7 +333,41 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 	return sc
 }
 
-func (l *loader) overrides(f *field, p *sim.Profile) {
+// overrides applies the profile knobs under overrides, each checked against
+// its own range, then the rules that relate knobs (sim.Profile.Check): a
+// broken rule is reported at an override it names, or at at when the
+// scenario overrides none of them.
+func (l *loader) overrides(f *field, p *sim.Profile, at pos) {
+	// written are the knobs set, refused those whose value was reported
+	// and not set: a rule they break holds the profile's value, not the
+	// scenario's, and is reported at the other knob, if written.
+	written, refused := map[string]pos{}, map[string]bool{}
+	defer func() {
+		err := p.Check()
+		if err == nil {
+			return
+		}
+		var kes sim.KnobErrors
+		if !errors.As(err, &kes) {
+			l.errf(at, "profile: %v", err)
+			return
+		}
+		for _, ke := range kes {
+			where, ok := written[ke.Knob]
+			if !ok || refused[ke.Knob] {
+				where, ok = written[ke.Other]
+				if refused[ke.Other] {
+					ok = false
+				}
+			}
+			switch {
+			case ok:
+				l.errf(where, "%s", ke.Msg)
+			case !refused[ke.Knob] && !refused[ke.Other]:
+				l.errf(at, "%s", ke.Msg)
+			}
+		}
+	}()
 	if f == nil {
 		return
 	}
@@ -305,6 +375,7 @@ func (l *loader) overrides(f *field, p *sim.Profile) {
 	if om == nil {
 		return
 	}
+	at = f.kpos
 	for _, kf := range om.fields {
 		kind, ok := sim.KnobKind(kf.name)
 		if !ok {
@@ -338,8 +409,10 @@ func (l *loader) overrides(f *field, p *sim.Profile) {
 			l.errf(kf.vpos, "%s: want a single value, got %s", kf.name, kindName(kf.val))
 			continue
 		}
+		written[kf.name] = kf.vpos
 		if kind == "duration" && durationTooLong(value) {
 			l.errf(kf.vpos, "%s: duration %q is too long (more than %s)", kf.name, value, sim.FormatDuration(maxDuration))
+			refused[kf.name] = true
 			continue
 		}
 		if err := p.Set(kf.name, value); err != nil {
@@ -348,6 +421,7 @@ func (l *loader) overrides(f *field, p *sim.Profile) {
 				msg = kf.name + ": " + msg
 			}
 			l.errf(kf.vpos, "%s", msg)
+			refused[kf.name] = true
 		}
 	}
 }
@@ -458,6 +532,7 @@ func (l *loader) certificates(b *build, m *mapping) bool {
 	}
 	all := true
 	lines := map[string]int{}
+	b.sc.Certificates = make([]sim.Certificate, 0, len(items))
 	for _, it := range items {
 		cm := l.mapping(it.n, it.pos, "certificate", certificateKeys)
 		if cm == nil {
@@ -515,7 +590,12 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 			}
 		}
 	}
-	for _, s := range l.stringList(cm.get("sans")) {
+	sans := l.stringList(cm.get("sans"))
+	if len(sans) >= maxNames {
+		l.errf(cm.get("sans").vpos, "sans: a certificate has at most %d names, the domain and %d sans (ACM's limit); got %d sans", maxNames, maxNames-1, len(sans))
+		sans = sans[:maxNames-1]
+	}
+	for _, s := range sans {
 		if _, seen := places[s.s]; !seen {
 			places[s.s] = namePlace{"sans", s.pos}
 		}
@@ -612,10 +692,13 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 		}
 	} else if ct.issuedOK && typeOK {
 		v := b.sc.Profile.Validity(c.Type, ct.issued)
-		if v <= 0 {
+		switch na := ct.issued.Add(v); {
+		case v <= 0:
 			l.errf(cm.pos, "certificate %q: profile %s gives it a lifetime of %s; set not_after or change the overrides", c.ID, b.sc.ProfileName, sim.FormatDuration(v))
-		} else {
-			ct.expiry, ct.expiryOK = ct.issued.Add(v), true
+		case !sim.Supported(na):
+			l.errf(meta.issuedPos, "certificate %q expires at %s (issued + %s, the profile's lifetime), outside the supported range %s", c.ID, stamp(na), sim.FormatDuration(v), sim.SupportedRange())
+		default:
+			ct.expiry, ct.expiryOK = na, true
 		}
 	}
 	c.Issued, c.NotAfter = ct.issued, ct.expiry
@@ -648,9 +731,12 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 	if registered {
 		for _, n := range c.Names() {
 			key := strings.ToLower(n)
-			if !slices.Contains(b.names[key], c.ID) {
-				b.names[key] = append(b.names[key], c.ID)
+			own := b.names[key]
+			if own == nil {
+				own = &nameOwners{first: c.ID}
+				b.names[key] = own
 			}
+			own.email = own.email || meta.validation == sim.ValidationEmail
 		}
 	}
 	return c, meta, registered
@@ -667,7 +753,7 @@ func (l *loader) resourceKnown(b *build, id string, p pos, key string) bool {
 	if len(b.resOrder) == 0 {
 		l.errf(p, "%s: unknown resource %q (the scenario declares no resources)", key, id)
 	} else {
-		l.errf(p, "%s: unknown resource %q (known: %s)", key, id, strings.Join(b.resOrder, ", "))
+		l.errf(p, "%s: unknown resource %q (known: %s)", key, id, known(b.resOrder))
 	}
 	return false
 }
@@ -800,6 +886,19 @@ func (l *loader) until(b *build, m *mapping, allExpiries bool) {
 	if !b.untilOK {
 		return
 	}
+	// A certificate renewed at until must still expire while the simulator
+	// CA is valid.
+	if life := b.sc.Profile.LongestLifetime(); b.until.Add(life).After(sim.IssuerNotAfter) {
+		what, at := "until", b.startPos
+		if f := m.get("until"); f != nil {
+			what, at = "until "+quoteTime(f.val.Value, b.until), f.vpos
+		} else {
+			what = fmt.Sprintf("the default until (%s, the latest expiry + %s)", stamp(b.until), sim.FormatDuration(defaultUntilMargin))
+		}
+		l.errf(at, "%s plus the profile's longest lifetime (%s) is after %s, when the simulator CA expires: a certificate renewed then would outlive its issuer; end the scenario by %s",
+			what, sim.FormatDuration(life), stamp(sim.IssuerNotAfter), stamp(sim.IssuerNotAfter.Add(-life)))
+		b.untilOK = false
+	}
 	for _, id := range env.order {
 		meta := b.certs[id]
 		if meta.times.issuedOK && meta.times.issued.After(b.until) {
@@ -821,27 +920,75 @@ func (l *loader) dns(b *build, f *field) {
 			l.errf(s.pos, "records: item %d is blank", i+1)
 			continue
 		}
+		if !l.zoneText(b, s.pos, fmt.Sprintf("records: item %d", i+1), s.s) {
+			continue
+		}
 		b.sc.DNSRecords = append(b.sc.DNSRecords, s.s)
 		b.sc.DNSLines = append(b.sc.DNSLines, max(s.line, 0))
 	}
 }
 
+// maxZoneLines bounds the zone-file lines of a scenario, dns.records and
+// dns-add together: far more records than any zone a scenario is about,
+// few enough that the fake DNS server loads them in a moment.
+const maxZoneLines = 100_000
+
+// zoneText checks what the loader can see of zone-file text, whose records
+// the runner parses: no $GENERATE or $INCLUDE (a scenario lists each record
+// it needs, in the file), and not more than maxZoneLines lines in all. It
+// reports a problem as what at p and tells whether the text may be used.
+func (l *loader) zoneText(b *build, p pos, what, text string) bool {
+	lines := 0
+	for line := range strings.Lines(text) {
+		// The zone parser drops a carriage return wherever it stands;
+		// any other space ends the word here, which refuses a little more
+		// than the parser would read as a directive, never less.
+		word := strings.TrimLeftFunc(strings.ReplaceAll(line, "\r", ""), unicode.IsSpace)
+		if i := strings.IndexFunc(word, unicode.IsSpace); i >= 0 {
+			word = word[:i]
+		}
+		switch strings.ToUpper(word) {
+		case "$GENERATE":
+			l.errf(p, "%s: $GENERATE is not supported: list each record the scenario needs", what)
+			return false
+		case "$INCLUDE":
+			l.errf(p, "%s: $INCLUDE is not supported: a scenario holds its records itself and reads no other file", what)
+			return false
+		default:
+			if word != "" && !strings.HasPrefix(word, ";") {
+				lines++
+			}
+		}
+	}
+	b.zoneLines += lines
+	if b.zoneLines > maxZoneLines && !b.zoneFull {
+		b.zoneFull = true
+		l.errf(p, "%s: the scenario's zone holds more than %d zone-file lines (dns.records and dns-add together)", what, maxZoneLines)
+	}
+	return !b.zoneFull
+}
+
 // inRange reports an at outside [start, until].
 func (l *loader) inRange(b *build, f *field, t time.Time) {
-	text := f.val.Value
-	if s := stamp(t); s != text {
-		text = fmt.Sprintf("%s (%s)", text, s)
-	}
 	switch {
 	case b.env.startOK && t.Before(b.env.start):
-		l.errf(f.vpos, "%s: %s is before start (%s)", f.name, text, stamp(b.env.start))
+		l.errf(f.vpos, "%s: %s is before start (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.env.start))
 	case b.untilOK && t.After(b.until):
-		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, text, stamp(b.until))
+		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.until))
 	}
 }
 
+// timelineCap bounds the entries of a timeline (a variable only so that a
+// test can lower it).
+var timelineCap = 1_000_000
+
 func (l *loader) timeline(b *build, f *field) {
 	items, _ := l.list(f)
+	if len(items) > timelineCap {
+		l.errf(f.vpos, "timeline: %d entries is too many (at most %d)", len(items), timelineCap)
+		return
+	}
+	b.sc.Timeline = make([]sim.Change, 0, len(items))
 	for _, it := range items {
 		tm := l.mapping(it.n, it.pos, "timeline entry", changeKeys)
 		if tm == nil {
@@ -873,8 +1020,8 @@ func (l *loader) timeline(b *build, f *field) {
 		for _, k := range spec.required {
 			if !tm.has(k) {
 				l.errf(tm.pos, "missing required key %q for %s", k, do)
-			} else if tm.by[k].null() {
-				l.errf(tm.by[k].vpos, "key %q in timeline entry has no value", k)
+			} else if tm.field(k).null() {
+				l.errf(tm.field(k).vpos, "key %q in timeline entry has no value", k)
 			}
 		}
 		var cmeta *certMeta
@@ -918,6 +1065,8 @@ func (l *loader) timeline(b *build, f *field) {
 				if s, ok := l.scalar(rf); ok {
 					if strings.TrimSpace(s) == "" {
 						l.errf(rf.vpos, "record: want a zone-file line, got a blank value")
+					} else {
+						l.zoneText(b, rf.vpos, "record", s)
 					}
 					ch.Record = s
 				}
@@ -945,7 +1094,10 @@ func (l *loader) timeline(b *build, f *field) {
 		}
 		b.sc.Timeline = append(b.sc.Timeline, ch)
 	}
-	slices.SortStableFunc(b.sc.Timeline, func(x, y sim.Change) int { return x.At.Compare(y.At) })
+	byTime := func(x, y sim.Change) int { return x.At.Compare(y.At) }
+	if !slices.IsSortedFunc(b.sc.Timeline, byTime) {
+		slices.SortStableFunc(b.sc.Timeline, byTime)
+	}
 }
 
 // methodsFor lists the validation methods a timeline action's certificate
@@ -975,14 +1127,12 @@ func (l *loader) certMethod(cf *field, do, id string, meta *certMeta) {
 // approvalName reports a click-approval domain that is not a name of an
 // e-mail-validated certificate.
 func (l *loader) approvalName(b *build, df *field, do, name string) {
-	ids := b.names[strings.ToLower(name)]
-	for _, id := range ids {
-		if b.certs[id].validation == sim.ValidationEmail {
-			return
-		}
+	own := b.names[strings.ToLower(name)]
+	if own != nil && own.email {
+		return
 	}
-	if len(ids) > 0 {
-		id := ids[0]
+	if own != nil {
+		id := own.first
 		meta := b.certs[id]
 		switch {
 		case meta.typ != sim.TypeAmazonIssued:
@@ -992,28 +1142,44 @@ func (l *loader) approvalName(b *build, df *field, do, name string) {
 		}
 		return
 	}
-	var emailNames []string
-	for _, id := range b.env.order {
-		if b.certs[id].validation != sim.ValidationEmail {
-			continue
-		}
-		for _, c := range b.sc.Certificates {
-			if c.ID != id {
-				continue
-			}
-			for _, n := range c.Names() {
-				if !slices.Contains(emailNames, n) {
-					emailNames = append(emailNames, n)
-				}
-			}
-			break
-		}
+	if b.emailNames == nil {
+		b.emailNames = new(string)
+		*b.emailNames = b.listEmailNames()
 	}
-	if len(emailNames) == 0 {
+	if *b.emailNames == "" {
 		l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q, and none uses email validation", do, name)
 		return
 	}
-	l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q (e-mail-validated names: %s)", do, name, strings.Join(emailNames, ", "))
+	l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q (e-mail-validated names: %s)", do, name, *b.emailNames)
+}
+
+// listEmailNames lists the names of the e-mail-validated certificates, in
+// the order they are declared, for messages ("" when there are none).
+func (b *build) listEmailNames() string {
+	var names []string
+	ids, seen := map[string]bool{}, map[string]bool{}
+	for i := range b.sc.Certificates {
+		c := &b.sc.Certificates[i]
+		meta := b.certs[c.ID]
+		if meta == nil || ids[c.ID] {
+			continue
+		}
+		// Only the first certificate with an id was registered.
+		ids[c.ID] = true
+		if meta.validation != sim.ValidationEmail {
+			continue
+		}
+		for _, n := range c.Names() {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return known(names)
 }
 
 // expectGroups maps each group's keys to its kind, in the order messages
@@ -1088,7 +1254,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 	}
 	for _, k := range []string{"cert", "resource"} {
 		if k != subject && em.has(k) {
-			l.errf(em.by[k].kpos, "key %q is not used by %s %s expectation (it takes %s)", k, article(e.Kind), e.Kind, subject)
+			l.errf(em.field(k).kpos, "key %q is not used by %s %s expectation (it takes %s)", k, article(e.Kind), e.Kind, subject)
 		}
 	}
 	if e.Kind != sim.ExpectEmail || em.has(subject) {
@@ -1140,19 +1306,19 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		if !em.has("status") && !em.has("renewal_status") && !em.has("reason") {
 			l.errf(em.pos, "missing key \"status\", \"renewal_status\" or \"reason\" in expectation: at only says when to check")
 		}
-		if sf := em.by["status"]; sf != nil {
+		if sf := em.field("status"); sf != nil {
 			if sf.null() {
 				l.require(em, "status")
 			}
 			e.Status, _ = l.oneOf(em.get("status"), "status", statuses)
 		}
-		if rf := em.by["renewal_status"]; rf != nil {
+		if rf := em.field("renewal_status"); rf != nil {
 			if rf.null() {
 				l.require(em, "renewal_status")
 			}
 			e.RenewalStatus, _ = l.oneOf(em.get("renewal_status"), "renewal status", renewalStats)
 		}
-		if rf := em.by["reason"]; rf != nil {
+		if rf := em.field("reason"); rf != nil {
 			if rf.null() {
 				l.require(em, "reason")
 			}
@@ -1168,7 +1334,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		default:
 			l.errf(em.pos, "missing key \"event\" or \"email\" in expectation: count, min and max count events or e-mails")
 		}
-		if cf := em.by["code"]; cf != nil {
+		if cf := em.field("code"); cf != nil {
 			if cf.null() {
 				l.require(em, "code")
 			}
@@ -1186,7 +1352,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			l.require(em, "email")
 			e.Email, _ = l.oneOf(em.get("email"), "e-mail kind", emailKinds)
 		}
-		if tf := em.by["to"]; tf != nil {
+		if tf := em.field("to"); tf != nil {
 			if tf.null() {
 				l.require(em, "to")
 			}
@@ -1201,7 +1367,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 		l.counts(em, &e, "how many "+what+" should arrive?")
 	case sim.ExpectOutage:
 		if em.has("outage") && em.has("outage_at_least") {
-			l.errf(em.by["outage_at_least"].kpos, "outage_at_least cannot be combined with outage: write one of them")
+			l.errf(em.field("outage_at_least").kpos, "outage_at_least cannot be combined with outage: write one of them")
 		}
 		for _, k := range []string{"outage", "outage_at_least"} {
 			if !em.has(k) {
@@ -1230,7 +1396,7 @@ func (l *loader) counts(em *mapping, e *sim.Expectation, question string) {
 		if !hasMin {
 			other = "max"
 		}
-		l.errf(em.by[other].kpos, "%s cannot be combined with count: write count for an exact number, min and/or max for a range", other)
+		l.errf(em.field(other).kpos, "%s cannot be combined with count: write count for an exact number, min and/or max for a range", other)
 	case !hasCount && !hasMin && !hasMax:
 		l.errf(em.pos, "missing key \"count\", \"min\" or \"max\" in expectation: %s", question)
 	}
@@ -1251,6 +1417,6 @@ func (l *loader) counts(em *mapping, e *sim.Expectation, question string) {
 		}
 	}
 	if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
-		l.errf(em.by["max"].vpos, "max (%d) is less than min (%d)", *e.Max, *e.Min)
+		l.errf(em.field("max").vpos, "max (%d) is less than min (%d)", *e.Max, *e.Min)
 	}
 }

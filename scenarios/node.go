@@ -92,8 +92,13 @@ type mapping struct {
 	what   string // "certificate", "timeline entry", …, for messages
 	pos    pos
 	fields []*field
-	by     map[string]*field
+	by     map[string]*field // only for mappings of more than smallMapping keys
 }
+
+// smallMapping is up to how many keys a mapping is searched in order rather
+// than through a map: most mappings have a handful of keys, and a map each
+// would be most of what a long timeline allocates.
+const smallMapping = 8
 
 // mapping checks that n is a mapping whose keys are all in keys (any key
 // when keys is nil) and appear once. Unknown and duplicate keys are reported
@@ -104,7 +109,10 @@ func (l *loader) mapping(n *yaml.Node, p pos, what string, keys []string) *mappi
 		l.errf(p, "%s: want a mapping of keys, got %s", what, kindName(n))
 		return nil
 	}
-	m := &mapping{what: what, pos: posOf(n, p), by: map[string]*field{}}
+	m := &mapping{what: what, pos: posOf(n, p), fields: make([]*field, 0, len(n.Content)/2)}
+	if len(n.Content)/2 > smallMapping {
+		m.by = make(map[string]*field, len(n.Content)/2)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		kpos := posOf(k, m.pos)
@@ -119,7 +127,7 @@ func (l *loader) mapping(n *yaml.Node, p pos, what string, keys []string) *mappi
 		}
 		f := &field{name: kr.Value, key: k, val: resolve(v), kpos: kpos}
 		f.vpos = posOf(v, kpos)
-		if first, dup := m.by[f.name]; dup {
+		if first := m.field(f.name); first != nil {
 			l.errf(kpos, "duplicate key %q in %s (first at line %d)", f.name, what, first.kpos.line)
 			continue
 		}
@@ -127,16 +135,31 @@ func (l *loader) mapping(n *yaml.Node, p pos, what string, keys []string) *mappi
 			l.errf(kpos, "unknown key %q in %s (expected one of: %s)", f.name, what, strings.Join(keys, ", "))
 			continue
 		}
-		m.by[f.name] = f
+		if m.by != nil {
+			m.by[f.name] = f
+		}
 		m.fields = append(m.fields, f)
 	}
 	return m
 }
 
+// field returns the field for key, written with or without a value, or nil.
+func (m *mapping) field(key string) *field {
+	if m.by != nil {
+		return m.by[key]
+	}
+	for _, f := range m.fields {
+		if f.name == key {
+			return f
+		}
+	}
+	return nil
+}
+
 // get returns the field for key, or nil when it is absent or written
 // without a value.
 func (m *mapping) get(key string) *field {
-	f := m.by[key]
+	f := m.field(key)
 	if f == nil || f.null() {
 		return nil
 	}
@@ -144,14 +167,14 @@ func (m *mapping) get(key string) *field {
 }
 
 // has reports whether key is written at all, with or without a value.
-func (m *mapping) has(key string) bool { return m.by[key] != nil }
+func (m *mapping) has(key string) bool { return m.field(key) != nil }
 
 // require reports each key that is absent (at the mapping) or has no value
 // (at the value) and tells whether all are there.
 func (l *loader) require(m *mapping, keys ...string) bool {
 	ok := true
 	for _, k := range keys {
-		f := m.by[k]
+		f := m.field(k)
 		switch {
 		case f == nil:
 			l.errf(m.pos, "missing required key %q in %s", k, m.what)

@@ -200,33 +200,63 @@ func (l *loader) timeValue(f *field, forms timeForms, env *times, self string, s
 		l.errf(f.vpos, "%s: want %s, got %q", f.name, forms, s)
 		return time.Time{}, false
 	}
+	var t time.Time
 	switch ref.anchor {
 	case anchorAbs:
-		return ref.abs, true
+		t = ref.abs
 	case anchorStart:
 		if !env.startOK {
 			return time.Time{}, false
 		}
-		return env.start.Add(ref.offset), true
+		t = env.start.Add(ref.offset)
+	default:
+		c := env.certs[ref.cert]
+		if forms == formsSelf {
+			c = selfTimes
+		}
+		if c == nil {
+			l.errf(f.vpos, "%s: unknown certificate %q in %q (known: %s)", f.name, ref.cert, s, known(env.order))
+			return time.Time{}, false
+		}
+		if ref.anchor == anchorIssued {
+			if !c.issuedOK {
+				return time.Time{}, false
+			}
+			t = c.issued.Add(ref.offset)
+		} else {
+			if !c.expiryOK {
+				return time.Time{}, false
+			}
+			t = c.expiry.Add(ref.offset)
+		}
 	}
-	c := env.certs[ref.cert]
-	if forms == formsSelf {
-		c = selfTimes
-	}
-	if c == nil {
-		l.errf(f.vpos, "%s: unknown certificate %q in %q (known: %s)", f.name, ref.cert, s, known(env.order))
+	if !sim.Supported(t) {
+		l.errf(f.vpos, "%s: %s is outside the supported range %s", f.name, quoteTime(s, t), sim.SupportedRange())
 		return time.Time{}, false
 	}
-	if ref.anchor == anchorIssued {
-		return c.issued.Add(ref.offset), c.issuedOK
-	}
-	return c.expiry.Add(ref.offset), c.expiryOK
+	return t, true
 }
+
+// quoteTime writes a time as the scenario wrote it, with the resolved time
+// when that differs.
+func quoteTime(text string, t time.Time) string {
+	if s := stamp(t); s != text {
+		return fmt.Sprintf("%s (%s)", text, s)
+	}
+	return text
+}
+
+// maxKnown is how many ids a "known: …" hint lists; a file with thousands
+// of them would otherwise repeat them all in every message.
+const maxKnown = 20
 
 // known lists ids for "known: …" hints.
 func known(ids []string) string {
-	if len(ids) == 0 {
+	switch {
+	case len(ids) == 0:
 		return "none"
+	case len(ids) > maxKnown:
+		return strings.Join(ids[:maxKnown], ", ") + fmt.Sprintf(", … (%d in all)", len(ids))
 	}
 	return strings.Join(ids, ", ")
 }

@@ -44,7 +44,7 @@ timeline:
     cert: web
 overrides:
   max_cname_chain: {uniform: [3, 8]}
-  public_window: {choice: [30d, 45d, 60d]}
+  public_window: {choice: [15d, 30d, 45d]}
   region: {choice: {us-east-1: 3, eu-west-1: 1, ap-south-1: 0}}
 `
 

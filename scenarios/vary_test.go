@@ -223,7 +223,7 @@ library/dns-happy.yaml:17:19: deploy_delay: must not be negative, got "-2h" (fro
 
 	// A key added by the -vary is reported where the loader puts it.
 	_, err = Expand(file, doc, []Vary{mustVary(t, "overrides.retry_interval=0s")})
-	assert.EqualError(t, err, "library/dns-happy.yaml:5:1: retry_interval must be positive (from -vary overrides.retry_interval=0s)")
+	assert.EqualError(t, err, "library/dns-happy.yaml:5:1: retry_interval: 0s is out of range (want 1m to 30d) (from -vary overrides.retry_interval=0s)")
 
 	_, err = Expand(file, doc, []Vary{mustVary(t, "profile=cabf-2031")})
 	assert.ErrorContains(t, err, `library/dns-happy.yaml:10:10: profile: unknown profile "cabf-2031" (known: acm-2026, acm-legacy, cabf-2027, cabf-2029) (from -vary profile=cabf-2031)`)

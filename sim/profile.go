@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -196,40 +197,101 @@ func LookupProfile(name string) (Profile, bool) {
 	return f(), true
 }
 
-// knob describes one overridable profile number.
+// The virtual times a simulation supports. The engine counts time in int64
+// nanoseconds since 1970, which ends in 2262, and the simulator CA that
+// signs every certificate of a run is valid from 1970-01-01 to IssuerNotAfter.
+// A scenario keeps every time it writes or implies in [SupportedFrom,
+// SupportedUntil), and ends early enough that a certificate renewed at its
+// end still expires by IssuerNotAfter. Treat these as constants.
+var (
+	SupportedFrom  = date(1970, 1, 1)
+	SupportedUntil = date(2200, 1, 1)
+	IssuerNotAfter = date(2199, 12, 31)
+)
+
+// SupportedRange writes [SupportedFrom, SupportedUntil) for messages.
+func SupportedRange() string {
+	return "[" + SupportedFrom.Format(time.RFC3339) + ", " + SupportedUntil.Format(time.RFC3339) + ")"
+}
+
+// Supported reports whether t lies in [SupportedFrom, SupportedUntil).
+func Supported(t time.Time) bool { return !t.Before(SupportedFrom) && t.Before(SupportedUntil) }
+
+// LongestLifetime is the longest lifetime a certificate of this profile
+// can get, initial or renewed: a run must end at least this long before
+// IssuerNotAfter.
+func (p *Profile) LongestLifetime() time.Duration {
+	d := max(p.PublicValidity, p.PrivateValidity)
+	if !p.TransitionDate.IsZero() {
+		d = max(d, p.PreTransitionValidity)
+	}
+	return d
+}
+
+// Limits of the knobs. Every one is far beyond what ACM does and small
+// enough that no profile can make a run endless: attempts at most once a
+// minute, lifetimes of at least two days, a window that opens at least a
+// day after issue (so a renewal cycle lasts at least a day), short day
+// lists.
+const (
+	maxLifetime = 3650 * Day
+	maxDayList  = 32
+	maxChainCap = 16
+)
+
+// accountRE is an AWS account id; regionRE is the shape of every AWS
+// partition's region names (us-east-1, eu-central-2, us-gov-west-1,
+// cn-north-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1, …): AWS's
+// partitions.json regionRegex values, lower case.
+var (
+	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+)
+
+// knob describes one overridable profile number and the range of its own
+// value; the rules that relate two knobs are in Check.
 type knob struct {
 	name string
 	kind string // duration | days | bool | int | string | date
 	ptr  func(p *Profile) any
+	// lo and hi bound a duration (in nanoseconds) or an int, and each day of
+	// a list of days; off allows 0 as well, meaning "none".
+	lo, hi int64
+	off    bool
+	// want is the range in words, for messages and the README, when lo and
+	// hi do not say it.
+	want string
 }
 
+func dur(d time.Duration) int64 { return int64(d) }
+
 var knobs = []knob{
-	{"public_validity", "duration", func(p *Profile) any { return &p.PublicValidity }},
-	{"public_window", "duration", func(p *Profile) any { return &p.PublicWindow }},
-	{"transition_date", "date", func(p *Profile) any { return &p.TransitionDate }},
-	{"pre_transition_validity", "duration", func(p *Profile) any { return &p.PreTransitionValidity }},
-	{"pre_transition_window", "duration", func(p *Profile) any { return &p.PreTransitionWindow }},
-	{"private_validity", "duration", func(p *Profile) any { return &p.PrivateValidity }},
-	{"private_window", "duration", func(p *Profile) any { return &p.PrivateWindow }},
-	{"retry_interval", "duration", func(p *Profile) any { return &p.RetryInterval }},
-	{"pending_validation_after", "duration", func(p *Profile) any { return &p.PendingValidationAfter }},
-	{"action_required_days", "days", func(p *Profile) any { return &p.ActionRequiredDays }},
-	{"private_action_required_days", "days", func(p *Profile) any { return &p.PrivateActionRequired }},
-	{"instruction_email_after", "duration", func(p *Profile) any { return &p.InstructionEmailAfter }},
-	{"approaching_expiration_days", "int", func(p *Profile) any { return &p.ApproachingDaysPublic }},
-	{"private_approaching_expiration_days", "int", func(p *Profile) any { return &p.ApproachingDaysPrivate }},
-	{"eligibility", "string", func(p *Profile) any { return &p.Eligibility }},
-	{"whois_contacts", "bool", func(p *Profile) any { return &p.WhoisContacts }},
-	{"https_probe", "bool", func(p *Profile) any { return &p.HTTPSProbe }},
-	{"email_before", "duration", func(p *Profile) any { return &p.EmailBefore }},
-	{"email_resend_days", "days", func(p *Profile) any { return &p.EmailResendDays }},
-	{"approval_link_ttl", "duration", func(p *Profile) any { return &p.ApprovalLinkTTL }},
-	{"validation_reuse", "duration", func(p *Profile) any { return &p.ValidationReuse }},
-	{"max_cname_chain", "int", func(p *Profile) any { return &p.MaxCNAMEChain }},
-	{"issue_delay", "duration", func(p *Profile) any { return &p.IssueDelay }},
-	{"status_lag", "duration", func(p *Profile) any { return &p.StatusLag }},
-	{"account", "string", func(p *Profile) any { return &p.Account }},
-	{"region", "string", func(p *Profile) any { return &p.Region }},
+	{name: "public_validity", kind: "duration", ptr: func(p *Profile) any { return &p.PublicValidity }, lo: dur(2 * Day), hi: dur(maxLifetime)},
+	{name: "public_window", kind: "duration", ptr: func(p *Profile) any { return &p.PublicWindow }, lo: dur(time.Hour), hi: dur(maxLifetime - Day)},
+	{name: "transition_date", kind: "date", ptr: func(p *Profile) any { return &p.TransitionDate }},
+	{name: "pre_transition_validity", kind: "duration", ptr: func(p *Profile) any { return &p.PreTransitionValidity }, lo: dur(2 * Day), hi: dur(maxLifetime), off: true},
+	{name: "pre_transition_window", kind: "duration", ptr: func(p *Profile) any { return &p.PreTransitionWindow }, lo: dur(time.Hour), hi: dur(maxLifetime - Day), off: true},
+	{name: "private_validity", kind: "duration", ptr: func(p *Profile) any { return &p.PrivateValidity }, lo: dur(2 * Day), hi: dur(maxLifetime)},
+	{name: "private_window", kind: "duration", ptr: func(p *Profile) any { return &p.PrivateWindow }, lo: dur(time.Hour), hi: dur(maxLifetime - Day)},
+	{name: "retry_interval", kind: "duration", ptr: func(p *Profile) any { return &p.RetryInterval }, lo: dur(time.Minute), hi: dur(30 * Day)},
+	{name: "pending_validation_after", kind: "duration", ptr: func(p *Profile) any { return &p.PendingValidationAfter }, lo: 0, hi: dur(maxLifetime)},
+	{name: "action_required_days", kind: "days", ptr: func(p *Profile) any { return &p.ActionRequiredDays }, lo: 1, hi: int64(maxLifetime / Day)},
+	{name: "private_action_required_days", kind: "days", ptr: func(p *Profile) any { return &p.PrivateActionRequired }, lo: 1, hi: int64(maxLifetime / Day)},
+	{name: "instruction_email_after", kind: "duration", ptr: func(p *Profile) any { return &p.InstructionEmailAfter }, lo: dur(time.Hour), hi: dur(maxLifetime), off: true},
+	{name: "approaching_expiration_days", kind: "int", ptr: func(p *Profile) any { return &p.ApproachingDaysPublic }, lo: 0, hi: int64(maxLifetime / Day)},
+	{name: "private_approaching_expiration_days", kind: "int", ptr: func(p *Profile) any { return &p.ApproachingDaysPrivate }, lo: 0, hi: int64(maxLifetime / Day)},
+	{name: "eligibility", kind: "string", ptr: func(p *Profile) any { return &p.Eligibility }, want: EligibleInUseOrExported + " or " + EligibleInUse},
+	{name: "whois_contacts", kind: "bool", ptr: func(p *Profile) any { return &p.WhoisContacts }, want: "true or false"},
+	{name: "https_probe", kind: "bool", ptr: func(p *Profile) any { return &p.HTTPSProbe }, want: "true or false"},
+	{name: "email_before", kind: "duration", ptr: func(p *Profile) any { return &p.EmailBefore }, lo: dur(time.Hour), hi: dur(maxLifetime)},
+	{name: "email_resend_days", kind: "days", ptr: func(p *Profile) any { return &p.EmailResendDays }, lo: 1, hi: int64(maxLifetime / Day)},
+	{name: "approval_link_ttl", kind: "duration", ptr: func(p *Profile) any { return &p.ApprovalLinkTTL }, lo: dur(time.Minute), hi: dur(365 * Day)},
+	{name: "validation_reuse", kind: "duration", ptr: func(p *Profile) any { return &p.ValidationReuse }, lo: 0, hi: dur(maxLifetime)},
+	{name: "max_cname_chain", kind: "int", ptr: func(p *Profile) any { return &p.MaxCNAMEChain }, lo: 0, hi: maxChainCap},
+	{name: "issue_delay", kind: "duration", ptr: func(p *Profile) any { return &p.IssueDelay }, lo: 0, hi: dur(7 * Day)},
+	{name: "status_lag", kind: "duration", ptr: func(p *Profile) any { return &p.StatusLag }, lo: 0, hi: dur(7 * Day)},
+	{name: "account", kind: "string", ptr: func(p *Profile) any { return &p.Account }, want: "12 digits like 123456789012"},
+	{name: "region", kind: "string", ptr: func(p *Profile) any { return &p.Region }, want: "an AWS region like us-east-1 (" + regionRE.String() + ")"},
 }
 
 // KnobNames lists the profile knobs a scenario may override, in a fixed order.
@@ -244,68 +306,245 @@ func KnobNames() []string {
 // KnobKind tells how a knob's value is written: duration, days (a list of
 // whole days), bool, int, string or date. ok is false for unknown knobs.
 func KnobKind(name string) (kind string, ok bool) {
-	for _, k := range knobs {
-		if k.name == name {
-			return k.kind, true
+	k := lookupKnob(name)
+	if k == nil {
+		return "", false
+	}
+	return k.kind, true
+}
+
+// KnobRange says in words which values a knob takes on its own, as error
+// messages and the README state it ("1m to 30d"); "" for unknown knobs.
+// Check adds the rules that relate knobs to each other.
+func KnobRange(name string) string {
+	k := lookupKnob(name)
+	if k == nil {
+		return ""
+	}
+	return k.rangeText()
+}
+
+func lookupKnob(name string) *knob {
+	for i := range knobs {
+		if knobs[i].name == name {
+			return &knobs[i]
 		}
 	}
-	return "", false
+	return nil
+}
+
+func (k *knob) rangeText() string {
+	if k.want != "" {
+		return k.want
+	}
+	var r string
+	switch k.kind {
+	case "duration":
+		r = FormatDuration(time.Duration(k.lo)) + " to " + FormatDuration(time.Duration(k.hi))
+		if k.lo == 0 {
+			r = "0 to " + FormatDuration(time.Duration(k.hi))
+		}
+	case "int":
+		r = fmt.Sprintf("%d to %d", k.lo, k.hi)
+	case "days":
+		return fmt.Sprintf("at most %d different whole days, each %d to %d", maxDayList, k.lo, k.hi)
+	case "date":
+		return "a date in " + SupportedRange()
+	}
+	if k.off {
+		r = "0 (none) or " + r
+	}
+	return r
+}
+
+// inRange reports whether v lies in the knob's own range.
+func (k *knob) inRange(v int64) bool { return (k.off && v == 0) || (v >= k.lo && v <= k.hi) }
+
+// outOfRange is the message for a value outside the knob's own range.
+func (k *knob) outOfRange(value string) error {
+	return fmt.Errorf("%s: %s is out of range (want %s)", k.name, value, k.rangeText())
 }
 
 // Set overrides one knob. Durations are parsed by parseDuration (Go
 // durations plus d and w), days as a comma-separated list or a YAML-ish
-// "[30, 15]" list, dates as RFC 3339 or YYYY-MM-DD.
+// "[30, 15]" list, dates as RFC 3339 or YYYY-MM-DD. A value outside the
+// knob's range (KnobRange) is refused and the profile left as it was; the
+// error starts with the knob's name. Rules that relate knobs are checked by
+// Check, once every override is set.
 func (p *Profile) Set(name, value string) error {
-	for _, k := range knobs {
-		if k.name != name {
-			continue
+	k := lookupKnob(name)
+	if k == nil {
+		return fmt.Errorf("unknown profile knob %q (known: %s)", name, strings.Join(KnobNames(), ", "))
+	}
+	switch ptr := k.ptr(p).(type) {
+	case *time.Duration:
+		d, err := ParseDuration(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
+		if !k.inRange(int64(d)) {
+			return k.outOfRange(strings.TrimSpace(value))
+		}
+		*ptr = d
+	case *[]int:
+		days, err := parseDays(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := k.checkDays(days); err != nil {
+			return err
+		}
+		*ptr = days
+	case *bool:
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return fmt.Errorf("%s: want true or false, got %q", name, value)
+		}
+		*ptr = b
+	case *int:
+		n, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil {
+			return fmt.Errorf("%s: want a whole number from %d to %d, got %q", name, k.lo, k.hi, value)
+		}
+		if !k.inRange(int64(n)) {
+			return k.outOfRange(strconv.Itoa(n))
+		}
+		*ptr = n
+	case *string:
+		if !k.validString(value) {
+			return fmt.Errorf("%s: want %s, got %q", name, k.rangeText(), value)
+		}
+		*ptr = value
+	case *time.Time:
+		t, err := parseDate(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if !Supported(t) {
+			return k.outOfRange(value)
+		}
+		*ptr = t
+	}
+	return nil
+}
+
+// validString checks the knobs written as words.
+func (k *knob) validString(v string) bool {
+	switch k.name {
+	case "eligibility":
+		return v == EligibleInUse || v == EligibleInUseOrExported
+	case "account":
+		return accountRE.MatchString(v)
+	case "region":
+		return regionRE.MatchString(v)
+	}
+	return true
+}
+
+// checkDays checks a list of days against the knob's own range.
+func (k *knob) checkDays(days []int) error {
+	if len(days) > maxDayList {
+		return fmt.Errorf("%s: %d days is too many (want %s)", k.name, len(days), k.rangeText())
+	}
+	for i, d := range days {
+		if !k.inRange(int64(d)) {
+			return k.outOfRange(strconv.Itoa(d))
+		}
+		if i > 0 && days[i-1] == d {
+			return fmt.Errorf("%s: day %d is listed twice", k.name, d)
+		}
+	}
+	return nil
+}
+
+// KnobError is a knob whose value is out of range, on its own or against
+// another knob (Other).
+type KnobError struct {
+	Knob  string
+	Other string // the knob the rule relates Knob to; "" for a range of its own
+	Msg   string // starts with Knob
+}
+
+func (e *KnobError) Error() string { return e.Msg }
+
+// KnobErrors is every problem Check found, in knob order.
+type KnobErrors []*KnobError
+
+func (es KnobErrors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Msg
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Check reports every knob outside its range (KnobRange) and every broken
+// rule between knobs: a window opens at least a day after issue, a
+// transition date needs a pre-transition lifetime and window, and the day
+// counts of notices, approaching-expiration events and approval e-mails
+// (and email_before) do not exceed the lifetime of the certificates they
+// are for. It returns nil or KnobErrors. The shipped profiles pass.
+func (p *Profile) Check() error {
+	var errs KnobErrors
+	add := func(knob, other, format string, args ...any) {
+		errs = append(errs, &KnobError{Knob: knob, Other: other, Msg: knob + ": " + fmt.Sprintf(format, args...)})
+	}
+	for i := range knobs {
+		k := &knobs[i]
+		var err error
 		switch ptr := k.ptr(p).(type) {
 		case *time.Duration:
-			d, err := ParseDuration(value)
-			if err != nil {
-				return err
+			if !k.inRange(int64(*ptr)) {
+				err = k.outOfRange(FormatDuration(*ptr))
 			}
-			if d < 0 {
-				return fmt.Errorf("%s must not be negative", name)
-			}
-			if name == "retry_interval" && d <= 0 {
-				return fmt.Errorf("retry_interval must be positive")
-			}
-			*ptr = d
-		case *[]int:
-			days, err := parseDays(value)
-			if err != nil {
-				return err
-			}
-			*ptr = days
-		case *bool:
-			b, err := strconv.ParseBool(value)
-			if err != nil {
-				return fmt.Errorf("want true or false, got %q", value)
-			}
-			*ptr = b
 		case *int:
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 0 {
-				return fmt.Errorf("want a whole number >= 0, got %q", value)
+			if !k.inRange(int64(*ptr)) {
+				err = k.outOfRange(strconv.Itoa(*ptr))
 			}
-			*ptr = n
+		case *[]int:
+			sorted := slices.Clone(*ptr)
+			slices.Sort(sorted)
+			slices.Reverse(sorted)
+			err = k.checkDays(sorted)
 		case *string:
-			if name == "eligibility" && value != EligibleInUse && value != EligibleInUseOrExported {
-				return fmt.Errorf("want %s or %s, got %q", EligibleInUseOrExported, EligibleInUse, value)
+			if !k.validString(*ptr) {
+				err = fmt.Errorf("%s: want %s, got %q", k.name, k.rangeText(), *ptr)
 			}
-			*ptr = value
 		case *time.Time:
-			t, err := parseDate(value)
-			if err != nil {
-				return err
+			if !ptr.IsZero() && !Supported(*ptr) {
+				err = k.outOfRange(ptr.Format(time.RFC3339))
 			}
-			*ptr = t
 		}
+		if err != nil {
+			errs = append(errs, &KnobError{Knob: k.name, Msg: err.Error()})
+		}
+	}
+	window := func(w, v string, window, validity time.Duration) {
+		if validity > 0 && window > validity-Day {
+			add(w, v, "%s is out of range (want %s to %s, %s %s minus a day)", FormatDuration(window), FormatDuration(time.Hour), FormatDuration(max(validity-Day, 0)), v, FormatDuration(validity))
+		}
+	}
+	window("public_window", "public_validity", p.PublicWindow, p.PublicValidity)
+	window("private_window", "private_validity", p.PrivateWindow, p.PrivateValidity)
+	if !p.TransitionDate.IsZero() {
+		if p.PreTransitionValidity == 0 {
+			add("pre_transition_validity", "transition_date", "0 is out of range (want %s to %s: transition_date gives certificates issued before it this lifetime)", FormatDuration(2*Day), FormatDuration(maxLifetime))
+		}
+		if p.PreTransitionWindow == 0 {
+			add("pre_transition_window", "transition_date", "0 is out of range (want %s to %s: transition_date gives certificates issued before it this window)", FormatDuration(time.Hour), FormatDuration(maxLifetime-Day))
+		}
+		window("pre_transition_window", "pre_transition_validity", p.PreTransitionWindow, p.PreTransitionValidity)
+	}
+	// Day lists (notices, resends, Approaching Expiration) need no rule
+	// against the lifetime: a day before the certificate was issued never
+	// comes, and a profile swept to shorter lifetimes keeps working.
+	if p.PublicValidity > 0 && p.EmailBefore > p.PublicValidity {
+		add("email_before", "public_validity", "%s is out of range (want %s to %s, public_validity)", FormatDuration(p.EmailBefore), FormatDuration(time.Hour), FormatDuration(p.PublicValidity))
+	}
+	if len(errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("unknown profile knob %q (known: %s)", name, strings.Join(KnobNames(), ", "))
+	return errs
 }
 
 func parseDays(s string) ([]int, error) {

@@ -89,7 +89,7 @@ func TestProfileSet(t *testing.T) {
 	assert.True(t, p.HTTPSProbe)
 	require.NoError(t, p.Set("transition_date", "2027-01-01"))
 	assert.Equal(t, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), p.TransitionDate)
-	assert.ErrorContains(t, p.Set("retry_interval", "0s"), "positive")
+	assert.EqualError(t, p.Set("retry_interval", "0s"), "retry_interval: 0s is out of range (want 1m to 30d)")
 	assert.ErrorContains(t, p.Set("eligibility", "always"), "in-use-or-exported")
 	assert.ErrorContains(t, p.Set("nope", "1"), `unknown profile knob "nope"`)
 	for _, k := range KnobNames() {

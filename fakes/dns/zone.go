@@ -23,7 +23,9 @@ const relativeOrigin = "relative-name-without-trailing-dot.renewsim.invalid."
 // Add parses each argument as a zone-file fragment, usually one record such
 // as "_x.example.com. CNAME _y.acm-validations.aws.", and adds the records.
 // A fragment may hold several lines, parentheses and $TTL/$ORIGIN
-// directives; directives do not carry over to the next argument. Records
+// directives; directives do not carry over to the next argument. $GENERATE
+// and $INCLUDE are refused: one line stands for at most one record, and
+// nothing is read from elsewhere. Records
 // without a TTL get [DefaultTTL]. Names must be fully qualified unless the
 // fragment sets $ORIGIN, and only class IN is accepted. Either every record
 // is added or, on error, none is; the error names the 1-based argument
@@ -46,6 +48,9 @@ func (s *Server) Add(lines ...string) error {
 func ParseRecords(text string) ([]mdns.RR, error) { return parseFragment(text) }
 
 func parseFragment(text string) ([]mdns.RR, error) {
+	if d := expandingDirective(text); d != "" {
+		return nil, fmt.Errorf("%s is not supported: give each record on a line of its own", d)
+	}
 	zp := mdns.NewZoneParser(strings.NewReader(text), relativeOrigin, "")
 	zp.SetDefaultTTL(DefaultTTL)
 	var rrs []mdns.RR
@@ -66,6 +71,23 @@ func parseFragment(text string) ([]mdns.RR, error) {
 		return nil, err
 	}
 	return rrs, nil
+}
+
+// expandingDirective returns "$GENERATE" or "$INCLUDE" when a line of text
+// starts with one (in any case; the parser drops carriage returns), or "".
+// $GENERATE turns one line into up to 65,536 records and $INCLUDE reads a
+// file: a fake fed by scenarios and an HTTP control API wants neither.
+func expandingDirective(text string) string {
+	for line := range strings.Lines(text) {
+		fields := strings.Fields(strings.ReplaceAll(line, "\r", ""))
+		if len(fields) == 0 {
+			continue
+		}
+		if d := strings.ToUpper(fields[0]); d == "$GENERATE" || d == "$INCLUDE" {
+			return d
+		}
+	}
+	return ""
 }
 
 // AddRR adds copies of rrs, so the caller may reuse them. Owner names are

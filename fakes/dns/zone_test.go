@@ -47,6 +47,21 @@ func TestAddErrors(t *testing.T) {
 			wantErr: []string{"line 1", "class CH"},
 		},
 		{
+			name:    "generated records",
+			lines:   []string{"ok.example.com. A 192.0.2.1", "$GENERATE 0-65535 h$.example.com. A 192.0.2.1"},
+			wantErr: []string{"line 2", "$GENERATE is not supported"},
+		},
+		{
+			name:    "generate in lower case after a carriage return",
+			lines:   []string{"a.example.com. A 192.0.2.1\r\n\r$generate 1-2 h$.example.com. A 192.0.2.1"},
+			wantErr: []string{"line 1", "$GENERATE is not supported"},
+		},
+		{
+			name:    "included file",
+			lines:   []string{"$INCLUDE /etc/hosts"},
+			wantErr: []string{"line 1", "$INCLUDE is not supported"},
+		},
+		{
 			name:    "unbalanced parenthesis",
 			lines:   []string{"example.com. SOA ns. host. ( 1 2 3 4 5"},
 			wantErr: []string{"line 1"},

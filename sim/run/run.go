@@ -34,6 +34,9 @@ type Options struct {
 	// when a client must talk to them. The record is the same as without
 	// it; only the fakes see less traffic.
 	CacheProbes bool
+	// Budget caps the engine events of the run (0: the default, Budget(sc)).
+	// A run that uses it up stops with an error naming what kept firing.
+	Budget uint64
 }
 
 // Result is the record of one run.
@@ -111,7 +114,15 @@ func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, b
 	if err != nil {
 		return nil, err
 	}
+	budget := opt.Budget
+	if budget == 0 {
+		budget = Budget(sc)
+	}
+	r.eng.SetBudget(budget)
 	r.res.Events = r.eng.Run(sc.Until)
+	if err := r.eng.Err(); err != nil && r.err == nil {
+		r.err = fmt.Errorf("%s: simulation stopped: %w", sc.File, err)
+	}
 	return r.finish(ctx)
 }
 
@@ -144,7 +155,7 @@ func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf
 		return nil, err
 	}
 
-	r := &runner{eng: eng, model: sim.NewModel(sc, seed), w: w, res: &Result{Scenario: sc, Seed: seed}}
+	r := &runner{eng: eng, model: sim.NewModel(sc, seed), w: w, res: &Result{Scenario: sc, Seed: seed}, names: map[string]string{}}
 	// Most of a record is one entry per attempt: start with room for a
 	// window's worth of them so the log is not copied as it grows.
 	if n := logCapacity(sc); cap(buf) >= n {
@@ -152,8 +163,8 @@ func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf
 	} else {
 		r.model.UseRecord(make([]sim.Entry, 0, n))
 	}
-	for _, ch := range sc.Timeline {
-		r.eng.At(ch.At, "timeline "+ch.Do, func() { r.step(r.eng.Now(), ch) })
+	if n := len(sc.Timeline); n > 0 {
+		r.scheduleTimeline(0, eng.Reserve(uint64(n)))
 	}
 	for _, mb := range sc.Mailboxes {
 		if mb.Clicks == sim.ClickAt {
@@ -166,6 +177,27 @@ func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf
 	}
 	r.step(sc.Start, sim.Begin{})
 	return r, r.err
+}
+
+// scheduleTimeline queues timeline entry i in the place reserved for it
+// (the places start at first); running, it queues the next. The queue so
+// holds one entry at a time, however long the timeline, in the order it
+// would have had with every entry queued at the start.
+func (r *runner) scheduleTimeline(i int, first uint64) {
+	tl := r.res.Scenario.Timeline
+	if i == len(tl) {
+		return
+	}
+	ch := &tl[i]
+	name, ok := r.names[ch.Do]
+	if !ok {
+		name = "timeline " + ch.Do
+		r.names[ch.Do] = name
+	}
+	r.eng.AtReserved(ch.At, first+uint64(i), name, func() {
+		r.scheduleTimeline(i+1, first)
+		r.step(r.eng.Now(), *ch)
+	})
 }
 
 // finish closes the record at the scenario's until.
@@ -191,6 +223,7 @@ type runner struct {
 	res   *Result
 	err   error
 	queue []sim.Effect
+	names map[string]string // engine event names of timeline actions
 }
 
 // step feeds one input to the model at now and carries out the effects it
@@ -340,12 +373,13 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 }
 
 // logCapacity guesses how many entries a run records: one per attempt over
-// the longest window, plus the rest.
+// the longest window, plus the rest, plus one per timeline entry (which the
+// scenario already holds, so room for them costs no more than they do).
 func logCapacity(sc *sim.Scenario) int {
 	n := 64
 	if sc.Profile.RetryInterval > 0 {
 		window := max(sc.Profile.PublicWindow, sc.Profile.PrivateWindow, sc.Profile.PreTransitionWindow)
 		n += int(window/sc.Profile.RetryInterval) * len(sc.Certificates)
 	}
-	return min(n, 1<<16)
+	return min(n, 1<<16) + len(sc.Timeline)
 }
