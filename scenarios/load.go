@@ -227,7 +227,7 @@ type build struct {
 	resOrder  []string
 	hostnames map[string]string // lower-case hostname -> resource id
 	certs     map[string]*certMeta
-	arns map[string]string // certificate ARN -> id
+	arns      map[string]string // certificate ARN -> id
 	// names tells, for each lower-case certificate name, which certificates
 	// have it.
 	names map[string]*nameOwners
