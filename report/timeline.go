@@ -129,8 +129,8 @@ var (
 // the end entry the end.
 func NewTimeline(name string, log []sim.Entry) *Timeline {
 	t := &Timeline{Scenario: name}
-	for _, e := range log {
-		switch {
+	for i := range log {
+		switch e := &log[i]; {
 		case e.Kind == sim.KindStart && e.Cert == "" && t.Start.IsZero():
 			t.Start = e.Time
 			if m := profileRe.FindStringSubmatch(e.Detail.Text); m != nil {
@@ -151,21 +151,18 @@ func NewTimeline(name string, log []sim.Entry) *Timeline {
 			t.End = log[len(log)-1].Time
 		}
 	}
-	t.build(log, nil, nil)
+	t.build(log, newRecordIndex(log), nil, nil)
 	return t
 }
 
 // Timeline is the timeline of the scenario, with a lane for every
 // certificate and resource the scenario declares, in its order.
 func (s *Scenario) Timeline() *Timeline {
-	t := &Timeline{Scenario: s.Name, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: s.Until}
-	for _, e := range s.log {
-		if e.Kind == sim.KindEnd {
-			t.End = e.Time
-		}
-	}
-	var certs, res []string
-	titles := map[string]string{}
+	idx := s.index()
+	t := &Timeline{Scenario: s.Name, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: idx.endOr(s.log, s.Until)}
+	certs := make([]string, 0, len(s.Certificates))
+	res := make([]string, 0, len(s.Resources))
+	titles := make(map[string]string, len(s.Certificates))
 	for _, c := range s.Certificates {
 		certs = append(certs, c.ID)
 		titles[c.ID] = c.Domain
@@ -173,7 +170,7 @@ func (s *Scenario) Timeline() *Timeline {
 	for _, r := range s.Resources {
 		res = append(res, r.ID)
 	}
-	t.build(s.log, certs, res)
+	t.build(s.log, idx, certs, res)
 	for i := range t.Lanes {
 		if l := &t.Lanes[i]; l.Kind == LaneCertificate && l.Title == "" {
 			l.Title = titles[l.ID]
@@ -182,32 +179,35 @@ func (s *Scenario) Timeline() *Timeline {
 	return t
 }
 
-func (t *Timeline) build(log []sim.Entry, certs, resources []string) {
-	// Lanes: the declared ones first, then any the record mentions.
-	for _, e := range log {
-		if e.Cert != "" && !slices.Contains(certs, e.Cert) {
-			certs = append(certs, e.Cert)
-		}
-		if r := e.Resource; r != "" && !slices.Contains(resources, r) {
-			resources = append(resources, r)
-		}
-	}
-	world := false
-	for _, e := range log {
-		if e.Kind == sim.KindTimeline && e.Cert == "" && e.Resource == "" {
-			world = true
-		}
-	}
-	if world {
+// build makes the lanes: the declared ones first, then any the record
+// mentions, in the order it first does.
+func (t *Timeline) build(log []sim.Entry, idx *recordIndex, certs, resources []string) {
+	certs = appendUnlisted(certs, idx.certs.ids)
+	resources = appendUnlisted(resources, idx.resources.ids)
+	if idx.world {
 		t.Lanes = append(t.Lanes, Lane{Kind: LaneWorld, ID: "world", Title: "DNS and other changes"})
 	}
 	for _, c := range certs {
-		t.Lanes = append(t.Lanes, certLane(c, log, t.End))
+		t.Lanes = append(t.Lanes, certLane(c, log, idx.certEntries(c), t.End))
 	}
 	for _, r := range resources {
-		t.Lanes = append(t.Lanes, resourceLane(r, log, t.End))
+		t.Lanes = append(t.Lanes, resourceLane(r, log, idx, t.End))
 	}
 	t.markers(log)
+}
+
+// appendUnlisted appends to list the ids it does not hold yet.
+func appendUnlisted(list, ids []string) []string {
+	listed := make(map[string]bool, len(list))
+	for _, id := range list {
+		listed[id] = true
+	}
+	for _, id := range ids {
+		if !listed[id] {
+			list = append(list, id)
+		}
+	}
+	return list
 }
 
 // bandTrack cuts a lane into bands as its state changes.
@@ -233,12 +233,13 @@ func (tr *bandTrack) close(at time.Time) {
 	tr.state = ""
 }
 
-func certLane(id string, log []sim.Entry, end time.Time) Lane {
+func certLane(id string, log []sim.Entry, at []int32, end time.Time) Lane {
 	l := Lane{Kind: LaneCertificate, ID: id}
 	var tr bandTrack
 	inWindow, ineligible := false, false
-	for _, e := range log {
-		if e.Cert != id || e.Time.After(end) {
+	for _, p := range at {
+		e := &log[p]
+		if e.Time.After(end) {
 			continue
 		}
 		switch e.Kind {
@@ -302,48 +303,59 @@ func certState(d sim.Detail, inWindow, ineligible bool) string {
 // when the record has them, else from the served certificate's NotAfter)
 // when that was an expired certificate, and probes when clients rejected it
 // for another reason. The outage bands are the summary's outage windows.
-func resourceLane(id string, log []sim.Entry, end time.Time) Lane {
+func resourceLane(id string, log []sim.Entry, idx *recordIndex, end time.Time) Lane {
 	l := Lane{Kind: LaneResource, ID: id}
+	var at []int32
+	if r, ok := idx.resources.lookup(id); ok {
+		at = idx.byResource[r]
+	}
 	var layers [][]Band // later layers win
 
-	// Serving, from deployments.
+	// Serving, from deployments: the certificates served, in the order
+	// first deployed.
 	var serving bandTrack
-	var order []string
-	served := map[string]bool{}
-	for _, e := range log {
-		if e.Resource != id || e.Time.After(end) {
+	var order []string       // certificates in the order first deployed
+	rank := map[string]int{} // certificate -> index in order
+	var now []int            // indexes in order of the certificates served now, ascending
+	for _, p := range at {
+		e := &log[p]
+		if e.Time.After(end) {
 			continue
 		}
 		switch e.Kind {
 		case sim.KindDeployed:
-			if !slices.Contains(order, e.Cert) {
+			k, ok := rank[e.Cert]
+			if !ok {
+				k = len(order)
+				rank[e.Cert] = k
 				order = append(order, e.Cert)
 			}
-			served[e.Cert] = true
+			if i, found := slices.BinarySearch(now, k); !found {
+				now = slices.Insert(now, i, k)
+			}
 		case sim.KindUndeployed:
-			delete(served, e.Cert)
+			if k, ok := rank[e.Cert]; ok {
+				if i, found := slices.BinarySearch(now, k); found {
+					now = slices.Delete(now, i, i+1)
+				}
+			}
 		default:
 			continue
-		}
-		var now []string
-		for _, c := range order {
-			if served[c] {
-				now = append(now, c)
-			}
 		}
 		if len(now) == 0 {
 			serving.close(e.Time)
 			continue
 		}
-		serving.set(e.Time, StateServing, strings.Join(now, ", "))
+		serving.set(e.Time, StateServing, joinServed(order, now))
 	}
 	serving.close(end)
 	layers = append(layers, serving.bands)
 
 	// Handshakes that fail for another reason than expiry.
 	var probes bandTrack
-	for _, e := range log {
-		if e.Kind != sim.KindProbe || e.Resource != id || e.Time.After(end) {
+	for _, p := range at {
+		e := &log[p]
+		if e.Kind != sim.KindProbe || e.Time.After(end) {
 			continue
 		}
 		rejected := e.Detail.Verified != nil && !*e.Detail.Verified
@@ -358,12 +370,24 @@ func resourceLane(id string, log []sim.Entry, end time.Time) Lane {
 	layers = append(layers, probes.bands)
 
 	var outage []Band
-	for _, w := range resourceResult(id, log, end).Windows {
+	for _, w := range resourceResult(id, log, idx, end).Windows {
 		outage = append(outage, Band{Start: w.Start, End: w.End, State: StateOutage, Note: w.Cert})
 	}
 	layers = append(layers, outage)
 	l.Bands = flattenBands(layers)
 	return l
+}
+
+// joinServed names the certificates at indexes now of order.
+func joinServed(order []string, now []int) string {
+	if len(now) == 1 {
+		return order[now[0]]
+	}
+	names := make([]string, len(now))
+	for i, k := range now {
+		names[i] = order[k]
+	}
+	return strings.Join(names, ", ")
 }
 
 // flattenBands paints layers of bands over each other, later layers on top, and
