@@ -94,15 +94,6 @@ type Margin struct {
 	Expiry  time.Time
 }
 
-func (t *Timeline) laneIndex(kind, id string) int {
-	for i, l := range t.Lanes {
-		if l.Kind == kind && l.ID == id {
-			return i
-		}
-	}
-	return -1
-}
-
 // Outages returns every stretch in which some resource served an expired
 // certificate, in time order.
 func (t *Timeline) Outages() []Band {
@@ -391,7 +382,9 @@ func joinServed(order []string, now []int) string {
 }
 
 // flattenBands paints layers of bands over each other, later layers on top, and
-// returns the visible stretches in time order.
+// returns the visible stretches in time order. At every start or end of a
+// band, the visible band is the last one of the last layer that covers
+// that instant.
 func flattenBands(layers [][]Band) []Band {
 	var cuts []time.Time
 	for _, layer := range layers {
@@ -401,14 +394,39 @@ func flattenBands(layers [][]Band) []Band {
 	}
 	slices.SortFunc(cuts, func(a, b time.Time) int { return a.Compare(b) })
 	cuts = slices.CompactFunc(cuts, func(a, b time.Time) bool { return a.Equal(b) })
+	// Per layer, a sweep over the cuts: its bands by start, and those begun
+	// by now in a max-heap of their index, which drops the ones ended.
+	type sweep struct {
+		layer  []Band
+		starts []int // indexes of layer by start
+		next   int   // in starts: the first band not begun yet
+		begun  indexHeap
+	}
+	sweeps := make([]sweep, len(layers))
+	for i, layer := range layers {
+		sw := &sweeps[i]
+		sw.layer = layer
+		sw.starts = make([]int, len(layer))
+		for j := range sw.starts {
+			sw.starts[j] = j
+		}
+		slices.SortStableFunc(sw.starts, func(a, b int) int { return layer[a].Start.Compare(layer[b].Start) })
+	}
 	var tr bandTrack
 	for _, at := range cuts {
 		var top *Band
-		for _, layer := range layers {
-			for j := range layer {
-				if b := &layer[j]; !at.Before(b.Start) && at.Before(b.End) {
-					top = b
-				}
+		for i := range sweeps {
+			sw := &sweeps[i]
+			for sw.next < len(sw.starts) && !at.Before(sw.layer[sw.starts[sw.next]].Start) {
+				sw.begun.push(sw.starts[sw.next])
+				sw.next++
+			}
+			// A band ended by now stays ended: the cuts only grow.
+			for len(sw.begun) > 0 && !at.Before(sw.layer[sw.begun[0]].End) {
+				sw.begun.pop()
+			}
+			if len(sw.begun) > 0 {
+				top = &sw.layer[sw.begun[0]]
 			}
 		}
 		if top == nil {
@@ -423,25 +441,85 @@ func flattenBands(layers [][]Band) []Band {
 	return tr.bands
 }
 
+// indexHeap is a max-heap of indexes.
+type indexHeap []int
+
+func (h *indexHeap) push(i int) {
+	*h = append(*h, i)
+	s := *h
+	for k := len(s) - 1; k > 0; {
+		parent := (k - 1) / 2
+		if s[parent] >= s[k] {
+			break
+		}
+		s[parent], s[k] = s[k], s[parent]
+		k = parent
+	}
+}
+
+func (h *indexHeap) pop() {
+	s := *h
+	n := len(s) - 1
+	s[0] = s[n]
+	s = s[:n]
+	for k := 0; ; {
+		big, l, r := k, 2*k+1, 2*k+2
+		if l < n && s[l] > s[big] {
+			big = l
+		}
+		if r < n && s[r] > s[big] {
+			big = r
+		}
+		if big == k {
+			break
+		}
+		s[k], s[big] = s[big], s[k]
+		k = big
+	}
+	*h = s
+}
+
 // markers picks what happened from the record, with short labels.
 func (t *Timeline) markers(log []sim.Entry) {
 	var out []Marker
 	notAfter := map[string]time.Time{}
-	failRun := map[string]int{} // kind and cert -> index in out of its failing-run marker, while failing
+	type runKey struct{ kind, cert string }
+	failRun := map[runKey]int{} // kind and cert -> index in out of its failing-run marker, while failing
 	failCount := map[int]int{}  // index in out -> failures in its run
-	add := func(e sim.Entry, lane int, class, label string) int {
+	add := func(e *sim.Entry, lane int, class, label string) int {
 		if lane < 0 {
 			return -1
 		}
 		out = append(out, Marker{Time: e.Time, Lane: lane, Class: class, Kind: e.Kind, Label: label, Text: e.Detail.Text})
 		return len(out) - 1
 	}
-	for _, e := range log {
+	// The first lane of each certificate and resource, and the world's.
+	certLanes, resLanes, worldLane := map[string]int{}, map[string]int{}, -1
+	for i := len(t.Lanes) - 1; i >= 0; i-- {
+		switch l := &t.Lanes[i]; l.Kind {
+		case LaneCertificate:
+			certLanes[l.ID] = i
+		case LaneResource:
+			resLanes[l.ID] = i
+		case LaneWorld:
+			if l.ID == "world" {
+				worldLane = i
+			}
+		}
+	}
+	laneOf := func(lanes map[string]int, id string) int {
+		if i, ok := lanes[id]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range log {
+		e := &log[i]
 		if e.Time.After(t.End) {
 			continue
 		}
-		cert := t.laneIndex(LaneCertificate, e.Cert)
-		res := t.laneIndex(LaneResource, e.Resource)
+		cert := laneOf(certLanes, e.Cert)
+		res := laneOf(resLanes, e.Resource)
 		either := cert
 		if either < 0 {
 			either = res
@@ -454,7 +532,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 			}
 		case sim.KindAttempt, sim.KindCAA:
 			// A run of failing checks is one marker that counts them.
-			key := e.Kind + "\x00" + e.Cert
+			key := runKey{e.Kind, e.Cert}
 			if e.Detail.OK == nil || *e.Detail.OK {
 				delete(failRun, key)
 				continue
@@ -470,7 +548,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 		case sim.KindTimeline:
 			lane := either
 			if lane < 0 {
-				lane = t.laneIndex(LaneWorld, "world")
+				lane = worldLane
 			}
 			add(e, lane, MarkWorld, worldLabel(e))
 		case sim.KindEventBus:
@@ -492,7 +570,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 		case sim.KindClick:
 			add(e, either, MarkClick, clickLabel(e))
 		case sim.KindIssued:
-			delete(failRun, sim.KindAttempt+"\x00"+e.Cert)
+			delete(failRun, runKey{sim.KindAttempt, e.Cert})
 			label := "renewed"
 			if na, ok := notAfter[e.Cert]; ok {
 				label = "renewed " + shortDuration(na.Sub(e.Time)) + " before expiry"
@@ -509,8 +587,8 @@ func (t *Timeline) markers(log []sim.Entry) {
 		case sim.KindUndeployed:
 			add(e, res, MarkUndeployed, "stops serving "+e.Cert)
 		case sim.KindExpired:
-			delete(failRun, sim.KindAttempt+"\x00"+e.Cert)
-			delete(failRun, sim.KindCAA+"\x00"+e.Cert)
+			delete(failRun, runKey{sim.KindAttempt, e.Cert})
+			delete(failRun, runKey{sim.KindCAA, e.Cert})
 			add(e, cert, MarkExpired, "expired")
 		default:
 			lane := either
@@ -532,7 +610,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 	t.Markers = out
 }
 
-func emailLabel(e sim.Entry) string {
+func emailLabel(e *sim.Entry) string {
 	label := "e-mail"
 	if e.Detail.Email != "" {
 		label = e.Detail.Email + " e-mail"
@@ -543,7 +621,7 @@ func emailLabel(e sim.Entry) string {
 	return label + " sent"
 }
 
-func clickLabel(e sim.Entry) string {
+func clickLabel(e *sim.Entry) string {
 	switch {
 	case e.Detail.Expired != nil && *e.Detail.Expired:
 		return "clicked expired link"
@@ -553,7 +631,7 @@ func clickLabel(e sim.Entry) string {
 	return "approval link clicked"
 }
 
-func worldLabel(e sim.Entry) string {
+func worldLabel(e *sim.Entry) string {
 	what := "CNAME"
 	if strings.HasPrefix(e.Detail.Text, "HTTP") {
 		what = "HTTP token"
@@ -603,7 +681,7 @@ func recordType(s string) string {
 
 // eventLabel says how an EventBridge event is drawn. Its detail is a typed
 // struct in a live run and a map after a JSON round trip.
-func eventLabel(e sim.Entry) (class, label string) {
+func eventLabel(e *sim.Entry) (class, label string) {
 	ev := e.Detail.Event
 	if ev == nil {
 		return MarkNotice, "event"
