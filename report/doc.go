@@ -2,4 +2,10 @@
 // per-certificate outcomes, outage per resource, checked expectations, a
 // human summary, JSON and JSON Lines. It reads the record (a []sim.Entry)
 // and the scenario's expectations, never the model or the fakes.
+//
+// The record must be in time order, as a run writes it. Build (and
+// NewTimeline, for a record read back from an event log) indexes it once
+// by certificate and resource, and every reader then visits only the
+// entries it is about, so that a report costs time in proportion to the
+// length of the record, however many certificates and resources it has.
 package report

@@ -94,11 +94,12 @@ func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
 			exp, got := splitDetail(e.Detail)
 			h.Expect = append(h.Expect, htmlExpect{Passed: e.Passed, Text: e.Text, Expected: exp, Got: got})
 		}
+		idx := sc.index()
 		for _, c := range sc.Certificates {
 			if c.Outcome == "renewed" {
 				continue
 			}
-			for j, line := range diagnose(sc.log, c.ID) {
+			for j, line := range diagnose(sc.log, idx.certEntries(c.ID)) {
 				line = strings.TrimPrefix(strings.TrimSpace(line), "why: ")
 				if j == 0 {
 					line = c.ID + ": " + line

@@ -360,22 +360,26 @@ func (t *Timeline) meta() string {
 func (t *Timeline) Verdict() (string, bool) {
 	var parts []string
 	bad := false
+	// Per lane, the first expiry, and the first renewal before it.
+	type fate struct{ renewed, expired *Marker }
+	fates := make([]fate, len(t.Lanes))
+	for j := range t.Markers {
+		m := &t.Markers[j]
+		if m.Lane < 0 || m.Lane >= len(fates) {
+			continue
+		}
+		f := &fates[m.Lane]
+		if m.Class == MarkRenewed && f.renewed == nil && f.expired == nil {
+			f.renewed = m
+		}
+		if m.Class == MarkExpired && f.expired == nil {
+			f.expired = m
+		}
+	}
 	for i, l := range t.Lanes {
 		switch l.Kind {
 		case LaneCertificate:
-			var renewed, expired *Marker
-			for j := range t.Markers {
-				m := &t.Markers[j]
-				if m.Lane != i {
-					continue
-				}
-				if m.Class == MarkRenewed && renewed == nil && expired == nil {
-					renewed = m
-				}
-				if m.Class == MarkExpired && expired == nil {
-					expired = m
-				}
-			}
+			renewed, expired := fates[i].renewed, fates[i].expired
 			switch {
 			case expired != nil:
 				bad = true
@@ -500,6 +504,7 @@ func (b *Bands) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		c.StrokeLine2(sty, c.Min.X, g.hi, c.Max.X, g.hi)
 	}
+	glyphs := glyphsByLane(t, trX)
 	for i, l := range t.Lanes {
 		g := t.geom(i, trY)
 		for _, band := range l.Bands {
@@ -516,7 +521,7 @@ func (b *Bands) Plot(c draw.Canvas, p *plot.Plot) {
 			c.SetColor(st.fill)
 			c.Fill(rectOf(x0, lo, x1, hi).Path())
 			c.StrokeLine2(draw.LineStyle{Color: color.White, Width: 1}, x0, lo, x0, hi)
-			b.bandText(c, th, g, x0, x1, band, st, glyphsAt(t, i, trX))
+			b.bandText(c, th, g, x0, x1, band, st, glyphs[i])
 		}
 	}
 	// Margins: a bracket under the band from the renewal to the old
@@ -543,26 +548,33 @@ func widenOutage(x0, x1 vg.Length, c draw.Canvas) (vg.Length, vg.Length) {
 	return x1 - minOutage, x1
 }
 
-// glyphsAt lists where a lane's glyphs are, which band text keeps clear of.
-func glyphsAt(t *Timeline, lane int, trX func(float64) vg.Length) []vg.Length {
-	var xs []vg.Length
+// glyphsByLane lists where each lane's glyphs are, in ascending order:
+// band text keeps clear of them.
+func glyphsByLane(t *Timeline, trX func(float64) vg.Length) [][]vg.Length {
+	xs := make([][]vg.Length, len(t.Lanes))
 	for _, m := range t.Markers {
-		if m.Lane == lane && m.Class != MarkMinor {
-			xs = append(xs, trX(unixOf(m.Time)))
+		if m.Lane >= 0 && m.Lane < len(xs) && m.Class != MarkMinor {
+			xs[m.Lane] = append(xs[m.Lane], trX(unixOf(m.Time)))
 		}
+	}
+	for _, l := range xs {
+		slices.Sort(l)
 	}
 	return xs
 }
 
-// widestGap is the widest stretch of [x0, x1] free of glyphs.
+// widestGap is the widest stretch of [x0, x1] free of glyphs (in ascending
+// order).
 func widestGap(x0, x1 vg.Length, glyphs []vg.Length) (lo, hi vg.Length) {
 	const clear = 7
-	cuts := []vg.Length{x0}
-	for _, x := range glyphs {
-		if x > x0-clear && x < x1+clear {
-			cuts = append(cuts, x)
-		}
+	from, _ := slices.BinarySearch(glyphs, x0-clear)
+	for from < len(glyphs) && glyphs[from] <= x0-clear {
+		from++
 	}
+	to, _ := slices.BinarySearch(glyphs, x1+clear)
+	cuts := make([]vg.Length, 0, to-from+2)
+	cuts = append(cuts, x0)
+	cuts = append(cuts, glyphs[from:to]...)
 	cuts = append(cuts, x1)
 	slices.Sort(cuts)
 	lo, hi = x0, x0
@@ -658,15 +670,16 @@ func splitLabel(l string) (base, paren string) {
 func (mp *markerPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 	t, th := mp.t, mp.th
 	trX, trY := p.Transforms(&c)
+	byLane := make([][]Marker, len(t.Lanes))
+	for _, m := range t.Markers {
+		if m.Lane >= 0 && m.Lane < len(byLane) {
+			byLane[m.Lane] = append(byLane[m.Lane], m)
+		}
+	}
 	for lane := range t.Lanes {
 		g := t.geom(lane, trY)
 		mp.need.laneH = g.hi - g.lo
-		var ms []Marker
-		for _, m := range t.Markers {
-			if m.Lane == lane {
-				ms = append(ms, m)
-			}
-		}
+		ms := byLane[lane]
 		// Glyphs: the ones that matter most drawn last, on top.
 		for r := 0; r <= 3; r++ {
 			for _, m := range ms {

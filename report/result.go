@@ -39,10 +39,20 @@ type Scenario struct {
 
 	log []sim.Entry
 	sc  *sim.Scenario
+	idx *recordIndex // where each certificate's and resource's entries are in log
 }
 
 // Log is the record the result was built from.
 func (s *Scenario) Log() []sim.Entry { return s.log }
+
+// index is the index of the record, built by Build; a Scenario made
+// another way has no record, and gets the index of an empty one.
+func (s *Scenario) index() *recordIndex {
+	if s.idx == nil {
+		return newRecordIndex(s.log)
+	}
+	return s.idx
+}
 
 // Cert is what happened to one certificate. Outcome, RenewedAt and
 // ExpiredAt are about the first renewal cycle.
@@ -94,32 +104,35 @@ type Expectation struct {
 
 // Build reads the record of a run of sc.
 func Build(sc *sim.Scenario, seed uint64, log []sim.Entry) Scenario {
+	idx := newRecordIndex(log)
 	out := Scenario{
 		Name: sc.Name, File: sc.File, Profile: sc.ProfileName, Seed: seed,
-		Start: sc.Start, Until: sc.Until, log: log, sc: sc,
-		Certificates: []Cert{}, Resources: []Resource{}, Expectations: []Expectation{},
+		Start: sc.Start, Until: sc.Until, log: log, sc: sc, idx: idx,
+		Certificates: make([]Cert, 0, len(sc.Certificates)), Resources: make([]Resource, 0, len(sc.Resources)),
+		Expectations: make([]Expectation, 0, len(sc.Expect)),
 	}
 	for i := range sc.Certificates {
-		out.Certificates = append(out.Certificates, certResult(&sc.Certificates[i], log))
+		c := &sc.Certificates[i]
+		out.Certificates = append(out.Certificates, certResult(c, log, idx.certEntries(c.ID)))
 	}
 	for _, r := range sc.Resources {
-		out.Resources = append(out.Resources, resourceResult(r.ID, log, sc.Until))
+		out.Resources = append(out.Resources, resourceResult(r.ID, log, idx, sc.Until))
 	}
 	out.Passed = true
+	chk := newChecker(&out)
 	for _, e := range sc.Expect {
-		res := check(&out, e)
+		res := chk.check(e)
 		out.Expectations = append(out.Expectations, res)
 		out.Passed = out.Passed && res.Passed
 	}
 	return out
 }
 
-func certResult(spec *sim.Certificate, log []sim.Entry) Cert {
+// certResult reads the entries of spec, at those positions of log.
+func certResult(spec *sim.Certificate, log []sim.Entry, at []int32) Cert {
 	c := Cert{ID: spec.ID, Domain: spec.Domain, Outcome: sim.OutcomePending, NotAfter: spec.NotAfter}
-	for _, e := range log {
-		if e.Cert != spec.ID {
-			continue
-		}
+	for _, p := range at {
+		e := &log[p]
 		switch e.Kind {
 		case sim.KindCert:
 			if c.ARN == "" {
@@ -156,21 +169,21 @@ type served struct {
 // resourceResult measures outage the way a client sees it: from the
 // record's TLS probes, a stretch of outage starts when the served
 // certificate expired (or when an expired one was deployed) and ends when a
-// client verifies one again, the resource stops serving it, or the run ends.
-// Records without probes fall back to what was deployed.
-func resourceResult(id string, log []sim.Entry, until time.Time) Resource {
+// client verifies one again, the resource stops serving it, or the run ends
+// (the record's end entry, or until). Records without probes fall back to
+// what was deployed.
+func resourceResult(id string, log []sim.Entry, idx *recordIndex, until time.Time) Resource {
 	var windows []Window
-	hasProbe := false
-	for _, e := range log {
-		if e.Kind == sim.KindProbe && e.Resource == id {
-			hasProbe = true
-			break
+	end := idx.endOr(log, until)
+	if r, ok := idx.resources.lookup(id); ok {
+		if idx.probed[r] {
+			windows = probeWindows(log, idx.byResource[r], end, func(serial string) (string, bool) {
+				cert, ok := idx.deployedBy[resourceSerial{r, serial}]
+				return cert, ok
+			})
+		} else {
+			windows = deployWindows(log, idx.byResource[r], end)
 		}
-	}
-	if hasProbe {
-		windows = probeWindows(id, log, until)
-	} else {
-		windows = deployWindows(id, log, until)
 	}
 	slices.SortStableFunc(windows, func(a, b Window) int { return a.Start.Compare(b.Start) })
 	total := unionLength(windows)
@@ -180,11 +193,13 @@ func resourceResult(id string, log []sim.Entry, until time.Time) Resource {
 	return Resource{ID: id, Outage: sim.FormatDuration(total), OutageSeconds: int64(total / time.Second), Windows: windows}
 }
 
-func probeWindows(id string, log []sim.Entry, until time.Time) []Window {
+// probeWindows reads the outage of one resource from its entries, at those
+// positions of log. deployedBy names the certificate of the last
+// deployment of a serial on the resource in the whole record.
+func probeWindows(log []sim.Entry, at []int32, end time.Time, deployedBy func(serial string) (string, bool)) []Window {
 	var windows []Window
 	var open *Window
 	var servedSince time.Time
-	end := until
 	closeAt := func(t time.Time) {
 		if open != nil && t.After(open.Start) {
 			open.End = t
@@ -192,13 +207,8 @@ func probeWindows(id string, log []sim.Entry, until time.Time) []Window {
 		}
 		open = nil
 	}
-	for _, e := range log {
-		if e.Kind == sim.KindEnd {
-			end = e.Time
-		}
-		if e.Resource != id {
-			continue
-		}
+	for _, p := range at {
+		e := &log[p]
 		switch e.Kind {
 		case sim.KindDeployed:
 			servedSince = e.Time
@@ -219,11 +229,8 @@ func probeWindows(id string, log []sim.Entry, until time.Time) []Window {
 				start = *e.Detail.NotAfter
 			}
 			open = &Window{Start: start, Cert: e.Cert, Serial: e.Detail.Serial}
-			for j := len(log) - 1; j >= 0; j-- {
-				if l := log[j]; l.Kind == sim.KindDeployed && l.Resource == id && l.Detail.Serial == e.Detail.Serial {
-					open.Cert = l.Cert
-					break
-				}
+			if cert, ok := deployedBy(e.Detail.Serial); ok {
+				open.Cert = cert
 			}
 		}
 	}
@@ -231,9 +238,12 @@ func probeWindows(id string, log []sim.Entry, until time.Time) []Window {
 	return windows
 }
 
-func deployWindows(id string, log []sim.Entry, until time.Time) []Window {
+// deployWindows reads the outage of one resource from what was deployed on
+// it, at those positions of log.
+func deployWindows(log []sim.Entry, at []int32, end time.Time) []Window {
 	cur := map[string]served{}
-	var order []string
+	var order []string // certificates in the order first deployed
+	seen := map[string]bool{}
 	var windows []Window
 	closeSeg := func(cert string, at time.Time) {
 		s, ok := cur[cert]
@@ -245,18 +255,13 @@ func deployWindows(id string, log []sim.Entry, until time.Time) []Window {
 			windows = append(windows, Window{Start: start, End: at, Cert: cert, Serial: s.serial})
 		}
 	}
-	end := until
-	for _, e := range log {
-		if e.Kind == sim.KindEnd {
-			end = e.Time
-		}
-		if e.Resource != id {
-			continue
-		}
+	for _, p := range at {
+		e := &log[p]
 		switch e.Kind {
 		case sim.KindDeployed:
 			closeSeg(e.Cert, e.Time)
-			if !slices.Contains(order, e.Cert) {
+			if !seen[e.Cert] {
+				seen[e.Cert] = true
 				order = append(order, e.Cert)
 			}
 			na := time.Time{}
@@ -298,7 +303,29 @@ func maxT(a, b time.Time) time.Time {
 	return b
 }
 
-func check(s *Scenario, e sim.Expectation) Expectation {
+// checker checks the expectations of one scenario: it finds certificates
+// and resources by id, and counts events and e-mails once for all of them.
+type checker struct {
+	s         *Scenario
+	certs     map[string]int // id -> index in s.Certificates (the last one)
+	resources map[string]int // id -> index in s.Resources (the last one)
+	events    map[eventKey]int
+	emails    map[emailKey]int
+}
+
+func newChecker(s *Scenario) *checker {
+	c := &checker{s: s, certs: make(map[string]int, len(s.Certificates)), resources: make(map[string]int, len(s.Resources))}
+	for i := range s.Certificates {
+		c.certs[s.Certificates[i].ID] = i
+	}
+	for i := range s.Resources {
+		c.resources[s.Resources[i].ID] = i
+	}
+	return c
+}
+
+func (c *checker) check(e sim.Expectation) Expectation {
+	s := c.s
 	res := Expectation{Text: e.Text}
 	pass := func(ok bool, format string, args ...any) Expectation {
 		res.Passed = ok
@@ -306,10 +333,8 @@ func check(s *Scenario, e sim.Expectation) Expectation {
 		return res
 	}
 	var cert *Cert
-	for i := range s.Certificates {
-		if s.Certificates[i].ID == e.Cert {
-			cert = &s.Certificates[i]
-		}
+	if i, ok := c.certs[e.Cert]; ok {
+		cert = &s.Certificates[i]
 	}
 	switch e.Kind {
 	case sim.ExpectOutcome:
@@ -330,13 +355,8 @@ func check(s *Scenario, e sim.Expectation) Expectation {
 		return pass(ok, "expected %s, got renewed at %s", want, stamp(at))
 	case sim.ExpectStatusAt:
 		status, renewal, reason := "", "", ""
-		for _, en := range s.log {
-			if en.Time.After(e.At) {
-				break
-			}
-			if en.Kind == sim.KindStatus && en.Cert == e.Cert {
-				status, renewal, reason = en.Detail.Status, en.Detail.RenewalStatus, en.Detail.Reason
-			}
+		if en := s.index().statusAt(s.log, e.Cert, e.At); en != nil {
+			status, renewal, reason = en.Detail.Status, en.Detail.RenewalStatus, en.Detail.Reason
 		}
 		wantReason := e.Reason
 		if wantReason == "none" {
@@ -352,28 +372,28 @@ func check(s *Scenario, e sim.Expectation) Expectation {
 		}
 		return pass(ok, "expected %s at %s, got %s", want, stamp(e.At), got)
 	case sim.ExpectEventCount:
-		n := 0
-		for _, en := range s.log {
-			if en.Kind == sim.KindEventBus && en.Cert == e.Cert && en.Detail.Event != nil && en.Detail.Event.DetailType == e.Event &&
-				(e.Code == "" || healthCode(en.Detail.Event) == e.Code) {
-				n++
-			}
+		if c.events == nil {
+			c.events = eventCounts(s.log)
 		}
+		key := eventKey{cert: e.Cert, detailType: e.Event, code: e.Code, anyCode: e.Code == ""}
+		n := c.events[key]
 		what := e.Event
 		if e.Code != "" {
 			what += " " + e.Code
 		}
 		return countCheck(res, e, n, fmt.Sprintf("%q events", what))
 	case sim.ExpectEmail:
-		n := 0
-		for _, en := range s.log {
-			if en.Kind != sim.KindEmail || en.Detail.OK == nil || !*en.Detail.OK {
-				continue
-			}
-			if (e.Email == sim.EmailAny || e.Email == en.Detail.Email) && (e.To == "" || strings.EqualFold(e.To, en.Detail.To)) && (e.Cert == "" || e.Cert == en.Cert) {
-				n++
-			}
+		if c.emails == nil {
+			c.emails = emailCounts(s.log)
 		}
+		key := emailKey{cert: e.Cert, anyCert: e.Cert == "", kind: e.Email, anyKind: e.Email == sim.EmailAny, anyTo: e.To == ""}
+		if key.anyKind {
+			key.kind = ""
+		}
+		if !key.anyTo {
+			key.to = foldKey(e.To)
+		}
+		n := c.emails[key]
 		what := e.Email + " e-mails delivered"
 		if e.To != "" {
 			what += " to " + e.To
@@ -381,10 +401,8 @@ func check(s *Scenario, e sim.Expectation) Expectation {
 		return countCheck(res, e, n, what)
 	case sim.ExpectOutage:
 		var r *Resource
-		for i := range s.Resources {
-			if s.Resources[i].ID == e.Resource {
-				r = &s.Resources[i]
-			}
+		if i, ok := c.resources[e.Resource]; ok {
+			r = &s.Resources[i]
 		}
 		got := time.Duration(r.OutageSeconds) * time.Second
 		if e.Outage != nil {

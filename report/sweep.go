@@ -189,7 +189,7 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 		if c.RenewedAt != nil {
 			t := c.RenewedAt.UTC()
 			vc.RenewedAt = &t
-			if served, ok := sweepServedAt(c.ID, log); ok {
+			if served, ok := sweepServedAt(log, s.idx.certEntries(c.ID)); ok {
 				served = served.UTC()
 				vc.ServedAt = &served
 				m := vc.NotAfter.Sub(served)
@@ -206,20 +206,19 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 	return v
 }
 
-// sweepServedAt is when the first renewal of cert was served by the last of the
-// resources that served cert when it was renewed; the renewal time when
-// none did. ok is false when there was no renewal, or some of those
-// resources never served it (and were not detached from it first).
-func sweepServedAt(cert string, log []sim.Entry) (time.Time, bool) {
+// sweepServedAt is when the first renewal of a certificate was served by
+// the last of the resources that served it when it was renewed; the
+// renewal time when none did. ok is false when there was no renewal, or
+// some of those resources never served it (and were not detached from it
+// first). It reads the certificate's entries at those positions of log.
+func sweepServedAt(log []sim.Entry, at []int32) (time.Time, bool) {
 	serving := map[string]bool{}
 	var order []string
 	issued := -1
-	for i, e := range log {
-		if e.Cert != cert {
-			continue
-		}
+	for k, p := range at {
+		e := &log[p]
 		if e.Kind == sim.KindIssued && e.Detail.Cycle == 1 {
-			issued = i
+			issued = k
 			break
 		}
 		switch e.Kind {
@@ -235,29 +234,35 @@ func sweepServedAt(cert string, log []sim.Entry) (time.Time, bool) {
 	if issued < 0 {
 		return time.Time{}, false
 	}
-	serial := log[issued].Detail.Serial
-	last := log[issued].Time
+	renewal := &log[at[issued]]
+	serial := renewal.Detail.Serial
+	last := renewal.Time
+	// Each of those resources is settled by its first later entry that
+	// serves the renewal (when) or detaches the certificate.
+	settled := map[string]bool{}
+	servedAt := map[string]time.Time{}
+	for _, p := range at[issued+1:] {
+		e := &log[p]
+		if !serving[e.Resource] || settled[e.Resource] {
+			continue
+		}
+		switch {
+		case e.Kind == sim.KindDeployed && e.Detail.Serial == serial:
+			settled[e.Resource] = true
+			servedAt[e.Resource] = e.Time
+		case e.Kind == sim.KindUndeployed:
+			settled[e.Resource] = true // detached before it was served: no longer a user
+		}
+	}
 	for _, res := range order {
 		if !serving[res] {
 			continue
 		}
-		found := false
-		for _, e := range log[issued+1:] {
-			if e.Cert != cert || e.Resource != res {
-				continue
-			}
-			if e.Kind == sim.KindDeployed && e.Detail.Serial == serial {
-				found = true
-				last = maxT(last, e.Time)
-				break
-			}
-			if e.Kind == sim.KindUndeployed {
-				found = true // detached before it was served: no longer a user
-				break
-			}
-		}
-		if !found {
+		if !settled[res] {
 			return time.Time{}, false
+		}
+		if t, ok := servedAt[res]; ok {
+			last = maxT(last, t)
 		}
 	}
 	return last, true
@@ -389,28 +394,26 @@ type sweepColumns struct {
 
 func sweepColumnsOf(vs []VariantResult) sweepColumns {
 	var c sweepColumns
-	add := func(list *[]string, s string) {
-		if !slices.Contains(*list, s) {
-			*list = append(*list, s)
-		}
-	}
+	newOrder := func() idOrder { return idOrder{at: map[string]int32{}} }
+	params, sampled, certs, resources := newOrder(), newOrder(), newOrder(), newOrder()
 	for _, v := range vs {
 		if v.Run != nil {
 			c.runs = true
 		}
 		for _, p := range v.Params {
-			add(&c.params, p.Path)
+			params.add(p.Path)
 		}
 		for _, p := range v.Sampled {
-			add(&c.sampled, p.Path)
+			sampled.add(p.Path)
 		}
 		for _, x := range v.Certificates {
-			add(&c.certs, x.ID)
+			certs.add(x.ID)
 		}
 		for _, x := range v.Resources {
-			add(&c.resources, x.ID)
+			resources.add(x.ID)
 		}
 	}
+	c.params, c.sampled, c.certs, c.resources = params.ids, sampled.ids, certs.ids, resources.ids
 	return c
 }
 
@@ -470,28 +473,25 @@ func WriteVariantsCSV(w io.Writer, vs []VariantResult) error {
 			s, _ := v.Sampled.Value(p)
 			row = append(row, s)
 		}
+		certs := firstByID(v.Certificates, func(x *VariantCert) string { return x.ID })
 		for _, id := range c.certs {
 			cells := make([]string, 6)
-			for _, x := range v.Certificates {
-				if x.ID != id {
-					continue
-				}
+			if i, ok := certs[id]; ok {
+				x := &v.Certificates[i]
 				cells[0], cells[1], cells[2], cells[3] = x.Outcome, ts(x.RenewedAt), ts(&x.NotAfter), ts(x.ServedAt)
 				if x.Margin != nil {
 					cells[4] = *x.Margin
 					cells[5] = strconv.FormatInt(*x.MarginSeconds, 10)
 				}
-				break
 			}
 			row = append(row, cells...)
 		}
+		resources := firstByID(v.Resources, func(x *VariantResource) string { return x.ID })
 		for _, id := range c.resources {
 			cells := make([]string, 2)
-			for _, x := range v.Resources {
-				if x.ID == id {
-					cells[0], cells[1] = x.Outage, strconv.FormatInt(x.OutageSeconds, 10)
-					break
-				}
+			if i, ok := resources[id]; ok {
+				x := &v.Resources[i]
+				cells[0], cells[1] = x.Outage, strconv.FormatInt(x.OutageSeconds, 10)
 			}
 			row = append(row, cells...)
 		}
@@ -501,6 +501,16 @@ func WriteVariantsCSV(w io.Writer, vs []VariantResult) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// firstByID maps the id of each item of xs to the index of the first item
+// with that id.
+func firstByID[T any](xs []T, id func(*T) string) map[string]int {
+	m := make(map[string]int, len(xs))
+	for i := len(xs) - 1; i >= 0; i-- {
+		m[id(&xs[i])] = i
+	}
+	return m
 }
 
 // Aggregate is what a sweep says overall.
@@ -595,31 +605,48 @@ func AggregateVariants(vs []VariantResult) Aggregate {
 		}
 	}
 	a.GridPoints = len(grid)
-	for _, id := range c.certs {
+	// Every variant's entry for a certificate or resource, in the order of
+	// the variants.
+	certRank := make(map[string]int, len(c.certs))
+	for i, id := range c.certs {
+		certRank[id] = i
+	}
+	resRank := make(map[string]int, len(c.resources))
+	for i, id := range c.resources {
+		resRank[id] = i
+	}
+	certsOf := make([][]*VariantCert, len(c.certs))
+	resOf := make([][]*VariantResource, len(c.resources))
+	for i := range vs {
+		for j := range vs[i].Certificates {
+			x := &vs[i].Certificates[j]
+			certsOf[certRank[x.ID]] = append(certsOf[certRank[x.ID]], x)
+		}
+		for j := range vs[i].Resources {
+			x := &vs[i].Resources[j]
+			resOf[resRank[x.ID]] = append(resOf[resRank[x.ID]], x)
+		}
+	}
+	for k, id := range c.certs {
 		ca := CertAggregate{ID: id}
 		var margins []*time.Duration
-		for _, v := range vs {
-			for _, x := range v.Certificates {
-				if x.ID != id {
-					continue
+		for _, x := range certsOf[k] {
+			switch x.Outcome {
+			case sim.OutcomeRenewed:
+				ca.Renewed++
+			case sim.OutcomeExpired:
+				ca.Expired++
+			default:
+				ca.Pending++
+			}
+			if m, ok := x.MarginDuration(); ok {
+				ca.WithMargin++
+				if m < 0 {
+					ca.Negative++
 				}
-				switch x.Outcome {
-				case sim.OutcomeRenewed:
-					ca.Renewed++
-				case sim.OutcomeExpired:
-					ca.Expired++
-				default:
-					ca.Pending++
-				}
-				if m, ok := x.MarginDuration(); ok {
-					ca.WithMargin++
-					if m < 0 {
-						ca.Negative++
-					}
-					margins = append(margins, &m)
-				} else {
-					margins = append(margins, nil)
-				}
+				margins = append(margins, &m)
+			} else {
+				margins = append(margins, nil)
 			}
 		}
 		slices.SortStableFunc(margins, sweepCmpMargin)
@@ -636,18 +663,14 @@ func AggregateVariants(vs []VariantResult) Aggregate {
 		}
 		a.Certificates = append(a.Certificates, ca)
 	}
-	for _, id := range c.resources {
+	for k, id := range c.resources {
 		ra := ResourceAggregate{ID: id}
 		var outages []time.Duration
-		for _, v := range vs {
-			for _, x := range v.Resources {
-				if x.ID == id {
-					d := time.Duration(x.OutageSeconds) * time.Second
-					outages = append(outages, d)
-					if d > 0 {
-						ra.WithOutage++
-					}
-				}
+		for _, x := range resOf[k] {
+			d := time.Duration(x.OutageSeconds) * time.Second
+			outages = append(outages, d)
+			if d > 0 {
+				ra.WithOutage++
 			}
 		}
 		slices.Sort(outages)
@@ -768,4 +791,14 @@ func sweepPlural(n int, unit string) string {
 		return fmt.Sprintf("%d %s", n, unit)
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// lastByID maps the id of each item of xs to the index of the last item
+// with that id.
+func lastByID[T any](xs []T, id func(*T) string) map[string]int {
+	m := make(map[string]int, len(xs))
+	for i := range xs {
+		m[id(&xs[i])] = i
+	}
+	return m
 }

@@ -74,27 +74,27 @@ func WriteSweepHTML(w io.Writer, page SweepPage) error {
 			s, _ := v.Sampled.Value(p)
 			row.Params = append(row.Params, s)
 		}
+		certs := lastByID(v.Certificates, func(x *VariantCert) string { return x.ID })
 		for _, id := range cols.certs {
 			cell := sweepHTMLCell{}
-			for _, c := range v.Certificates {
-				if c.ID == id {
-					cell.Text = c.Outcome
-					if c.Margin != nil {
-						cell.Text += ", margin " + *c.Margin
-					}
-					m, ok := c.MarginDuration()
-					cell.Bad = c.Outcome != "renewed" || !ok || m < 0
+			if i, ok := certs[id]; ok {
+				c := &v.Certificates[i]
+				cell.Text = c.Outcome
+				if c.Margin != nil {
+					cell.Text += ", margin " + *c.Margin
 				}
+				m, ok := c.MarginDuration()
+				cell.Bad = c.Outcome != "renewed" || !ok || m < 0
 			}
 			row.Cells = append(row.Cells, cell)
 		}
+		resources := lastByID(v.Resources, func(x *VariantResource) string { return x.ID })
 		for _, id := range cols.resources {
 			cell := sweepHTMLCell{}
-			for _, r := range v.Resources {
-				if r.ID == id {
-					cell.Text = r.Outage
-					cell.Bad = r.OutageSeconds > 0
-				}
+			if i, ok := resources[id]; ok {
+				r := &v.Resources[i]
+				cell.Text = r.Outage
+				cell.Bad = r.OutageSeconds > 0
 			}
 			row.Cells = append(row.Cells, cell)
 		}

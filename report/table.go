@@ -118,6 +118,8 @@ type eventRow struct {
 	Text        string
 	Count       int
 	Bad         bool // expiry, outage, failure
+
+	last *sim.Entry // of a folded run, its last entry
 }
 
 // eventRows lists the record for people: a run of validation attempts (or
@@ -125,34 +127,33 @@ type eventRow struct {
 // until something else happens to that certificate.
 func eventRows(log []sim.Entry) []eventRow {
 	var rows []eventRow
-	open := map[string]int{} // kind, cert and result -> row of its open run
-	for _, e := range log {
+	// Per certificate, the row of each open run: by kind (attempt, CAA
+	// check) and result (failed, passed), plus one; 0 when none is open.
+	type runs [2][2]int
+	open := map[string]*runs{}
+	for i := range log {
+		e := &log[i]
 		if e.Kind == sim.KindAttempt || e.Kind == sim.KindCAA {
 			ok := e.Detail.OK == nil || *e.Detail.OK
-			key := fmt.Sprintf("%s\x00%s\x00%t", e.Kind, e.Cert, ok)
-			if i, found := open[key]; found {
-				r := &rows[i]
-				r.Count++
-				r.Until = ts(e.Time)
-				what, result := "validation attempt", "failed"
-				if e.Kind == sim.KindCAA {
-					what = "CAA check"
-				}
-				if ok {
-					result = "passed"
-				}
-				r.Text = fmt.Sprintf("%s %s; the last: %s", plural(r.Count, what), result, e.Detail.Text)
+			r := open[e.Cert]
+			if r == nil {
+				r = &runs{}
+				open[e.Cert] = r
+			}
+			slot := &r[b2i(e.Kind == sim.KindCAA)][b2i(ok)]
+			if *slot > 0 {
+				row := &rows[*slot-1]
+				row.Count++
+				row.last = e
 				continue
 			}
-			open[key] = len(rows)
+			*slot = len(rows) + 1
 			rows = append(rows, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Text: e.Detail.Text, Count: 1, Bad: !ok})
 			continue
 		}
 		if e.Cert != "" && !minorEvent(e) {
-			for k := range open {
-				if strings.Contains(k, "\x00"+e.Cert+"\x00") {
-					delete(open, k)
-				}
+			if r := open[e.Cert]; r != nil {
+				*r = runs{}
 			}
 		}
 		text := e.Detail.Text
@@ -168,11 +169,35 @@ func eventRows(log []sim.Entry) []eventRow {
 		}
 		rows = append(rows, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Text: text, Count: 1, Bad: bad})
 	}
+	// A folded run says how many, and what the last one said.
+	for i := range rows {
+		r := &rows[i]
+		if r.last == nil {
+			continue
+		}
+		what, result := "validation attempt", "failed"
+		if r.Kind == sim.KindCAA {
+			what = "CAA check"
+		}
+		if !r.Bad {
+			result = "passed"
+		}
+		r.Until = ts(r.last.Time)
+		r.Text = fmt.Sprintf("%s %s; the last: %s", plural(r.Count, what), result, r.last.Detail.Text)
+		r.last = nil
+	}
 	return rows
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // minorEvent is an entry that does not interrupt a run of failing attempts.
-func minorEvent(e sim.Entry) bool {
+func minorEvent(e *sim.Entry) bool {
 	if e.Kind != sim.KindEventBus || e.Detail.Event == nil {
 		return false
 	}

@@ -94,15 +94,6 @@ type Margin struct {
 	Expiry  time.Time
 }
 
-func (t *Timeline) laneIndex(kind, id string) int {
-	for i, l := range t.Lanes {
-		if l.Kind == kind && l.ID == id {
-			return i
-		}
-	}
-	return -1
-}
-
 // Outages returns every stretch in which some resource served an expired
 // certificate, in time order.
 func (t *Timeline) Outages() []Band {
@@ -129,8 +120,8 @@ var (
 // the end entry the end.
 func NewTimeline(name string, log []sim.Entry) *Timeline {
 	t := &Timeline{Scenario: name}
-	for _, e := range log {
-		switch {
+	for i := range log {
+		switch e := &log[i]; {
 		case e.Kind == sim.KindStart && e.Cert == "" && t.Start.IsZero():
 			t.Start = e.Time
 			if m := profileRe.FindStringSubmatch(e.Detail.Text); m != nil {
@@ -151,21 +142,18 @@ func NewTimeline(name string, log []sim.Entry) *Timeline {
 			t.End = log[len(log)-1].Time
 		}
 	}
-	t.build(log, nil, nil)
+	t.build(log, newRecordIndex(log), nil, nil)
 	return t
 }
 
 // Timeline is the timeline of the scenario, with a lane for every
 // certificate and resource the scenario declares, in its order.
 func (s *Scenario) Timeline() *Timeline {
-	t := &Timeline{Scenario: s.Name, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: s.Until}
-	for _, e := range s.log {
-		if e.Kind == sim.KindEnd {
-			t.End = e.Time
-		}
-	}
-	var certs, res []string
-	titles := map[string]string{}
+	idx := s.index()
+	t := &Timeline{Scenario: s.Name, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: idx.endOr(s.log, s.Until)}
+	certs := make([]string, 0, len(s.Certificates))
+	res := make([]string, 0, len(s.Resources))
+	titles := make(map[string]string, len(s.Certificates))
 	for _, c := range s.Certificates {
 		certs = append(certs, c.ID)
 		titles[c.ID] = c.Domain
@@ -173,7 +161,7 @@ func (s *Scenario) Timeline() *Timeline {
 	for _, r := range s.Resources {
 		res = append(res, r.ID)
 	}
-	t.build(s.log, certs, res)
+	t.build(s.log, idx, certs, res)
 	for i := range t.Lanes {
 		if l := &t.Lanes[i]; l.Kind == LaneCertificate && l.Title == "" {
 			l.Title = titles[l.ID]
@@ -182,32 +170,35 @@ func (s *Scenario) Timeline() *Timeline {
 	return t
 }
 
-func (t *Timeline) build(log []sim.Entry, certs, resources []string) {
-	// Lanes: the declared ones first, then any the record mentions.
-	for _, e := range log {
-		if e.Cert != "" && !slices.Contains(certs, e.Cert) {
-			certs = append(certs, e.Cert)
-		}
-		if r := e.Resource; r != "" && !slices.Contains(resources, r) {
-			resources = append(resources, r)
-		}
-	}
-	world := false
-	for _, e := range log {
-		if e.Kind == sim.KindTimeline && e.Cert == "" && e.Resource == "" {
-			world = true
-		}
-	}
-	if world {
+// build makes the lanes: the declared ones first, then any the record
+// mentions, in the order it first does.
+func (t *Timeline) build(log []sim.Entry, idx *recordIndex, certs, resources []string) {
+	certs = appendUnlisted(certs, idx.certs.ids)
+	resources = appendUnlisted(resources, idx.resources.ids)
+	if idx.world {
 		t.Lanes = append(t.Lanes, Lane{Kind: LaneWorld, ID: "world", Title: "DNS and other changes"})
 	}
 	for _, c := range certs {
-		t.Lanes = append(t.Lanes, certLane(c, log, t.End))
+		t.Lanes = append(t.Lanes, certLane(c, log, idx.certEntries(c), t.End))
 	}
 	for _, r := range resources {
-		t.Lanes = append(t.Lanes, resourceLane(r, log, t.End))
+		t.Lanes = append(t.Lanes, resourceLane(r, log, idx, t.End))
 	}
 	t.markers(log)
+}
+
+// appendUnlisted appends to list the ids it does not hold yet.
+func appendUnlisted(list, ids []string) []string {
+	listed := make(map[string]bool, len(list))
+	for _, id := range list {
+		listed[id] = true
+	}
+	for _, id := range ids {
+		if !listed[id] {
+			list = append(list, id)
+		}
+	}
+	return list
 }
 
 // bandTrack cuts a lane into bands as its state changes.
@@ -233,12 +224,13 @@ func (tr *bandTrack) close(at time.Time) {
 	tr.state = ""
 }
 
-func certLane(id string, log []sim.Entry, end time.Time) Lane {
+func certLane(id string, log []sim.Entry, at []int32, end time.Time) Lane {
 	l := Lane{Kind: LaneCertificate, ID: id}
 	var tr bandTrack
 	inWindow, ineligible := false, false
-	for _, e := range log {
-		if e.Cert != id || e.Time.After(end) {
+	for _, p := range at {
+		e := &log[p]
+		if e.Time.After(end) {
 			continue
 		}
 		switch e.Kind {
@@ -302,48 +294,59 @@ func certState(d sim.Detail, inWindow, ineligible bool) string {
 // when the record has them, else from the served certificate's NotAfter)
 // when that was an expired certificate, and probes when clients rejected it
 // for another reason. The outage bands are the summary's outage windows.
-func resourceLane(id string, log []sim.Entry, end time.Time) Lane {
+func resourceLane(id string, log []sim.Entry, idx *recordIndex, end time.Time) Lane {
 	l := Lane{Kind: LaneResource, ID: id}
+	var at []int32
+	if r, ok := idx.resources.lookup(id); ok {
+		at = idx.byResource[r]
+	}
 	var layers [][]Band // later layers win
 
-	// Serving, from deployments.
+	// Serving, from deployments: the certificates served, in the order
+	// first deployed.
 	var serving bandTrack
-	var order []string
-	served := map[string]bool{}
-	for _, e := range log {
-		if e.Resource != id || e.Time.After(end) {
+	var order []string       // certificates in the order first deployed
+	rank := map[string]int{} // certificate -> index in order
+	var now []int            // indexes in order of the certificates served now, ascending
+	for _, p := range at {
+		e := &log[p]
+		if e.Time.After(end) {
 			continue
 		}
 		switch e.Kind {
 		case sim.KindDeployed:
-			if !slices.Contains(order, e.Cert) {
+			k, ok := rank[e.Cert]
+			if !ok {
+				k = len(order)
+				rank[e.Cert] = k
 				order = append(order, e.Cert)
 			}
-			served[e.Cert] = true
+			if i, found := slices.BinarySearch(now, k); !found {
+				now = slices.Insert(now, i, k)
+			}
 		case sim.KindUndeployed:
-			delete(served, e.Cert)
+			if k, ok := rank[e.Cert]; ok {
+				if i, found := slices.BinarySearch(now, k); found {
+					now = slices.Delete(now, i, i+1)
+				}
+			}
 		default:
 			continue
-		}
-		var now []string
-		for _, c := range order {
-			if served[c] {
-				now = append(now, c)
-			}
 		}
 		if len(now) == 0 {
 			serving.close(e.Time)
 			continue
 		}
-		serving.set(e.Time, StateServing, strings.Join(now, ", "))
+		serving.set(e.Time, StateServing, joinServed(order, now))
 	}
 	serving.close(end)
 	layers = append(layers, serving.bands)
 
 	// Handshakes that fail for another reason than expiry.
 	var probes bandTrack
-	for _, e := range log {
-		if e.Kind != sim.KindProbe || e.Resource != id || e.Time.After(end) {
+	for _, p := range at {
+		e := &log[p]
+		if e.Kind != sim.KindProbe || e.Time.After(end) {
 			continue
 		}
 		rejected := e.Detail.Verified != nil && !*e.Detail.Verified
@@ -358,7 +361,7 @@ func resourceLane(id string, log []sim.Entry, end time.Time) Lane {
 	layers = append(layers, probes.bands)
 
 	var outage []Band
-	for _, w := range resourceResult(id, log, end).Windows {
+	for _, w := range resourceResult(id, log, idx, end).Windows {
 		outage = append(outage, Band{Start: w.Start, End: w.End, State: StateOutage, Note: w.Cert})
 	}
 	layers = append(layers, outage)
@@ -366,8 +369,22 @@ func resourceLane(id string, log []sim.Entry, end time.Time) Lane {
 	return l
 }
 
+// joinServed names the certificates at indexes now of order.
+func joinServed(order []string, now []int) string {
+	if len(now) == 1 {
+		return order[now[0]]
+	}
+	names := make([]string, len(now))
+	for i, k := range now {
+		names[i] = order[k]
+	}
+	return strings.Join(names, ", ")
+}
+
 // flattenBands paints layers of bands over each other, later layers on top, and
-// returns the visible stretches in time order.
+// returns the visible stretches in time order. At every start or end of a
+// band, the visible band is the last one of the last layer that covers
+// that instant.
 func flattenBands(layers [][]Band) []Band {
 	var cuts []time.Time
 	for _, layer := range layers {
@@ -377,14 +394,39 @@ func flattenBands(layers [][]Band) []Band {
 	}
 	slices.SortFunc(cuts, func(a, b time.Time) int { return a.Compare(b) })
 	cuts = slices.CompactFunc(cuts, func(a, b time.Time) bool { return a.Equal(b) })
+	// Per layer, a sweep over the cuts: its bands by start, and those begun
+	// by now in a max-heap of their index, which drops the ones ended.
+	type sweep struct {
+		layer  []Band
+		starts []int // indexes of layer by start
+		next   int   // in starts: the first band not begun yet
+		begun  indexHeap
+	}
+	sweeps := make([]sweep, len(layers))
+	for i, layer := range layers {
+		sw := &sweeps[i]
+		sw.layer = layer
+		sw.starts = make([]int, len(layer))
+		for j := range sw.starts {
+			sw.starts[j] = j
+		}
+		slices.SortStableFunc(sw.starts, func(a, b int) int { return layer[a].Start.Compare(layer[b].Start) })
+	}
 	var tr bandTrack
 	for _, at := range cuts {
 		var top *Band
-		for _, layer := range layers {
-			for j := range layer {
-				if b := &layer[j]; !at.Before(b.Start) && at.Before(b.End) {
-					top = b
-				}
+		for i := range sweeps {
+			sw := &sweeps[i]
+			for sw.next < len(sw.starts) && !at.Before(sw.layer[sw.starts[sw.next]].Start) {
+				sw.begun.push(sw.starts[sw.next])
+				sw.next++
+			}
+			// A band ended by now stays ended: the cuts only grow.
+			for len(sw.begun) > 0 && !at.Before(sw.layer[sw.begun[0]].End) {
+				sw.begun.pop()
+			}
+			if len(sw.begun) > 0 {
+				top = &sw.layer[sw.begun[0]]
 			}
 		}
 		if top == nil {
@@ -399,25 +441,85 @@ func flattenBands(layers [][]Band) []Band {
 	return tr.bands
 }
 
+// indexHeap is a max-heap of indexes.
+type indexHeap []int
+
+func (h *indexHeap) push(i int) {
+	*h = append(*h, i)
+	s := *h
+	for k := len(s) - 1; k > 0; {
+		parent := (k - 1) / 2
+		if s[parent] >= s[k] {
+			break
+		}
+		s[parent], s[k] = s[k], s[parent]
+		k = parent
+	}
+}
+
+func (h *indexHeap) pop() {
+	s := *h
+	n := len(s) - 1
+	s[0] = s[n]
+	s = s[:n]
+	for k := 0; ; {
+		big, l, r := k, 2*k+1, 2*k+2
+		if l < n && s[l] > s[big] {
+			big = l
+		}
+		if r < n && s[r] > s[big] {
+			big = r
+		}
+		if big == k {
+			break
+		}
+		s[k], s[big] = s[big], s[k]
+		k = big
+	}
+	*h = s
+}
+
 // markers picks what happened from the record, with short labels.
 func (t *Timeline) markers(log []sim.Entry) {
 	var out []Marker
 	notAfter := map[string]time.Time{}
-	failRun := map[string]int{} // kind and cert -> index in out of its failing-run marker, while failing
+	type runKey struct{ kind, cert string }
+	failRun := map[runKey]int{} // kind and cert -> index in out of its failing-run marker, while failing
 	failCount := map[int]int{}  // index in out -> failures in its run
-	add := func(e sim.Entry, lane int, class, label string) int {
+	add := func(e *sim.Entry, lane int, class, label string) int {
 		if lane < 0 {
 			return -1
 		}
 		out = append(out, Marker{Time: e.Time, Lane: lane, Class: class, Kind: e.Kind, Label: label, Text: e.Detail.Text})
 		return len(out) - 1
 	}
-	for _, e := range log {
+	// The first lane of each certificate and resource, and the world's.
+	certLanes, resLanes, worldLane := map[string]int{}, map[string]int{}, -1
+	for i := len(t.Lanes) - 1; i >= 0; i-- {
+		switch l := &t.Lanes[i]; l.Kind {
+		case LaneCertificate:
+			certLanes[l.ID] = i
+		case LaneResource:
+			resLanes[l.ID] = i
+		case LaneWorld:
+			if l.ID == "world" {
+				worldLane = i
+			}
+		}
+	}
+	laneOf := func(lanes map[string]int, id string) int {
+		if i, ok := lanes[id]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range log {
+		e := &log[i]
 		if e.Time.After(t.End) {
 			continue
 		}
-		cert := t.laneIndex(LaneCertificate, e.Cert)
-		res := t.laneIndex(LaneResource, e.Resource)
+		cert := laneOf(certLanes, e.Cert)
+		res := laneOf(resLanes, e.Resource)
 		either := cert
 		if either < 0 {
 			either = res
@@ -430,7 +532,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 			}
 		case sim.KindAttempt, sim.KindCAA:
 			// A run of failing checks is one marker that counts them.
-			key := e.Kind + "\x00" + e.Cert
+			key := runKey{e.Kind, e.Cert}
 			if e.Detail.OK == nil || *e.Detail.OK {
 				delete(failRun, key)
 				continue
@@ -446,7 +548,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 		case sim.KindTimeline:
 			lane := either
 			if lane < 0 {
-				lane = t.laneIndex(LaneWorld, "world")
+				lane = worldLane
 			}
 			add(e, lane, MarkWorld, worldLabel(e))
 		case sim.KindEventBus:
@@ -468,7 +570,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 		case sim.KindClick:
 			add(e, either, MarkClick, clickLabel(e))
 		case sim.KindIssued:
-			delete(failRun, sim.KindAttempt+"\x00"+e.Cert)
+			delete(failRun, runKey{sim.KindAttempt, e.Cert})
 			label := "renewed"
 			if na, ok := notAfter[e.Cert]; ok {
 				label = "renewed " + shortDuration(na.Sub(e.Time)) + " before expiry"
@@ -485,8 +587,8 @@ func (t *Timeline) markers(log []sim.Entry) {
 		case sim.KindUndeployed:
 			add(e, res, MarkUndeployed, "stops serving "+e.Cert)
 		case sim.KindExpired:
-			delete(failRun, sim.KindAttempt+"\x00"+e.Cert)
-			delete(failRun, sim.KindCAA+"\x00"+e.Cert)
+			delete(failRun, runKey{sim.KindAttempt, e.Cert})
+			delete(failRun, runKey{sim.KindCAA, e.Cert})
 			add(e, cert, MarkExpired, "expired")
 		default:
 			lane := either
@@ -508,7 +610,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 	t.Markers = out
 }
 
-func emailLabel(e sim.Entry) string {
+func emailLabel(e *sim.Entry) string {
 	label := "e-mail"
 	if e.Detail.Email != "" {
 		label = e.Detail.Email + " e-mail"
@@ -519,7 +621,7 @@ func emailLabel(e sim.Entry) string {
 	return label + " sent"
 }
 
-func clickLabel(e sim.Entry) string {
+func clickLabel(e *sim.Entry) string {
 	switch {
 	case e.Detail.Expired != nil && *e.Detail.Expired:
 		return "clicked expired link"
@@ -529,7 +631,7 @@ func clickLabel(e sim.Entry) string {
 	return "approval link clicked"
 }
 
-func worldLabel(e sim.Entry) string {
+func worldLabel(e *sim.Entry) string {
 	what := "CNAME"
 	if strings.HasPrefix(e.Detail.Text, "HTTP") {
 		what = "HTTP token"
@@ -579,7 +681,7 @@ func recordType(s string) string {
 
 // eventLabel says how an EventBridge event is drawn. Its detail is a typed
 // struct in a live run and a map after a JSON round trip.
-func eventLabel(e sim.Entry) (class, label string) {
+func eventLabel(e *sim.Entry) (class, label string) {
 	ev := e.Detail.Event
 	if ev == nil {
 		return MarkNotice, "event"

@@ -1,0 +1,83 @@
+package report_test
+
+import (
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/sim"
+)
+
+// fleetSizes are the certificate counts the report benchmarks run at: the
+// time per operation should grow about tenfold from one to the next.
+var fleetSizes = []int{1000, 10000}
+
+// benchFleet runs op at every fleet size, given the built scenario and its
+// record. Besides ns/op it reports the record's size and, where the
+// platform tells, the CPU time per operation (cpu-ns/op, every thread of
+// the process, the garbage collector included), which a machine shared
+// with other work disturbs much less than wall time.
+func benchFleet(b *testing.B, op func(b *testing.B, spec *sim.Scenario, sc *report.Scenario)) {
+	for _, n := range fleetSizes {
+		spec, log := fleetRecord(n)
+		b.Run(fmt.Sprintf("certs=%d", n), func(b *testing.B) {
+			sc := report.Build(spec, 1, log)
+			b.ReportAllocs()
+			b.ReportMetric(float64(len(log)), "entries")
+			cpu0, ok := cpuTime()
+			for b.Loop() {
+				op(b, spec, &sc)
+			}
+			if cpu1, ok1 := cpuTime(); ok && ok1 {
+				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+			}
+		})
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
+		report.Build(spec, 1, sc.Log())
+	})
+}
+
+func BenchmarkWriteText(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
+		if err := report.WriteText(io.Discard, &report.Summary{Scenarios: []report.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func BenchmarkWriteJSON(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
+		if err := report.WriteJSON(io.Discard, &report.Summary{Scenarios: []report.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkTimeline reads the lanes and markers of the timeline, without
+// drawing them.
+func BenchmarkTimeline(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
+		sc.Timeline()
+	})
+}
+
+// BenchmarkNewTimeline reads the timeline from the record alone, as
+// `renewsim plot` does with an event log.
+func BenchmarkNewTimeline(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
+		report.NewTimeline(sc.Name, sc.Log())
+	})
+}
+
+// BenchmarkBuildVariant reads one variant of a sweep: Build without
+// expectations, and when each renewal was served.
+func BenchmarkBuildVariant(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
+		report.BuildVariant(report.VariantInfo{Run: -1}, spec, 1, sc.Log())
+	})
+}
