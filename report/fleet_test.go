@@ -67,7 +67,11 @@ func fleet(n int, opt fleetOptions) (*sim.Scenario, []sim.Entry) {
 	}
 	all := make([]sim.Entry, 0, 96*n) // about the entries of a certificate, on average
 	add := func(t time.Time, kind, cert, res string, d sim.Detail) {
-		all = append(all, sim.Entry{Time: t, Kind: kind, Cert: cert, Resource: res, Detail: d})
+		all = append(all, sim.Entry{Time: t, Kind: kind, Cert: cert, Resource: res, Detail: &d})
+	}
+	// addAttempt records attempt n of a cycle (validation or CAA).
+	addAttempt := func(t time.Time, kind, cert string, n int, d sim.Detail) {
+		all = append(all, sim.Entry{Time: t, Kind: kind, Cert: cert, Attempt: n, Detail: &d})
 	}
 	yes, no := true, false
 	ptr := func(t time.Time) *time.Time { return &t }
@@ -175,8 +179,8 @@ func fleet(n int, opt fleetOptions) (*sim.Scenario, []sim.Entry) {
 					failFor = 20 * day
 				}
 				for ; at.Before(window.Add(failFor)); at = at.Add(time.Hour) {
-					add(at, sim.KindAttempt, id, "", sim.Detail{Text: domain + ", *." + domain + " not validated", Cycle: cycle,
-						Attempt: attempt, Checks: failed, OK: &no})
+					addAttempt(at, sim.KindAttempt, id, attempt, sim.Detail{Text: domain + ", *." + domain + " not validated", Cycle: cycle,
+						Checks: failed, OK: &no})
 					attempt++
 				}
 				for d := 30; d >= 1; d-- {
@@ -218,14 +222,14 @@ func fleet(n int, opt fleetOptions) (*sim.Scenario, []sim.Entry) {
 					}
 					add(at, sim.KindEmail, id, "", d)
 				}
-				add(at, sim.KindAttempt, id, "", sim.Detail{Text: domain + " not approved yet", Cycle: cycle, Attempt: attempt, OK: &no})
+				addAttempt(at, sim.KindAttempt, id, attempt, sim.Detail{Text: domain + " not approved yet", Cycle: cycle, OK: &no})
 				attempt++
 				at = at.Add(2 * time.Hour)
 				add(at, sim.KindClick, id, "", sim.Detail{Text: "approval link for " + domain + " followed: approved (from admin@" + domain + ")",
 					Domain: domain, To: "admin@" + domain, Approved: &yes, Expired: &no})
 			}
-			add(at, sim.KindAttempt, id, "", sim.Detail{Text: "all 2 names validated", Cycle: cycle, Attempt: attempt, Checks: passed, OK: &yes})
-			add(at, sim.KindCAA, id, "", sim.Detail{Text: "CAA allows Amazon for every name", Cycle: cycle, Attempt: attempt, CAA: caa, OK: &yes})
+			addAttempt(at, sim.KindAttempt, id, attempt, sim.Detail{Text: "all 2 names validated", Cycle: cycle, Checks: passed, OK: &yes})
+			addAttempt(at, sim.KindCAA, id, attempt, sim.Detail{Text: "CAA allows Amazon for every name", Cycle: cycle, CAA: caa, OK: &yes})
 			renewed := at.Add(10 * time.Minute)
 			next := renewed.Add(198 * day)
 			serial = serialOf(cycle)

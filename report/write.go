@@ -404,6 +404,11 @@ func diagnose(log []sim.Entry, at []int32) []string {
 	}
 	if last == nil {
 		if window != nil && window.Detail.Eligibility == sim.Ineligible {
+			if c := window.Detail.Cause; c != "" && c != sim.CauseIDN {
+				return []string{"why: not eligible: " + c.Explain() + ", so ACM does not try to renew"}
+			}
+			// The IDN rule names the name in the record's words; so does an
+			// event log written before causes were recorded.
 			return []string{"why: " + strings.TrimPrefix(window.Detail.Text[strings.Index(window.Detail.Text, ";")+1:], " ")}
 		}
 		return nil
