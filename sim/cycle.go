@@ -12,6 +12,9 @@ import (
 func (m *Model) scheduleCycle(now time.Time, c *certState) {
 	t := c.notAfter
 	if c.spec.Type != TypeImported && c.spec.Type != TypePrivateCA {
+		// How long before NotAfter this certificate's renewal starts: ACM's
+		// window, or the time a comparison profile's policy draws.
+		c.window = t.Sub(m.p.RenewalStart(m.seed, c.spec.ID, c.cycle, c.spec.Type, c.notBefore, t))
 		m.wake(maxTime(now, t.Add(-c.window)), TimerWindow, c, c.cycle, 0)
 		for _, d := range m.p.NoticeDays(c.spec.Type) {
 			if at := t.Add(-time.Duration(d) * Day); !at.Before(now) {
@@ -267,7 +270,6 @@ func (m *Model) issue(now time.Time, c *certState) {
 	c.serial = m.newSerial(c.spec.ID, renewedCycle)
 	c.notBefore = now
 	c.notAfter = now.Add(m.p.Validity(c.spec.Type, now))
-	c.window = m.p.Window(c.spec.Type, now)
 	c.renewalStatus = RenewalSuccess
 	c.reason = ""
 	// "Exported since issued or last renewed": a renewal resets it.

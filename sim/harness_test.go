@@ -201,8 +201,8 @@ func (h *harness) scenario(body string, args map[string]string) (string, error) 
 		if method == "" {
 			method = "no validation"
 		}
-		fmt.Fprintf(&b, "%s: %s, %s, %s, valid %s .. %s, window %s\n", c.ID, c.Type, method, strings.Join(c.Names(), " "),
-			stamp(c.Issued), stamp(c.NotAfter), sim.FormatDuration(sc.Profile.Window(c.Type, c.Issued)))
+		fmt.Fprintf(&b, "%s: %s, %s, %s, valid %s .. %s, %s\n", c.ID, c.Type, method, strings.Join(c.Names(), " "),
+			stamp(c.Issued), stamp(c.NotAfter), renewalText(&sc.Profile, c))
 	}
 	if args["begin"] == "false" {
 		return b.String(), nil
@@ -210,6 +210,19 @@ func (h *harness) scenario(body string, args map[string]string) (string, error) 
 	err = h.d.begin()
 	b.WriteString(h.flush(err))
 	return b.String(), nil
+}
+
+// renewalText says when the first certificate's renewal starts: ACM's
+// window, or the span a comparison profile's policy draws from.
+func renewalText(p *sim.Profile, c sim.Certificate) string {
+	if p.RenewalPolicy == sim.PolicyWindow {
+		return "window " + sim.FormatDuration(p.Window(c.Type, c.Issued))
+	}
+	lo, hi := p.RenewalBounds(c.Type, c.Issued, c.NotAfter)
+	if lo.Equal(hi) {
+		return fmt.Sprintf("renewal %s at %s", p.RenewalPolicy, stamp(lo))
+	}
+	return fmt.Sprintf("renewal %s from %s to %s", p.RenewalPolicy, stamp(lo), stamp(hi))
 }
 
 // flush prints the record since the last print, and err.

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,6 +21,78 @@ const (
 	EligibleInUse           = "in-use"
 )
 
+// Renewal policies: when the renewal of a certificate starts. ACM's
+// profiles use PolicyWindow; the others are what-if comparisons of timing
+// (see docs/profiles.md), never ACM behaviour.
+const (
+	PolicyWindow    = "window"     // ACM: the window opens public_window (or private_window) before NotAfter
+	PolicyARI       = "ari"        // RFC 9773: a seeded uniform time in the CA's suggested window
+	PolicyTwoThirds = "two-thirds" // step-ca: renew_at of the lifetime, less a seeded jitter
+	PolicyFixed     = "fixed"      // certbot before 4.0: renew_before before NotAfter
+)
+
+// RenewalPolicies lists the renewal policies a profile may name.
+func RenewalPolicies() []string {
+	return []string{PolicyWindow, PolicyARI, PolicyTwoThirds, PolicyFixed}
+}
+
+// Share is a share of a certificate's lifetime, Num/Den, kept exact so that
+// two thirds of 198 days is 132 days to the nanosecond.
+type Share struct{ Num, Den int64 }
+
+// Of is the share of d, rounded down.
+func (s Share) Of(d time.Duration) time.Duration {
+	if s.Den <= 0 || s.Num <= 0 {
+		return 0
+	}
+	// d/Den*Num + (d%Den)*Num/Den cannot overflow while Num <= Den.
+	den, num := time.Duration(s.Den), time.Duration(s.Num)
+	return d/den*num + d%den*num/den
+}
+
+// String writes the share in lowest terms, as a knob value: 2/3, 1/20, 0.
+func (s Share) String() string {
+	if s.Den <= 0 || s.Num == 0 {
+		return "0"
+	}
+	g := new(big.Int).GCD(nil, nil, big.NewInt(s.Num), big.NewInt(s.Den)).Int64()
+	return fmt.Sprintf("%d/%d", s.Num/g, s.Den/g)
+}
+
+// parseShare reads a share of the lifetime: a fraction like 2/3 or a
+// decimal like 0.05, at least 0 and below 1.
+func parseShare(s string) (Share, error) {
+	bad := fmt.Errorf("want a share of the lifetime like 2/3, 1/20 or 0.05 (at least 0, below 1), got %q", s)
+	s = strings.TrimSpace(s)
+	var out Share
+	if n, d, ok := strings.Cut(s, "/"); ok {
+		num, err1 := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
+		den, err2 := strconv.ParseInt(strings.TrimSpace(d), 10, 64)
+		if err1 != nil || err2 != nil || den <= 0 || den > 1_000_000 {
+			return Share{}, bad
+		}
+		out = Share{num, den}
+	} else {
+		whole, frac, _ := strings.Cut(s, ".")
+		if whole == "" || strings.Trim(whole, "0") != "" || len(frac) > 6 || strings.Trim(frac, "0123456789") != "" {
+			return Share{}, bad
+		}
+		den := int64(1)
+		for range frac {
+			den *= 10
+		}
+		num := int64(0)
+		if frac != "" {
+			num, _ = strconv.ParseInt(frac, 10, 64)
+		}
+		out = Share{num, den}
+	}
+	if out.Num < 0 || out.Num >= out.Den {
+		return Share{}, bad
+	}
+	return out, nil
+}
+
 // Profile holds every number of a renewal regime. Nothing in the model is a
 // constant: the numbers come from here, so what-if analysis can change them.
 type Profile struct {
@@ -35,6 +109,16 @@ type Profile struct {
 
 	PrivateValidity time.Duration
 	PrivateWindow   time.Duration
+
+	// When renewal starts (see RenewalStart). ACM's profiles use the
+	// window above; the comparison profiles another policy, with these
+	// numbers. Every profile carries them, so that overriding
+	// renewal_policy alone switches the policy.
+	RenewalPolicy  string        // window | ari | two-thirds | fixed
+	RenewAt        Share         // ari: the window's middle, two-thirds: the latest start, as a share of the lifetime elapsed
+	RenewJitter    Share         // two-thirds: the start is up to this share of the lifetime earlier
+	ARIWindowWidth time.Duration // ari: width of the suggested window around RenewAt
+	RenewBefore    time.Duration // fixed: renewal starts this long before NotAfter
 
 	RetryInterval          time.Duration // time between two attempts in the window
 	PendingValidationAfter time.Duration // failing this long -> PENDING_VALIDATION
@@ -112,6 +196,11 @@ func acm2026() Profile {
 		PreTransitionWindow:    60 * Day,
 		PrivateValidity:        395 * Day,
 		PrivateWindow:          60 * Day,
+		RenewalPolicy:          PolicyWindow,
+		RenewAt:                Share{2, 3},
+		RenewJitter:            Share{1, 20},
+		ARIWindowWidth:         48 * time.Hour,
+		RenewBefore:            30 * Day,
 		RetryInterval:          time.Hour,
 		PendingValidationAfter: 15 * Day,
 		ActionRequiredDays:     []int{30, 15, 7, 3, 1},
@@ -168,11 +257,120 @@ func cabf(name string, lifetime, reuse time.Duration) Profile {
 	return p
 }
 
+// comparison is a comparison profile: acm-2026 in everything (lifetimes,
+// validation, retries, notices, events) but when renewal starts. It
+// compares timing; it is not a model of another CA.
+func comparison(name, policy string) Profile {
+	p := acm2026()
+	p.Name = name
+	p.RenewalPolicy = policy
+	return p
+}
+
+// letsEncrypt2026 is a comparison profile with the 45-day certificates of
+// Let's Encrypt's tlsserver profile (from 2026-05-13), renewed under policy.
+// Under renewal_policy window it would renew at a third of the lifetime,
+// an assumption as for cabf.
+func letsEncrypt2026(name, policy string) Profile {
+	p := comparison(name, policy)
+	p.PublicValidity = 45 * Day
+	p.PublicWindow = 15 * Day
+	p.EmailBefore = p.PublicWindow
+	p.TransitionDate = time.Time{}
+	p.PreTransitionValidity = 0
+	p.PreTransitionWindow = 0
+	return p
+}
+
 var profiles = map[string]func() Profile{
 	"acm-2026":   acm2026,
 	"acm-legacy": acmLegacy,
 	"cabf-2027":  func() Profile { return cabf("cabf-2027", 100*Day, 100*Day) },
 	"cabf-2029":  func() Profile { return cabf("cabf-2029", 47*Day, 10*Day) },
+	// Comparisons of renewal timing, not ACM behaviour.
+	"ari":               func() Profile { return comparison("ari", PolicyARI) },
+	"two-thirds-jitter": func() Profile { return comparison("two-thirds-jitter", PolicyTwoThirds) },
+	"fixed-30d":         func() Profile { return comparison("fixed-30d", PolicyFixed) },
+	// letsencrypt-2026 under each policy above: ARI by default, as Let's
+	// Encrypt recommends; BASE+POLICY names the others.
+	"letsencrypt-2026":                   func() Profile { return letsEncrypt2026("letsencrypt-2026", PolicyARI) },
+	"letsencrypt-2026+two-thirds-jitter": func() Profile { return letsEncrypt2026("letsencrypt-2026+two-thirds-jitter", PolicyTwoThirds) },
+	"letsencrypt-2026+fixed-30d":         func() Profile { return letsEncrypt2026("letsencrypt-2026+fixed-30d", PolicyFixed) },
+}
+
+// RenewalStart is when the renewal of a certificate of type typ, valid from
+// notBefore to notAfter, starts under the profile's renewal policy: the
+// time its renewal window opens (the caller opens it at once when that is
+// already past).
+//
+//   - window: NotAfter - Window(typ, notBefore), as ACM does.
+//   - fixed: NotAfter - RenewBefore.
+//   - two-thirds: the latest start is RenewAt of the lifetime after
+//     notBefore; the start is a seeded jitter in [0, RenewJitter of the
+//     lifetime) earlier, as step-ca's renewal daemon subtracts one.
+//   - ari: the suggested window is ARIWindowWidth wide around RenewAt of the
+//     lifetime (capped at NotAfter); the start is a seeded uniform time in
+//     [start, end) of it (RFC 9773 §4.2).
+//
+// Seeded draws come from digest(seed, "renewal", certID, cycle), to the
+// minute: the same certificate and cycle under the same seed always start
+// at the same time, and another certificate, cycle or seed draws anew.
+func (p *Profile) RenewalStart(seed uint64, certID string, cycle int, typ string, notBefore, notAfter time.Time) time.Time {
+	from, span, back := p.renewalSpan(typ, notBefore, notAfter)
+	steps := spanSteps(span)
+	if steps <= 1 {
+		return from
+	}
+	d := digest(seed, "renewal", certID, strconv.Itoa(cycle))
+	// The bias of a 64-bit draw modulo a few hundred thousand minutes is
+	// below 2^-40: uniform for any purpose here.
+	k := time.Duration(binary.BigEndian.Uint64(d[:8])%uint64(steps)) * time.Minute
+	if back {
+		return from.Add(-k)
+	}
+	return from.Add(k)
+}
+
+// RenewalBounds are the earliest and the latest time RenewalStart can give
+// for such a certificate, whatever the seed; equal for unseeded policies.
+func (p *Profile) RenewalBounds(typ string, notBefore, notAfter time.Time) (earliest, latest time.Time) {
+	from, span, back := p.renewalSpan(typ, notBefore, notAfter)
+	last := time.Duration(max(spanSteps(span)-1, 0)) * time.Minute
+	if back {
+		return from.Add(-last), from
+	}
+	return from, from.Add(last)
+}
+
+// renewalSpan is where a policy's draw starts, how long its span is, and
+// whether the draw goes back from the start (step-ca's jitter) rather than
+// forward (ARI's window).
+func (p *Profile) renewalSpan(typ string, notBefore, notAfter time.Time) (from time.Time, span time.Duration, back bool) {
+	life := notAfter.Sub(notBefore)
+	switch p.RenewalPolicy {
+	case PolicyFixed:
+		return notAfter.Add(-p.RenewBefore), 0, false
+	case PolicyTwoThirds:
+		return notBefore.Add(p.RenewAt.Of(life)), p.RenewJitter.Of(life), true
+	case PolicyARI:
+		mid := notBefore.Add(p.RenewAt.Of(life))
+		start := mid.Add(-p.ARIWindowWidth / 2)
+		end := mid.Add(p.ARIWindowWidth - p.ARIWindowWidth/2)
+		if end.After(notAfter) {
+			end = notAfter
+		}
+		return start, end.Sub(start), false
+	}
+	return notAfter.Add(-p.Window(typ, notBefore)), 0, false
+}
+
+// spanSteps is how many whole minutes a draw over span can land on: k
+// minutes for k in [0, spanSteps), each strictly inside span.
+func spanSteps(span time.Duration) int64 {
+	if span <= 0 {
+		return 0
+	}
+	return int64((span + time.Minute - 1) / time.Minute)
 }
 
 // DefaultProfile is used when a scenario names none.
@@ -273,6 +471,11 @@ var knobs = []knob{
 	{name: "pre_transition_window", kind: "duration", ptr: func(p *Profile) any { return &p.PreTransitionWindow }, lo: dur(time.Hour), hi: dur(maxLifetime - Day), off: true},
 	{name: "private_validity", kind: "duration", ptr: func(p *Profile) any { return &p.PrivateValidity }, lo: dur(2 * Day), hi: dur(maxLifetime)},
 	{name: "private_window", kind: "duration", ptr: func(p *Profile) any { return &p.PrivateWindow }, lo: dur(time.Hour), hi: dur(maxLifetime - Day)},
+	{name: "renewal_policy", kind: "string", ptr: func(p *Profile) any { return &p.RenewalPolicy }, want: "one of " + strings.Join(RenewalPolicies(), ", ")},
+	{name: "renew_at", kind: "share", ptr: func(p *Profile) any { return &p.RenewAt }, want: "a share of the lifetime above 0 and below 1, like 2/3 or 0.66"},
+	{name: "renew_jitter", kind: "share", ptr: func(p *Profile) any { return &p.RenewJitter }, want: "a share of the lifetime from 0 to below 1, like 1/20 or 0.05"},
+	{name: "ari_window_width", kind: "duration", ptr: func(p *Profile) any { return &p.ARIWindowWidth }, lo: 0, hi: dur(maxLifetime)},
+	{name: "renew_before", kind: "duration", ptr: func(p *Profile) any { return &p.RenewBefore }, lo: 0, hi: dur(maxLifetime)},
 	{name: "retry_interval", kind: "duration", ptr: func(p *Profile) any { return &p.RetryInterval }, lo: dur(time.Minute), hi: dur(30 * Day)},
 	{name: "pending_validation_after", kind: "duration", ptr: func(p *Profile) any { return &p.PendingValidationAfter }, lo: 0, hi: dur(maxLifetime)},
 	{name: "action_required_days", kind: "days", ptr: func(p *Profile) any { return &p.ActionRequiredDays }, lo: 1, hi: int64(maxLifetime / Day)},
@@ -304,7 +507,8 @@ func KnobNames() []string {
 }
 
 // KnobKind tells how a knob's value is written: duration, days (a list of
-// whole days), bool, int, string or date. ok is false for unknown knobs.
+// whole days), bool, int, string, date or share (of the lifetime: 2/3 or
+// 0.05). ok is false for unknown knobs.
 func KnobKind(name string) (kind string, ok bool) {
 	k := lookupKnob(name)
 	if k == nil {
@@ -415,6 +619,15 @@ func (p *Profile) Set(name, value string) error {
 			return fmt.Errorf("%s: want %s, got %q", name, k.rangeText(), value)
 		}
 		*ptr = value
+	case *Share:
+		sh, err := parseShare(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if name == "renew_at" && sh.Num == 0 {
+			return fmt.Errorf("renew_at must be above 0, got %q", value)
+		}
+		*ptr = sh
 	case *time.Time:
 		t, err := parseDate(value)
 		if err != nil {
@@ -437,6 +650,8 @@ func (k *knob) validString(v string) bool {
 		return accountRE.MatchString(v)
 	case "region":
 		return regionRE.MatchString(v)
+	case "renewal_policy":
+		return slices.Contains(RenewalPolicies(), v)
 	}
 	return true
 }
@@ -509,6 +724,10 @@ func (p *Profile) Check() error {
 		case *string:
 			if !k.validString(*ptr) {
 				err = fmt.Errorf("%s: want %s, got %q", k.name, k.rangeText(), *ptr)
+			}
+		case *Share:
+			if ptr.Den <= 0 || ptr.Num < 0 || ptr.Num >= ptr.Den || (k.name == "renew_at" && ptr.Num == 0) {
+				err = fmt.Errorf("%s: %d/%d is out of range (want %s)", k.name, ptr.Num, ptr.Den, k.rangeText())
 			}
 		case *time.Time:
 			if !ptr.IsZero() && !Supported(*ptr) {

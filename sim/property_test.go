@@ -56,13 +56,18 @@ var (
 		"acm-legacy": {time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
 		"cabf-2027":  {time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC)},
 		"cabf-2029":  {time.Date(2029, 3, 20, 0, 0, 0, 0, time.UTC)},
+		// Comparison profiles: seeded renewal times must keep every property.
+		"ari":               {time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+		"two-thirds-jitter": {time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+		"fixed-30d":         {time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+		"letsencrypt-2026":  {time.Date(2026, 5, 13, 0, 0, 0, 0, time.UTC)},
 	}
 	resourceKinds = []string{"elb", "cloudfront", "apigateway", "other"}
 )
 
 // genRun draws a scenario the loader accepts, in YAML, and a canned world.
 func genRun(t *rapid.T) randomRun {
-	profile := rapid.SampledFrom([]string{"acm-2026", "acm-legacy", "cabf-2027", "cabf-2029"}).Draw(t, "profile")
+	profile := rapid.SampledFrom([]string{"acm-2026", "acm-legacy", "cabf-2027", "cabf-2029", "ari", "two-thirds-jitter", "fixed-30d", "letsencrypt-2026"}).Draw(t, "profile")
 	p, _ := sim.LookupProfile(profile)
 	start := rapid.SampledFrom(profileStarts[profile]).Draw(t, "start")
 	retry := rapid.SampledFrom([]string{"1h", "3h", "7h"}).Draw(t, "retry")

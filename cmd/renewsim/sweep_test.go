@@ -4,14 +4,18 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/sim"
 )
 
 // The deploy delay of the CloudFront distribution in deployment-delay-outage
@@ -267,4 +271,99 @@ func TestSweepUsageErrors(t *testing.T) {
 func TestSweepCommandLine(t *testing.T) {
 	assert.Equal(t, `renewsim sweep x.yaml -vary 'a={uniform: [1h, 3d]}' -vary 'it'\''s=1'`,
 		commandLine("sweep", []string{"x.yaml", "-vary", "a={uniform: [1h, 3d]}", "-vary", "it's=1"}))
+}
+
+// The comparison of issue 12: one scenario under ACM's 2026 rules, the
+// CA/B Forum's 2029 maximum, ARI and certbot's 30 days, side by side. Each
+// renews when its own rule says, so the four margins differ, and the seeded
+// ARI time is the same at every run.
+func TestSweepComparesRenewalPolicies(t *testing.T) {
+	args := []string{"sweep", "dns-happy", "-vary", "profile=acm-2026,cabf-2029,ari,fixed-30d", "-json", "-workers", "2"}
+	code, out, errs := renewsim(t, args...)
+	require.Equal(t, 0, code, errs)
+	vs := parseLines(t, out)
+	require.Len(t, vs, 4)
+	// dns-happy: issued 2026-03-01, 198 days under acm-2026 (47 under
+	// cabf-2029); the first attempt validates, the new certificate follows
+	// 10 minutes later and the ALB serves it 30 minutes after that.
+	issued := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	deploy := 40 * time.Minute
+	for _, tc := range []struct {
+		profile    string
+		life       time.Duration
+		start, end time.Time // the renewal starts in [start, end]
+	}{
+		{"acm-2026", 198 * sim.Day, issued.Add(153 * sim.Day), issued.Add(153 * sim.Day)},
+		{"cabf-2029", 47 * sim.Day, issued.Add(47*sim.Day - 47*sim.Day/3), issued.Add(47*sim.Day - 47*sim.Day/3)},
+		{"ari", 198 * sim.Day, issued.Add(131 * sim.Day), issued.Add(133*sim.Day - time.Minute)},
+		{"fixed-30d", 198 * sim.Day, issued.Add(168 * sim.Day), issued.Add(168 * sim.Day)},
+	} {
+		var v *report.VariantResult
+		for i := range vs {
+			if vs[i].Params[0].Value == tc.profile {
+				v = &vs[i]
+			}
+		}
+		require.NotNil(t, v, "variant of %s", tc.profile)
+		require.Len(t, v.Certificates, 1)
+		c := v.Certificates[0]
+		assert.Equal(t, "renewed", c.Outcome, tc.profile)
+		assert.Equal(t, "0s", v.Resources[0].Outage, tc.profile)
+		margin, ok := c.MarginDuration()
+		require.True(t, ok, tc.profile)
+		notAfter := issued.Add(tc.life)
+		assert.True(t, c.NotAfter.Equal(notAfter), "%s: not_after %s", tc.profile, c.NotAfter)
+		lo, hi := notAfter.Sub(tc.end.Add(deploy)), notAfter.Sub(tc.start.Add(deploy))
+		assert.True(t, margin >= lo && margin <= hi, "%s: margin %s, want %s .. %s", tc.profile, sim.FormatDuration(margin), sim.FormatDuration(lo), sim.FormatDuration(hi))
+	}
+	var margins []string
+	for _, v := range vs {
+		margins = append(margins, *v.Certificates[0].Margin)
+	}
+	assert.Len(t, slices.Compact(slices.Sorted(slices.Values(margins))), 4, "four different margins: %v", margins)
+
+	code, again, errs := renewsim(t, append(args[:len(args)-2:len(args)-2], "-workers", "1")...)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, out, again, "the same bytes, whatever the workers")
+
+	// The README's "Compared with other renewal clients" shows this sweep:
+	// its table and its picture are what the sweep gives.
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	for _, v := range vs {
+		c := v.Certificates[0]
+		row := "| `" + v.Params[0].Value + "` | " + c.RenewedAt.UTC().Format("2006-01-02 15:04")
+		assert.Contains(t, string(readme), row, "README: the row of %s", v.Params[0].Value)
+		assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(row)+`.*\| `+regexp.QuoteMeta(*c.Margin)+` \|$`, string(readme), "README: the margin of %s", v.Params[0].Value)
+	}
+	dir := t.TempDir()
+	code, _, errs = renewsim(t, "sweep", "dns-happy", "-vary", "profile=acm-2026,cabf-2029,ari,fixed-30d", "-report", dir)
+	require.Equal(t, 0, code, errs)
+	drawn, err := os.ReadFile(filepath.Join(dir, "margin-1.svg"))
+	require.NoError(t, err)
+	shown, err := os.ReadFile("../../docs/renewal-policies-margin.svg")
+	require.NoError(t, err)
+	assert.True(t, string(drawn) == string(shown), "docs/renewal-policies-margin.svg is not what the sweep draws: run the README's command and copy out/margin-1.svg there")
+
+	// letsencrypt-2026 under each policy is a profile name too, so one
+	// -vary profile= list compares them: renewed 30 days after issue give
+	// or take the policy's draw, or 15 days after under certbot's 30 days.
+	code, out, errs = renewsim(t, "sweep", "dns-happy", "-vary", "profile=letsencrypt-2026,letsencrypt-2026+two-thirds-jitter,letsencrypt-2026+fixed-30d", "-json")
+	require.Equal(t, 0, code, errs)
+	vs = parseLines(t, out)
+	require.Len(t, vs, 3)
+	for _, v := range vs {
+		c := v.Certificates[0]
+		assert.True(t, c.NotAfter.Equal(issued.Add(45*sim.Day)), "%s: 45-day certificates", v.Params[0].Value)
+		require.Equal(t, "renewed", c.Outcome, v.Params[0].Value)
+		after := c.RenewedAt.Sub(issued)
+		switch v.Params[0].Value {
+		case "letsencrypt-2026":
+			assert.True(t, after >= 29*sim.Day && after < 31*sim.Day+time.Hour, "ari: renewed %s after issue", sim.FormatDuration(after))
+		case "letsencrypt-2026+two-thirds-jitter":
+			assert.True(t, after > 30*sim.Day-2*sim.Day-6*time.Hour && after <= 30*sim.Day+time.Hour, "two-thirds: renewed %s after issue", sim.FormatDuration(after))
+		case "letsencrypt-2026+fixed-30d":
+			assert.Equal(t, 15*sim.Day+10*time.Minute, after, "fixed: renewed 15 days (and the issue delay) after issue")
+		}
+	}
 }
