@@ -16,26 +16,45 @@ func (m *Model) scheduleCycle(now time.Time, c *certState) {
 		// window, or the time a comparison profile's policy draws.
 		c.window = t.Sub(m.p.RenewalStart(m.seed, c.spec.ID, c.cycle, c.spec.Type, c.notBefore, t))
 		m.wake(maxTime(now, t.Add(-c.window)), TimerWindow, c, c.cycle, 0)
-		for _, d := range m.p.NoticeDays(c.spec.Type) {
-			if at := t.Add(-time.Duration(d) * Day); !at.Before(now) {
-				m.wake(at, TimerNotice, c, c.cycle, d)
-			}
-		}
+		m.wakeDays(now, c, TimerNotice, m.p.NoticeDays(c.spec.Type), time.Time{})
 		if c.spec.Validation == ValidationEmail {
 			m.wake(maxTime(now, t.Add(-m.p.EmailBefore)), TimerEmail, c, c.cycle, 0)
-			for _, d := range m.p.EmailResendDays {
-				if at := t.Add(-time.Duration(d) * Day); at.After(now) && at.After(t.Add(-m.p.EmailBefore)) {
-					m.wake(at, TimerResend, c, c.cycle, d)
-				}
-			}
+			// Resends come after the first e-mails, strictly.
+			m.wakeDays(now, c, TimerResend, m.p.EmailResendDays, t.Add(-m.p.EmailBefore))
 		}
 	}
-	for d := m.p.ApproachingDays(c.spec.Type); d >= 1; d-- {
-		if at := t.Add(-time.Duration(d) * Day); !at.Before(now) {
-			m.wake(at, TimerApproaching, c, c.cycle, d)
-		}
-	}
+	m.wakeDays(now, c, TimerApproaching, m.countdown(m.p.ApproachingDays(c.spec.Type)), time.Time{})
 	m.wake(maxTime(now, t), TimerExpire, c, c.cycle, 0)
+}
+
+// wakeDays asks for a timer on each day of days (descending) before c's
+// NotAfter that has not passed (and, when after is set, comes strictly
+// after it), as one series: a cycle that ends early cancels the rest
+// (CancelWakes) instead of leaving a month of stale timers behind.
+func (m *Model) wakeDays(now time.Time, c *certState, kind TimerKind, days []int, after time.Time) {
+	at := func(d int) time.Time { return c.notAfter.Add(-time.Duration(d) * Day) }
+	i := 0
+	for i < len(days) && (at(days[i]).Before(now) || (!after.IsZero() && (!at(days[i]).After(after) || !at(days[i]).After(now)))) {
+		i++
+	}
+	if i == len(days) {
+		return
+	}
+	if !slices.IsSortedFunc(days[i:], func(a, b int) int { return b - a }) {
+		panic(fmt.Sprintf("sim: %s days %v are not in descending order", kind, days))
+	}
+	m.emit(WakeDays{Timer: Timer{Kind: kind, Cert: c.idx, Gen: c.cycle}, NotAfter: c.notAfter, Days: days[i:]})
+}
+
+// countdown is the days n, n-1, …, 1, shared by every certificate.
+func (m *Model) countdown(n int) []int {
+	if len(m.days) < n {
+		m.days = make([]int, n)
+		for i := range m.days {
+			m.days[i] = n - i
+		}
+	}
+	return m.days[len(m.days)-n:]
 }
 
 func (m *Model) openWindow(now time.Time, c *certState) {
@@ -265,6 +284,7 @@ func (m *Model) issue(now time.Time, c *certState) {
 	c.renewed()
 	c.cyc = cycleState{approvedAt: make([]time.Time, len(c.names))}
 	renewedCycle := c.cycle
+	m.emit(CancelWakes{Cert: c.idx, Gen: renewedCycle})
 	c.cycle++
 	c.att.n = 0
 	c.serial = m.newSerial(c.spec.ID, renewedCycle)

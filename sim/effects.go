@@ -17,6 +17,30 @@ type Wake struct {
 	Timer Timer
 }
 
+// WakeDays asks the driver to step the model with Timer, N set to each day
+// of Days in turn, at NotAfter minus that many days: a series of timers
+// (notice days, daily events). Each runs, among the events of its time,
+// where it would have run had all been asked for now, so the driver may
+// schedule them one at a time. Days are in descending order and none has
+// passed.
+type WakeDays struct {
+	Timer    Timer
+	NotAfter time.Time
+	Days     []int
+}
+
+// At is when day k of the series is due.
+func (w WakeDays) At(k int) time.Time { return w.NotAfter.Add(-time.Duration(w.Days[k]) * Day) }
+
+// CancelWakes tells the driver that the remaining timers of every WakeDays
+// series the model asked for with this certificate and generation are no
+// longer wanted: a renewed or expired certificate's notices and daily
+// events. Stepping them anyway would change nothing.
+type CancelWakes struct {
+	Cert int
+	Gen  int
+}
+
 // CheckCNAME asks the driver to resolve the validation record Record by real
 // DNS: query its CNAME, follow the chain up to MaxHops records, and answer
 // with a CNAMEAnswer.
@@ -128,6 +152,8 @@ type MailboxChange struct {
 }
 
 func (Wake) effect()          {}
+func (WakeDays) effect()      {}
+func (CancelWakes) effect()   {}
 func (CheckCNAME) effect()    {}
 func (DNSChange) effect()     {}
 func (Deploy) effect()        {}

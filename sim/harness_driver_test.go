@@ -34,10 +34,11 @@ type driver struct {
 	eng  *engine.Engine
 	w    *hworld
 
-	queue []sim.Effect
-	err   error
-	begun bool
-	ended bool
+	queue  []sim.Effect
+	series map[[2]int][]*engine.Handle // WakeDays series by certificate and generation
+	err    error
+	begun  bool
+	ended  bool
 
 	// done is every effect carried out since the last reset, with its time.
 	done []performed
@@ -179,6 +180,14 @@ func (d *driver) perform(e sim.Effect) {
 	case sim.Wake:
 		t := e.Timer
 		d.eng.At(e.At, string(t.Kind), func() { d.step(d.eng.Now(), t) })
+	case sim.WakeDays:
+		d.wakeDays(e)
+	case sim.CancelWakes:
+		key := [2]int{e.Cert, e.Gen}
+		for _, h := range d.series[key] {
+			d.eng.Cancel(*h)
+		}
+		delete(d.series, key)
 	case sim.CheckCNAME:
 		d.answer(w.resolveCNAME(e, now))
 	case sim.CheckHTTP:
@@ -212,6 +221,31 @@ func (d *driver) perform(e sim.Effect) {
 	default:
 		d.fail(fmt.Errorf("the harness does not know the effect %T", e))
 	}
+}
+
+// wakeDays is runner.wakeDays: one timer of the series in the engine at a
+// time, each in the place reserved for it when the model asked.
+func (d *driver) wakeDays(w sim.WakeDays) {
+	seq := d.eng.Reserve(uint64(len(w.Days)))
+	h := new(engine.Handle)
+	if d.series == nil {
+		d.series = map[[2]int][]*engine.Handle{}
+	}
+	key := [2]int{w.Timer.Cert, w.Timer.Gen}
+	d.series[key] = append(d.series[key], h)
+	var at func(k int)
+	at = func(k int) {
+		if k == len(w.Days) {
+			return
+		}
+		*h = d.eng.AtReserved(w.At(k), seq+uint64(k), string(w.Timer.Kind), func() {
+			t := w.Timer
+			t.N = w.Days[k]
+			at(k + 1)
+			d.step(d.eng.Now(), t)
+		})
+	}
+	at(0)
 }
 
 // mailboxesReact is runner.mailboxesReact: "clicks: after D" follows the

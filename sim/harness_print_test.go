@@ -371,6 +371,18 @@ func effectLine(sc *sim.Scenario, p performed) string {
 			who += " " + res(e.Timer.N)
 		}
 		s = fmt.Sprintf("wake %s %s gen %d n %d at %s", e.Timer.Kind, who, e.Timer.Gen, e.Timer.N, stamp(e.At))
+	case sim.WakeDays:
+		n := len(e.Days)
+		days := fmt.Sprintf("%d..%d", e.Days[0], e.Days[n-1])
+		if e.Days[0]-e.Days[n-1] != n-1 {
+			days = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(e.Days)), ","), "[]")
+		}
+		s = fmt.Sprintf("wake-days %s %s gen %d n %s at %s .. %s", e.Timer.Kind, cert(e.Timer.Cert), e.Timer.Gen, days, stamp(e.At(0)), stamp(e.At(n-1)))
+		if n == 1 {
+			s = fmt.Sprintf("wake-days %s %s gen %d n %d at %s", e.Timer.Kind, cert(e.Timer.Cert), e.Timer.Gen, e.Days[0], stamp(e.At(0)))
+		}
+	case sim.CancelWakes:
+		s = fmt.Sprintf("cancel-wakes %s gen %d", cert(e.Cert), e.Gen)
 	case sim.CheckCNAME:
 		s = fmt.Sprintf("check-cname %s #%d %s max %d hops", cert(e.Cert), e.Attempt, e.Record, e.MaxHops)
 	case sim.DNSChange:
@@ -420,43 +432,23 @@ func effectLine(sc *sim.Scenario, p performed) string {
 	return stamp(p.at) + "  " + strings.TrimSpace(s)
 }
 
-// effectsText writes effects one a line; the daily Approaching Expiration
-// timers a cycle asks for (one per day) are folded into one line.
+// effectsText writes effects one a line.
 func effectsText(sc *sim.Scenario, ps []performed) string {
 	var b strings.Builder
-	daily := func(p performed) (sim.Wake, bool) {
-		w, ok := p.e.(sim.Wake)
-		return w, ok && w.Timer.Kind == sim.TimerApproaching
-	}
-	for i := 0; i < len(ps); i++ {
-		first, ok := daily(ps[i])
-		j := i
-		for ok && j+1 < len(ps) {
-			next, ok2 := daily(ps[j+1])
-			prev, _ := daily(ps[j])
-			if !ok2 || !ps[j+1].at.Equal(ps[i].at) || next.Timer.Cert != prev.Timer.Cert || next.Timer.Gen != prev.Timer.Gen ||
-				next.Timer.N != prev.Timer.N-1 || next.At.Sub(prev.At) != sim.Day {
-				break
-			}
-			j++
-		}
-		if j == i {
-			b.WriteString(effectLine(sc, ps[i]) + "\n")
-			continue
-		}
-		last, _ := daily(ps[j])
-		fmt.Fprintf(&b, "%s  wake approaching %s gen %d n %d..%d at %s .. %s, daily\n", stamp(ps[i].at), sc.Certificates[first.Timer.Cert].ID,
-			first.Timer.Gen, first.Timer.N, last.Timer.N, stamp(first.At), stamp(last.At))
-		i = j
+	for _, p := range ps {
+		b.WriteString(effectLine(sc, p) + "\n")
 	}
 	return b.String()
 }
 
 // effectKind names an effect as the `effects kind=` filter does: its type
-// in lower case, words joined by '-' (wake, check-cname, dns-change,
+// in lower case, words joined by '-' (wake, also for a WakeDays series, check-cname, dns-change,
 // deploy, send-email, check-http, probe-https, check-caa, web-change,
 // probe-tls, click-approval, mailbox-change).
 func effectKind(e sim.Effect) string {
+	if _, ok := e.(sim.WakeDays); ok {
+		return "wake" // a series of wakes
+	}
 	t := []rune(strings.TrimPrefix(fmt.Sprintf("%T", e), "sim."))
 	upper := func(i int) bool { return i >= 0 && i < len(t) && t[i] >= 'A' && t[i] <= 'Z' }
 	var b strings.Builder

@@ -58,6 +58,8 @@ type Model struct {
 	certByID map[string]int
 	resByID  map[string]int
 
+	days []int // countdown's days, from the longest series down to 1
+
 	begun   bool
 	record  []Entry
 	details []Detail // the unused rest of the current slab

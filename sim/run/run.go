@@ -216,7 +216,55 @@ func (r *runner) finish(ctx context.Context) (*Result, error) {
 	return r.res, nil
 }
 
+// series is one WakeDays the model asked for: only its next timer is in the
+// engine, in the place the engine reserved for it when the model asked, so
+// the order of events is the same as if every day had been scheduled then.
+type series struct {
+	r    *runner
+	w    sim.WakeDays
+	seq  uint64 // the place of day 0
+	k    int    // the next day to run
+	h    engine.Handle
+	fire func()
+	done bool
+}
+
+type seriesKey struct{ cert, gen int }
+
+func (r *runner) wakeDays(w sim.WakeDays) {
+	s := &series{r: r, w: w, seq: r.eng.Reserve(uint64(len(w.Days)))}
+	s.fire = func() {
+		t := s.w.Timer
+		t.N = s.w.Days[s.k]
+		s.k++
+		s.next()
+		r.step(r.eng.Now(), t)
+	}
+	key := seriesKey{w.Timer.Cert, w.Timer.Gen}
+	if r.series == nil {
+		r.series = map[seriesKey][]*series{}
+	}
+	r.series[key] = append(r.series[key], s)
+	s.next()
+}
+
+func (s *series) next() {
+	if s.k >= len(s.w.Days) || s.done {
+		s.done = true
+		return
+	}
+	s.h = s.r.eng.AtReserved(s.w.At(s.k), s.seq+uint64(s.k), string(s.w.Timer.Kind), s.fire)
+}
+
+func (s *series) cancel() {
+	if !s.done {
+		s.r.eng.Cancel(s.h)
+		s.done = true
+	}
+}
+
 type runner struct {
+	series map[seriesKey][]*series
 	eng   *engine.Engine
 	model *sim.Model
 	w     *world
@@ -281,6 +329,14 @@ func (r *runner) perform(e sim.Effect) {
 	case sim.Wake:
 		t := e.Timer
 		r.eng.At(e.At, string(t.Kind), func() { r.step(r.eng.Now(), t) })
+	case sim.WakeDays:
+		r.wakeDays(e)
+	case sim.CancelWakes:
+		key := seriesKey{e.Cert, e.Gen}
+		for _, s := range r.series[key] {
+			s.cancel()
+		}
+		delete(r.series, key)
 	case sim.CheckCNAME:
 		r.answer(w.resolveCNAME(e))
 	case sim.CheckHTTP:
