@@ -265,13 +265,13 @@ func (s *series) cancel() {
 
 type runner struct {
 	series map[seriesKey][]*series
-	eng   *engine.Engine
-	model *sim.Model
-	w     *world
-	res   *Result
-	err   error
-	queue []sim.Effect
-	names map[string]string // engine event names of timeline actions
+	eng    *engine.Engine
+	model  *sim.Model
+	w      *world
+	res    *Result
+	err    error
+	queue  []sim.Effect
+	names  map[string]string // engine event names of timeline actions
 }
 
 // step feeds one input to the model at now and carries out the effects it
