@@ -38,7 +38,7 @@ func (m *Model) caaResult(now time.Time, c *certState, r CAAResult) {
 		}
 		text = "CAA check failed: " + strings.Join(bad, "; ")
 	}
-	m.logAttempt(now, KindCAA, c, c.att.n, Detail{Text: text, Cycle: c.cycle, CAA: judged, OK: boolPtr(ok)}, &c.att.lastCAA, sameCAACheck)
+	m.logAttempt(now, KindCAA, c, c.att.n, &Detail{Text: text, Cycle: c.cycle, CAA: judged, OK: boolPtr(ok)}, &c.att.lastCAA)
 	if ok {
 		if c.reason == ReasonCAAError {
 			c.reason = ""

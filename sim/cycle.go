@@ -225,7 +225,7 @@ func (m *Model) finishAttempt(now time.Time, c *certState) {
 	} else {
 		a.checks = slices.Clone(a.checks)
 	}
-	m.logAttempt(now, KindAttempt, c, a.n, Detail{Text: text, Cycle: c.cycle, Checks: a.checks, OK: boolPtr(ok)}, &a.lastDetail, sameAttempt)
+	m.logAttempt(now, KindAttempt, c, a.n, &Detail{Text: text, Cycle: c.cycle, Checks: a.checks, OK: boolPtr(ok)}, &a.lastDetail)
 	if ok {
 		m.logStatusIfChanged(now, c, before)
 		a.caaPending = true

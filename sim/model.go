@@ -242,9 +242,20 @@ func (m *Model) log(now time.Time, kind string, c *certState, resource string, d
 // logAttempt records attempt n of c's cycle, sharing the Detail of the
 // previous such entry (*last) when it says the same thing: the hourly
 // attempts of a failing renewal then cost an entry each, not a Detail each.
-func (m *Model) logAttempt(now time.Time, kind string, c *certState, n int, d Detail, last **Detail, same func(a, b *Detail) bool) {
-	if *last == nil || !same(*last, &d) {
-		*last = m.newDetail(d)
+func (m *Model) logAttempt(now time.Time, kind string, c *certState, n int, d *Detail, last **Detail) {
+	// A direct call for each kind (not a func value) keeps d on the
+	// caller's stack.
+	same := false
+	if *last != nil {
+		switch kind {
+		case KindAttempt:
+			same = sameAttempt(*last, d)
+		case KindCAA:
+			same = sameCAACheck(*last, d)
+		}
+	}
+	if !same {
+		*last = m.newDetail(*d)
 	}
 	m.append(now, kind, c, "", n, *last)
 }

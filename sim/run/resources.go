@@ -1,7 +1,6 @@
 package run
 
 import (
-	"crypto/x509"
 	"fmt"
 	"io"
 	"math/big"
@@ -197,7 +196,8 @@ func (w *world) validClass(d sim.Deploy, serverName string, now time.Time) bool 
 	if now.Before(encodedTime(d.NotBefore)) || now.After(encodedTime(d.NotAfter)) {
 		return false
 	}
-	return (&x509.Certificate{DNSNames: d.Names}).VerifyHostname(serverName) == nil
+	w.hostCheck.DNSNames = d.Names
+	return w.hostCheck.VerifyHostname(serverName) == nil
 }
 
 // encodedTime is t as an X.509 certificate holds it: whole seconds, UTC.

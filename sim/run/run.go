@@ -216,6 +216,32 @@ func (r *runner) finish(ctx context.Context) (*Result, error) {
 	return r.res, nil
 }
 
+// timer is a Wake in the engine. Timers are recycled once they ran, each
+// with its own callback made once, so the hourly attempts of a fleet do not
+// allocate a closure each.
+type timer struct {
+	r    *runner
+	t    sim.Timer
+	fire func()
+}
+
+func (r *runner) wake(w sim.Wake) {
+	var tm *timer
+	if n := len(r.timers); n > 0 {
+		tm = r.timers[n-1]
+		r.timers = r.timers[:n-1]
+	} else {
+		tm = &timer{r: r}
+		tm.fire = func() {
+			t := tm.t
+			r.timers = append(r.timers, tm)
+			r.step(r.eng.Now(), t)
+		}
+	}
+	tm.t = w.Timer
+	r.eng.At(w.At, string(w.Timer.Kind), tm.fire)
+}
+
 // series is one WakeDays the model asked for: only its next timer is in the
 // engine, in the place the engine reserved for it when the model asked, so
 // the order of events is the same as if every day had been scheduled then.
@@ -264,6 +290,7 @@ func (s *series) cancel() {
 }
 
 type runner struct {
+	timers []*timer // ran, ready for another Wake
 	series map[seriesKey][]*series
 	eng    *engine.Engine
 	model  *sim.Model
@@ -327,8 +354,7 @@ func (r *runner) perform(e sim.Effect) {
 	w := r.w
 	switch e := e.(type) {
 	case sim.Wake:
-		t := e.Timer
-		r.eng.At(e.At, string(t.Kind), func() { r.step(r.eng.Now(), t) })
+		r.wake(e)
 	case sim.WakeDays:
 		r.wakeDays(e)
 	case sim.CancelWakes:

@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,6 +70,7 @@ type world struct {
 	probeCache map[probeKey]sim.TLSAnswer
 	probeMemo  map[probeKey]sim.TLSAnswer
 	validSeen  map[*faketls.CA]bool
+	hostCheck  x509.Certificate // reused by validClass: only its names are read
 	peekMemo   map[peekKey]faketls.ProbeResult
 	httpMemo   map[httpKey]sim.HTTPAnswer
 	clicked    map[string]bool // approval codes this world's clicks approved
