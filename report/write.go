@@ -106,12 +106,13 @@ func ReadEvents(r io.Reader) (names []string, logs map[string][]sim.Entry, err e
 // virtual timestamps; for a renewal that did not happen, why and what to fix;
 // then the expectations.
 func WriteText(w io.Writer, s *Summary) error {
-	var b strings.Builder
+	// Written as it goes: a fleet's summary runs to tens of megabytes.
+	b := bufio.NewWriterSize(w, 64<<10)
 	for i, sc := range s.Scenarios {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		writeScenario(&b, &sc)
+		writeScenario(b, &sc)
 	}
 	failed := 0
 	for _, sc := range s.Scenarios {
@@ -119,9 +120,8 @@ func WriteText(w io.Writer, s *Summary) error {
 			failed++
 		}
 	}
-	fmt.Fprintf(&b, "\n%d scenarios, %d passed, %d failed\n", len(s.Scenarios), len(s.Scenarios)-failed, failed)
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintf(b, "\n%d scenarios, %d passed, %d failed\n", len(s.Scenarios), len(s.Scenarios)-failed, failed)
+	return b.Flush()
 }
 
 func verdict(ok bool) string {
@@ -133,7 +133,7 @@ func verdict(ok bool) string {
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
 
-func writeScenario(b *strings.Builder, sc *Scenario) {
+func writeScenario(b *bufio.Writer, sc *Scenario) {
 	fmt.Fprintf(b, "%s %s (%s, profile %s, seed %d)\n", verdict(sc.Passed), sc.Name, sc.File, sc.Profile, sc.Seed)
 	if sc.sc != nil && sc.sc.Description != "" {
 		fmt.Fprintf(b, "  %s\n", strings.TrimSpace(sc.sc.Description))

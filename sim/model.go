@@ -58,7 +58,8 @@ type Model struct {
 	certByID map[string]int
 	resByID  map[string]int
 
-	days []int // countdown's days, from the longest series down to 1
+	days     []int                 // countdown's days, from the longest series down to 1
+	statuses map[statusKey]*Detail // status details, shared by the entries that say the same
 
 	begun   bool
 	record  []Entry

@@ -118,19 +118,37 @@ func (m *Model) logStatusIfChanged(now time.Time, c *certState, before snap) {
 }
 
 func (m *Model) logStatus(now time.Time, c *certState) {
-	text := "status " + c.status
-	if c.renewalStatus != "" {
-		text += ", renewal " + c.renewalStatus
-	}
-	if c.reason != "" {
-		text += " (" + c.reason + ")"
-	}
-	text += ", " + lowerEligibility(c.eligibility)
 	var cause Cause
 	if c.eligibility == Ineligible {
 		cause = m.ineligibleCause(c)
 	}
-	m.log(now, KindStatus, c, "", Detail{Text: text, Cycle: c.cycle, Status: c.status, RenewalStatus: c.renewalStatus, Reason: c.reason, Eligibility: c.eligibility, Cause: cause})
+	// A status entry says nothing of its certificate but its state, so
+	// entries that say the same share one Detail: a fleet has a handful of
+	// states and a million status changes.
+	key := statusKey{c.cycle, c.status, c.renewalStatus, c.reason, c.eligibility, cause}
+	d, ok := m.statuses[key]
+	if !ok {
+		text := "status " + c.status
+		if c.renewalStatus != "" {
+			text += ", renewal " + c.renewalStatus
+		}
+		if c.reason != "" {
+			text += " (" + c.reason + ")"
+		}
+		text += ", " + lowerEligibility(c.eligibility)
+		d = m.newDetail(Detail{Text: text, Cycle: c.cycle, Status: c.status, RenewalStatus: c.renewalStatus, Reason: c.reason, Eligibility: c.eligibility, Cause: cause})
+		if m.statuses == nil {
+			m.statuses = map[statusKey]*Detail{}
+		}
+		m.statuses[key] = d
+	}
+	m.append(now, KindStatus, c, "", 0, d)
+}
+
+type statusKey struct {
+	cycle                                int
+	status, renewal, reason, eligibility string
+	cause                                Cause
 }
 
 func lowerEligibility(e string) string {
