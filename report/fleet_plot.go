@@ -213,9 +213,11 @@ func fleetTimelineSVG(f *FleetCheck, run *Scenario) ([]byte, error) {
 
 	// Lane labels set the left column; the panels' data area starts there
 	// too, so that weeks and lanes share one time axis.
+	// A tenth more than Liberation Sans needs: a viewer without it
+	// substitutes a wider font.
 	labelW := fleetLabelMin
 	for _, l := range lanes {
-		labelW = max(labelW, th.laneID.Width(l.name)+2*pad, th.laneTitle.Width(l.sub)+2*pad)
+		labelW = max(labelW, max(th.laneID.Width(l.name), th.laneTitle.Width(l.sub))*1.1+2*pad)
 	}
 	labelW = min(labelW, fleetLabelMax)
 
