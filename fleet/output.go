@@ -144,6 +144,11 @@ func WriteText(w io.Writer, r *Report) error {
 	return err
 }
 
+// Headline is a certificate's verdict in one phrase, as WriteText prints
+// it after the certificate's names: "renews around DATE …: REASON",
+// "expires on DATE because REASON", "cannot tell: REASON"…
+func (r *Report) Headline(e *Entry) string { return headline(e, r.Until) }
+
 // headline is the verdict in one phrase.
 func headline(e *Entry, horizon time.Time) string {
 	switch e.Verdict {

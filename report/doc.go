@@ -8,4 +8,10 @@
 // by certificate and resource, and every reader then visits only the
 // entries it is about, so that a report costs time in proportion to the
 // length of the record, however many certificates and resources it has.
+//
+// The fleet page, JUnit and Markdown of `renewsim check` (WriteFleetDir,
+// WriteFleetHTML, WriteFleetJUnit, WriteFleetMarkdown) read a FleetCheck:
+// the check's verdicts in plain terms, built by the caller, for report
+// judges no certificate itself. The page also reads the record of the
+// check's run, for the stories and timelines of the failing certificates.
 package report

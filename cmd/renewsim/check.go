@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/fleet"
+	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -40,6 +43,12 @@ will not, 2 on unusable input (every problem listed: file and JSON path, or
 file:line) or usage. -scenario-out writes the scenario, which renewsim run
 loads with the same outcomes and exit status, and sweep varies.
 
+-report DIR writes the fleet page (index.html: the counts, a timeline of
+renewals and expiries per week with the failing certificates as lanes, the
+table, and certificate by certificate what happened), with results.json
+(the -json document) and events.jsonl (the record of the run). -junit
+writes one testcase per certificate, -markdown the counts and the table.
+
 Flags:
 `
 
@@ -57,6 +66,10 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scenarioOut := fs.String("scenario-out", "", "write the generated scenario to `FILE.yaml`")
 	shard := fs.String("shard", "", "run only part `i/n` of the fleet (certificates sharing a resource stay together) and print it as JSON for renewsim merge")
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same verdicts, much slower)")
+	var outs checkOutputs
+	fs.StringVar(&outs.dir, "report", "", "write the fleet page to `DIR`: index.html, fleet-timeline.svg, results.json and events.jsonl")
+	fs.StringVar(&outs.junit, "junit", "", "write the verdicts as JUnit XML to `FILE`, one testcase per certificate")
+	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY)")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -73,6 +86,9 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *shard != "" {
 		if *asJSON {
 			return usagef("check: -shard prints its part as JSON for renewsim merge; leave out -json")
+		}
+		if outs.dir != "" || outs.junit != "" || outs.markdown != "" {
+			return usagef("check: -shard prints a part for renewsim merge; give -junit and -markdown to merge, and -report to check without -shard (the page needs the record of the whole run)")
 		}
 		if shardI, shardN, err = parseShard(*shard); err != nil {
 			return err
@@ -116,36 +132,115 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &usageError{fmt.Errorf("unusable input:\n%w", err)}
 	}
-	var report *fleet.Report
+	var verdicts *fleet.Report
+	var run *report.Scenario
 	if plan.YAML == nil {
 		// Nothing to run: every certificate is settled without a simulation.
 		if *scenarioOut != "" {
 			fmt.Fprintf(stderr, "renewsim: no certificate can be simulated, so no scenario is written to %s\n", *scenarioOut)
 		}
-		report = fleet.Assess(plan, nil)
-	} else if report, err = runPlan(ctx, plan, *scenarioOut, *everyAttempt); err != nil {
+		verdicts = fleet.Assess(plan, nil)
+	} else {
+		sc, res, err := runPlan(ctx, plan, *scenarioOut, *everyAttempt)
+		if err != nil {
+			return err
+		}
+		verdicts = fleet.Assess(plan, res.Log)
+		if outs.dir != "" {
+			built := report.Build(sc, res.Seed, res.Log)
+			run = &built
+		}
+	}
+	if err := outs.write(verdicts, run); err != nil {
 		return err
 	}
 	switch {
 	case shardN > 0:
-		err = fleet.WriteShard(stdout, report)
+		err = fleet.WriteShard(stdout, verdicts)
 	case *asJSON:
-		err = fleet.WriteJSON(stdout, report)
+		err = fleet.WriteJSON(stdout, verdicts)
 	default:
-		err = fleet.WriteText(stdout, report)
+		err = fleet.WriteText(stdout, verdicts)
 	}
 	if err != nil {
 		return err
 	}
-	if report.Failed() {
+	if verdicts.Failed() {
 		return errFailed
 	}
 	return nil
 }
 
+// checkOutputs are the files check (and merge, of a split check) writes
+// besides what it prints.
+type checkOutputs struct {
+	dir, junit, markdown string
+}
+
+// write writes every file asked for, whether or not every certificate
+// renews: a failing check is when they matter most. run is the run of the
+// plan's scenario for the fleet page, nil when nothing ran.
+func (o *checkOutputs) write(r *fleet.Report, run *report.Scenario) error {
+	if o.dir == "" && o.junit == "" && o.markdown == "" {
+		return nil
+	}
+	fc, err := fleetCheck(r)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if o.dir != "" {
+		var results bytes.Buffer
+		if err := fleet.WriteJSON(&results, r); err != nil {
+			return err
+		}
+		if _, err := report.WriteFleetDir(o.dir, &report.FleetPage{Check: fc, Run: run, Results: results.Bytes()}); err != nil {
+			errs = append(errs, fmt.Errorf("-report %s: %w", o.dir, err))
+		}
+	}
+	if o.junit != "" {
+		errs = append(errs, writeFile(o.junit, func(w io.Writer) error { return report.WriteFleetJUnit(w, fc) }))
+	}
+	if o.markdown != "" {
+		errs = append(errs, writeFile(o.markdown, func(w io.Writer) error { return report.WriteFleetMarkdown(w, fc) }))
+	}
+	return errors.Join(errs...)
+}
+
+// reportVerdicts names every verdict of fleet in report's terms.
+var reportVerdicts = map[string]string{
+	fleet.VerdictRenews:     report.FleetRenews,
+	fleet.VerdictExpires:    report.FleetExpires,
+	fleet.VerdictExpired:    report.FleetExpired,
+	fleet.VerdictNotIssued:  report.FleetNotIssued,
+	fleet.VerdictCannotTell: report.FleetCannotTell,
+	fleet.VerdictUndecided:  report.FleetUndecided,
+}
+
+// fleetCheck gives the reports the check's verdicts in their plain terms,
+// in the check's order (most urgent first).
+func fleetCheck(r *fleet.Report) (*report.FleetCheck, error) {
+	out := &report.FleetCheck{Account: r.Account, Region: r.Region, Profile: r.Profile, Now: r.Now, Until: r.Until,
+		Notes: r.Notes, Certificates: make([]report.FleetCert, 0, len(r.Certificates))}
+	for _, s := range r.Shared {
+		out.Shared = append(out.Shared, report.FleetShared{Record: s.Record, Value: s.Value, Certificates: s.Certificates})
+	}
+	for _, e := range r.Certificates {
+		v, ok := reportVerdicts[e.Verdict]
+		if !ok {
+			return nil, fmt.Errorf("check: %s has the verdict %q, which the reports do not know (please report this)", e.ID, e.Verdict)
+		}
+		out.Certificates = append(out.Certificates, report.FleetCert{
+			ID: e.ID, ARN: e.ARN, Domains: e.Domains, Type: e.Type, Status: e.Status, NotAfter: e.NotAfter, Simulated: e.Simulated,
+			Verdict: v, Date: e.Date, Renewals: e.Renewals, Headline: r.Headline(e), Reason: e.Reason, Fix: e.Fix, Notes: e.Notes,
+		})
+	}
+	return out, nil
+}
+
 // runPlan loads the plan's scenario the way run loads a file, writes it
-// when asked, runs it and judges the fleet from the record.
-func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool) (*fleet.Report, error) {
+// when asked and runs it.
+func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool) (*sim.Scenario, *simrun.Result, error) {
 	sc, err := scenarios.Parse(plan.File, plan.YAML)
 	if err == nil {
 		err = simrun.Check(sc)
@@ -153,18 +248,18 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 	if err != nil {
 		// The inputs were read without a problem, so this is renewsim's
 		// fault; still nothing runs.
-		return nil, fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
+		return nil, nil, fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
 	}
 	if scenarioOut != "" {
 		if err := os.WriteFile(scenarioOut, plan.YAML, 0o644); err != nil {
-			return nil, fmt.Errorf("check: write the scenario: %w", err)
+			return nil, nil, fmt.Errorf("check: write the scenario: %w", err)
 		}
 	}
 	res, err := simrun.Run(ctx, sc, simrun.Options{CacheDNS: !everyAttempt, CacheProbes: !everyAttempt})
 	if err != nil {
-		return nil, fmt.Errorf("check: run %s: %w", plan.File, err)
+		return nil, nil, fmt.Errorf("check: run %s: %w", plan.File, err)
 	}
-	return fleet.Assess(plan, res.Log), nil
+	return sc, res, nil
 }
 
 func parseRFC3339(flagName, s string) (time.Time, error) {

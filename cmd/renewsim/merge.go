@@ -11,7 +11,7 @@ import (
 	"github.com/renewsim/renewsim/report"
 )
 
-const mergeUsage = `Usage: renewsim merge [-json] [-csv FILE] [-report DIR] SHARD.jsonl ...
+const mergeUsage = `Usage: renewsim merge [-json] [-csv FILE] [-report DIR] [-junit FILE] [-markdown FILE] SHARD.jsonl ...
 
 Joins the JSON Lines of the shards of one sweep ("renewsim sweep -shard i/n
 -json", "-" for standard input) in variant order. With -json it prints
@@ -20,7 +20,10 @@ variant must be there once: a missing or repeated shard is an error.
 
 Given the parts of a split check ("renewsim check -shard i/n"), it prints
 exactly what check without -shard prints (-json as check -json) and exits as
-check would: 1 when some certificate will not renew.
+check would: 1 when some certificate will not renew. -junit and -markdown
+write the same files as check's. -report is refused: the fleet page tells
+each certificate's story from the record of the run, which the parts do not
+carry; run check -report without -shard for it.
 
 Flags:
 `
@@ -30,6 +33,9 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print one JSON object per variant (JSON Lines) instead of the aggregate")
 	csvFile := fs.String("csv", "", "write one row per variant to `FILE` as CSV")
 	reportDir := fs.String("report", "", "write sweep.html, the charts as SVG, variants.jsonl, variants.csv and summary.txt to `DIR`")
+	var outs checkOutputs
+	fs.StringVar(&outs.junit, "junit", "", "parts of a check: write the verdicts as JUnit XML to `FILE`, as check -junit does")
+	fs.StringVar(&outs.markdown, "markdown", "", "parts of a check: write the counts and the table in Markdown to `FILE`, as check -markdown does")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -41,10 +47,16 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	if parts, ok, err := checkShards(rest); err != nil {
 		return err
 	} else if ok {
-		if *csvFile != "" || *reportDir != "" {
-			return usagef("merge: -csv and -report are for sweeps; the parts given are of a check")
+		if *csvFile != "" {
+			return usagef("merge: -csv is for sweeps; the parts given are of a check")
 		}
-		return mergeCheck(parts, *asJSON, stdout)
+		if *reportDir != "" {
+			return usagef("merge: -report is refused for the parts of a check: the fleet page tells each certificate's story from the record of the run, which the parts do not carry; run check -report DIR without -shard (merge writes -junit and -markdown)")
+		}
+		return mergeCheck(parts, *asJSON, &outs, stdout)
+	}
+	if outs.junit != "" || outs.markdown != "" {
+		return usagef("merge: -junit and -markdown are for the parts of a check (renewsim check -shard i/n); the files given are a sweep's")
 	}
 	var shards [][]report.VariantResult
 	for _, path := range rest {
@@ -117,10 +129,13 @@ func checkShards(paths []string) (parts [][]byte, ok bool, err error) {
 	return parts, true, nil
 }
 
-func mergeCheck(parts [][]byte, asJSON bool, stdout io.Writer) error {
+func mergeCheck(parts [][]byte, asJSON bool, outs *checkOutputs, stdout io.Writer) error {
 	r, err := fleet.MergeShards(parts...)
 	if err != nil {
 		return usagef("merge: %v", err)
+	}
+	if err := outs.write(r, nil); err != nil {
+		return err
 	}
 	if asJSON {
 		err = fleet.WriteJSON(stdout, r)

@@ -1,0 +1,185 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteFleetJUnit writes a fleet check as JUnit XML for CI: one testsuite,
+// one testcase per certificate, most urgent first, named by its id and
+// names, with its ARN as the classname. A certificate that will not renew
+// in the horizon, or has already expired, gets a failure whose message is
+// the verdict and the fix; one the check cannot tell, one not issued and
+// one whose renewal the horizon does not reach are skipped, with the
+// reason. The output follows the Surefire schema (junit-10.xsd) and has no
+// time or timestamp: it reads nothing but the verdicts, so the parts of a
+// split check merged give the same bytes.
+func WriteFleetJUnit(w io.Writer, f *FleetCheck) error {
+	c := f.Counts()
+	failures := c.Expires + c.Expired
+	skipped := c.CannotTell + c.NotIssued + c.Undecided
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	fmt.Fprintf(&b, `<testsuites name="renewsim check" tests="%d" failures="%d" errors="0">`+"\n", len(f.Certificates), failures)
+	fmt.Fprintf(&b, `  <testsuite name="%s" tests="%d" failures="%d" errors="0" skipped="%d">`+"\n",
+		xmlAttr("renewsim check: "+f.title()), len(f.Certificates), failures, skipped)
+	b.WriteString("    <properties>\n")
+	for _, p := range [][2]string{
+		{"account", f.Account}, {"region", f.Region}, {"profile", f.Profile},
+		{"now", f.Now.UTC().Format(time.RFC3339)}, {"until", f.Until.UTC().Format(time.RFC3339)},
+	} {
+		fmt.Fprintf(&b, `      <property name="%s" value="%s"/>`+"\n", p[0], xmlAttr(p[1]))
+	}
+	b.WriteString("    </properties>\n")
+	for i := range f.Certificates {
+		cert := &f.Certificates[i]
+		class := cert.ARN
+		if class == "" {
+			class = cert.ID
+		}
+		fmt.Fprintf(&b, `    <testcase name="%s" classname="%s">`+"\n", xmlAttr(cert.Name()), xmlAttr(class))
+		details := xmlText(fleetCertText(cert))
+		switch {
+		case cert.Failed():
+			msg := cert.Headline
+			if cert.Fix != "" {
+				msg += "; fix: " + cert.Fix
+			}
+			fmt.Fprintf(&b, `      <failure type="%s" message="%s">%s</failure>`+"\n", cert.Verdict, xmlAttr(msg), details)
+		case cert.Skipped():
+			fmt.Fprintf(&b, `      <skipped type="%s" message="%s">%s</skipped>`+"\n", cert.Verdict, xmlAttr(cert.Headline), details)
+		default:
+			fmt.Fprintf(&b, "      <system-out>%s</system-out>\n", details)
+		}
+		b.WriteString("    </testcase>\n")
+	}
+	b.WriteString("  </testsuite>\n</testsuites>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// fleetCertText tells one certificate's verdict in a few lines, as the
+// check's text does, with its renewals.
+func fleetCertText(c *FleetCert) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", fleetMark(c.Verdict), strings.Join(c.Domains, ", "))
+	fmt.Fprintf(&b, "%s  %s\n", c.ID, c.ARN)
+	var facts []string
+	if c.Type != "" {
+		facts = append(facts, c.Type)
+	}
+	if c.Status != "" {
+		facts = append(facts, c.Status)
+	}
+	if !c.NotAfter.IsZero() {
+		facts = append(facts, "not after "+ts(c.NotAfter))
+	}
+	if !c.Simulated {
+		facts = append(facts, "not simulated")
+	}
+	if len(facts) > 0 {
+		b.WriteString(strings.Join(facts, ", ") + "\n")
+	}
+	b.WriteString(c.Headline + "\n")
+	if len(c.Renewals) > 0 {
+		b.WriteString("renewals: " + fleetDays(c.Renewals) + "\n")
+	}
+	if c.Fix != "" {
+		fmt.Fprintf(&b, "fix: %s\n", c.Fix)
+	}
+	for _, n := range c.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	return b.String()
+}
+
+func fleetDays(ts []time.Time) string {
+	days := make([]string, len(ts))
+	for i, t := range ts {
+		days[i] = fleetDay(t)
+	}
+	return strings.Join(days, ", ")
+}
+
+// fleetMarkdownRows bounds the table of WriteFleetMarkdown: GitHub refuses
+// a step summary over 1 MiB. The most urgent certificates come first, and
+// the counts cover them all.
+const fleetMarkdownRows = 1000
+
+// WriteFleetMarkdown writes a fleet check in Markdown, for CI pages such as
+// $GITHUB_STEP_SUMMARY: the counts, then one row per certificate, most
+// urgent first (the first 1000; the counts say how many more), then the
+// shared validation records and the notes. It reads nothing but the
+// verdicts.
+func WriteFleetMarkdown(w io.Writer, f *FleetCheck) error {
+	c := f.Counts()
+	var b strings.Builder
+	mark := "✅"
+	if c.Expires+c.Expired > 0 {
+		mark = "❌"
+	}
+	fmt.Fprintf(&b, "## %s renewsim check: %s\n\n", mark, mdEscape(f.title()))
+	fmt.Fprintf(&b, "From %s to %s under %s (virtual time, UTC).\n\n", fleetDay(f.Now), fleetDay(f.Until), mdCode(f.Profile))
+	b.WriteString("| renew | expire | already expired | not issued | cannot tell | undecided |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| %d | %s | %s | %d | %d | %d |\n\n", c.Renews, fleetMDBold(c.Expires), fleetMDBold(c.Expired), c.NotIssued, c.CannotTell, c.Undecided)
+	b.WriteString("| | Domains | ID | Verdict | Date | Reason | Fix | Notes |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	for i := range f.Certificates {
+		if i == fleetMarkdownRows {
+			break
+		}
+		cert := &f.Certificates[i]
+		notes := make([]string, len(cert.Notes))
+		for k, n := range cert.Notes {
+			notes[k] = mdCell(n)
+		}
+		date := fleetDate(cert)
+		if n := len(cert.Renewals); cert.Verdict == FleetRenews && n > 1 {
+			date += fmt.Sprintf(" (+%d by %s)", n-1, fleetDay(f.Until))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			fleetMDMark(cert.Verdict), mdCell(strings.Join(cert.Domains, ", ")), mdCell(cert.ID), fleetVerdictText(cert.Verdict),
+			date, mdCell(cert.Reason), mdCell(cert.Fix), strings.Join(notes, "<br>"))
+	}
+	if more := len(f.Certificates) - fleetMarkdownRows; more > 0 {
+		fmt.Fprintf(&b, "\n%s more, less urgent, are not listed: the counts above include them; `renewsim check -json` and `-report DIR` list them all.\n",
+			plural(more, "certificate"))
+	}
+	if len(f.Shared) > 0 {
+		b.WriteString("\n### Shared validation records\n\nDeleting one breaks every certificate listed.\n\n")
+		for _, s := range f.Shared {
+			fmt.Fprintf(&b, "- %s → %s\n", mdCode(s.Record), mdEscape(strings.Join(s.Certificates, ", ")))
+		}
+	}
+	if len(f.Notes) > 0 {
+		b.WriteString("\n### Notes\n\n")
+		for _, n := range f.Notes {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(n))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func fleetMDMark(verdict string) string {
+	switch verdict {
+	case FleetRenews:
+		return "✅"
+	case FleetExpires, FleetExpired:
+		return "❌"
+	case FleetNotIssued:
+		return "➖"
+	}
+	return "❔"
+}
+
+// mdBold puts a count that is bad news in bold.
+func fleetMDBold(n int) string {
+	if n > 0 {
+		return fmt.Sprintf("**%d**", n)
+	}
+	return "0"
+}

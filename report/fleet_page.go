@@ -1,0 +1,467 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// Bounds of the drill-down, so that a fleet of 10,000 certificates gives
+// a page a browser opens: the most urgent failing certificates get their
+// own timeline, more of them their story; the others their verdict.
+// Variables only so that tests can lower them.
+var (
+	fleetDrawn   = 50
+	fleetStories = 500
+)
+
+// FleetPage is what the fleet page shows: a check's verdicts and the run
+// of its scenario.
+type FleetPage struct {
+	Check *FleetCheck
+	// Run is the run of the check's scenario, from Build; nil when no
+	// certificate could be simulated. Its record tells the stories and
+	// draws the timelines of the failing certificates.
+	Run *Scenario
+	// Results is written as results.json by WriteFleetDir: the check's
+	// -json document.
+	Results []byte
+}
+
+// WriteFleetDir writes the fleet page's directory: fleet-timeline.svg (the
+// fleet timeline), index.html (the page, with every plot inline),
+// results.json (page.Results) and events.jsonl (the record of the run,
+// empty when nothing ran). It returns the files written, relative to dir,
+// in the order written. The same page gives the same bytes.
+func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var written []string
+	write := func(name string, fn func(io.Writer) error) error {
+		var buf bytes.Buffer
+		if err := fn(&buf); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+		written = append(written, name)
+		return nil
+	}
+	svg, err := fleetTimelineSVG(page.Check, page.Run)
+	if err != nil {
+		return nil, fmt.Errorf("plot the fleet: %w", err)
+	}
+	for _, f := range []struct {
+		name string
+		fn   func(io.Writer) error
+	}{
+		{"fleet-timeline.svg", func(w io.Writer) error { _, err := w.Write(svg); return err }},
+		{"index.html", func(w io.Writer) error { return writeFleetHTML(w, page, svg) }},
+		{"results.json", func(w io.Writer) error { _, err := w.Write(page.Results); return err }},
+		{"events.jsonl", func(w io.Writer) error {
+			if page.Run == nil {
+				return nil
+			}
+			return WriteEventLines(w, page.Run.Name, page.Run.log)
+		}},
+	} {
+		if err := write(f.name, f.fn); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// WriteFleetHTML writes the fleet page: one self-contained HTML page
+// (inline SVG and CSS, no script, nothing fetched) with the counts, the
+// fleet timeline, every certificate in a table most urgent first, the
+// shared validation records and the notes, then certificate by
+// certificate: for each one that does not renew, its verdict, its
+// resources, its story and its own timeline (the story for the 500 most
+// urgent, the timeline for the 50 most urgent failing ones), and one line
+// with the renewals of each one that renews. Its cost grows with the
+// record and the number of certificates, not with their product.
+func WriteFleetHTML(w io.Writer, page *FleetPage) error {
+	svg, err := fleetTimelineSVG(page.Check, page.Run)
+	if err != nil {
+		return fmt.Errorf("plot the fleet: %w", err)
+	}
+	return writeFleetHTML(w, page, svg)
+}
+
+type fleetHTML struct {
+	Title, Horizon string
+	Counts         FleetCounts
+	Failing        int
+	SVG            template.HTML
+	Rows           []fleetHTMLRow
+	Shared         []FleetShared
+	Notes          []string
+	Details        []fleetHTMLDetail
+	Healthy        []fleetHTMLRow
+	Drawn, Told    int // timelines drawn and stories told
+	NotTold        int // simulated certificates in the drill-down without a story
+	NoRun          bool
+}
+
+// fleetHTMLRow is a certificate in the table and in the drill-down.
+type fleetHTMLRow struct {
+	C           *FleetCert
+	Row, Anchor string
+	Mark, Class string
+	Verdict     string
+	Date, More  string
+	Domains     string
+	Renewals    string
+}
+
+type fleetHTMLDetail struct {
+	fleetHTMLRow
+	Facts     []fleetFact
+	Resources []fleetHTMLResource
+	Story     []string
+	SVG       template.HTML
+	Missing   []string // what the drill-down leaves out, and why
+}
+
+type fleetHTMLResource struct {
+	ID, Outage string
+	Bad        bool
+}
+
+func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
+	f := page.Check
+	run := page.Run
+	d := fleetHTML{Title: f.title(), Horizon: f.horizon(), Counts: f.Counts(), Shared: f.Shared, Notes: f.Notes,
+		SVG: inlineSVG(svg, "the fleet timeline"), NoRun: run == nil}
+	d.Failing = d.Counts.Expires + d.Counts.Expired
+
+	// What the run knows of each certificate: its resources and what they
+	// served. Built once, then looked up.
+	var specs map[string]*sim.Certificate
+	var resources map[string]*Resource
+	if run != nil {
+		specs = map[string]*sim.Certificate{}
+		if run.sc != nil {
+			for i := range run.sc.Certificates {
+				specs[run.sc.Certificates[i].ID] = &run.sc.Certificates[i]
+			}
+		}
+		resources = make(map[string]*Resource, len(run.Resources))
+		for i := range run.Resources {
+			resources[run.Resources[i].ID] = &run.Resources[i]
+		}
+	}
+
+	anchors := map[string]bool{}
+	for i := range f.Certificates {
+		c := &f.Certificates[i]
+		base := safeName(c.ID)
+		name := base
+		for n := 2; anchors[name]; n++ {
+			name = fmt.Sprintf("%s-%d", base, n)
+		}
+		anchors[name] = true
+		r := fleetHTMLRow{C: c, Row: "row-" + name, Anchor: "cert-" + name, Mark: fleetMark(c.Verdict), Class: fleetClass(c.Verdict),
+			Verdict: fleetVerdictText(c.Verdict), Date: fleetDate(c), Domains: strings.Join(c.Domains, ", "), Renewals: fleetDays(c.Renewals)}
+		if n := len(c.Renewals); c.Verdict == FleetRenews && n > 1 {
+			r.More = fmt.Sprintf("and %s by %s", fleetMore(n-1), fleetDay(f.Until))
+		}
+		if c.Verdict == FleetRenews {
+			d.Healthy = append(d.Healthy, r)
+			d.Rows = append(d.Rows, r)
+			continue
+		}
+		d.Rows = append(d.Rows, r)
+		det := fleetHTMLDetail{fleetHTMLRow: r}
+		det.Facts = fleetFacts(c)
+		if run != nil && c.Simulated {
+			var inUse []string
+			if spec := specs[c.ID]; spec != nil {
+				inUse = spec.InUseBy
+			}
+			for _, id := range inUse {
+				res := fleetHTMLResource{ID: id, Outage: "no outage"}
+				if rr := resources[id]; rr != nil && rr.OutageSeconds > 0 && len(rr.Windows) > 0 {
+					res.Outage = fmt.Sprintf("OUTAGE %s: serves an expired certificate from %s UTC", rr.Outage, ts(rr.Windows[0].Start))
+					res.Bad = true
+				}
+				det.Resources = append(det.Resources, res)
+			}
+			idx := run.index()
+			if d.Told < fleetStories {
+				det.Story = story(run.log, idx.certEntries(c.ID))
+				d.Told++
+			} else {
+				det.Missing = append(det.Missing, fmt.Sprintf("Its story is left out: the page tells the %d most urgent; events.jsonl holds every entry.", fleetStories))
+				d.NotTold++
+			}
+			if c.Failed() && d.Drawn < fleetDrawn {
+				title := c.ID
+				if len(c.Domains) > 0 {
+					title += " (" + c.Domains[0] + ")"
+				}
+				b, err := run.certTimeline(c.ID, title, inUse).svg()
+				if err != nil {
+					return fmt.Errorf("plot %s: %w", c.ID, err)
+				}
+				det.SVG = inlineSVG(b, c.ID)
+				d.Drawn++
+			} else if c.Failed() {
+				det.Missing = append(det.Missing, fmt.Sprintf("Its timeline is not drawn: the page draws the %d most urgent.", fleetDrawn))
+			}
+		}
+		d.Details = append(d.Details, det)
+	}
+	var buf bytes.Buffer
+	if err := fleetTemplate.Execute(&buf, d); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// fleetFact is one line of a certificate's drill-down.
+type fleetFact struct {
+	Label, Value string
+	Code         bool
+}
+
+// fleetFacts are what the exports said of a certificate.
+func fleetFacts(c *FleetCert) []fleetFact {
+	var out []fleetFact
+	if c.ARN != "" {
+		out = append(out, fleetFact{"ARN", c.ARN, true})
+	}
+	var kind []string
+	if c.Type != "" {
+		kind = append(kind, c.Type)
+	}
+	if c.Status != "" {
+		kind = append(kind, c.Status)
+	}
+	if !c.NotAfter.IsZero() {
+		kind = append(kind, "not after "+ts(c.NotAfter)+" UTC")
+	}
+	if len(kind) > 0 {
+		out = append(out, fleetFact{"exported", strings.Join(kind, ", "), false})
+	}
+	if !c.Simulated {
+		out = append(out, fleetFact{"simulated", "no: the verdict comes from the exports alone", false})
+	}
+	return out
+}
+
+func fleetClass(verdict string) string {
+	switch verdict {
+	case FleetRenews:
+		return "good"
+	case FleetExpires, FleetExpired:
+		return "bad"
+	case FleetNotIssued:
+		return "muted"
+	}
+	return "unknown"
+}
+
+// fleetMore counts further occurrences: "once more", "twice more", "3
+// more times", as the check says it.
+func fleetMore(n int) string {
+	switch n {
+	case 1:
+		return "once more"
+	case 2:
+		return "twice more"
+	}
+	return fmt.Sprintf("%d more times", n)
+}
+
+// certTimeline is the timeline of one certificate and the resources that
+// use it, read from their own entries: a copy of those entries, in record
+// order, is all it visits.
+func (s *Scenario) certTimeline(id, title string, resources []string) *Timeline {
+	idx := s.index()
+	at := slices.Clone(idx.certEntries(id))
+	for _, r := range resources {
+		if k, ok := idx.resources.lookup(r); ok {
+			at = append(at, idx.byResource[k]...)
+		}
+	}
+	slices.Sort(at)
+	at = slices.Compact(at)
+	sub := make([]sim.Entry, len(at))
+	for i, p := range at {
+		sub[i] = s.log[p]
+	}
+	end := idx.endOr(s.log, s.Until)
+	t := &Timeline{Scenario: title, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: end}
+	sx := newRecordIndex(sub)
+	t.Lanes = append(t.Lanes, certLane(id, sub, sx.certEntries(id), end))
+	for _, r := range resources {
+		t.Lanes = append(t.Lanes, resourceLane(r, sub, sx, end))
+	}
+	t.markers(sub)
+	return t
+}
+
+var fleetTemplate = template.Must(template.New("fleet").Funcs(template.FuncMap{
+	"num": fleetThousands,
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>renewsim check: {{.Title}}</title>
+<style>
+:root { color-scheme: light; }
+body { font: 14px/1.45 "Liberation Sans", Arial, Helvetica, sans-serif; color: #1a1a1a; background: #fff; margin: 0 auto; max-width: 1240px; padding: 20px 24px 48px; }
+h1 { font-size: 24px; margin: 0 0 2px; }
+h2 { font-size: 20px; margin: 32px 0 6px; padding-top: 12px; border-top: 3px solid #e3e5e8; }
+h3 { font-size: 15px; margin: 18px 0 4px; }
+a { color: #1f5fa8; }
+.meta { color: #5f6368; margin: 0 0 12px; }
+.counts { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0 14px; padding: 0; list-style: none; }
+.counts li { border: 1px solid #e3e5e8; border-radius: 6px; padding: 6px 14px; min-width: 92px; }
+.counts .n { display: block; font-size: 22px; font-weight: 700; font-variant-numeric: tabular-nums; }
+.counts li.bad { border-color: #b2182b; color: #b2182b; }
+.counts li.good .n { color: #1b7f3b; }
+.counts li.unknown .n { color: #9c3d00; }
+figure.plot { margin: 10px 0; border: 1px solid #e3e5e8; border-radius: 6px; padding: 4px; background: #fff; }
+figure.plot svg { display: block; width: 100%; height: auto; }
+figcaption { color: #5f6368; font-size: 12.5px; padding: 2px 6px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e3e5e8; vertical-align: top; }
+th { background: #f3f4f6; font-weight: 700; font-size: 13px; position: sticky; top: 0; }
+table.certs { font-size: 13px; }
+table.certs td.mark { font-weight: 700; width: 1.2em; }
+table.certs td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.certs td.text { word-break: break-word; }
+tr.bad td { background: #fdecea; }
+tr.bad td.mark, tr.bad td.verdict { color: #b2182b; font-weight: 700; }
+tr.good td.mark { color: #1b7f3b; }
+tr.unknown td { background: #fff6e5; }
+tr.unknown td.mark, tr.unknown td.verdict { color: #9c3d00; font-weight: 700; }
+tr.muted td { color: #5f6368; }
+.small { font-size: 12px; color: #5f6368; }
+ul.notes { margin: 0; padding-left: 18px; }
+code { font-family: "Liberation Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; word-break: break-all; }
+details.cert { margin: 6px 0; border: 1px solid #e3e5e8; border-left: 4px solid #9aa0a6; border-radius: 4px; padding: 2px 10px; }
+details.cert.bad { border-left-color: #b2182b; }
+details.cert.unknown { border-left-color: #d35400; }
+details.cert > summary { cursor: pointer; padding: 4px 0; }
+details.cert > summary b { margin-right: 6px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; }
+dl.facts dt { color: #5f6368; }
+dl.facts dd { margin: 0; }
+.outage { color: #b2182b; font-weight: 700; }
+pre.story { font: 12px/1.4 "Liberation Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-word; background: #f8f9fa; border-radius: 4px; padding: 8px; margin: 6px 0; }
+ul.healthy { columns: 1; padding-left: 18px; font-size: 13px; }
+footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
+@media print { details { display: block; } th { position: static; } }
+</style>
+</head>
+<body>
+<header>
+<h1>renewsim check</h1>
+<p class="meta">{{.Title}}, {{.Horizon}} (virtual time, UTC)</p>
+<ul class="counts">
+<li class="good"><span class="n">{{num .Counts.Renews}}</span>renew</li>
+<li{{if .Counts.Expires}} class="bad"{{end}}><span class="n">{{num .Counts.Expires}}</span>expire</li>
+<li{{if .Counts.Expired}} class="bad"{{end}}><span class="n">{{num .Counts.Expired}}</span>already expired</li>
+<li><span class="n">{{num .Counts.NotIssued}}</span>not issued</li>
+<li{{if .Counts.CannotTell}} class="unknown"{{end}}><span class="n">{{num .Counts.CannotTell}}</span>cannot tell</li>
+<li{{if .Counts.Undecided}} class="unknown"{{end}}><span class="n">{{num .Counts.Undecided}}</span>undecided</li>
+</ul>
+</header>
+<figure class="plot">{{.SVG}}
+<figcaption>Renewals issued and certificates that expire without renewal, per week from Monday; below, the certificates that expire or have already expired, most urgent first, coloured by state. Certificates already expired before the check are counted above the table, not in the weekly bars.</figcaption>
+</figure>
+<h2 id="certificates">Certificates, most urgent first</h2>
+<table class="certs">
+<thead><tr><th></th><th>Domains</th><th>ID</th><th>Verdict</th><th>Date</th><th>Reason</th><th>Fix</th><th>Notes</th></tr></thead>
+<tbody>
+{{- range .Rows}}
+<tr id="{{.Row}}" class="{{.Class}}"><td class="mark">{{.Mark}}</td><td class="text">{{.Domains}}</td><td><a href="#{{.Anchor}}">{{.C.ID}}</a></td><td class="verdict">{{.Verdict}}</td><td class="date">{{.Date}}{{if .More}}<br><span class="small">{{.More}}</span>{{end}}</td><td class="text">{{.C.Reason}}</td><td class="text">{{.C.Fix}}</td><td class="text">{{if .C.Notes}}<ul class="notes">{{range .C.Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- if .Shared}}
+<h2 id="shared">Shared validation records</h2>
+<p>Deleting one of these records (for example with the stack that created it) breaks the renewal of every certificate listed.</p>
+<table>
+<thead><tr><th>Record</th><th>Value</th><th>Certificates</th></tr></thead>
+<tbody>
+{{- range .Shared}}
+<tr><td><code>{{.Record}}</code></td><td><code>{{.Value}}</code></td><td>{{range $i, $c := .Certificates}}{{if $i}}, {{end}}{{$c}}{{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
+{{- if .Notes}}
+<h2 id="notes">Notes on the fleet</h2>
+<ul>
+{{- range .Notes}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+{{- end}}
+<h2 id="drill-down">Certificate by certificate</h2>
+{{- if .Details}}
+<p>Every certificate that does not renew, most urgent first: what the exports said, its verdict, the resources that use it and, from the run, its story{{if .Drawn}} and its timeline{{end}}.{{if .NoRun}} Nothing was simulated, so there is no story to tell.{{end}}{{if .NotTold}} The page tells the stories of the {{num .Told}} most urgent; events.jsonl holds every entry.{{end}}</p>
+{{- range .Details}}
+<details class="cert {{.Class}}" id="{{.Anchor}}">
+<summary><b>{{.Mark}} {{.Domains}}</b> {{.C.Headline}}</summary>
+<dl class="facts">
+<dt>id</dt><dd>{{.C.ID}} (<a href="#{{.Row}}">in the table</a>)</dd>
+{{- range .Facts}}
+<dt>{{.Label}}</dt><dd>{{if .Code}}<code>{{.Value}}</code>{{else}}{{.Value}}{{end}}</dd>
+{{- end}}
+{{- if .C.Renewals}}
+<dt>renewals</dt><dd>{{.Renewals}}</dd>
+{{- end}}
+{{- if .C.Fix}}
+<dt>fix</dt><dd>{{.C.Fix}}</dd>
+{{- end}}
+{{- range .C.Notes}}
+<dt>note</dt><dd>{{.}}</dd>
+{{- end}}
+{{- range .Resources}}
+<dt>used by</dt><dd>{{.ID}}: <span{{if .Bad}} class="outage"{{end}}>{{.Outage}}</span></dd>
+{{- end}}
+</dl>
+{{- if .SVG}}
+<figure class="plot">{{.SVG}}</figure>
+{{- end}}
+{{- if .Story}}
+<pre class="story">{{range .Story}}{{.}}
+{{end}}</pre>
+{{- end}}
+{{- range .Missing}}
+<p class="small">{{.}}</p>
+{{- end}}
+</details>
+{{- end}}
+{{- else}}
+<p>Every certificate renews.</p>
+{{- end}}
+{{- if .Healthy}}
+<h3 id="renewing">Certificates that renew: {{num (len .Healthy)}}</h3>
+<ul class="healthy">
+{{- range .Healthy}}
+<li id="{{.Anchor}}"><a href="#{{.Row}}">{{.C.ID}}</a> ({{.Domains}}): renewed {{.Renewals}}</li>
+{{- end}}
+</ul>
+{{- end}}
+<footer>Written by renewsim check. Every time on this page is virtual (UTC); the same exports, -now and profile give the same page.</footer>
+</body>
+</html>
+`))
