@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -157,7 +158,7 @@ func FormatSerial(b []byte) string {
 // causes wait in Ready.
 func (m *Model) Step(now time.Time, in Input) error {
 	if _, ok := in.(Begin); !ok && !m.begun {
-		return fmt.Errorf("step %T before Begin", in)
+		return fmt.Errorf("step %s before Begin", reflect.TypeOf(in))
 	}
 	switch in := in.(type) {
 	case Begin:
@@ -210,7 +211,7 @@ func (m *Model) Step(now time.Time, in Input) error {
 		}
 		m.tlsAnswer(now, in)
 	default:
-		return fmt.Errorf("unknown input %T", in)
+		return fmt.Errorf("unknown input %s", reflect.TypeOf(in))
 	}
 	return nil
 }
