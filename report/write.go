@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -181,23 +182,30 @@ func writeScenario(b *bufio.Writer, sc *Scenario) {
 // steps that read the same (hourly attempts failing the same way) is told
 // once, with how often and until when.
 func story(log []sim.Entry, at []int32) []string {
+	// A line is kept as its parts until it is written: most steps are
+	// hourly attempts that fold into one line, and formatting each of a
+	// fleet's million attempts only to compare it was most of the cost.
+	type line struct {
+		attempt int // the attempt number, -1 when the line is not an attempt
+		text    string
+	}
 	type step struct {
 		at    time.Time
-		lines []string
+		lines []line
 	}
 	var steps []step
-	add := func(at time.Time, text string) {
+	add := func(at time.Time, l line) {
 		if n := len(steps); n > 0 && steps[n-1].at.Equal(at) {
-			steps[n-1].lines = append(steps[n-1].lines, text)
+			steps[n-1].lines = append(steps[n-1].lines, l)
 			return
 		}
-		steps = append(steps, step{at: at, lines: []string{text}})
+		steps = append(steps, step{at: at, lines: []line{l}})
 	}
 	var mails []sim.Entry
 	flushMails := func() {
 		if len(mails) > 0 {
 			for _, l := range foldMails(mails) {
-				add(mails[0].Time, l)
+				add(mails[0].Time, line{-1, l})
 			}
 			mails = nil
 		}
@@ -211,43 +219,58 @@ func story(log []sim.Entry, at []int32) []string {
 		case sim.KindEmail:
 			mails = append(mails, *e)
 		case sim.KindAttempt:
-			add(e.Time, fmt.Sprintf("attempt %d: %s", e.Attempt, e.Detail.Text))
+			add(e.Time, line{e.Attempt, e.Detail.Text})
 		case sim.KindClick, sim.KindCAA, sim.KindWindow, sim.KindIssued, sim.KindExpired,
 			sim.KindTimeline, sim.KindNotice, sim.KindDeployed, sim.KindUndeployed:
-			add(e.Time, e.Detail.Text)
+			add(e.Time, line{-1, e.Detail.Text})
 		case sim.KindEventBus:
 			if ev := e.Detail.Event; ev != nil && ev.DetailType == sim.EventActionRequired {
 				text := "Renewal Action Required sent"
 				if d, ok := ev.Detail.(sim.ActionRequiredDetail); ok {
 					text = fmt.Sprintf("Renewal Action Required sent (%s to expiry)", plural(d.DaysToExpiry, "day"))
 				}
-				add(e.Time, text)
+				add(e.Time, line{-1, text})
 			}
 		case sim.KindStatus:
 			if e.Detail.RenewalStatus == sim.RenewalPendingValidation {
-				add(e.Time, e.Detail.Text)
+				add(e.Time, line{-1, e.Detail.Text})
 			}
 		}
 	}
 	flushMails()
-	shapes := make([]string, len(steps))
-	for i, s := range steps {
-		shapes[i] = maskAttempts(strings.Join(s.lines, "\n"))
+	// Two steps read the same when they say the same but for attempt
+	// numbers ("attempt 12" anywhere in a line, as the digits pattern says).
+	sameShape := func(a, b []line) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for k := range a {
+			if (a[k].attempt >= 0) != (b[k].attempt >= 0) || maskAttempts(a[k].text) != maskAttempts(b[k].text) {
+				return false
+			}
+		}
+		return true
+	}
+	text := func(l line) string {
+		if l.attempt < 0 {
+			return l.text
+		}
+		return "attempt " + strconv.Itoa(l.attempt) + ": " + l.text
 	}
 	var out []string
 	for i := 0; i < len(steps); {
 		j := i + 1
-		for j < len(steps) && shapes[j] == shapes[i] {
+		for j < len(steps) && sameShape(steps[j].lines, steps[i].lines) {
 			j++
 		}
 		if j-i == 1 {
 			for _, l := range steps[i].lines {
-				out = append(out, fmt.Sprintf("%s  %s", ts(steps[i].at), l))
+				out = append(out, ts(steps[i].at)+"  "+text(l))
 			}
 		} else {
 			out = append(out, fmt.Sprintf("%s  %d times, the last at %s:", ts(steps[i].at), j-i, ts(steps[j-1].at)))
 			for _, l := range steps[i].lines {
-				out = append(out, fmt.Sprintf("%18s %s", "", digits.ReplaceAllStringFunc(l, func(string) string { return "attempt N" })))
+				out = append(out, fmt.Sprintf("%18s %s", "", digits.ReplaceAllStringFunc(text(l), func(string) string { return "attempt N" })))
 			}
 		}
 		i = j
