@@ -155,9 +155,10 @@ func (m *Model) click(now time.Time, r ClickResult) {
 	if !known || !r.Approved || ref.cycle != c.cycle || c.status != StatusIssued {
 		return
 	}
-	if c.cyc.approvedAt[ref.name].IsZero() {
-		c.cyc.approvedAt[ref.name] = now
-	}
+	// The newest approval counts: validation reuse runs from the last time
+	// the name was approved, so a name whose earlier approval has grown too
+	// old (10 days in cabf-2029) validates again when approved again.
+	c.cyc.approvedAt[ref.name] = now
 	if m.validating(c) {
 		m.startAttempt(now, c)
 	}
