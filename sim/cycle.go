@@ -251,7 +251,10 @@ func (m *Model) periodic(c *certState) bool {
 func (m *Model) validated(now time.Time, c *certState) {
 	c.validated()
 	c.cyc.failingSince = time.Time{}
-	m.wake(now.Add(m.p.IssueDelay), TimerIssue, c, c.cycle, 0)
+	// The attempt generation, not the cycle: an issuance stopped by lost
+	// eligibility (stopsIssuing) and validated again leaves its first
+	// timer stale.
+	m.wake(now.Add(m.p.IssueDelay), TimerIssue, c, c.attemptGen, 0)
 }
 
 // issue makes the new certificate: same ARN, new serial, a lifetime from

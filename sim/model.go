@@ -364,7 +364,7 @@ func (m *Model) fire(now time.Time, t Timer) error {
 			m.instruct(now, c)
 		}
 	case TimerIssue:
-		if thisCycle && c.phase == PhaseIssuing {
+		if t.Gen == c.attemptGen && c.phase == PhaseIssuing {
 			m.issue(now, c)
 		}
 	case TimerDeploy:

@@ -93,7 +93,7 @@ type cycleState struct {
 	instructed   bool        // legacy instruction e-mail sent
 	caaNotified  bool        // CAA_CHECK_FAILURE sent
 	mailed       bool        // first approval e-mails sent
-	approvedAt   []time.Time // per name: when its approval arrived
+	approvedAt   []time.Time // per name: when its newest approval arrived
 }
 
 type validationRec struct{ name, value, key string }
@@ -128,6 +128,21 @@ func (c *certState) becomesEligible() { c.to("becomes eligible", PhaseValidating
 func (c *certState) losesEligibility() {
 	c.to("loses eligibility", PhaseIneligible, PhaseValidating)
 	c.att.caaPending = false
+}
+
+// stopsIssuing: no longer eligible while the new certificate was on its
+// way (detached during the issue delay). ACM re-evaluates eligibility all
+// the time and renews only eligible certificates, so the issuance stops:
+// inside the renewal window the certificate waits as ineligible, and
+// becoming eligible again starts a fresh attempt (its names must validate
+// again); before the window (a RenewCertificate issuing early) it goes back
+// to idle and the window decides later.
+func (c *certState) stopsIssuing(inWindow bool) {
+	if inWindow {
+		c.to("stops issuing", PhaseIneligible, PhaseIssuing)
+	} else {
+		c.to("stops issuing before the window", PhaseIdle, PhaseIssuing)
+	}
 }
 
 // validated: every name validated and CAA allowed Amazon (or no validation

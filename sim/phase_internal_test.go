@@ -24,6 +24,8 @@ func TestIllegalTransitionsPanic(t *testing.T) {
 		{"window opens ineligible", func(c *certState) { c.windowOpens(false) }, []Phase{PhaseIdle}, PhaseIneligible},
 		{"becomes eligible", (*certState).becomesEligible, []Phase{PhaseIneligible}, PhaseValidating},
 		{"loses eligibility", (*certState).losesEligibility, []Phase{PhaseValidating}, PhaseIneligible},
+		{"stops issuing", func(c *certState) { c.stopsIssuing(true) }, []Phase{PhaseIssuing}, PhaseIneligible},
+		{"stops issuing before the window", func(c *certState) { c.stopsIssuing(false) }, []Phase{PhaseIssuing}, PhaseIdle},
 		{"validated", (*certState).validated, []Phase{PhaseValidating, PhaseIdle}, PhaseIssuing},
 		{"renewed", (*certState).renewed, []Phase{PhaseIssuing}, PhaseIdle},
 		{"expires", (*certState).expires, []Phase{PhaseIdle, PhaseIneligible, PhaseValidating, PhaseIssuing}, PhaseExpired},

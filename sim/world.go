@@ -184,8 +184,14 @@ func (m *Model) detach(now time.Time, c *certState, ri int, d Detail) {
 func (m *Model) eligibilityChanged(now time.Time, c *certState) {
 	before := m.snapshot(c)
 	m.refreshEligibility(c)
-	if c.eligibility != Eligible && c.phase == PhaseValidating {
+	switch {
+	case c.eligibility == Eligible:
+	case c.phase == PhaseValidating:
 		c.losesEligibility()
+		c.attemptGen++
+	case c.phase == PhaseIssuing:
+		// The issue timer finds the phase changed and issues nothing.
+		c.stopsIssuing(!now.Before(c.notAfter.Add(-c.window)))
 		c.attemptGen++
 	}
 	m.logStatusIfChanged(now, c, before)
