@@ -316,6 +316,7 @@ func (m *Model) serve(now time.Time, ri int, c *certState) {
 
 func (m *Model) expire(now time.Time, c *certState) {
 	before := m.snapshot(c)
+	wasEligible := c.eligibility == Eligible
 	c.expires()
 	c.status = StatusExpired
 	c.attemptGen++
@@ -331,6 +332,6 @@ func (m *Model) expire(now time.Time, c *certState) {
 	m.log(now, KindExpired, c, "", Detail{Text: "the certificate expired without being renewed", Cycle: c.cycle, Serial: c.serial, NotAfter: timePtr(c.notAfter)})
 	m.logStatusIfChanged(now, c, before)
 	if c.spec.Type != TypeImported {
-		m.expired(now, c)
+		m.expired(now, c, wasEligible)
 	}
 }

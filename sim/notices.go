@@ -61,14 +61,21 @@ func (m *Model) available(now time.Time, c *certState) {
 	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM renewed the certificate %s; it is valid until %s.", c.arn, awsTime(c.notAfter)))
 }
 
-// expired announces a certificate that expired unrenewed.
-func (m *Model) expired(now time.Time, c *certState) {
+// expired announces a certificate that expired unrenewed: the EventBridge
+// event for every ACM certificate, the AWS Health event only for one that
+// was eligible for renewal when it expired. AWS Health events "are
+// generated for ACM certificates that are eligible for renewal" (S7,
+// https://docs.aws.amazon.com/acm/latest/userguide/supported-events.html,
+// "AWS health events"): a certificate nothing uses expires without one.
+func (m *Model) expired(now time.Time, c *certState, eligible bool) {
 	m.event(now, c, EventExpired, ExpiredDetail{
 		CertificateType: certificateType(c.spec.Type), CommonName: c.spec.Domain,
 		DomainValidationMethod: validationMethod(c.spec), CertificateCreatedDate: awsTime(c.notBefore),
 		CertificateExpirationDate: awsTime(c.notAfter), InUse: len(c.attached) > 0, Exported: c.exported,
 	})
-	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("The certificate %s expired on %s.", c.arn, awsTime(c.notAfter)))
+	if eligible {
+		m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("The certificate %s expired on %s.", c.arn, awsTime(c.notAfter)))
+	}
 }
 
 func (m *Model) event(now time.Time, c *certState, detailType string, detail any) {
