@@ -204,7 +204,7 @@ overrides:
   max_cname_chain: {n: 5}
 certificates: [{id: web, domain: example.com}]
 `, `t.yaml:4:19: retry_interval must be positive
-t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, private_validity, private_window, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend_days, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
+t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, private_validity, private_window, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, instruction_email_days, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend_days, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
 t.yaml:6:16: issue_delay: want a duration like 45d, 1d12h or 30m, got "soon"
 t.yaml:7:19: whois_contacts: want true or false, got "maybe"
 t.yaml:8:25: action_required_days: want a list of whole days like 30,15,7, got "30, x"

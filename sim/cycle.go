@@ -18,6 +18,11 @@ func (m *Model) scheduleCycle(now time.Time, c *certState) {
 				m.wake(at, TimerNotice, c, c.cycle, d)
 			}
 		}
+		for _, d := range m.p.InstructionEmailDays {
+			if at := t.Add(-time.Duration(d) * Day); !at.Before(now) {
+				m.wake(at, TimerInstruction, c, c.cycle, d)
+			}
+		}
 		if c.spec.Validation == ValidationEmail {
 			m.wake(maxTime(now, t.Add(-m.p.EmailBefore)), TimerEmail, c, c.cycle, 0)
 			for _, d := range m.p.EmailResendDays {

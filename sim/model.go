@@ -360,7 +360,12 @@ func (m *Model) fire(now time.Time, t Timer) error {
 			m.approaching(now, c, t.N)
 		}
 	case TimerInstruction:
-		if thisAttempt && !c.cyc.instructed {
+		switch {
+		case t.N > 0: // a notice day (instruction_email_days)
+			if thisCycle && c.status == StatusIssued && c.phase == PhaseValidating && c.att.n > 0 {
+				m.instruct(now, c)
+			}
+		case thisAttempt && !c.cyc.instructed: // instruction_email_after
 			m.instruct(now, c)
 		}
 	case TimerIssue:

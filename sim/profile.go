@@ -39,7 +39,8 @@ type Profile struct {
 	PendingValidationAfter time.Duration // failing this long -> PENDING_VALIDATION
 	ActionRequiredDays     []int         // notice days, public certificates
 	PrivateActionRequired  []int         // notice days, private certificates
-	InstructionEmailAfter  time.Duration // legacy: instruction e-mail after this much failure (0: none)
+	InstructionEmailAfter  time.Duration // one instruction e-mail after this much failure (0: none)
+	InstructionEmailDays   []int         // legacy: instruction e-mail and AWS Health notice on these days before expiry while renewal fails
 	ApproachingDaysPublic  int           // daily Approaching Expiration from this many days
 	ApproachingDaysPrivate int           // same, private and imported certificates
 	Eligibility            string        // in-use-or-exported | in-use
@@ -140,7 +141,11 @@ func acmLegacy() Profile {
 	p.PreTransitionWindow = 0
 	p.ActionRequiredDays = nil
 	p.PrivateActionRequired = nil
-	p.InstructionEmailAfter = 15 * Day
+	// The legacy notices: from 45 days before expiry (15 days into the
+	// 60-day window) and again at 30, 15, 7, 3 and 1 days, an e-mail to the
+	// account and an AWS Health notice, while renewal fails (see
+	// docs/model.md).
+	p.InstructionEmailDays = []int{45, 30, 15, 7, 3, 1}
 	p.ApproachingDaysPublic = 45
 	p.ApproachingDaysPrivate = 45
 	p.Eligibility = EligibleInUse
@@ -216,6 +221,7 @@ var knobs = []knob{
 	{"action_required_days", "days", func(p *Profile) any { return &p.ActionRequiredDays }},
 	{"private_action_required_days", "days", func(p *Profile) any { return &p.PrivateActionRequired }},
 	{"instruction_email_after", "duration", func(p *Profile) any { return &p.InstructionEmailAfter }},
+	{"instruction_email_days", "days", func(p *Profile) any { return &p.InstructionEmailDays }},
 	{"approaching_expiration_days", "int", func(p *Profile) any { return &p.ApproachingDaysPublic }},
 	{"private_approaching_expiration_days", "int", func(p *Profile) any { return &p.ApproachingDaysPrivate }},
 	{"eligibility", "string", func(p *Profile) any { return &p.Eligibility }},

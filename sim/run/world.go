@@ -85,7 +85,7 @@ func needsMail(sc *sim.Scenario) bool {
 			return true
 		}
 	}
-	return sc.Profile.InstructionEmailAfter > 0
+	return sc.Profile.InstructionEmailAfter > 0 || len(sc.Profile.InstructionEmailDays) > 0
 }
 
 // prepare makes w ready for a run of sc: it starts the fakes w lacks and
