@@ -283,7 +283,7 @@ t.yaml:10:17: key "resource" is not used by an outcome expectation (it takes cer
 t.yaml:11:5: missing required key "at" in expectation: status, renewal_status and reason are checked at a time
 t.yaml:12:5: missing key "status", "renewal_status" or "reason" in expectation: at only says when to check
 t.yaml:13:44: status: unknown status "issued" (expected one of: PENDING_VALIDATION, ISSUED, INACTIVE, EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED)
-t.yaml:13:68: renewal_status: unknown renewal status "DONE" (expected one of: PENDING_AUTO_RENEWAL, PENDING_VALIDATION, SUCCESS, FAILED)
+t.yaml:13:68: renewal_status: unknown renewal status "DONE" (expected one of: PENDING_AUTO_RENEWAL, PENDING_VALIDATION, SUCCESS, FAILED, none)
 t.yaml:14:5: missing key "count", "min" or "max" in expectation: how often should "ACM Certificate Expired" happen?
 t.yaml:15:24: event: unknown event "Certificate Expired" (expected one of: ACM Certificate Approaching Expiration, ACM Certificate Renewal Action Required, ACM Certificate Available, ACM Certificate Expired, AWS Health Event)
 t.yaml:15:55: min cannot be combined with count: write count for an exact number, min and/or max for a range

@@ -32,7 +32,7 @@ var (
 	validations  = []string{sim.ValidationDNS, sim.ValidationEmail, sim.ValidationHTTP}
 	outcomes     = []string{sim.OutcomeRenewed, sim.OutcomeExpired, sim.OutcomePending}
 	statuses     = []string{"PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"}
-	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED"}
+	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED", renewalNone}
 	events       = []string{sim.EventApproaching, sim.EventActionRequired, sim.EventAvailable, sim.EventExpired, sim.EventHealth}
 	actions      = []string{sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoDNSAdd, sim.DoDNSDelete, sim.DoAttach, sim.DoDetach, sim.DoExport,
 		sim.DoClickApproval, sim.DoResendValidationEmail, sim.DoMailboxReject, sim.DoMailboxAccept}
@@ -1157,6 +1157,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 				l.require(em, "reason")
 			}
 			e.Reason, _ = l.oneOf(em.get("reason"), "renewal status reason", reasons)
+			l.describedReason(rf, e.Reason)
 		}
 	case sim.ExpectEventCount:
 		switch {

@@ -18,8 +18,8 @@ type CertView struct {
 	NotBefore       time.Time
 	NotAfter        time.Time
 	Status          string
-	RenewalStatus   string // "" when there is no renewal summary
-	Reason          string
+	RenewalStatus   string // "" when there is no renewal summary (always, for other than amazon-issued)
+	Reason          string // RenewalStatusReason of the renewal summary
 	Eligibility     string
 	RenewalUpdated  time.Time
 	NameStatus      []NameView
@@ -42,6 +42,13 @@ type NameView struct {
 // View replays the record up to and including at and returns what ACM
 // would show of every certificate then. Callers pass now minus the
 // profile's status lag to get what DescribeCertificate shows now.
+//
+// It is the one source of truth for what DescribeCertificate shows: the ACM
+// API fake answers from it, and so do a scenario's `at:` expectations. A
+// RenewalSummary (RenewalStatus, its reason) exists only for AMAZON_ISSUED
+// certificates (API reference, CertificateDetail: "This field exists only
+// when the certificate type is AMAZON_ISSUED"), so a private or imported
+// certificate shows none, whatever its renewal did.
 func View(sc *Scenario, seed uint64, log []Entry, at time.Time) []CertView {
 	p := &sc.Profile
 	var out []CertView
@@ -103,6 +110,9 @@ func View(sc *Scenario, seed uint64, log []Entry, at time.Time) []CertView {
 				v.RenewalUpdated = e.Time
 			}
 			v.Status, v.RenewalStatus, v.Reason, v.Eligibility = d.Status, d.RenewalStatus, d.Reason, d.Eligibility
+			if v.Type != TypeAmazonIssued {
+				v.RenewalStatus, v.Reason = "", ""
+			}
 			if d.RenewalStatus == RenewalPendingAuto && v.RenewalUpdated.Equal(e.Time) {
 				for j := range v.NameStatus {
 					v.NameStatus[j].Status = ValidationPending
