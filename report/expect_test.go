@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -93,4 +94,31 @@ func TestExpectStatusAtAmazonIssued(t *testing.T) {
 		{"  - {cert: web, at: web.expiry-10d, renewal_status: PENDING_VALIDATION, reason: none}\n", true,
 			"expected renewal PENDING_VALIDATION, reason none at 2026-09-05 00:00Z, got status ISSUED, renewal PENDING_VALIDATION, reason none"},
 	})
+}
+
+// The diagnosis of an unanswered e-mail names the profile's approval link
+// lifetime, not a constant.
+func TestDiagnosisLinkTTLFromProfile(t *testing.T) {
+	for _, tc := range []struct{ override, want string }{
+		{"", "approve the newest e-mail within 72 hours"},
+		{"overrides: {approval_link_ttl: 48h}\n", "approve the newest e-mail within 48 hours"},
+		{"overrides: {approval_link_ttl: 7d}\n", "approve the newest e-mail within 7 days"},
+		{"overrides: {approval_link_ttl: 90m}\n", "approve the newest e-mail within 1h30m"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			rs := runDoc(t, `name: mail
+start: 2026-03-01T00:00:00Z
+`+tc.override+`resources:
+  - {id: alb, kind: elb}
+certificates:
+  - id: web
+    domain: example.com
+    validation: email
+    in_use_by: [alb]
+`)
+			var b strings.Builder
+			require.NoError(t, report.WriteText(&b, &report.Summary{Scenarios: []report.Scenario{rs}}))
+			assert.Contains(t, b.String(), tc.want)
+		})
+	}
 }

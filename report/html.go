@@ -98,7 +98,7 @@ func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
 			if c.Outcome == "renewed" {
 				continue
 			}
-			for j, line := range diagnose(sc.log, c.ID) {
+			for j, line := range diagnose(sc.sc, sc.log, c.ID) {
 				line = strings.TrimPrefix(strings.TrimSpace(line), "why: ")
 				if j == 0 {
 					line = c.ID + ": " + line

@@ -144,7 +144,7 @@ func writeScenario(b *strings.Builder, sc *Scenario) {
 			fmt.Fprintf(b, "    %s\n", line)
 		}
 		if c.Outcome != sim.OutcomeRenewed {
-			for _, line := range diagnose(sc.log, c.ID) {
+			for _, line := range diagnose(sc.sc, sc.log, c.ID) {
 				fmt.Fprintf(b, "    %s\n", line)
 			}
 		}
@@ -293,8 +293,9 @@ func foldMails(mails []sim.Entry) []string {
 }
 
 // diagnose explains, from the last failing attempt, which names failed,
-// what DNS answered and what to fix.
-func diagnose(log []sim.Entry, cert string) []string {
+// what DNS answered and what to fix. sc gives the profile's numbers (nil
+// when the record was read back without its scenario).
+func diagnose(sc *sim.Scenario, log []sim.Entry, cert string) []string {
 	var last, window, caa *sim.Entry
 	var domains []string
 	delivered := map[string][]string{}
@@ -351,7 +352,7 @@ func diagnose(log []sim.Entry, cert string) []string {
 					"    fix: create one of these mailboxes, or move the certificate to DNS validation")
 			default:
 				out = append(out, fmt.Sprintf("  %s: approval e-mails reached %s, but no one followed a valid link", d, strings.Join(delivered[d], ", ")),
-					"    fix: approve the newest e-mail within 72 hours (ResendValidationEmail sends a new one), or move the certificate to DNS validation")
+					"    fix: approve the newest e-mail "+withinLinkTTL(sc)+" (ResendValidationEmail sends a new one), or move the certificate to DNS validation")
 			}
 			if last != nil && !approved[d] {
 				for _, c := range last.Detail.Checks {
@@ -407,4 +408,13 @@ func appendNew(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// withinLinkTTL says how soon an approval link must be followed, from the
+// profile's approval_link_ttl.
+func withinLinkTTL(sc *sim.Scenario) string {
+	if sc == nil {
+		return "before its link expires"
+	}
+	return "within " + sim.SpellDuration(sc.Profile.ApprovalLinkTTL)
 }

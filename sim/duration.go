@@ -148,3 +148,24 @@ func splitTerms(s string) []string {
 	}
 	return out
 }
+
+// SpellDuration writes d for a sentence: "72 hours", "1 hour", "3 days",
+// else as FormatDuration does ("1d12h"). Messages that quote a profile's
+// number (the approval link's lifetime) use it, so the number is the
+// profile's, never a constant.
+func SpellDuration(d time.Duration) string {
+	switch {
+	case d > 0 && d%Day == 0 && d/Day > 3:
+		return plural(int(d/Day), "day")
+	case d > 0 && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return FormatDuration(d)
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}

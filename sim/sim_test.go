@@ -66,6 +66,15 @@ func TestParseDurationInnerSign(t *testing.T) {
 	}
 }
 
+func TestSpellDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		72 * time.Hour: "72 hours", time.Hour: "1 hour", 48 * time.Hour: "48 hours",
+		7 * Day: "7 days", 4 * Day: "4 days", 90 * time.Minute: "1h30m", 0: "0s", 30 * time.Second: "30s",
+	} {
+		assert.Equal(t, want, SpellDuration(d), d.String())
+	}
+}
+
 func TestFormatDuration(t *testing.T) {
 	assert.Equal(t, "0s", FormatDuration(0))
 	assert.Equal(t, "45d", FormatDuration(45*Day))
