@@ -24,6 +24,31 @@ var fidelityBroken = []struct {
     at: web.expiry-10d
     reason: PENDING_DOMAIN_VALIDATION
 `, `t.yaml:12:13: reason: PENDING_DOMAIN_VALIDATION appears only in ACM Certificate Renewal Action Required events (their RenewalStatusReason); DescribeCertificate's RenewalStatusReason never holds it, so an at: expectation cannot see it: count the events instead, or expect renewal_status: PENDING_VALIDATION`},
+	{"validation_record per name", `name: ok
+start: 2026-03-01T00:00:00Z
+resources:
+  - {id: alb, kind: elb}
+  - {id: cdn, kind: cloudfront}
+certificates:
+  - id: web
+    domain: example.com
+    sans: ["*.example.com", api.example.com]
+    in_use_by: [alb]
+    validation_record: {www.example.com: absent, example.com: absent, "*.example.com": present, api.example.com: redirect}
+  - id: static
+    domain: static.example.com
+    validation: http
+    in_use_by: [cdn]
+    validation_record: {static.example.com: chain-2}
+  - id: mail
+    domain: mail.example.com
+    validation: email
+    validation_record: {mail.example.com: absent}
+`, `t.yaml:11:25: validation_record: "www.example.com" is not a name of this certificate (its names: example.com, *.example.com, api.example.com)
+t.yaml:11:88: validation_record: "example.com" and "*.example.com" share one validation record in ACM, so they cannot differ (absent and present)
+t.yaml:11:114: validation_record: redirect is a state of http validation; dns validation takes one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N, zone
+t.yaml:16:45: validation_record: chain-N is a state of dns validation; http validation takes one of: present, redirect, absent, wrong
+t.yaml:20:5: validation_record applies only to dns and http validation; this certificate uses email validation`},
 }
 
 func TestFidelityBroken(t *testing.T) {
@@ -52,4 +77,29 @@ func TestRenewalStatusNone(t *testing.T) {
 	require.Len(t, sc.Expect, 1)
 	assert.Equal(t, "none", sc.Expect[0].RenewalStatus)
 	assert.Equal(t, "none", sc.Expect[0].Reason)
+}
+
+// validation_record as a mapping sets single names' states; the others
+// keep the default.
+func TestValidationRecordPerName(t *testing.T) {
+	sc, err := Parse("t.yaml", []byte(`name: ok
+start: 2026-03-01T00:00:00Z
+resources:
+  - {id: alb, kind: elb}
+certificates:
+  - id: web
+    domain: example.net
+    sans: ["*.example.net", api.example.net]
+    in_use_by: [alb]
+    validation_record: {API.example.net: absent, example.net: chain-3, "*.example.net": chain-3}
+`))
+	require.NoError(t, err)
+	c := sc.Certificates[0]
+	assert.Equal(t, "present", c.ValidationRecord)
+	assert.Equal(t, map[string]string{"api.example.net": "absent", "example.net": "chain-3", "*.example.net": "chain-3"}, c.ValidationRecords)
+	assert.Equal(t, "absent", c.RecordState("api.example.net"))
+	assert.Equal(t, "chain-3", c.RecordState("*.example.net"))
+	c.ValidationRecords = map[string]string{"*.example.net": "wrong"}
+	assert.Equal(t, "wrong", c.RecordState("example.net"), "a wildcard's state is its parent's")
+	assert.Equal(t, "present", c.RecordState("api.example.net"))
 }

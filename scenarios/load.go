@@ -551,6 +551,9 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 			l.errf(f.kpos, "validation_record must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
 		case c.Validation == sim.ValidationEmail:
 			l.errf(f.kpos, "validation_record applies only to dns and http validation; this certificate uses %s validation", c.Validation)
+		case f.val.Kind == yaml.MappingNode:
+			c.ValidationRecord = sim.RecordPresent
+			c.ValidationRecords = l.validationRecordPerName(f, c.Validation, c.Names())
 		default:
 			if v, ok := l.validationRecord(f, c.Validation); ok {
 				c.ValidationRecord = v

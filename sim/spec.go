@@ -117,6 +117,11 @@ type Certificate struct {
 	InUseBy          []string  // resource ids
 	Exported         bool
 	ValidationRecord string // present | absent | wrong | chain-N (dns); present | redirect | absent | wrong (http)
+	// ValidationRecords gives the state of single names' records where it
+	// differs from ValidationRecord (validation_record written as a mapping
+	// of name to state). For dns, a wildcard and its parent share one
+	// record, and either name stands for it.
+	ValidationRecords map[string]string
 	// ValidationDomains maps a name to the domain whose admin addresses
 	// receive its approval e-mail, when it is not the name itself minus a
 	// leading "www." or "*." (e-mail validation only).
@@ -150,6 +155,24 @@ func (c *Certificate) ValidationCNAME(seed uint64, account, name string) (record
 		}
 	}
 	return ValidationRecord(seed, account, name)
+}
+
+// RecordState is the state of name's validation record at the start: its
+// own entry in ValidationRecords (for dns also its wildcard's or parent's,
+// which share the record), else ValidationRecord.
+func (c *Certificate) RecordState(name string) string {
+	if st, ok := c.ValidationRecords[name]; ok {
+		return st
+	}
+	if c.Validation == ValidationDNS {
+		base := BaseName(name)
+		for n, st := range c.ValidationRecords {
+			if BaseName(n) == base {
+				return st
+			}
+		}
+	}
+	return c.ValidationRecord
 }
 
 // Names is the domain followed by the SANs, without duplicates.
