@@ -251,7 +251,7 @@ t.yaml:12:5: missing required key "record" for dns-add
 t.yaml:13:41: record: want a zone-file line, got a blank value
 t.yaml:14:62: type: want an upper-case RR type name like CAA or CNAME, got "caa"
 t.yaml:15:5: missing required key "resource" for attach
-t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export, click-approval, resend-validation-email, mailbox-reject, mailbox-accept)
+t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export, click-approval, resend-validation-email, mailbox-reject, mailbox-accept, dns-fault, dns-fault-clear)
 t.yaml:17:5: missing required key "at" in timeline entry
 t.yaml:18:43: key "record" is not used by export (it takes: cert)
 t.yaml:18:54: key "name" is not used by export (it takes: cert)`},

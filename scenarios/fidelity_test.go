@@ -3,6 +3,8 @@ package scenarios
 import (
 	"testing"
 
+	"github.com/renewsim/renewsim/sim"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -49,6 +51,26 @@ t.yaml:11:88: validation_record: "example.com" and "*.example.com" share one val
 t.yaml:11:114: validation_record: redirect is a state of http validation; dns validation takes one of: present, absent, wrong, doubled-suffix, no-underscore, chain-N, zone
 t.yaml:16:45: validation_record: chain-N is a state of dns validation; http validation takes one of: present, redirect, absent, wrong
 t.yaml:20:5: validation_record applies only to dns and http validation; this certificate uses email validation`},
+	{"dns-fault", validDoc + `timeline:
+  - {at: start+1d, do: dns-fault, name: example.com, zone: example.com, fault: servfail}
+  - {at: start+1d, do: dns-fault, fault: timeout}
+  - {at: start+1d, do: dns-fault, zone: example.com, fault: flaky}
+  - {at: start+1d, do: dns-fault, zone: example.com, fault: slow, probability: 0}
+  - {at: start+1d, do: dns-fault, zone: example.com, fault: slow, probability: 1.5}
+  - {at: start+1d, do: dns-fault, zone: "*.example.com", fault: slow, duration: 0s}
+  - {at: start+1d, do: dns-fault, zone: example.com}
+  - {at: start+1d, do: dns-fault-clear, zone: example.com, fault: slow}
+  - {at: start+1d, do: dns-fault-clear}
+`, `t.yaml:10:54: dns-fault takes name or zone, not both: name is one DNS name, zone a name and everything below it
+t.yaml:11:5: missing key "name" or "zone" for dns-fault: which DNS names misbehave?
+t.yaml:12:61: fault: unknown DNS fault "flaky" (expected one of: servfail, timeout, slow)
+t.yaml:13:80: probability: want a share of the queries above 0 and at most 1, like 0.3, got "0"
+t.yaml:14:80: probability: want a share of the queries above 0 and at most 1, like 0.3, got "1.5"
+t.yaml:15:41: zone: want a DNS name like example.com or _x.example.com, got "*.example.com"
+t.yaml:15:81: duration: want a positive duration like 6h, got "0s" (leave it out for a fault that lasts until dns-fault-clear or the end)
+t.yaml:16:5: missing required key "fault" for dns-fault
+t.yaml:17:60: key "fault" is not used by dns-fault-clear (it takes: name, zone)
+t.yaml:18:5: missing key "name" or "zone" for dns-fault-clear: which DNS names misbehave?`},
 }
 
 func TestFidelityBroken(t *testing.T) {
@@ -102,4 +124,21 @@ certificates:
 	c.ValidationRecords = map[string]string{"*.example.net": "wrong"}
 	assert.Equal(t, "wrong", c.RecordState("example.net"), "a wildcard's state is its parent's")
 	assert.Equal(t, "present", c.RecordState("api.example.net"))
+}
+
+// A dns-fault with a duration ends by itself: the loader adds its
+// dns-fault-clear; one that would end after until lasts to the end.
+func TestDNSFaultDuration(t *testing.T) {
+	sc, err := Parse("t.yaml", []byte(validDoc+`until: start+10d
+timeline:
+  - {at: start+1d, do: dns-fault, zone: Example.com., fault: timeout, probability: 0.25, duration: 6h}
+  - {at: start+2d, do: dns-fault, name: _x.example.com, fault: servfail, duration: 30d}
+`))
+	require.NoError(t, err)
+	require.Len(t, sc.Timeline, 3)
+	f, c, long := sc.Timeline[0], sc.Timeline[1], sc.Timeline[2]
+	assert.Equal(t, sim.Change{At: date("2026-03-02T00:00:00Z"), AtText: "start+1d", Do: sim.DoDNSFault, Zone: "Example.com.", Fault: sim.FaultTimeout, Probability: 0.25, Line: 11}, f)
+	assert.Equal(t, sim.Change{At: date("2026-03-02T06:00:00Z"), AtText: "start+1d+6h", Do: sim.DoDNSFaultClear, Zone: "Example.com.", Line: 11}, c)
+	assert.Equal(t, sim.DoDNSFault, long.Do)
+	assert.Equal(t, "_x.example.com", long.Name)
 }

@@ -946,7 +946,9 @@ func (l *loader) timeline(b *build, f *field) {
 				}
 			}
 		}
+		extra := l.moreChange(b, tm, &ch)
 		b.sc.Timeline = append(b.sc.Timeline, ch)
+		b.sc.Timeline = append(b.sc.Timeline, extra...)
 	}
 	slices.SortStableFunc(b.sc.Timeline, func(x, y sim.Change) int { return x.At.Compare(y.At) })
 }

@@ -169,7 +169,7 @@ func entryLine(e sim.Entry) hline {
 		l.text = fmt.Sprintf("expired %s cycle %d: serial %s", e.Cert, d.Cycle, shortSerial(d.Serial))
 	case sim.KindTimeline:
 		f := []string{"timeline " + d.Do}
-		for _, v := range []string{e.Cert, e.Resource, d.Domain, d.To, d.Name, d.Type} {
+		for _, v := range []string{e.Cert, e.Resource, d.Domain, d.To, d.Name, d.Type, d.Zone, d.Fault} {
 			if v != "" {
 				f = append(f, v)
 			}
@@ -414,6 +414,13 @@ func effectLine(sc *sim.Scenario, p performed) string {
 		s = fmt.Sprintf("click-approval %s %s", e.Domain, e.Address)
 	case sim.MailboxChange:
 		s = fmt.Sprintf("mailbox %s %s", e.Address, yesNo(e.Reject, "reject", "accept"))
+	case sim.DNSFault:
+		where := e.Owner + yesNo(e.Zone, " (zone)", "")
+		if e.Clear {
+			s = "dns-fault clear " + where
+		} else {
+			s = fmt.Sprintf("dns-fault %s %s p=%g", where, e.Kind, e.Probability)
+		}
 	default:
 		s = fmt.Sprintf("%T", p.e)
 	}

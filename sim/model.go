@@ -53,6 +53,7 @@ type Model struct {
 	res   []*resState
 	out   []Effect
 	nev   int // events sent, for event ids
+	nflt  int // DNS faults started, for their seeds
 	codes map[string]codeRef
 
 	certByID map[string]int

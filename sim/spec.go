@@ -209,6 +209,21 @@ const (
 	// DoRenewCertificate is the RenewCertificate API call: only private
 	// certificates, and the caller has checked eligibility.
 	DoRenewCertificate = "renew-certificate"
+	// DoDNSFault makes DNS misbehave for a name (Name) or a zone (Zone):
+	// Fault is servfail, timeout or slow, Probability the share of queries
+	// struck (0: all). DoDNSFaultClear ends it.
+	DoDNSFault      = "dns-fault"
+	DoDNSFaultClear = "dns-fault-clear"
+)
+
+// DNS fault kinds (Change.Fault, DNSFault.Kind).
+const (
+	FaultServfail = "servfail" // SERVFAIL
+	FaultTimeout  = "timeout"  // no answer
+	// FaultSlow: an answer that arrives after ACM's resolver has given up.
+	// Virtual time does not move during a query, so a slow answer is a
+	// failed attempt, like no answer at all.
+	FaultSlow = "slow"
 )
 
 // Change is one world change on the timeline.
@@ -223,7 +238,12 @@ type Change struct {
 	Type     string // dns-delete: RR type, "" for all
 	Domain   string // click-approval
 	Address  string // mailbox-reject, mailbox-accept
-	Line     int    // line in the scenario file, for messages
+	Zone     string // dns-fault, dns-fault-clear: the zone (Name names a single name)
+	Fault    string // dns-fault: servfail | timeout | slow
+	// Probability is the share of queries a dns-fault strikes, in (0, 1];
+	// 0 means every query.
+	Probability float64
+	Line        int // line in the scenario file, for messages
 }
 
 // Expectation is one claim about the run. Exactly one group of fields is set,

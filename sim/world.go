@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -100,6 +101,8 @@ func (m *Model) apply(now time.Time, ch Change) error {
 		} else {
 			m.detach(now, c, ri, d)
 		}
+	case DoDNSFault, DoDNSFaultClear:
+		m.dnsFault(now, ch, d)
 	case DoExport:
 		if err := needCert(); err != nil {
 			return err
@@ -245,4 +248,46 @@ func (m *Model) ineligibleCause(c *certState) Cause {
 		return CauseExportedNotInUse
 	}
 	return CauseNotInUse
+}
+
+// dnsFault starts or ends a DNS fault. Its seed derives from the run's
+// seed and how many faults came before, so a run strikes the same queries
+// every time.
+func (m *Model) dnsFault(now time.Time, ch Change, d Detail) {
+	owner, zone := ch.Name, false
+	if ch.Zone != "" {
+		owner, zone = ch.Zone, true
+	}
+	owner = strings.ToLower(strings.TrimSuffix(owner, ".")) + "."
+	where := owner
+	if zone {
+		where = owner + " and every name below it"
+	}
+	d.Name, d.Zone = "", ""
+	if zone {
+		d.Zone = owner
+	} else {
+		d.Name = owner
+	}
+	if ch.Do == DoDNSFaultClear {
+		d.Text = "DNS answers normally again for " + where
+		m.log(now, KindTimeline, nil, "", d)
+		m.emit(DNSFault{Owner: owner, Zone: zone, Clear: true})
+		return
+	}
+	d.Fault, d.Probability = ch.Fault, ch.Probability
+	what := map[string]string{
+		FaultServfail: "answers SERVFAIL",
+		FaultTimeout:  "does not answer",
+		FaultSlow:     "answers after ACM's resolver has given up",
+	}[ch.Fault]
+	share := "every query"
+	if ch.Probability > 0 && ch.Probability < 1 {
+		share = fmt.Sprintf("%g%% of the queries", 100*ch.Probability)
+	}
+	d.Text = fmt.Sprintf("DNS %s for %s of %s", what, share, where)
+	m.log(now, KindTimeline, nil, "", d)
+	m.nflt++
+	dg := digest(m.seed, "dns-fault", owner, fmt.Sprint(zone), fmt.Sprint(m.nflt))
+	m.emit(DNSFault{Owner: owner, Zone: zone, Kind: ch.Fault, Probability: ch.Probability, Seed: binary.BigEndian.Uint64(dg[:8])})
 }
