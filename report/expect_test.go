@@ -122,3 +122,55 @@ certificates:
 		})
 	}
 }
+
+// Event expectations narrowed by time and detail fields.
+func TestExpectEventContents(t *testing.T) {
+	checkExpectations(t, dnsMissingDoc, []expectCase{
+		{"  - {cert: web, event: ACM Certificate Renewal Action Required, at: web.expiry-30d, detail: {DaysToExpiry: 30, RenewalStatusReason: PENDING_DOMAIN_VALIDATION, DomainValidationMethod: DNS, InUse: true, CertificateExpirationDate: web.expiry}}\n", true,
+			`expected at least 1 "ACM Certificate Renewal Action Required" events at 2026-08-16 00:00Z with DaysToExpiry 30, RenewalStatusReason PENDING_DOMAIN_VALIDATION, DomainValidationMethod DNS, InUse true, CertificateExpirationDate 2026-09-15T00:00:00Z, got 1`},
+		{"  - {cert: web, event: ACM Certificate Renewal Action Required, detail: {DaysToExpiry: 7}, count: 1}\n", true,
+			`expected exactly 1 "ACM Certificate Renewal Action Required" events with DaysToExpiry 7, got 1`},
+		{"  - {cert: web, event: ACM Certificate Renewal Action Required, detail: {DaysToExpiry: 45}}\n", false,
+			`expected at least 1 "ACM Certificate Renewal Action Required" events with DaysToExpiry 45, got 0; others: 2026-08-16 00:00Z (DaysToExpiry 30); 2026-08-31 00:00Z (DaysToExpiry 15); 2026-09-08 00:00Z (DaysToExpiry 7)`},
+		{"  - {cert: web, event: ACM Certificate Renewal Action Required, at: web.expiry-29d}\n", false,
+			`expected at least 1 "ACM Certificate Renewal Action Required" events at 2026-08-17 00:00Z, got 0`},
+		{"  - {cert: web, event: AWS Health Event, code: AWS_ACM_RENEWAL_STATE_CHANGE, at: web.expiry, count: 1}\n", true,
+			`expected exactly 1 "AWS Health Event" events at 2026-09-15 00:00Z, got 1`},
+		{"  - {cert: web, event: ACM Certificate Expired, detail: {InUse: true, Exported: false, CertificateType: AMAZON_ISSUED}}\n", true,
+			`expected at least 1 "ACM Certificate Expired" events with InUse true, Exported false, CertificateType AMAZON_ISSUED, got 1`},
+	})
+}
+
+const cyclesDoc = `name: cycles
+start: 2026-03-01T00:00:00Z
+until: 2028-09-01T00:00:00Z
+resources:
+  - {id: cdn, kind: cloudfront}
+certificates:
+  - id: web
+    domain: example.com
+    in_use_by: [cdn]
+`
+
+// Later cycles, the number of renewals, Available's Action, and when the
+// distribution serves each renewed certificate (4 h after issue).
+func TestExpectCycles(t *testing.T) {
+	checkExpectations(t, cyclesDoc, []expectCase{
+		{"  - {cert: web, renewals: 5}\n", true, "expected 5 renewals, got 5"},
+		{"  - {cert: web, renewals: 4}\n", false, "expected 4 renewals, got 5"},
+		{"  - {cert: web, cycle: 2, outcome: renewed}\n", true, "expected outcome renewed in cycle 2, got renewed"},
+		{"  - {cert: web, cycle: 6, outcome: pending}\n", true, "expected outcome pending in cycle 6, got pending"},
+		{"  - {cert: web, cycle: 2, renewed_after: 2027-01-01T00:10:00Z, renewed_before: 2027-01-01T00:20:00Z}\n", true,
+			"expected renewed after 2027-01-01 00:10Z before 2027-01-01 00:20Z in cycle 2, got renewed at 2027-01-01 00:20Z"},
+		{"  - {cert: web, cycle: 1, renewed_after: web.expiry-45d, renewed_before: web.expiry-44d}\n", true,
+			"expected renewed after 2026-08-01 00:00Z before 2026-08-02 00:00Z, got renewed at 2026-08-01 00:10Z"},
+		{"  - {cert: web, event: ACM Certificate Available, detail: {Action: RENEWAL, DaysToExpiry: 198}, count: 5}\n", true,
+			`expected exactly 5 "ACM Certificate Available" events with Action RENEWAL, DaysToExpiry 198, got 5`},
+		{"  - {resource: cdn, cert: web, serves_renewed_after: web.expiry-45d, serves_renewed_before: web.expiry-44d19h50m}\n", true,
+			"expected cdn serving web's renewed certificate (cycle 1) from after 2026-08-01 00:00Z by 2026-08-01 04:10Z, got it served from 2026-08-01 04:10Z"},
+		{"  - {resource: cdn, cert: web, cycle: 3, serves_renewed_before: 2027-06-03T04:00:00Z}\n", false,
+			"expected cdn serving web's renewed certificate (cycle 3) by 2027-06-03 04:00Z, got it served from 2027-06-03 04:30Z"},
+		{"  - {resource: cdn, cert: web, cycle: 7, serves_renewed_after: start}\n", false,
+			"expected cdn serving web's renewed certificate (cycle 7) from after 2026-03-01 00:00Z, got no renewal in cycle 7"},
+	})
+}

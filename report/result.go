@@ -299,6 +299,9 @@ func maxT(a, b time.Time) time.Time {
 }
 
 func check(s *Scenario, e sim.Expectation) Expectation {
+	if res, ok := checkMore(s, e); ok {
+		return res
+	}
 	res := Expectation{Text: e.Text}
 	pass := func(ok bool, format string, args ...any) Expectation {
 		res.Passed = ok

@@ -71,6 +71,29 @@ t.yaml:15:81: duration: want a positive duration like 6h, got "0s" (leave it out
 t.yaml:16:5: missing required key "fault" for dns-fault
 t.yaml:17:60: key "fault" is not used by dns-fault-clear (it takes: name, zone)
 t.yaml:18:5: missing key "name" or "zone" for dns-fault-clear: which DNS names misbehave?`},
+	{"event contents, cycles, renewals, serving", validDoc + `expect:
+  - {cert: web, event: ACM Certificate Available, detail: {Action: RENEW, DaysToExpiry: soon, Colour: blue}}
+  - {cert: web, event: ACM Certificate Renewal Action Required, detail: {RenewalStatusReason: PENDING_DOMAIN_VALIDATION, InUse: yes, CertificateExpirationDate: web.expiry+1q}}
+  - {cert: web, event: ACM Certificate Expired, at: web.expiry, outage: 0s}
+  - {cert: web, detail: {DaysToExpiry: 1}}
+  - {cert: web, renewals: -1, outcome: renewed}
+  - {cert: web, cycle: 0, outcome: renewed}
+  - {cert: web, cycle: 2, event: ACM Certificate Expired, count: 1}
+  - {resource: alb, serves_renewed_after: web.expiry}
+  - {resource: alb, cert: web, serves_renewed_after: web.expiry, serves_renewed_before: web.expiry-1d}
+`, `t.yaml:10:68: detail: Action: want one of ISSUANCE, RENEWAL, IMPORT, REIMPORT, got "RENEW"
+t.yaml:10:89: detail: DaysToExpiry: want a whole number of days, got "soon"
+t.yaml:10:95: detail: "Colour" is not a field of ACM Certificate Available events (fields: Action, CertificateType, CommonName, DomainValidationMethod, CertificateCreatedDate, CertificateExpirationDate, DaysToExpiry, InUse, Exported)
+t.yaml:11:129: detail: InUse: want true or false, got "yes"
+t.yaml:11:161: CertificateExpirationDate: bad offset: want a duration like 45d, 1d12h or 30m, got "+1q" in "web.expiry+1q"
+t.yaml:12:65: key "outage" is not used by an event content expectation (it takes: cert, event, code, at, detail, count, min, max)
+t.yaml:13:5: missing required key "event" in expectation
+t.yaml:14:27: renewals: want a whole number >= 0, got "-1"
+t.yaml:14:31: key "outcome" is not used by a renewals expectation (it takes: cert, renewals)
+t.yaml:15:24: cycle: want 1 (renewing the first certificate) or more, got 0
+t.yaml:16:17: key "cycle" is not used by an event-count expectation (cycle goes with outcome, renewed_after/renewed_before and serves_renewed_after/serves_renewed_before)
+t.yaml:17:5: missing required key "cert" in expectation
+t.yaml:18:89: serves_renewed_before (2026-09-14T00:00:00Z) is not after serves_renewed_after (2026-09-15T00:00:00Z)`},
 }
 
 func TestFidelityBroken(t *testing.T) {

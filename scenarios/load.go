@@ -1058,6 +1058,9 @@ func (l *loader) expectations(b *build, f *field) {
 }
 
 func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
+	if e, ok, handled := l.moreExpectation(b, em); handled {
+		return e, ok
+	}
 	var e sim.Expectation
 	// count, min and max count e-mails when the item has e-mail keys and no
 	// event keys, events otherwise.
@@ -1223,6 +1226,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			}
 		}
 	}
+	l.expectationCycle(em, &e)
 	return e, true
 }
 

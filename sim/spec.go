@@ -277,6 +277,29 @@ type Expectation struct {
 
 	Email string // ExpectEmail: approval | instruction | any (with Count/Min/Max)
 	To    string // ExpectEmail: only messages delivered to this address
+
+	// Cycle is the renewal cycle ExpectOutcome, ExpectRenewedWindow and
+	// ExpectServes are about: 1 (the default, 0) renews the first
+	// certificate, 2 the one that renewal issued, and so on.
+	Cycle int
+	// EventAt and Detail narrow ExpectEventCount to the events sent at that
+	// time whose detail holds those fields.
+	EventAt *time.Time
+	Detail  []DetailWant
+
+	Renewals *int // ExpectRenewals: renewals over the whole run
+
+	// ExpectServes: when Resource started serving the certificate the
+	// renewal of Cycle issued (Cert: the certificate it is about).
+	ServesAfter  *time.Time
+	ServesBefore *time.Time
+}
+
+// DetailWant is one field an event's detail must hold: its name as the
+// event writes it (DaysToExpiry, Action, eventTypeCode, …) and its value
+// as text ("30", "RENEWAL", "true"; "none" for a field left out).
+type DetailWant struct {
+	Field, Value string
 }
 
 // Expectation kinds.
@@ -287,6 +310,8 @@ const (
 	ExpectEventCount    = "event-count"
 	ExpectOutage        = "outage"
 	ExpectEmail         = "email"
+	ExpectRenewals      = "renewals"
+	ExpectServes        = "serves-renewed"
 )
 
 // E-mail kinds, in the record and in expectations.
