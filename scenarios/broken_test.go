@@ -46,7 +46,7 @@ certificates:
     sans2: [www.example.com]
     domain: example.org
 name: again
-`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect)
+`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect, days_before_expiry)
 t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames)
 t.yaml:8:5: duplicate key "domain" in certificate (first at line 6)
 t.yaml:9:1: duplicate key "name" in scenario (first at line 1)`},
@@ -251,7 +251,7 @@ t.yaml:12:5: missing required key "record" for dns-add
 t.yaml:13:41: record: want a zone-file line, got a blank value
 t.yaml:14:62: type: want an upper-case RR type name like CAA or CNAME, got "caa"
 t.yaml:15:5: missing required key "resource" for attach
-t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export, click-approval, resend-validation-email, mailbox-reject, mailbox-accept, dns-fault, dns-fault-clear)
+t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export, click-approval, resend-validation-email, mailbox-reject, mailbox-accept, dns-fault, dns-fault-clear, renew-certificate, reimport, pca-failure, pca-restore)
 t.yaml:17:5: missing required key "at" in timeline entry
 t.yaml:18:43: key "record" is not used by export (it takes: cert)
 t.yaml:18:54: key "name" is not used by export (it takes: cert)`},
@@ -321,7 +321,7 @@ certificates:
     id: web
 ? [a, b]
 : 1
-`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect)
+`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect, days_before_expiry)
 t.yaml:5:5: certificate: merge keys (<<) are not supported; write the keys out
 t.yaml:5:5: missing required key "domain" in certificate
 t.yaml:7:3: scenario: keys must be plain words, got a list`},

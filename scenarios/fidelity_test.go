@@ -94,6 +94,40 @@ t.yaml:15:24: cycle: want 1 (renewing the first certificate) or more, got 0
 t.yaml:16:17: key "cycle" is not used by an event-count expectation (cycle goes with outcome, renewed_after/renewed_before and serves_renewed_after/serves_renewed_before)
 t.yaml:17:5: missing required key "cert" in expectation
 t.yaml:18:89: serves_renewed_before (2026-09-14T00:00:00Z) is not after serves_renewed_after (2026-09-15T00:00:00Z)`},
+	{"renew-certificate, reimport, pca-failure", `name: ok
+start: 2026-03-01T00:00:00Z
+certificates:
+  - {id: web, domain: example.com, exported: true}
+  - {id: imp, domain: old.example.com, type: imported, not_after: 2026-06-01T00:00:00Z}
+  - {id: pca, domain: internal.example.com, type: private-ca}
+timeline:
+  - {at: start+1d, do: renew-certificate, cert: imp}
+  - {at: start+1d, do: reimport, cert: web, not_after: 2027-01-01T00:00:00Z}
+  - {at: start+1d, do: reimport, cert: imp, not_after: start}
+  - {at: start+1d, do: reimport, cert: imp}
+  - {at: start+1d, do: pca-failure, cert: pca, reason: PCA_INVALID_STATE}
+  - {at: start+1d, do: pca-failure, cert: web, reason: CAA_ERROR}
+  - {at: start+1d, do: pca-restore, cert: web, reason: PCA_INVALID_STATE}
+`, `t.yaml:8:49: cert: renew-certificate needs a private or amazon-issued certificate; "imp" is an imported certificate
+t.yaml:9:40: cert: reimport needs an imported certificate; "web" is an amazon-issued certificate
+t.yaml:10:56: not_after (2026-03-01T00:00:00Z) is not after the reimport (2026-03-02T00:00:00Z): the new certificate must be valid
+t.yaml:11:5: missing required key "not_after" for reimport
+t.yaml:12:43: cert: pca-failure needs a private certificate; "pca" is a private-ca certificate
+t.yaml:13:43: cert: pca-failure needs a private certificate; "web" is an amazon-issued certificate
+t.yaml:13:56: reason: unknown Private CA failure reason "CAA_ERROR" (expected one of: PCA_LIMIT_EXCEEDED, PCA_INVALID_ARN, PCA_INVALID_STATE, PCA_REQUEST_FAILED, PCA_NAME_CONSTRAINTS_VALIDATION, PCA_RESOURCE_NOT_FOUND, PCA_INVALID_ARGS, PCA_INVALID_DURATION, PCA_ACCESS_DENIED)
+t.yaml:14:43: cert: pca-restore needs a private certificate; "web" is an amazon-issued certificate
+t.yaml:14:48: key "reason" is not used by pca-restore (it takes: cert)`},
+	{"days_before_expiry", `name: ok
+start: 2026-03-01T00:00:00Z
+days_before_expiry: 46
+certificates: [{id: web, domain: example.com}]
+`, `t.yaml:3:21: days_before_expiry: want a whole number of days from 1 to 45 (PutAccountConfiguration's range), got "46"`},
+	{"days_before_expiry and the knob", `name: ok
+start: 2026-03-01T00:00:00Z
+overrides: {approaching_expiration_days: 20}
+days_before_expiry: 10
+certificates: [{id: web, domain: example.com}]
+`, `t.yaml:4:1: days_before_expiry sets approaching_expiration_days for the account; leave it out of overrides (line 3)`},
 }
 
 func TestFidelityBroken(t *testing.T) {
@@ -164,4 +198,12 @@ timeline:
 	assert.Equal(t, sim.Change{At: date("2026-03-02T06:00:00Z"), AtText: "start+1d+6h", Do: sim.DoDNSFaultClear, Zone: "Example.com.", Line: 11}, c)
 	assert.Equal(t, sim.DoDNSFault, long.Do)
 	assert.Equal(t, "_x.example.com", long.Name)
+}
+
+// days_before_expiry is the account's: it sets both daily-event knobs.
+func TestDaysBeforeExpiry(t *testing.T) {
+	sc, err := Parse("t.yaml", []byte(validDoc+"days_before_expiry: 10\n"))
+	require.NoError(t, err)
+	assert.Equal(t, 10, sc.Profile.ApproachingDaysPublic)
+	assert.Equal(t, 10, sc.Profile.ApproachingDaysPrivate)
 }

@@ -272,6 +272,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 	}
 	sc.Profile, _ = sim.LookupProfile(sc.ProfileName)
 	l.overrides(m.get("overrides"), &sc.Profile)
+	l.accountConfig(b, m)
 	if f := m.get("seed"); f != nil {
 		if s, ok := l.scalar(f); ok {
 			n, err := strconv.ParseUint(s, 10, 64)

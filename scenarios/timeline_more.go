@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,8 +12,12 @@ import (
 // The timeline actions of issue 10 §4, registered beside the others: what
 // they take, and the keys they add to a timeline entry.
 func init() {
-	actions = append(actions, sim.DoDNSFault, sim.DoDNSFaultClear)
-	changeKeys = append(changeKeys, "zone", "fault", "probability", "duration")
+	actions = append(actions, sim.DoDNSFault, sim.DoDNSFaultClear, sim.DoRenewCertificate, sim.DoReimport, sim.DoPCAFailure, sim.DoPCARestore)
+	changeKeys = append(changeKeys, "zone", "fault", "probability", "duration", "not_after", "reason")
+	actionKeys[sim.DoRenewCertificate] = struct{ required, optional []string }{required: []string{"cert"}}
+	actionKeys[sim.DoReimport] = struct{ required, optional []string }{required: []string{"cert", "not_after"}}
+	actionKeys[sim.DoPCAFailure] = struct{ required, optional []string }{required: []string{"cert", "reason"}}
+	actionKeys[sim.DoPCARestore] = struct{ required, optional []string }{required: []string{"cert"}}
 	actionKeys[sim.DoDNSFault] = struct{ required, optional []string }{
 		required: []string{"fault"}, optional: []string{"name", "zone", "probability", "duration"}}
 	actionKeys[sim.DoDNSFaultClear] = struct{ required, optional []string }{optional: []string{"name", "zone"}}
@@ -28,8 +33,40 @@ func (l *loader) moreChange(b *build, tm *mapping, ch *sim.Change) []sim.Change 
 	switch ch.Do {
 	case sim.DoDNSFault, sim.DoDNSFaultClear:
 		return l.dnsFaultChange(b, tm, ch)
+	case sim.DoRenewCertificate:
+		l.certTypes(b, tm, ch, "a private or amazon-issued certificate", sim.TypePrivate, sim.TypeAmazonIssued)
+	case sim.DoReimport:
+		l.certTypes(b, tm, ch, "an imported certificate", sim.TypeImported)
+		if nf := tm.get("not_after"); nf != nil {
+			if na, ok := l.timeValue(nf, formsAll, b.env, "", nil); ok {
+				ch.NotAfter = na
+				if !ch.At.IsZero() && !na.After(ch.At) {
+					l.errf(nf.vpos, "not_after (%s) is not after the reimport (%s): the new certificate must be valid", stamp(na), stamp(ch.At))
+				}
+			}
+		}
+	case sim.DoPCAFailure, sim.DoPCARestore:
+		l.certTypes(b, tm, ch, "a private certificate", sim.TypePrivate)
+		if ch.Do == sim.DoPCAFailure {
+			var pca []string
+			for _, r := range reasons {
+				if strings.HasPrefix(r, "PCA_") {
+					pca = append(pca, r)
+				}
+			}
+			ch.Reason, _ = l.oneOf(tm.get("reason"), "Private CA failure reason", pca)
+		}
 	}
 	return nil
+}
+
+// certTypes reports a certificate the action does not apply to.
+func (l *loader) certTypes(b *build, tm *mapping, ch *sim.Change, want string, types ...string) {
+	meta := b.certs[ch.Cert]
+	if meta == nil || meta.typ == "" || slices.Contains(types, meta.typ) {
+		return
+	}
+	l.errf(tm.get("cert").vpos, "cert: %s needs %s; %q is %s %s certificate", ch.Do, want, ch.Cert, article(meta.typ), meta.typ)
 }
 
 // dnsFaultChange reads where a DNS fault applies (name or zone, exactly

@@ -75,17 +75,18 @@ func (m *Model) startRenewal(now time.Time, c *certState) {
 	}
 	m.logStatusIfChanged(now, c, before)
 	c.attemptGen++
-	if c.spec.Type == TypeAmazonIssued {
-		m.startAttempt(now, c)
-		return
-	}
-	m.validated(now, c)
+	m.startAttempt(now, c)
 }
 
 // startAttempt checks every name by its validation method. Checks that need
 // the world go out as effects; the attempt finishes when the last answer is
 // in.
 func (m *Model) startAttempt(now time.Time, c *certState) {
+	if c.spec.Type != TypeAmazonIssued {
+		// Private certificates need no validation: ACM asks the CA.
+		m.requestIssue(now, c)
+		return
+	}
 	a := &c.att
 	a.n++
 	a.prev = a.checks

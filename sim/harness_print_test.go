@@ -151,6 +151,9 @@ func entryLine(e sim.Entry) hline {
 		if len(d.Checks) > 0 {
 			method = " " + d.Checks[0].Method
 		}
+		if len(checks) == 0 {
+			checks = []string{d.Text}
+		}
 		l.text = fmt.Sprintf("attempt %s #{n}%s: %s %s", e.Cert, method, yesNo(*d.OK, "OK", "FAIL"), strings.Join(checks, "; "))
 		l.key, l.num = "attempt "+e.Cert+l.text, e.Attempt
 	case sim.KindCAA:
@@ -176,6 +179,9 @@ func entryLine(e sim.Entry) hline {
 		}
 		if d.Record != "" {
 			f = append(f, "'"+d.Record+"'")
+		}
+		if d.OK != nil && !*d.OK {
+			f = append(f, "REFUSED:", d.Text[strings.Index(d.Text, "refused: ")+len("refused: "):])
 		}
 		l.text = strings.Join(f, " ")
 	case sim.KindEventBus:

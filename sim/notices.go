@@ -21,7 +21,9 @@ func (m *Model) notice(now time.Time, c *certState, days int) {
 	// A notice means the customer must act: the renewal is pending
 	// validation from here on, whatever the failing-time knob said.
 	before := m.snapshot(c)
-	c.renewalStatus = RenewalPendingValidation
+	if c.renewalStatus != RenewalFailed {
+		c.renewalStatus = RenewalPendingValidation
+	}
 	m.logStatusIfChanged(now, c, before)
 	reason := c.reason
 	if reason == "" {

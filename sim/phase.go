@@ -66,6 +66,10 @@ type certState struct {
 
 	mailings int // approval e-mail batches sent over every cycle: approval codes derive from it
 
+	// pcaFailure is the PCA_* reason AWS Private CA refuses this private
+	// certificate's renewals with, "" while it issues (pca-failure).
+	pcaFailure string
+
 	phase      Phase
 	attemptGen int // bumped when attempts start or stop, to ignore stale attempt timers
 	att        attemptState
@@ -92,6 +96,7 @@ type cycleState struct {
 	failingSince time.Time   // first failed attempt since the last success
 	instructed   bool        // legacy instruction e-mail sent
 	caaNotified  bool        // CAA_CHECK_FAILURE sent
+	pcaNotified  bool        // AWS_ACM_RENEWAL_FAILURE sent
 	mailed       bool        // first approval e-mails sent
 	approvedAt   []time.Time // per name: when its newest approval arrived
 }
@@ -151,6 +156,17 @@ func (c *certState) validated() {
 	c.to("validated", PhaseIssuing, PhaseValidating, PhaseIdle)
 	c.att.caaPending = false
 }
+
+// renewalRequested: RenewCertificate on an amazon-issued certificate
+// before its window: its names are validated now, as when the window opens.
+func (c *certState) renewalRequested() {
+	c.to("renewal requested", PhaseValidating, PhaseIdle)
+}
+
+// reimported: an imported certificate replaced in place (ReimportCertificate):
+// the new one waits for its expiry like the first; an expired one is
+// valid again.
+func (c *certState) reimported() { c.to("reimported", PhaseIdle, PhaseIdle, PhaseExpired) }
 
 // renewed: the new certificate exists; the next cycle waits for its window.
 func (c *certState) renewed() { c.to("renewed", PhaseIdle, PhaseIssuing) }

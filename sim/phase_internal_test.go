@@ -28,6 +28,8 @@ func TestIllegalTransitionsPanic(t *testing.T) {
 		{"stops issuing before the window", func(c *certState) { c.stopsIssuing(false) }, []Phase{PhaseIssuing}, PhaseIdle},
 		{"validated", (*certState).validated, []Phase{PhaseValidating, PhaseIdle}, PhaseIssuing},
 		{"renewed", (*certState).renewed, []Phase{PhaseIssuing}, PhaseIdle},
+		{"renewal requested", (*certState).renewalRequested, []Phase{PhaseIdle}, PhaseValidating},
+		{"reimported", (*certState).reimported, []Phase{PhaseIdle, PhaseExpired}, PhaseIdle},
 		{"expires", (*certState).expires, []Phase{PhaseIdle, PhaseIneligible, PhaseValidating, PhaseIssuing}, PhaseExpired},
 	} {
 		for _, from := range all {

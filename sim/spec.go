@@ -206,9 +206,18 @@ const (
 	DoResendValidationEmail   = "resend-validation-email" // Cert
 	DoMailboxReject           = "mailbox-reject"          // Address: the mail server starts answering 550
 	DoMailboxAccept           = "mailbox-accept"          // Address
-	// DoRenewCertificate is the RenewCertificate API call: only private
-	// certificates, and the caller has checked eligibility.
+	// DoRenewCertificate is the RenewCertificate API call (forced renewal):
+	// ACM renews on request a private or amazon-issued certificate that
+	// is eligible and was exported since it was issued or last renewed;
+	// any other request is refused, and the record says why.
 	DoRenewCertificate = "renew-certificate"
+	// DoReimport imports a new certificate into the ARN of an imported one
+	// (Cert), valid from now until NotAfter.
+	DoReimport = "reimport"
+	// DoPCAFailure makes AWS Private CA refuse to issue Cert's renewals,
+	// with RenewalStatusReason Reason (a PCA_* value), until DoPCARestore.
+	DoPCAFailure = "pca-failure"
+	DoPCARestore = "pca-restore"
 	// DoDNSFault makes DNS misbehave for a name (Name) or a zone (Zone):
 	// Fault is servfail, timeout or slow, Probability the share of queries
 	// struck (0: all). DoDNSFaultClear ends it.
@@ -233,13 +242,15 @@ type Change struct {
 	Do       string
 	Cert     string
 	Resource string
-	Record   string // dns-add: a zone-file line
-	Name     string // dns-delete: owner name
-	Type     string // dns-delete: RR type, "" for all
-	Domain   string // click-approval
-	Address  string // mailbox-reject, mailbox-accept
-	Zone     string // dns-fault, dns-fault-clear: the zone (Name names a single name)
-	Fault    string // dns-fault: servfail | timeout | slow
+	Record   string    // dns-add: a zone-file line
+	Name     string    // dns-delete: owner name
+	Type     string    // dns-delete: RR type, "" for all
+	Domain   string    // click-approval
+	Address  string    // mailbox-reject, mailbox-accept
+	NotAfter time.Time // reimport: the new certificate's NotAfter
+	Reason   string    // pca-failure: the PCA_* RenewalStatusReason
+	Zone     string    // dns-fault, dns-fault-clear: the zone (Name names a single name)
+	Fault    string    // dns-fault: servfail | timeout | slow
 	// Probability is the share of queries a dns-fault strikes, in (0, 1];
 	// 0 means every query.
 	Probability float64

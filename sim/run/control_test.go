@@ -152,7 +152,6 @@ func TestControlTimelineRefusals(t *testing.T) {
 		{"unknown action", "application/json", `{"do":"explode","cert":"web"}`, 400, `unknown action "explode"`},
 		{"unknown certificate", "application/json", `{"do":"delete-validation-record","cert":"nope"}`, 400, `unknown certificate "nope" (the scenario has web)`},
 		{"resend for a DNS certificate", "application/json", `{"do":"resend-validation-email","cert":"web"}`, 400, "needs an e-mail-validated certificate"},
-		{"renew a public certificate", "application/json", `{"do":"renew-certificate","cert":"web"}`, 400, "needs a private certificate"},
 		{"click without e-mail validation", "application/json", `{"do":"click-approval","domain":"example.com"}`, 400, "needs a name of an e-mail-validated certificate"},
 		{"unknown resource", "application/json", `{"do":"attach","cert":"web","resource":"nope"}`, 400, `unknown resource "nope"`},
 		{"bad record", "application/json", `{"do":"dns-add","record":"not a record"}`, 400, "bad DNS record"},

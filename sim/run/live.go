@@ -241,8 +241,8 @@ func checkChange(sc *sim.Scenario, ch sim.Change) error {
 		if err := cert(); err != nil {
 			return err
 		}
-		if crt.Type != sim.TypePrivate {
-			return fmt.Errorf("%s needs a private certificate; %q is %s", ch.Do, ch.Cert, crt.Type)
+		if crt.Type != sim.TypePrivate && crt.Type != sim.TypeAmazonIssued {
+			return fmt.Errorf("%s needs a private or amazon-issued certificate; %q is %s", ch.Do, ch.Cert, crt.Type)
 		}
 	case sim.DoAttach, sim.DoDetach:
 		if err := cert(); err != nil {
