@@ -3,6 +3,7 @@ package run
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,4 +62,32 @@ func TestPrivateCertificateDescribe(t *testing.T) {
 			assert.Positive(t, events, "an Available event at least")
 		})
 	}
+}
+
+// A DNS fault injected into a live run (serve's /timeline) makes the
+// attempts fail at once, timeouts included: the run never waits for an
+// answer the server holds back. Clearing it lets the next attempt renew.
+func TestLiveDNSFault(t *testing.T) {
+	l := startLive(t, "dns-happy")
+	T := l.Scenario().Certificates[0].NotAfter
+	require.NoError(t, l.Inject(sim.Change{Do: sim.DoDNSFault, Zone: "example.com", Fault: sim.FaultTimeout}))
+	require.NoError(t, l.AdvanceTo(T.Add(-45*sim.Day+2*time.Hour)))
+	failed := 0
+	for _, e := range l.Entries(0) {
+		if e.Kind == sim.KindAttempt {
+			require.False(t, *e.Detail.OK)
+			require.Equal(t, sim.CauseDNSError, e.Detail.Checks[0].Cause)
+			require.Equal(t, "the DNS query failed: no answer from the name server (timed out)", e.Detail.Checks[0].Problem)
+			failed++
+		}
+	}
+	assert.Equal(t, 3, failed)
+	require.NoError(t, l.Inject(sim.Change{Do: sim.DoDNSFaultClear, Zone: "example.com"}))
+	require.NoError(t, l.AdvanceTo(T.Add(-45*sim.Day+3*time.Hour+15*time.Minute)))
+	renewed := false
+	for _, e := range l.Entries(0) {
+		renewed = renewed || e.Kind == sim.KindIssued
+	}
+	assert.True(t, renewed)
+	assert.Error(t, l.Inject(sim.Change{Do: sim.DoDNSFault, Zone: "example.com", Fault: "flaky"}))
 }
