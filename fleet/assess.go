@@ -204,7 +204,7 @@ func judge(p *Plan, e *Entry, log []*sim.Entry) {
 		e.Fix = fmt.Sprintf("add CAA 0 issue \"amazon.com\" at %s (issuewild for wildcard names), or remove the record that forbids Amazon", strings.Join(at, ", "))
 	case e.Method == "EMAIL":
 		e.Reason = emailWhy(mailed, delivered, refused)
-		e.Fix = "follow the approval link within 72 hours at every renewal (ResendValidationEmail sends a new one), or replace it with a DNS-validated certificate"
+		e.Fix = "follow the approval link within " + sim.SpellDuration(p.Profile.ApprovalLinkTTL) + " at every renewal (ResendValidationEmail sends a new one), or replace it with a DNS-validated certificate"
 	case failed != nil:
 		e.Reason, e.Fix = dnsWhy(e, failed.Detail.Checks)
 	default:

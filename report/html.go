@@ -99,7 +99,7 @@ func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
 			if c.Outcome == "renewed" {
 				continue
 			}
-			for j, line := range diagnose(sc.log, idx.certEntries(c.ID)) {
+			for j, line := range diagnose(sc.sc, sc.log, idx.certEntries(c.ID)) {
 				line = strings.TrimPrefix(strings.TrimSpace(line), "why: ")
 				if j == 0 {
 					line = c.ID + ": " + line

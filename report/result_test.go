@@ -20,9 +20,9 @@ func busyScenario(expect ...sim.Expectation) *sim.Scenario {
 	return &sim.Scenario{
 		Name: "busy", File: "busy.yaml", ProfileName: "acm-2026", Start: start, Until: start.AddDate(0, 0, 210),
 		Certificates: []sim.Certificate{
-			{ID: "api", Domain: "api.example.com", NotAfter: start.AddDate(0, 0, 120)},
-			{ID: "ghost", Domain: "ghost.example.com", NotAfter: start.AddDate(0, 0, 300)},
-			{ID: "web", Domain: "www.example.com", NotAfter: start.AddDate(0, 0, 198)},
+			{ID: "api", Domain: "api.example.com", Type: sim.TypeAmazonIssued, NotAfter: start.AddDate(0, 0, 120)},
+			{ID: "ghost", Domain: "ghost.example.com", Type: sim.TypeAmazonIssued, NotAfter: start.AddDate(0, 0, 300)},
+			{ID: "web", Domain: "www.example.com", Type: sim.TypeAmazonIssued, NotAfter: start.AddDate(0, 0, 198)},
 		},
 		Resources: []sim.Resource{{ID: "apigw"}, {ID: "idle"}, {ID: "cdn"}},
 		Expect:    expect,

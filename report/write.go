@@ -147,7 +147,7 @@ func writeScenario(b *bufio.Writer, sc *Scenario) {
 			fmt.Fprintf(b, "    %s\n", line)
 		}
 		if c.Outcome != sim.OutcomeRenewed {
-			for _, line := range diagnose(sc.log, at) {
+			for _, line := range diagnose(sc.sc, sc.log, at) {
 				fmt.Fprintf(b, "    %s\n", line)
 			}
 		}
@@ -358,8 +358,9 @@ func foldMails(mails []sim.Entry) []string {
 
 // diagnose explains, from the last failing attempt, which names failed,
 // what DNS answered and what to fix. It reads a certificate's entries at
-// those positions of log.
-func diagnose(log []sim.Entry, at []int32) []string {
+// those positions of log; sc gives the profile's numbers (nil when the
+// record was read back without its scenario).
+func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 	var last, window, caa *sim.Entry
 	var domains []string
 	delivered := map[string][]string{}
@@ -413,7 +414,7 @@ func diagnose(log []sim.Entry, at []int32) []string {
 					"    fix: create one of these mailboxes, or move the certificate to DNS validation")
 			default:
 				out = append(out, fmt.Sprintf("  %s: approval e-mails reached %s, but no one followed a valid link", d, strings.Join(delivered[d], ", ")),
-					"    fix: approve the newest e-mail within 72 hours (ResendValidationEmail sends a new one), or move the certificate to DNS validation")
+					"    fix: approve the newest e-mail "+withinLinkTTL(sc)+" (ResendValidationEmail sends a new one), or move the certificate to DNS validation")
 			}
 			if last != nil && !approved[d] {
 				for _, c := range last.Detail.Checks {
@@ -474,4 +475,13 @@ func appendNew(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// withinLinkTTL says how soon an approval link must be followed, from the
+// profile's approval_link_ttl.
+func withinLinkTTL(sc *sim.Scenario) string {
+	if sc == nil {
+		return "before its link expires"
+	}
+	return "within " + sim.SpellDuration(sc.Profile.ApprovalLinkTTL)
 }

@@ -46,7 +46,7 @@ certificates:
     sans2: [www.example.com]
     domain: example.org
 name: again
-`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect)
+`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect, days_before_expiry)
 t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames)
 t.yaml:8:5: duplicate key "domain" in certificate (first at line 6)
 t.yaml:9:1: duplicate key "name" in scenario (first at line 1)`},
@@ -204,7 +204,7 @@ overrides:
   max_cname_chain: {n: 5}
 certificates: [{id: web, domain: example.com}]
 `, `t.yaml:4:19: retry_interval: 0s is out of range (want 1m to 30d)
-t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, private_validity, private_window, renewal_policy, renew_at, renew_jitter, ari_window_width, renew_before, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend_days, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
+t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, private_validity, private_window, renewal_policy, renew_at, renew_jitter, ari_window_width, renew_before, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, instruction_email_days, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend_days, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
 t.yaml:6:16: issue_delay: want a duration like 45d, 1d12h or 30m, got "soon"
 t.yaml:7:19: whois_contacts: want true or false, got "maybe"
 t.yaml:8:25: action_required_days: want a list of whole days like 30,15,7, got "30, x"
@@ -251,7 +251,7 @@ t.yaml:12:5: missing required key "record" for dns-add
 t.yaml:13:41: record: want a zone-file line, got a blank value
 t.yaml:14:62: type: want an upper-case RR type name like CAA or CNAME, got "caa"
 t.yaml:15:5: missing required key "resource" for attach
-t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export, click-approval, resend-validation-email, mailbox-reject, mailbox-accept)
+t.yaml:16:24: do: unknown action "explode" (expected one of: delete-validation-record, restore-validation-record, dns-add, dns-delete, attach, detach, export, click-approval, resend-validation-email, mailbox-reject, mailbox-accept, dns-fault, dns-fault-clear, renew-certificate, reimport, pca-failure, pca-restore)
 t.yaml:17:5: missing required key "at" in timeline entry
 t.yaml:18:43: key "record" is not used by export (it takes: cert)
 t.yaml:18:54: key "name" is not used by export (it takes: cert)`},
@@ -283,7 +283,7 @@ t.yaml:10:17: key "resource" is not used by an outcome expectation (it takes cer
 t.yaml:11:5: missing required key "at" in expectation: status, renewal_status and reason are checked at a time
 t.yaml:12:5: missing key "status", "renewal_status" or "reason" in expectation: at only says when to check
 t.yaml:13:44: status: unknown status "issued" (expected one of: PENDING_VALIDATION, ISSUED, INACTIVE, EXPIRED, VALIDATION_TIMED_OUT, REVOKED, FAILED)
-t.yaml:13:68: renewal_status: unknown renewal status "DONE" (expected one of: PENDING_AUTO_RENEWAL, PENDING_VALIDATION, SUCCESS, FAILED)
+t.yaml:13:68: renewal_status: unknown renewal status "DONE" (expected one of: PENDING_AUTO_RENEWAL, PENDING_VALIDATION, SUCCESS, FAILED, none)
 t.yaml:14:5: missing key "count", "min" or "max" in expectation: how often should "ACM Certificate Expired" happen?
 t.yaml:15:24: event: unknown event "Certificate Expired" (expected one of: ACM Certificate Approaching Expiration, ACM Certificate Renewal Action Required, ACM Certificate Available, ACM Certificate Expired, AWS Health Event)
 t.yaml:15:55: min cannot be combined with count: write count for an exact number, min and/or max for a range
@@ -321,7 +321,7 @@ certificates:
     id: web
 ? [a, b]
 : 1
-`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect)
+`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect, days_before_expiry)
 t.yaml:5:5: certificate: merge keys (<<) are not supported; write the keys out
 t.yaml:5:5: missing required key "domain" in certificate
 t.yaml:7:3: scenario: keys must be plain words, got a list`},

@@ -31,7 +31,10 @@
 //     lines in dns.records and in dns-add are not parsed here, and
 //     expectations are only checked for consistency, not evaluated. An
 //     expected renewal status reason of "none" (the empty reason) is passed
-//     on as the word "none" in Expectation.Reason.
+//     on as the word "none" in Expectation.Reason, and so is renewal_status
+//     "none" (no renewal summary) in Expectation.RenewalStatus.
+//   - Expect a timeline entry to become more than one change: a dns-fault
+//     with a duration is followed by its dns-fault-clear.
 //   - Treat the returned Scenario as owned by the caller: every call builds a
 //     new one, and Profile is a fresh copy with the overrides applied.
 //

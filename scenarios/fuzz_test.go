@@ -20,6 +20,9 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range brokenCases {
 		f.Add([]byte(tc.doc))
 	}
+	for _, tc := range fidelityBroken {
+		f.Add([]byte(tc.doc))
+	}
 	f.Add([]byte("name: x\nstart: 2026-03-01T00:00:00Z\ncertificates: [{id: a, domain: a.example.com, not_after: a.issued-1d}]\n"))
 	f.Add([]byte("a: &x [*x, *x]\nb: *x\n"))
 	// The e-mail, CAA and HTTP keys.

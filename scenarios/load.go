@@ -35,7 +35,7 @@ var (
 	validations  = []string{sim.ValidationDNS, sim.ValidationEmail, sim.ValidationHTTP}
 	outcomes     = []string{sim.OutcomeRenewed, sim.OutcomeExpired, sim.OutcomePending}
 	statuses     = []string{"PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"}
-	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED"}
+	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED", renewalNone}
 	events       = []string{sim.EventApproaching, sim.EventActionRequired, sim.EventAvailable, sim.EventExpired, sim.EventHealth}
 	actions      = []string{sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoDNSAdd, sim.DoDNSDelete, sim.DoAttach, sim.DoDetach, sim.DoExport,
 		sim.DoClickApproval, sim.DoResendValidationEmail, sim.DoMailboxReject, sim.DoMailboxAccept}
@@ -308,6 +308,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		profilePos = f.vpos
 	}
 	l.overrides(m.get("overrides"), &sc.Profile, profilePos)
+	l.accountConfig(b, m)
 	if f := m.get("seed"); f != nil {
 		if s, ok := l.scalar(f); ok {
 			n, err := strconv.ParseUint(s, 10, 64)
@@ -631,6 +632,9 @@ func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.C
 			l.errf(f.kpos, "validation_record must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
 		case c.Validation == sim.ValidationEmail:
 			l.errf(f.kpos, "validation_record applies only to dns and http validation; this certificate uses %s validation", c.Validation)
+		case f.val.Kind == yaml.MappingNode:
+			c.ValidationRecord = sim.RecordPresent
+			c.ValidationRecords = l.validationRecordPerName(f, c.Validation, c.Names())
 		default:
 			if v, ok := l.validationRecord(f, c.Validation); ok {
 				c.ValidationRecord = v
@@ -1092,7 +1096,9 @@ func (l *loader) timeline(b *build, f *field) {
 				}
 			}
 		}
+		extra := l.moreChange(b, tm, &ch)
 		b.sc.Timeline = append(b.sc.Timeline, ch)
+		b.sc.Timeline = append(b.sc.Timeline, extra...)
 	}
 	byTime := func(x, y sim.Change) int { return x.At.Compare(y.At) }
 	if !slices.IsSortedFunc(b.sc.Timeline, byTime) {
@@ -1219,6 +1225,9 @@ func (l *loader) expectations(b *build, f *field) {
 }
 
 func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
+	if e, ok, handled := l.moreExpectation(b, em); handled {
+		return e, ok
+	}
 	var e sim.Expectation
 	// count, min and max count e-mails when the item has e-mail keys and no
 	// event keys, events otherwise.
@@ -1323,6 +1332,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 				l.require(em, "reason")
 			}
 			e.Reason, _ = l.oneOf(em.get("reason"), "renewal status reason", reasons)
+			l.describedReason(rf, e.Reason)
 		}
 	case sim.ExpectEventCount:
 		switch {
@@ -1383,6 +1393,7 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			}
 		}
 	}
+	l.expectationCycle(em, &e)
 	return e, true
 }
 

@@ -17,6 +17,7 @@ func (m *Model) scheduleCycle(now time.Time, c *certState) {
 		c.window = t.Sub(m.p.RenewalStart(m.seed, c.spec.ID, c.cycle, c.spec.Type, c.notBefore, t))
 		m.wake(maxTime(now, t.Add(-c.window)), TimerWindow, c, c.cycle, 0)
 		m.wakeDays(now, c, TimerNotice, m.p.NoticeDays(c.spec.Type), time.Time{})
+		m.wakeDays(now, c, TimerInstruction, m.p.InstructionEmailDays, time.Time{})
 		if c.spec.Validation == ValidationEmail {
 			m.wake(maxTime(now, t.Add(-m.p.EmailBefore)), TimerEmail, c, c.cycle, 0)
 			// Resends come after the first e-mails, strictly.
@@ -92,17 +93,18 @@ func (m *Model) startRenewal(now time.Time, c *certState) {
 	}
 	m.logStatusIfChanged(now, c, before)
 	c.attemptGen++
-	if c.spec.Type == TypeAmazonIssued {
-		m.startAttempt(now, c)
-		return
-	}
-	m.validated(now, c)
+	m.startAttempt(now, c)
 }
 
 // startAttempt checks every name by its validation method. Checks that need
 // the world go out as effects; the attempt finishes when the last answer is
 // in.
 func (m *Model) startAttempt(now time.Time, c *certState) {
+	if c.spec.Type != TypeAmazonIssued {
+		// Private certificates need no validation: ACM asks the CA.
+		m.requestIssue(now, c)
+		return
+	}
 	a := &c.att
 	a.n++
 	a.prev = a.checks
@@ -273,7 +275,10 @@ func (m *Model) periodic(c *certState) bool {
 func (m *Model) validated(now time.Time, c *certState) {
 	c.validated()
 	c.cyc.failingSince = time.Time{}
-	m.wake(now.Add(m.p.IssueDelay), TimerIssue, c, c.cycle, 0)
+	// The attempt generation, not the cycle: an issuance stopped by lost
+	// eligibility (stopsIssuing) and validated again leaves its first
+	// timer stale.
+	m.wake(now.Add(m.p.IssueDelay), TimerIssue, c, c.attemptGen, 0)
 }
 
 // issue makes the new certificate: same ARN, new serial, a lifetime from
@@ -335,6 +340,7 @@ func (m *Model) serve(now time.Time, ri int, c *certState) {
 
 func (m *Model) expire(now time.Time, c *certState) {
 	before := m.snapshot(c)
+	wasEligible := c.eligibility == Eligible
 	c.expires()
 	c.status = StatusExpired
 	c.attemptGen++
@@ -350,6 +356,6 @@ func (m *Model) expire(now time.Time, c *certState) {
 	m.log(now, KindExpired, c, "", Detail{Text: "the certificate expired without being renewed", Cycle: c.cycle, Serial: c.serial, NotAfter: timePtr(c.notAfter)})
 	m.logStatusIfChanged(now, c, before)
 	if c.spec.Type != TypeImported {
-		m.expired(now, c)
+		m.expired(now, c, wasEligible)
 	}
 }

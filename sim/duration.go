@@ -13,6 +13,11 @@ const maxDuration = 36500 * Day
 
 // ParseDuration reads a Go duration extended with d (24 h) and w (7 d), in any
 // combination: "45d", "1d12h", "2w", "-3d", "90m". "0" is zero.
+//
+// One sign at most, in front: it applies to the whole duration ("-1d12h" is
+// 36 hours before). A sign inside ("-58d+30m") is refused, because it reads
+// two ways (−58d + 30m, or −(58d30m) as Go's own sign rule would have it);
+// the error names the single duration that means −58d + 30m.
 func ParseDuration(s string) (time.Duration, error) {
 	in := s
 	s = strings.TrimSpace(s)
@@ -26,6 +31,12 @@ func ParseDuration(s string) (time.Duration, error) {
 		s = s[1:]
 	case '+':
 		s = s[1:]
+	}
+	if s == "" {
+		return 0, fmt.Errorf("want a duration like 45d, 1d12h or 30m after the sign, got %q", in)
+	}
+	if i := strings.IndexAny(s, "+-"); i >= 0 {
+		return 0, innerSign(strings.TrimSpace(in), i+len(strings.TrimSpace(in))-len(s))
 	}
 	if s == "0" {
 		return 0, nil
@@ -93,4 +104,68 @@ func FormatDuration(d time.Duration) string {
 		b.WriteString(d.String())
 	}
 	return b.String()
+}
+
+// innerSign is the error for a duration with a sign at byte i besides the
+// leading one: it says which single duration the terms add up to, when they
+// do.
+func innerSign(s string, i int) error {
+	msg := fmt.Sprintf("duration %q has a sign inside it (at %q): a duration takes one sign, in front", s, s[i:])
+	var total time.Duration
+	rest := s
+	for rest != "" {
+		j := strings.IndexAny(rest[1:], "+-") + 1
+		if j == 0 {
+			j = len(rest)
+		}
+		d, err := ParseDuration(rest[:j])
+		if err != nil {
+			return fmt.Errorf("%s", msg)
+		}
+		total += d
+		rest = rest[j:]
+	}
+	if total < -maxDuration || total > maxDuration {
+		return fmt.Errorf("%s", msg)
+	}
+	return fmt.Errorf("%s; for %s write %s", msg, strings.Join(splitTerms(s), " "), FormatDuration(total))
+}
+
+// splitTerms writes the signed terms of s apart: "-58d+30m" -> "-58d", "+30m".
+func splitTerms(s string) []string {
+	var out []string
+	for s != "" {
+		j := strings.IndexAny(s[1:], "+-") + 1
+		if j == 0 {
+			j = len(s)
+		}
+		t := s[:j]
+		if len(out) > 0 {
+			t = t[:1] + " " + t[1:]
+		}
+		out = append(out, t)
+		s = s[j:]
+	}
+	return out
+}
+
+// SpellDuration writes d for a sentence: "72 hours", "1 hour", "3 days",
+// else as FormatDuration does ("1d12h"). Messages that quote a profile's
+// number (the approval link's lifetime) use it, so the number is the
+// profile's, never a constant.
+func SpellDuration(d time.Duration) string {
+	switch {
+	case d > 0 && d%Day == 0 && d/Day > 3:
+		return plural(int(d/Day), "day")
+	case d > 0 && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return FormatDuration(d)
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }

@@ -151,6 +151,21 @@ type MailboxChange struct {
 	Reject  bool
 }
 
+// DNSFault asks the driver to make DNS misbehave for Owner (a single name,
+// or with Zone every name at and below it) from now on: Kind is
+// FaultServfail, FaultTimeout or FaultSlow, Probability the share of
+// queries struck (0: all), chosen per query from Seed so that every run
+// strikes the same ones. Clear ends the fault at Owner. The driver treats
+// an answer that does not come, or comes late, as a failed query.
+type DNSFault struct {
+	Owner       string
+	Zone        bool
+	Kind        string
+	Probability float64
+	Seed        uint64
+	Clear       bool
+}
+
 func (Wake) effect()          {}
 func (WakeDays) effect()      {}
 func (CancelWakes) effect()   {}
@@ -165,3 +180,4 @@ func (WebChange) effect()     {}
 func (ProbeTLS) effect()      {}
 func (ClickApproval) effect() {}
 func (MailboxChange) effect() {}
+func (DNSFault) effect()      {}

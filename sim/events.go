@@ -39,7 +39,7 @@ type ApproachingDetail struct {
 type ActionRequiredDetail struct {
 	CertificateType           string
 	CommonName                string
-	DomainValidationMethod    string
+	DomainValidationMethod    string `json:",omitempty"` // none for private certificates
 	RenewalStatusReason       string
 	DaysToExpiry              int
 	CertificateExpirationDate string
@@ -52,7 +52,7 @@ type AvailableDetail struct {
 	Action                    string
 	CertificateType           string
 	CommonName                string
-	DomainValidationMethod    string
+	DomainValidationMethod    string `json:",omitempty"` // none for private certificates
 	CertificateCreatedDate    string
 	CertificateExpirationDate string
 	DaysToExpiry              int
@@ -64,7 +64,7 @@ type AvailableDetail struct {
 type ExpiredDetail struct {
 	CertificateType           string
 	CommonName                string
-	DomainValidationMethod    string
+	DomainValidationMethod    string `json:",omitempty"` // none for private certificates
 	CertificateCreatedDate    string
 	CertificateExpirationDate string
 	InUse                     bool

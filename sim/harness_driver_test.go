@@ -206,6 +206,8 @@ func (d *driver) perform(e sim.Effect) {
 		if err := w.dnsChange(e); err != nil {
 			d.fail(err)
 		}
+	case sim.DNSFault:
+		w.dnsFault(e)
 	case sim.WebChange:
 		w.webChange(e)
 	case sim.Deploy:
@@ -313,4 +315,90 @@ func TestHarnessMatchesRunner(t *testing.T) {
 		}
 		assert.Equal(t, len(res.Log), len(got), "%s: entries", sc.Name)
 	}
+}
+
+// faultScenarios are scenarios with DNS faults of every kind, on names and
+// zones, certain and seeded: TestFaultsMatchRunner runs them both ways.
+var faultScenarios = []string{`name: faults-every-kind
+start: 2026-03-01T00:00:00Z
+until: web.expiry-44d
+resources:
+  - {id: alb, kind: elb}
+certificates:
+  - id: web
+    domain: example.com
+    sans: ["*.example.com", api.example.com]
+    in_use_by: [alb]
+timeline:
+  - {at: web.expiry-45d, do: dns-fault, zone: example.com, fault: servfail, duration: 2h}
+  - {at: web.expiry-44d22h, do: dns-fault, name: api.example.com, fault: timeout, duration: 2h}
+  - {at: web.expiry-44d20h, do: dns-fault, zone: example.com, fault: slow, duration: 2h}
+  - {at: web.expiry-44d18h, do: dns-fault, name: example.com, fault: servfail, duration: 2h}
+`, `name: faults-seeded
+start: 2026-03-01T00:00:00Z
+until: web.expiry-40d
+resources:
+  - {id: alb, kind: elb}
+certificates:
+  - id: web
+    domain: example.com
+    sans: [api.example.com]
+    in_use_by: [alb]
+    validation_record: {api.example.com: absent}
+timeline:
+  - {at: start, do: dns-fault, zone: example.com, fault: timeout, probability: 0.4}
+  - {at: start, do: dns-fault, zone: api.example.com, fault: servfail, probability: 0.7}
+  - {at: web.expiry-43d, do: restore-validation-record, cert: web}
+`, `name: faults-http
+start: 2026-03-01T00:00:00Z
+until: web.expiry-44d
+resources:
+  - {id: cdn, kind: cloudfront, hostnames: [static.example.com]}
+certificates:
+  - id: web
+    domain: static.example.com
+    validation: http
+    in_use_by: [cdn]
+timeline:
+  - {at: start, do: dns-fault, name: static.example.com, fault: servfail, probability: 0.5}
+`}
+
+// TestFaultsMatchRunner: with DNS faults, sim/run over loopback (caching
+// DNS answers or asking at every attempt) and the harness driver in memory
+// write the same record: the fake server and the harness strike the same
+// queries, and the runner's cache never answers for a faulty name.
+func TestFaultsMatchRunner(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, doc := range faultScenarios {
+		sc, err := scenarios.Parse("faults.yaml", []byte(doc))
+		require.NoError(t, err)
+		d := newDriver(sc, sc.Seed, false)
+		require.NoError(t, d.finish(), sc.Name)
+		want := d.m.Record()
+		failed := 0
+		for _, e := range want {
+			if e.Kind == sim.KindAttempt && !*e.Detail.OK {
+				failed++
+			}
+		}
+		assert.Positive(t, failed, "%s: the faults make attempts fail", sc.Name)
+		for _, cache := range []bool{true, false} {
+			res, err := run.Run(context.Background(), sc, run.Options{CacheDNS: cache, CacheProbes: cache})
+			require.NoError(t, err, sc.Name)
+			sameRecord(t, fmt.Sprintf("%s (cache %v)", sc.Name, cache), res.Log, want)
+		}
+	}
+}
+
+// sameRecord compares two records entry by entry, as JSON.
+func sameRecord(t *testing.T, name string, a, b []sim.Entry) {
+	t.Helper()
+	for i := range min(len(a), len(b)) {
+		x, _ := json.Marshal(a[i])
+		y, _ := json.Marshal(b[i])
+		if !assert.Equal(t, string(x), string(y), "%s: entry %d differs", name, i) {
+			return
+		}
+	}
+	assert.Equal(t, len(a), len(b), "%s: entries", name)
 }

@@ -151,6 +151,9 @@ func entryLine(e sim.Entry) hline {
 		if len(d.Checks) > 0 {
 			method = " " + d.Checks[0].Method
 		}
+		if len(checks) == 0 {
+			checks = []string{d.Text}
+		}
 		l.text = fmt.Sprintf("attempt %s #{n}%s: %s %s", e.Cert, method, yesNo(*d.OK, "OK", "FAIL"), strings.Join(checks, "; "))
 		l.key, l.num = "attempt "+e.Cert+l.text, e.Attempt
 	case sim.KindCAA:
@@ -169,13 +172,16 @@ func entryLine(e sim.Entry) hline {
 		l.text = fmt.Sprintf("expired %s cycle %d: serial %s", e.Cert, d.Cycle, shortSerial(d.Serial))
 	case sim.KindTimeline:
 		f := []string{"timeline " + d.Do}
-		for _, v := range []string{e.Cert, e.Resource, d.Domain, d.To, d.Name, d.Type} {
+		for _, v := range []string{e.Cert, e.Resource, d.Domain, d.To, d.Name, d.Type, d.Zone, d.Fault} {
 			if v != "" {
 				f = append(f, v)
 			}
 		}
 		if d.Record != "" {
 			f = append(f, "'"+d.Record+"'")
+		}
+		if d.OK != nil && !*d.OK {
+			f = append(f, "REFUSED:", d.Text[strings.Index(d.Text, "refused: ")+len("refused: "):])
 		}
 		l.text = strings.Join(f, " ")
 	case sim.KindEventBus:
@@ -426,6 +432,13 @@ func effectLine(sc *sim.Scenario, p performed) string {
 		s = fmt.Sprintf("click-approval %s %s", e.Domain, e.Address)
 	case sim.MailboxChange:
 		s = fmt.Sprintf("mailbox %s %s", e.Address, yesNo(e.Reject, "reject", "accept"))
+	case sim.DNSFault:
+		where := e.Owner + yesNo(e.Zone, " (zone)", "")
+		if e.Clear {
+			s = "dns-fault clear " + where
+		} else {
+			s = fmt.Sprintf("dns-fault %s %s p=%g", where, e.Kind, e.Probability)
+		}
 	default:
 		s = fmt.Sprintf("%T", p.e)
 	}

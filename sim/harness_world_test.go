@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	fakedns "github.com/renewsim/renewsim/fakes/dns"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -29,6 +30,77 @@ type hworld struct {
 	sent     []sim.SendEmail // approval e-mails asked for, in order (click mail=N)
 
 	canned []canned
+	faults []*hfault
+}
+
+// hfault is a DNS fault in force, struck the way fakes/dns strikes it
+// (fakedns.Strikes, counted per question).
+type hfault struct {
+	owner string
+	zone  bool
+	kind  string
+	p     float64
+	seed  uint64
+	seen  map[string]uint64
+}
+
+// The texts sim/run gives a query whose answer a fault held back.
+const (
+	heldTimeout = "no answer from the name server (timed out)"
+	heldSlow    = "the answer came after ACM's resolver had given up (slow name server)"
+)
+
+func (w *hworld) dnsFault(e sim.DNSFault) {
+	owner := fqdn(e.Owner)
+	w.faults = slices.DeleteFunc(w.faults, func(f *hfault) bool { return f.owner == owner && f.zone == e.Zone })
+	if !e.Clear {
+		w.faults = append(w.faults, &hfault{owner: owner, zone: e.Zone, kind: e.Kind, p: e.Probability, seed: e.Seed, seen: map[string]uint64{}})
+	}
+}
+
+// fault is what a fault does to the query (qname, qtype): "" when none
+// covers it or it is spared, else servfail, timeout or slow. A name fault
+// wins over zone faults, the nearest zone over the others.
+func (w *hworld) fault(qname, qtype string) string {
+	name := fqdn(qname)
+	var hit *hfault
+	for _, f := range w.faults {
+		if !f.zone && f.owner == name {
+			hit = f
+		}
+	}
+	for cand := name; hit == nil; {
+		for _, f := range w.faults {
+			if f.zone && f.owner == cand {
+				hit = f
+			}
+		}
+		if cand == "." {
+			break
+		}
+		if i := strings.IndexByte(cand, '.'); i >= 0 && i+1 < len(cand) {
+			cand = cand[i+1:]
+		} else {
+			cand = "."
+		}
+	}
+	if hit == nil {
+		return ""
+	}
+	key := name + "/" + qtype
+	n := hit.seen[key]
+	hit.seen[key] = n + 1
+	if !fakedns.Strikes(hit.seed, name, qtype, n, hit.p) {
+		return ""
+	}
+	return hit.kind
+}
+
+func heldText(kind string) string {
+	if kind == sim.FaultSlow {
+		return heldSlow
+	}
+	return heldTimeout
 }
 
 // zrr is one record of the zone.
@@ -295,6 +367,14 @@ func (w *hworld) resolveCNAME(c sim.CheckCNAME, now time.Time) sim.CNAMEAnswer {
 				target = synthetic[hop]
 			}
 		} else {
+			switch f := w.fault(name, "CNAME"); f {
+			case sim.FaultServfail:
+				ans.Rcode = "SERVFAIL"
+				return ans
+			case sim.FaultTimeout, sim.FaultSlow:
+				ans.Err = heldText(f)
+				return ans
+			}
 			rcode, answer := w.lookup(name, "CNAME")
 			ans.Rcode = rcode
 			if rcode != "NOERROR" {
@@ -335,6 +415,14 @@ func (w *hworld) caa(name string, now time.Time) sim.CAAAnswer {
 			return ans
 		case "", "none":
 			if canned == "" {
+				switch f := w.fault(cand, "CAA"); f {
+				case sim.FaultServfail:
+					ans.Err = "SERVFAIL for " + cand
+					return ans
+				case sim.FaultTimeout, sim.FaultSlow:
+					ans.Err = heldText(f)
+					return ans
+				}
 				_, answer := w.lookup(cand, "CAA")
 				for _, r := range answer {
 					if r.typ == "CAA" {
@@ -366,6 +454,12 @@ func (w *hworld) caa(name string, now time.Time) sim.CAAAnswer {
 // resolveA finds the address a name points at, and the resource there
 // (-1 when none answers at it).
 func (w *hworld) resolveA(name string) (ip string, res int, problem string) {
+	switch f := w.fault(name, "A"); f {
+	case sim.FaultServfail:
+		return "", -1, fmt.Sprintf("%s has no address (SERVFAIL)", name)
+	case sim.FaultTimeout, sim.FaultSlow:
+		return "", -1, heldText(f)
+	}
 	rcode, answer := w.lookup(name, "A")
 	if rcode != "NOERROR" {
 		return "", -1, fmt.Sprintf("%s has no address (%s)", name, rcode)

@@ -37,10 +37,10 @@ const (
 	TimerIssue       TimerKind = "issue"
 	TimerDeploy      TimerKind = "deploy" // N: resource index
 	TimerExpire      TimerKind = "expire"
-	TimerInstruction TimerKind = "instruction"
-	TimerEmail       TimerKind = "email"  // first approval e-mails are due
-	TimerResend      TimerKind = "resend" // N: days before expiry
-	TimerProbe       TimerKind = "probe"  // N: resource index
+	TimerInstruction TimerKind = "instruction" // N: days before expiry (a notice day), 0 after failing a while
+	TimerEmail       TimerKind = "email"       // first approval e-mails are due
+	TimerResend      TimerKind = "resend"      // N: days before expiry
+	TimerProbe       TimerKind = "probe"       // N: resource index
 )
 
 // CNAMEAnswer is what the driver found for a CheckCNAME.

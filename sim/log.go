@@ -68,6 +68,11 @@ type Detail struct {
 	Name   string `json:"name,omitempty"`
 	Type   string `json:"type,omitempty"`
 
+	// dns-fault, dns-fault-clear
+	Zone        string  `json:"zone,omitempty"`
+	Fault       string  `json:"fault,omitempty"`
+	Probability float64 `json:"probability,omitempty"`
+
 	Channel string `json:"channel,omitempty"` // notice: email
 	Days    int    `json:"days,omitempty"`
 

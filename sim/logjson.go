@@ -38,6 +38,9 @@ type detailWire struct {
 	Record        string      `json:"record,omitempty"`
 	Name          string      `json:"name,omitempty"`
 	Type          string      `json:"type,omitempty"`
+	Zone          string      `json:"zone,omitempty"`
+	Fault         string      `json:"fault,omitempty"`
+	Probability   float64     `json:"probability,omitempty"`
 	Channel       string      `json:"channel,omitempty"`
 	Days          int         `json:"days,omitempty"`
 	Event         *Event      `json:"event,omitempty"`
@@ -62,7 +65,7 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 			Status: d.Status, RenewalStatus: d.RenewalStatus, Reason: d.Reason, Eligibility: d.Eligibility, Cause: d.Cause,
 			ARN: d.ARN, Serial: d.Serial, Names: d.Names, NotBefore: d.NotBefore, NotAfter: d.NotAfter,
 			Checks: d.Checks, OK: d.OK,
-			Do: d.Do, Record: d.Record, Name: d.Name, Type: d.Type,
+			Do: d.Do, Record: d.Record, Name: d.Name, Type: d.Type, Zone: d.Zone, Fault: d.Fault, Probability: d.Probability,
 			Channel: d.Channel, Days: d.Days,
 			Event: d.Event,
 			Email: d.Email, To: d.To, Domain: d.Domain, Subject: d.Subject, SMTPCode: d.SMTPCode, Approved: d.Approved, Expired: d.Expired,
@@ -98,7 +101,7 @@ func (e *Entry) UnmarshalJSON(b []byte) error {
 		Status: d.Status, RenewalStatus: d.RenewalStatus, Reason: d.Reason, Eligibility: d.Eligibility, Cause: d.Cause,
 		ARN: d.ARN, Serial: d.Serial, Names: d.Names, NotBefore: d.NotBefore, NotAfter: d.NotAfter,
 		Checks: d.Checks, OK: d.OK,
-		Do: d.Do, Record: d.Record, Name: d.Name, Type: d.Type,
+		Do: d.Do, Record: d.Record, Name: d.Name, Type: d.Type, Zone: d.Zone, Fault: d.Fault, Probability: d.Probability,
 		Channel: d.Channel, Days: d.Days,
 		Event: d.Event,
 		Email: d.Email, To: d.To, Domain: d.Domain, Subject: d.Subject, SMTPCode: d.SMTPCode, Approved: d.Approved, Expired: d.Expired,

@@ -54,6 +54,7 @@ type Model struct {
 	res   []*resState
 	out   []Effect
 	nev   int // events sent, for event ids
+	nflt  int // DNS faults started, for their seeds
 	codes map[string]codeRef
 
 	certByID map[string]int
@@ -375,11 +376,16 @@ func (m *Model) fire(now time.Time, t Timer) error {
 			m.approaching(now, c, t.N)
 		}
 	case TimerInstruction:
-		if thisAttempt && !c.cyc.instructed {
+		switch {
+		case t.N > 0: // a notice day (instruction_email_days)
+			if thisCycle && c.status == StatusIssued && c.phase == PhaseValidating && c.att.n > 0 {
+				m.instruct(now, c)
+			}
+		case thisAttempt && !c.cyc.instructed: // instruction_email_after
 			m.instruct(now, c)
 		}
 	case TimerIssue:
-		if thisCycle && c.phase == PhaseIssuing {
+		if t.Gen == c.attemptGen && c.phase == PhaseIssuing {
 			m.issue(now, c)
 		}
 	case TimerDeploy:

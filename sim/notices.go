@@ -21,7 +21,9 @@ func (m *Model) notice(now time.Time, c *certState, days int) {
 	// A notice means the customer must act: the renewal is pending
 	// validation from here on, whatever the failing-time knob said.
 	before := m.snapshot(c)
-	c.renewalStatus = RenewalPendingValidation
+	if c.renewalStatus != RenewalFailed {
+		c.renewalStatus = RenewalPendingValidation
+	}
 	m.logStatusIfChanged(now, c, before)
 	reason := c.reason
 	if reason == "" {
@@ -36,18 +38,28 @@ func (m *Model) notice(now time.Time, c *certState, days int) {
 	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %d days. Action is required.", c.arn, days))
 }
 
-// instruct is the legacy notice: after failing for a while ACM e-mails the
-// account with instructions to fix the renewal by hand.
+// instruct is the legacy notice: while renewal fails ACM e-mails the account
+// instructions to fix it by hand and posts the same notice to the AWS Health
+// dashboard, from 45 days before expiry (15 days into the window) and again
+// 30, 15, 7, 3 and 1 days before (instruction_email_days). Sources: the
+// 2021 user guide, "Troubleshooting managed certificate renewal" (after 15
+// days of failure "you will receive an email with further instructions",
+// H1) and "Check a certificate's renewal status" (Personal Health Dashboard
+// notices "at 45 day, 30 day, 15 day, 7 day, 3 day, and 1 day intervals from
+// expiration"); docs/model.md.
 func (m *Model) instruct(now time.Time, c *certState) {
 	c.cyc.instructed = true
+	days := int(c.notAfter.Sub(now) / Day)
 	m.log(now, KindNotice, c, "", Detail{
-		Text:    fmt.Sprintf("renewal has failed for %s: ACM e-mails instructions to fix it by hand to %s", FormatDuration(now.Sub(c.cyc.failingSince)), m.sc.AccountEmail),
-		Channel: "email", Days: int(c.notAfter.Sub(now) / Day),
+		Text: fmt.Sprintf("renewal has failed for %s, %d days before expiry: ACM e-mails instructions to fix it by hand to %s and posts them to AWS Health",
+			FormatDuration(now.Sub(c.cyc.failingSince)), days, m.sc.AccountEmail),
+		Channel: "email", Days: days,
 	})
 	if m.sc.AccountEmail != "" {
 		subject, body := InstructionEmail(m.p, c.arn, c.spec.Domain, validationMethod(c.spec), c.notAfter)
 		m.emit(SendEmail{Cert: c.idx, Kind: EmailInstruction, Domain: c.spec.Domain, To: []string{m.sc.AccountEmail}, ARN: c.arn, Subject: subject, Body: body})
 	}
+	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %d days. Action is required.", c.arn, days))
 }
 
 // available announces a renewed certificate.
@@ -61,14 +73,21 @@ func (m *Model) available(now time.Time, c *certState) {
 	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM renewed the certificate %s; it is valid until %s.", c.arn, awsTime(c.notAfter)))
 }
 
-// expired announces a certificate that expired unrenewed.
-func (m *Model) expired(now time.Time, c *certState) {
+// expired announces a certificate that expired unrenewed: the EventBridge
+// event for every ACM certificate, the AWS Health event only for one that
+// was eligible for renewal when it expired. AWS Health events "are
+// generated for ACM certificates that are eligible for renewal" (S7,
+// https://docs.aws.amazon.com/acm/latest/userguide/supported-events.html,
+// "AWS health events"): a certificate nothing uses expires without one.
+func (m *Model) expired(now time.Time, c *certState, eligible bool) {
 	m.event(now, c, EventExpired, ExpiredDetail{
 		CertificateType: certificateType(c.spec.Type), CommonName: c.spec.Domain,
 		DomainValidationMethod: validationMethod(c.spec), CertificateCreatedDate: awsTime(c.notBefore),
 		CertificateExpirationDate: awsTime(c.notAfter), InUse: len(c.attached) > 0, Exported: c.exported,
 	})
-	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("The certificate %s expired on %s.", c.arn, awsTime(c.notAfter)))
+	if eligible {
+		m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("The certificate %s expired on %s.", c.arn, awsTime(c.notAfter)))
+	}
 }
 
 func (m *Model) event(now time.Time, c *certState, detailType string, detail any) {

@@ -66,6 +66,10 @@ type certState struct {
 
 	mailings int // approval e-mail batches sent over every cycle: approval codes derive from it
 
+	// pcaFailure is the PCA_* reason AWS Private CA refuses this private
+	// certificate's renewals with, "" while it issues (pca-failure).
+	pcaFailure string
+
 	phase      Phase
 	attemptGen int // bumped when attempts start or stop, to ignore stale attempt timers
 	att        attemptState
@@ -92,8 +96,9 @@ type cycleState struct {
 	failingSince time.Time   // first failed attempt since the last success
 	instructed   bool        // legacy instruction e-mail sent
 	caaNotified  bool        // CAA_CHECK_FAILURE sent
+	pcaNotified  bool        // AWS_ACM_RENEWAL_FAILURE sent
 	mailed       bool        // first approval e-mails sent
-	approvedAt   []time.Time // per name: when its approval arrived
+	approvedAt   []time.Time // per name: when its newest approval arrived
 }
 
 type validationRec struct{ name, value, key string }
@@ -130,12 +135,38 @@ func (c *certState) losesEligibility() {
 	c.att.caaPending = false
 }
 
+// stopsIssuing: no longer eligible while the new certificate was on its
+// way (detached during the issue delay). ACM re-evaluates eligibility all
+// the time and renews only eligible certificates, so the issuance stops:
+// inside the renewal window the certificate waits as ineligible, and
+// becoming eligible again starts a fresh attempt (its names must validate
+// again); before the window (a RenewCertificate issuing early) it goes back
+// to idle and the window decides later.
+func (c *certState) stopsIssuing(inWindow bool) {
+	if inWindow {
+		c.to("stops issuing", PhaseIneligible, PhaseIssuing)
+	} else {
+		c.to("stops issuing before the window", PhaseIdle, PhaseIssuing)
+	}
+}
+
 // validated: every name validated and CAA allowed Amazon (or no validation
 // is needed: private certificates, RenewCertificate).
 func (c *certState) validated() {
 	c.to("validated", PhaseIssuing, PhaseValidating, PhaseIdle)
 	c.att.caaPending = false
 }
+
+// renewalRequested: RenewCertificate on an amazon-issued certificate
+// before its window: its names are validated now, as when the window opens.
+func (c *certState) renewalRequested() {
+	c.to("renewal requested", PhaseValidating, PhaseIdle)
+}
+
+// reimported: an imported certificate replaced in place (ReimportCertificate):
+// the new one waits for its expiry like the first; an expired one is
+// valid again.
+func (c *certState) reimported() { c.to("reimported", PhaseIdle, PhaseIdle, PhaseExpired) }
 
 // renewed: the new certificate exists; the next cycle waits for its window.
 func (c *certState) renewed() { c.to("renewed", PhaseIdle, PhaseIssuing) }

@@ -24,8 +24,12 @@ func TestIllegalTransitionsPanic(t *testing.T) {
 		{"window opens ineligible", func(c *certState) { c.windowOpens(false) }, []Phase{PhaseIdle}, PhaseIneligible},
 		{"becomes eligible", (*certState).becomesEligible, []Phase{PhaseIneligible}, PhaseValidating},
 		{"loses eligibility", (*certState).losesEligibility, []Phase{PhaseValidating}, PhaseIneligible},
+		{"stops issuing", func(c *certState) { c.stopsIssuing(true) }, []Phase{PhaseIssuing}, PhaseIneligible},
+		{"stops issuing before the window", func(c *certState) { c.stopsIssuing(false) }, []Phase{PhaseIssuing}, PhaseIdle},
 		{"validated", (*certState).validated, []Phase{PhaseValidating, PhaseIdle}, PhaseIssuing},
 		{"renewed", (*certState).renewed, []Phase{PhaseIssuing}, PhaseIdle},
+		{"renewal requested", (*certState).renewalRequested, []Phase{PhaseIdle}, PhaseValidating},
+		{"reimported", (*certState).reimported, []Phase{PhaseIdle, PhaseExpired}, PhaseIdle},
 		{"expires", (*certState).expires, []Phase{PhaseIdle, PhaseIneligible, PhaseValidating, PhaseIssuing}, PhaseExpired},
 	} {
 		for _, from := range all {

@@ -124,7 +124,8 @@ type Profile struct {
 	PendingValidationAfter time.Duration // failing this long -> PENDING_VALIDATION
 	ActionRequiredDays     []int         // notice days, public certificates
 	PrivateActionRequired  []int         // notice days, private certificates
-	InstructionEmailAfter  time.Duration // legacy: instruction e-mail after this much failure (0: none)
+	InstructionEmailAfter  time.Duration // one instruction e-mail after this much failure (0: none)
+	InstructionEmailDays   []int         // legacy: instruction e-mail and AWS Health notice on these days before expiry while renewal fails
 	ApproachingDaysPublic  int           // daily Approaching Expiration from this many days
 	ApproachingDaysPrivate int           // same, private and imported certificates
 	Eligibility            string        // in-use-or-exported | in-use
@@ -230,7 +231,11 @@ func acmLegacy() Profile {
 	p.PreTransitionWindow = 0
 	p.ActionRequiredDays = nil
 	p.PrivateActionRequired = nil
-	p.InstructionEmailAfter = 15 * Day
+	// The legacy notices: from 45 days before expiry (15 days into the
+	// 60-day window) and again at 30, 15, 7, 3 and 1 days, an e-mail to the
+	// account and an AWS Health notice, while renewal fails (see
+	// docs/model.md).
+	p.InstructionEmailDays = []int{45, 30, 15, 7, 3, 1}
 	p.ApproachingDaysPublic = 45
 	p.ApproachingDaysPrivate = 45
 	p.Eligibility = EligibleInUse
@@ -481,6 +486,7 @@ var knobs = []knob{
 	{name: "action_required_days", kind: "days", ptr: func(p *Profile) any { return &p.ActionRequiredDays }, lo: 1, hi: int64(maxLifetime / Day)},
 	{name: "private_action_required_days", kind: "days", ptr: func(p *Profile) any { return &p.PrivateActionRequired }, lo: 1, hi: int64(maxLifetime / Day)},
 	{name: "instruction_email_after", kind: "duration", ptr: func(p *Profile) any { return &p.InstructionEmailAfter }, lo: dur(time.Hour), hi: dur(maxLifetime), off: true},
+	{name: "instruction_email_days", kind: "days", ptr: func(p *Profile) any { return &p.InstructionEmailDays }, lo: 1, hi: int64(maxLifetime / Day)},
 	{name: "approaching_expiration_days", kind: "int", ptr: func(p *Profile) any { return &p.ApproachingDaysPublic }, lo: 0, hi: int64(maxLifetime / Day)},
 	{name: "private_approaching_expiration_days", kind: "int", ptr: func(p *Profile) any { return &p.ApproachingDaysPrivate }, lo: 0, hi: int64(maxLifetime / Day)},
 	{name: "eligibility", kind: "string", ptr: func(p *Profile) any { return &p.Eligibility }, want: EligibleInUseOrExported + " or " + EligibleInUse},

@@ -26,6 +26,10 @@ func TestParseDuration(t *testing.T) {
 		{"d", 0, true},
 		{"3x", 0, true},
 		{"1h-2m", 0, true},
+		{"-", 0, true},
+		{"+", 0, true},
+		{"+3d", 3 * Day, false},
+		{"-0", 0, false},
 		{"99999w", 0, true},
 		{"100000d100000d", 0, true},
 		{"36500d", 36500 * Day, false},
@@ -38,6 +42,36 @@ func TestParseDuration(t *testing.T) {
 		}
 		require.NoError(t, err, tc.in)
 		assert.Equal(t, tc.want, got, tc.in)
+	}
+}
+
+// TestParseDurationInnerSign pins the choice for a sign inside a
+// duration: refused, with the single duration the terms add up to, so that
+// "-58d+30m" can mean neither −(58d30m) silently nor anything by accident.
+func TestParseDurationInnerSign(t *testing.T) {
+	for _, tc := range []struct{ in, msg string }{
+		{"-58d+30m", `duration "-58d+30m" has a sign inside it (at "+30m"): a duration takes one sign, in front; for -58d + 30m write -57d23h30m`},
+		{"58d+30m", `duration "58d+30m" has a sign inside it (at "+30m"): a duration takes one sign, in front; for 58d + 30m write 58d30m`},
+		{"1h-2m", `duration "1h-2m" has a sign inside it (at "-2m"): a duration takes one sign, in front; for 1h - 2m write 58m`},
+		{"-58d-30m", `duration "-58d-30m" has a sign inside it (at "-30m"): a duration takes one sign, in front; for -58d - 30m write -58d30m`},
+		{" -1d+1d ", `duration "-1d+1d" has a sign inside it (at "+1d"): a duration takes one sign, in front; for -1d + 1d write 0s`},
+		{"-1d--2h", `duration "-1d--2h" has a sign inside it (at "--2h"): a duration takes one sign, in front`},
+		{"5d+99999w", `duration "5d+99999w" has a sign inside it (at "+99999w"): a duration takes one sign, in front`},
+		{"1d+x", `duration "1d+x" has a sign inside it (at "+x"): a duration takes one sign, in front`},
+	} {
+		_, err := ParseDuration(tc.in)
+		if assert.Error(t, err, tc.in) {
+			assert.Equal(t, tc.msg, err.Error(), tc.in)
+		}
+	}
+}
+
+func TestSpellDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		72 * time.Hour: "72 hours", time.Hour: "1 hour", 48 * time.Hour: "48 hours",
+		7 * Day: "7 days", 4 * Day: "4 days", 90 * time.Minute: "1h30m", 0: "0s", 30 * time.Second: "30s",
+	} {
+		assert.Equal(t, want, SpellDuration(d), d.String())
 	}
 }
 

@@ -117,6 +117,11 @@ type Certificate struct {
 	InUseBy          []string  // resource ids
 	Exported         bool
 	ValidationRecord string // present | absent | wrong | chain-N (dns); present | redirect | absent | wrong (http)
+	// ValidationRecords gives the state of single names' records where it
+	// differs from ValidationRecord (validation_record written as a mapping
+	// of name to state). For dns, a wildcard and its parent share one
+	// record, and either name stands for it.
+	ValidationRecords map[string]string
 	// ValidationDomains maps a name to the domain whose admin addresses
 	// receive its approval e-mail, when it is not the name itself minus a
 	// leading "www." or "*." (e-mail validation only).
@@ -152,6 +157,24 @@ func (c *Certificate) ValidationCNAME(seed uint64, account, name string) (record
 	return ValidationRecord(seed, account, name)
 }
 
+// RecordState is the state of name's validation record at the start: its
+// own entry in ValidationRecords (for dns also its wildcard's or parent's,
+// which share the record), else ValidationRecord.
+func (c *Certificate) RecordState(name string) string {
+	if st, ok := c.ValidationRecords[name]; ok {
+		return st
+	}
+	if c.Validation == ValidationDNS {
+		base := BaseName(name)
+		for n, st := range c.ValidationRecords {
+			if BaseName(n) == base {
+				return st
+			}
+		}
+	}
+	return c.ValidationRecord
+}
+
 // Names is the domain followed by the SANs, without duplicates.
 func (c *Certificate) Names() []string {
 	out := []string{c.Domain}
@@ -183,9 +206,33 @@ const (
 	DoResendValidationEmail   = "resend-validation-email" // Cert
 	DoMailboxReject           = "mailbox-reject"          // Address: the mail server starts answering 550
 	DoMailboxAccept           = "mailbox-accept"          // Address
-	// DoRenewCertificate is the RenewCertificate API call: only private
-	// certificates, and the caller has checked eligibility.
+	// DoRenewCertificate is the RenewCertificate API call (forced renewal):
+	// ACM renews on request a private or amazon-issued certificate that
+	// is eligible and was exported since it was issued or last renewed;
+	// any other request is refused, and the record says why.
 	DoRenewCertificate = "renew-certificate"
+	// DoReimport imports a new certificate into the ARN of an imported one
+	// (Cert), valid from now until NotAfter.
+	DoReimport = "reimport"
+	// DoPCAFailure makes AWS Private CA refuse to issue Cert's renewals,
+	// with RenewalStatusReason Reason (a PCA_* value), until DoPCARestore.
+	DoPCAFailure = "pca-failure"
+	DoPCARestore = "pca-restore"
+	// DoDNSFault makes DNS misbehave for a name (Name) or a zone (Zone):
+	// Fault is servfail, timeout or slow, Probability the share of queries
+	// struck (0: all). DoDNSFaultClear ends it.
+	DoDNSFault      = "dns-fault"
+	DoDNSFaultClear = "dns-fault-clear"
+)
+
+// DNS fault kinds (Change.Fault, DNSFault.Kind).
+const (
+	FaultServfail = "servfail" // SERVFAIL
+	FaultTimeout  = "timeout"  // no answer
+	// FaultSlow: an answer that arrives after ACM's resolver has given up.
+	// Virtual time does not move during a query, so a slow answer is a
+	// failed attempt, like no answer at all.
+	FaultSlow = "slow"
 )
 
 // Change is one world change on the timeline.
@@ -195,12 +242,19 @@ type Change struct {
 	Do       string
 	Cert     string
 	Resource string
-	Record   string // dns-add: a zone-file line
-	Name     string // dns-delete: owner name
-	Type     string // dns-delete: RR type, "" for all
-	Domain   string // click-approval
-	Address  string // mailbox-reject, mailbox-accept
-	Line     int    // line in the scenario file, for messages
+	Record   string    // dns-add: a zone-file line
+	Name     string    // dns-delete: owner name
+	Type     string    // dns-delete: RR type, "" for all
+	Domain   string    // click-approval
+	Address  string    // mailbox-reject, mailbox-accept
+	NotAfter time.Time // reimport: the new certificate's NotAfter
+	Reason   string    // pca-failure: the PCA_* RenewalStatusReason
+	Zone     string    // dns-fault, dns-fault-clear: the zone (Name names a single name)
+	Fault    string    // dns-fault: servfail | timeout | slow
+	// Probability is the share of queries a dns-fault strikes, in (0, 1];
+	// 0 means every query.
+	Probability float64
+	Line        int // line in the scenario file, for messages
 }
 
 // Expectation is one claim about the run. Exactly one group of fields is set,
@@ -234,6 +288,29 @@ type Expectation struct {
 
 	Email string // ExpectEmail: approval | instruction | any (with Count/Min/Max)
 	To    string // ExpectEmail: only messages delivered to this address
+
+	// Cycle is the renewal cycle ExpectOutcome, ExpectRenewedWindow and
+	// ExpectServes are about: 1 (the default, 0) renews the first
+	// certificate, 2 the one that renewal issued, and so on.
+	Cycle int
+	// EventAt and Detail narrow ExpectEventCount to the events sent at that
+	// time whose detail holds those fields.
+	EventAt *time.Time
+	Detail  []DetailWant
+
+	Renewals *int // ExpectRenewals: renewals over the whole run
+
+	// ExpectServes: when Resource started serving the certificate the
+	// renewal of Cycle issued (Cert: the certificate it is about).
+	ServesAfter  *time.Time
+	ServesBefore *time.Time
+}
+
+// DetailWant is one field an event's detail must hold: its name as the
+// event writes it (DaysToExpiry, Action, eventTypeCode, …) and its value
+// as text ("30", "RENEWAL", "true"; "none" for a field left out).
+type DetailWant struct {
+	Field, Value string
 }
 
 // Expectation kinds.
@@ -244,6 +321,8 @@ const (
 	ExpectEventCount    = "event-count"
 	ExpectOutage        = "outage"
 	ExpectEmail         = "email"
+	ExpectRenewals      = "renewals"
+	ExpectServes        = "serves-renewed"
 )
 
 // E-mail kinds, in the record and in expectations.

@@ -11,13 +11,13 @@ import (
 // initialRecords are the validation records in DNS at the start, as the
 // scenario's validation_record says.
 func (m *Model) initialRecords(c *certState) []string {
-	if c.spec.Type != TypeAmazonIssued || c.spec.Validation != ValidationDNS || c.spec.ValidationRecord == RecordZone {
+	if c.spec.Type != TypeAmazonIssued || c.spec.Validation != ValidationDNS {
 		return nil
 	}
 	var out []string
 	for _, base := range recordBases(c.names) {
 		rec, val := c.spec.ValidationCNAME(m.seed, m.p.Account, base)
-		switch mode := c.spec.ValidationRecord; {
+		switch mode := c.spec.RecordState(base); {
 		case mode == "" || mode == RecordPresent:
 			out = append(out, cnameLine(rec, val))
 		case mode == RecordWrong:

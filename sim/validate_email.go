@@ -18,8 +18,9 @@ func (m *Model) checkEmail(now time.Time, c *certState, i int, n string, nc *Nam
 	}
 	if m.p.HTTPSProbe {
 		nc.Method = "HTTPS"
-		if m.want(c, i, "https:"+n) {
-			m.emit(ProbeHTTPS{Cert: c.idx, Attempt: c.att.n, Domain: n, Alternatives: wwwAlternatives(n)})
+		probe := probeName(n)
+		if m.want(c, i, "https:"+probe) {
+			m.emit(ProbeHTTPS{Cert: c.idx, Attempt: c.att.n, Domain: probe, Alternatives: wwwAlternatives(probe)})
 		}
 		return
 	}
@@ -33,11 +34,20 @@ func (m *Model) checkEmail(now time.Time, c *certState, i int, n string, nc *Nam
 	nc.Fix = fmt.Sprintf("follow the approval link e-mailed to %s", strings.Join(AdminAddresses(c.spec.ValidationDomain(n)), ", "))
 }
 
+// probeName is the name the legacy HTTPS probe asks for name: ACM treats a
+// wildcard name like its parent (*.example.com is probed at example.com,
+// then www.example.com), since "*" is no host to connect to. Source: the
+// 2017-2021 user guide, "How domain validation works" and "Renewal for
+// domains validated by email" (acm-renewal-model.md H2, H3), table "Domain
+// names that ACM tries for validation".
+func probeName(name string) string {
+	return strings.TrimPrefix(strings.TrimSuffix(name, "."), "*.")
+}
+
+// wwwAlternatives are the names the probe also tries for name: www.X for
+// X, and X for www.X.
 func wwwAlternatives(name string) []string {
 	n := strings.TrimSuffix(name, ".")
-	if strings.HasPrefix(n, "*.") {
-		return nil
-	}
 	if rest, ok := strings.CutPrefix(n, "www."); ok {
 		return []string{rest}
 	}
@@ -62,6 +72,9 @@ func (m *Model) httpsAnswer(now time.Time, c *certState, a HTTPSAnswer) {
 		default:
 			nc.Cause = CauseHTTPSProbeOther
 			nc.Problem = fmt.Sprintf("%s serves certificate %s, not the one being renewed (%s)", a.Via, a.Serial, serial)
+		}
+		if nc.Domain != a.Domain {
+			nc.Problem += fmt.Sprintf(" (ACM probes %s for %s)", a.Domain, nc.Domain)
 		}
 		nc.Fix = fmt.Sprintf("route HTTPS requests for %s to the resource using this certificate, or approve the validation e-mail", a.Domain)
 		nc.Status = ValidationPending
@@ -155,9 +168,10 @@ func (m *Model) click(now time.Time, r ClickResult) {
 	if !known || !r.Approved || ref.cycle != c.cycle || c.status != StatusIssued {
 		return
 	}
-	if c.cyc.approvedAt[ref.name].IsZero() {
-		c.cyc.approvedAt[ref.name] = now
-	}
+	// The newest approval counts: validation reuse runs from the last time
+	// the name was approved, so a name whose earlier approval has grown too
+	// old (10 days in cabf-2029) validates again when approved again.
+	c.cyc.approvedAt[ref.name] = now
 	if m.validating(c) {
 		m.startAttempt(now, c)
 	}

@@ -16,7 +16,7 @@ func (m *Model) initialTokens(c *certState) {
 		path, content, redirect := HTTPToken(m.seed, m.p, n)
 		for _, ri := range c.attached {
 			w := WebChange{Resource: ri, Path: path}
-			switch c.spec.ValidationRecord {
+			switch c.spec.RecordState(n) {
 			case "", RecordPresent:
 				w.Body = content
 			case RecordRedirect:

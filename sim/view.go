@@ -18,8 +18,8 @@ type CertView struct {
 	NotBefore       time.Time
 	NotAfter        time.Time
 	Status          string
-	RenewalStatus   string // "" when there is no renewal summary
-	Reason          string
+	RenewalStatus   string // "" when there is no renewal summary (always, for other than amazon-issued)
+	Reason          string // RenewalStatusReason of the renewal summary
 	Eligibility     string
 	RenewalUpdated  time.Time
 	NameStatus      []NameView
@@ -42,100 +42,136 @@ type NameView struct {
 // View replays the record up to and including at and returns what ACM
 // would show of every certificate then. Callers pass now minus the
 // profile's status lag to get what DescribeCertificate shows now.
+//
+// It is the one source of truth for what DescribeCertificate shows: the ACM
+// API fake answers from it, and so do a scenario's `at:` expectations. A
+// RenewalSummary (RenewalStatus, its reason) exists only for AMAZON_ISSUED
+// certificates (API reference, CertificateDetail: "This field exists only
+// when the certificate type is AMAZON_ISSUED"), so a private or imported
+// certificate shows none, whatever its renewal did.
 func View(sc *Scenario, seed uint64, log []Entry, at time.Time) []CertView {
-	p := &sc.Profile
-	var out []CertView
-	index := map[string]int{}
+	out := make([]CertView, len(sc.Certificates))
+	index := make(map[string]int, len(sc.Certificates))
 	for i := range sc.Certificates {
-		spec := &sc.Certificates[i]
-		v := CertView{ID: spec.ID, Domain: spec.Domain, Names: spec.Names(), Type: spec.Type, Validation: spec.Validation,
-			InUseBy: slices.Clone(spec.InUseBy), Exported: spec.Exported}
-		for _, n := range v.Names {
-			nv := NameView{Domain: n, Method: validationMethod(spec), Status: ValidationSuccess}
-			switch spec.Validation {
-			case ValidationDNS:
-				nv.Record, nv.Value = spec.ValidationCNAME(seed, p.Account, n)
-				nv.ValidationDomain = n
-			case ValidationEmail:
-				nv.ValidationDomain = spec.ValidationDomain(n)
-				nv.Emails = Recipients(sc, nv.ValidationDomain)
-			case ValidationHTTP:
-				path, _, redirect := HTTPToken(seed, p, n)
-				nv.RedirectFrom, nv.RedirectTo = "http://"+n+path, redirect
-				nv.ValidationDomain = n
-			}
-			v.NameStatus = append(v.NameStatus, nv)
-		}
-		index[spec.ID] = len(out)
-		out = append(out, v)
+		out[i] = newView(sc, seed, i)
+		index[sc.Certificates[i].ID] = i
 	}
-	for _, e := range log {
+	for k := range log {
+		e := &log[k]
 		if e.Time.After(at) {
 			break
 		}
-		i, ok := index[e.Cert]
-		if !ok {
-			continue
-		}
-		v := &out[i]
-		d := e.Detail
-		switch e.Kind {
-		case KindCert:
-			v.ARN, v.Serial = d.ARN, d.Serial
-			v.CreatedAt, v.IssuedAt = e.Time, e.Time
-			if d.NotBefore != nil {
-				v.NotBefore, v.CreatedAt, v.IssuedAt = *d.NotBefore, *d.NotBefore, *d.NotBefore
-			}
-			if d.NotAfter != nil {
-				v.NotAfter = *d.NotAfter
-			}
-		case KindIssued:
-			v.Serial, v.IssuedAt = d.Serial, e.Time
-			if d.NotBefore != nil {
-				v.NotBefore = *d.NotBefore
-			}
-			if d.NotAfter != nil {
-				v.NotAfter = *d.NotAfter
-			}
-			v.Exported = false
-		case KindStatus:
-			if d.Status != v.Status || d.RenewalStatus != v.RenewalStatus || d.Reason != v.Reason {
-				v.RenewalUpdated = e.Time
-			}
-			v.Status, v.RenewalStatus, v.Reason, v.Eligibility = d.Status, d.RenewalStatus, d.Reason, d.Eligibility
-			if d.RenewalStatus == RenewalPendingAuto && v.RenewalUpdated.Equal(e.Time) {
-				for j := range v.NameStatus {
-					v.NameStatus[j].Status = ValidationPending
-				}
-			}
-		case KindAttempt:
-			for _, c := range d.Checks {
-				for j := range v.NameStatus {
-					if v.NameStatus[j].Domain == c.Domain {
-						v.NameStatus[j].Status = c.Status
-					}
-				}
-			}
-		case KindExpired:
-			for j := range v.NameStatus {
-				if v.NameStatus[j].Status != ValidationSuccess {
-					v.NameStatus[j].Status = ValidationFailed
-				}
-			}
-		case KindTimeline:
-			switch d.Do {
-			case DoAttach:
-				if !slices.Contains(v.InUseBy, e.Resource) {
-					v.InUseBy = append(v.InUseBy, e.Resource)
-				}
-			case DoDetach:
-				if k := slices.Index(v.InUseBy, e.Resource); k >= 0 {
-					v.InUseBy = slices.Delete(v.InUseBy, k, k+1)
-				}
-			case DoExport:
-				v.Exported = true
-			}
+		if i, ok := index[e.Cert]; ok {
+			out[i].apply(e)
 		}
 	}
 	return out
+}
+
+// ViewCert is what View shows of certificate i alone, replayed from its own
+// entries: the positions in log (in order) of the entries about it, which a
+// reader that indexed the record has at hand. Looking at one certificate
+// then costs its own entries, not the whole record.
+func ViewCert(sc *Scenario, seed uint64, i int, log []Entry, entries []int32, at time.Time) CertView {
+	v := newView(sc, seed, i)
+	for _, k := range entries {
+		e := &log[k]
+		if e.Time.After(at) {
+			break
+		}
+		v.apply(e)
+	}
+	return v
+}
+
+// newView is certificate i as the scenario declares it, before anything
+// happened.
+func newView(sc *Scenario, seed uint64, i int) CertView {
+	p := &sc.Profile
+	spec := &sc.Certificates[i]
+	v := CertView{ID: spec.ID, Domain: spec.Domain, Names: spec.Names(), Type: spec.Type, Validation: spec.Validation,
+		InUseBy: slices.Clone(spec.InUseBy), Exported: spec.Exported}
+	for _, n := range v.Names {
+		nv := NameView{Domain: n, Method: validationMethod(spec), Status: ValidationSuccess}
+		switch spec.Validation {
+		case ValidationDNS:
+			nv.Record, nv.Value = spec.ValidationCNAME(seed, p.Account, n)
+			nv.ValidationDomain = n
+		case ValidationEmail:
+			nv.ValidationDomain = spec.ValidationDomain(n)
+			nv.Emails = Recipients(sc, nv.ValidationDomain)
+		case ValidationHTTP:
+			path, _, redirect := HTTPToken(seed, p, n)
+			nv.RedirectFrom, nv.RedirectTo = "http://"+n+path, redirect
+			nv.ValidationDomain = n
+		}
+		v.NameStatus = append(v.NameStatus, nv)
+	}
+	return v
+}
+
+// apply is what e, an entry about v's certificate, changes in what ACM
+// shows.
+func (v *CertView) apply(e *Entry) {
+	d := e.Detail
+	switch e.Kind {
+	case KindCert:
+		v.ARN, v.Serial = d.ARN, d.Serial
+		v.CreatedAt, v.IssuedAt = e.Time, e.Time
+		if d.NotBefore != nil {
+			v.NotBefore, v.CreatedAt, v.IssuedAt = *d.NotBefore, *d.NotBefore, *d.NotBefore
+		}
+		if d.NotAfter != nil {
+			v.NotAfter = *d.NotAfter
+		}
+	case KindIssued:
+		v.Serial, v.IssuedAt = d.Serial, e.Time
+		if d.NotBefore != nil {
+			v.NotBefore = *d.NotBefore
+		}
+		if d.NotAfter != nil {
+			v.NotAfter = *d.NotAfter
+		}
+		v.Exported = false
+	case KindStatus:
+		if d.Status != v.Status || d.RenewalStatus != v.RenewalStatus || d.Reason != v.Reason {
+			v.RenewalUpdated = e.Time
+		}
+		v.Status, v.RenewalStatus, v.Reason, v.Eligibility = d.Status, d.RenewalStatus, d.Reason, d.Eligibility
+		if v.Type != TypeAmazonIssued {
+			v.RenewalStatus, v.Reason = "", ""
+		}
+		if d.RenewalStatus == RenewalPendingAuto && v.RenewalUpdated.Equal(e.Time) {
+			for j := range v.NameStatus {
+				v.NameStatus[j].Status = ValidationPending
+			}
+		}
+	case KindAttempt:
+		for _, c := range d.Checks {
+			for j := range v.NameStatus {
+				if v.NameStatus[j].Domain == c.Domain {
+					v.NameStatus[j].Status = c.Status
+				}
+			}
+		}
+	case KindExpired:
+		for j := range v.NameStatus {
+			if v.NameStatus[j].Status != ValidationSuccess {
+				v.NameStatus[j].Status = ValidationFailed
+			}
+		}
+	case KindTimeline:
+		switch d.Do {
+		case DoAttach:
+			if !slices.Contains(v.InUseBy, e.Resource) {
+				v.InUseBy = append(v.InUseBy, e.Resource)
+			}
+		case DoDetach:
+			if k := slices.Index(v.InUseBy, e.Resource); k >= 0 {
+				v.InUseBy = slices.Delete(v.InUseBy, k, k+1)
+			}
+		case DoExport:
+			v.Exported = true
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -58,17 +59,31 @@ func (m *Model) apply(now time.Time, ch Change) error {
 		if err := needCert(); err != nil {
 			return err
 		}
-		d.Text = fmt.Sprintf("RenewCertificate for %s", c.spec.ID)
-		m.log(now, KindTimeline, c, "", d)
-		if c.spec.Type == TypePrivate && c.status == StatusIssued && c.eligibility == Eligible &&
-			(c.phase == PhaseIdle || c.phase == PhaseValidating) {
-			before := m.snapshot(c)
-			c.renewalStatus = RenewalPendingAuto
-			c.reason = ""
-			c.attemptGen++
-			m.logStatusIfChanged(now, c, before)
-			m.validated(now, c)
+		m.renewCertificate(now, c, d)
+	case DoReimport:
+		if err := needCert(); err != nil {
+			return err
 		}
+		if c.spec.Type != TypeImported || !ch.NotAfter.After(now) {
+			return fmt.Errorf("reimport of %s: needs an imported certificate and a NotAfter after now", c.spec.ID)
+		}
+		m.reimport(now, c, ch.NotAfter, d)
+	case DoPCAFailure, DoPCARestore:
+		if err := needCert(); err != nil {
+			return err
+		}
+		if c.spec.Type != TypePrivate || (ch.Do == DoPCAFailure && !strings.HasPrefix(ch.Reason, "PCA_")) {
+			return fmt.Errorf("%s of %s: needs a private certificate (and a PCA_* reason)", ch.Do, c.spec.ID)
+		}
+		if ch.Do == DoPCAFailure {
+			c.pcaFailure = ch.Reason
+			d.Reason = ch.Reason
+			d.Text = fmt.Sprintf("AWS Private CA refuses to issue %s's certificates (%s)", c.spec.ID, ch.Reason)
+		} else {
+			c.pcaFailure = ""
+			d.Text = fmt.Sprintf("AWS Private CA issues %s's certificates again", c.spec.ID)
+		}
+		m.log(now, KindTimeline, c, "", d)
 	case DoMailboxReject, DoMailboxAccept:
 		d.To = ch.Address
 		d.Text = "the mail server now refuses mail for " + ch.Address
@@ -100,6 +115,8 @@ func (m *Model) apply(now time.Time, ch Change) error {
 		} else {
 			m.detach(now, c, ri, d)
 		}
+	case DoDNSFault, DoDNSFaultClear:
+		m.dnsFault(now, ch, d)
 	case DoExport:
 		if err := needCert(); err != nil {
 			return err
@@ -184,8 +201,14 @@ func (m *Model) detach(now time.Time, c *certState, ri int, d Detail) {
 func (m *Model) eligibilityChanged(now time.Time, c *certState) {
 	before := m.snapshot(c)
 	m.refreshEligibility(c)
-	if c.eligibility != Eligible && c.phase == PhaseValidating {
+	switch {
+	case c.eligibility == Eligible:
+	case c.phase == PhaseValidating:
 		c.losesEligibility()
+		c.attemptGen++
+	case c.phase == PhaseIssuing:
+		// The issue timer finds the phase changed and issues nothing.
+		c.stopsIssuing(!now.Before(c.notAfter.Add(-c.window)))
 		c.attemptGen++
 	}
 	m.logStatusIfChanged(now, c, before)
@@ -239,4 +262,162 @@ func (m *Model) ineligibleCause(c *certState) Cause {
 		return CauseExportedNotInUse
 	}
 	return CauseNotInUse
+}
+
+// dnsFault starts or ends a DNS fault. Its seed derives from the run's
+// seed and how many faults came before, so a run strikes the same queries
+// every time.
+func (m *Model) dnsFault(now time.Time, ch Change, d Detail) {
+	owner, zone := ch.Name, false
+	if ch.Zone != "" {
+		owner, zone = ch.Zone, true
+	}
+	owner = strings.ToLower(strings.TrimSuffix(owner, ".")) + "."
+	where := owner
+	if zone {
+		where = owner + " and every name below it"
+	}
+	d.Name, d.Zone = "", ""
+	if zone {
+		d.Zone = owner
+	} else {
+		d.Name = owner
+	}
+	if ch.Do == DoDNSFaultClear {
+		d.Text = "DNS answers normally again for " + where
+		m.log(now, KindTimeline, nil, "", d)
+		m.emit(DNSFault{Owner: owner, Zone: zone, Clear: true})
+		return
+	}
+	d.Fault, d.Probability = ch.Fault, ch.Probability
+	what := map[string]string{
+		FaultServfail: "answers SERVFAIL",
+		FaultTimeout:  "does not answer",
+		FaultSlow:     "answers after ACM's resolver has given up",
+	}[ch.Fault]
+	share := "every query"
+	if ch.Probability > 0 && ch.Probability < 1 {
+		share = fmt.Sprintf("%g%% of the queries", 100*ch.Probability)
+	}
+	d.Text = fmt.Sprintf("DNS %s for %s of %s", what, share, where)
+	m.log(now, KindTimeline, nil, "", d)
+	m.nflt++
+	dg := digest(m.seed, "dns-fault", owner, fmt.Sprint(zone), fmt.Sprint(m.nflt))
+	m.emit(DNSFault{Owner: owner, Zone: zone, Kind: ch.Fault, Probability: ch.Probability, Seed: binary.BigEndian.Uint64(dg[:8])})
+}
+
+// renewCertificate is RenewCertificate (forced renewal). ACM renews on
+// request an eligible private or amazon-issued certificate that was
+// exported since it was issued or last renewed ("You can only renew
+// certificates that have been previously exported": S18,
+// https://docs.aws.amazon.com/acm/latest/userguide/force-certificate-renewal.html).
+// A private certificate is reissued at once; an amazon-issued one has its
+// names validated now, as when its window opens, and renews when they are.
+func (m *Model) renewCertificate(now time.Time, c *certState, d Detail) {
+	why := ""
+	switch {
+	case c.spec.Type != TypePrivate && c.spec.Type != TypeAmazonIssued:
+		why = fmt.Sprintf("%s certificates cannot be renewed by ACM", c.spec.Type)
+	case c.status != StatusIssued:
+		why = "the certificate has expired"
+	case !c.exported:
+		why = "it was not exported since it was issued or last renewed, and ACM renews on request only exported certificates"
+	case c.eligibility != Eligible:
+		_, why = m.ineligibleWhy(c)
+		why = "it is not eligible for renewal: " + why
+	case c.phase == PhaseIssuing:
+		why = "its renewal is already being issued"
+	}
+	if why != "" {
+		d.Text = fmt.Sprintf("RenewCertificate for %s refused: %s", c.spec.ID, why)
+		d.OK = boolPtr(false)
+		m.log(now, KindTimeline, c, "", d)
+		return
+	}
+	d.Text = fmt.Sprintf("RenewCertificate for %s", c.spec.ID)
+	m.log(now, KindTimeline, c, "", d)
+	switch {
+	case c.spec.Type == TypePrivate:
+		before := m.snapshot(c)
+		c.renewalStatus = RenewalPendingAuto
+		c.reason = ""
+		c.attemptGen++
+		m.logStatusIfChanged(now, c, before)
+		m.requestIssue(now, c)
+	case c.phase == PhaseIdle:
+		c.renewalRequested()
+		m.startRenewal(now, c)
+	default: // validating: an attempt now; the old retry timer is stale
+		c.attemptGen++
+		m.startAttempt(now, c)
+	}
+}
+
+// requestIssue asks AWS Private CA for a private certificate's renewal: it
+// issues (the renewal follows after the issue delay) unless a pca-failure
+// is in force, in which case the renewal FAILED with the PCA_* reason, AWS
+// Health sends AWS_ACM_RENEWAL_FAILURE (once a cycle), and ACM asks again
+// at the next retry interval while the renewal window is open (S7: the
+// Health code "for certificates signed by a private CA").
+func (m *Model) requestIssue(now time.Time, c *certState) {
+	if c.pcaFailure == "" {
+		before := m.snapshot(c)
+		if c.renewalStatus == RenewalFailed {
+			c.renewalStatus = RenewalPendingAuto
+		}
+		c.reason = ""
+		m.validated(now, c)
+		m.logStatusIfChanged(now, c, before)
+		return
+	}
+	c.att.n++
+	before := m.snapshot(c)
+	c.renewalStatus = RenewalFailed
+	c.reason = c.pcaFailure
+	text := fmt.Sprintf("AWS Private CA could not issue the renewal (%s)", c.pcaFailure)
+	m.logAttempt(now, KindAttempt, c, c.att.n, &Detail{Text: text, Cycle: c.cycle, OK: boolPtr(false)}, &c.att.lastDetail)
+	m.failing(now, c)
+	m.logStatusIfChanged(now, c, before)
+	if !c.cyc.pcaNotified {
+		c.cyc.pcaNotified = true
+		m.health(now, c, "AWS_ACM_RENEWAL_FAILURE", fmt.Sprintf("ACM could not renew the private certificate %s: %s", c.arn, c.pcaFailure))
+	}
+	if c.phase == PhaseValidating {
+		m.retry(now, c)
+	}
+}
+
+// reimport replaces an imported certificate in place: same ARN, a new
+// serial, valid from now to notAfter; an expired one is ISSUED again. ACM
+// announces it ("ACM Certificate Available", Action REIMPORT, S7) and the
+// resources using it serve it after their deploy delays.
+func (m *Model) reimport(now time.Time, c *certState, notAfter time.Time, d Detail) {
+	d.Text = fmt.Sprintf("%s reimported: a new certificate valid until %s", c.spec.ID, notAfter.Format(time.RFC3339))
+	d.NotAfter = timePtr(notAfter)
+	m.log(now, KindTimeline, c, "", d)
+	before := m.snapshot(c)
+	c.reimported()
+	c.cyc = cycleState{approvedAt: make([]time.Time, len(c.names))}
+	replaced := c.cycle
+	c.cycle++
+	c.attemptGen++
+	c.serial = m.newSerial(c.spec.ID, replaced)
+	c.notBefore, c.notAfter = now, notAfter
+	c.status = StatusIssued
+	m.refreshEligibility(c)
+	m.log(now, KindIssued, c, "", Detail{
+		Text:  fmt.Sprintf("reimported: new certificate %s valid until %s", c.serial, c.notAfter.Format(time.RFC3339)),
+		Cycle: replaced, Do: DoReimport, ARN: c.arn, Serial: c.serial, Names: c.names,
+		NotBefore: timePtr(c.notBefore), NotAfter: timePtr(c.notAfter),
+	})
+	m.logStatusIfChanged(now, c, before)
+	m.event(now, c, EventAvailable, AvailableDetail{
+		Action: "REIMPORT", CertificateType: certificateType(c.spec.Type), CommonName: c.spec.Domain,
+		CertificateCreatedDate: awsTime(c.notBefore), CertificateExpirationDate: awsTime(c.notAfter),
+		DaysToExpiry: int(c.notAfter.Sub(now) / Day), InUse: len(c.attached) > 0, Exported: c.exported,
+	})
+	for _, ri := range c.attached {
+		m.wake(now.Add(m.res[ri].spec.DeployDelay), TimerDeploy, c, c.cycle, ri)
+	}
+	m.scheduleCycle(now, c)
 }

@@ -8,7 +8,11 @@
 // it runs ([Server.Add], [Server.AddRR], [Server.Remove], [Server.RemoveRR]).
 // [Server.Version] changes whenever anything that can change an answer
 // changes, so a caller can tell that two lookups saw the same data.
-// [Server.SetRcode] injects failures such as SERVFAIL for one owner name, and
+// [Server.SetRcode] injects failures such as SERVFAIL for one owner name;
+// [Server.SetFault] makes a name or a whole zone answer SERVFAIL, not at
+// all, or late, for every query or a seeded share of them ([Strikes]: the
+// same queries in the same order are struck the same way on every run), and
+// [Server.OnHold] tells a client at once that an answer is held back; and
 // [Server.History] records what was asked and answered, without wall-clock
 // timestamps, so it can be compared in deterministic tests.
 //

@@ -36,7 +36,23 @@ func (s *Server) serveDNS(w mdns.ResponseWriter, req *mdns.Msg) {
 		name, qtype = q.Name, mdns.Type(q.Qtype).String()
 		resp.SetReply(req)
 		resp.Authoritative = true
-		resp.Rcode, resp.Answer, resp.Ns = s.lookup(q)
+		f, struck := s.fault(q.Name, q.Qtype)
+		switch {
+		case struck && f.Kind == FaultServfail:
+			resp.Rcode = mdns.RcodeServerFailure
+		case struck && f.Kind == FaultTimeout:
+			s.hist.recordHeld(proto, name, qtype, "TIMEOUT")
+			s.hold(req.Id, f.Kind)
+			return
+		default:
+			resp.Rcode, resp.Answer, resp.Ns = s.lookup(q)
+			if struck && f.Kind == FaultSlow {
+				s.hold(req.Id, f.Kind)
+				if !s.wait(f.Delay) {
+					return
+				}
+			}
+		}
 	}
 
 	size := mdns.MinMsgSize

@@ -22,7 +22,8 @@ type Request struct {
 	Name string
 	// Type is the question type, e.g. "CNAME", or "TYPE65534" if unnamed.
 	Type string
-	// Rcode is the response code, e.g. "NOERROR", "NXDOMAIN".
+	// Rcode is the response code, e.g. "NOERROR", "NXDOMAIN", or TIMEOUT
+	// for a query a fault left unanswered.
 	Rcode string
 	// Answer holds RR.String() of each answer record actually sent, that is
 	// after UDP truncation.
@@ -48,6 +49,17 @@ func (h *history) record(proto, name, qtype string, resp *mdns.Msg) {
 		r.Answer = append(r.Answer, rr.String())
 	}
 	h.reqs = append(h.reqs, r)
+}
+
+// recordHeld records a query the server did not answer (a timeout fault):
+// its Rcode is the pseudo-code given.
+func (h *history) recordHeld(proto, name, qtype, code string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	if h.enabled {
+		h.reqs = append(h.reqs, Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: code})
+	}
 }
 
 func rcodeString(rcode int) string {

@@ -63,7 +63,13 @@ type Server struct {
 	owners  map[string][]mdns.RR // canonical owner name -> its RRs, insertion order
 	below   map[string]int       // canonical name -> number of owners strictly below it
 	rcodes  map[string]int       // canonical owner name -> injected rcode
+	faults  map[faultKey]*activeFault
+	onHold  func(id uint16, kind FaultKind)
 	version uint64
+
+	// closing is closed when Close begins, so that a slow answer being held
+	// back gives up instead of keeping Close waiting.
+	closing chan struct{}
 
 	hist history
 }
@@ -75,6 +81,8 @@ func NewServer() *Server {
 		below:  make(map[string]int),
 		rcodes: make(map[string]int),
 		hist:   history{enabled: true},
+
+		closing: make(chan struct{}),
 
 		readTimeout:  TCPReadTimeout,
 		idleTimeout:  TCPIdleTimeout,
@@ -255,6 +263,7 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.state = stateClosed
+	close(s.closing)
 
 	// miekg's Shutdown unblocks reads but not a write stuck on a client
 	// that reads nothing, so the connections are cut while it waits.

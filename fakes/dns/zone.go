@@ -171,6 +171,7 @@ func (s *Server) Reset() {
 	clear(s.owners)
 	clear(s.below)
 	clear(s.rcodes)
+	clear(s.faults)
 	s.version++
 }
 

@@ -154,14 +154,16 @@ func (l *Live) leaf(v sim.CertView) (*faketls.Leaf, error) {
 	return leaf, err
 }
 
-// Renew is RenewCertificate: ACM renews on request only private
-// certificates that are eligible (in use or exported).
+// Renew is RenewCertificate: ACM renews on request an eligible private or
+// amazon-issued certificate that was exported since it was issued or last
+// renewed (S18, force-certificate-renewal); the model applies the same rule
+// to the request it is given.
 func (b *ACMBackend) Renew(arn string) error {
 	v, ok := b.find(arn)
 	switch {
 	case !ok:
 		return acmapi.NotFound(arn)
-	case v.Type != sim.TypePrivate || v.Status != sim.StatusIssued || v.Eligibility != sim.Eligible:
+	case (v.Type != sim.TypePrivate && v.Type != sim.TypeAmazonIssued) || v.Status != sim.StatusIssued || v.Eligibility != sim.Eligible || !v.Exported:
 		return acmapi.NotEligible(arn)
 	}
 	return b.l.Inject(sim.Change{Do: sim.DoRenewCertificate, Cert: v.ID})

@@ -70,6 +70,8 @@ func ControlHandler(l *Live) http.Handler {
 		}
 		var c struct {
 			Do, Cert, Resource, Record, Name, Type, Domain, Address string
+			Zone, Fault, Reason                                     string
+			NotAfter                                                string `json:"not_after"`
 		}
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxTimelineBody))
 		dec.DisallowUnknownFields()
@@ -86,7 +88,16 @@ func ControlHandler(l *Live) http.Handler {
 			writeError(w, http.StatusBadRequest, "body: want one JSON object like {\"do\":\"delete-validation-record\",\"cert\":\"web\"}: "+err.Error())
 			return
 		}
-		ch := sim.Change{Do: c.Do, Cert: c.Cert, Resource: c.Resource, Record: c.Record, Name: c.Name, Type: c.Type, Domain: c.Domain, Address: c.Address}
+		ch := sim.Change{Do: c.Do, Cert: c.Cert, Resource: c.Resource, Record: c.Record, Name: c.Name, Type: c.Type, Domain: c.Domain, Address: c.Address,
+			Zone: c.Zone, Fault: c.Fault, Reason: c.Reason}
+		if c.NotAfter != "" {
+			na, err := time.Parse(time.RFC3339, c.NotAfter)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("not_after: want an RFC 3339 time, got %q", c.NotAfter))
+				return
+			}
+			ch.NotAfter = na.UTC()
+		}
 		if err := l.Inject(ch); err != nil {
 			writeRunError(w, "", err)
 			return

@@ -182,11 +182,11 @@ func (l *Live) Inject(ch sim.Change) error {
 	if l.ended {
 		return refusef("the run has ended, at %s", l.r.res.Scenario.Until.UTC().Format(time.RFC3339))
 	}
+	ch.At = l.r.eng.Now()
+	ch.AtText = "now"
 	if err := checkChange(l.r.res.Scenario, ch); err != nil {
 		return &refusal{err.Error()}
 	}
-	ch.At = l.r.eng.Now()
-	ch.AtText = "now"
 	l.r.step(ch.At, ch)
 	return l.r.err
 }
@@ -241,8 +241,8 @@ func checkChange(sc *sim.Scenario, ch sim.Change) error {
 		if err := cert(); err != nil {
 			return err
 		}
-		if crt.Type != sim.TypePrivate {
-			return fmt.Errorf("%s needs a private certificate; %q is %s", ch.Do, ch.Cert, crt.Type)
+		if crt.Type != sim.TypePrivate && crt.Type != sim.TypeAmazonIssued {
+			return fmt.Errorf("%s needs a private or amazon-issued certificate; %q is %s", ch.Do, ch.Cert, crt.Type)
 		}
 	case sim.DoAttach, sim.DoDetach:
 		if err := cert(); err != nil {
@@ -274,6 +274,40 @@ func checkChange(sc *sim.Scenario, ch sim.Change) error {
 	case sim.DoMailboxReject, sim.DoMailboxAccept:
 		if !strings.Contains(ch.Address, "@") {
 			return fmt.Errorf("%s needs an e-mail address", ch.Do)
+		}
+	case sim.DoDNSFault, sim.DoDNSFaultClear:
+		where := ch.Name
+		if (ch.Name == "") == (ch.Zone == "") {
+			return fmt.Errorf("%s needs a name or a zone (one of them)", ch.Do)
+		}
+		if ch.Zone != "" {
+			where = ch.Zone
+		}
+		if _, ok := mdns.IsDomainName(where); !ok {
+			return fmt.Errorf("%s: %q is not a domain name", ch.Do, where)
+		}
+		if ch.Do == sim.DoDNSFault && !slices.Contains([]string{sim.FaultServfail, sim.FaultTimeout, sim.FaultSlow}, ch.Fault) {
+			return fmt.Errorf("dns-fault needs a fault: servfail, timeout or slow")
+		}
+	case sim.DoPCAFailure, sim.DoPCARestore:
+		if err := cert(); err != nil {
+			return err
+		}
+		if crt.Type != sim.TypePrivate {
+			return fmt.Errorf("%s needs a private certificate; %q is %s", ch.Do, ch.Cert, crt.Type)
+		}
+		if ch.Do == sim.DoPCAFailure && !strings.HasPrefix(ch.Reason, "PCA_") {
+			return fmt.Errorf("pca-failure needs a reason such as PCA_INVALID_STATE")
+		}
+	case sim.DoReimport:
+		if err := cert(); err != nil {
+			return err
+		}
+		if crt.Type != sim.TypeImported {
+			return fmt.Errorf("reimport needs an imported certificate; %q is %s", ch.Cert, crt.Type)
+		}
+		if !ch.NotAfter.After(ch.At) {
+			return fmt.Errorf("reimport needs a not_after after now")
 		}
 	default:
 		return fmt.Errorf("unknown action %q", ch.Do)

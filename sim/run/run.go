@@ -397,6 +397,10 @@ func (r *runner) perform(e sim.Effect) {
 				w.zoneChanged(rr.Header().Name)
 			}
 		}
+	case sim.DNSFault:
+		if err := w.dnsFault(e); err != nil {
+			r.fail(err)
+		}
 	case sim.WebChange:
 		w.webChange(e)
 	case sim.Deploy:

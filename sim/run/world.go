@@ -74,6 +74,13 @@ type world struct {
 	peekMemo   map[peekKey]faketls.ProbeResult
 	httpMemo   map[httpKey]sim.HTTPAnswer
 	clicked    map[string]bool // approval codes this world's clicks approved
+
+	// faults are the DNS faults in force (dnsfault.go): answers for the
+	// names they cover are never cached, and queries go through ask's
+	// hold-aware exchange.
+	faults []faultSpot
+	hold   holdState
+	nextID uint16 // DNS message ids, sequential so that runs are alike
 }
 
 type dnsKey struct {
@@ -87,7 +94,7 @@ func needsMail(sc *sim.Scenario) bool {
 			return true
 		}
 	}
-	return sc.Profile.InstructionEmailAfter > 0
+	return sc.Profile.InstructionEmailAfter > 0 || len(sc.Profile.InstructionEmailDays) > 0
 }
 
 // prepare makes w ready for a run of sc: it starts the fakes w lacks and
@@ -171,6 +178,8 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	}
 	clear(w.deps)
 	clear(w.clicked)
+	w.faults = w.faults[:0]
+	w.nextID = 0
 	return nil
 }
 
@@ -249,6 +258,9 @@ func (w *world) close() {
 		_ = w.dnsConn.Close()
 		w.dnsConn = nil
 	}
+	w.hold.mu.Lock()
+	w.hold.conn = nil
+	w.hold.mu.Unlock()
 	if w.dns != nil {
 		_ = w.dns.Close()
 		w.dns = nil
@@ -260,13 +272,14 @@ func (w *world) close() {
 // depends on.
 func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
 	key := dnsKey{mdns.CanonicalName(name), qtype}
-	if w.cache != nil {
+	cacheable := w.cache != nil && !w.faulty(key.name)
+	if cacheable {
 		if m, ok := w.cache[key]; ok {
 			return m, nil
 		}
 	}
 	resp, err := w.ask(name, qtype)
-	if err == nil && w.cache != nil {
+	if err == nil && cacheable {
 		w.cache[key] = resp
 		w.dependsOn(key.name, key)
 		for _, rr := range resp.Answer {
@@ -314,9 +327,24 @@ func (w *world) ask(name string, qtype uint16) (*mdns.Msg, error) {
 	q := new(mdns.Msg)
 	q.SetQuestion(mdns.Fqdn(name), qtype)
 	q.RecursionDesired = false
+	w.nextID++
+	q.Id = w.nextID
 	w.queries++
+	if len(w.faults) > 0 {
+		return w.askHeld(q)
+	}
 	resp, _, err := w.dnsc.ExchangeWithConn(q, w.dnsConn)
 	return resp, err
+}
+
+// noAnswer is the text of a query that got no usable answer, for the
+// model's checks: what the fault did, or that nothing came.
+func noAnswer(err error) string {
+	var h *heldError
+	if errors.As(err, &h) {
+		return h.Error()
+	}
+	return "no answer from the name server"
 }
 
 // resolveCNAME follows the validation record's CNAME chain with real
@@ -327,7 +355,7 @@ func (w *world) resolveCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
 	for hop := 0; hop < c.MaxHops; hop++ {
 		resp, err := w.query(name, mdns.TypeCNAME)
 		if err != nil {
-			ans.Err = "no answer from the name server"
+			ans.Err = noAnswer(err)
 			return ans
 		}
 		ans.Rcode = mdns.RcodeToString[resp.Rcode]
@@ -358,7 +386,7 @@ func (w *world) resolveCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
 func (w *world) resolveA(name string) (string, string) {
 	resp, err := w.query(name, mdns.TypeA)
 	if err != nil {
-		return "", "no answer from the name server"
+		return "", noAnswer(err)
 	}
 	if resp.Rcode != mdns.RcodeSuccess {
 		return "", fmt.Sprintf("%s has no address (%s)", name, mdns.RcodeToString[resp.Rcode])
@@ -379,7 +407,7 @@ func (w *world) caa(name string) sim.CAAAnswer {
 	for {
 		resp, err := w.query(cand, mdns.TypeCAA)
 		if err != nil {
-			ans.Err = "no answer from the name server"
+			ans.Err = noAnswer(err)
 			return ans
 		}
 		if resp.Rcode == mdns.RcodeServerFailure {

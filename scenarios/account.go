@@ -1,0 +1,51 @@
+package scenarios
+
+import "strconv"
+
+func init() {
+	scenarioKeys = append(scenarioKeys, "days_before_expiry")
+}
+
+// accountConfig reads days_before_expiry, the account's ExpiryEventsConfiguration
+// (PutAccountConfiguration's DaysBeforeExpiry, 1 to 45): from how many days
+// before expiry ACM sends the daily Approaching Expiration event, for every
+// certificate of the account. It sets the profile's
+// approaching_expiration_days and private_approaching_expiration_days, so
+// an override of either cannot go with it.
+func (l *loader) accountConfig(b *build, m *mapping) {
+	f := m.get("days_before_expiry")
+	if f == nil {
+		if m.has("days_before_expiry") {
+			l.require(m, "days_before_expiry")
+		}
+		return
+	}
+	s, ok := l.scalar(f)
+	if !ok {
+		return
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 45 {
+		l.errf(f.vpos, "days_before_expiry: want a whole number of days from 1 to 45 (PutAccountConfiguration's range), got %q", s)
+		return
+	}
+	if of := m.get("overrides"); of != nil {
+		if om := l.quietMapping(of); om != nil {
+			for _, k := range []string{"approaching_expiration_days", "private_approaching_expiration_days"} {
+				if om.has(k) {
+					l.errf(f.kpos, "days_before_expiry sets %s for the account; leave it out of overrides (line %d)", k, om.field(k).kpos.line)
+				}
+			}
+		}
+	}
+	b.sc.Profile.ApproachingDaysPublic = n
+	b.sc.Profile.ApproachingDaysPrivate = n
+}
+
+// quietMapping reads a mapping already checked (and reported) elsewhere.
+func (l *loader) quietMapping(f *field) *mapping {
+	errs := len(l.errs)
+	om := l.mapping(f.val, f.vpos, "overrides", nil)
+	l.errs = l.errs[:errs]
+	return om
+}
