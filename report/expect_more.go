@@ -21,11 +21,14 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 		res.Detail = fmt.Sprintf(format, args...)
 		return res, true
 	}
+	// Each of these is about one certificate: read its own entries, not
+	// the whole record.
+	own := s.index().certEntries(e.Cert)
 	switch {
 	case e.Kind == sim.ExpectRenewals:
 		n := 0
-		for _, en := range s.log {
-			if en.Kind == sim.KindIssued && en.Cert == e.Cert {
+		for _, p := range own {
+			if en := &s.log[p]; en.Kind == sim.KindIssued {
 				n++
 			}
 		}
@@ -34,8 +37,9 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 		return checkServes(s, e, pass)
 	case e.Kind == sim.ExpectEventCount && (e.EventAt != nil || len(e.Detail) > 0):
 		n, seen := 0, []string{}
-		for _, en := range s.log {
-			if en.Kind != sim.KindEventBus || en.Cert != e.Cert || en.Detail.Event == nil || en.Detail.Event.DetailType != e.Event ||
+		for _, p := range own {
+			en := &s.log[p]
+			if en.Kind != sim.KindEventBus || en.Detail.Event == nil || en.Detail.Event.DetailType != e.Event ||
 				(e.Code != "" && healthCode(en.Detail.Event) != e.Code) {
 				continue
 			}
@@ -73,7 +77,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 		}
 		return r, true
 	case e.Cycle > 1 && (e.Kind == sim.ExpectOutcome || e.Kind == sim.ExpectRenewedWindow):
-		outcome, at := cycleOutcome(s.log, e.Cert, e.Cycle)
+		outcome, at := cycleOutcome(s.log, own, e.Cycle)
 		if e.Kind == sim.ExpectOutcome {
 			return pass(outcome == e.Outcome, "expected outcome %s in cycle %d, got %s", e.Outcome, e.Cycle, outcome)
 		}
@@ -93,11 +97,12 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 	return res, false
 }
 
-// cycleOutcome is how renewal cycle n of cert ended: renewed (and when),
-// expired, or pending.
-func cycleOutcome(log []sim.Entry, cert string, n int) (string, time.Time) {
-	for _, en := range log {
-		if en.Cert != cert || en.Detail.Cycle != n {
+// cycleOutcome is how renewal cycle n of a certificate ended, from its own
+// entries (positions in log): renewed (and when), expired, or pending.
+func cycleOutcome(log []sim.Entry, own []int32, n int) (string, time.Time) {
+	for _, p := range own {
+		en := &log[p]
+		if en.Detail.Cycle != n {
 			continue
 		}
 		switch en.Kind {
@@ -121,9 +126,10 @@ func checkServes(s *Scenario, e sim.Expectation, pass func(bool, string, ...any)
 	if e.ServesBefore != nil {
 		want += " by " + stamp(*e.ServesBefore)
 	}
+	own := s.index().certEntries(e.Cert)
 	serial := ""
-	for _, en := range s.log {
-		if en.Kind == sim.KindIssued && en.Cert == e.Cert && en.Detail.Cycle == cycle {
+	for _, p := range own {
+		if en := &s.log[p]; en.Kind == sim.KindIssued && en.Detail.Cycle == cycle {
 			serial = en.Detail.Serial
 			break
 		}
@@ -131,8 +137,8 @@ func checkServes(s *Scenario, e sim.Expectation, pass func(bool, string, ...any)
 	if serial == "" {
 		return pass(false, "expected %s, got no renewal in cycle %d", want, cycle)
 	}
-	for _, en := range s.log {
-		if en.Kind == sim.KindDeployed && en.Resource == e.Resource && en.Cert == e.Cert && en.Detail.Serial == serial {
+	for _, p := range own {
+		if en := &s.log[p]; en.Kind == sim.KindDeployed && en.Resource == e.Resource && en.Detail.Serial == serial {
 			at := en.Time
 			ok := (e.ServesAfter == nil || !at.Before(*e.ServesAfter)) && (e.ServesBefore == nil || !at.After(*e.ServesBefore))
 			return pass(ok, "expected %s, got it served from %s", want, stamp(at))

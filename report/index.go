@@ -1,7 +1,6 @@
 package report
 
 import (
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -19,7 +18,6 @@ type recordIndex struct {
 
 	byCert     [][]int32 // per certificate, the positions of its entries
 	byResource [][]int32 // per resource, the positions of its entries
-	statuses   [][]int32 // per certificate, the positions of its status entries
 
 	probed []bool // per resource: some client probed it
 	// deployedBy is, per resource and serial, the certificate of the last
@@ -75,13 +73,9 @@ func newRecordIndex(log []sim.Entry) *recordIndex {
 				c, lastCert = x.certs.add(e.Cert), e.Cert
 				if int(c) == len(x.byCert) {
 					x.byCert = append(x.byCert, nil)
-					x.statuses = append(x.statuses, nil)
 				}
 			}
 			x.byCert[c] = append(x.byCert[c], p)
-			if e.Kind == sim.KindStatus {
-				x.statuses[c] = append(x.statuses[c], p)
-			}
 		}
 		if e.Resource != "" {
 			if r < 0 || e.Resource != lastRes {
@@ -124,21 +118,6 @@ func (x *recordIndex) endOr(log []sim.Entry, until time.Time) time.Time {
 		return log[x.end].Time
 	}
 	return until
-}
-
-// statusAt is the last status entry of certificate id at or before t. The
-// record is in time order, so its status entries are too.
-func (x *recordIndex) statusAt(log []sim.Entry, id string, t time.Time) *sim.Entry {
-	c, ok := x.certs.lookup(id)
-	if !ok {
-		return nil
-	}
-	st := x.statuses[c]
-	k := sort.Search(len(st), func(k int) bool { return log[st[k]].Time.After(t) })
-	if k == 0 {
-		return nil
-	}
-	return &log[st[k-1]]
 }
 
 // eventKey counts EventBridge events of one certificate and detail type,

@@ -136,8 +136,4 @@ func TestRecordIndex(t *testing.T) {
 	assert.Equal(t, t0.Add(5*time.Hour), x.endOr(log, t0), "the last end entry")
 	assert.Equal(t, t0.Add(9*time.Hour), newRecordIndex(log[:8]).endOr(log, t0.Add(9*time.Hour)), "no end entry")
 
-	assert.Nil(t, x.statusAt(log, "web", t0.Add(-time.Second)))
-	assert.Same(t, &log[1], x.statusAt(log, "web", t0.Add(3*time.Hour-time.Second)))
-	assert.Same(t, &log[7], x.statusAt(log, "web", t0.Add(3*time.Hour)))
-	assert.Nil(t, x.statusAt(log, "nope", t0.Add(3*time.Hour)))
 }
