@@ -63,6 +63,8 @@ type Entry struct {
 	// ApproachingBeforeRenewal counts the Approaching Expiration events of
 	// cycles that then renewed (what an alarm on them fires on for nothing).
 	ApproachingBeforeRenewal int
+	// Alarms are the verdicts of the alarms about it (check -alarms).
+	Alarms []AlarmVerdict
 
 	cert     *Certificate
 	exported bool

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/fleet"
+	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -57,6 +58,8 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scenarioOut := fs.String("scenario-out", "", "write the generated scenario to `FILE.yaml`")
 	shard := fs.String("shard", "", "run only part `i/n` of the fleet (certificates sharing a resource stay together) and print it as JSON for renewsim merge")
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same verdicts, much slower)")
+	var alarms alarmsFlag
+	alarms.add(fs)
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -96,6 +99,10 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usagef("-until (%s) is not after -now (%s)", until.Format(time.RFC3339), now.Format(time.RFC3339))
 		}
 	}
+	set, err := alarms.load()
+	if err != nil {
+		return err
+	}
 	in := fleet.Input{ACM: acm, Account: *account}
 	for _, p := range zoneDirs {
 		in.Zones = append(in.Zones, fleet.ZoneSource{Path: p})
@@ -123,7 +130,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stderr, "renewsim: no certificate can be simulated, so no scenario is written to %s\n", *scenarioOut)
 		}
 		report = fleet.Assess(plan, nil)
-	} else if report, err = runPlan(ctx, plan, *scenarioOut, *everyAttempt); err != nil {
+	} else if report, err = runPlan(ctx, plan, *scenarioOut, *everyAttempt, set); err != nil {
 		return err
 	}
 	switch {
@@ -145,7 +152,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // runPlan loads the plan's scenario the way run loads a file, writes it
 // when asked, runs it and judges the fleet from the record.
-func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool) (*fleet.Report, error) {
+func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool, alarms *scenarios.AlarmSet) (*fleet.Report, error) {
 	sc, err := scenarios.Parse(plan.File, plan.YAML)
 	if err == nil {
 		err = simrun.Check(sc)
@@ -154,6 +161,9 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		// The inputs were read without a problem, so this is renewsim's
 		// fault; still nothing runs.
 		return nil, fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
+	}
+	if err := addAlarms(alarms, sc); err != nil {
+		return nil, err
 	}
 	if scenarioOut != "" {
 		if err := os.WriteFile(scenarioOut, plan.YAML, 0o644); err != nil {
@@ -164,7 +174,44 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 	if err != nil {
 		return nil, fmt.Errorf("check: run %s: %w", plan.File, err)
 	}
-	return fleet.Assess(plan, res.Log), nil
+	rep := fleet.Assess(plan, res.Log)
+	if len(sc.Alarms) > 0 {
+		rep.SetAlarms(alarmVerdicts(report.Build(sc, res.Seed, res.Log).Alarms))
+	}
+	return rep, nil
+}
+
+// alarmVerdicts turns the alarms judged on the run into the fleet's
+// verdicts, per certificate.
+func alarmVerdicts(rs []report.AlarmResult) map[string][]fleet.AlarmVerdict {
+	out := map[string][]fleet.AlarmVerdict{}
+	for _, r := range rs {
+		for _, c := range r.Certificates {
+			v := fleet.AlarmVerdict{Alarm: r.Name, Rule: r.Rule, Fires: c.Fired, FirstFires: c.FirstFired, FalseAlarms: c.FalseAlarms,
+				Troubles: c.Troubles, Missed: c.Missed, LeadTime: c.LeadTime, LeadTimeSeconds: c.LeadTimeSeconds}
+			undecided := false
+			for _, f := range c.Firings {
+				undecided = undecided || f.Outcome == report.FiringUndecided
+				if c.LeadTimeSeconds != nil && f.LeadTimeSeconds != nil && *f.LeadTimeSeconds == *c.LeadTimeSeconds && v.Before == nil {
+					v.Before = f.At
+				}
+			}
+			switch {
+			case c.Missed > 0:
+				v.Warns = fleet.WarnsMissed
+			case c.Troubles > 0:
+				v.Warns = fleet.WarnsInTime
+			case undecided:
+				v.Warns = fleet.WarnsUndecided
+			case c.FalseAlarms > 0:
+				v.Warns = fleet.WarnsFalse
+			default:
+				v.Warns = fleet.WarnsSilent
+			}
+			out[c.Cert] = append(out[c.Cert], v)
+		}
+	}
+	return out
 }
 
 func parseRFC3339(flagName, s string) (time.Time, error) {
