@@ -1206,7 +1206,7 @@ var expectGroups = []struct {
 // countKeys are shared by the event and the e-mail group.
 var countKeys = []string{"count", "min", "max"}
 
-const expectHint = "give one of: outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least; alarm with fires, false_alarms or lead_time_at_least"
+const expectHint = "give one of: outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least"
 
 func (l *loader) expectations(b *build, f *field) {
 	items, _ := l.list(f)
