@@ -537,3 +537,43 @@ func (set *AlarmSet) AddTo(sc *sim.Scenario) error {
 	}
 	return nil
 }
+
+// AddToPart is AddTo for a scenario that holds one part of a larger one
+// (renewsim check -shard i/n): a certificate an alarm names that the part
+// lacks but whole lists is left out of the alarm's list, an alarm left
+// with none is left out of the part, and so is a probe alarm whose
+// resource the part lacks (a resource stays in the part of its
+// certificates). Names whole does not list either are errors, as in
+// AddTo.
+func (set *AlarmSet) AddToPart(sc *sim.Scenario, whole []string) error {
+	if set == nil {
+		return nil
+	}
+	have := map[string]bool{}
+	for _, c := range sc.Certificates {
+		have[c.ID] = true
+	}
+	part := &AlarmSet{File: set.File}
+	for i, a := range set.Alarms {
+		ref := set.refs[i]
+		var certs []stringItem
+		for _, c := range ref.certs {
+			if have[c.s] || !slices.Contains(whole, c.s) {
+				certs = append(certs, c) // here, or an error AddTo reports
+			}
+		}
+		if len(ref.certs) > 0 && len(certs) == 0 {
+			continue // every certificate it watches is in another part
+		}
+		if r := ref.resource; r != nil && !slices.ContainsFunc(sc.Resources, func(x sim.Resource) bool { return x.ID == r.s }) {
+			continue
+		}
+		a.Certs = nil
+		for _, c := range certs {
+			a.Certs = append(a.Certs, c.s)
+		}
+		part.Alarms = append(part.Alarms, a)
+		part.refs = append(part.refs, alarmRefs{certs: certs, resource: ref.resource})
+	}
+	return part.AddTo(sc)
+}

@@ -162,7 +162,12 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		// fault; still nothing runs.
 		return nil, fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
 	}
-	if err := addAlarms(alarms, sc); err != nil {
+	if plan.Shards > 0 && alarms != nil {
+		// A part holds some of the certificates the alarms may name.
+		if err := alarms.AddToPart(sc, plan.FleetCertificates); err != nil {
+			return nil, &usageError{fmt.Errorf("the alarms of %s do not fit:\n%w", alarms.File, err)}
+		}
+	} else if err := addAlarms(alarms, sc); err != nil {
 		return nil, err
 	}
 	if scenarioOut != "" {
