@@ -168,17 +168,17 @@ type generation struct {
 	serial       string
 	renewed      *time.Time
 	expired      *time.Time
-	changes      []time.Time // when AWS Config sees the certificate change while it is current
-	outage       *time.Time  // the first time a resource served it expired
-	outageWhere  string
-	firstFirings []time.Time // per alarm evaluation, filled as firings come
+	changes     []time.Time // when AWS Config sees the certificate change while it is current
+	outage      *time.Time  // the first time a resource served it expired
+	outageWhere string
 }
 
 // certHistory is what the alarms need to know of one certificate.
 type certHistory struct {
 	id      string
 	gens    []*generation
-	actions []time.Time // timeline changes and approval clicks about it, or about the world
+	actions []time.Time // timeline changes and approval clicks about it
+	world   []time.Time // timeline changes about the world, shared by every certificate
 }
 
 // genAt is the generation current at t (the last one begun at or before
@@ -205,8 +205,13 @@ func (h *certHistory) genOf(serial string) *generation {
 
 // actedBetween reports a change or a click in [from, to].
 func (h *certHistory) actedBetween(from, to time.Time) bool {
-	k := sort.Search(len(h.actions), func(i int) bool { return !h.actions[i].Before(from) })
-	return k < len(h.actions) && !h.actions[k].After(to)
+	return anyBetween(h.actions, from, to) || anyBetween(h.world, from, to)
+}
+
+// anyBetween reports a time of the ascending list ts in [from, to].
+func anyBetween(ts []time.Time, from, to time.Time) bool {
+	k := sort.Search(len(ts), func(i int) bool { return !ts[i].Before(from) })
+	return k < len(ts) && !ts[k].After(to)
 }
 
 // alarmContext is what every alarm of one scenario reads.
@@ -278,7 +283,7 @@ func newAlarmContext(s *Scenario) *alarmContext {
 		for _, g := range h.gens {
 			x.serials[g.serial] = c.ID
 		}
-		h.actions = mergeTimes(own, world)
+		h.actions, h.world = own, world
 		x.certs[c.ID] = h
 		x.order = append(x.order, c.ID)
 	}
@@ -310,21 +315,9 @@ func setValidity(g *generation, d *sim.Detail, fallback time.Time) {
 	}
 }
 
-// mergeTimes merges two ascending lists.
-func mergeTimes(a, b []time.Time) []time.Time {
-	out := make([]time.Time, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		if j == len(b) || (i < len(a) && !a[i].After(b[j])) {
-			out = append(out, a[i])
-			i++
-		} else {
-			out = append(out, b[j])
-			j++
-		}
-	}
-	return out
-}
+// noFirings is the list of a certificate an alarm never fired about: it
+// is written [] in JSON, and appending to it makes a new list.
+var noFirings = []Firing{}
 
 // firingAt is a firing before it is judged.
 type firingAt struct {
@@ -528,8 +521,10 @@ func (x *alarmContext) probeFirings(a *sim.Alarm) map[string][]firingAt {
 	out := map[string][]firingAt{}
 	idx := x.s.index()
 	var resources []string
+	seen := map[string]bool{}
 	for _, r := range x.s.Resources {
-		if (a.Resource == "" || a.Resource == r.ID) && !slices.Contains(resources, r.ID) {
+		if (a.Resource == "" || a.Resource == r.ID) && !seen[r.ID] {
+			seen[r.ID] = true
 			resources = append(resources, r.ID)
 		}
 	}
@@ -602,8 +597,13 @@ func (x *alarmContext) probeFirings(a *sim.Alarm) map[string][]firingAt {
 
 // judge says what each firing of an alarm about one certificate was worth.
 func (x *alarmContext) judge(h *certHistory, fs []firingAt) AlarmCert {
-	ac := AlarmCert{Cert: h.id, Firings: []Firing{}}
-	firstIn := map[*generation]time.Time{}
+	ac := AlarmCert{Cert: h.id, Firings: noFirings}
+	if len(fs) > 0 {
+		ac.Firings = make([]Firing, 0, len(fs))
+	}
+	// firstIn[cycle-1] is the first true alarm of that cycle, zero when
+	// none came.
+	var firstIn []time.Time
 	var lead *time.Duration
 	for _, f := range fs {
 		g := f.gen
@@ -626,8 +626,11 @@ func (x *alarmContext) judge(h *certHistory, fs []firingAt) AlarmCert {
 				fr.At = &u
 				d := until.Sub(f.time)
 				setLead(&fr.LeadTime, &fr.LeadTimeSeconds, d)
-				if _, seen := firstIn[g]; !seen {
-					firstIn[g] = f.time
+				if firstIn == nil {
+					firstIn = make([]time.Time, len(h.gens))
+				}
+				if k := g.cycle - 1; firstIn[k].IsZero() {
+					firstIn[k] = f.time
 					if lead == nil || d < *lead {
 						lead = &d
 					}
@@ -644,13 +647,13 @@ func (x *alarmContext) judge(h *certHistory, fs []firingAt) AlarmCert {
 		t := ac.Firings[0].Time
 		ac.FirstFired = &t
 	}
-	for _, g := range h.gens {
+	for k, g := range h.gens {
 		trouble, _ := g.trouble()
 		if trouble.IsZero() {
 			continue
 		}
 		ac.Troubles++
-		if first, ok := firstIn[g]; !ok || !first.Before(trouble) {
+		if firstIn == nil || firstIn[k].IsZero() || !firstIn[k].Before(trouble) {
 			ac.Missed++
 		}
 	}

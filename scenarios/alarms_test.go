@@ -3,6 +3,7 @@ package scenarios
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,4 +224,33 @@ func TestVaryAnAlarmByName(t *testing.T) {
 	_, err = NewPlan("t.yaml", doc, []Vary{bad}, PlanOptions{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `alarms has no item "nope" (names: days; or an index from 0 to 0)`)
+}
+
+// FuzzAlarmFile checks that no input makes ParseAlarms panic, that every
+// failure carries a position, and that every alarm read has one kind.
+func FuzzAlarmFile(f *testing.F) {
+	f.Add([]byte("alarms:\n  - {name: a, metric: {threshold: 30}}\n  - {name: b, config: }\n  - {name: c, securityhub: acm.1, certs: [web]}\n"))
+	f.Add([]byte("alarms:\n  - {name: d, eventbridge: {detail_type: ACM Certificate Renewal Action Required, days_to_expiry_at_most: 15, reason: CAA_ERROR}}\n  - {name: e, probe: {expires_within: 33%, resource: alb}}\n"))
+	f.Add([]byte("alarms: &x [*x]\n"))
+	f.Add([]byte("alarms:\n  - {name: a, metric: {threshold: 3}, config: {frequency: 7h}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		set, err := ParseAlarms("f.yaml", data)
+		if err != nil {
+			es, ok := err.(Errors)
+			if !ok || len(es) == 0 {
+				t.Fatalf("error %T %v, want Errors", err, err)
+			}
+			for _, e := range es {
+				if e.Line < 1 || e.Col < 1 || strings.HasPrefix(e.Msg, "internal error") {
+					t.Fatalf("bad error %v", e)
+				}
+			}
+			return
+		}
+		for _, a := range set.Alarms {
+			if a.Kind == "" || a.Name == "" || a.Line < 1 {
+				t.Fatalf("alarm without a kind, name or place: %+v", a)
+			}
+		}
+	})
 }
