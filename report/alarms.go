@@ -161,13 +161,13 @@ func shareText(s float64) string {
 
 // generation is one certificate of an ARN: the first one, or a renewal.
 type generation struct {
-	cycle        int // the cycle that renews it: 1 for the first certificate
-	from         time.Time
-	notBefore    time.Time
-	notAfter     time.Time
-	serial       string
-	renewed      *time.Time
-	expired      *time.Time
+	cycle       int // the cycle that renews it: 1 for the first certificate
+	from        time.Time
+	notBefore   time.Time
+	notAfter    time.Time
+	serial      string
+	renewed     *time.Time
+	expired     *time.Time
 	changes     []time.Time // when AWS Config sees the certificate change while it is current
 	outage      *time.Time  // the first time a resource served it expired
 	outageWhere string
