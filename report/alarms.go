@@ -478,10 +478,9 @@ func (x *alarmContext) configFirings(a *sim.Alarm, h *certHistory) []firingAt {
 			continue
 		}
 		cross := g.notAfter.Add(-time.Duration(a.Days) * sim.Day)
-		// The first evaluation of this certificate: the change that made it
-		// current (the rule's first run, for the first one).
-		firstEval := from
-		if bad && !firstEval.Before(cross) {
+		// The first evaluation of this certificate is at from: the change
+		// that made it current (the rule's first run, for the first one).
+		if bad && !from.Before(cross) {
 			continue // still NON_COMPLIANT
 		}
 		bad = false
