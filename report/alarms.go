@@ -161,16 +161,15 @@ func shareText(s float64) string {
 
 // generation is one certificate of an ARN: the first one, or a renewal.
 type generation struct {
-	cycle       int // the cycle that renews it: 1 for the first certificate
-	from        time.Time
-	notBefore   time.Time
-	notAfter    time.Time
-	serial      string
-	renewed     *time.Time
-	expired     *time.Time
-	changes     []time.Time // when AWS Config sees the certificate change while it is current
-	outage      *time.Time  // the first time a resource served it expired
-	outageWhere string
+	cycle     int // the cycle that renews it: 1 for the first certificate
+	from      time.Time
+	notBefore time.Time
+	notAfter  time.Time
+	serial    string
+	renewed   *time.Time
+	expired   *time.Time
+	changes   []time.Time // when AWS Config sees the certificate change while it is current
+	outage    *time.Time  // the first time a resource served it expired
 }
 
 // certHistory is what the alarms need to know of one certificate.
@@ -296,7 +295,7 @@ func newAlarmContext(s *Scenario) *alarmContext {
 			}
 			if g := h.genOf(w.Serial); g != nil && (g.outage == nil || w.Start.Before(*g.outage)) {
 				t := w.Start
-				g.outage, g.outageWhere = &t, r.ID
+				g.outage = &t
 			}
 		}
 	}
