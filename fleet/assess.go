@@ -91,6 +91,7 @@ func (r *Report) finish() {
 			count(len(late), "certificate"), day(cabfStep)))
 	}
 	slices.SortStableFunc(r.Certificates, urgency)
+	r.Notes = append(r.Notes, alarmNotes(r.Certificates)...)
 }
 
 // approachingBeforeRenewal counts the Approaching Expiration events of

@@ -63,6 +63,8 @@ type Entry struct {
 	// ApproachingBeforeRenewal counts the Approaching Expiration events of
 	// cycles that then renewed (what an alarm on them fires on for nothing).
 	ApproachingBeforeRenewal int
+	// Alarms are the verdicts of the alarms about it (check -alarms).
+	Alarms []AlarmVerdict
 
 	cert     *Certificate
 	exported bool
@@ -104,6 +106,9 @@ type Plan struct {
 	// the whole fleet). Shared and Notes are the whole fleet's in every
 	// part, Entries only the part's.
 	Shard, Shards int
+	// FleetCertificates are, in a part, the ids of the simulated
+	// certificates of the whole fleet (what an alarm may name).
+	FleetCertificates []string
 	// DaysBeforeExpiry is the account configuration's, 0 when none was
 	// given.
 	DaysBeforeExpiry int
@@ -178,6 +183,11 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 			return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", opt.Shard, opt.Shards)
 		}
 		p.Shard, p.Shards = opt.Shard, opt.Shards
+		for _, e := range p.Entries {
+			if e.Simulated {
+				p.FleetCertificates = append(p.FleetCertificates, e.ID)
+			}
+		}
 		p.Entries = shardOf(p.Entries, opt.Shard, opt.Shards)
 	}
 	if slices.ContainsFunc(p.Entries, func(e *Entry) bool { return e.Simulated }) {

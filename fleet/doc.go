@@ -11,7 +11,8 @@
 // scenario — Assess, which reads the record of the run and says per
 // certificate whether it renews, when, and if not why and what to fix,
 // with the traps users fall into as notes. WriteText and WriteJSON print
-// the assessment.
+// the assessment; SetAlarms adds, per certificate, what the alarms the
+// caller judged on the same record did (renewsim check -alarms).
 //
 // The package does no I/O beyond reading the files it is given and never
 // runs a simulation itself: callers (cmd/renewsim check) run the plan's

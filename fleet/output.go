@@ -67,6 +67,8 @@ type jsonCert struct {
 	Reason    string      `json:"reason"`
 	Fix       string      `json:"fix"`
 	Notes     []string    `json:"notes"`
+	// Alarms appear with check -alarms only.
+	Alarms []AlarmVerdict `json:"alarms,omitempty"`
 }
 
 // WriteJSON writes the report as one indented JSON document.
@@ -87,7 +89,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 func certJSON(e *Entry) jsonCert {
 	return jsonCert{
 		ID: e.ID, ARN: e.ARN, Domains: orEmpty(e.Domains), Type: e.Type, Status: e.Status, Simulated: e.Simulated,
-		Verdict: e.Verdict, Date: e.Date, Renewals: orEmpty(e.Renewals), Reason: e.Reason, Fix: e.Fix, Notes: orEmpty(e.Notes),
+		Verdict: e.Verdict, Date: e.Date, Renewals: orEmpty(e.Renewals), Reason: e.Reason, Fix: e.Fix, Notes: orEmpty(e.Notes), Alarms: e.Alarms,
 	}
 }
 
@@ -121,6 +123,9 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 		for _, n := range e.Notes {
 			fmt.Fprintf(&b, "    note: %s\n", n)
+		}
+		for _, v := range e.Alarms {
+			fmt.Fprintf(&b, "    alarm %s: %s\n", v.Alarm, alarmLine(v))
 		}
 	}
 	if len(r.Shared) > 0 {

@@ -154,7 +154,7 @@ func MergeShards(parts ...[]byte) (*Report, error) {
 			r.Certificates = append(r.Certificates, &Entry{
 				ID: c.ID, ARN: c.ARN, Domains: c.Domains, Type: c.Type, Method: c.Method, Status: c.Status, NotAfter: c.NotAfter,
 				InUseBy: c.InUseBy, Simulated: c.Simulated, Verdict: c.Verdict, Date: c.Date, Renewals: c.Renewals,
-				Reason: c.Reason, Fix: c.Fix, Notes: c.Notes, ApproachingBeforeRenewal: c.Approaching,
+				Reason: c.Reason, Fix: c.Fix, Notes: c.Notes, ApproachingBeforeRenewal: c.Approaching, Alarms: c.Alarms,
 			})
 		}
 	}

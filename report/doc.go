@@ -1,7 +1,9 @@
 // Package report turns the record of a run into what people and CI read:
 // per-certificate outcomes, outage per resource, checked expectations, a
-// human summary, JSON and JSON Lines. It reads the record (a []sim.Entry)
-// and the scenario's expectations, never the model or the fakes.
+// human summary, JSON and JSON Lines, and what the scenario's alarms did
+// (when each fired, its lead time before an expiry or outage, its false
+// alarms). It reads the record (a []sim.Entry) and the scenario's
+// expectations and alarms, never the model or the fakes.
 //
 // The record must be in time order, as a run writes it. Build (and
 // NewTimeline, for a record read back from an event log) indexes it once

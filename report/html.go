@@ -53,6 +53,7 @@ type htmlScenario struct {
 	Why         []string
 	Events      []eventRow
 	Entries     int
+	Alarms      []htmlAlarm
 }
 
 type htmlExpect struct {
@@ -94,6 +95,7 @@ func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
 			exp, got := splitDetail(e.Detail)
 			h.Expect = append(h.Expect, htmlExpect{Passed: e.Passed, Text: e.Text, Expected: exp, Got: got})
 		}
+		h.Alarms = htmlAlarms(sc.Alarms)
 		idx := sc.index()
 		for _, c := range sc.Certificates {
 			if c.Outcome == "renewed" {
@@ -220,6 +222,17 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <li>{{.}}</li>
 {{- end}}
 </ul>
+{{- end}}
+{{- if .Alarms}}
+<h3>Alarms</h3>
+<table class="alarms">
+<thead><tr><th>Alarm</th><th>Rule</th><th>Certificate</th><th class="num">Fired</th><th>First fired</th><th>Lead time</th><th class="num">False alarms</th><th>Missed</th></tr></thead>
+<tbody>
+{{- range .Alarms}}
+<tr{{if .Bad}} class="failed"{{end}}><td><code>{{.Name}}</code></td><td>{{.Rule}}</td><td>{{.Cert}}</td><td class="num">{{.Fired}}</td><td class="time">{{.First}}</td><td>{{.Lead}}</td><td class="num">{{.False}}</td><td>{{.Missed}}</td></tr>
+{{- end}}
+</tbody>
+</table>
 {{- end}}
 <h3>Expectations</h3>
 {{- if .Expect}}

@@ -135,6 +135,9 @@ func glyphOf(class string) glyphStyle {
 	case classOutage:
 		return glyphStyle{g(0xb2182b, 0, draw.CircleGlyph{}), colOutage, true, "outage"}
 	}
+	if k, ok := alarmIndex(class); ok {
+		return alarmGlyph(k)
+	}
 	return glyphStyle{g(0x80868b, 3, draw.CircleGlyph{}), colMuted, false, "other entry"}
 }
 
@@ -690,7 +693,11 @@ func (mp *markerPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 				if !c.ContainsX(x) && x != c.Max.X {
 					continue
 				}
-				drawGlyph(c, m.Class, vg.Point{X: x, Y: g.mid}, g)
+				y := g.mid
+				if _, alarm := alarmIndex(m.Class); alarm {
+					y = g.bandHi // on the band's upper edge, clear of the entry markers
+				}
+				drawGlyph(c, m.Class, vg.Point{X: x, Y: y}, g)
 			}
 		}
 		groups := groupLabels(ms, lane, trX, th)
@@ -957,6 +964,11 @@ func (t *Timeline) legend() []legendEntry {
 	for _, cl := range markOrder {
 		if classes[cl] {
 			out = append(out, legendEntry{class: cl, text: glyphOf(cl).legend})
+		}
+	}
+	for k, name := range t.AlarmNames {
+		if classes[AlarmClass(k)] {
+			out = append(out, legendEntry{class: AlarmClass(k), text: "alarm " + name + " fired"})
 		}
 	}
 	return out

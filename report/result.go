@@ -36,6 +36,9 @@ type Scenario struct {
 	Certificates []Cert        `json:"certificates"`
 	Resources    []Resource    `json:"resources"`
 	Expectations []Expectation `json:"expectations"`
+	// Alarms are the scenario's alarms judged on the record (absent when
+	// it has none).
+	Alarms []AlarmResult `json:"alarms,omitempty"`
 
 	log []sim.Entry
 	sc  *sim.Scenario
@@ -118,6 +121,7 @@ func Build(sc *sim.Scenario, seed uint64, log []sim.Entry) Scenario {
 	for _, r := range sc.Resources {
 		out.Resources = append(out.Resources, resourceResult(r.ID, log, idx, sc.Until))
 	}
+	out.Alarms = evaluateAlarms(&out)
 	out.Passed = true
 	chk := newChecker(&out)
 	for _, e := range sc.Expect {
@@ -419,6 +423,8 @@ func (c *checker) check(e sim.Expectation) Expectation {
 			return pass(got == *e.Outage, "expected outage %s, got %s", sim.FormatDuration(*e.Outage), r.Outage)
 		}
 		return pass(got >= *e.OutageAtLeast, "expected outage of at least %s, got %s", sim.FormatDuration(*e.OutageAtLeast), r.Outage)
+	case sim.ExpectAlarm:
+		return checkAlarm(res, e, s.Alarms)
 	}
 	return pass(false, "unknown expectation kind %q", e.Kind)
 }

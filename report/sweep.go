@@ -119,6 +119,9 @@ type VariantResult struct {
 	Sampled      Params            `json:"sampled,omitempty"`
 	Certificates []VariantCert     `json:"certificates"`
 	Resources    []VariantResource `json:"resources"`
+	// Alarms are the scenario's alarms in this variant (absent when it
+	// has none).
+	Alarms []VariantAlarm `json:"alarms,omitempty"`
 }
 
 // VariantCert is one certificate's first renewal cycle in a variant.
@@ -203,6 +206,7 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 	for _, r := range s.Resources {
 		v.Resources = append(v.Resources, VariantResource{ID: r.ID, Outage: sim.FormatDuration(time.Duration(r.OutageSeconds) * time.Second), OutageSeconds: r.OutageSeconds})
 	}
+	v.Alarms = variantAlarms(s.Alarms)
 	return v
 }
 
@@ -445,6 +449,12 @@ func WriteVariantsCSV(w io.Writer, vs []VariantResult) error {
 	for _, id := range c.resources {
 		head = append(head, id+".outage", id+".outage_seconds")
 	}
+	alarms := sweepAlarmNames(vs)
+	for _, n := range alarms {
+		for _, f := range alarmCSVFields {
+			head = append(head, "alarm."+n+"."+f)
+		}
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(head); err != nil {
 		return err
@@ -495,6 +505,7 @@ func WriteVariantsCSV(w io.Writer, vs []VariantResult) error {
 			}
 			row = append(row, cells...)
 		}
+		row = append(row, alarmCSVCells(&v, alarms)...)
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -525,6 +536,8 @@ type Aggregate struct {
 	// AnyExpired counts the variants in which some certificate expired,
 	// AnyOutage those in which some resource had an outage.
 	AnyExpired, AnyOutage int
+	// Alarms sums up the scenario's alarms (none when it has none).
+	Alarms []AlarmAggregate
 }
 
 // CertAggregate is one certificate over every variant. The margin
@@ -681,6 +694,7 @@ func AggregateVariants(vs []VariantResult) Aggregate {
 		}
 		a.Resources = append(a.Resources, ra)
 	}
+	a.Alarms = aggregateAlarms(vs)
 	return a
 }
 
@@ -754,6 +768,7 @@ func WriteAggregate(w io.Writer, a *Aggregate) error {
 	fmt.Fprintf(&b, "P(any certificate expired) %s, P(any outage) %s\n", sweepPct(a.AnyExpired, n), sweepPct(a.AnyOutage, n))
 	fmt.Fprintln(&b, "margin: expiry - when the last resource served the renewed certificate (below 0: outage);")
 	fmt.Fprintln(&b, "none: not renewed, or not served before the end (counted as the smallest); percentiles by nearest rank")
+	writeAlarmAggregate(&b, a)
 	_, err := w.Write(b.Bytes())
 	return err
 }

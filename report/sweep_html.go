@@ -54,6 +54,12 @@ func WriteSweepHTML(w io.Writer, page SweepPage) error {
 			P50: sim.FormatDuration(r.OutageP50), P95: sim.FormatDuration(r.OutageP95), Max: sim.FormatDuration(r.OutageMax), Bad: r.WithOutage > 0})
 	}
 	d.AnyExpired, d.AnyOutage = sweepPct(agg.AnyExpired, n), sweepPct(agg.AnyOutage, n)
+	for _, a := range agg.Alarms {
+		d.Alarms = append(d.Alarms, sweepHTMLAlarm{Name: a.Name, Fired: sweepPct(a.Fired, n), Warned: sweepPct(a.Warned, n),
+			Missed: sweepPct(a.Missed, n), False: fmt.Sprintf("%d in %d", a.FalseAlarms, a.WithFalse),
+			P5: sweepMarginText(a.LeadP5), P50: sweepMarginText(a.LeadP50), Min: sweepMarginText(a.LeadMin),
+			Bad: a.Missed > 0, Noisy: a.FalseAlarms > 0})
+	}
 	for _, p := range plots {
 		d.Plots = append(d.Plots, sweepHTMLPlot{Title: p.Title, SVG: sweepInlineSVG(p.SVG, p.Title)})
 	}
@@ -114,6 +120,7 @@ type sweepHTMLData struct {
 	Certs                    []sweepHTMLCert
 	Resources                []sweepHTMLResource
 	AnyExpired, AnyOutage    string
+	Alarms                   []sweepHTMLAlarm
 	Plots                    []sweepHTMLPlot
 	Runs                     bool
 	ParamCols, SampledCols   []string
@@ -133,6 +140,12 @@ type sweepHTMLCert struct {
 type sweepHTMLResource struct {
 	ID, POutage, P50, P95, Max string
 	Bad                        bool
+}
+
+type sweepHTMLAlarm struct {
+	Name, Fired, Warned, Missed, False string
+	P5, P50, Min                       string
+	Bad, Noisy                         bool
 }
 
 type sweepHTMLPlot struct {
@@ -209,6 +222,14 @@ figcaption{color:#5f6368;font-size:.85rem}
 {{end}}</table>
 {{end}}
 <p>P(any certificate expired) {{.AnyExpired}}, P(any outage) {{.AnyOutage}}</p>
+{{if .Alarms}}
+<h2>Alarms</h2>
+<table>
+<tr><th>alarm</th><th>fired</th><th>warned</th><th>missed</th><th>false alarms</th><th>lead time p5</th><th>p50</th><th>min</th></tr>
+{{range .Alarms}}<tr><td>{{.Name}}</td><td class="num">{{.Fired}}</td><td class="num">{{.Warned}}</td><td class="num{{if .Bad}} bad{{end}}">{{.Missed}}</td><td class="num{{if .Noisy}} bad{{end}}">{{.False}}</td><td class="num">{{.P5}}</td><td class="num">{{.P50}}</td><td class="num">{{.Min}}</td></tr>
+{{end}}</table>
+<p class="note">Per alarm: the share of variants in which it fired, warned before an expiry, an outage or a renewal that needed a change, and missed an expiry or outage; its false alarms (firings before renewals that happened by themselves) and in how many variants; the shortest warning it gave (nearest-rank percentiles over the variants with one).</p>
+{{end}}
 {{if .Plots}}
 <h2>Charts</h2>
 {{range .Plots}}<figure>

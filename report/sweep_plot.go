@@ -65,22 +65,13 @@ func SweepPlots(vs []VariantResult) ([]SweepPlot, error) {
 			multi = append(multi, p)
 		}
 	}
-	var axes []struct {
-		path    string
-		sampled bool
-	}
+	var axes []sweepAxisSpec
 	for _, p := range multi {
-		axes = append(axes, struct {
-			path    string
-			sampled bool
-		}{p, false})
+		axes = append(axes, sweepAxisSpec{p, false})
 	}
 	for _, p := range c.sampled {
 		if len(sweepDistinct(vs, p, true)) > 1 {
-			axes = append(axes, struct {
-				path    string
-				sampled bool
-			}{p, true})
+			axes = append(axes, sweepAxisSpec{p, true})
 		}
 	}
 	for i, ax := range axes {
@@ -97,6 +88,11 @@ func SweepPlots(vs []VariantResult) ([]SweepPlot, error) {
 		}
 		out = append(out, SweepPlot{Name: fmt.Sprintf("margin-%d.svg", i+1), Title: title, SVG: svg})
 	}
+	more, err := alarmPlots(vs, axes)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, more...)
 	if len(multi) >= 2 {
 		svg, err := OutcomeHeatMap(vs, multi[0], multi[1])
 		if err != nil {

@@ -59,6 +59,9 @@ type Timeline struct {
 	Lanes    []Lane
 	Markers  []Marker
 	Margins  []Margin
+	// AlarmNames are the scenario's alarms, in order: the markers of
+	// alarm k have the class AlarmClass(k).
+	AlarmNames []string
 }
 
 // Lane is one row of the plot.
@@ -167,6 +170,7 @@ func (s *Scenario) Timeline() *Timeline {
 			l.Title = titles[l.ID]
 		}
 	}
+	t.alarmMarkers(s.Alarms)
 	return t
 }
 

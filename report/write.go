@@ -162,6 +162,12 @@ func writeScenario(b *bufio.Writer, sc *Scenario) {
 			fmt.Fprintf(b, "    served expired %s (%s) from %s to %s\n", w.Cert, w.Serial, ts(w.Start), ts(w.End))
 		}
 	}
+	if len(sc.Alarms) > 0 {
+		b.WriteString("  alarms:\n")
+		for _, line := range alarmLines(sc.Alarms) {
+			fmt.Fprintf(b, "    %s\n", line)
+		}
+	}
 	if len(sc.Expectations) > 0 {
 		b.WriteString("  expectations:\n")
 	}

@@ -46,7 +46,7 @@ certificates:
     sans2: [www.example.com]
     domain: example.org
 name: again
-`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect, days_before_expiry)
+`, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, alarms, expect, days_before_expiry)
 t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames)
 t.yaml:8:5: duplicate key "domain" in certificate (first at line 6)
 t.yaml:9:1: duplicate key "name" in scenario (first at line 1)`},
@@ -321,7 +321,7 @@ certificates:
     id: web
 ? [a, b]
 : 1
-`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, expect, days_before_expiry)
+`, `t.yaml:3:1: unknown key "base" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, alarms, expect, days_before_expiry)
 t.yaml:5:5: certificate: merge keys (<<) are not supported; write the keys out
 t.yaml:5:5: missing required key "domain" in certificate
 t.yaml:7:3: scenario: keys must be plain words, got a list`},

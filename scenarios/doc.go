@@ -37,6 +37,11 @@
 //     with a duration is followed by its dns-fault-clear.
 //   - Treat the returned Scenario as owned by the caller: every call builds a
 //     new one, and Profile is a fresh copy with the overrides applied.
+//   - Add the alarms of a file given on the command line (renewsim -alarms)
+//     with LoadAlarms and AlarmSet.AddTo (AddToPart for one part of a split
+//     fleet): what they name is checked against each scenario, and a name
+//     the scenario declares too is an error at both places. Alarms change
+//     nothing in a run; package report judges them on its record.
 //
 // Parsing never panics: the input is walked through yaml.Node and every
 // scalar (times, durations, numbers) is read by this package, so each message

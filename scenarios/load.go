@@ -21,12 +21,13 @@ import (
 
 // Keys each mapping accepts, in the order messages list them.
 var (
-	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "expect"}
+	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "alarms", "expect"}
 	resourceKeys    = []string{"id", "kind", "deploy_delay", "hostnames", "arn"}
 	certificateKeys = []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported", "validation_record", "validation_domain", "arn", "validation_cnames"}
 	dnsKeys         = []string{"records"}
 	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address"}
-	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to"}
+	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to",
+		"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least"}
 )
 
 // Values a scenario may use.
@@ -238,6 +239,8 @@ type build struct {
 	// they exceed maxZoneLines (reported once).
 	zoneLines int
 	zoneFull  bool
+	// alarms are the scenario's alarms, for its expectations.
+	alarms *alarmState
 }
 
 // nameOwners are the certificates that have one name.
@@ -330,6 +333,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 	l.dns(b, m.get("dns"))
 	l.email(b, m)
 	l.timeline(b, m.get("timeline"))
+	l.alarms(b, m.get("alarms"))
 	l.expectations(b, m.get("expect"))
 	return sc
 }
@@ -1202,6 +1206,7 @@ var expectGroups = []struct {
 	{sim.ExpectEventCount, []string{"event", "code"}},
 	{sim.ExpectOutage, []string{"outage", "outage_at_least"}},
 	{sim.ExpectEmail, []string{"email", "to"}},
+	{sim.ExpectAlarm, alarmExpectKeys},
 }
 
 // countKeys are shared by the event and the e-mail group.
@@ -1266,8 +1271,8 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			l.errf(em.field(k).kpos, "key %q is not used by %s %s expectation (it takes %s)", k, article(e.Kind), e.Kind, subject)
 		}
 	}
-	if e.Kind != sim.ExpectEmail || em.has(subject) {
-		// An e-mail expectation counts the e-mails of every certificate
+	if (e.Kind != sim.ExpectEmail && e.Kind != sim.ExpectAlarm) || em.has(subject) {
+		// An e-mail or alarm expectation is about every certificate
 		// unless it names one.
 		l.require(em, subject)
 	}
@@ -1375,6 +1380,8 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			what = e.Email + " e-mails"
 		}
 		l.counts(em, &e, "how many "+what+" should arrive?")
+	case sim.ExpectAlarm:
+		l.alarmExpectation(b, em, &e)
 	case sim.ExpectOutage:
 		if em.has("outage") && em.has("outage_at_least") {
 			l.errf(em.field("outage_at_least").kpos, "outage_at_least cannot be combined with outage: write one of them")

@@ -626,6 +626,7 @@ const (
 	ctxMailbox     = "mailbox"
 	ctxChange      = "timeline entry"
 	ctxExpect      = "expectation"
+	ctxAlarm       = "alarm"
 	ctxDNS         = "dns"
 	ctxOverrides   = "overrides"
 )
@@ -644,6 +645,8 @@ func schemaKeys(ctx string) []string {
 		return changeKeys
 	case ctxExpect:
 		return expectKeys
+	case ctxAlarm:
+		return alarmKeys
 	case ctxDNS:
 		return dnsKeys
 	case ctxOverrides:
@@ -669,6 +672,8 @@ func childCtx(ctx, key string) string {
 		return ctxChange
 	case "expect":
 		return ctxExpect
+	case "alarms":
+		return ctxAlarm
 	case "dns":
 		return ctxDNS
 	case "overrides":
@@ -794,7 +799,7 @@ func findSlot(doc *yaml.Node, path string) (slot, error) {
 				}
 				for j := 0; j+1 < len(it.Content); j += 2 {
 					k, v := resolve(it.Content[j]), resolve(it.Content[j+1])
-					if k == nil || v == nil || v.Kind != yaml.ScalarNode || (k.Value != "id" && k.Value != "address") {
+					if k == nil || v == nil || v.Kind != yaml.ScalarNode || !isItemID(ctx, k.Value) {
 						continue
 					}
 					idKey = k.Value
@@ -881,6 +886,12 @@ func findSlot(doc *yaml.Node, path string) (slot, error) {
 		return slot{}, fmt.Errorf("the path is empty")
 	}
 	return slot{node: n, report: posOf(n, fallback)}, nil
+}
+
+// isItemID reports whether key names the items of a list of schema ctx in
+// a path: id and address, and the name of an alarm.
+func isItemID(ctx, key string) bool {
+	return key == "id" || key == "address" || (ctx == ctxAlarm && key == "name")
 }
 
 // setValue replaces n in place (keeping its place in the file for

@@ -21,6 +21,9 @@ type Scenario struct {
 	DNSLines     []int    // line of each DNSRecords entry in File (0 when unknown)
 	Timeline     []Change
 	Expect       []Expectation
+	// Alarms are the alert rules people run against the certificates,
+	// judged on the record of the run; they change nothing in it.
+	Alarms []Alarm
 
 	// E-mail validation: the people behind the addresses ACM writes to.
 	Mailboxes []Mailbox
@@ -304,6 +307,13 @@ type Expectation struct {
 	// renewal of Cycle issued (Cert: the certificate it is about).
 	ServesAfter  *time.Time
 	ServesBefore *time.Time
+
+	// ExpectAlarm: the alarm named, for Cert when set. Count, Min and Max
+	// count its firings (fires: never is Count 0).
+	Alarm           string
+	FalseAlarms     *int // exactly this many false alarms
+	FalseAlarmsMax  *int // at most this many
+	LeadTimeAtLeast *time.Duration
 }
 
 // DetailWant is one field an event's detail must hold: its name as the
@@ -323,6 +333,7 @@ const (
 	ExpectEmail         = "email"
 	ExpectRenewals      = "renewals"
 	ExpectServes        = "serves-renewed"
+	ExpectAlarm         = "alarm"
 )
 
 // E-mail kinds, in the record and in expectations.
@@ -354,4 +365,76 @@ func DefaultDeployDelay(kind string) time.Duration {
 	default:
 		return time.Hour
 	}
+}
+
+// Alarm is one alert rule as people write it against ACM certificates:
+// an EventBridge rule, a CloudWatch alarm on DaysToExpiry, the AWS Config
+// rule acm-certificate-expiration-check (and Security Hub's ACM.1, which
+// is that rule with 30 days), or a TLS endpoint probe. Exactly one kind's
+// fields are set, as Kind says.
+type Alarm struct {
+	Name string // [a-z0-9-]+, unique in a scenario
+	Kind string // one of the Alarm* kinds
+
+	// AlarmEventBridge: events of this detail type, optionally only those
+	// whose detail says DaysToExpiry <= DaysToExpiryAtMost, or whose
+	// RenewalStatusReason is Reason.
+	DetailType         string
+	DaysToExpiryAtMost *int
+	Reason             string
+
+	// AlarmMetric: DaysToExpiry <= Days. AlarmConfig, AlarmSecurityHub:
+	// the rule's daysToExpiration.
+	Days int
+	// AlarmConfig, AlarmSecurityHub: how often the rule is evaluated
+	// periodically (AWS Config's MaximumExecutionFrequency).
+	Every time.Duration
+
+	// AlarmProbe: the certificate a resource serves expires within Within,
+	// or within Share of its lifetime (0 < Share < 1) when Within is 0.
+	Within   time.Duration
+	Share    float64
+	Resource string // only this resource; "" for every resource
+
+	// Certs limits the alarm to these certificates; empty for all.
+	Certs []string
+
+	// Where it was declared, for messages.
+	File      string
+	Line, Col int
+}
+
+// Alarm kinds.
+const (
+	AlarmEventBridge = "eventbridge"
+	AlarmMetric      = "metric"
+	AlarmConfig      = "config"
+	AlarmSecurityHub = "securityhub"
+	AlarmProbe       = "probe"
+)
+
+// The documented defaults of the AWS rules.
+const (
+	// ConfigDefaultDays is acm-certificate-expiration-check's default
+	// daysToExpiration.
+	ConfigDefaultDays = 14
+	// SecurityHubACM1Days is the daysToExpiration Security Hub's control
+	// ACM.1 passes to acm-certificate-expiration-check.
+	SecurityHubACM1Days = 30
+	// ConfigDefaultEvery is how often AWS Config evaluates a periodic
+	// rule unless told otherwise.
+	ConfigDefaultEvery = 24 * time.Hour
+)
+
+// Watches reports whether the alarm is about certificate id.
+func (a *Alarm) Watches(id string) bool {
+	if len(a.Certs) == 0 {
+		return true
+	}
+	for _, c := range a.Certs {
+		if c == id {
+			return true
+		}
+	}
+	return false
 }

@@ -70,6 +70,8 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&outs.dir, "report", "", "write the fleet page to `DIR`: index.html, fleet-timeline.svg, results.json and events.jsonl")
 	fs.StringVar(&outs.junit, "junit", "", "write the verdicts as JUnit XML to `FILE`, one testcase per certificate")
 	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY)")
+	var alarms alarmsFlag
+	alarms.add(fs)
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -112,6 +114,10 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usagef("-until (%s) is not after -now (%s)", until.Format(time.RFC3339), now.Format(time.RFC3339))
 		}
 	}
+	set, err := alarms.load()
+	if err != nil {
+		return err
+	}
 	in := fleet.Input{ACM: acm, Account: *account}
 	for _, p := range zoneDirs {
 		in.Zones = append(in.Zones, fleet.ZoneSource{Path: p})
@@ -141,14 +147,17 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		verdicts = fleet.Assess(plan, nil)
 	} else {
-		sc, res, err := runPlan(ctx, plan, *scenarioOut, *everyAttempt)
+		sc, res, err := runPlan(ctx, plan, *scenarioOut, *everyAttempt, set)
 		if err != nil {
 			return err
 		}
 		verdicts = fleet.Assess(plan, res.Log)
-		if outs.dir != "" {
+		if outs.dir != "" || len(sc.Alarms) > 0 {
 			built := report.Build(sc, res.Seed, res.Log)
 			run = &built
+			if len(sc.Alarms) > 0 {
+				verdicts.SetAlarms(alarmVerdicts(built.Alarms))
+			}
 		}
 	}
 	if err := outs.write(verdicts, run); err != nil {
@@ -239,8 +248,8 @@ func fleetCheck(r *fleet.Report) (*report.FleetCheck, error) {
 }
 
 // runPlan loads the plan's scenario the way run loads a file, writes it
-// when asked and runs it.
-func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool) (*sim.Scenario, *simrun.Result, error) {
+// when asked, with the alarms of -alarms, and runs it.
+func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool, alarms *scenarios.AlarmSet) (*sim.Scenario, *simrun.Result, error) {
 	sc, err := scenarios.Parse(plan.File, plan.YAML)
 	if err == nil {
 		err = simrun.Check(sc)
@@ -249,6 +258,14 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		// The inputs were read without a problem, so this is renewsim's
 		// fault; still nothing runs.
 		return nil, nil, fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
+	}
+	if plan.Shards > 0 && alarms != nil {
+		// A part holds some of the certificates the alarms may name.
+		if err := alarms.AddToPart(sc, plan.FleetCertificates); err != nil {
+			return nil, nil, &usageError{fmt.Errorf("the alarms of %s do not fit:\n%w", alarms.File, err)}
+		}
+	} else if err := addAlarms(alarms, sc); err != nil {
+		return nil, nil, err
 	}
 	if scenarioOut != "" {
 		if err := os.WriteFile(scenarioOut, plan.YAML, 0o644); err != nil {
@@ -260,6 +277,39 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		return nil, nil, fmt.Errorf("check: run %s: %w", plan.File, err)
 	}
 	return sc, res, nil
+}
+
+// alarmVerdicts turns the alarms judged on the run into the fleet's
+// verdicts, per certificate.
+func alarmVerdicts(rs []report.AlarmResult) map[string][]fleet.AlarmVerdict {
+	out := map[string][]fleet.AlarmVerdict{}
+	for _, r := range rs {
+		for _, c := range r.Certificates {
+			v := fleet.AlarmVerdict{Alarm: r.Name, Rule: r.Rule, Fires: c.Fired, FirstFires: c.FirstFired, FalseAlarms: c.FalseAlarms,
+				Troubles: c.Troubles, Missed: c.Missed, LeadTime: c.LeadTime, LeadTimeSeconds: c.LeadTimeSeconds}
+			undecided := false
+			for _, f := range c.Firings {
+				undecided = undecided || f.Outcome == report.FiringUndecided
+				if c.LeadTimeSeconds != nil && f.LeadTimeSeconds != nil && *f.LeadTimeSeconds == *c.LeadTimeSeconds && v.Before == nil {
+					v.Before = f.At
+				}
+			}
+			switch {
+			case c.Missed > 0:
+				v.Warns = fleet.WarnsMissed
+			case c.Troubles > 0:
+				v.Warns = fleet.WarnsInTime
+			case undecided:
+				v.Warns = fleet.WarnsUndecided
+			case c.FalseAlarms > 0:
+				v.Warns = fleet.WarnsFalse
+			default:
+				v.Warns = fleet.WarnsSilent
+			}
+			out[c.Cert] = append(out[c.Cert], v)
+		}
+	}
+	return out
 }
 
 func parseRFC3339(flagName, s string) (time.Time, error) {

@@ -31,6 +31,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
 	reports := addReportFlags(fs)
 	eventbridge := fs.String("eventbridge-url", "", "POST every EventBridge event, in order, to `URL` (retried; a warning when it keeps failing)")
+	var alarms alarmsFlag
+	alarms.add(fs)
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, for people watching them (same record, much slower); by default DNS is asked again only when the zone changed and TLS verdicts are remembered by what they depend on")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
@@ -47,8 +49,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		opt.Seed = &n
 	}
+	set, err := alarms.load()
+	if err != nil {
+		return err
+	}
 	scs, err := loadAll(rest)
 	if err != nil {
+		return err
+	}
+	if err := addAlarms(set, scs...); err != nil {
 		return err
 	}
 	sum := &report.Summary{}

@@ -41,6 +41,9 @@ with -json one JSON object per variant, in variant order.
                       does the same and checks the expectations.
   -shard i/n          run variants k with k mod n = i and print their JSON Lines;
                       "renewsim merge" joins the shards.
+  -alarms FILE        judge the alert rules of FILE (an alarms: list) in every
+                      variant: how often each fired, its lead time, its false
+                      alarms; -report charts them against each -vary.
 
 A sweep explores: the scenario's expectations are not checked, and the exit
 status is 0 when every variant ran (2 on unusable input or usage).
@@ -61,12 +64,14 @@ type sweepFlags struct {
 	runs    int
 	seed    string
 	variant int
+	alarms  alarmsFlag
 }
 
 func (f *sweepFlags) add(fs *flag.FlagSet) {
 	fs.Var(&f.varies, "vary", "vary the scenario field `PATH=VALUES` (repeatable: a grid)")
 	fs.IntVar(&f.runs, "runs", 0, "`N` Monte Carlo runs of every grid point, sampling the scenario's distributions")
 	fs.StringVar(&f.seed, "seed", "", "replace the scenario's seed with `N` (for sampling and for the simulation)")
+	f.alarms.add(fs)
 	f.variant = -1
 	fs.Func("variant", "run variant `K` alone and print it in full, as renewsim run does", func(s string) error {
 		n, err := strconv.Atoi(s)
@@ -177,6 +182,10 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		shardI, shardN = i, n
 		*asJSON = true
 	}
+	set, err := sf.alarms.load()
+	if err != nil {
+		return err
+	}
 	plan, err := sf.plan(rest[0])
 	if err != nil {
 		return err
@@ -190,6 +199,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	scs, infos, err := buildVariants(plan, idx, *workers)
 	if err != nil {
+		return err
+	}
+	if err := addAlarms(set, scs...); err != nil {
 		return err
 	}
 
@@ -358,6 +370,10 @@ func cmdReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // replay runs one variant in the change-driven mode, as run does, and
 // prints it in the format of run. enforce makes failed expectations exit 1.
 func replay(ctx context.Context, sf *sweepFlags, arg string, enforce, asJSON bool, events, reportDir string, stdout, stderr io.Writer) error {
+	set, err := sf.alarms.load()
+	if err != nil {
+		return err
+	}
 	plan, err := sf.plan(arg)
 	if err != nil {
 		return err
@@ -368,6 +384,9 @@ func replay(ctx context.Context, sf *sweepFlags, arg string, enforce, asJSON boo
 	}
 	if err := simrun.Check(v.Scenario); err != nil {
 		return &usageError{err}
+	}
+	if err := addAlarms(set, v.Scenario); err != nil {
+		return err
 	}
 	res, err := simrun.Run(ctx, v.Scenario, simrun.Options{CacheDNS: true, CacheProbes: true})
 	if err != nil {

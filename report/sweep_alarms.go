@@ -1,0 +1,382 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// VariantAlarm is what one alarm did in a variant, over every certificate
+// it watches.
+type VariantAlarm struct {
+	Name        string `json:"name"`
+	Fired       int    `json:"fired"`
+	FalseAlarms int    `json:"false_alarms"`
+	// Troubles counts the expiries and outages; Missed those no firing
+	// came before.
+	Troubles int `json:"troubles"`
+	Missed   int `json:"missed"`
+	// LeadTime is the shortest warning it gave before an expiry, an
+	// outage or a renewal that needed a change (null: none).
+	LeadTime        *string `json:"lead_time"`
+	LeadTimeSeconds *int64  `json:"lead_time_seconds"`
+}
+
+// Lead is the alarm's shortest warning, and whether it gave one.
+func (a *VariantAlarm) Lead() (time.Duration, bool) {
+	if a.LeadTimeSeconds == nil {
+		return 0, false
+	}
+	return time.Duration(*a.LeadTimeSeconds) * time.Second, true
+}
+
+func variantAlarms(rs []AlarmResult) []VariantAlarm {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]VariantAlarm, 0, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		va := VariantAlarm{Name: r.Name, Fired: r.Fired, FalseAlarms: r.FalseAlarms, Missed: r.Missed}
+		var lead *time.Duration
+		for j := range r.Certificates {
+			c := &r.Certificates[j]
+			va.Troubles += c.Troubles
+			if d, ok := c.Lead(); ok && (lead == nil || d < *lead) {
+				lead = &d
+			}
+		}
+		if lead != nil {
+			setLead(&va.LeadTime, &va.LeadTimeSeconds, *lead)
+		}
+		out = append(out, va)
+	}
+	return out
+}
+
+// sweepAlarmNames are the alarms of a set of variants, in first-seen order.
+func sweepAlarmNames(vs []VariantResult) []string {
+	o := idOrder{at: map[string]int32{}}
+	for i := range vs {
+		for _, a := range vs[i].Alarms {
+			o.add(a.Name)
+		}
+	}
+	return o.ids
+}
+
+// alarmCSVFields are the CSV columns of each alarm, after "alarm.NAME.".
+var alarmCSVFields = []string{"fired", "false_alarms", "troubles", "missed", "lead_time", "lead_time_seconds"}
+
+// alarmCSVCells are the cells of a variant for the alarms names.
+func alarmCSVCells(v *VariantResult, names []string) []string {
+	var row []string
+	byName := firstByID(v.Alarms, func(a *VariantAlarm) string { return a.Name })
+	for _, n := range names {
+		cells := make([]string, len(alarmCSVFields))
+		if i, ok := byName[n]; ok {
+			a := &v.Alarms[i]
+			cells[0], cells[1], cells[2], cells[3] = strconv.Itoa(a.Fired), strconv.Itoa(a.FalseAlarms), strconv.Itoa(a.Troubles), strconv.Itoa(a.Missed)
+			if a.LeadTime != nil {
+				cells[4], cells[5] = *a.LeadTime, strconv.FormatInt(*a.LeadTimeSeconds, 10)
+			}
+		}
+		row = append(row, cells...)
+	}
+	return row
+}
+
+// AlarmAggregate is one alarm over every variant.
+type AlarmAggregate struct {
+	Name string
+	// Fired counts the variants in which it fired; Warned those in which
+	// it gave a warning; Missed those in which it missed an expiry or
+	// outage; WithFalse those with a false alarm, FalseAlarms all of them.
+	Fired, Warned, Missed, WithFalse, FalseAlarms int
+	// Lead-time percentiles (nearest rank) over the variants that had one.
+	LeadP5, LeadP50, LeadMin *time.Duration
+}
+
+func aggregateAlarms(vs []VariantResult) []AlarmAggregate {
+	var out []AlarmAggregate
+	for _, name := range sweepAlarmNames(vs) {
+		a := AlarmAggregate{Name: name}
+		var leads []time.Duration
+		for i := range vs {
+			for _, x := range vs[i].Alarms {
+				if x.Name != name {
+					continue
+				}
+				if x.Fired > 0 {
+					a.Fired++
+				}
+				if x.Missed > 0 {
+					a.Missed++
+				}
+				if x.FalseAlarms > 0 {
+					a.WithFalse++
+				}
+				a.FalseAlarms += x.FalseAlarms
+				if d, ok := x.Lead(); ok {
+					a.Warned++
+					leads = append(leads, d)
+				}
+			}
+		}
+		slices.Sort(leads)
+		if p, ok := Percentile(leads, 5); ok {
+			a.LeadP5 = &p
+		}
+		if p, ok := Percentile(leads, 50); ok {
+			a.LeadP50 = &p
+		}
+		if len(leads) > 0 {
+			a.LeadMin = &leads[0]
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// writeAlarmAggregate prints the alarm table of a sweep's summary.
+func writeAlarmAggregate(b *bytes.Buffer, a *Aggregate) {
+	if len(a.Alarms) == 0 {
+		return
+	}
+	n := a.Variants
+	fmt.Fprintln(b)
+	rows := [][]string{{"alarm", "fired", "warned", "missed", "false alarms", "lead time p5", "p50", "min"}}
+	for _, x := range a.Alarms {
+		rows = append(rows, []string{x.Name, sweepPct(x.Fired, n), sweepPct(x.Warned, n), sweepPct(x.Missed, n),
+			fmt.Sprintf("%d in %d", x.FalseAlarms, x.WithFalse), sweepMarginText(x.LeadP5), sweepMarginText(x.LeadP50), sweepMarginText(x.LeadMin)})
+	}
+	sweepTable(b, rows)
+	fmt.Fprintln(b, "alarms: share of variants in which each fired, warned before an expiry, outage or needed change, and missed one;")
+	fmt.Fprintln(b, "false alarms: firings before a renewal that happened by itself, in that many variants; lead time: the shortest warning")
+}
+
+// alarmPlots draws, for each parameter that takes several values (at most
+// six), the lead time of every alarm against it, and the false alarms
+// against it when there are any.
+func alarmPlots(vs []VariantResult, axes []sweepAxisSpec) ([]SweepPlot, error) {
+	names := sweepAlarmNames(vs)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	anyLead, anyFalse := false, false
+	for i := range vs {
+		for _, a := range vs[i].Alarms {
+			_, ok := a.Lead()
+			anyLead = anyLead || ok || a.Missed > 0
+			anyFalse = anyFalse || a.FalseAlarms > 0
+		}
+	}
+	var out []SweepPlot
+	for i, ax := range axes {
+		if i == 6 {
+			break
+		}
+		suffix := ""
+		if ax.sampled {
+			suffix = " (sampled)"
+		}
+		if anyLead {
+			svg, err := alarmPlot(vs, names, ax, true)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, SweepPlot{Name: fmt.Sprintf("lead-time-%d.svg", i+1), SVG: svg,
+				Title: "alarm lead time vs " + ax.path + suffix + ": the shortest warning each alarm gave before an expiry, an outage or a renewal that needed a change; crosses at the bottom: it missed one"})
+		}
+		if anyFalse {
+			svg, err := alarmPlot(vs, names, ax, false)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, SweepPlot{Name: fmt.Sprintf("false-alarms-%d.svg", i+1), SVG: svg,
+				Title: "false alarms vs " + ax.path + suffix + ": firings before renewals that happened by themselves"})
+		}
+	}
+	return out, nil
+}
+
+// sweepAxisSpec is a parameter a chart is drawn against.
+type sweepAxisSpec struct {
+	path    string
+	sampled bool
+}
+
+// alarmPlot draws one series per alarm against the parameter: the lead
+// time (lead) or the number of false alarms.
+func alarmPlot(vs []VariantResult, names []string, ax sweepAxisSpec, lead bool) ([]byte, error) {
+	values := sweepDistinct(vs, ax.path, ax.sampled)
+	if len(values) == 0 {
+		return nil, fmt.Errorf("no variant has the parameter %s", ax.path)
+	}
+	axis := newSweepAxis(ax.path, values)
+	name := vs[0].Scenario
+	// Lead times in days, or hours when they are all short.
+	var span time.Duration
+	for i := range vs {
+		for _, a := range vs[i].Alarms {
+			if d, ok := a.Lead(); ok {
+				span = max(span, d, -d)
+			}
+		}
+	}
+	unit, unitName := sweepDurationUnit(span)
+	title, yLabel := fmt.Sprintf("%s: alarm lead time vs %s", name, ax.path), fmt.Sprintf("lead time (%s): first firing → expiry or outage", unitName)
+	if !lead {
+		title, yLabel = fmt.Sprintf("%s: false alarms vs %s", name, ax.path), "false alarms"
+	}
+	p := newSweepPlot(title, axis.label, yLabel)
+	if axis.ticks != nil {
+		p.X.Tick.Marker = plot.ConstantTicks(axis.ticks)
+	}
+	runs := false
+	for i := range vs {
+		runs = runs || vs[i].Run != nil
+	}
+	type point struct{ x, y float64 }
+	lo, hi := 0.0, 0.0
+	series := make([][]point, len(names))
+	var missed [][]float64 = make([][]float64, len(names))
+	for i := range vs {
+		v := &vs[i]
+		s, ok := sweepParamOf(v, ax.path, ax.sampled)
+		if !ok {
+			continue
+		}
+		x := axis.x[s]
+		for _, a := range v.Alarms {
+			k := slices.Index(names, a.Name)
+			if k < 0 {
+				continue
+			}
+			if !lead {
+				y := float64(a.FalseAlarms)
+				series[k] = append(series[k], point{x, y})
+				hi = max(hi, y)
+				continue
+			}
+			if a.Missed > 0 {
+				missed[k] = append(missed[k], x)
+			}
+			if d, ok := a.Lead(); ok {
+				y := float64(d) / float64(unit)
+				lo, hi = min(lo, y), max(hi, y)
+				series[k] = append(series[k], point{x, y})
+			}
+		}
+	}
+	// Series drawn side by side a little, so that equal values of two
+	// alarms stay visible.
+	nudge := func(k int) float64 {
+		if len(names) < 2 || axis.ticks == nil {
+			return 0
+		}
+		return (float64(k) - float64(len(names)-1)/2) * 0.06
+	}
+	// Lines join the values of a numeric parameter (a threshold, a
+	// delay); categories (profiles) stay points.
+	lines := !runs && !ax.sampled && axis.ticks == nil
+	for k, n := range names {
+		col := sweepSeries[k%len(sweepSeries)]
+		pts := series[k]
+		slices.SortStableFunc(pts, func(a, b point) int { return sweepCmpFloat(a.x, b.x) })
+		xys := make(plotter.XYs, len(pts))
+		for j, pt := range pts {
+			xys[j] = plotter.XY{X: pt.x + nudge(k), Y: pt.y}
+		}
+		if len(xys) > 0 {
+			sc, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, err
+			}
+			sc.Color, sc.Shape, sc.Radius = col, draw.CircleGlyph{}, 3
+			p.Add(sc)
+			if lines && len(xys) > 1 {
+				l, err := plotter.NewLine(xys)
+				if err != nil {
+					return nil, err
+				}
+				l.Color, l.Width = col, 1.5
+				p.Add(l)
+				p.Legend.Add(n, l, sc)
+			} else {
+				p.Legend.Add(n, sc)
+			}
+		}
+	}
+	if lead {
+		pad := math.Max((hi-lo)*0.08, 0.5)
+		y := lo - pad
+		for k, n := range names {
+			if len(missed[k]) == 0 {
+				continue
+			}
+			lo = y
+			xys := make(plotter.XYs, len(missed[k]))
+			for j, x := range missed[k] {
+				xys[j] = plotter.XY{X: x + nudge(k), Y: y}
+			}
+			sc, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, err
+			}
+			sc.Color, sc.Shape, sc.Radius = sweepSeries[k%len(sweepSeries)], draw.CrossGlyph{}, 4
+			p.Add(sc)
+			p.Legend.Add(fmt.Sprintf("%s missed (%d)", n, len(missed[k])), sc)
+		}
+		zero, err := plotter.NewLine(plotter.XYs{{X: axisMin(axis), Y: 0}, {X: axisMax(axis), Y: 0}})
+		if err != nil {
+			return nil, err
+		}
+		zero.Color, zero.Width, zero.Dashes = sweepBad, 1.2, []vg.Length{5, 3}
+		p.Add(zero)
+		p.Legend.Add("too late below this line", zero)
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, lo), math.Max(p.Y.Max, hi+(hi-lo)*0.3)
+	if !lead {
+		p.Y.Min = 0
+	}
+	pad := 0.5
+	if axis.ticks == nil {
+		pad = (axisMax(axis) - axisMin(axis)) * 0.04
+	}
+	p.X.Min, p.X.Max = axisMin(axis)-pad, axisMax(axis)+pad
+	return sweepSVG(p)
+}
+
+func axisMin(ax sweepAxis) float64 {
+	m := math.Inf(1)
+	for _, x := range ax.x {
+		m = math.Min(m, x)
+	}
+	return m
+}
+
+func axisMax(ax sweepAxis) float64 {
+	m := math.Inf(-1)
+	for _, x := range ax.x {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+// AlarmLeadPlot draws the lead time of every alarm of the variants against
+// the -vary parameter path.
+func AlarmLeadPlot(vs []VariantResult, path string) ([]byte, error) {
+	return alarmPlot(vs, sweepAlarmNames(vs), sweepAxisSpec{path: path}, true)
+}
