@@ -26,14 +26,7 @@ func WriteDir(dir string, s *Summary, opt DirOptions) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	var written []string
-	write := func(name string, data []byte) error {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			return err
-		}
-		written = append(written, name)
-		return nil
-	}
+	out := &outDir{dir: dir}
 	names := uniqueNames(s)
 	svgs := make([][]byte, len(s.Scenarios))
 	for i := range s.Scenarios {
@@ -44,37 +37,62 @@ func WriteDir(dir string, s *Summary, opt DirOptions) ([]string, error) {
 		tl := sc.Timeline()
 		b, err := tl.svg()
 		if err != nil {
-			return written, fmt.Errorf("plot %s: %w", sc.Name, err)
+			return out.written, fmt.Errorf("plot %s: %w", sc.Name, err)
 		}
 		svgs[i] = b
-		if err := write(names[i]+".svg", b); err != nil {
-			return written, err
+		if err := out.bytes(names[i]+".svg", b); err != nil {
+			return out.written, err
 		}
 		if opt.PNG {
-			var buf bytes.Buffer
-			if err := tl.WritePNG(&buf); err != nil {
-				return written, fmt.Errorf("plot %s: %w", sc.Name, err)
-			}
-			if err := write(names[i]+".png", buf.Bytes()); err != nil {
-				return written, err
+			if err := out.write(names[i]+".png", tl.WritePNG); err != nil {
+				return out.written, fmt.Errorf("plot %s: %w", sc.Name, err)
 			}
 		}
 	}
-	for _, f := range []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
-		{"index.html", func(w io.Writer) error { return writeHTML(w, s, svgs) }},
-		{"results.json", func(w io.Writer) error { return WriteJSON(w, s) }},
-		{"events.jsonl", func(w io.Writer) error { return WriteEvents(w, s) }},
-	} {
-		var buf bytes.Buffer
-		if err := f.fn(&buf); err != nil {
-			return written, fmt.Errorf("%s: %w", f.name, err)
-		}
-		if err := write(f.name, buf.Bytes()); err != nil {
-			return written, err
+	err := out.all(
+		file{"index.html", func(w io.Writer) error { return writeHTML(w, s, svgs) }},
+		file{"results.json", func(w io.Writer) error { return WriteJSON(w, s) }},
+		file{"events.jsonl", func(w io.Writer) error { return WriteEvents(w, s) }},
+	)
+	return out.written, err
+}
+
+// outDir writes the files of a report directory and lists them, relative
+// to it, in the order written.
+type outDir struct {
+	dir     string
+	written []string
+}
+
+// file is one file of a report directory and what writes it.
+type file struct {
+	name string
+	fn   func(io.Writer) error
+}
+
+func (o *outDir) bytes(name string, data []byte) error {
+	if err := os.WriteFile(filepath.Join(o.dir, name), data, 0o644); err != nil {
+		return err
+	}
+	o.written = append(o.written, name)
+	return nil
+}
+
+// write writes what fn writes; the file appears only when fn succeeded.
+func (o *outDir) write(name string, fn func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := fn(&buf); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return o.bytes(name, buf.Bytes())
+}
+
+// all writes the files in order and stops at the first that fails.
+func (o *outDir) all(files ...file) error {
+	for _, f := range files {
+		if err := o.write(f.name, f.fn); err != nil {
+			return err
 		}
 	}
-	return written, nil
+	return nil
 }

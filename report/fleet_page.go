@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -44,41 +43,23 @@ func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	var written []string
-	write := func(name string, fn func(io.Writer) error) error {
-		var buf bytes.Buffer
-		if err := fn(&buf); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
-			return err
-		}
-		written = append(written, name)
-		return nil
-	}
+	out := &outDir{dir: dir}
 	svg, err := fleetTimelineSVG(page.Check, page.Run)
 	if err != nil {
 		return nil, fmt.Errorf("plot the fleet: %w", err)
 	}
-	for _, f := range []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
-		{"fleet-timeline.svg", func(w io.Writer) error { _, err := w.Write(svg); return err }},
-		{"index.html", func(w io.Writer) error { return writeFleetHTML(w, page, svg) }},
-		{"results.json", func(w io.Writer) error { _, err := w.Write(page.Results); return err }},
-		{"events.jsonl", func(w io.Writer) error {
+	err = out.all(
+		file{"fleet-timeline.svg", func(w io.Writer) error { _, err := w.Write(svg); return err }},
+		file{"index.html", func(w io.Writer) error { return writeFleetHTML(w, page, svg) }},
+		file{"results.json", func(w io.Writer) error { _, err := w.Write(page.Results); return err }},
+		file{"events.jsonl", func(w io.Writer) error {
 			if page.Run == nil {
 				return nil
 			}
 			return WriteEventLines(w, page.Run.Name, page.Run.log)
 		}},
-	} {
-		if err := write(f.name, f.fn); err != nil {
-			return written, err
-		}
-	}
-	return written, nil
+	)
+	return out.written, err
 }
 
 // WriteFleetHTML writes the fleet page: one self-contained HTML page

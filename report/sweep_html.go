@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 
 	"github.com/renewsim/renewsim/sim"
@@ -265,40 +264,22 @@ func WriteSweepDir(dir string, page SweepPage) ([]string, error) {
 			return nil, err
 		}
 	}
-	var written []string
-	write := func(name string, fn func(io.Writer) error) error {
-		var buf bytes.Buffer
-		if err := fn(&buf); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
-			return err
-		}
-		written = append(written, name)
-		return nil
-	}
+	out := &outDir{dir: dir}
 	var files []string
 	for _, p := range plots {
-		svg := p.SVG
-		if err := write(p.Name, func(w io.Writer) error { _, err := w.Write(svg); return err }); err != nil {
-			return written, err
+		if err := out.bytes(p.Name, p.SVG); err != nil {
+			return out.written, err
 		}
 		files = append(files, p.Name)
 	}
 	files = append(files, "variants.jsonl", "variants.csv", "summary.txt")
-	if err := write("variants.jsonl", func(w io.Writer) error { return WriteVariantsJSON(w, page.Variants) }); err != nil {
-		return written, err
-	}
-	if err := write("variants.csv", func(w io.Writer) error { return WriteVariantsCSV(w, page.Variants) }); err != nil {
-		return written, err
-	}
 	agg := AggregateVariants(page.Variants)
-	if err := write("summary.txt", func(w io.Writer) error { return WriteAggregate(w, &agg) }); err != nil {
-		return written, err
-	}
 	page.Plots, page.Files = plots, files
-	if err := write("sweep.html", func(w io.Writer) error { return WriteSweepHTML(w, page) }); err != nil {
-		return written, err
-	}
-	return written, nil
+	err := out.all(
+		file{"variants.jsonl", func(w io.Writer) error { return WriteVariantsJSON(w, page.Variants) }},
+		file{"variants.csv", func(w io.Writer) error { return WriteVariantsCSV(w, page.Variants) }},
+		file{"summary.txt", func(w io.Writer) error { return WriteAggregate(w, &agg) }},
+		file{"sweep.html", func(w io.Writer) error { return WriteSweepHTML(w, page) }},
+	)
+	return out.written, err
 }
