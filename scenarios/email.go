@@ -216,28 +216,17 @@ func (l *loader) validationDomain(f *field, names []string, bad map[string]bool)
 		}
 	case yaml.MappingNode:
 		vm := l.mapping(f.val, f.vpos, "validation_domain", nil)
-		for _, kf := range vm.fields {
-			name := ""
-			for _, n := range names {
-				if strings.EqualFold(n, kf.name) {
-					name = n
-				}
-			}
-			if name == "" {
-				l.errf(kf.kpos, "validation_domain: %q is not a name of this certificate (its names: %s)", kf.name, known(names))
-				continue
-			}
-			if kf.null() {
-				l.errf(kf.vpos, "key %q in validation_domain has no value", kf.name)
-				continue
-			}
+		if vm == nil {
+			return nil
+		}
+		l.perName(vm, "validation_domain", names, func(kf *field, name string) {
 			if bad[name] {
-				continue
+				return
 			}
 			if d, ok := check(kf, name); ok {
 				out[name] = d
 			}
-		}
+		})
 	default:
 		l.errf(f.vpos, "validation_domain: want a domain name or a mapping of names to domains, got %s", kindName(f.val))
 		return nil

@@ -66,6 +66,39 @@ func (l *loader) validationCNAMEs(f *field, names []string, bad map[string]bool)
 	}
 	out := map[string]sim.ValidationCNAME{}
 	byBase := map[string]string{} // base name -> the name whose record it took first
+	l.perName(vm, "validation_cnames", names, func(kf *field, name string) {
+		rm := l.mapping(kf.val, kf.vpos, "validation record of "+name, validationCNAMEKeys)
+		if rm == nil || !l.require(rm, validationCNAMEKeys...) || bad[name] {
+			return
+		}
+		rec, okName := l.recordName(rm.get("name"))
+		val, okValue := l.recordName(rm.get("value"))
+		if !okName || !okValue {
+			return
+		}
+		base := sim.BaseName(name)
+		if !strings.HasSuffix(strings.ToLower(rec), "."+base+".") {
+			l.errf(rm.get("name").vpos, "validation_cnames: the record of %q must be a name under %s. (ACM gives _<hash>.%s.), got %q", name, base, base, rec)
+			return
+		}
+		r := sim.ValidationCNAME{Name: rec, Value: val}
+		if first, seen := byBase[base]; seen && !sameRecord(out[first], r) {
+			l.errf(rm.pos, "validation_cnames: %q and %q share one validation record in ACM, but the records differ (%s CNAME %s, %s CNAME %s)",
+				first, name, out[first].Name, out[first].Value, rec, val)
+			return
+		} else if !seen {
+			byBase[base] = name
+		}
+		out[name] = r
+	})
+	return out
+}
+
+// perName calls fn for each key of a mapping from a certificate's names
+// (validation_domain, validation_cnames, validation_record) that is one of
+// its names, with the name as the certificate spells it, and has a value;
+// it reports the other keys.
+func (l *loader) perName(vm *mapping, what string, names []string, fn func(kf *field, name string)) {
 	for _, kf := range vm.fields {
 		name := ""
 		for _, n := range names {
@@ -74,38 +107,15 @@ func (l *loader) validationCNAMEs(f *field, names []string, bad map[string]bool)
 			}
 		}
 		if name == "" {
-			l.errf(kf.kpos, "validation_cnames: %q is not a name of this certificate (its names: %s)", kf.name, known(names))
+			l.errf(kf.kpos, "%s: %q is not a name of this certificate (its names: %s)", what, kf.name, known(names))
 			continue
 		}
 		if kf.null() {
-			l.errf(kf.vpos, "key %q in validation_cnames has no value", kf.name)
+			l.errf(kf.vpos, "key %q in %s has no value", kf.name, what)
 			continue
 		}
-		rm := l.mapping(kf.val, kf.vpos, "validation record of "+name, validationCNAMEKeys)
-		if rm == nil || !l.require(rm, validationCNAMEKeys...) || bad[name] {
-			continue
-		}
-		rec, okName := l.recordName(rm.get("name"))
-		val, okValue := l.recordName(rm.get("value"))
-		if !okName || !okValue {
-			continue
-		}
-		base := sim.BaseName(name)
-		if !strings.HasSuffix(strings.ToLower(rec), "."+base+".") {
-			l.errf(rm.get("name").vpos, "validation_cnames: the record of %q must be a name under %s. (ACM gives _<hash>.%s.), got %q", name, base, base, rec)
-			continue
-		}
-		r := sim.ValidationCNAME{Name: rec, Value: val}
-		if first, seen := byBase[base]; seen && !sameRecord(out[first], r) {
-			l.errf(rm.pos, "validation_cnames: %q and %q share one validation record in ACM, but the records differ (%s CNAME %s, %s CNAME %s)",
-				first, name, out[first].Name, out[first].Value, rec, val)
-			continue
-		} else if !seen {
-			byBase[base] = name
-		}
-		out[name] = r
+		fn(kf, name)
 	}
-	return out
 }
 
 func sameRecord(a, b sim.ValidationCNAME) bool {

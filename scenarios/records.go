@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"strings"
 
 	"github.com/renewsim/renewsim/sim"
 )
@@ -19,35 +18,21 @@ func (l *loader) validationRecordPerName(f *field, method string, names []string
 	}
 	out := map[string]string{}
 	byBase := map[string]string{} // dns: base name -> the name that set its state
-	for _, kf := range vm.fields {
-		name := ""
-		for _, n := range names {
-			if strings.EqualFold(n, kf.name) {
-				name = n
-			}
-		}
-		if name == "" {
-			l.errf(kf.kpos, "validation_record: %q is not a name of this certificate (its names: %s)", kf.name, known(names))
-			continue
-		}
-		if kf.null() {
-			l.errf(kf.vpos, "key %q in validation_record has no value", kf.name)
-			continue
-		}
+	l.perName(vm, "validation_record", names, func(kf *field, name string) {
 		st, ok := l.validationRecord(kf, method)
 		if !ok {
-			continue
+			return
 		}
 		if method == sim.ValidationDNS {
 			base := sim.BaseName(name)
 			if first, seen := byBase[base]; seen && out[first] != st {
 				l.errf(kf.vpos, "validation_record: %q and %q share one validation record in ACM, so they cannot differ (%s and %s)", first, name, out[first], st)
-				continue
+				return
 			} else if !seen {
 				byBase[base] = name
 			}
 		}
 		out[name] = st
-	}
+	})
 	return out
 }
