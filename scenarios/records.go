@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-
 	"github.com/renewsim/renewsim/sim"
 )
 
