@@ -115,7 +115,11 @@ func (m *Model) startAttempt(now time.Time, c *certState) {
 	}
 	a.checks = a.scratch[:len(c.names)]
 	clear(a.checks)
-	a.keys = make([]string, len(c.names))
+	if cap(a.keys) < len(c.names) {
+		a.keys = make([]checkKey, len(c.names))
+	}
+	a.keys = a.keys[:len(c.names)]
+	clear(a.keys)
 	a.pending = a.pending[:0]
 	for i, n := range c.names {
 		nc := &a.checks[i]
@@ -137,7 +141,7 @@ func (m *Model) startAttempt(now time.Time, c *certState) {
 // want notes that name i waits on the check called key, and tells whether
 // that check still has to be sent: names that share a validation record
 // share the query.
-func (m *Model) want(c *certState, i int, key string) bool {
+func (m *Model) want(c *certState, i int, key checkKey) bool {
 	a := &c.att
 	a.keys[i] = key
 	if slices.Contains(a.pending, key) {
@@ -150,7 +154,7 @@ func (m *Model) want(c *certState, i int, key string) bool {
 // answer applies judge to every name waiting on key, and finishes the attempt
 // when nothing else is outstanding. An answer to an earlier attempt, or to a
 // check nobody waits for, changes nothing.
-func (m *Model) answer(now time.Time, c *certState, attempt int, key string, judge func(nc *NameCheck)) {
+func (m *Model) answer(now time.Time, c *certState, attempt int, key checkKey, judge func(nc *NameCheck)) {
 	a := &c.att
 	if attempt != a.n || c.phase != PhaseValidating || a.caaPending {
 		return

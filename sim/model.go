@@ -105,7 +105,7 @@ func NewModel(sc *Scenario, seed uint64) *Model {
 		c.cyc.approvedAt = make([]time.Time, len(c.names))
 		for _, n := range c.names {
 			rec, val := spec.ValidationCNAME(seed, m.p.Account, n)
-			c.records = append(c.records, validationRec{rec, val, "dns:" + rec})
+			c.records = append(c.records, validationRec{rec, val, checkKey{'d', rec}})
 		}
 		c.arn = spec.ARN
 		if c.arn == "" {

@@ -53,10 +53,9 @@ func ValidationRecord(seed uint64, account, name string) (recordName, value stri
 // dot, and DNS names compare case-insensitively.
 func CNAMEMatches(found, expected string) bool {
 	norm := func(s string) string {
-		s = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(s), "."))
-		return strings.TrimPrefix(s, "_")
+		return strings.TrimPrefix(strings.TrimSuffix(strings.TrimSpace(s), "."), "_")
 	}
-	return found != "" && norm(found) == norm(expected)
+	return found != "" && strings.EqualFold(norm(found), norm(expected))
 }
 
 // IDNProblem explains why ACM refuses to renew name under its Punycode rule,

@@ -79,8 +79,8 @@ type certState struct {
 // attemptState is the validation attempt under way, or the last one.
 type attemptState struct {
 	n          int         // attempt number within the cycle
-	pending    []string    // keys of the checks still out
-	keys       []string    // per name: the key of the check it waits on
+	pending    []checkKey  // the checks still out
+	keys       []checkKey  // per name: the check it waits on
 	checks     []NameCheck // what this attempt found, per name
 	prev       []NameCheck // what the previous attempt found
 	scratch    []NameCheck // where an attempt's checks are written
@@ -101,7 +101,18 @@ type cycleState struct {
 	approvedAt   []time.Time // per name: when its newest approval arrived
 }
 
-type validationRec struct{ name, value, key string }
+type validationRec struct {
+	name, value string
+	key         checkKey
+}
+
+// checkKey names a check an attempt waits on: its method and what it asks
+// about (a validation record, a name). Names that share a record share its
+// check.
+type checkKey struct {
+	method byte // 'd' DNS, 'h' HTTP, 's' the legacy HTTPS probe
+	name   string
+}
 
 // to moves c to phase next and panics when the move is not one of from:
 // an illegal transition is a bug in the model, never a property of the

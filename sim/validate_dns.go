@@ -70,7 +70,7 @@ func (m *Model) checkDNS(c *certState, i int, nc *NameCheck) {
 
 // cnameAnswer takes the answer to a CheckCNAME.
 func (m *Model) cnameAnswer(now time.Time, c *certState, a CNAMEAnswer) {
-	m.answer(now, c, a.Attempt, "dns:"+a.Record, func(nc *NameCheck) {
+	m.answer(now, c, a.Attempt, checkKey{'d', a.Record}, func(nc *NameCheck) {
 		// Hourly attempts mostly see what the last one saw: judge that once.
 		if i := slices.IndexFunc(c.att.prev, func(p NameCheck) bool { return p.Domain == nc.Domain }); i >= 0 {
 			p := &c.att.prev[i]

@@ -19,7 +19,7 @@ func (m *Model) checkEmail(now time.Time, c *certState, i int, n string, nc *Nam
 	if m.p.HTTPSProbe {
 		nc.Method = "HTTPS"
 		probe := probeName(n)
-		if m.want(c, i, "https:"+probe) {
+		if m.want(c, i, checkKey{'s', probe}) {
 			m.emit(ProbeHTTPS{Cert: c.idx, Attempt: c.att.n, Domain: probe, Alternatives: wwwAlternatives(probe)})
 		}
 		return
@@ -58,7 +58,7 @@ func wwwAlternatives(name string) []string {
 // validated when it serves the very certificate being renewed.
 func (m *Model) httpsAnswer(now time.Time, c *certState, a HTTPSAnswer) {
 	serial := c.serial
-	m.answer(now, c, a.Attempt, "https:"+a.Domain, func(nc *NameCheck) {
+	m.answer(now, c, a.Attempt, checkKey{'s', a.Domain}, func(nc *NameCheck) {
 		if a.Serial != "" {
 			nc.Answer = []string{a.Via + " serves " + a.Serial}
 		}

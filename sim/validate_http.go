@@ -35,7 +35,7 @@ func (m *Model) initialTokens(c *certState) {
 func (m *Model) checkHTTP(c *certState, i int, n string, nc *NameCheck) {
 	path, content, _ := HTTPToken(m.seed, m.p, n)
 	nc.Method, nc.Record, nc.Expected = "HTTP", "http://"+n+path, content
-	if m.want(c, i, "http:"+n) {
+	if m.want(c, i, checkKey{'h', n}) {
 		m.emit(CheckHTTP{Cert: c.idx, Attempt: c.att.n, Domain: n, Path: path})
 	}
 }
@@ -44,7 +44,7 @@ func (m *Model) checkHTTP(c *certState, i int, n string, nc *NameCheck) {
 // token content, or redirect to ACM's copy of it.
 func (m *Model) httpAnswer(now time.Time, c *certState, a HTTPAnswer) {
 	_, content, redirect := HTTPToken(m.seed, m.p, a.Domain)
-	m.answer(now, c, a.Attempt, "http:"+a.Domain, func(nc *NameCheck) {
+	m.answer(now, c, a.Attempt, checkKey{'h', a.Domain}, func(nc *NameCheck) {
 		nc.Answer = []string{fmt.Sprint(a.Status)}
 		if a.Location != "" {
 			nc.Answer = append(nc.Answer, a.Location)
