@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -214,4 +215,35 @@ func TestNothingToSimulate(t *testing.T) {
 	require.Len(t, r.Certificates, 1)
 	assert.Equal(t, VerdictCannotTell, r.Certificates[0].Verdict)
 	assert.False(t, r.Failed())
+}
+
+// compareNames orders like the canonical order of RFC 4034 §6.1, as the
+// straightforward split-and-lower-case comparison does.
+func TestCompareNamesIsCanonical(t *testing.T) {
+	slow := func(a, b string) int {
+		la, lb := dns.SplitDomainName(a), dns.SplitDomainName(b)
+		for i, j := len(la)-1, len(lb)-1; i >= 0 && j >= 0; i, j = i-1, j-1 {
+			if c := strings.Compare(strings.ToLower(la[i]), strings.ToLower(lb[j])); c != 0 {
+				return c
+			}
+		}
+		return len(la) - len(lb)
+	}
+	names := []string{".", "", "example.com", "example.com.", "Example.COM", "www.example.com", "a.example.com.", "*.example.com",
+		"example.org", "b.a.example.com", "xn--bcher-kva.example", "example", "com", "_x.example.com.", "A.B.C.D."}
+	for _, a := range names {
+		for _, b := range names {
+			assert.Equal(t, sign(slow(a, b)), sign(compareNames(a, b)), "%q vs %q", a, b)
+		}
+	}
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
 }

@@ -45,6 +45,9 @@ func decodeJSON(file string, data []byte, c *collector) []jv {
 	dec.UseNumber()
 	var values []any
 	var lines []int
+	// The line of each value, counted on from the last one: a JSON Lines
+	// export of many certificates is read in one pass.
+	line, counted := 1, 0
 	for {
 		start := skipSpace(data, int(dec.InputOffset()))
 		var v any
@@ -57,7 +60,9 @@ func decodeJSON(file string, data []byte, c *collector) []jv {
 			return nil
 		}
 		values = append(values, v)
-		lines = append(lines, lineCol(data, start).line)
+		line += bytes.Count(data[counted:start], []byte("\n"))
+		counted = start
+		lines = append(lines, line)
 	}
 	out := make([]jv, len(values))
 	for i, v := range values {

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -159,14 +160,52 @@ func parent(name string) string {
 // compareNames orders names canonically (RFC 4034 6.1): label by label from
 // the right, so a zone's apex comes before its children.
 func compareNames(a, b string) int {
-	la := dns.SplitDomainName(a)
-	lb := dns.SplitDomainName(b)
-	for i, j := len(la)-1, len(lb)-1; i >= 0 && j >= 0; i, j = i-1, j-1 {
-		if c := strings.Compare(strings.ToLower(la[i]), strings.ToLower(lb[j])); c != 0 {
+	// Label by label from the right, without splitting or lower-casing
+	// copies: sorting a fleet compares names a few hundred thousand times.
+	a, b = strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")
+	for a != "" && b != "" {
+		la, lb := a, b
+		if i := strings.LastIndexByte(a, '.'); i >= 0 {
+			la, a = a[i+1:], a[:i]
+		} else {
+			a = ""
+		}
+		if i := strings.LastIndexByte(b, '.'); i >= 0 {
+			lb, b = b[i+1:], b[:i]
+		} else {
+			b = ""
+		}
+		if c := compareFold(la, lb); c != 0 {
 			return c
 		}
 	}
-	return len(la) - len(lb)
+	return labelCount(a) - labelCount(b)
+}
+
+// compareFold compares ASCII case-insensitively, as strings.Compare of the
+// lower-cased strings would.
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := lower(a[i]), lower(b[i])
+		if ca != cb {
+			return cmp.Compare(ca, cb)
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func labelCount(s string) int {
+	if s == "" {
+		return 0
+	}
+	return strings.Count(s, ".") + 1
 }
 
 // rrLine writes rr as a one-line zone-file record with single spaces.
