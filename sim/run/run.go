@@ -458,22 +458,15 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 	}
 }
 
-// logCapacity guesses how many entries a run records, so that the record
-// is copied once or not at all as it grows: a window's worth of hourly
-// attempts for a single certificate, and for many about sixteen entries a
-// certificate and renewal cycle (a healthy renewal records a dozen), plus
-// one per timeline entry. A guess beyond a few million entries is left to
-// growth: memory is only taken as the record fills.
+// logCapacity guesses how many entries a run records: one per attempt over
+// the longest window, plus the rest, plus one per timeline entry (which the
+// scenario already holds, so room for them costs no more than they do).
+// Larger records grow by doubling.
 func logCapacity(sc *sim.Scenario) int {
-	p := &sc.Profile
 	n := 64
-	if p.RetryInterval > 0 {
-		window := max(p.PublicWindow, p.PrivateWindow, p.PreTransitionWindow)
-		n += min(int(window/p.RetryInterval)*len(sc.Certificates), 1<<16)
+	if sc.Profile.RetryInterval > 0 {
+		window := max(sc.Profile.PublicWindow, sc.Profile.PrivateWindow, sc.Profile.PreTransitionWindow)
+		n += int(window/sc.Profile.RetryInterval) * len(sc.Certificates)
 	}
-	if life := min(p.PublicValidity, p.PrivateValidity); life > 0 {
-		cycles := int(sc.Until.Sub(sc.Start)/life) + 1
-		n = max(n, min(16*cycles*len(sc.Certificates), 1<<22))
-	}
-	return n + len(sc.Timeline)
+	return min(n, 1<<16) + len(sc.Timeline)
 }
