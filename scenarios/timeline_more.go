@@ -62,11 +62,12 @@ func (l *loader) moreChange(b *build, tm *mapping, ch *sim.Change) []sim.Change 
 
 // certTypes reports a certificate the action does not apply to.
 func (l *loader) certTypes(b *build, tm *mapping, ch *sim.Change, want string, types ...string) {
+	cf := tm.get("cert")
 	meta := b.certs[ch.Cert]
-	if meta == nil || meta.typ == "" || slices.Contains(types, meta.typ) {
+	if cf == nil || meta == nil || meta.typ == "" || slices.Contains(types, meta.typ) {
 		return
 	}
-	l.errf(tm.get("cert").vpos, "cert: %s needs %s; %q is %s %s certificate", ch.Do, want, ch.Cert, article(meta.typ), meta.typ)
+	l.errf(cf.vpos, "cert: %s needs %s; %q is %s %s certificate", ch.Do, want, ch.Cert, article(meta.typ), meta.typ)
 }
 
 // dnsFaultChange reads where a DNS fault applies (name or zone, exactly
