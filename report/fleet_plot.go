@@ -192,7 +192,7 @@ func fleetTimelineSVG(f *FleetCheck, run *Scenario) ([]byte, error) {
 		moreH = 18
 	}
 	legend := fleetLegend(lanes)
-	legendRows := fleetLegendRows(legend, th, fleetPlotW-2*pad)
+	legendRows := layoutLegend(legend, func(e fleetLegendEntry) string { return e.text }, th, fleetPlotW-2*pad)
 	legendH := vg.Length(len(legendRows))*16 + 8
 	height := header + fleetPanelsH + lanesHead + vg.Length(len(lanes))*fleetLaneH + moreH + legendH + pad
 	cv := vgsvg.New(fleetPlotW, height)
@@ -364,22 +364,6 @@ func fleetLegend(lanes []fleetLane) []fleetLegendEntry {
 		}
 	}
 	return out
-}
-
-// fleetLegendRows breaks the legend into rows no wider than width.
-func fleetLegendRows(entries []fleetLegendEntry, th theme, width vg.Length) [][]fleetLegendEntry {
-	var rows [][]fleetLegendEntry
-	var x vg.Length
-	for _, e := range entries {
-		w := legendSwatch + 4 + th.legend.Width(e.text) + 14
-		if len(rows) == 0 || (x+w > width && x > 0) {
-			rows = append(rows, nil)
-			x = 0
-		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], e)
-		x += w
-	}
-	return rows
 }
 
 // fleetPanel is one weekly panel: a bar per week on a time axis, with

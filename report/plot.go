@@ -271,7 +271,7 @@ func (t *Timeline) draw(c draw.Canvas) layoutNeed {
 
 	// Legend, along the bottom.
 	entries := t.legend()
-	rows := layoutLegend(entries, th, c.Size().X-2*pad)
+	rows := layoutLegend(entries, func(e legendEntry) string { return e.text }, th, c.Size().X-2*pad)
 	legendH := vg.Length(len(rows))*16 + 8
 	drawLegend(c, th, rows, c.Min.X+pad, c.Min.Y+legendH-4)
 
@@ -976,11 +976,13 @@ func (t *Timeline) legend() []legendEntry {
 
 const legendSwatch = 18
 
-func layoutLegend(entries []legendEntry, th theme, width vg.Length) [][]legendEntry {
-	var rows [][]legendEntry
+// layoutLegend breaks a legend into rows no wider than width; text gives
+// an entry's label.
+func layoutLegend[E any](entries []E, text func(E) string, th theme, width vg.Length) [][]E {
+	var rows [][]E
 	var x vg.Length
 	for _, e := range entries {
-		w := legendSwatch + 4 + th.legend.Width(e.text) + 14
+		w := legendSwatch + 4 + th.legend.Width(text(e)) + 14
 		if len(rows) == 0 || (x+w > width && x > 0) {
 			rows = append(rows, nil)
 			x = 0
