@@ -208,6 +208,20 @@ func orNothing(keys []string) string {
 	return strings.Join(keys, ", ")
 }
 
+// certARN reads the required CertificateArn of v; a value that is not an
+// ACM certificate ARN is reported and read as "".
+func (v jv) certARN() string {
+	arn, ok := v.str("CertificateArn", true)
+	if !ok {
+		return ""
+	}
+	if !certARNRE.MatchString(arn) {
+		v.d.bad(v.path+".CertificateArn", "want an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012, got %q", arn)
+		return ""
+	}
+	return arn
+}
+
 // readDescribe reads describe-certificate's Certificate object.
 func (e *Exports) readDescribe(v jv) {
 	if !v.object() {
@@ -215,13 +229,7 @@ func (e *Exports) readDescribe(v jv) {
 	}
 	before := len(v.d.c.probs)
 	c := &Certificate{Source: sourceOf(v.d), at: whereOf(v)}
-	if arn, ok := v.str("CertificateArn", true); ok {
-		if certARNRE.MatchString(arn) {
-			c.ARN = arn
-		} else {
-			v.d.bad(v.path+".CertificateArn", "want an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012, got %q", arn)
-		}
-	}
+	c.ARN = v.certARN()
 	if d, ok := v.str("DomainName", true); ok {
 		if msg := certNameProblem(d); msg != "" {
 			v.d.bad(v.path+".DomainName", "%s", msg)
@@ -358,13 +366,7 @@ func (e *Exports) readList(v jv) {
 		}
 		before := len(v.d.c.probs)
 		sum := &Summary{Source: sourceOf(v.d), at: whereOf(s)}
-		if arn, ok := s.str("CertificateArn", true); ok {
-			if certARNRE.MatchString(arn) {
-				sum.ARN = arn
-			} else {
-				s.d.bad(s.path+".CertificateArn", "want an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012, got %q", arn)
-			}
-		}
+		sum.ARN = s.certARN()
 		sum.Domain, _ = s.str("DomainName", false)
 		sum.Status, _ = s.enum("Status", certStatuses, false)
 		sum.Type, _ = s.enum("Type", certTypes, false)
