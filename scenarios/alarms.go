@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -448,16 +446,7 @@ func ParseAlarms(file string, data []byte) (set *AlarmSet, err error) {
 		return nil, errs
 	}
 	l := &loader{file: file}
-	root := resolve(doc)
-	top := pos{1, 1}
-	if root != nil && root.Kind == yaml.DocumentNode {
-		top = posOf(root, top)
-		if len(root.Content) == 0 {
-			root = nil
-		} else {
-			root = resolve(root.Content[0])
-		}
-	}
+	root, top := docRoot(doc)
 	if isNull(root) {
 		return nil, Errors{{File: file, Line: top.line, Col: top.col, Msg: empty}}
 	}

@@ -249,17 +249,23 @@ type nameOwners struct {
 	email bool   // whether any of them uses e-mail validation
 }
 
-func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
+// docRoot is the top node of a decoded document (aliases resolved; nil for
+// an empty one) and where the document starts.
+func docRoot(doc *yaml.Node) (*yaml.Node, pos) {
 	top := pos{1, 1}
 	root := resolve(doc)
 	if root != nil && root.Kind == yaml.DocumentNode {
 		top = posOf(root, top)
 		if len(root.Content) == 0 {
-			root = nil
-		} else {
-			root = resolve(root.Content[0])
+			return nil, top
 		}
+		root = resolve(root.Content[0])
 	}
+	return root, top
+}
+
+func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
+	root, top := docRoot(doc)
 	if isNull(root) {
 		l.errf(top, emptyMsg)
 		return nil
