@@ -125,6 +125,13 @@ func FromNode(file string, doc *yaml.Node) (sc *sim.Scenario, err error) {
 // parse is Parse; a non-empty wantName requires the scenario to be named so.
 func parse(file string, data []byte, wantName string) (sc *sim.Scenario, err error) {
 	defer guard(file, &sc, &err)
+	if len(data) >= chunkFrom {
+		if tb := findTimelineBlock(data); tb != nil {
+			if sc, err, ok := parseChunked(file, tb, wantName); ok {
+				return sc, err
+			}
+		}
+	}
 	doc, errs := decode(file, data)
 	if errs != nil {
 		return nil, errs
@@ -338,7 +345,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 	l.until(b, m, allExpiries)
 	l.dns(b, m.get("dns"))
 	l.email(b, m)
-	l.timeline(b, m.get("timeline"))
+	l.timeline(b, m.field("timeline"))
 	l.alarms(b, m.get("alarms"))
 	l.expectations(b, m.get("expect"))
 	return sc
@@ -997,6 +1004,10 @@ func (l *loader) inRange(b *build, f *field, t time.Time) {
 var timelineCap = 1_000_000
 
 func (l *loader) timeline(b *build, f *field) {
+	if tb := l.block; tb != nil && f != nil && f.kpos.line == tb.keyLine && f.null() {
+		l.timelineBatches(b, tb)
+		return
+	}
 	items, _ := l.list(f)
 	if len(items) > timelineCap {
 		l.errf(f.vpos, "timeline: %d entries is too many (at most %d)", len(items), timelineCap)
@@ -1004,115 +1015,147 @@ func (l *loader) timeline(b *build, f *field) {
 	}
 	b.sc.Timeline = make([]sim.Change, 0, len(items))
 	for _, it := range items {
-		tm := l.mapping(it.n, it.pos, "timeline entry", changeKeys)
-		if tm == nil {
-			continue
-		}
-		l.require(tm, "at", "do")
-		ch := sim.Change{Line: tm.pos.line}
-		if af := tm.get("at"); af != nil {
-			if at, ok := l.timeValue(af, formsAll, b.env, "", nil); ok {
-				ch.At = at
-				l.inRange(b, af, at)
-			}
-			ch.AtText = af.val.Value
-		}
-		do, ok := l.oneOf(tm.get("do"), "action", actions)
-		if !ok {
-			b.sc.Timeline = append(b.sc.Timeline, ch)
-			continue
-		}
-		ch.Do = do
-		spec := actionKeys[do]
-		takes := append(slices.Clone(spec.required), spec.optional...)
-		for _, fl := range tm.fields {
-			if fl.name == "at" || fl.name == "do" || slices.Contains(takes, fl.name) {
-				continue
-			}
-			l.errf(fl.kpos, "key %q is not used by %s (it takes: %s)", fl.name, do, strings.Join(takes, ", "))
-		}
-		for _, k := range spec.required {
-			if !tm.has(k) {
-				l.errf(tm.pos, "missing required key %q for %s", k, do)
-			} else if tm.field(k).null() {
-				l.errf(tm.field(k).vpos, "key %q in timeline entry has no value", k)
-			}
-		}
-		var cmeta *certMeta
-		if slices.Contains(takes, "cert") {
-			if cf := tm.get("cert"); cf != nil {
-				id, meta, ok := l.certKnown(b, cf)
-				ch.Cert = id
-				if ok {
-					cmeta = meta
-					l.certMethod(cf, do, id, meta)
-				}
-			}
-		}
-		if slices.Contains(takes, "resource") {
-			if rf := tm.get("resource"); rf != nil {
-				if id, ok := l.scalar(rf); ok {
-					ch.Resource = id
-					kind := b.resKinds[id]
-					if l.resourceKnown(b, id, rf.vpos, "resource") && do == sim.DoAttach && cmeta != nil &&
-						cmeta.validation == sim.ValidationHTTP && kind != "" && kind != "cloudfront" {
-						l.errf(rf.vpos, "resource: %q is %s %s resource; http validation is for CloudFront distributions: %q can be attached to cloudfront resources only", id, article(kind), kind, ch.Cert)
-					}
-				}
-			}
-		}
-		if slices.Contains(takes, "domain") {
-			if df := tm.get("domain"); df != nil {
-				if name, ok := l.scalar(df); ok {
-					ch.Domain = name
-					l.approvalName(b, df, do, name)
-				}
-			}
-		}
-		if slices.Contains(takes, "address") {
-			if af := tm.get("address"); af != nil {
-				ch.Address, _ = l.address(af)
-			}
-		}
-		if slices.Contains(takes, "record") {
-			if rf := tm.get("record"); rf != nil {
-				if s, ok := l.scalar(rf); ok {
-					if strings.TrimSpace(s) == "" {
-						l.errf(rf.vpos, "record: want a zone-file line, got a blank value")
-					} else {
-						l.zoneText(b, rf.vpos, "record", s)
-					}
-					ch.Record = s
-				}
-			}
-		}
-		if slices.Contains(takes, "name") {
-			if nf := tm.get("name"); nf != nil {
-				if s, ok := l.scalar(nf); ok {
-					if strings.TrimSpace(s) == "" {
-						l.errf(nf.vpos, "name: want an owner name like example.com., got a blank value")
-					}
-					ch.Name = s
-				}
-			}
-		}
-		if slices.Contains(takes, "type") {
-			if tf := tm.get("type"); tf != nil {
-				if s, ok := l.scalar(tf); ok {
-					if !rrTypeRE.MatchString(s) {
-						l.errf(tf.vpos, "type: want an upper-case RR type name like CAA or CNAME, got %q", s)
-					}
-					ch.Type = s
-				}
-			}
-		}
-		extra := l.moreChange(b, tm, &ch)
-		b.sc.Timeline = append(b.sc.Timeline, ch)
-		b.sc.Timeline = append(b.sc.Timeline, extra...)
+		l.timelineEntry(b, it)
 	}
+	sortTimeline(b.sc.Timeline)
+}
+
+// timelineBatches reads a timeline block a batch at a time (see chunked.go).
+func (l *loader) timelineBatches(b *build, tb *timelineBlock) {
+	tb.used = true
+	if tb.count > timelineCap {
+		l.errf(tb.first, "timeline: %d entries is too many (at most %d)", tb.count, timelineCap)
+		return
+	}
+	b.sc.Timeline = make([]sim.Change, 0, tb.count)
+	for _, bt := range tb.batches {
+		entries, ok := tb.decodeBatch(bt)
+		if !ok {
+			tb.failed = true
+			return
+		}
+		for _, c := range entries {
+			l.timelineEntry(b, item{n: resolve(c), pos: posOf(c, tb.first), line: c.Line})
+		}
+	}
+	sortTimeline(b.sc.Timeline)
+}
+
+// timelineEntry reads one entry of the timeline into b.sc.Timeline.
+func (l *loader) timelineEntry(b *build, it item) {
+	tm := l.mapping(it.n, it.pos, "timeline entry", changeKeys)
+	if tm == nil {
+		return
+	}
+	l.require(tm, "at", "do")
+	ch := sim.Change{Line: tm.pos.line}
+	if af := tm.get("at"); af != nil {
+		if at, ok := l.timeValue(af, formsAll, b.env, "", nil); ok {
+			ch.At = at
+			l.inRange(b, af, at)
+		}
+		ch.AtText = af.val.Value
+	}
+	do, ok := l.oneOf(tm.get("do"), "action", actions)
+	if !ok {
+		b.sc.Timeline = append(b.sc.Timeline, ch)
+		return
+	}
+	ch.Do = do
+	spec := actionKeys[do]
+	takes := append(slices.Clone(spec.required), spec.optional...)
+	for _, fl := range tm.fields {
+		if fl.name == "at" || fl.name == "do" || slices.Contains(takes, fl.name) {
+			continue
+		}
+		l.errf(fl.kpos, "key %q is not used by %s (it takes: %s)", fl.name, do, strings.Join(takes, ", "))
+	}
+	for _, k := range spec.required {
+		if !tm.has(k) {
+			l.errf(tm.pos, "missing required key %q for %s", k, do)
+		} else if tm.field(k).null() {
+			l.errf(tm.field(k).vpos, "key %q in timeline entry has no value", k)
+		}
+	}
+	var cmeta *certMeta
+	if slices.Contains(takes, "cert") {
+		if cf := tm.get("cert"); cf != nil {
+			id, meta, ok := l.certKnown(b, cf)
+			ch.Cert = id
+			if ok {
+				cmeta = meta
+				l.certMethod(cf, do, id, meta)
+			}
+		}
+	}
+	if slices.Contains(takes, "resource") {
+		if rf := tm.get("resource"); rf != nil {
+			if id, ok := l.scalar(rf); ok {
+				ch.Resource = id
+				kind := b.resKinds[id]
+				if l.resourceKnown(b, id, rf.vpos, "resource") && do == sim.DoAttach && cmeta != nil &&
+					cmeta.validation == sim.ValidationHTTP && kind != "" && kind != "cloudfront" {
+					l.errf(rf.vpos, "resource: %q is %s %s resource; http validation is for CloudFront distributions: %q can be attached to cloudfront resources only", id, article(kind), kind, ch.Cert)
+				}
+			}
+		}
+	}
+	if slices.Contains(takes, "domain") {
+		if df := tm.get("domain"); df != nil {
+			if name, ok := l.scalar(df); ok {
+				ch.Domain = name
+				l.approvalName(b, df, do, name)
+			}
+		}
+	}
+	if slices.Contains(takes, "address") {
+		if af := tm.get("address"); af != nil {
+			ch.Address, _ = l.address(af)
+		}
+	}
+	if slices.Contains(takes, "record") {
+		if rf := tm.get("record"); rf != nil {
+			if s, ok := l.scalar(rf); ok {
+				if strings.TrimSpace(s) == "" {
+					l.errf(rf.vpos, "record: want a zone-file line, got a blank value")
+				} else {
+					l.zoneText(b, rf.vpos, "record", s)
+				}
+				ch.Record = s
+			}
+		}
+	}
+	if slices.Contains(takes, "name") {
+		if nf := tm.get("name"); nf != nil {
+			if s, ok := l.scalar(nf); ok {
+				if strings.TrimSpace(s) == "" {
+					l.errf(nf.vpos, "name: want an owner name like example.com., got a blank value")
+				}
+				ch.Name = s
+			}
+		}
+	}
+	if slices.Contains(takes, "type") {
+		if tf := tm.get("type"); tf != nil {
+			if s, ok := l.scalar(tf); ok {
+				if !rrTypeRE.MatchString(s) {
+					l.errf(tf.vpos, "type: want an upper-case RR type name like CAA or CNAME, got %q", s)
+				}
+				ch.Type = s
+			}
+		}
+	}
+	extra := l.moreChange(b, tm, &ch)
+	b.sc.Timeline = append(b.sc.Timeline, ch)
+	b.sc.Timeline = append(b.sc.Timeline, extra...)
+}
+
+// sortTimeline puts the changes in time order, keeping the file's order
+// among changes at the same time.
+func sortTimeline(tl []sim.Change) {
 	byTime := func(x, y sim.Change) int { return x.At.Compare(y.At) }
-	if !slices.IsSortedFunc(b.sc.Timeline, byTime) {
-		slices.SortStableFunc(b.sc.Timeline, byTime)
+	if !slices.IsSortedFunc(tl, byTime) {
+		slices.SortStableFunc(tl, byTime)
 	}
 }
 

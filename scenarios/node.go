@@ -27,8 +27,9 @@ func posOf(n *yaml.Node, fallback pos) pos {
 
 // loader walks one document and collects every problem it finds.
 type loader struct {
-	file string
-	errs Errors
+	file  string
+	errs  Errors
+	block *timelineBlock // the timeline read in batches, if it is
 }
 
 func (l *loader) errf(p pos, format string, args ...any) {
