@@ -14,7 +14,8 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./scenarios
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 60s ./scenarios
+	$(GO) test -run '^$$' -fuzz '^FuzzBatchesReadLikeTheWholeFile$$' -fuzztime 30s ./scenarios
 
 # Renders the HTML report in headless Chromium and checks the screenshot;
 # skips where Chromium is not installed.
