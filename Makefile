@@ -14,8 +14,8 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 60s ./scenarios
-	$(GO) test -run '^$$' -fuzz '^FuzzBatchesReadLikeTheWholeFile$$' -fuzztime 30s ./scenarios
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 1000000x -timeout 30m ./scenarios
+	$(GO) test -run '^$$' -fuzz '^FuzzBatchesReadLikeTheWholeFile$$' -fuzztime 200000x -timeout 30m ./scenarios
 
 # Renders the HTML report in headless Chromium and checks the screenshot;
 # skips where Chromium is not installed.
