@@ -175,3 +175,24 @@ func TestCheckAlarms(t *testing.T) {
 	assert.Equal(t, 2, code, "a part checks the names against the whole fleet")
 	assert.Contains(t, errs, `has no certificate "api-example-org"`)
 }
+
+// validate -alarms checks the alarms file, and that it fits each scenario,
+// without running anything.
+func TestValidateAlarms(t *testing.T) {
+	happy := libraryWith(t, "dns-happy", func(s string) string { return s })
+	file := writeScenario(t, "alarms.yaml", alarmsFile)
+	code, out, errs := renewsim(t, "validate", "-alarms", file, happy)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, happy+": ok (dns-happy, 1 certificates, 0 timeline changes, 5 expectations, 2 alarms)\n")
+
+	strange := writeScenario(t, "strange.yaml", "alarms:\n  - {name: x, metric: {threshold: 3}, certs: [api]}\n")
+	code, out, errs = renewsim(t, "validate", "-alarms", strange, happy)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, strange+`:2:47: certs: scenario dns-happy has no certificate "api" (known: web)`)
+
+	bad := writeScenario(t, "bad.yaml", "alarms:\n  - name: x\n    metric: {threshold: soon}\n")
+	code, _, errs = renewsim(t, "validate", "-alarms", bad, happy)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, bad+`:3:25: threshold: want a whole number of days from 0 to 3650, got "soon"`)
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/renewsim/renewsim/scenarios"
+	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
@@ -13,8 +14,11 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: renewsim validate FILE ...\n\nChecks scenario files and reports every problem with file:line:col.")
+		fmt.Fprintln(stderr, "Usage: renewsim validate [-alarms FILE] FILE ...\n\nChecks scenario files (and the alarms file, against each of them) and reports every problem with file:line:col.")
+		fs.PrintDefaults()
 	}
+	var alarms alarmsFlag
+	alarms.add(fs)
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -23,9 +27,16 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return usagef("validate: no files given")
 	}
+	set, err := alarms.load()
+	if err != nil {
+		return err
+	}
 	bad := 0
 	for _, f := range rest {
 		sc, err := scenarios.Load(f)
+		if err == nil {
+			err = addAlarms(set, sc)
+		}
 		if err == nil {
 			err = simrun.Check(sc)
 		}
@@ -34,7 +45,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			bad++
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %d certificates, %d timeline changes, %d expectations)\n", f, sc.Name, len(sc.Certificates), len(sc.Timeline), len(sc.Expect))
+		fmt.Fprintf(stdout, "%s: ok (%s, %d certificates, %d timeline changes, %d expectations%s)\n", f, sc.Name, len(sc.Certificates), len(sc.Timeline), len(sc.Expect), alarmCount(sc))
 	}
 	if bad > 0 {
 		return usagef("%d of %d files are not usable", bad, len(rest))
@@ -65,4 +76,16 @@ func firstLine(s string) string {
 		}
 	}
 	return s
+}
+
+// alarmCount is ", N alarms" for a scenario that declares or is given any.
+func alarmCount(sc *sim.Scenario) string {
+	switch n := len(sc.Alarms); n {
+	case 0:
+		return ""
+	case 1:
+		return ", 1 alarm"
+	default:
+		return fmt.Sprintf(", %d alarms", n)
+	}
 }
