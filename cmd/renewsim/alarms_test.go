@@ -196,3 +196,55 @@ func TestValidateAlarms(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, bad+`:3:25: threshold: want a whole number of days from 0 to 3650, got "soon"`)
 }
+
+// check -alarms -scenario-out writes the alarms into the scenario, so that
+// run judges them as check did (and sweep can vary them by name); a part
+// of a split check writes the alarms of that part.
+func TestCheckScenarioOutKeepsAlarms(t *testing.T) {
+	file := writeScenario(t, "alarms.yaml", fleetAlarms)
+	dir := t.TempDir()
+	with, without := filepath.Join(dir, "with.yaml"), filepath.Join(dir, "without.yaml")
+	code, _, errs := renewsim(t, checkArgs("-alarms", file, "-scenario-out", with)...)
+	require.Equal(t, 1, code, errs)
+	code, _, errs = renewsim(t, checkArgs("-scenario-out", without)...)
+	require.Equal(t, 1, code, errs)
+	text, err := os.ReadFile(with)
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "\n# The alarms given with -alarms \""+file+"\".\nalarms:\n  - name: 'days-45'\n    metric: {threshold: 45}\n")
+
+	alarmsOf := func(out string) []json.RawMessage {
+		var doc struct {
+			Scenarios []struct{ Alarms []json.RawMessage }
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &doc))
+		require.Len(t, doc.Scenarios, 1)
+		return doc.Scenarios[0].Alarms
+	}
+	code, declared, errs := renewsim(t, "run", "-json", with)
+	require.Equal(t, 1, code, errs)
+	code, given, errs := renewsim(t, "run", "-json", "-alarms", file, without)
+	require.Equal(t, 1, code, errs)
+	require.Len(t, alarmsOf(declared), 3)
+	assert.Equal(t, alarmsOf(given), alarmsOf(declared))
+
+	code, _, errs = renewsim(t, "sweep", with, "-vary", "alarms.days-45.metric.threshold=30,45")
+	assert.Contains(t, []int{0, 1}, code, errs)
+
+	// A part holds the alarms that watch its certificates: api-only only
+	// where api-example-com is.
+	holders := 0
+	for i := range 3 {
+		part := filepath.Join(dir, fmt.Sprintf("part-%d.yaml", i))
+		code, _, errs := renewsim(t, checkArgs("-alarms", file, "-shard", fmt.Sprintf("%d/3", i), "-scenario-out", part)...)
+		require.Contains(t, []int{0, 1}, code, errs)
+		code, _, errs = renewsim(t, "validate", part)
+		require.Equal(t, 0, code, errs)
+		text, err := os.ReadFile(part)
+		require.NoError(t, err)
+		if strings.Contains(string(text), "name: 'api-only'") {
+			holders++
+			assert.Contains(t, string(text), "certs: ['api-example-com']")
+		}
+	}
+	assert.Equal(t, 1, holders)
+}

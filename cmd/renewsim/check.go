@@ -63,7 +63,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	untilText := fs.String("until", "", "run until `TIME` (RFC 3339; default: two years, or until every next renewal is decided)")
 	profile := fs.String("profile", sim.DefaultProfile, "renewal rules: `NAME` of a profile ("+strings.Join(sim.ProfileNames(), ", ")+")")
 	asJSON := fs.Bool("json", false, "print the verdicts as JSON")
-	scenarioOut := fs.String("scenario-out", "", "write the generated scenario to `FILE.yaml`")
+	scenarioOut := fs.String("scenario-out", "", "write the generated scenario (with the alarms of -alarms) to `FILE.yaml`")
 	shard := fs.String("shard", "", "run only part `i/n` of the fleet (certificates sharing a resource stay together) and print it as JSON for renewsim merge")
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same verdicts, much slower)")
 	var outs checkOutputs
@@ -268,7 +268,13 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		return nil, nil, err
 	}
 	if scenarioOut != "" {
-		if err := os.WriteFile(scenarioOut, plan.YAML, 0o644); err != nil {
+		out := plan.YAML
+		if len(sc.Alarms) > 0 {
+			// The plan declares none: these are the alarms of -alarms (of this
+			// part, with -shard), so that run and sweep judge them too.
+			out = slices.Concat(plan.YAML, []byte(fmt.Sprintf("\n# The alarms given with -alarms %q.\n%s", alarms.File, scenarios.AlarmsYAML(sc.Alarms))))
+		}
+		if err := os.WriteFile(scenarioOut, out, 0o644); err != nil {
 			return nil, nil, fmt.Errorf("check: write the scenario: %w", err)
 		}
 	}

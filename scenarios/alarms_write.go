@@ -1,0 +1,86 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// AlarmsYAML writes alarms as a top-level alarms: section in the format the
+// loader reads, so that a scenario written by a program (renewsim check
+// -scenario-out) carries the alarms it was judged with. Reading the
+// section back gives the same alarms, apart from where they were declared.
+func AlarmsYAML(alarms []sim.Alarm) string {
+	if len(alarms) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("alarms:\n")
+	for _, a := range alarms {
+		fmt.Fprintf(&b, "  - name: %s\n", quoteYAML(a.Name))
+		switch a.Kind {
+		case sim.AlarmEventBridge:
+			fmt.Fprintf(&b, "    eventbridge: {detail_type: %s", quoteYAML(a.DetailType))
+			if a.DaysToExpiryAtMost != nil {
+				fmt.Fprintf(&b, ", days_to_expiry_at_most: %d", *a.DaysToExpiryAtMost)
+			}
+			if a.Reason != "" {
+				fmt.Fprintf(&b, ", reason: %s", quoteYAML(a.Reason))
+			}
+			b.WriteString("}\n")
+		case sim.AlarmMetric:
+			fmt.Fprintf(&b, "    metric: {threshold: %d}\n", a.Days)
+		case sim.AlarmSecurityHub:
+			b.WriteString("    securityhub: acm.1\n")
+		case sim.AlarmConfig:
+			fmt.Fprintf(&b, "    config: {days_to_expiration: %d, frequency: %s}\n", a.Days, sim.FormatDuration(a.Every))
+		case sim.AlarmProbe:
+			within := sim.FormatDuration(a.Within)
+			if a.Within == 0 {
+				within = sharePercent(a.Share)
+			}
+			fmt.Fprintf(&b, "    probe: {expires_within: %s", quoteYAML(within))
+			if a.Resource != "" {
+				fmt.Fprintf(&b, ", resource: %s", quoteYAML(a.Resource))
+			}
+			b.WriteString("}\n")
+		default:
+			panic(fmt.Sprintf("scenarios: alarm %q has unknown kind %q", a.Name, a.Kind))
+		}
+		if len(a.Certs) > 0 {
+			certs := make([]string, len(a.Certs))
+			for i, c := range a.Certs {
+				certs[i] = quoteYAML(c)
+			}
+			fmt.Fprintf(&b, "    certs: [%s]\n", strings.Join(certs, ", "))
+		}
+	}
+	return b.String()
+}
+
+// sharePercent writes a share of the lifetime as the percentage the loader
+// reads back as exactly that share (it divides what it reads by 100).
+func sharePercent(share float64) string {
+	p := share * 100
+	for range 8 {
+		s := strconv.FormatFloat(p, 'f', -1, 64)
+		if q, err := strconv.ParseFloat(s, 64); err == nil && q/100 == share {
+			return s + "%"
+		}
+		// share*100 rounded away from the value whose division gave share:
+		// step back towards it.
+		if p/100 > share {
+			p = math.Nextafter(p, math.Inf(-1))
+		} else {
+			p = math.Nextafter(p, math.Inf(1))
+		}
+	}
+	return strconv.FormatFloat(share*100, 'f', -1, 64) + "%"
+}
+
+// quoteYAML writes s single-quoted, which YAML reads back as s whatever it
+// holds.
+func quoteYAML(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
