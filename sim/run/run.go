@@ -458,15 +458,26 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 	}
 }
 
-// logCapacity guesses how many entries a run records: one per attempt over
-// the longest window, plus the rest, plus one per timeline entry (which the
-// scenario already holds, so room for them costs no more than they do).
-// Larger records grow by doubling.
+// logCapacity guesses how many entries a run records, so that a large
+// record is not copied as it grows: about two dozen for each certificate and
+// renewal cycle over the horizon (window, attempts, checks, status, events,
+// deployment, probes) or one per attempt over the longest window, whichever
+// is more, plus one per timeline entry (which the scenario already holds,
+// so room for them costs no more than they do). The guess is capped, and a
+// larger record grows by doubling; capacity never written stays untouched
+// memory.
 func logCapacity(sc *sim.Scenario) int {
+	const perCycle = 24
+	p := sc.Profile
 	n := 64
-	if sc.Profile.RetryInterval > 0 {
-		window := max(sc.Profile.PublicWindow, sc.Profile.PrivateWindow, sc.Profile.PreTransitionWindow)
-		n += int(window/sc.Profile.RetryInterval) * len(sc.Certificates)
+	if p.RetryInterval > 0 {
+		window := max(p.PublicWindow, p.PrivateWindow, p.PreTransitionWindow)
+		n += min(int(window/p.RetryInterval)*len(sc.Certificates), 1<<16)
 	}
-	return min(n, 1<<16) + len(sc.Timeline)
+	if horizon := sc.Until.Sub(sc.Start); horizon > 0 {
+		cycle := max(p.PublicValidity-p.PublicWindow, sim.Day)
+		cycles := int(min(horizon/cycle+1, 1<<20))
+		n = max(n, min(perCycle*cycles*len(sc.Certificates), 1<<21))
+	}
+	return n + len(sc.Timeline)
 }
