@@ -10,7 +10,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
@@ -336,13 +335,9 @@ func alarmPlot(vs []VariantResult, names []string, ax sweepAxisSpec, lead bool) 
 			p.Add(sc)
 			p.Legend.Add(fmt.Sprintf("%s missed (%d)", n, len(missed[k])), sc)
 		}
-		zero, err := plotter.NewLine(plotter.XYs{{X: axisMin(axis), Y: 0}, {X: axisMax(axis), Y: 0}})
-		if err != nil {
+		if err := addLimitLine(p, plotter.XY{X: axisMin(axis)}, plotter.XY{X: axisMax(axis)}, "too late below this line"); err != nil {
 			return nil, err
 		}
-		zero.Color, zero.Width, zero.Dashes = sweepBad, 1.2, []vg.Length{5, 3}
-		p.Add(zero)
-		p.Legend.Add("too late below this line", zero)
 	}
 	if hi == lo {
 		hi = lo + 1

@@ -502,13 +502,9 @@ func marginPlot(vs []VariantResult, path string, sampled bool) ([]byte, error) {
 	if xmax == xmin {
 		xmin, xmax = xmin-0.5, xmax+0.5
 	}
-	zero, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: 0}, {X: xmax, Y: 0}})
-	if err != nil {
+	if err := addLimitLine(p, plotter.XY{X: xmin}, plotter.XY{X: xmax}, "outage below this line"); err != nil {
 		return nil, err
 	}
-	zero.Color, zero.Width, zero.Dashes = sweepBad, 1.2, []vg.Length{5, 3}
-	p.Add(zero)
-	p.Legend.Add("outage below this line", zero)
 	if hi == lo {
 		hi = lo + 1
 	}
@@ -675,15 +671,24 @@ func MarginHistogram(vs []VariantResult) ([]byte, error) {
 		}
 	}
 	hi = max(hi, 1)
-	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: lo}, {X: 0, Y: hi * 1.05}})
-	if err != nil {
+	if err := addLimitLine(p, plotter.XY{Y: lo}, plotter.XY{Y: hi * 1.05}, "outage left of this line"); err != nil {
 		return nil, err
 	}
-	zero.Color, zero.Width, zero.Dashes = sweepBad, 1.2, []vg.Length{5, 3}
-	p.Add(zero)
-	p.Legend.Add("outage left of this line", zero)
 	p.Legend.Left = true
 	p.Y.Min = 0
 	p.Y.Max = math.Max(p.Y.Max, hi*1.15)
 	return sweepSVG(p)
+}
+
+// addLimitLine draws the dashed line from a to b past which a sweep's
+// values mean trouble, with its legend entry.
+func addLimitLine(p *plot.Plot, a, b plotter.XY, label string) error {
+	line, err := plotter.NewLine(plotter.XYs{a, b})
+	if err != nil {
+		return err
+	}
+	line.Color, line.Width, line.Dashes = sweepBad, 1.2, []vg.Length{5, 3}
+	p.Add(line)
+	p.Legend.Add(label, line)
+	return nil
 }
