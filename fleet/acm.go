@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -27,8 +28,6 @@ var (
 	// resourceARNRE is the ARN of a resource that uses a certificate: any
 	// service; the resource part without spaces or YAML flow characters.
 	resourceARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s,\[\]{}]+$`)
-	// labelRE is one label of a certificate name.
-	labelRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 	// recordLabelRE is one label of a DNS record name (validation records
 	// start with an underscore).
 	recordLabelRE = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$`)
@@ -231,14 +230,14 @@ func (e *Exports) readDescribe(v jv) {
 	c := &Certificate{Source: sourceOf(v.d), at: whereOf(v)}
 	c.ARN = v.certARN()
 	if d, ok := v.str("DomainName", true); ok {
-		if msg := certNameProblem(d); msg != "" {
+		if msg := scenarios.DomainProblem(d); msg != "" {
 			v.d.bad(v.path+".DomainName", "%s", msg)
 		}
 		c.Domain = d
 	}
 	if sans, ok := v.get("SubjectAlternativeNames"); ok {
 		for i, s := range v.strings("SubjectAlternativeNames") {
-			if msg := certNameProblem(s); msg != "" {
+			if msg := scenarios.DomainProblem(s); msg != "" {
 				v.d.bad(fmt.Sprintf("%s[%d]", sans.path, i), "%s", msg)
 			}
 			c.SANs = append(c.SANs, s)
@@ -344,7 +343,7 @@ func readValidation(v jv, c *Certificate) (DomainValidation, bool) {
 	}
 	if vd := d.ValidationDomain; vd != "" && d.Domain != "" && d.Method == "EMAIL" {
 		n, l := strings.ToLower(strings.TrimPrefix(d.Domain, "*.")), strings.ToLower(vd)
-		if certNameProblem(vd) != "" || strings.HasPrefix(vd, "*.") || (n != l && !strings.HasSuffix(n, "."+l)) {
+		if scenarios.DomainProblem(vd) != "" || strings.HasPrefix(vd, "*.") || (n != l && !strings.HasSuffix(n, "."+l)) {
 			v.d.bad(v.path+".ValidationDomain", "want %s or a superdomain of it, got %q", n, vd)
 		}
 	}
@@ -403,25 +402,6 @@ func (e *Exports) readAccount(v jv) {
 		return
 	}
 	e.Account = &AccountConfig{Source: sourceOf(v.d), DaysBeforeExpiry: n}
-}
-
-// certNameProblem says what is wrong with a certificate name, or "".
-func certNameProblem(s string) string {
-	bad := fmt.Sprintf("%q is not a valid certificate name (want labels of letters, digits and hyphens separated by dots, like example.com or *.example.com)", s)
-	name := strings.TrimPrefix(s, "*.")
-	if len(name) > 253 || strings.HasSuffix(name, ".") {
-		return bad
-	}
-	labels := strings.Split(name, ".")
-	if len(labels) < 2 {
-		return bad
-	}
-	for _, l := range labels {
-		if !labelRE.MatchString(l) {
-			return bad
-		}
-	}
-	return ""
 }
 
 // recordNameProblem says what is wrong with an absolute DNS record name,

@@ -850,6 +850,12 @@ func article(word string) string {
 // checkDomain returns what is wrong with a certificate name, or "".
 func checkDomain(s string) string { return domainProblem(s, true) }
 
+// DomainProblem says what is wrong with a certificate name (a DNS name,
+// perhaps a wildcard) as a scenario would have it, or "": what reads names
+// from elsewhere into a scenario checks them with it, so that the scenario
+// loads.
+func DomainProblem(name string) string { return checkDomain(name) }
+
 // checkHostname returns what is wrong with a DNS name that may not be a
 // wildcard, or "".
 func checkHostname(s string) string { return domainProblem(s, false) }
