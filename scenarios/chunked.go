@@ -5,7 +5,7 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/renewsim/renewsim/sim"
 )

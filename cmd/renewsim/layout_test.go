@@ -18,9 +18,9 @@ var allowed = map[string][]string{
 	"sim":       {"engine"},
 	"sim/run":   {"engine", "sim", "fakes/", "github.com/miekg/dns", "github.com/jonboulle/clockwork", "github.com/emersion/go-smtp"},
 	"fakes/":    {"fakes/internal/", "github.com/miekg/dns", "github.com/emersion/go-smtp", "github.com/jonboulle/clockwork", "golang.org/x/net/html"},
-	"scenarios": {"sim", "engine", "gopkg.in/yaml.v3"},
+	"scenarios": {"sim", "engine", "go.yaml.in/yaml/v3"},
 	"report":    {"sim", "engine", "gonum.org/v1/plot"},
-	"fleet":     {"sim", "scenarios", "engine", "github.com/miekg/dns", "gopkg.in/yaml.v3"},
+	"fleet":     {"sim", "scenarios", "engine", "github.com/miekg/dns", "go.yaml.in/yaml/v3"},
 }
 
 const module = "github.com/renewsim/renewsim/"
