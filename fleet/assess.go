@@ -366,7 +366,7 @@ func renewsBecause(e *Entry) string {
 	return "ACM validates and renews it"
 }
 
-var rank = map[string]int{VerdictExpired: 0, VerdictExpires: 1, VerdictCannotTell: 2, VerdictUndecided: 3, VerdictRenews: 4, VerdictNotIssued: 5}
+var rank = map[Verdict]int{VerdictExpired: 0, VerdictExpires: 1, VerdictCannotTell: 2, VerdictUndecided: 3, VerdictRenews: 4, VerdictNotIssued: 5}
 
 // urgency orders certificates: those that expire without renewal first
 // (already expired, then by expiry date), then the cannot-tell lines (they

@@ -12,14 +12,17 @@ import (
 	"github.com/renewsim/renewsim/sim"
 )
 
+// Verdict is what a check says of one certificate.
+type Verdict string
+
 // Verdicts, per certificate.
 const (
-	VerdictRenews     = "renews"      // every renewal in the horizon succeeds
-	VerdictExpires    = "expires"     // some renewal in the horizon fails
-	VerdictUndecided  = "undecided"   // the horizon (-until) ends before its next renewal is decided
-	VerdictExpired    = "expired"     // already expired at -now: not simulated
-	VerdictNotIssued  = "not-issued"  // PENDING_VALIDATION, FAILED, …: nothing to renew, not simulated
-	VerdictCannotTell = "cannot-tell" // the inputs do not say enough: not simulated
+	VerdictRenews     Verdict = "renews"      // every renewal in the horizon succeeds
+	VerdictExpires    Verdict = "expires"     // some renewal in the horizon fails
+	VerdictUndecided  Verdict = "undecided"   // the horizon (-until) ends before its next renewal is decided
+	VerdictExpired    Verdict = "expired"     // already expired at -now: not simulated
+	VerdictNotIssued  Verdict = "not-issued"  // PENDING_VALIDATION, FAILED, …: nothing to renew, not simulated
+	VerdictCannotTell Verdict = "cannot-tell" // the inputs do not say enough: not simulated
 )
 
 // DefaultHorizon is how far a check looks at least; it looks further when
@@ -54,7 +57,7 @@ type Entry struct {
 	InUseBy   []string // resource ARNs
 	Simulated bool
 
-	Verdict  string
+	Verdict  Verdict
 	Date     *time.Time  // renews: the first renewal; expires: the expiry; expired: NotAfter
 	Renewals []time.Time // in the horizon
 	Reason   string

@@ -90,7 +90,11 @@ func TestNotSimulated(t *testing.T) {
 		"ok.json":        describeDoc("arn:aws:acm:us-east-1:123456789012:certificate/o", "www.example.com", ""),
 	}, map[string]string{"z": okZone + "child 300 IN NS ns.elsewhere.example.\n"})
 	require.NoError(t, err)
-	for _, tc := range []struct{ arn, verdict, reason string }{
+	for _, tc := range []struct {
+		arn     string
+		verdict Verdict
+		reason  string
+	}{
 		{"e", VerdictExpired, "already expired on 2026-03-15"},
 		{"s", VerdictExpired, "already expired on 2026-03-31 (the export says ISSUED: it is older than -now)"},
 		{"p", VerdictNotIssued, "status PENDING_VALIDATION: it was never issued (or no longer is), so there is nothing to renew"},
@@ -105,7 +109,7 @@ func TestNotSimulated(t *testing.T) {
 		assert.Equal(t, tc.verdict, e.Verdict, tc.arn)
 		assert.Equal(t, tc.reason, e.Reason, tc.arn)
 		assert.NotEmpty(t, e.Fix, tc.arn)
-		assert.Contains(t, string(p.YAML), "#   "+e.ID+" ("+e.ARN+"): "+tc.verdict+": "+tc.reason+"\n", "the scenario lists it as a comment")
+		assert.Contains(t, string(p.YAML), "#   "+e.ID+" ("+e.ARN+"): "+string(tc.verdict)+": "+tc.reason+"\n", "the scenario lists it as a comment")
 		assert.NotContains(t, string(p.YAML), "  - id: "+e.ID+"\n")
 	}
 }

@@ -89,10 +89,11 @@ func TestExampleFleet(t *testing.T) {
 	_, r := check(t, exampleInput(), "")
 	got := byID(r)
 	for _, tc := range []struct {
-		id, verdict string
-		date        string // day of the first renewal (renews) or of the expiry
-		reason      []string
-		notes       []string
+		id      string
+		verdict fleet.Verdict
+		date    string // day of the first renewal (renews) or of the expiry
+		reason  []string
+		notes   []string
 	}{
 		{"www-example-com", fleet.VerdictRenews, "2026-08-10", []string{"its validation CNAME _b42e8fbd8b744070483c8f894a077506.www.example.com. is in place"}, nil},
 		{"api-example-com", fleet.VerdictExpires, "2026-09-06", []string{"CNAME missing: _fa91dc000fadd7627b36a40980c127f5.api.example.com. does not exist (NXDOMAIN)"}, nil},
@@ -140,7 +141,7 @@ func TestExampleFleet(t *testing.T) {
 	// cannot-tell line, then renewals by date.
 	var order []string
 	for _, e := range r.Certificates {
-		order = append(order, e.Verdict)
+		order = append(order, string(e.Verdict))
 	}
 	assert.Equal(t, []string{"expired", "expires", "expires", "expires", "expires", "expires", "expires", "expires", "cannot-tell",
 		"renews", "renews", "renews", "renews", "renews", "renews"}, order)

@@ -61,7 +61,7 @@ type jsonCert struct {
 	Type      string      `json:"type"`
 	Status    string      `json:"status"`
 	Simulated bool        `json:"simulated"`
-	Verdict   string      `json:"verdict"`
+	Verdict   Verdict     `json:"verdict"`
 	Date      *time.Time  `json:"date"`
 	Renewals  []time.Time `json:"renewals"`
 	Reason    string      `json:"reason"`
@@ -101,7 +101,7 @@ func orEmpty[T any](s []T) []T {
 }
 
 // marks start each certificate's line by verdict.
-var marks = map[string]string{
+var marks = map[Verdict]string{
 	VerdictRenews: "✓", VerdictExpires: "✗", VerdictExpired: "✗", VerdictUndecided: "?", VerdictCannotTell: "?", VerdictNotIssued: "-",
 }
 
@@ -182,7 +182,7 @@ func headline(e *Entry, horizon time.Time) string {
 	case VerdictUndecided:
 		return "undecided: " + e.Reason
 	}
-	return e.Verdict
+	return string(e.Verdict)
 }
 
 // more counts further occurrences: "once more", "twice more", "3 more

@@ -99,7 +99,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 
 // cycleOutcome is how renewal cycle n of a certificate ended, from its own
 // entries (positions in log): renewed (and when), expired, or pending.
-func cycleOutcome(log []sim.Entry, own []int32, n int) (string, time.Time) {
+func cycleOutcome(log []sim.Entry, own []int32, n int) (sim.Outcome, time.Time) {
 	for _, p := range own {
 		en := &log[p]
 		if en.Detail.Cycle != n {

@@ -66,11 +66,11 @@ func fleet(n int, opt fleetOptions) (*sim.Scenario, []sim.Entry) {
 		Start:       start, Until: until, Seed: 1,
 	}
 	all := make([]sim.Entry, 0, 96*n) // about the entries of a certificate, on average
-	add := func(t time.Time, kind, cert, res string, d sim.Detail) {
+	add := func(t time.Time, kind sim.Kind, cert, res string, d sim.Detail) {
 		all = append(all, sim.Entry{Time: t, Kind: kind, Cert: cert, Resource: res, Detail: &d})
 	}
 	// addAttempt records attempt n of a cycle (validation or CAA).
-	addAttempt := func(t time.Time, kind, cert string, n int, d sim.Detail) {
+	addAttempt := func(t time.Time, kind sim.Kind, cert string, n int, d sim.Detail) {
 		all = append(all, sim.Entry{Time: t, Kind: kind, Cert: cert, Attempt: n, Detail: &d})
 	}
 	yes, no := true, false
@@ -117,17 +117,17 @@ func fleet(n int, opt fleetOptions) (*sim.Scenario, []sim.Entry) {
 		problem := record + " does not exist (NXDOMAIN): the validation CNAME was deleted, or sits in the wrong zone or under a doubled suffix"
 		fix := "add " + record + " CNAME " + target + " back to the public zone"
 		failed := []sim.NameCheck{
-			{Domain: domain, Method: "DNS", Record: record, Expected: target, Rcode: "NXDOMAIN", Status: sim.RenewalPendingValidation, Problem: problem, Fix: fix},
-			{Domain: "*." + domain, Method: "DNS", Record: record, Expected: target, Rcode: "NXDOMAIN", Status: sim.RenewalPendingValidation, Problem: problem, Fix: fix},
+			{Domain: domain, Method: "DNS", Record: record, Expected: target, Rcode: "NXDOMAIN", Status: sim.ValidationPending, Problem: problem, Fix: fix},
+			{Domain: "*." + domain, Method: "DNS", Record: record, Expected: target, Rcode: "NXDOMAIN", Status: sim.ValidationPending, Problem: problem, Fix: fix},
 		}
 		caa := []sim.CAAAnswer{{Name: domain, OK: true}, {Name: "*." + domain, OK: true}}
 		serialOf := func(cycle int) string { return fmt.Sprintf("%02x:%02x:%02x:%02x", i>>8&0xff, i&0xff, cycle, 0x5a) }
-		status := func(t time.Time, cycle int, st, renewal, elig string) {
-			text := "status " + st
+		status := func(t time.Time, cycle int, st sim.Status, renewal sim.RenewalStatus, elig sim.Eligibility) {
+			text := "status " + string(st)
 			if renewal != "" {
-				text += ", renewal " + renewal
+				text += ", renewal " + string(renewal)
 			}
-			text += ", " + map[string]string{sim.Eligible: "eligible", sim.Ineligible: "ineligible"}[elig]
+			text += ", " + map[sim.Eligibility]string{sim.Eligible: "eligible", sim.Ineligible: "ineligible"}[elig]
 			add(t, sim.KindStatus, id, "", sim.Detail{Text: text, Cycle: cycle, Status: st, RenewalStatus: renewal, Eligibility: elig})
 		}
 		deploy := func(t time.Time, serial string, na time.Time) {
@@ -284,7 +284,7 @@ func fleetExpectation(i int, id string, notAfter time.Time, expires bool) sim.Ex
 		if expires {
 			outcome = sim.OutcomeExpired
 		}
-		return sim.Expectation{Kind: sim.ExpectOutcome, Text: "{cert: " + id + ", outcome: " + outcome + "}", Cert: id, Outcome: outcome}
+		return sim.Expectation{Kind: sim.ExpectOutcome, Text: "{cert: " + id + ", outcome: " + string(outcome) + "}", Cert: id, Outcome: outcome}
 	case 1:
 		after, before := notAfter.Add(-46*sim.Day), notAfter.Add(-44*sim.Day)
 		return sim.Expectation{Kind: sim.ExpectRenewedWindow, Text: "{cert: " + id + ", renewed_after: " + id + ".expiry-46d, renewed_before: " + id + ".expiry-44d}",

@@ -60,16 +60,16 @@ func (s *Scenario) index() *recordIndex {
 // Cert is what happened to one certificate. Outcome, RenewedAt and
 // ExpiredAt are about the first renewal cycle.
 type Cert struct {
-	ID          string     `json:"id"`
-	ARN         string     `json:"arn"`
-	Domain      string     `json:"domain"`
-	Outcome     string     `json:"outcome"`
-	NotAfter    time.Time  `json:"not_after"` // of the first certificate
-	RenewedAt   *time.Time `json:"renewed_at"`
-	ExpiredAt   *time.Time `json:"expired_at"`
-	FinalStatus string     `json:"final_status"`
-	Renewals    int        `json:"renewals"`
-	Attempts    int        `json:"attempts"`
+	ID          string      `json:"id"`
+	ARN         string      `json:"arn"`
+	Domain      string      `json:"domain"`
+	Outcome     sim.Outcome `json:"outcome"`
+	NotAfter    time.Time   `json:"not_after"` // of the first certificate
+	RenewedAt   *time.Time  `json:"renewed_at"`
+	ExpiredAt   *time.Time  `json:"expired_at"`
+	FinalStatus sim.Status  `json:"final_status"`
+	Renewals    int         `json:"renewals"`
+	Attempts    int         `json:"attempts"`
 }
 
 // Margin is how long before the first certificate's expiry it was renewed
@@ -367,18 +367,18 @@ func (c *checker) check(e sim.Expectation) Expectation {
 		status, renewal, reason := "", "", ""
 		if i, ok := c.certs[e.Cert]; ok && s.sc != nil {
 			v := sim.ViewCert(s.sc, s.Seed, i, s.log, s.index().certEntries(e.Cert), e.At)
-			status, renewal, reason = v.Status, v.RenewalStatus, v.Reason
+			status, renewal, reason = string(v.Status), string(v.RenewalStatus), v.Reason
 		}
-		wantReason, wantRenewal := e.Reason, e.RenewalStatus
+		wantReason, wantRenewal := e.Reason, string(e.RenewalStatus)
 		if wantReason == "none" {
 			wantReason = ""
 		}
 		if wantRenewal == "none" {
 			wantRenewal = ""
 		}
-		ok := (e.Status == "" || e.Status == status) && (e.RenewalStatus == "" || wantRenewal == renewal) &&
+		ok := (e.Status == "" || string(e.Status) == status) && (e.RenewalStatus == "" || wantRenewal == renewal) &&
 			(e.Reason == "" || wantReason == reason)
-		want := statusText(e.Status, e.RenewalStatus)
+		want := statusText(string(e.Status), string(e.RenewalStatus))
 		got := statusText(status, orNone(renewal))
 		if e.Reason != "" {
 			want += ", reason " + e.Reason

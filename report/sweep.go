@@ -126,8 +126,8 @@ type VariantResult struct {
 
 // VariantCert is one certificate's first renewal cycle in a variant.
 type VariantCert struct {
-	ID      string `json:"id"`
-	Outcome string `json:"outcome"` // renewed | expired | pending
+	ID      string      `json:"id"`
+	Outcome sim.Outcome `json:"outcome"` // renewed | expired | pending
 	// RenewedAt is when the renewal was issued (null when not renewed).
 	RenewedAt *time.Time `json:"renewed_at"`
 	// NotAfter is the first certificate's expiry.
@@ -488,7 +488,7 @@ func WriteVariantsCSV(w io.Writer, vs []VariantResult) error {
 			cells := make([]string, 6)
 			if i, ok := certs[id]; ok {
 				x := &v.Certificates[i]
-				cells[0], cells[1], cells[2], cells[3] = x.Outcome, ts(x.RenewedAt), ts(&x.NotAfter), ts(x.ServedAt)
+				cells[0], cells[1], cells[2], cells[3] = string(x.Outcome), ts(x.RenewedAt), ts(&x.NotAfter), ts(x.ServedAt)
 				if x.Margin != nil {
 					cells[4] = *x.Margin
 					cells[5] = strconv.FormatInt(*x.MarginSeconds, 10)

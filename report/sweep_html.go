@@ -84,7 +84,7 @@ func WriteSweepHTML(w io.Writer, page SweepPage) error {
 			cell := sweepHTMLCell{}
 			if i, ok := certs[id]; ok {
 				c := &v.Certificates[i]
-				cell.Text = c.Outcome
+				cell.Text = string(c.Outcome)
 				if c.Margin != nil {
 					cell.Text += ", margin " + *c.Margin
 				}

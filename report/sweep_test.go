@@ -27,7 +27,7 @@ func sweepScenario() *sim.Scenario {
 	}
 }
 
-func sweepEntry(at time.Duration, kind, res string, d sim.Detail) sim.Entry {
+func sweepEntry(at time.Duration, kind sim.Kind, res string, d sim.Detail) sim.Entry {
 	return sim.Entry{Time: sweepT0.Add(at), Kind: kind, Cert: "web", Resource: res, Detail: &d}
 }
 
@@ -48,7 +48,7 @@ func TestSweepMarginFromTheLastResource(t *testing.T) {
 	v := BuildVariant(VariantInfo{Index: 3, Of: 5, Run: -1, Params: Params{{"resources.b.deploy_delay", "6h"}}}, sweepScenario(), 1, log)
 	require.Len(t, v.Certificates, 1)
 	c := v.Certificates[0]
-	assert.Equal(t, "renewed", c.Outcome)
+	assert.Equal(t, sim.OutcomeRenewed, c.Outcome)
 	assert.Equal(t, sweepT0.Add(renewed), *c.RenewedAt)
 	assert.Equal(t, sweepT0.Add(renewed+6*time.Hour), *c.ServedAt)
 	assert.Equal(t, "18h", *c.Margin)
@@ -69,7 +69,7 @@ func TestSweepMarginFromTheLastResource(t *testing.T) {
 
 	// Not renewed.
 	v = BuildVariant(VariantInfo{Of: 1, Run: -1}, sweepScenario(), 1, log[:3])
-	assert.Equal(t, "pending", v.Certificates[0].Outcome)
+	assert.Equal(t, sim.OutcomePending, v.Certificates[0].Outcome)
 	assert.Nil(t, v.Certificates[0].Margin)
 	assert.Equal(t, Params{}, v.Params)
 }

@@ -28,7 +28,7 @@ func busyLog() []sim.Entry {
 	apiNA := day(120)
 	webNA := day(198)
 	var log []sim.Entry
-	add := func(t time.Time, kind, cert, res string, d sim.Detail) {
+	add := func(t time.Time, kind sim.Kind, cert, res string, d sim.Detail) {
 		log = append(log, sim.Entry{Time: t, Kind: kind, Cert: cert, Resource: res, Detail: &d})
 	}
 	ar := func(t time.Time, cert string, days int) {

@@ -31,7 +31,7 @@ func summaryRows(s *Summary) []summaryRow {
 		sc := &s.Scenarios[i]
 		r := summaryRow{Name: sc.Name, Anchor: anchors[i], File: sc.File, Passed: sc.Passed}
 		for _, c := range sc.Certificates {
-			cell := certCell{ID: c.ID, Outcome: c.Outcome, RenewedAt: "—", Margin: "—"}
+			cell := certCell{ID: c.ID, Outcome: string(c.Outcome), RenewedAt: "—", Margin: "—"}
 			if c.RenewedAt != nil {
 				cell.RenewedAt = ts(*c.RenewedAt)
 			}
@@ -112,7 +112,7 @@ func splitDetail(d string) (expected, got string) {
 // failing validation attempts folded into one.
 type eventRow struct {
 	Time, Until string // Until is set for a folded run
-	Kind        string
+	Kind        sim.Kind
 	Cert        string
 	Resource    string
 	Text        string

@@ -82,11 +82,11 @@ type Band struct {
 // Marker is one thing that happened at one time on one lane.
 type Marker struct {
 	Time  time.Time
-	Lane  int    // index in Lanes
-	Class string // one of the Mark* constants
-	Kind  string // the entry kind it comes from
-	Label string // a few words; empty for markers drawn without a label
-	Text  string // the entry's sentence
+	Lane  int      // index in Lanes
+	Class string   // one of the Mark* constants
+	Kind  sim.Kind // the entry kind it comes from
+	Label string   // a few words; empty for markers drawn without a label
+	Text  string   // the entry's sentence
 }
 
 // Margin is how long before the old certificate's expiry a renewal was
@@ -277,7 +277,7 @@ func certState(d sim.Detail, inWindow, ineligible bool) string {
 	case d.Status == sim.StatusExpired:
 		return StateExpired
 	case d.Status != "" && d.Status != sim.StatusIssued:
-		return "status " + d.Status
+		return "status " + string(d.Status)
 	}
 	switch d.RenewalStatus {
 	case sim.RenewalPendingAuto:
@@ -285,7 +285,7 @@ func certState(d sim.Detail, inWindow, ineligible bool) string {
 	case sim.RenewalPendingValidation:
 		return StatePendingVal
 	case sim.RenewalFailed:
-		return "renewal " + sim.RenewalFailed
+		return "renewal " + string(sim.RenewalFailed)
 	}
 	if inWindow && ineligible {
 		return StateIneligible
@@ -487,7 +487,10 @@ func (h *indexHeap) pop() {
 func (t *Timeline) markers(log []sim.Entry) {
 	var out []Marker
 	notAfter := map[string]time.Time{}
-	type runKey struct{ kind, cert string }
+	type runKey struct {
+		kind sim.Kind
+		cert string
+	}
 	failRun := map[runKey]int{} // kind and cert -> index in out of its failing-run marker, while failing
 	failCount := map[int]int{}  // index in out -> failures in its run
 	add := func(e *sim.Entry, lane int, class, label string) int {
@@ -599,7 +602,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 			if lane < 0 && len(t.Lanes) > 0 {
 				lane = 0
 			}
-			add(e, lane, MarkOther, e.Kind)
+			add(e, lane, MarkOther, string(e.Kind))
 		}
 	}
 	for i, n := range failCount {

@@ -154,7 +154,7 @@ func TestRenewalStatusNone(t *testing.T) {
 `))
 	require.NoError(t, err)
 	require.Len(t, sc.Expect, 1)
-	assert.Equal(t, "none", sc.Expect[0].RenewalStatus)
+	assert.Equal(t, sim.RenewalStatus("none"), sc.Expect[0].RenewalStatus)
 	assert.Equal(t, "none", sc.Expect[0].Reason)
 }
 

@@ -34,7 +34,7 @@ var (
 var (
 	certTypes    = []string{sim.TypeAmazonIssued, sim.TypePrivate, sim.TypePrivateCA, sim.TypeImported}
 	validations  = []string{sim.ValidationDNS, sim.ValidationEmail, sim.ValidationHTTP}
-	outcomes     = []string{sim.OutcomeRenewed, sim.OutcomeExpired, sim.OutcomePending}
+	outcomes     = []string{string(sim.OutcomeRenewed), string(sim.OutcomeExpired), string(sim.OutcomePending)}
 	statuses     = []string{"PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"}
 	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED", renewalNone}
 	events       = []string{sim.EventApproaching, sim.EventActionRequired, sim.EventAvailable, sim.EventExpired, sim.EventHealth}
@@ -1343,7 +1343,8 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 	switch e.Kind {
 	case sim.ExpectOutcome:
 		l.require(em, "outcome")
-		e.Outcome, _ = l.oneOf(em.get("outcome"), "outcome", outcomes)
+		outcome, _ := l.oneOf(em.get("outcome"), "outcome", outcomes)
+		e.Outcome = sim.Outcome(outcome)
 	case sim.ExpectRenewedWindow:
 		var after, before time.Time
 		okA, okB := false, false
@@ -1379,13 +1380,15 @@ func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
 			if sf.null() {
 				l.require(em, "status")
 			}
-			e.Status, _ = l.oneOf(em.get("status"), "status", statuses)
+			status, _ := l.oneOf(em.get("status"), "status", statuses)
+			e.Status = sim.Status(status)
 		}
 		if rf := em.field("renewal_status"); rf != nil {
 			if rf.null() {
 				l.require(em, "renewal_status")
 			}
-			e.RenewalStatus, _ = l.oneOf(em.get("renewal_status"), "renewal status", renewalStats)
+			renewal, _ := l.oneOf(em.get("renewal_status"), "renewal status", renewalStats)
+			e.RenewalStatus = sim.RenewalStatus(renewal)
 		}
 		if rf := em.field("reason"); rf != nil {
 			if rf.null() {

@@ -86,7 +86,7 @@ func (m *Model) startRenewal(now time.Time, c *certState) {
 	if c.renewalStatus == "" || c.renewalStatus == RenewalSuccess {
 		c.renewalStatus = RenewalPendingAuto
 		c.reason = ""
-		c.nameStatus = make([]string, len(c.names))
+		c.nameStatus = make([]ValidationStatus, len(c.names))
 		for i := range c.nameStatus {
 			c.nameStatus[i] = ValidationPending
 		}

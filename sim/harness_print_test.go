@@ -67,7 +67,7 @@ func checkText(c sim.NameCheck) string {
 		}
 	}
 	if c.Status != sim.ValidationPending {
-		s += " " + c.Status
+		s += " " + string(c.Status)
 	}
 	return s
 }
@@ -125,14 +125,14 @@ func entryLine(e sim.Entry) hline {
 	case sim.KindCert:
 		l.text = fmt.Sprintf("certificate %s: arn %s serial %s, valid %s .. %s", e.Cert, shortARN(d.ARN), shortSerial(d.Serial), stamp(*d.NotBefore), stamp(*d.NotAfter))
 	case sim.KindStatus:
-		parts := []string{d.Status}
+		parts := []string{string(d.Status)}
 		if d.RenewalStatus != "" {
-			parts = append(parts, d.RenewalStatus)
+			parts = append(parts, string(d.RenewalStatus))
 		}
 		if d.Reason != "" {
 			parts = append(parts, d.Reason)
 		}
-		parts = append(parts, d.Eligibility)
+		parts = append(parts, string(d.Eligibility))
 		l.text = fmt.Sprintf("status %s: %s", e.Cert, strings.Join(parts, ", "))
 		if d.Cause != "" {
 			l.text += " (" + string(d.Cause) + ")"
@@ -479,9 +479,9 @@ func effectKind(e sim.Effect) string {
 func viewText(v sim.CertView) string {
 	var names []string
 	for _, n := range v.NameStatus {
-		names = append(names, n.Domain+" "+n.Status)
+		names = append(names, n.Domain+" "+string(n.Status))
 	}
-	renewal := v.RenewalStatus
+	renewal := string(v.RenewalStatus)
 	if renewal == "" {
 		renewal = "no renewal"
 	}

@@ -2,25 +2,28 @@ package sim
 
 import "time"
 
+// Kind says what an entry of the record is about.
+type Kind string
+
 // Entry kinds in the record of a run.
 const (
-	KindStart      = "start"         // the run begins; one per certificate too
-	KindCert       = "certificate"   // a certificate (first or renewed) exists
-	KindStatus     = "status"        // Status, RenewalStatus or eligibility changed
-	KindWindow     = "window-opened" // renewal window opened
-	KindAttempt    = "validation-attempt"
-	KindIssued     = "renewal-issued"
-	KindDeployed   = "deployed"   // a resource serves a certificate
-	KindUndeployed = "undeployed" // a resource stopped serving it (detached)
-	KindExpired    = "expired"
-	KindTimeline   = "timeline"       // a world change from the scenario
-	KindEventBus   = "eventbridge"    // an EventBridge event (Detail.Event)
-	KindNotice     = "notice"         // a notice sent outside EventBridge (e-mail)
-	KindEnd        = "end"            // the run stopped
-	KindEmail      = "email-sent"     // one message to one recipient (delivered or refused)
-	KindClick      = "approval-click" // a person followed an approval link
-	KindCAA        = "caa-check"      // the CAA records that govern each name
-	KindProbe      = "probe"          // a client's TLS handshake with a resource
+	KindStart      Kind = "start"         // the run begins; one per certificate too
+	KindCert       Kind = "certificate"   // a certificate (first or renewed) exists
+	KindStatus     Kind = "status"        // Status, RenewalStatus or eligibility changed
+	KindWindow     Kind = "window-opened" // renewal window opened
+	KindAttempt    Kind = "validation-attempt"
+	KindIssued     Kind = "renewal-issued"
+	KindDeployed   Kind = "deployed"   // a resource serves a certificate
+	KindUndeployed Kind = "undeployed" // a resource stopped serving it (detached)
+	KindExpired    Kind = "expired"
+	KindTimeline   Kind = "timeline"       // a world change from the scenario
+	KindEventBus   Kind = "eventbridge"    // an EventBridge event (Detail.Event)
+	KindNotice     Kind = "notice"         // a notice sent outside EventBridge (e-mail)
+	KindEnd        Kind = "end"            // the run stopped
+	KindEmail      Kind = "email-sent"     // one message to one recipient (delivered or refused)
+	KindClick      Kind = "approval-click" // a person followed an approval link
+	KindCAA        Kind = "caa-check"      // the CAA records that govern each name
+	KindProbe      Kind = "probe"          // a client's TLS handshake with a resource
 )
 
 // Entry is one thing that happened, at one virtual time. The record of a run
@@ -34,7 +37,7 @@ const (
 // attempt number sits inside "detail", where it reads naturally.
 type Entry struct {
 	Time     time.Time
-	Kind     string
+	Kind     Kind
 	Cert     string
 	Resource string
 	Attempt  int // validation-attempt, caa-check: the attempt number within the cycle
@@ -48,11 +51,11 @@ type Detail struct {
 
 	Cycle int `json:"cycle,omitempty"` // renewal cycle, 1 = renewing the first certificate
 
-	Status        string `json:"status,omitempty"`
-	RenewalStatus string `json:"renewal_status,omitempty"`
-	Reason        string `json:"reason,omitempty"`
-	Eligibility   string `json:"eligibility,omitempty"`
-	Cause         Cause  `json:"cause,omitempty"` // why the certificate is ineligible (window-opened, status)
+	Status        Status        `json:"status,omitempty"`
+	RenewalStatus RenewalStatus `json:"renewal_status,omitempty"`
+	Reason        string        `json:"reason,omitempty"`
+	Eligibility   Eligibility   `json:"eligibility,omitempty"`
+	Cause         Cause         `json:"cause,omitempty"` // why the certificate is ineligible (window-opened, status)
 
 	ARN       string     `json:"arn,omitempty"`
 	Serial    string     `json:"serial,omitempty"`
@@ -96,16 +99,16 @@ type Detail struct {
 
 // NameCheck is what one validation check of one name found.
 type NameCheck struct {
-	Domain   string   `json:"domain"`
-	Method   string   `json:"method"`
-	Record   string   `json:"record,omitempty"`   // DNS: the validation CNAME name
-	Expected string   `json:"expected,omitempty"` // DNS: the value ACM wants
-	Answer   []string `json:"answer,omitempty"`   // DNS: the CNAME chain found; HTTP: status and location
-	Rcode    string   `json:"rcode,omitempty"`
-	Status   string   `json:"status"`            // SUCCESS | PENDING_VALIDATION | FAILED
-	Cause    Cause    `json:"cause,omitempty"`   // why it failed, as a code
-	Problem  string   `json:"problem,omitempty"` // why it failed, in the guide's terms
-	Fix      string   `json:"fix,omitempty"`     // what the user should do
+	Domain   string           `json:"domain"`
+	Method   string           `json:"method"`
+	Record   string           `json:"record,omitempty"`   // DNS: the validation CNAME name
+	Expected string           `json:"expected,omitempty"` // DNS: the value ACM wants
+	Answer   []string         `json:"answer,omitempty"`   // DNS: the CNAME chain found; HTTP: status and location
+	Rcode    string           `json:"rcode,omitempty"`
+	Status   ValidationStatus `json:"status"`            // SUCCESS | PENDING_VALIDATION | FAILED
+	Cause    Cause            `json:"cause,omitempty"`   // why it failed, as a code
+	Problem  string           `json:"problem,omitempty"` // why it failed, in the guide's terms
+	Fix      string           `json:"fix,omitempty"`     // what the user should do
 }
 
 func timePtr(t time.Time) *time.Time { return &t }

@@ -10,7 +10,7 @@ import (
 // inside the detail, after the cycle.
 type entryWire struct {
 	Time     time.Time   `json:"time"`
-	Kind     string      `json:"kind"`
+	Kind     Kind        `json:"kind"`
 	Cert     string      `json:"cert,omitempty"`
 	Resource string      `json:"resource,omitempty"`
 	Detail   *detailWire `json:"detail"`
@@ -19,41 +19,41 @@ type entryWire struct {
 // detailWire has Detail's fields, in Detail's order, with Attempt after
 // Cycle. TestDetailWireMatchesDetail keeps the two in step.
 type detailWire struct {
-	Text          string      `json:"text,omitempty"`
-	Cycle         int         `json:"cycle,omitempty"`
-	Attempt       int         `json:"attempt,omitempty"`
-	Status        string      `json:"status,omitempty"`
-	RenewalStatus string      `json:"renewal_status,omitempty"`
-	Reason        string      `json:"reason,omitempty"`
-	Eligibility   string      `json:"eligibility,omitempty"`
-	Cause         Cause       `json:"cause,omitempty"`
-	ARN           string      `json:"arn,omitempty"`
-	Serial        string      `json:"serial,omitempty"`
-	Names         []string    `json:"names,omitempty"`
-	NotBefore     *time.Time  `json:"not_before,omitempty"`
-	NotAfter      *time.Time  `json:"not_after,omitempty"`
-	Checks        []NameCheck `json:"checks,omitempty"`
-	OK            *bool       `json:"ok,omitempty"`
-	Do            string      `json:"do,omitempty"`
-	Record        string      `json:"record,omitempty"`
-	Name          string      `json:"name,omitempty"`
-	Type          string      `json:"type,omitempty"`
-	Zone          string      `json:"zone,omitempty"`
-	Fault         string      `json:"fault,omitempty"`
-	Probability   float64     `json:"probability,omitempty"`
-	Channel       string      `json:"channel,omitempty"`
-	Days          int         `json:"days,omitempty"`
-	Event         *Event      `json:"event,omitempty"`
-	Email         string      `json:"email,omitempty"`
-	To            string      `json:"to,omitempty"`
-	Domain        string      `json:"domain,omitempty"`
-	Subject       string      `json:"subject,omitempty"`
-	SMTPCode      int         `json:"smtp_code,omitempty"`
-	Approved      *bool       `json:"approved,omitempty"`
-	Expired       *bool       `json:"expired,omitempty"`
-	CAA           []CAAAnswer `json:"caa,omitempty"`
-	Verified      *bool       `json:"verified,omitempty"`
-	Err           string      `json:"error,omitempty"`
+	Text          string        `json:"text,omitempty"`
+	Cycle         int           `json:"cycle,omitempty"`
+	Attempt       int           `json:"attempt,omitempty"`
+	Status        Status        `json:"status,omitempty"`
+	RenewalStatus RenewalStatus `json:"renewal_status,omitempty"`
+	Reason        string        `json:"reason,omitempty"`
+	Eligibility   Eligibility   `json:"eligibility,omitempty"`
+	Cause         Cause         `json:"cause,omitempty"`
+	ARN           string        `json:"arn,omitempty"`
+	Serial        string        `json:"serial,omitempty"`
+	Names         []string      `json:"names,omitempty"`
+	NotBefore     *time.Time    `json:"not_before,omitempty"`
+	NotAfter      *time.Time    `json:"not_after,omitempty"`
+	Checks        []NameCheck   `json:"checks,omitempty"`
+	OK            *bool         `json:"ok,omitempty"`
+	Do            string        `json:"do,omitempty"`
+	Record        string        `json:"record,omitempty"`
+	Name          string        `json:"name,omitempty"`
+	Type          string        `json:"type,omitempty"`
+	Zone          string        `json:"zone,omitempty"`
+	Fault         string        `json:"fault,omitempty"`
+	Probability   float64       `json:"probability,omitempty"`
+	Channel       string        `json:"channel,omitempty"`
+	Days          int           `json:"days,omitempty"`
+	Event         *Event        `json:"event,omitempty"`
+	Email         string        `json:"email,omitempty"`
+	To            string        `json:"to,omitempty"`
+	Domain        string        `json:"domain,omitempty"`
+	Subject       string        `json:"subject,omitempty"`
+	SMTPCode      int           `json:"smtp_code,omitempty"`
+	Approved      *bool         `json:"approved,omitempty"`
+	Expired       *bool         `json:"expired,omitempty"`
+	CAA           []CAAAnswer   `json:"caa,omitempty"`
+	Verified      *bool         `json:"verified,omitempty"`
+	Err           string        `json:"error,omitempty"`
 }
 
 // MarshalJSON writes e the way the event log holds it.

@@ -9,22 +9,34 @@ import (
 	"time"
 )
 
+// Status is a certificate's Status as DescribeCertificate gives it.
+type Status string
+
+// RenewalStatus is RenewalSummary.RenewalStatus.
+type RenewalStatus string
+
+// ValidationStatus is the ValidationStatus of one name.
+type ValidationStatus string
+
+// Eligibility is RenewalEligibility.
+type Eligibility string
+
 // Certificate statuses, renewal statuses and eligibility, as ACM writes them.
 const (
-	StatusIssued  = "ISSUED"
-	StatusExpired = "EXPIRED"
+	StatusIssued  Status = "ISSUED"
+	StatusExpired Status = "EXPIRED"
 
-	RenewalPendingAuto       = "PENDING_AUTO_RENEWAL"
-	RenewalPendingValidation = "PENDING_VALIDATION"
-	RenewalSuccess           = "SUCCESS"
-	RenewalFailed            = "FAILED"
+	RenewalPendingAuto       RenewalStatus = "PENDING_AUTO_RENEWAL"
+	RenewalPendingValidation RenewalStatus = "PENDING_VALIDATION"
+	RenewalSuccess           RenewalStatus = "SUCCESS"
+	RenewalFailed            RenewalStatus = "FAILED"
 
-	ValidationPending = "PENDING_VALIDATION"
-	ValidationSuccess = "SUCCESS"
-	ValidationFailed  = "FAILED"
+	ValidationPending ValidationStatus = "PENDING_VALIDATION"
+	ValidationSuccess ValidationStatus = "SUCCESS"
+	ValidationFailed  ValidationStatus = "FAILED"
 
-	Eligible   = "ELIGIBLE"
-	Ineligible = "INELIGIBLE"
+	Eligible   Eligibility = "ELIGIBLE"
+	Ineligible Eligibility = "INELIGIBLE"
 )
 
 // RenewalStatusReason values the model sets.
@@ -238,14 +250,14 @@ func (m *Model) emit(e Effect) { m.out = append(m.out, e) }
 // log appends to the record. Effects are carried out in the order they are
 // emitted, so writing the record here, at emission, gives the same order as
 // a log effect would, without boxing every entry.
-func (m *Model) log(now time.Time, kind string, c *certState, resource string, d Detail) {
+func (m *Model) log(now time.Time, kind Kind, c *certState, resource string, d Detail) {
 	m.append(now, kind, c, resource, 0, m.newDetail(d))
 }
 
 // logAttempt records attempt n of c's cycle, sharing the Detail of the
 // previous such entry (*last) when it says the same thing: the hourly
 // attempts of a failing renewal then cost an entry each, not a Detail each.
-func (m *Model) logAttempt(now time.Time, kind string, c *certState, n int, d *Detail, last **Detail) {
+func (m *Model) logAttempt(now time.Time, kind Kind, c *certState, n int, d *Detail, last **Detail) {
 	// A direct call for each kind (not a func value) keeps d on the
 	// caller's stack.
 	same := false
@@ -274,7 +286,7 @@ func (m *Model) newDetail(d Detail) *Detail {
 	return dp
 }
 
-func (m *Model) append(now time.Time, kind string, c *certState, resource string, attempt int, d *Detail) {
+func (m *Model) append(now time.Time, kind Kind, c *certState, resource string, attempt int, d *Detail) {
 	e := Entry{Time: now, Kind: kind, Resource: resource, Attempt: attempt, Detail: d}
 	if c != nil {
 		e.Cert = c.spec.ID

@@ -124,7 +124,12 @@ func (m *Model) health(now time.Time, c *certState, code, text string) {
 
 // The status entries of the record: one whenever what ACM shows changes.
 
-type snap struct{ status, renewal, reason, elig string }
+type snap struct {
+	status  Status
+	renewal RenewalStatus
+	reason  string
+	elig    Eligibility
+}
 
 func (m *Model) snapshot(c *certState) snap {
 	return snap{c.status, c.renewalStatus, c.reason, c.eligibility}
@@ -147,9 +152,9 @@ func (m *Model) logStatus(now time.Time, c *certState) {
 	key := statusKey{c.cycle, c.status, c.renewalStatus, c.reason, c.eligibility, cause}
 	d, ok := m.statuses[key]
 	if !ok {
-		text := "status " + c.status
+		text := "status " + string(c.status)
 		if c.renewalStatus != "" {
-			text += ", renewal " + c.renewalStatus
+			text += ", renewal " + string(c.renewalStatus)
 		}
 		if c.reason != "" {
 			text += " (" + c.reason + ")"
@@ -165,17 +170,20 @@ func (m *Model) logStatus(now time.Time, c *certState) {
 }
 
 type statusKey struct {
-	cycle                                int
-	status, renewal, reason, eligibility string
-	cause                                Cause
+	cycle       int
+	status      Status
+	renewal     RenewalStatus
+	reason      string
+	eligibility Eligibility
+	cause       Cause
 }
 
-func lowerEligibility(e string) string {
+func lowerEligibility(e Eligibility) string {
 	switch e {
 	case Eligible:
 		return "eligible"
 	case Ineligible:
 		return "ineligible"
 	}
-	return e
+	return string(e)
 }

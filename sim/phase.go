@@ -56,13 +56,13 @@ type certState struct {
 	cycle     int           // renewal cycle under way: 1 renews the first certificate
 
 	// What ACM shows.
-	status        string
-	renewalStatus string // "" until a renewal starts for an eligible certificate
+	status        Status
+	renewalStatus RenewalStatus // "" until a renewal starts for an eligible certificate
 	reason        string
-	eligibility   string
-	nameStatus    []string // per name, aligned with names
-	exported      bool     // since issued or last renewed
-	attached      []int    // resource indices
+	eligibility   Eligibility
+	nameStatus    []ValidationStatus // per name, aligned with names
+	exported      bool               // since issued or last renewed
+	attached      []int              // resource indices
 
 	mailings int // approval e-mail batches sent over every cycle: approval codes derive from it
 

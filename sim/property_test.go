@@ -337,7 +337,7 @@ func TestPropertyIneligibleNeverRenews(t *testing.T) {
 			require.NoError(t, d.w.setCanned(c.from, c.line))
 		}
 		require.NoError(t, d.finish(), "scenario:\n%s", r.yaml)
-		elig := map[string]string{}
+		elig := map[string]sim.Eligibility{}
 		for _, e := range d.m.Record() {
 			switch e.Kind {
 			case sim.KindStatus:

@@ -270,14 +270,14 @@ type Expectation struct {
 	Cert     string
 	Resource string
 
-	Outcome string // ExpectOutcome: renewed | expired | pending
+	Outcome Outcome // ExpectOutcome: renewed | expired | pending
 
 	RenewedAfter  *time.Time // ExpectRenewedWindow
 	RenewedBefore *time.Time
 
 	At            time.Time // ExpectStatusAt
-	Status        string
-	RenewalStatus string
+	Status        Status
+	RenewalStatus RenewalStatus
 	Reason        string // RenewalStatusReason, e.g. CAA_ERROR
 
 	Event string // ExpectEventCount: EventBridge detail-type
@@ -343,11 +343,14 @@ const (
 	EmailAny         = "any"
 )
 
+// Outcome is how a certificate's renewal cycle ended.
+type Outcome string
+
 // Outcomes of a certificate's first renewal cycle.
 const (
-	OutcomeRenewed = "renewed"
-	OutcomeExpired = "expired"
-	OutcomePending = "pending"
+	OutcomeRenewed Outcome = "renewed"
+	OutcomeExpired Outcome = "expired"
+	OutcomePending Outcome = "pending"
 )
 
 // Resource kinds.

@@ -17,10 +17,10 @@ type CertView struct {
 	IssuedAt        time.Time
 	NotBefore       time.Time
 	NotAfter        time.Time
-	Status          string
-	RenewalStatus   string // "" when there is no renewal summary (always, for other than amazon-issued)
-	Reason          string // RenewalStatusReason of the renewal summary
-	Eligibility     string
+	Status          Status
+	RenewalStatus   RenewalStatus // "" when there is no renewal summary (always, for other than amazon-issued)
+	Reason          string        // RenewalStatusReason of the renewal summary
+	Eligibility     Eligibility
 	RenewalUpdated  time.Time
 	NameStatus      []NameView
 	InUseBy         []string // resource ids
@@ -32,7 +32,7 @@ type NameView struct {
 	Domain           string
 	ValidationDomain string
 	Method           string // DNS | EMAIL | HTTP
-	Status           string
+	Status           ValidationStatus
 	Record, Value    string   // DNS
 	Emails           []string // EMAIL
 	RedirectFrom     string   // HTTP

@@ -217,7 +217,7 @@ func (o *checkOutputs) write(r *fleet.Report, run *report.Scenario) error {
 }
 
 // reportVerdicts names every verdict of fleet in report's terms.
-var reportVerdicts = map[string]string{
+var reportVerdicts = map[fleet.Verdict]string{
 	fleet.VerdictRenews:     report.FleetRenews,
 	fleet.VerdictExpires:    report.FleetExpires,
 	fleet.VerdictExpired:    report.FleetExpired,

@@ -177,7 +177,7 @@ func TestCheckReportNothingSimulated(t *testing.T) {
 
 // Every verdict fleet gives has its place in the reports.
 func TestReportVerdictsCoverFleet(t *testing.T) {
-	fleetSide := []string{fleet.VerdictRenews, fleet.VerdictExpires, fleet.VerdictExpired, fleet.VerdictNotIssued, fleet.VerdictCannotTell, fleet.VerdictUndecided}
+	fleetSide := []fleet.Verdict{fleet.VerdictRenews, fleet.VerdictExpires, fleet.VerdictExpired, fleet.VerdictNotIssued, fleet.VerdictCannotTell, fleet.VerdictUndecided}
 	var reportSide []string
 	for _, v := range fleetSide {
 		r, ok := reportVerdicts[v]

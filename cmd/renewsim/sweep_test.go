@@ -59,7 +59,7 @@ func TestSweepLongerDeployDelayNeverIncreasesTheMargin(t *testing.T) {
 		assert.Equal(t, uint64(1), v.Seed)
 		require.Len(t, v.Certificates, 1)
 		c := v.Certificates[0]
-		assert.Equal(t, "renewed", c.Outcome)
+		assert.Equal(t, sim.OutcomeRenewed, c.Outcome)
 		assert.Equal(t, "2026-09-14T23:00:00Z", c.RenewedAt.Format("2006-01-02T15:04:05Z07:00"), "the attempt at T-1h")
 		margins = append(margins, *c.Margin)
 		outages = append(outages, v.Resources[0].Outage)
@@ -307,7 +307,7 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 		require.NotNil(t, v, "variant of %s", tc.profile)
 		require.Len(t, v.Certificates, 1)
 		c := v.Certificates[0]
-		assert.Equal(t, "renewed", c.Outcome, tc.profile)
+		assert.Equal(t, sim.OutcomeRenewed, c.Outcome, tc.profile)
 		assert.Equal(t, "0s", v.Resources[0].Outage, tc.profile)
 		margin, ok := c.MarginDuration()
 		require.True(t, ok, tc.profile)
@@ -355,7 +355,7 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 	for _, v := range vs {
 		c := v.Certificates[0]
 		assert.True(t, c.NotAfter.Equal(issued.Add(45*sim.Day)), "%s: 45-day certificates", v.Params[0].Value)
-		require.Equal(t, "renewed", c.Outcome, v.Params[0].Value)
+		require.Equal(t, sim.OutcomeRenewed, c.Outcome, v.Params[0].Value)
 		after := c.RenewedAt.Sub(issued)
 		switch v.Params[0].Value {
 		case "letsencrypt-2026":

@@ -58,7 +58,7 @@ func (b *ACMBackend) describe(v sim.CertView) acmapi.Certificate {
 		ARN: v.ARN, DomainName: v.Domain, SubjectAlternativeNames: v.Names, Serial: v.Serial,
 		Subject: "CN=" + v.Domain, Issuer: "renewsim simulator CA", SignatureAlgorithm: "ED25519",
 		CreatedAt: v.CreatedAt, NotBefore: v.NotBefore, NotAfter: v.NotAfter,
-		Status: v.Status, RenewalEligibility: v.Eligibility, Exported: v.Exported,
+		Status: string(v.Status), RenewalEligibility: string(v.Eligibility), Exported: v.Exported,
 		// The simulator's certificates use Ed25519 keys so that every run
 		// is byte-identical; the API reports ACM's default key type so
 		// that default listings include them.
@@ -81,7 +81,7 @@ func (b *ACMBackend) describe(v sim.CertView) acmapi.Certificate {
 		var initial, renewal []acmapi.DomainValidation
 		for _, n := range v.NameStatus {
 			dv := acmapi.DomainValidation{DomainName: n.Domain, ValidationDomain: n.ValidationDomain, ValidationMethod: n.Method,
-				ValidationEmails: n.Emails, ValidationStatus: sim.ValidationSuccess}
+				ValidationEmails: n.Emails, ValidationStatus: string(sim.ValidationSuccess)}
 			if n.Record != "" {
 				dv.ResourceRecord = &acmapi.ResourceRecord{Name: n.Record, Type: "CNAME", Value: n.Value}
 			}
@@ -89,12 +89,12 @@ func (b *ACMBackend) describe(v sim.CertView) acmapi.Certificate {
 				dv.HTTPRedirect = &acmapi.HTTPRedirect{RedirectFrom: n.RedirectFrom, RedirectTo: n.RedirectTo}
 			}
 			initial = append(initial, dv)
-			dv.ValidationStatus = n.Status
+			dv.ValidationStatus = string(n.Status)
 			renewal = append(renewal, dv)
 		}
 		c.DomainValidationOptions = initial
 		if v.RenewalStatus != "" {
-			c.RenewalSummary = &acmapi.RenewalSummary{RenewalStatus: v.RenewalStatus, RenewalStatusReason: v.Reason,
+			c.RenewalSummary = &acmapi.RenewalSummary{RenewalStatus: string(v.RenewalStatus), RenewalStatusReason: v.Reason,
 				DomainValidationOptions: renewal, UpdatedAt: v.RenewalUpdated}
 		}
 	}
