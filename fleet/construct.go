@@ -167,3 +167,12 @@ func (f *Fleet) Certificate(arn string) *Certificate {
 	}
 	return nil
 }
+
+// RecordsAt is the records at owner (copies), in the order added.
+func (z *Zone) RecordsAt(owner string) []dns.RR {
+	var out []dns.RR
+	for _, rr := range z.owners[dns.CanonicalName(dns.Fqdn(owner))] {
+		out = append(out, dns.Copy(rr))
+	}
+	return out
+}
