@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"scenarios": {"sim", "engine", "go.yaml.in/yaml/v3"},
 	"report":    {"sim", "engine", "gonum.org/v1/plot"},
 	"fleet":     {"sim", "scenarios", "engine", "github.com/miekg/dns", "go.yaml.in/yaml/v3"},
+	"iac":       {"fleet", "sim", "scenarios", "github.com/miekg/dns", "go.yaml.in/yaml/v3", "github.com/hashicorp/terraform-json"},
 }
 
 const module = "github.com/renewsim/renewsim/"

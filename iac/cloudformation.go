@@ -1,0 +1,3 @@
+package iac
+
+func readCloudFormation(paths []string, m *Model, c *collector) {}
