@@ -167,6 +167,7 @@ func (m *Model) Fleets(base *fleet.Fleet, opt Options) (*Fleets, error) {
 	a.knownRecords(bw, aw)
 	for _, w := range []*world{bw, aw} {
 		if w != nil {
+			a.settle(w)
 			a.records2(w)
 		}
 	}
@@ -189,10 +190,6 @@ func (m *Model) Fleets(base *fleet.Fleet, opt Options) (*Fleets, error) {
 		if w != nil {
 			a.zones(w)
 		}
-	}
-	a.settle(aw, bw)
-	if bw != nil {
-		a.settle(bw, nil)
 	}
 	for _, w := range []*world{bw, aw} {
 		if w != nil {
@@ -417,7 +414,9 @@ func (w *world) zoneName(r *recordRes, others ...*world) string {
 }
 
 // records2 resolves the records of a side whose values are known: their
-// absolute names and their records.
+// absolute names and their records; and the validation records
+// CloudFormation creates for a certificate in the hosted zone its
+// DomainValidationOptions name.
 func (a *assembler) records2(w *world) {
 	for _, r := range w.s.records {
 		rec := &rrec{res: r, zone: w.zoneName(r)}
@@ -426,8 +425,63 @@ func (a *assembler) records2(w *world) {
 		}
 		rec.name = absName(r.name, rec.zone)
 		w.recs = append(w.recs, rec)
-		if r.unknown == "" {
+		switch {
+		case r.unknown != "":
+		case r.typ == "" && rec.name != "":
+			// A record set known by its name only (a change set without
+			// its properties): what the exported zone holds there.
+			for _, z := range a.base.Zones {
+				if z.Contains(rec.name) {
+					for _, rr := range z.RecordsAt(rec.name) {
+						if t := rr.Header().Rrtype; t != dns.TypeNS && t != dns.TypeSOA {
+							rec.rrs = append(rec.rrs, rr)
+						}
+					}
+				}
+			}
+			if len(rec.rrs) == 0 {
+				r.unknown = "type and records (only its name, " + strings.TrimSuffix(rec.name, ".") + ", is known, and no exported zone holds it)"
+			}
+		default:
 			rec.rrs, rec.note = buildRRs(r, rec.name)
+		}
+	}
+	for _, id := range sortedKeys(w.certs) {
+		c := w.certs[id]
+		if len(c.zoneOf) == 0 {
+			continue
+		}
+		dvs := c.dvos
+		if len(dvs) == 0 && c.arn != "" {
+			if ex := a.base.Certificate(c.arn); ex != nil {
+				dvs = ex.Validations
+			}
+		}
+		for _, name := range sortedKeys(c.zoneOf) {
+			var v *fleet.DomainValidation
+			for i := range dvs {
+				if strings.EqualFold(dvs[i].Domain, name) {
+					v = &dvs[i]
+				}
+			}
+			r := &recordRes{id: id + "#" + name, addr: c.addr, file: c.file, path: c.path, provider: "route53", zone: c.zoneOf[name],
+				typ: "CNAME", ttl: 300, owner: id}
+			rec := &rrec{res: r}
+			if z := w.zoneName(r); z != "" {
+				rec.zone = canon(z)
+			}
+			w.recs = append(w.recs, rec)
+			if v == nil || v.Record == nil {
+				r.unknown = "name and value (ACM's validation record of " + name + ", which no export describes)"
+				continue
+			}
+			rec.name = canon(v.Record.Name)
+			r.values = []string{v.Record.Value}
+			if rec.zone != "" && !dns.IsSubDomain(rec.zone, rec.name) {
+				rec.zone = ""
+			}
+			rec.rrs, _ = buildRRs(r, rec.name)
+			rec.note = fmt.Sprintf("%s is created by CloudFormation with %s (its DomainValidationOptions name a HostedZoneId) and deleted with it", strings.TrimSuffix(v.Record.Name, "."), c.addr)
 		}
 	}
 }
@@ -698,25 +752,23 @@ func (w *world) hasCNAME(name, value string) bool {
 func (w *world) creators(id string) []*rrec {
 	var out []*rrec
 	for _, r := range w.recs {
-		if slices.Contains(r.res.dvoOf, id) {
+		if slices.Contains(r.res.dvoOf, id) || r.res.owner == id {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// settle decides, for every certificate of a side that needs it, its
-// validation records, status and dates: a certificate the change creates
-// is issued at Now when every name has its record, never issues when
-// nothing creates one, and cannot be told otherwise. other is the side
-// before the change, for a certificate that exists there.
-func (a *assembler) settle(w, before *world) {
+// settle gives every certificate of a side whose validation records are
+// known only after apply the records ACM will give it: the one already
+// known for each name in the account, or a placeholder.
+func (a *assembler) settle(w *world) {
 	for _, id := range sortedKeys(w.certs) {
 		c := w.certs[id]
 		if c.data || c.domain == "" {
 			continue
 		}
-		if c.created && c.method == "DNS" && c.dvoUnknown {
+		if c.method == "DNS" && c.dvoUnknown {
 			account := a.accountOf(w.arn[id])
 			c.dvos = nil
 			for _, n := range c.sans {

@@ -179,3 +179,21 @@ func TestExampleTerraformPlans(t *testing.T) {
 		})
 	}
 }
+
+// The CloudFormation example: a change set that removes a RecordSet the
+// web stack's certificate validates with.
+func TestExampleCloudFormation(t *testing.T) {
+	base, err := fleet.Read(fleet.Input{ACM: []string{"../examples/cloudformation/acm"}})
+	require.NoError(t, err)
+	fs := load(t, iac.Input{CloudFormation: []string{"../examples/cloudformation", "../examples/cloudformation/cdk.out"}}, base)
+	assert.True(t, fs.Change)
+	require.Len(t, fs.Certificates, 1)
+	assert.Equal(t, iac.Certificate{Address: "web/Certificate4E7ABB08", Source: "../examples/cloudformation/cdk.out/web.template.json: line 3 ($.Resources.Certificate4E7ABB08)",
+		ARN: "arn:aws:acm:us-east-1:123456789012:certificate/e3b7c1a2-4d5f-4a6b-9c8d-7e6f5a4b3c2d", Account: "123456789012", Region: "us-east-1",
+		Domain: "shop.example.net", Before: true, After: true}, *fs.Certificates[0])
+	before, after := judgeAll(t, fs)
+	assert.Equal(t, map[string]outcome{"web/Certificate4E7ABB08": {fleet.VerdictRenews, "2026-07-28", "its validation CNAME _7e1c5b9a3d2f4e6a8c0b1d3f5a7c9e2b.shop.example.net., _b5d3f1a9c7e2b4d6f8a0c2e4b6d8f0a1.www.example.net. is in place"}}, before)
+	assert.Equal(t, map[string]outcome{"web/Certificate4E7ABB08": {fleet.VerdictExpires, "2026-09-10", "shop.example.net: CNAME missing: _7e1c5b9a3d2f4e6a8c0b1d3f5a7c9e2b.shop.example.net. does not exist (NXDOMAIN)"}}, after)
+	assert.Equal(t, []effect{{"dns/ShopValidation", iac.ActionDelete, "destroys the validation record _7e1c5b9a3d2f4e6a8c0b1d3f5a7c9e2b.shop.example.net that web/Certificate4E7ABB08 validates with", []string{"web/Certificate4E7ABB08"}}}, effects(fs))
+	assert.Equal(t, []string{"zone example.net (dns/Zone): only the records the code manages are known; records made outside it (a CAA record, a validation CNAME added by hand) are not — give the zone's export with -zones to see them"}, fs.Notes)
+}

@@ -146,3 +146,8 @@ func describe(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// problemAt is a problem at a line and column and a JSON path of file.
+func problemAt(file string, line, col int, path, format string, args ...any) *fleet.Problem {
+	return &fleet.Problem{File: file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)}
+}
