@@ -22,11 +22,13 @@ func (a *assembler) certificates(w, bw, aw *world) {
 		arn := w.arn[id]
 		users := w.uses[id]
 		inUse := a.inUse(w, users)
+		wasUsed := bw != nil && len(bw.uses[id]) > 0
 		if ex := a.base.Certificate(c.arn); c.arn != "" && ex != nil {
 			cp := *ex
 			cp.Address = id
 			cp.InUseBy = a.mergeUse(ex.InUseBy, inUse)
 			cp.Locate(c.file, c.path)
+			unused(&cp, wasUsed || len(ex.InUseBy) > 0)
 			w.fc[id] = &cp
 			w.order = append(w.order, id)
 			if c.data {
@@ -39,6 +41,7 @@ func (a *assembler) certificates(w, bw, aw *world) {
 			Export: c.export, KeyAlgorithm: c.keyAlg, CertificateAuthority: c.ca, Address: id}
 		fc.Locate(c.file, c.path)
 		fc.Validations = validations(c)
+		unused(fc, wasUsed)
 		w.fc[id] = fc
 		w.order = append(w.order, id)
 		switch {
@@ -86,8 +89,19 @@ func (a *assembler) certificates(w, bw, aw *world) {
 		}
 		cp := *ex
 		cp.InUseBy = a.mergeUse(ex.InUseBy, a.inUse(w, w.uses[ex.ARN]))
+		unused(&cp, len(ex.InUseBy) > 0)
 		w.fc[ex.ARN] = &cp
 		w.order = append(w.order, ex.ARN)
+	}
+}
+
+// unused: a certificate that was in use and is not on this side is no
+// longer eligible for renewal. The ELIGIBLE the state or the export
+// recorded was because of that use; left as it is, it would read as an
+// export (the one other reason ACM gives).
+func unused(c *fleet.Certificate, wasUsed bool) {
+	if len(c.InUseBy) == 0 && wasUsed && c.RenewalEligibility == "ELIGIBLE" {
+		c.RenewalEligibility = "INELIGIBLE"
 	}
 }
 

@@ -35,7 +35,16 @@ func (c *collector) err() error {
 	if len(c.probs) == 0 {
 		return nil
 	}
-	out := slices.Clone(c.probs)
+	// A state is both sides of the fleet: what is wrong in it is found
+	// twice, and said once.
+	var out fleet.Problems
+	seen := map[fleet.Problem]bool{}
+	for _, p := range c.probs {
+		if !seen[*p] {
+			seen[*p] = true
+			out = append(out, p)
+		}
+	}
 	slices.SortStableFunc(out, func(a, b *fleet.Problem) int { return cmp.Compare(a.File, b.File) })
 	return out
 }

@@ -366,7 +366,23 @@ func (x *tfSide) link(in *tfInst, a attrs, key string, cfg ...string) link {
 		}
 		return link{}
 	}
-	refs := x.d.config.follow(in.module, expr(x.d.config.resource(in.module, in.resourceAddr()), cfg...))
+	res := x.d.config.resource(in.module, in.resourceAddr())
+	e := expr(res, cfg...)
+	refs := x.d.config.follow(in.module, e)
+	if usesEach(e) && res.ForEachExpression != nil {
+		// certificate_arn = each.value, for_each over a map of them: the
+		// instance's key picks its entry, when an instance has that key.
+		for _, r := range x.d.config.follow(in.module, res.ForEachExpression) {
+			if r.res != "" && !r.hasKey && in.key != nil {
+				keyed := r
+				keyed.key, keyed.hasKey = in.key, true
+				if len(x.find(keyed)) == 1 {
+					r = keyed
+				}
+			}
+			refs = append(refs, r)
+		}
+	}
 	if len(refs) == 0 {
 		if a.unknown(key) {
 			return link{expr: in.addr + "." + strings.Join(cfg, ".") + " (known after apply)"}
@@ -390,6 +406,19 @@ func (x *tfSide) link(in *tfInst, a attrs, key string, cfg ...string) link {
 		l.value = ""
 	}
 	return l
+}
+
+// usesEach tells whether an expression reads each.key or each.value.
+func usesEach(e *tfjson.Expression) bool {
+	if e == nil || e.ExpressionData == nil {
+		return false
+	}
+	for _, r := range e.References {
+		if strings.HasPrefix(r, "each.") {
+			return true
+		}
+	}
+	return false
 }
 
 // find lists the instances a reference names on this side.
