@@ -41,11 +41,19 @@ type Fleets struct {
 }
 
 // RegionFleets is the fleet of one account and region.
+//
+// A side may hold no certificate (the change creates the first one of the
+// region, or deletes the last): fleet.Build refuses such a fleet ("no
+// certificate"), so callers ask Empty first and take it as a fleet with
+// no certificates.
 type RegionFleets struct {
 	Account, Region string
 	Before          *fleet.Fleet // nil when the inputs hold no change
 	After           *fleet.Fleet // the fleet once the change is applied; as it stands, without a change
 }
+
+// Empty tells whether a fleet holds no certificate at all.
+func Empty(f *fleet.Fleet) bool { return f == nil || len(f.Certificates) == 0 && len(f.Summaries) == 0 }
 
 // Certificate is one certificate the code describes, and how the inputs
 // settle it.
@@ -230,6 +238,10 @@ func (a *assembler) defaults() {
 				regions[c.region]++
 				order = append(order, c.region)
 			}
+			if c.account != "" {
+				accounts[c.account]++
+				order = append(order, c.account)
+			}
 		}
 		for _, u := range s.users {
 			note(u.arn, false)
@@ -277,7 +289,7 @@ func (a *assembler) resolve(s *side, after bool) *world {
 		w.certs[c.id] = c
 		arn := c.arn
 		if arn == "" {
-			arn = placeholderARN(a.regionOf(c), a.account, c.id)
+			arn = placeholderARN(a.regionOf(c), firstOf(c.account, a.account), c.id)
 		}
 		w.arn[c.id] = arn
 		if w.byARN[arn] == "" {

@@ -81,6 +81,12 @@ func parseCFN(file string, data []byte, c *collector) *cnode {
 		msg := err.Error()
 		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
+			if strings.HasPrefix(m[2], "did not find expected") {
+				// A parser error: yaml names the line, counted from 0,
+				// of the block the problem is in.
+				line++
+				m[2] += " in the block that starts here (a line below it is indented wrongly?)"
+			}
 			c.line(file, line, 0, "YAML: %s", m[2])
 		} else {
 			c.line(file, 0, 0, "YAML: %s", strings.TrimPrefix(msg, "yaml: "))

@@ -847,7 +847,7 @@ func (x *cfnExtract) cert(r *cfnRes, id string, created bool) *certRes {
 		x.c.probs = append(x.c.probs, problemAt(r.file, r.node.line, r.node.col, r.node.path, "%s: its physical id %q is not an ACM certificate ARN", id, cr.arn))
 		return nil
 	} else {
-		cr.region = x.st.region
+		cr.region, cr.account = x.st.region, x.st.account
 	}
 	if r.props == nil {
 		cr.unknown = "its properties (the change set does not hold them; describe it with --include-property-values)"

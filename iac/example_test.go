@@ -61,10 +61,13 @@ func judgeAll(t *testing.T, fs *iac.Fleets) (before, after map[string]outcome) {
 	t.Helper()
 	before, after = map[string]outcome{}, map[string]outcome{}
 	for _, r := range fs.Regions {
-		if r.Before != nil {
+		if !iac.Empty(r.Before) {
 			for k, v := range judge(t, fs, r.Before) {
 				before[k] = v
 			}
+		}
+		if iac.Empty(r.After) {
+			continue
 		}
 		for k, v := range judge(t, fs, r.After) {
 			after[k] = v

@@ -264,7 +264,8 @@ func (a *assembler) created(w *world, c *certRes, fc *fleet.Certificate) {
 		}
 		return
 	}
-	var missing, noZone, opaque, how []string
+	var missing, noZone, opaque []string
+	var how []validatedBy
 	for _, n := range fleetNames(c) {
 		v := c.dvoFor(n)
 		if v == nil || v.Record == nil {
@@ -276,14 +277,17 @@ func (a *assembler) created(w *world, c *certRes, fc *fleet.Certificate) {
 			for _, rr := range r.rrs {
 				if canon(rr.Header().Name) == canon(v.Record.Name) {
 					by = r.res.addr
+					if r.res.owner == c.id {
+						by = "the record CloudFormation creates with it (its DomainValidationOptions name a HostedZoneId)"
+					}
 				}
 			}
 		}
 		switch {
 		case by != "":
-			how = appendNew(how, fmt.Sprintf("%s by %s", n, by))
+			how = addHow(how, by, n)
 		case w.hasCNAME(v.Record.Name, v.Record.Value):
-			how = appendNew(how, fmt.Sprintf("%s by the record %s already in place (ACM gives every certificate of the account the same record for a name)", n, strings.TrimSuffix(v.Record.Name, ".")))
+			how = addHow(how, fmt.Sprintf("the record %s already in place (ACM gives every certificate of the account the same record for a name)", strings.TrimSuffix(v.Record.Name, ".")), n)
 		default:
 			if o := w.opaqueRecords(n); o != "" {
 				opaque = appendNew(opaque, o)
@@ -309,8 +313,28 @@ func (a *assembler) created(w *world, c *certRes, fc *fleet.Certificate) {
 		}
 	default:
 		issue(sim.TypeAmazonIssued)
-		w.note(c.id, fmt.Sprintf("created by the change and validated (%s): it stands as issued at -now, for the profile's lifetime", strings.Join(how, "; ")))
+		var parts []string
+		for _, h := range how {
+			parts = append(parts, andList(h.names)+" by "+h.by)
+		}
+		w.note(c.id, fmt.Sprintf("created by the change and validated (%s): it stands as issued at -now, for the profile's lifetime", strings.Join(parts, "; ")))
 	}
+}
+
+// validatedBy is what validates some names of a certificate.
+type validatedBy struct {
+	by    string
+	names []string
+}
+
+func addHow(how []validatedBy, by, name string) []validatedBy {
+	for i := range how {
+		if how[i].by == by {
+			how[i].names = appendNew(how[i].names, name)
+			return how
+		}
+	}
+	return append(how, validatedBy{by: by, names: []string{name}})
 }
 
 // fleetNames are a certificate's names, the domain first.

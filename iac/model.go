@@ -63,6 +63,7 @@ type certRes struct {
 	keyAlg      string
 	ca          string
 	region      string
+	account     string // when the inputs say it without an ARN (a stack's)
 	// dvoUnknown: the validation records are known only after apply.
 	dvoUnknown bool
 	// unknown says which value needed is unknown until apply ("" none).
