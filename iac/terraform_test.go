@@ -235,3 +235,88 @@ func TestTerraformProblems(t *testing.T) {
 		})
 	}
 }
+
+// The code combines with the exports: a certificate outside the code that
+// validates with a record the plan destroys breaks too, and is named; a
+// certificate both describe takes the export's view, with the users the
+// code manages as the change leaves them; the exported zone replaces the
+// note that only the code's records are known.
+func TestCombinedWithExports(t *testing.T) {
+	base, err := fleet.Read(fleet.Input{ACM: []string{"testdata/exports/acm"}, Zones: []fleet.ZoneSource{{Path: "testdata/exports/zones"}}})
+	require.NoError(t, err)
+	fs := load(t, iac.Input{Terraform: []string{tfExample + "plan-delete-shared-record.json"}}, base)
+	const outside = "arn:aws:acm:us-east-1:123456789012:certificate/9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+	before, after := judgeAll(t, fs)
+	assert.Equal(t, map[string]outcome{"aws_acm_certificate.www": renewsWWW, "aws_acm_certificate.wild": renewsWild, "aws_acm_certificate.apex": renewsApex,
+		outside: {fleet.VerdictRenews, "2026-08-21", "its validation CNAME _4f1d7c2a9b3e8d6f0a5c1b7e2d9f3a4c.example.com., _c1e3a5b7d9f2a4c6e8b0d1f3a5c7e9b2.intranet.example.com. is in place"}}, before)
+	missing := "CNAME missing: _4f1d7c2a9b3e8d6f0a5c1b7e2d9f3a4c.example.com. does not exist (NXDOMAIN) (3 certificates rely on it: wildcard-example-com, example-com, www-example-com)"
+	assert.Equal(t, map[string]outcome{
+		"aws_acm_certificate.www":  {fleet.VerdictExpires, "2026-09-06", "example.com: " + missing},
+		"aws_acm_certificate.wild": {fleet.VerdictExpires, "2026-09-16", "*.example.com, example.com: " + missing},
+		outside:                    {fleet.VerdictExpires, "2026-10-04", "example.com: " + missing},
+	}, after)
+	assert.Contains(t, effects(fs), effect{`aws_route53_record.validation["example.com"]`, iac.ActionDelete,
+		"destroys the validation record _4f1d7c2a9b3e8d6f0a5c1b7e2d9f3a4c.example.com that aws_acm_certificate.apex, .wild, .www and the certificate of example.com (" + outside + ") validate with",
+		[]string{"aws_acm_certificate.apex", "aws_acm_certificate.wild", "aws_acm_certificate.www", outside}})
+	assert.Empty(t, fs.Notes)
+	www := fs.Regions[0].After.Certificate("arn:aws:acm:us-east-1:123456789012:certificate/1f0c3b7e-5a4d-4c1e-9b2a-6d8e0f4a1c21")
+	require.NotNil(t, www)
+	assert.Equal(t, "aws_acm_certificate.www", www.Address)
+	assert.Equal(t, []string{"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/intranet/7e6d5c4b3a291807",
+		"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web-prod/8f3a1c2b4d5e6f70"}, www.InUseBy, "the export's users outside the code, then the code's")
+}
+
+// A fleet that spans regions is split: a certificate in us-east-1 beside
+// others in eu-west-1.
+func TestRegionsSplit(t *testing.T) {
+	fs := load(t, iac.Input{Terraform: []string{tfData + "cloudflare-state.json", tfData + "stale.tfstate"}}, nil)
+	var regions []string
+	for _, r := range fs.Regions {
+		regions = append(regions, r.Account+"/"+r.Region+":"+strings.Join(certsOf(r.After), ","))
+	}
+	assert.Equal(t, []string{
+		"123456789012/eu-west-1:docs.example.net,status.example.net,wiki.example.net",
+		"123456789012/us-east-1:www.example.org",
+	}, regions)
+}
+
+func certsOf(f *fleet.Fleet) []string {
+	var out []string
+	for _, c := range f.Certificates {
+		out = append(out, c.Domain)
+	}
+	return out
+}
+
+// The same inputs give the same fleets, byte for byte, every time.
+func TestDeterministic(t *testing.T) {
+	var first []string
+	for range 5 {
+		fs := load(t, iac.Input{Terraform: []string{tfExample + "plan-harmless.json", tfData + "modules-plan.json", tfData + "cloudflare-state.json"},
+			CloudFormation: []string{cfnData + "new"}}, nil)
+		var got []string
+		for _, r := range fs.Regions {
+			for _, f := range []*fleet.Fleet{r.Before, r.After} {
+				if iac.Empty(f) {
+					continue
+				}
+				p, err := fleet.Build(f, fleet.Options{Now: now})
+				require.NoError(t, err)
+				got = append(got, string(p.YAML))
+			}
+		}
+		for _, a := range fs.Actions {
+			for _, e := range a.Effects {
+				got = append(got, a.Address+": "+e.Text)
+			}
+		}
+		for _, c := range fs.Certificates {
+			got = append(got, c.Address+" "+c.ARN+" "+strings.Join(c.Notes, "|"))
+		}
+		if first == nil {
+			first = got
+			continue
+		}
+		require.Equal(t, first, got)
+	}
+}
