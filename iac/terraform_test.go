@@ -52,6 +52,7 @@ func TestTerraformTraps(t *testing.T) {
 	cdn := renews("2026-08-02", "_dc479c4b38694446fc494a8e42be7429.cdn.example.org.")
 	shop := renews("2026-08-02", "_455b8de9c413551d10b72872f5839e60.shop.example.org.")
 	app := renews("2026-08-02", "_628672df44a66be417f9722083a7c177.app.example.org.")
+	lookedUp := outcome{fleet.VerdictCannotTell, "", "data.aws_acm_certificate.legacy only looks the certificate up (its ARN, name and status); its dates and validation are not in the code"}
 	for _, tc := range []struct {
 		name          string
 		files         []string
@@ -107,6 +108,15 @@ func TestTerraformTraps(t *testing.T) {
 		{name: "a stale state: PENDING_VALIDATION with no not_after, for a certificate a distribution already uses",
 			files: []string{"stale.tfstate"},
 			after: map[string]outcome{"aws_acm_certificate.cdn": {fleet.VerdictCannotTell, "", "stale state: Terraform recorded it as PENDING_VALIDATION with no not_after (the state was written right after it was requested), yet CloudFront distribution aws_cloudfront_distribution.www already uses it, so it has most likely been issued since; renewsim does not invent its dates"}}},
+		{name: "a replacement Terraform destroys first while a listener uses it; a certificate only looked up by a data source",
+			files:  []string{"replace-plan.json"},
+			before: map[string]outcome{"aws_acm_certificate.app": app, "data.aws_acm_certificate.legacy": lookedUp},
+			after: map[string]outcome{"data.aws_acm_certificate.legacy": lookedUp,
+				"aws_acm_certificate.app": {fleet.VerdictNotIssued, "", "status PENDING_VALIDATION: it was never issued (or no longer is), so there is nothing to renew"}},
+			effects: []effect{
+				{"aws_acm_certificate.app", iac.ActionReplace, "replaces aws_acm_certificate.app: the new certificate has a new ARN and must be validated again; created by the change, but nothing creates the validation record of www.app.example.org and none is in place: ACM never issues it (the request times out after 72 hours); it destroys the old one first, which ACM refuses while load balancer listener aws_lb_listener.https uses it (ResourceInUseException): add lifecycle { create_before_destroy = true }", []string{"aws_acm_certificate.app"}},
+				{Address: "aws_lb_listener.https", Kind: iac.ActionUpdate},
+			}},
 		{name: "several root modules form one fleet: the same address in two files is told apart by its file",
 			files: []string{"count-state.tfstate", "modules-state.json"},
 			after: map[string]outcome{"aws_acm_certificate.app": app, `module.edge.aws_acm_certificate.this["cdn"]`: cdn, `module.edge.aws_acm_certificate.this["shop"]`: shop}},
@@ -318,5 +328,27 @@ func TestDeterministic(t *testing.T) {
 			continue
 		}
 		require.Equal(t, first, got)
+	}
+}
+
+// A certificate a data source looks up is settled by its ACM export, and
+// named by the data source's address.
+func TestDataSourceWithExport(t *testing.T) {
+	dir := t.TempDir()
+	const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0f0f0f-0000-4000-8000-0000000000b2"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "legacy.json"), []byte(`{"Certificate": {"CertificateArn": "`+arn+`", "DomainName": "legacy.example.org",
+  "DomainValidationOptions": [{"DomainName": "legacy.example.org", "ValidationMethod": "DNS", "ResourceRecord": {"Name": "_a1.legacy.example.org.", "Type": "CNAME", "Value": "_b2.xyz.acm-validations.aws."}}],
+  "Status": "ISSUED", "Type": "AMAZON_ISSUED", "NotBefore": "2026-03-01T00:00:00Z", "NotAfter": "2026-09-15T23:59:59Z", "InUseBy": [], "RenewalEligibility": "ELIGIBLE"}}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "db.example.org"), []byte("$ORIGIN example.org.\n@ 300 IN SOA ns h 1 2 3 4 5\n_a1.legacy 300 IN CNAME _b2.xyz.acm-validations.aws.\n"), 0o644))
+	base, err := fleet.Read(fleet.Input{ACM: []string{filepath.Join(dir, "legacy.json")}, Zones: []fleet.ZoneSource{{Path: filepath.Join(dir, "db.example.org")}}})
+	require.NoError(t, err)
+	fs := load(t, iac.Input{Terraform: []string{tfData + "replace-plan.json"}}, base)
+	before, _ := judgeAll(t, fs)
+	assert.Equal(t, outcome{fleet.VerdictRenews, "2026-08-02", "its validation CNAME _a1.legacy.example.org. is in place"}, before["data.aws_acm_certificate.legacy"],
+		"the listener certificate the code manages puts it in use")
+	for _, c := range fs.Certificates {
+		if c.Address == "data.aws_acm_certificate.legacy" {
+			assert.Equal(t, []string{"looked up by data.aws_acm_certificate.legacy; the ACM export describes it"}, c.Notes)
+		}
 	}
 }
