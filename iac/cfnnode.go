@@ -98,23 +98,36 @@ func parseCFN(file string, data []byte, c *collector) *cnode {
 		return nil
 	}
 	before := c.count()
-	n := convert(file, doc.Content[0], "$", c, 0)
+	budget := maxNodes
+	n := convert(file, doc.Content[0], "$", c, 0, &budget)
 	if c.count() > before {
 		return nil
 	}
 	return n
 }
 
-// maxDepth bounds how deep a document may nest (and aliases expand).
-const maxDepth = 64
+// maxDepth bounds how deep a document may nest, and maxNodes how many
+// values it may hold once YAML aliases are expanded (a few nested aliases
+// can stand for billions).
+const (
+	maxDepth = 64
+	maxNodes = 1_000_000
+)
 
-func convert(file string, y *yaml.Node, path string, c *collector, depth int) *cnode {
-	if depth > maxDepth {
+func convert(file string, y *yaml.Node, path string, c *collector, depth int, budget *int) *cnode {
+	*budget--
+	switch {
+	case *budget == 0:
+		c.probs = append(c.probs, problemAt(file, y.Line, y.Column, path, "more than %d values (YAML aliases expanding?): a CloudFormation template is far smaller", maxNodes))
+		return &cnode{kind: 'n', line: y.Line, col: y.Column, path: path}
+	case *budget < 0:
+		return &cnode{kind: 'n', line: y.Line, col: y.Column, path: path}
+	case depth > maxDepth:
 		c.probs = append(c.probs, problemAt(file, y.Line, y.Column, path, "nested more than %d levels deep", maxDepth))
 		return &cnode{kind: 'n', line: y.Line, col: y.Column, path: path}
 	}
 	if y.Kind == yaml.AliasNode && y.Alias != nil {
-		return convert(file, y.Alias, path, c, depth+1)
+		return convert(file, y.Alias, path, c, depth+1, budget)
 	}
 	n := &cnode{line: y.Line, col: y.Column, path: path}
 	switch y.Kind {
@@ -126,12 +139,12 @@ func convert(file string, y *yaml.Node, path string, c *collector, depth int) *c
 				continue // merge keys are not CloudFormation
 			}
 			n.keys = append(n.keys, k)
-			n.vals = append(n.vals, convert(file, y.Content[i+1], path+"."+k, c, depth+1))
+			n.vals = append(n.vals, convert(file, y.Content[i+1], path+"."+k, c, depth+1, budget))
 		}
 	case yaml.SequenceNode:
 		n.kind = 's'
 		for i, it := range y.Content {
-			n.items = append(n.items, convert(file, it, fmt.Sprintf("%s[%d]", path, i), c, depth+1))
+			n.items = append(n.items, convert(file, it, fmt.Sprintf("%s[%d]", path, i), c, depth+1, budget))
 		}
 	case yaml.ScalarNode:
 		if y.Tag == "!!null" {

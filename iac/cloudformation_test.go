@@ -1,6 +1,7 @@
 package iac_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,4 +106,20 @@ func TestCloudFormationProblems(t *testing.T) {
 		dir + "/types.yaml:3:5: $.Resources.NoType: missing Type",
 		dir + `/types.yaml:7:19: $.Resources.Cert.Properties.DomainName: "not a name" is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or *.example.com)`,
 	}, "\n"), err.Error())
+}
+
+// A few nested YAML aliases can stand for billions of values: reading
+// stops at a bound, with a problem, quickly.
+func TestYAMLAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("Resources: {}\n")
+	file := filepath.Join(t.TempDir(), "bomb.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(b.String()), 0o644))
+	_, err := iac.Read(iac.Input{CloudFormation: []string{file}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "more than 1000000 values (YAML aliases expanding?)")
 }
