@@ -5,16 +5,27 @@
 // caught before it is applied.
 //
 // The flow is Read (every problem in every file collected, as
-// fleet.Problems: file, and JSON path or line), then Model.Fleets, which
-// combines the code with the exports fleet.Read gave (records and
-// certificates outside the code come from them; what the code changes
-// overrides them) and returns, per account and region, a *fleet.Fleet
-// before the change and one after it (one only, for a state). Callers run
-// each through fleet.Build, sim/run and fleet.Assess exactly as for
-// exports, then compare the two by ARN: Fleets.Lookup names the code's
-// certificate (its address) behind an ARN, and Fleets.Actions say what
-// each planned change does to the fleet, with the certificates it bears
-// on, so a certificate that breaks can be given its cause.
+// fleet.Problems: file, and JSON path or line and column), then
+// Model.Fleets, which combines the code with the exports fleet.Read gave
+// (records and certificates outside the code come from them; what the
+// code changes overrides them) and returns, per account and region, a
+// *fleet.Fleet before the change and one after it (After only, for a
+// state). Callers must:
+//   - skip a fleet for which Empty is true (a side with no certificate:
+//     fleet.Build refuses it) and take it as "no certificates"; no
+//     Regions at all means the inputs describe no certificate;
+//   - run every other fleet through fleet.Build, sim/run and fleet.Assess
+//     exactly as for exports, before and after with the same Options;
+//   - compare the two sides by ARN: Fleets.Lookup names the code's
+//     certificate (its address) behind an ARN, before or after a
+//     replacement; an ARN it does not know is a certificate only the
+//     exports describe;
+//   - name the cause of a change from Fleets.Actions: each planned change
+//     with what it does to the fleet, and the certificates (addresses, or
+//     ARNs outside the code) each effect bears on.
+//
+// Read does no I/O beyond the files it is given, Fleets none at all; the
+// same inputs give the same fleets, byte for byte.
 //
 // Decisions a user can rely on:
 //   - Nothing is guessed. A certificate whose state is not in the inputs
@@ -40,6 +51,19 @@
 //   - When the code manages no resource that uses a certificate (no
 //     listener, distribution or API domain) and no export lists its
 //     InUseBy, whether it is in use cannot be told, and it is not judged.
+//   - A user whose certificate_arn is each.value of a for_each over a map
+//     of certificates takes the one its own key names; a reference that
+//     names every instance of a for_each (no key) counts them all as used.
+//   - CloudFormation: the template given is the new one when its change
+//     set adds what it holds (cdk synth, then a change set of it), the
+//     deployed one when the change set removes what it holds; a change
+//     set's BeforeContext and AfterContext (--include-property-values)
+//     give the properties the template lacks. A certificate whose
+//     DomainValidationOptions name a HostedZoneId owns its validation
+//     records: removing or replacing it removes them, whoever else
+//     validates with them (the stack-deletion trap). Its ARN comes from
+//     describe-stack-resources or the change set's PhysicalResourceId, its
+//     state from the ACM export of that ARN.
 //   - Several files form one fleet; the same address in two files is told
 //     apart by its file. A fleet spanning regions (a CloudFront
 //     certificate in us-east-1) is split per account and region, as
