@@ -690,7 +690,10 @@ func (a *assembler) zones(w *world) {
 	}
 	for _, r := range w.recs {
 		if len(r.rrs) == 0 {
-			if r.res.unknown != "" && len(r.res.dvoOf) == 0 {
+			switch {
+			case r.res.unknown != "" && r.res.owner != "":
+				a.noteOnce(fmt.Sprintf("%s: its %s cannot be told, so it is left out", r.res.addr, r.res.unknown))
+			case r.res.unknown != "" && len(r.res.dvoOf) == 0:
 				a.noteOnce(fmt.Sprintf("%s: its %s are known only after apply, so it is left out", r.res.addr, r.res.unknown))
 			}
 			continue

@@ -860,7 +860,7 @@ func (x *cfnExtract) cert(r *cfnRes, id string, created bool) *certRes {
 	d, why := x.str(r, p.get("DomainName"))
 	switch {
 	case d == "" && why != "":
-		cr.unknown = "its DomainName (" + why + ")"
+		cr.unknown = "its DomainName, " + why
 	case d == "":
 		bad(p, "missing DomainName")
 		return nil
@@ -879,7 +879,7 @@ func (x *cfnExtract) cert(r *cfnRes, id string, created bool) *certRes {
 		s, why := x.str(r, it)
 		if s == "" {
 			if cr.unknown == "" {
-				cr.unknown = "a SubjectAlternativeNames entry (" + why + ")"
+				cr.unknown = "a SubjectAlternativeNames entry, " + why
 			}
 			continue
 		}

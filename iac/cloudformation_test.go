@@ -123,3 +123,30 @@ func TestYAMLAliasBomb(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "more than 1000000 values (YAML aliases expanding?)")
 }
+
+// A change set that replaces a certificate (Replacement: True): the new
+// one stands under a new ARN, validated again by the records
+// CloudFormation creates; a value renewsim cannot resolve (Fn::If) leaves
+// its certificate "cannot tell", with the expression.
+func TestChangeSetReplaces(t *testing.T) {
+	dir := cfnData + "replace/"
+	base, err := fleet.Read(fleet.Input{ACM: []string{dir + "acm"}, Zones: []fleet.ZoneSource{{Path: dir + "example.com.zone"}}})
+	require.NoError(t, err)
+	fs := load(t, iac.Input{CloudFormation: []string{dir + "api.yaml", dir + "api.changeset.json"}}, base)
+	spare := outcome{fleet.VerdictCannotTell, "", `renewsim cannot resolve its DomainName, {"Fn::If":["IsProd","spare.example.com","spare.dev.example.com"]}`}
+	before, after := judgeAll(t, fs)
+	assert.Equal(t, map[string]outcome{"api/Spare": spare,
+		"api/Certificate": {fleet.VerdictRenews, "2026-08-04", "its validation CNAME _e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6.api.example.com. is in place"}}, before)
+	assert.Equal(t, map[string]outcome{"api/Spare": spare,
+		"api/Certificate": {fleet.VerdictRenews, "2026-09-01", "its validation CNAME _e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6.api.example.com., _124cab091f06b0376ff7bf1fc5206b60.v2.api.example.com. is in place"}}, after)
+	c := fs.Lookup("arn:aws:acm:us-east-1:123456789012:certificate/3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d")
+	require.NotNil(t, c, "the ARN before the replacement names the certificate too")
+	assert.Equal(t, "api/Certificate", c.Address)
+	assert.Same(t, c, fs.Lookup(c.ARN))
+	assert.True(t, c.Placeholder)
+	assert.Equal(t, iac.ActionReplace, c.Action)
+	assert.Equal(t, []effect{
+		{"api/Certificate", iac.ActionReplace, "replaces api/Certificate: the new certificate has a new ARN and must be validated again; created by the change and validated (api.example.com and v2.api.example.com by the record CloudFormation creates with it (its DomainValidationOptions name a HostedZoneId)): it stands as issued at -now, for the profile's lifetime", []string{"api/Certificate"}},
+		{"api/Certificate", iac.ActionReplace, "creates the validation record _124cab091f06b0376ff7bf1fc5206b60.v2.api.example.com that api/Certificate validates with", []string{"api/Certificate"}},
+	}, effects(fs))
+}

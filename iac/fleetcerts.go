@@ -52,11 +52,11 @@ func (a *assembler) certificates(w, bw, aw *world) {
 				Fix:    fmt.Sprintf("give its describe-certificate output with -acm (aws acm describe-certificate --certificate-arn %s)", arnOr(c.arn)),
 			}
 			continue
-		case c.stateless && !c.created:
+		case c.unknown != "" && c.stateless:
 			fc.Status = "PENDING_VALIDATION"
 			fc.Unsettled = &fleet.Unsettled{
-				Reason: fmt.Sprintf("the template describes %s but not its state (status, dates, validation records)", c.addr),
-				Fix:    "give aws cloudformation describe-stack-resources (for its ARN) with -cloudformation and its describe-certificate output with -acm",
+				Reason: "renewsim cannot resolve " + c.unknown,
+				Fix:    "write the value in the template, or give a parameter its Default",
 			}
 			continue
 		case c.unknown != "":
@@ -66,10 +66,25 @@ func (a *assembler) certificates(w, bw, aw *world) {
 				Fix:    "run the check again on the plan after this one, or write the value in the configuration",
 			}
 			continue
+		case c.stateless && !c.created:
+			fc.Status = "PENDING_VALIDATION"
+			fc.Unsettled = &fleet.Unsettled{
+				Reason: fmt.Sprintf("the template describes %s but not its state (status, dates, validation records)", c.addr),
+				Fix:    "give aws cloudformation describe-stack-resources (for its ARN) with -cloudformation and its describe-certificate output with -acm",
+			}
+			continue
 		case c.created:
 			a.created(w, c, fc)
 		default:
 			a.stale(w, c, fc, users)
+		}
+		if fc.Unsettled == nil && len(fc.InUseBy) == 0 && fc.Type != "IMPORTED" && (fc.Status == "ISSUED" || c.created) {
+			if hidden := w.unresolvedUsers(); len(hidden) > 0 {
+				fc.Unsettled = &fleet.Unsettled{
+					Reason: "whether it is in use cannot be told: " + strings.Join(hidden, "; "),
+					Fix:    "write the certificate's reference plainly (a Ref, or the resource's arn attribute), so the inputs say which certificate each user serves",
+				}
+			}
 		}
 		if fc.Unsettled == nil && !anyUsers && fc.Type != "IMPORTED" && (fc.Status == "ISSUED" || c.created) {
 			fc.Unsettled = &fleet.Unsettled{
@@ -103,6 +118,20 @@ func unused(c *fleet.Certificate, wasUsed bool) {
 	if len(c.InUseBy) == 0 && wasUsed && c.RenewalEligibility == "ELIGIBLE" {
 		c.RenewalEligibility = "INELIGIBLE"
 	}
+}
+
+// unresolvedUsers names the users of a side whose certificate the inputs
+// do not resolve: any certificate that seems unused may be theirs.
+func (w *world) unresolvedUsers() []string {
+	var out []string
+	for _, u := range w.s.users {
+		for _, l := range u.certs {
+			if l.expr != "" && len(w.certKeys(l, 0)) == 0 && l.value == "" {
+				out = appendNew(out, fmt.Sprintf("the certificate of %s is %s, which renewsim cannot resolve", u.label, l.expr))
+			}
+		}
+	}
+	return out
 }
 
 func arnOr(arn string) string {

@@ -89,3 +89,31 @@ Outputs:
 	assert.Equal(t, lit("www.example.com"), x.resolve(wt.res["Cert"].props.get("DomainName"), 0))
 	assert.NoError(t, c.err())
 }
+
+// The region of a resource without an ARN comes from its provider
+// configuration, an aliased one included, through a root variable too.
+func TestProviderRegion(t *testing.T) {
+	const plan = `{"format_version": "1.2", "variables": {"edge_region": {"value": "us-east-1"}},
+ "resource_changes": [
+  {"address": "aws_acm_certificate.cdn", "mode": "managed", "type": "aws_acm_certificate", "name": "cdn", "change": {"actions": ["create"], "before": null,
+   "after": {"domain_name": "cdn.example.com", "validation_method": "DNS"}, "after_unknown": {"arn": true}}},
+  {"address": "aws_acm_certificate.app", "mode": "managed", "type": "aws_acm_certificate", "name": "app", "change": {"actions": ["create"], "before": null,
+   "after": {"domain_name": "app.example.com", "validation_method": "DNS"}, "after_unknown": {"arn": true}}}],
+ "configuration": {"provider_config": {
+   "aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}},
+   "aws.edge": {"name": "aws", "alias": "edge", "expressions": {"region": {"references": ["var.edge_region"]}}}},
+  "root_module": {"resources": [
+   {"address": "aws_acm_certificate.cdn", "mode": "managed", "type": "aws_acm_certificate", "name": "cdn", "provider_config_key": "aws.edge", "expressions": {}},
+   {"address": "aws_acm_certificate.app", "mode": "managed", "type": "aws_acm_certificate", "name": "app", "provider_config_key": "aws", "expressions": {}}]}}}`
+	c := &collector{}
+	d := readTerraform("plan.json", []byte(plan), c)
+	require.NoError(t, c.err())
+	s := &side{}
+	newTFSide(d, d.after, true, func(_ *tfDoc, a string) string { return a }, c).extract(s)
+	require.NoError(t, c.err())
+	regions := map[string]string{}
+	for _, cr := range s.certs {
+		regions[cr.addr] = cr.region
+	}
+	assert.Equal(t, map[string]string{"aws_acm_certificate.cdn": "us-east-1", "aws_acm_certificate.app": "eu-west-1"}, regions)
+}

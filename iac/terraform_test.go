@@ -352,3 +352,19 @@ func TestDataSourceWithExport(t *testing.T) {
 		}
 	}
 }
+
+// A Route 53 alias record stands in the zone with a documentation
+// address, and says so.
+func TestAliasRecord(t *testing.T) {
+	fs := load(t, iac.Input{Terraform: []string{tfData + "count-state.tfstate"}}, nil)
+	require.Len(t, fs.Regions, 1)
+	var zone *fleet.Zone
+	for _, z := range fs.Regions[0].After.Zones {
+		zone = z
+	}
+	require.NotNil(t, zone)
+	rrs := zone.RecordsAt("www.app.example.org")
+	require.Len(t, rrs, 1)
+	assert.Equal(t, "www.app.example.org.\t300\tIN\tA\t192.0.2.1", rrs[0].String())
+	assert.Equal(t, "www.app.example.org. A is a Route 53 alias to edge-1234567890.eu-west-1.elb.amazonaws.com (aws_route53_record.www): a documentation address stands for its addresses", zone.Note("www.app.example.org"))
+}
