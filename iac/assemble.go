@@ -176,7 +176,7 @@ func (m *Model) Fleets(base *fleet.Fleet, opt Options) (*Fleets, error) {
 	for _, w := range []*world{bw, aw} {
 		if w != nil {
 			a.settle(w)
-			a.records2(w)
+			a.resolveRecords(w)
 		}
 	}
 	a.validators(aw)
@@ -425,11 +425,11 @@ func (w *world) zoneName(r *recordRes, others ...*world) string {
 	return ""
 }
 
-// records2 resolves the records of a side whose values are known: their
+// resolveRecords resolves the records of a side whose values are known: their
 // absolute names and their records; and the validation records
 // CloudFormation creates for a certificate in the hosted zone its
 // DomainValidationOptions name.
-func (a *assembler) records2(w *world) {
+func (a *assembler) resolveRecords(w *world) {
 	for _, r := range w.s.records {
 		rec := &rrec{res: r, zone: w.zoneName(r)}
 		if rec.zone != "" {

@@ -48,10 +48,6 @@ func (n *cnode) scalar() (string, bool) {
 	return n.str, true
 }
 
-// where is the node's place for a problem: its JSON path, and its line
-// and column in YAML.
-func (n *cnode) where() (int, int, string) { return n.line, n.col, n.path }
-
 // shortTags are YAML's short forms of CloudFormation's intrinsic functions.
 var shortTags = map[string]string{
 	"!Ref": "Ref", "!Condition": "Condition",

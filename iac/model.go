@@ -37,8 +37,6 @@ type link struct {
 	expr  string   // what it is, for messages, when neither is known
 }
 
-func (l link) empty() bool { return l.value == "" && len(l.addrs) == 0 && l.expr == "" }
-
 // certRes is a certificate as one side of the inputs describes it.
 type certRes struct {
 	id     string // unique among all inputs: the address, and its file when two files share one
