@@ -21,6 +21,8 @@ var allowed = map[string][]string{
 	"scenarios": {"sim", "engine", "go.yaml.in/yaml/v3"},
 	"report":    {"sim", "engine", "gonum.org/v1/plot"},
 	"fleet":     {"sim", "scenarios", "engine", "github.com/miekg/dns", "go.yaml.in/yaml/v3"},
+	// Helpers for the tests of the packages above; they import none of ours.
+	"internal/": {},
 }
 
 const module = "github.com/renewsim/renewsim/"
