@@ -18,46 +18,37 @@ import (
 // split check merged give the same bytes.
 func WriteFleetJUnit(w io.Writer, f *FleetCheck) error {
 	c := f.Counts()
-	failures := c.Expires + c.Expired
-	skipped := c.CannotTell + c.NotIssued + c.Undecided
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	fmt.Fprintf(&b, `<testsuites name="renewsim check" tests="%d" failures="%d" errors="0">`+"\n", len(f.Certificates), failures)
-	fmt.Fprintf(&b, `  <testsuite name="%s" tests="%d" failures="%d" errors="0" skipped="%d">`+"\n",
-		xmlAttr("renewsim check: "+f.title()), len(f.Certificates), failures, skipped)
-	b.WriteString("    <properties>\n")
+	suite := junitSuite{Name: "renewsim check: " + f.title(), Tests: len(f.Certificates), Failures: c.Expires + c.Expired,
+		Skipped: c.CannotTell + c.NotIssued + c.Undecided, Properties: &junitProperties{}, Cases: make([]junitCase, 0, len(f.Certificates))}
 	for _, p := range [][2]string{
 		{"account", f.Account}, {"region", f.Region}, {"profile", f.Profile},
 		{"now", f.Now.UTC().Format(time.RFC3339)}, {"until", f.Until.UTC().Format(time.RFC3339)},
 	} {
-		fmt.Fprintf(&b, `      <property name="%s" value="%s"/>`+"\n", p[0], xmlAttr(p[1]))
+		suite.Properties.List = append(suite.Properties.List, junitProperty{Name: p[0], Value: p[1]})
 	}
-	b.WriteString("    </properties>\n")
 	for i := range f.Certificates {
 		cert := &f.Certificates[i]
 		class := cert.ARN
 		if class == "" {
 			class = cert.ID
 		}
-		fmt.Fprintf(&b, `    <testcase name="%s" classname="%s">`+"\n", xmlAttr(cert.Name()), xmlAttr(class))
-		details := xmlText(fleetCertText(cert))
+		tc := junitCase{Name: cert.Name(), Class: class}
+		details := fleetCertText(cert)
 		switch {
 		case cert.Failed():
 			msg := cert.Headline
 			if cert.Fix != "" {
 				msg += "; fix: " + cert.Fix
 			}
-			fmt.Fprintf(&b, `      <failure type="%s" message="%s">%s</failure>`+"\n", cert.Verdict, xmlAttr(msg), details)
+			tc.Failure = &junitText{Type: cert.Verdict, Message: msg, Text: details}
 		case cert.Skipped():
-			fmt.Fprintf(&b, `      <skipped type="%s" message="%s">%s</skipped>`+"\n", cert.Verdict, xmlAttr(cert.Headline), details)
+			tc.Skipped = &junitText{Type: cert.Verdict, Message: cert.Headline, Text: details}
 		default:
-			fmt.Fprintf(&b, "      <system-out>%s</system-out>\n", details)
+			tc.Out = &junitText{Text: details}
 		}
-		b.WriteString("    </testcase>\n")
+		suite.Cases = append(suite.Cases, tc)
 	}
-	b.WriteString("  </testsuite>\n</testsuites>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeJUnit(w, junitSuites{Name: "renewsim check", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}})
 }
 
 // fleetCertText tells one certificate's verdict in a few lines, as the

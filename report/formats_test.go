@@ -117,7 +117,7 @@ func TestJUnitCarriesEveryFailure(t *testing.T) {
 	assert.Contains(t, x, "scenario file: scenarios/two_certs|pipe.yaml")
 	assert.Contains(t, x, "    expected: outcome renewed\n    got:      expired\n")
 	assert.Contains(t, x, "got:      1 &lt;sic&gt; &amp; more")
-	assert.Contains(t, x, `name="two-certs &lt;&amp;&gt; &quot;quoted&quot;"`)
+	assert.Contains(t, x, `name="two-certs &lt;&amp;&gt; &#34;quoted&#34;"`)
 	assert.NotContains(t, x, "time=", "no wall-clock time")
 	assert.NotContains(t, x, "timestamp=")
 }
