@@ -226,7 +226,7 @@ type alarmContext struct {
 
 func newAlarmContext(s *Scenario) *alarmContext {
 	idx := s.index()
-	x := &alarmContext{s: s, log: s.log, start: s.Start, end: idx.endOr(s.log, s.Until),
+	x := &alarmContext{s: s, log: s.log, start: s.Start, end: idx.EndOr(s.Until),
 		certs: map[string]*certHistory{}, serials: map[string]string{}}
 	var world []time.Time
 	for i := range s.log {
@@ -241,7 +241,7 @@ func newAlarmContext(s *Scenario) *alarmContext {
 		h := &certHistory{id: c.ID}
 		var cur *generation
 		var own []time.Time
-		for _, p := range idx.certEntries(c.ID) {
+		for _, p := range idx.CertEntries(c.ID) {
 			e := &s.log[p]
 			switch e.Kind {
 			case sim.KindCert:
@@ -380,7 +380,7 @@ func (x *alarmContext) evaluate(a *sim.Alarm) AlarmResult {
 // matches.
 func (x *alarmContext) eventFirings(a *sim.Alarm, h *certHistory) []firingAt {
 	var out []firingAt
-	for _, p := range x.s.index().certEntries(h.id) {
+	for _, p := range x.s.index().CertEntries(h.id) {
 		e := &x.log[p]
 		if e.Kind != sim.KindEventBus || e.Detail.Event == nil || e.Detail.Event.DetailType != a.DetailType {
 			continue
@@ -527,8 +527,8 @@ func (x *alarmContext) probeFirings(a *sim.Alarm) map[string][]firingAt {
 		}
 	}
 	for _, rid := range resources {
-		r, ok := idx.resources.lookup(rid)
-		if !ok {
+		at := idx.ResourceEntries(rid)
+		if at == nil {
 			continue
 		}
 		firing := false
@@ -557,7 +557,7 @@ func (x *alarmContext) probeFirings(a *sim.Alarm) map[string][]firingAt {
 				firing = true
 			}
 		}
-		for _, p := range idx.byResource[r] {
+		for _, p := range at {
 			e := &x.log[p]
 			switch e.Kind {
 			case sim.KindProbe:

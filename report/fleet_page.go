@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -180,7 +181,7 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 			}
 			idx := run.index()
 			if d.Told < fleetStories {
-				det.Story = story(run.log, idx.certEntries(c.ID))
+				det.Story = story(run.log, idx.CertEntries(c.ID))
 				d.Told++
 			} else {
 				det.Missing = append(det.Missing, fmt.Sprintf("Its story is left out: the page tells the %d most urgent; events.jsonl holds every entry.", fleetStories))
@@ -271,11 +272,9 @@ func fleetMore(n int) string {
 // order, is all it visits.
 func (s *Scenario) certTimeline(id, title string, resources []string) *Timeline {
 	idx := s.index()
-	at := slices.Clone(idx.certEntries(id))
+	at := slices.Clone(idx.CertEntries(id))
 	for _, r := range resources {
-		if k, ok := idx.resources.lookup(r); ok {
-			at = append(at, idx.byResource[k]...)
-		}
+		at = append(at, idx.ResourceEntries(r)...)
 	}
 	slices.Sort(at)
 	at = slices.Compact(at)
@@ -283,10 +282,10 @@ func (s *Scenario) certTimeline(id, title string, resources []string) *Timeline 
 	for i, p := range at {
 		sub[i] = s.log[p]
 	}
-	end := idx.endOr(s.log, s.Until)
+	end := idx.EndOr(s.Until)
 	t := &Timeline{Scenario: title, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: end}
-	sx := newRecordIndex(sub)
-	t.Lanes = append(t.Lanes, certLane(id, sub, sx.certEntries(id), end))
+	sx := record.New(sub)
+	t.Lanes = append(t.Lanes, certLane(id, sub, sx.CertEntries(id), end))
 	for _, r := range resources {
 		t.Lanes = append(t.Lanes, resourceLane(r, sub, sx, end))
 	}

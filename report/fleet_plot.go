@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -99,7 +100,7 @@ type fleetLane struct {
 // entries, else from the verdict (valid until it expires, expired after).
 // It returns the lanes and how many failing certificates were left out.
 func fleetLanesOf(f *FleetCheck, run *Scenario, end time.Time) ([]fleetLane, int) {
-	var idx *recordIndex
+	var idx *record.Index
 	var log []sim.Entry
 	if run != nil {
 		idx, log = run.index(), run.log
@@ -121,7 +122,7 @@ func fleetLanesOf(f *FleetCheck, run *Scenario, end time.Time) ([]fleetLane, int
 		}
 		var at []int32
 		if idx != nil && c.Simulated {
-			at = idx.certEntries(c.ID)
+			at = idx.CertEntries(c.ID)
 		}
 		if len(at) > 0 {
 			l.bands = certLane(c.ID, log, at, end).Bands
@@ -175,7 +176,7 @@ func fleetFirst(s []string) string {
 func fleetTimelineSVG(f *FleetCheck, run *Scenario) ([]byte, error) {
 	end := f.Until
 	if run != nil {
-		end = run.index().endOr(run.log, f.Until)
+		end = run.index().EndOr(f.Until)
 	}
 	if !end.After(f.Now) {
 		end = f.Now.Add(sim.Day)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/internal/junitschema"
+	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/report"
 )
 
@@ -33,7 +34,7 @@ func handSummary() *report.Summary {
 			Start: *at("2026-03-01T00:00:00Z"), Until: *at("2026-09-22T00:00:00Z"),
 			Certificates: []report.Cert{{ID: "web", Domain: "example.com", Outcome: "renewed", NotAfter: *at("2026-09-15T00:00:00Z"),
 				RenewedAt: at("2026-08-01T00:10:00Z"), FinalStatus: "ISSUED", Renewals: 1, Attempts: 1}},
-			Resources:    []report.Resource{{ID: "alb-prod", Outage: "0s", Windows: []report.Window{}}},
+			Resources:    []report.Resource{{ID: "alb-prod", Outage: "0s", Windows: []record.Window{}}},
 			Expectations: []report.Expectation{{Text: "{cert: web, outcome: renewed}", Passed: true, Detail: "expected outcome renewed, got renewed"}},
 		},
 		{
@@ -44,8 +45,8 @@ func handSummary() *report.Summary {
 				{ID: "www", Domain: "www.example.com", Outcome: "renewed", NotAfter: *at("2026-03-31T00:00:00Z"), RenewedAt: at("2026-03-30T21:30:00Z"), FinalStatus: "ISSUED", Renewals: 1, Attempts: 1400},
 			},
 			Resources: []report.Resource{
-				{ID: "alb-prod", Outage: "7d", OutageSeconds: 604800, Windows: []report.Window{{Start: *at("2026-03-31T00:00:00Z"), End: *at("2026-04-07T00:00:00Z"), Cert: "api", Serial: "01"}}},
-				{ID: "cdn", Outage: "0s", Windows: []report.Window{}},
+				{ID: "alb-prod", Outage: "7d", OutageSeconds: 604800, Windows: []record.Window{{Start: *at("2026-03-31T00:00:00Z"), End: *at("2026-04-07T00:00:00Z"), Cert: "api", Serial: "01"}}},
+				{ID: "cdn", Outage: "0s", Windows: []record.Window{}},
 			},
 			Expectations: []report.Expectation{
 				{Text: "{cert: api, outcome: renewed}", Passed: false, Detail: "expected outcome renewed, got expired"},

@@ -101,7 +101,7 @@ func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
 			if c.Outcome == "renewed" {
 				continue
 			}
-			for j, line := range diagnose(sc.sc, sc.log, idx.certEntries(c.ID)) {
+			for j, line := range diagnose(sc.sc, sc.log, idx.CertEntries(c.ID)) {
 				line = strings.TrimPrefix(strings.TrimSpace(line), "why: ")
 				if j == 0 {
 					line = c.ID + ": " + line

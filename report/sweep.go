@@ -192,7 +192,7 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 		if c.RenewedAt != nil {
 			t := c.RenewedAt.UTC()
 			vc.RenewedAt = &t
-			if served, ok := sweepServedAt(log, s.idx.certEntries(c.ID)); ok {
+			if served, ok := sweepServedAt(log, s.idx.CertEntries(c.ID)); ok {
 				served = served.UTC()
 				vc.ServedAt = &served
 				m := vc.NotAfter.Sub(served)
@@ -266,7 +266,9 @@ func sweepServedAt(log []sim.Entry, at []int32) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		if t, ok := servedAt[res]; ok {
-			last = maxT(last, t)
+			if t.After(last) {
+				last = t
+			}
 		}
 	}
 	return last, true

@@ -142,7 +142,7 @@ func writeScenario(b *bufio.Writer, sc *Scenario) {
 	idx := sc.index()
 	for _, c := range sc.Certificates {
 		fmt.Fprintf(b, "  certificate %s (%s), expires %s\n", c.ID, c.Domain, ts(c.NotAfter))
-		at := idx.certEntries(c.ID)
+		at := idx.CertEntries(c.ID)
 		for _, line := range story(sc.log, at) {
 			fmt.Fprintf(b, "    %s\n", line)
 		}
