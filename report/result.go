@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/renewsim/renewsim/alarm"
 	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/sim"
 )
@@ -38,7 +39,7 @@ type Scenario struct {
 	Expectations []Expectation `json:"expectations"`
 	// Alarms are the scenario's alarms judged on the record (absent when
 	// it has none).
-	Alarms []AlarmResult `json:"alarms,omitempty"`
+	Alarms []alarm.Result `json:"alarms,omitempty"`
 
 	log []sim.Entry
 	sc  *sim.Scenario
@@ -113,7 +114,7 @@ func Build(sc *sim.Scenario, seed uint64, log []sim.Entry) Scenario {
 	for _, r := range sc.Resources {
 		out.Resources = append(out.Resources, resourceResult(r.ID, idx, sc.Until))
 	}
-	out.Alarms = evaluateAlarms(&out)
+	out.Alarms = alarm.Evaluate(sc, idx)
 	out.Passed = true
 	chk := newChecker(&out)
 	for _, e := range sc.Expect {

@@ -11,6 +11,9 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/renewsim/renewsim/alarm"
+	"github.com/renewsim/renewsim/sim"
 )
 
 // VariantAlarm is what one alarm did in a variant, over every certificate
@@ -37,7 +40,7 @@ func (a *VariantAlarm) Lead() (time.Duration, bool) {
 	return time.Duration(*a.LeadTimeSeconds) * time.Second, true
 }
 
-func variantAlarms(rs []AlarmResult) []VariantAlarm {
+func variantAlarms(rs []alarm.Result) []VariantAlarm {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -374,4 +377,10 @@ func axisMax(ax sweepAxis) float64 {
 // the -vary parameter path.
 func AlarmLeadPlot(vs []VariantResult, path string) ([]byte, error) {
 	return alarmPlot(vs, sweepAlarmNames(vs), sweepAxisSpec{path: path}, true)
+}
+
+func setLead(text **string, secs **int64, d time.Duration) {
+	s := sim.FormatDuration(d)
+	n := int64(d / time.Second)
+	*text, *secs = &s, &n
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/renewsim/renewsim/alarm"
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/scenarios"
@@ -287,7 +288,7 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 
 // alarmVerdicts turns the alarms judged on the run into the fleet's
 // verdicts, per certificate.
-func alarmVerdicts(rs []report.AlarmResult) map[string][]fleet.AlarmVerdict {
+func alarmVerdicts(rs []alarm.Result) map[string][]fleet.AlarmVerdict {
 	out := map[string][]fleet.AlarmVerdict{}
 	for _, r := range rs {
 		for _, c := range r.Certificates {
@@ -295,7 +296,7 @@ func alarmVerdicts(rs []report.AlarmResult) map[string][]fleet.AlarmVerdict {
 				Troubles: c.Troubles, Missed: c.Missed, LeadTime: c.LeadTime, LeadTimeSeconds: c.LeadTimeSeconds}
 			undecided := false
 			for _, f := range c.Firings {
-				undecided = undecided || f.Outcome == report.FiringUndecided
+				undecided = undecided || f.Outcome == alarm.Undecided
 				if c.LeadTimeSeconds != nil && f.LeadTimeSeconds != nil && *f.LeadTimeSeconds == *c.LeadTimeSeconds && v.Before == nil {
 					v.Before = f.At
 				}

@@ -20,7 +20,8 @@ var allowed = map[string][]string{
 	"fakes/":    {"fakes/internal/", "github.com/miekg/dns", "github.com/emersion/go-smtp", "github.com/jonboulle/clockwork", "golang.org/x/net/html"},
 	"scenarios": {"sim", "engine", "go.yaml.in/yaml/v3"},
 	"record":    {"sim"},
-	"report":    {"sim", "engine", "record", "gonum.org/v1/plot"},
+	"alarm":     {"sim", "record"},
+	"report":    {"sim", "engine", "record", "alarm", "gonum.org/v1/plot"},
 	"fleet":     {"sim", "scenarios", "engine", "github.com/miekg/dns", "go.yaml.in/yaml/v3"},
 	// Helpers for the tests of the packages above; they import none of ours.
 	"internal/": {},
