@@ -11,13 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
 // withAlarms runs the scenario (a library name) and builds its result,
 // with the alarms of alarmsYAML judged on its record.
-func withAlarms(t *testing.T, scenario, alarmsYAML string) report.Scenario {
+func withAlarms(t *testing.T, scenario, alarmsYAML string) result.Scenario {
 	t.Helper()
 	sc, err := scenarios.LoadLibrary(scenario)
 	require.NoError(t, err)
@@ -26,7 +27,7 @@ func withAlarms(t *testing.T, scenario, alarmsYAML string) report.Scenario {
 	require.NoError(t, set.AddTo(sc))
 	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
 	require.NoError(t, err)
-	return report.Build(sc, res.Seed, res.Log)
+	return result.Build(sc, res.Seed, res.Log)
 }
 
 // librarySource is a library scenario's YAML with old replaced by new.
@@ -38,63 +39,12 @@ func librarySource(t *testing.T, name, old, new string) string {
 	return strings.Replace(string(src), old, new, 1)
 }
 
-// Alarm expectations pass and fail with what happened in their text.
-func TestAlarmExpectations(t *testing.T) {
-	src := librarySource(t, "dns-missing-cname", "expect:", `alarms:
-  - {name: days-30, metric: {threshold: 30}}
-  - {name: days-50, metric: {threshold: 50}}
-  - {name: expired, eventbridge: {detail_type: ACM Certificate Expired}}
-  - {name: quiet, metric: {threshold: 0}}
-expect:
-  - {alarm: days-30, fires: 1}
-  - {alarm: days-30, cert: web, lead_time_at_least: 30d}
-  - {alarm: days-30, cert: web, lead_time_at_least: 31d}
-  - {alarm: days-30, false_alarms: 0}
-  - {alarm: days-30, fires: never}
-  - {alarm: days-50, fires_at_least: 1, fires_at_most: 1}
-  - {alarm: days-50, false_alarms_at_most: 0}
-  - {alarm: expired, cert: web, lead_time_at_least: 1m}
-  - {alarm: quiet, fires: never}
-  - {alarm: quiet, cert: web, lead_time_at_least: 1d}`)
-	sc, err := scenarios.Parse("t.yaml", []byte(src))
-	require.NoError(t, err)
-	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
-	require.NoError(t, err)
-	s := report.Build(sc, res.Seed, res.Log)
-	got := map[string]report.Expectation{}
-	for _, e := range s.Expectations {
-		got[e.Text] = e
-	}
-	for text, want := range map[string]struct {
-		passed bool
-		detail string
-	}{
-		"{alarm: days-30, fires: 1}":                            {true, "expected exactly 1 firings of alarm days-30, got 1"},
-		"{alarm: days-30, cert: web, lead_time_at_least: 30d}":  {true, "expected a warning at least 30d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
-		"{alarm: days-30, cert: web, lead_time_at_least: 31d}":  {false, "expected a warning at least 31d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
-		"{alarm: days-30, false_alarms: 0}":                     {true, "expected exactly 0 false alarms, got 0 (of 1 firing)"},
-		"{alarm: days-30, fires: never}":                        {false, "expected alarm days-30 never to fire, got 1 firing, the first at 2026-08-16 00:00Z (web)"},
-		"{alarm: days-50, fires_at_least: 1, fires_at_most: 1}": {true, "expected at least 1 and at most 1 firings of alarm days-50, got 1"},
-		"{alarm: days-50, false_alarms_at_most: 0}":             {true, "expected at most 0 false alarms, got 0 (of 1 firing)"},
-		"{alarm: expired, cert: web, lead_time_at_least: 1m}":   {false, "expected a warning at least 1m before each expiry or outage, got none before web's 1 expiry or outage"},
-		"{alarm: quiet, fires: never}":                          {true, "expected alarm quiet never to fire, got no firing"},
-		"{alarm: quiet, cert: web, lead_time_at_least: 1d}":     {false, "expected a warning at least 1d before each expiry or outage, got none before web's 1 expiry or outage"},
-	} {
-		e, ok := got[text]
-		if assert.True(t, ok, text) {
-			assert.Equal(t, want.passed, e.Passed, text)
-			assert.Equal(t, want.detail, e.Detail, text)
-		}
-	}
-	assert.False(t, s.Passed)
-}
-
 // The JSON keeps its fields in order: alarms come last, and only when the
 // scenario has some.
 func TestAlarmsInJSON(t *testing.T) {
 	s := withAlarms(t, "dns-missing-cname", "alarms: [{name: a, metric: {threshold: 30}}]")
 	var buf bytes.Buffer
-	require.NoError(t, report.WriteJSON(&buf, &report.Summary{Scenarios: []report.Scenario{s}}))
+	require.NoError(t, report.WriteJSON(&buf, &result.Summary{Scenarios: []result.Scenario{s}}))
 	out := buf.String()
 	assert.Less(t, strings.Index(out, `"expectations"`), strings.Index(out, `"alarms"`))
 	assert.Contains(t, out, `"rule": "CloudWatch DaysToExpiry <= 30, a datapoint a day at 00:00 UTC"`)
@@ -108,7 +58,7 @@ func TestAlarmsInJSON(t *testing.T) {
 
 	plain := library(t).Scenarios[0]
 	buf.Reset()
-	require.NoError(t, report.WriteJSON(&buf, &report.Summary{Scenarios: []report.Scenario{plain}}))
+	require.NoError(t, report.WriteJSON(&buf, &result.Summary{Scenarios: []result.Scenario{plain}}))
 	assert.NotContains(t, buf.String(), `"alarms"`)
 }
 
@@ -116,7 +66,7 @@ func TestAlarmsInJSON(t *testing.T) {
 func TestAlarmsInTheSummary(t *testing.T) {
 	s := withAlarms(t, "dns-missing-cname", "alarms: [{name: a, metric: {threshold: 30}}, {name: b, eventbridge: {detail_type: ACM Certificate Expired}}, {name: c, metric: {threshold: 0}}]")
 	var buf bytes.Buffer
-	require.NoError(t, report.WriteText(&buf, &report.Summary{Scenarios: []report.Scenario{s}}))
+	require.NoError(t, report.WriteText(&buf, &result.Summary{Scenarios: []result.Scenario{s}}))
 	assert.Contains(t, buf.String(), `  alarms:
     alarm a (CloudWatch DaysToExpiry <= 30, a datapoint a day at 00:00 UTC): fired 1 time, first at 2026-08-16 00:00 (web), lead time 30d (web expired 2026-09-15 00:00), 0 false alarms
     alarm b (EventBridge rule on ACM Certificate Expired): fired 1 time, first at 2026-09-15 00:00 (web), lead time 0s (web expired 2026-09-15 00:00), 0 false alarms, MISSED 1 expiry or outage (web)
@@ -128,7 +78,7 @@ func TestAlarmsInTheSummary(t *testing.T) {
 // probes on the resource's lane, the others on the certificate's.
 func TestAlarmsOnTheTimeline(t *testing.T) {
 	s := withAlarms(t, "dns-missing-cname", "alarms: [{name: days, metric: {threshold: 30}}, {name: tls, probe: {expires_within: 14d}}, {name: never, metric: {threshold: 0}}]")
-	tl := s.Timeline()
+	tl := report.TimelineOf(&s)
 	assert.Equal(t, []string{"days", "tls", "never"}, tl.AlarmNames)
 	var got []string
 	for _, m := range tl.Markers {
@@ -144,11 +94,11 @@ func TestAlarmsOnTheTimeline(t *testing.T) {
 	assert.NotContains(t, svg.String(), "alarm never fired", "an alarm that never fired has no marker to explain")
 
 	var page bytes.Buffer
-	require.NoError(t, report.WriteHTML(&page, &report.Summary{Scenarios: []report.Scenario{s}}))
+	require.NoError(t, report.WriteHTML(&page, &result.Summary{Scenarios: []result.Scenario{s}}))
 	assert.Contains(t, page.String(), "<h3>Alarms</h3>")
 	assert.Contains(t, page.String(), "<td>30d (web expired 2026-09-15 00:00)</td>")
 	page.Reset()
-	require.NoError(t, report.WriteHTML(&page, &report.Summary{Scenarios: []report.Scenario{library(t).Scenarios[0]}}))
+	require.NoError(t, report.WriteHTML(&page, &result.Summary{Scenarios: []result.Scenario{library(t).Scenarios[0]}}))
 	assert.NotContains(t, page.String(), "<h3>Alarms</h3>")
 }
 

@@ -1,15 +1,11 @@
-// Package report turns the record of a run into what people and CI read:
-// per-certificate outcomes, outage per resource, checked expectations, a
-// human summary, JSON and JSON Lines, and what the scenario's alarms did
-// (when each fired, its lead time before an expiry or outage, its false
-// alarms). It reads the record (a []sim.Entry) and the scenario's
-// expectations and alarms, never the model or the fakes.
-//
-// The record must be in time order, as a run writes it. Build (and
-// NewTimeline, for a record read back from an event log) indexes it once
-// by certificate and resource, and every reader then visits only the
-// entries it is about, so that a report costs time in proportion to the
-// length of the record, however many certificates and resources it has.
+// Package report turns what a run produced into what people and CI read:
+// the human summary, JSON and JSON Lines, JUnit, Markdown, an HTML report
+// and timelines drawn with gonum/plot. It renders; it does not judge. The
+// result of a run (per-certificate outcomes, outage per resource, checked
+// expectations) comes from package result, what the scenario's alarms did
+// from package alarm, and where each certificate's entries are from
+// package record; report reads those and the record, never the model or
+// the fakes, and never drives a run.
 //
 // The fleet page, JUnit and Markdown of `renewsim check` (WriteFleetDir,
 // WriteFleetHTML, WriteFleetJUnit, WriteFleetMarkdown) read a FleetCheck:

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/renewsim/renewsim/record"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -29,7 +30,7 @@ type FleetPage struct {
 	// Run is the run of the check's scenario, from Build; nil when no
 	// certificate could be simulated. Its record tells the stories and
 	// draws the timelines of the failing certificates.
-	Run *Scenario
+	Run *result.Scenario
 	// Results is written as results.json by WriteFleetDir: the check's
 	// -json document.
 	Results []byte
@@ -57,7 +58,7 @@ func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
 			if page.Run == nil {
 				return nil
 			}
-			return WriteEventLines(w, page.Run.Name, page.Run.log)
+			return WriteEventLines(w, page.Run.Name, page.Run.Log())
 		}},
 	)
 	return out.written, err
@@ -130,15 +131,15 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 	// What the run knows of each certificate: its resources and what they
 	// served. Built once, then looked up.
 	var specs map[string]*sim.Certificate
-	var resources map[string]*Resource
+	var resources map[string]*result.Resource
 	if run != nil {
 		specs = map[string]*sim.Certificate{}
-		if run.sc != nil {
-			for i := range run.sc.Certificates {
-				specs[run.sc.Certificates[i].ID] = &run.sc.Certificates[i]
+		if run.Spec() != nil {
+			for i := range run.Spec().Certificates {
+				specs[run.Spec().Certificates[i].ID] = &run.Spec().Certificates[i]
 			}
 		}
-		resources = make(map[string]*Resource, len(run.Resources))
+		resources = make(map[string]*result.Resource, len(run.Resources))
 		for i := range run.Resources {
 			resources[run.Resources[i].ID] = &run.Resources[i]
 		}
@@ -179,9 +180,9 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 				}
 				det.Resources = append(det.Resources, res)
 			}
-			idx := run.index()
+			idx := run.Index()
 			if d.Told < fleetStories {
-				det.Story = story(run.log, idx.CertEntries(c.ID))
+				det.Story = story(run.Log(), idx.CertEntries(c.ID))
 				d.Told++
 			} else {
 				det.Missing = append(det.Missing, fmt.Sprintf("Its story is left out: the page tells the %d most urgent; events.jsonl holds every entry.", fleetStories))
@@ -192,7 +193,7 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 				if len(c.Domains) > 0 {
 					title += " (" + c.Domains[0] + ")"
 				}
-				b, err := run.certTimeline(c.ID, title, inUse).svg()
+				b, err := certTimeline(run, c.ID, title, inUse).svg()
 				if err != nil {
 					return fmt.Errorf("plot %s: %w", c.ID, err)
 				}
@@ -270,8 +271,8 @@ func fleetMore(n int) string {
 // certTimeline is the timeline of one certificate and the resources that
 // use it, read from their own entries: a copy of those entries, in record
 // order, is all it visits.
-func (s *Scenario) certTimeline(id, title string, resources []string) *Timeline {
-	idx := s.index()
+func certTimeline(s *result.Scenario, id, title string, resources []string) *Timeline {
+	idx := s.Index()
 	at := slices.Clone(idx.CertEntries(id))
 	for _, r := range resources {
 		at = append(at, idx.ResourceEntries(r)...)
@@ -280,7 +281,7 @@ func (s *Scenario) certTimeline(id, title string, resources []string) *Timeline 
 	at = slices.Compact(at)
 	sub := make([]sim.Entry, len(at))
 	for i, p := range at {
-		sub[i] = s.log[p]
+		sub[i] = s.Log()[p]
 	}
 	end := idx.EndOr(s.Until)
 	t := &Timeline{Scenario: title, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: end}

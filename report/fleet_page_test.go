@@ -16,8 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
+	"github.com/renewsim/renewsim/internal/fixture"
 	"github.com/renewsim/renewsim/internal/junitschema"
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -63,9 +65,9 @@ func handCheck() *report.FleetCheck {
 // syntheticCheck is the check a fleet of n synthetic certificates would
 // get (see fleet in fleet_test.go): the run's outcomes as verdicts, most
 // urgent first, and a few certificates that were not simulated.
-func syntheticCheck(n int) (*report.FleetCheck, *report.Scenario) {
-	spec, log := fleetRecord(n)
-	run := report.Build(spec, 1, log)
+func syntheticCheck(n int) (*report.FleetCheck, *result.Scenario) {
+	spec, log := fixture.Fleet(n)
+	run := result.Build(spec, 1, log)
 	f := &report.FleetCheck{Account: "123456789012", Region: "us-east-1", Profile: spec.ProfileName, Now: spec.Start, Until: spec.Until}
 	for i, c := range run.Certificates {
 		s := &spec.Certificates[i]
@@ -185,7 +187,7 @@ func parsePage(t *testing.T, page []byte) pageDoc {
 func TestFleetPageHTML(t *testing.T) {
 	type page struct {
 		f   *report.FleetCheck
-		run *report.Scenario
+		run *result.Scenario
 	}
 	synthetic, run := syntheticCheck(1000)
 	for name, tc := range map[string]page{"hand": {f: handCheck()}, "synthetic-1000": {synthetic, run}} {
@@ -385,11 +387,11 @@ func TestFleetMarkdownBounded(t *testing.T) {
 // record read: the table, the fleet timeline, the drill-down with its
 // stories and timelines.
 func BenchmarkFleetPage(b *testing.B) {
-	for _, n := range fleetSizes {
+	for _, n := range fixture.FleetSizes {
 		f, run := syntheticCheck(n)
 		b.Run(fmt.Sprintf("certs=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0, ok := cpuTime()
+			cpu0, ok := fixture.CPUTime()
 			size := 0
 			for b.Loop() {
 				var buf bytes.Buffer
@@ -401,7 +403,7 @@ func BenchmarkFleetPage(b *testing.B) {
 			// After the loop: b.Loop resets what was reported before it.
 			b.ReportMetric(float64(len(run.Log())), "entries")
 			b.ReportMetric(float64(size), "page-bytes")
-			if cpu1, ok1 := cpuTime(); ok && ok1 {
+			if cpu1, ok1 := fixture.CPUTime(); ok && ok1 {
 				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 			}
 		})

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/renewsim/renewsim/record"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -99,11 +100,11 @@ type fleetLane struct {
 // most fleetLanes of them: from the record of the run where it has their
 // entries, else from the verdict (valid until it expires, expired after).
 // It returns the lanes and how many failing certificates were left out.
-func fleetLanesOf(f *FleetCheck, run *Scenario, end time.Time) ([]fleetLane, int) {
+func fleetLanesOf(f *FleetCheck, run *result.Scenario, end time.Time) ([]fleetLane, int) {
 	var idx *record.Index
 	var log []sim.Entry
 	if run != nil {
-		idx, log = run.index(), run.log
+		idx, log = run.Index(), run.Log()
 	}
 	var lanes []fleetLane
 	more := 0
@@ -173,10 +174,10 @@ func fleetFirst(s []string) string {
 // week (each with its own scale, so that a few expiries among thousands of
 // renewals still show), then the failing certificates as lanes, at most
 // fleetLanes of them, with how many more there are.
-func fleetTimelineSVG(f *FleetCheck, run *Scenario) ([]byte, error) {
+func fleetTimelineSVG(f *FleetCheck, run *result.Scenario) ([]byte, error) {
 	end := f.Until
 	if run != nil {
-		end = run.index().EndOr(f.Until)
+		end = run.Index().EndOr(f.Until)
 	}
 	if !end.After(f.Now) {
 		end = f.Now.Add(sim.Day)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -18,7 +19,7 @@ import (
 // schema (junit-10.xsd). It has no time or timestamp attributes: a run
 // takes virtual time, and wall time would make the file differ between two
 // identical runs.
-func WriteJUnit(w io.Writer, s *Summary) error {
+func WriteJUnit(w io.Writer, s *result.Summary) error {
 	suite := junitSuite{Name: "renewsim", Tests: len(s.Scenarios), Cases: make([]junitCase, 0, len(s.Scenarios))}
 	for i := range s.Scenarios {
 		sc := &s.Scenarios[i]
@@ -34,8 +35,8 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 
 // failedExpectations is the failure of a scenario: every expectation that
 // did not hold, expected against got.
-func failedExpectations(sc *Scenario) *junitText {
-	var failed []Expectation
+func failedExpectations(sc *result.Scenario) *junitText {
+	var failed []result.Expectation
 	for _, e := range sc.Expectations {
 		if !e.Passed {
 			failed = append(failed, e)
@@ -57,7 +58,7 @@ func failedExpectations(sc *Scenario) *junitText {
 
 // outcomeText says in a few lines what happened in a scenario, for a
 // testcase's system-out.
-func outcomeText(sc *Scenario) string {
+func outcomeText(sc *result.Scenario) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s, profile %s, seed %d, %s to %s (virtual time, UTC)\n", sc.Name, sc.File, sc.Profile, sc.Seed, ts(sc.Start), ts(sc.Until))
 	for _, c := range sc.Certificates {

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -174,7 +175,7 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 	// A sweep does not check expectations: leave them out of the build.
 	noExpect := *sc
 	noExpect.Expect = nil
-	s := Build(&noExpect, seed, log)
+	s := result.Build(&noExpect, seed, log)
 	v := VariantResult{
 		Scenario: sc.Name, Index: info.Index, Of: info.Of, Seed: seed,
 		Params: slices.Clone(info.Params), Sampled: slices.Clone(info.Sampled),
@@ -192,7 +193,7 @@ func BuildVariant(info VariantInfo, sc *sim.Scenario, seed uint64, log []sim.Ent
 		if c.RenewedAt != nil {
 			t := c.RenewedAt.UTC()
 			vc.RenewedAt = &t
-			if served, ok := sweepServedAt(log, s.idx.CertEntries(c.ID)); ok {
+			if served, ok := sweepServedAt(log, s.Index().CertEntries(c.ID)); ok {
 				served = served.UTC()
 				vc.ServedAt = &served
 				m := vc.NotAfter.Sub(served)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/record"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -150,10 +151,10 @@ func NewTimeline(name string, log []sim.Entry) *Timeline {
 	return t
 }
 
-// Timeline is the timeline of the scenario, with a lane for every
+// TimelineOf is the timeline of a run's result, with a lane for every
 // certificate and resource the scenario declares, in its order.
-func (s *Scenario) Timeline() *Timeline {
-	idx := s.index()
+func TimelineOf(s *result.Scenario) *Timeline {
+	idx := s.Index()
 	t := &Timeline{Scenario: s.Name, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: idx.EndOr(s.Until)}
 	certs := make([]string, 0, len(s.Certificates))
 	res := make([]string, 0, len(s.Resources))
@@ -165,7 +166,7 @@ func (s *Scenario) Timeline() *Timeline {
 	for _, r := range s.Resources {
 		res = append(res, r.ID)
 	}
-	t.build(s.log, idx, certs, res)
+	t.build(s.Log(), idx, certs, res)
 	for i := range t.Lanes {
 		if l := &t.Lanes[i]; l.Kind == LaneCertificate && l.Title == "" {
 			l.Title = titles[l.ID]

@@ -14,6 +14,7 @@ import (
 	"github.com/renewsim/renewsim/alarm"
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -140,7 +141,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &usageError{fmt.Errorf("unusable input:\n%w", err)}
 	}
 	var verdicts *fleet.Report
-	var run *report.Scenario
+	var run *result.Scenario
 	if plan.YAML == nil {
 		// Nothing to run: every certificate is settled without a simulation.
 		if *scenarioOut != "" {
@@ -154,7 +155,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		verdicts = fleet.Assess(plan, res.Log)
 		if outs.dir != "" || len(sc.Alarms) > 0 {
-			built := report.Build(sc, res.Seed, res.Log)
+			built := result.Build(sc, res.Seed, res.Log)
 			run = &built
 			if len(sc.Alarms) > 0 {
 				verdicts.SetAlarms(alarmVerdicts(built.Alarms))
@@ -190,7 +191,7 @@ type checkOutputs struct {
 // write writes every file asked for, whether or not every certificate
 // renews: a failing check is when they matter most. run is the run of the
 // plan's scenario for the fleet page, nil when nothing ran.
-func (o *checkOutputs) write(r *fleet.Report, run *report.Scenario) error {
+func (o *checkOutputs) write(r *fleet.Report, run *result.Scenario) error {
 	if o.dir == "" && o.junit == "" && o.markdown == "" {
 		return nil
 	}

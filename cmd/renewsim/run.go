@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
@@ -60,7 +61,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := addAlarms(set, scs...); err != nil {
 		return err
 	}
-	sum := &report.Summary{}
+	sum := &result.Summary{}
 	prog := newProgress(stderr, len(scs))
 	for _, sc := range scs {
 		prog.step(sc.Name)
@@ -69,7 +70,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			prog.done()
 			return fmt.Errorf("run %s: %w", sc.File, err)
 		}
-		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+		sum.Scenarios = append(sum.Scenarios, result.Build(sc, res.Seed, res.Log))
 	}
 	prog.done()
 	if err := reports.write(sum, stderr); err != nil {

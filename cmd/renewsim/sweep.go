@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -392,7 +393,7 @@ func replay(ctx context.Context, sf *sweepFlags, arg string, enforce, asJSON boo
 	if err != nil {
 		return fmt.Errorf("run %s: %w", v.Scenario.File, err)
 	}
-	sum := &report.Summary{Scenarios: []report.Scenario{report.Build(v.Scenario, res.Seed, res.Log)}}
+	sum := &result.Summary{Scenarios: []result.Scenario{result.Build(v.Scenario, res.Seed, res.Log)}}
 	var errs []error
 	if reportDir != "" {
 		if _, err := report.WriteDir(reportDir, sum, report.DirOptions{}); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -163,7 +164,7 @@ func TestSweepMonteCarloAndReplay(t *testing.T) {
 	assert.Contains(t, text, "deployment-delay-outage (")
 	code, js, errs := renewsim(t, "sweep", mc, "-runs", "4", "-variant", "3", "-json")
 	require.Equal(t, 0, code, errs)
-	var sum report.Summary
+	var sum result.Summary
 	require.NoError(t, json.Unmarshal([]byte(js), &sum))
 	require.Len(t, sum.Scenarios, 1)
 	got := sum.Scenarios[0]

@@ -1,4 +1,4 @@
-package report
+package result
 
 import (
 	"fmt"
@@ -46,12 +46,16 @@ type Scenario struct {
 	idx *record.Index // where each certificate's and resource's entries are in log
 }
 
-// Log is the record the result was built from.
+// Log is the record the result was built from; nil for a Scenario made
+// another way (by hand, or read back from JSON).
 func (s *Scenario) Log() []sim.Entry { return s.log }
 
-// index is the index of the record, built by Build; a Scenario made
+// Spec is the scenario that ran; nil for a Scenario made another way.
+func (s *Scenario) Spec() *sim.Scenario { return s.sc }
+
+// Index is the index of the record, built by Build; a Scenario made
 // another way has no record, and gets the index of an empty one.
-func (s *Scenario) index() *record.Index {
+func (s *Scenario) Index() *record.Index {
 	if s.idx == nil {
 		return record.New(s.log)
 	}
@@ -224,7 +228,7 @@ func (c *checker) check(e sim.Expectation) Expectation {
 		// certificate has no renewal summary, whatever its renewal did.
 		status, renewal, reason := "", "", ""
 		if i, ok := c.certs[e.Cert]; ok && s.sc != nil {
-			v := sim.ViewCert(s.sc, s.Seed, i, s.log, s.index().CertEntries(e.Cert), e.At)
+			v := sim.ViewCert(s.sc, s.Seed, i, s.log, s.Index().CertEntries(e.Cert), e.At)
 			status, renewal, reason = string(v.Status), string(v.RenewalStatus), v.Reason
 		}
 		wantReason, wantRenewal := e.Reason, string(e.RenewalStatus)
