@@ -14,6 +14,7 @@ import (
 	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	simrun "github.com/renewsim/renewsim/sim/run"
+	"github.com/renewsim/renewsim/sweep"
 )
 
 // withAlarms runs the scenario (a library name) and builds its result,
@@ -105,17 +106,17 @@ func TestAlarmsOnTheTimeline(t *testing.T) {
 // A sweep's variants carry their alarms; the sweep page charts lead time
 // and false alarms against what was varied.
 func TestSweepAlarms(t *testing.T) {
-	var vs []report.VariantResult
+	var vs []sweep.Variant
 	for i, th := range []string{"0", "30", "50"} {
 		src := librarySource(t, "dns-missing-cname", "expect:", "alarms: [{name: days, metric: {threshold: "+th+"}}]\nexpect:")
 		sc, err := scenarios.Parse("t.yaml", []byte(src))
 		require.NoError(t, err)
 		res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
 		require.NoError(t, err)
-		vs = append(vs, report.BuildVariant(report.VariantInfo{Index: i, Of: 3, Run: -1,
-			Params: report.Params{{Path: "alarms.days.metric.threshold", Value: th}}}, sc, res.Seed, res.Log))
+		vs = append(vs, sweep.Build(sweep.Info{Index: i, Of: 3, Run: -1,
+			Params: sweep.Params{{Path: "alarms.days.metric.threshold", Value: th}}}, sc, res.Seed, res.Log))
 	}
-	lead := func(v report.VariantResult) string {
+	lead := func(v sweep.Variant) string {
 		if v.Alarms[0].LeadTime == nil {
 			return "none"
 		}
@@ -125,8 +126,8 @@ func TestSweepAlarms(t *testing.T) {
 	assert.Equal(t, 1, vs[0].Alarms[0].Missed)
 
 	var jl bytes.Buffer
-	require.NoError(t, report.WriteVariantsJSON(&jl, vs))
-	back, err := report.ReadVariants(&jl)
+	require.NoError(t, sweep.WriteJSONLines(&jl, vs))
+	back, err := sweep.Read(&jl)
 	require.NoError(t, err)
 	assert.Equal(t, vs, back)
 
@@ -145,7 +146,7 @@ func TestSweepAlarms(t *testing.T) {
 	assert.True(t, strings.HasSuffix(lines[0], ",alarm.days.fired,alarm.days.false_alarms,alarm.days.troubles,alarm.days.missed,alarm.days.lead_time,alarm.days.lead_time_seconds"), lines[0])
 	assert.True(t, strings.HasSuffix(lines[2], ",1,0,1,0,30d,2592000"), lines[2])
 
-	agg := report.AggregateVariants(vs)
+	agg := sweep.Sum(vs)
 	var txt bytes.Buffer
 	require.NoError(t, report.WriteAggregate(&txt, &agg))
 	assert.Contains(t, txt.String(), "days   66.7% (2/3)  66.7% (2/3)  33.3% (1/3)        0 in 0           30d  30d  30d")

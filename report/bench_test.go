@@ -66,11 +66,3 @@ func BenchmarkNewTimeline(b *testing.B) {
 		report.NewTimeline(sc.Name, sc.Log())
 	})
 }
-
-// BenchmarkBuildVariant reads one variant of a sweep: Build without
-// expectations, and when each renewal was served.
-func BenchmarkBuildVariant(b *testing.B) {
-	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
-		report.BuildVariant(report.VariantInfo{Run: -1}, spec, 1, sc.Log())
-	})
-}

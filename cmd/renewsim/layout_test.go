@@ -22,11 +22,12 @@ var allowed = map[string][]string{
 	"record":    {"sim"},
 	"alarm":     {"sim", "record"},
 	"result":    {"sim", "record", "alarm"},
-	"report":    {"sim", "engine", "record", "alarm", "result", "gonum.org/v1/plot"},
+	"sweep":     {"sim", "record", "alarm", "result"},
+	"report":    {"sim", "engine", "record", "alarm", "result", "sweep", "gonum.org/v1/plot"},
 	"fleet":     {"sim", "scenarios", "engine", "github.com/miekg/dns", "go.yaml.in/yaml/v3"},
-	// Helpers for the tests of the packages above: records built by hand,
-	// the JUnit schema check.
-	"internal/": {"sim"},
+	// Helpers for the tests of the packages above: records and sweeps built
+	// by hand, the JUnit schema check.
+	"internal/": {"sim", "sweep"},
 }
 
 const module = "github.com/renewsim/renewsim/"
