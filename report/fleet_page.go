@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
@@ -23,22 +24,19 @@ var (
 	fleetStories = 500
 )
 
-// FleetPage is what the fleet page shows: a check's verdicts and the run
-// of its scenario.
+// FleetPage is what the fleet page shows: a check's result and the run of
+// its scenario.
 type FleetPage struct {
-	Check *FleetCheck
-	// Run is the run of the check's scenario, from Build; nil when no
-	// certificate could be simulated. Its record tells the stories and
+	Check *fleet.Report
+	// Run is the run of the check's scenario, from result.Build; nil when
+	// no certificate could be simulated. Its record tells the stories and
 	// draws the timelines of the failing certificates.
 	Run *result.Scenario
-	// Results is written as results.json by WriteFleetDir: the check's
-	// -json document.
-	Results []byte
 }
 
 // WriteFleetDir writes the fleet page's directory: fleet-timeline.svg (the
 // fleet timeline), index.html (the page, with every plot inline),
-// results.json (page.Results) and events.jsonl (the record of the run,
+// results.json (the check's -json document) and events.jsonl (the record of the run,
 // empty when nothing ran). It returns the files written, relative to dir,
 // in the order written. The same page gives the same bytes.
 func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
@@ -53,7 +51,7 @@ func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
 	err = out.all(
 		file{"fleet-timeline.svg", func(w io.Writer) error { _, err := w.Write(svg); return err }},
 		file{"index.html", func(w io.Writer) error { return writeFleetHTML(w, page, svg) }},
-		file{"results.json", func(w io.Writer) error { _, err := w.Write(page.Results); return err }},
+		file{"results.json", func(w io.Writer) error { return fleet.WriteJSON(w, page.Check) }},
 		file{"events.jsonl", func(w io.Writer) error {
 			if page.Run == nil {
 				return nil
@@ -83,11 +81,11 @@ func WriteFleetHTML(w io.Writer, page *FleetPage) error {
 
 type fleetHTML struct {
 	Title, Horizon string
-	Counts         FleetCounts
+	Counts         fleet.Counts
 	Failing        int
 	SVG            template.HTML
 	Rows           []fleetHTMLRow
-	Shared         []FleetShared
+	Shared         []fleet.SharedRecord
 	Notes          []string
 	Details        []fleetHTMLDetail
 	Healthy        []fleetHTMLRow
@@ -98,7 +96,8 @@ type fleetHTML struct {
 
 // fleetHTMLRow is a certificate in the table and in the drill-down.
 type fleetHTMLRow struct {
-	C           *FleetCert
+	C           *fleet.Entry
+	Headline    string
 	Row, Anchor string
 	Mark, Class string
 	Verdict     string
@@ -124,7 +123,7 @@ type fleetHTMLResource struct {
 func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 	f := page.Check
 	run := page.Run
-	d := fleetHTML{Title: f.title(), Horizon: f.horizon(), Counts: f.Counts(), Shared: f.Shared, Notes: f.Notes,
+	d := fleetHTML{Title: fleetTitle(f), Horizon: fleetHorizon(f), Counts: f.Counts, Shared: f.Shared, Notes: f.Notes,
 		SVG: inlineSVG(svg, "the fleet timeline"), NoRun: run == nil}
 	d.Failing = d.Counts.Expires + d.Counts.Expired
 
@@ -147,19 +146,19 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 
 	anchors := map[string]bool{}
 	for i := range f.Certificates {
-		c := &f.Certificates[i]
+		c := f.Certificates[i]
 		base := safeName(c.ID)
 		name := base
 		for n := 2; anchors[name]; n++ {
 			name = fmt.Sprintf("%s-%d", base, n)
 		}
 		anchors[name] = true
-		r := fleetHTMLRow{C: c, Row: "row-" + name, Anchor: "cert-" + name, Mark: fleetMark(c.Verdict), Class: fleetClass(c.Verdict),
+		r := fleetHTMLRow{C: c, Headline: f.Headline(c), Row: "row-" + name, Anchor: "cert-" + name, Mark: c.Verdict.Mark(), Class: fleetClass(c.Verdict),
 			Verdict: fleetVerdictText(c.Verdict), Date: fleetDate(c), Domains: strings.Join(c.Domains, ", "), Renewals: fleetDays(c.Renewals)}
-		if n := len(c.Renewals); c.Verdict == FleetRenews && n > 1 {
+		if n := len(c.Renewals); c.Verdict == fleet.VerdictRenews && n > 1 {
 			r.More = fmt.Sprintf("and %s by %s", fleetMore(n-1), fleetDay(f.Until))
 		}
-		if c.Verdict == FleetRenews {
+		if c.Verdict == fleet.VerdictRenews {
 			d.Healthy = append(d.Healthy, r)
 			d.Rows = append(d.Rows, r)
 			continue
@@ -188,7 +187,7 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 				det.Missing = append(det.Missing, fmt.Sprintf("Its story is left out: the page tells the %d most urgent; events.jsonl holds every entry.", fleetStories))
 				d.NotTold++
 			}
-			if c.Failed() && d.Drawn < fleetDrawn {
+			if ciFailed(c) && d.Drawn < fleetDrawn {
 				title := c.ID
 				if len(c.Domains) > 0 {
 					title += " (" + c.Domains[0] + ")"
@@ -199,7 +198,7 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 				}
 				det.SVG = inlineSVG(b, c.ID)
 				d.Drawn++
-			} else if c.Failed() {
+			} else if ciFailed(c) {
 				det.Missing = append(det.Missing, fmt.Sprintf("Its timeline is not drawn: the page draws the %d most urgent.", fleetDrawn))
 			}
 		}
@@ -220,7 +219,7 @@ type fleetFact struct {
 }
 
 // fleetFacts are what the exports said of a certificate.
-func fleetFacts(c *FleetCert) []fleetFact {
+func fleetFacts(c *fleet.Entry) []fleetFact {
 	var out []fleetFact
 	if c.ARN != "" {
 		out = append(out, fleetFact{"ARN", c.ARN, true})
@@ -244,13 +243,13 @@ func fleetFacts(c *FleetCert) []fleetFact {
 	return out
 }
 
-func fleetClass(verdict string) string {
+func fleetClass(verdict fleet.Verdict) string {
 	switch verdict {
-	case FleetRenews:
+	case fleet.VerdictRenews:
 		return "good"
-	case FleetExpires, FleetExpired:
+	case fleet.VerdictExpires, fleet.VerdictExpired:
 		return "bad"
-	case FleetNotIssued:
+	case fleet.VerdictNotIssued:
 		return "muted"
 	}
 	return "unknown"
@@ -400,7 +399,7 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <p>Every certificate that does not renew, most urgent first: what the exports said, its verdict, the resources that use it and, from the run, its story{{if .Drawn}} and its timeline{{end}}.{{if .NoRun}} Nothing was simulated, so there is no story to tell.{{end}}{{if .NotTold}} The page tells the stories of the {{num .Told}} most urgent; events.jsonl holds every entry.{{end}}</p>
 {{- range .Details}}
 <details class="cert {{.Class}}" id="{{.Anchor}}">
-<summary><b>{{.Mark}} {{.Domains}}</b> {{.C.Headline}}</summary>
+<summary><b>{{.Mark}} {{.Domains}}</b> {{.Headline}}</summary>
 <dl class="facts">
 <dt>id</dt><dd>{{.C.ID}} (<a href="#{{.Row}}">in the table</a>)</dd>
 {{- range .Facts}}

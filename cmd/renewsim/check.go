@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/renewsim/renewsim/alarm"
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/result"
@@ -158,7 +156,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			built := result.Build(sc, res.Seed, res.Log)
 			run = &built
 			if len(sc.Alarms) > 0 {
-				verdicts.SetAlarms(alarmVerdicts(built.Alarms))
+				verdicts.SetAlarms(built.Alarms)
 			}
 		}
 	}
@@ -195,58 +193,19 @@ func (o *checkOutputs) write(r *fleet.Report, run *result.Scenario) error {
 	if o.dir == "" && o.junit == "" && o.markdown == "" {
 		return nil
 	}
-	fc, err := fleetCheck(r)
-	if err != nil {
-		return err
-	}
 	var errs []error
 	if o.dir != "" {
-		var results bytes.Buffer
-		if err := fleet.WriteJSON(&results, r); err != nil {
-			return err
-		}
-		if _, err := report.WriteFleetDir(o.dir, &report.FleetPage{Check: fc, Run: run, Results: results.Bytes()}); err != nil {
+		if _, err := report.WriteFleetDir(o.dir, &report.FleetPage{Check: r, Run: run}); err != nil {
 			errs = append(errs, fmt.Errorf("-report %s: %w", o.dir, err))
 		}
 	}
 	if o.junit != "" {
-		errs = append(errs, writeFile(o.junit, func(w io.Writer) error { return report.WriteFleetJUnit(w, fc) }))
+		errs = append(errs, writeFile(o.junit, func(w io.Writer) error { return report.WriteFleetJUnit(w, r) }))
 	}
 	if o.markdown != "" {
-		errs = append(errs, writeFile(o.markdown, func(w io.Writer) error { return report.WriteFleetMarkdown(w, fc) }))
+		errs = append(errs, writeFile(o.markdown, func(w io.Writer) error { return report.WriteFleetMarkdown(w, r) }))
 	}
 	return errors.Join(errs...)
-}
-
-// reportVerdicts names every verdict of fleet in report's terms.
-var reportVerdicts = map[fleet.Verdict]string{
-	fleet.VerdictRenews:     report.FleetRenews,
-	fleet.VerdictExpires:    report.FleetExpires,
-	fleet.VerdictExpired:    report.FleetExpired,
-	fleet.VerdictNotIssued:  report.FleetNotIssued,
-	fleet.VerdictCannotTell: report.FleetCannotTell,
-	fleet.VerdictUndecided:  report.FleetUndecided,
-}
-
-// fleetCheck gives the reports the check's verdicts in their plain terms,
-// in the check's order (most urgent first).
-func fleetCheck(r *fleet.Report) (*report.FleetCheck, error) {
-	out := &report.FleetCheck{Account: r.Account, Region: r.Region, Profile: r.Profile, Now: r.Now, Until: r.Until,
-		Notes: r.Notes, Certificates: make([]report.FleetCert, 0, len(r.Certificates))}
-	for _, s := range r.Shared {
-		out.Shared = append(out.Shared, report.FleetShared{Record: s.Record, Value: s.Value, Certificates: s.Certificates})
-	}
-	for _, e := range r.Certificates {
-		v, ok := reportVerdicts[e.Verdict]
-		if !ok {
-			return nil, fmt.Errorf("check: %s has the verdict %q, which the reports do not know (please report this)", e.ID, e.Verdict)
-		}
-		out.Certificates = append(out.Certificates, report.FleetCert{
-			ID: e.ID, ARN: e.ARN, Domains: e.Domains, Type: e.Type, Status: e.Status, NotAfter: e.NotAfter, Simulated: e.Simulated,
-			Verdict: v, Date: e.Date, Renewals: e.Renewals, Headline: r.Headline(e), Reason: e.Reason, Fix: e.Fix, Notes: e.Notes,
-		})
-	}
-	return out, nil
 }
 
 // runPlan loads the plan's scenario the way run loads a file, writes it
@@ -285,39 +244,6 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		return nil, nil, fmt.Errorf("check: run %s: %w", plan.File, err)
 	}
 	return sc, res, nil
-}
-
-// alarmVerdicts turns the alarms judged on the run into the fleet's
-// verdicts, per certificate.
-func alarmVerdicts(rs []alarm.Result) map[string][]fleet.AlarmVerdict {
-	out := map[string][]fleet.AlarmVerdict{}
-	for _, r := range rs {
-		for _, c := range r.Certificates {
-			v := fleet.AlarmVerdict{Alarm: r.Name, Rule: r.Rule, Fires: c.Fired, FirstFires: c.FirstFired, FalseAlarms: c.FalseAlarms,
-				Troubles: c.Troubles, Missed: c.Missed, LeadTime: c.LeadTime, LeadTimeSeconds: c.LeadTimeSeconds}
-			undecided := false
-			for _, f := range c.Firings {
-				undecided = undecided || f.Outcome == alarm.Undecided
-				if c.LeadTimeSeconds != nil && f.LeadTimeSeconds != nil && *f.LeadTimeSeconds == *c.LeadTimeSeconds && v.Before == nil {
-					v.Before = f.At
-				}
-			}
-			switch {
-			case c.Missed > 0:
-				v.Warns = fleet.WarnsMissed
-			case c.Troubles > 0:
-				v.Warns = fleet.WarnsInTime
-			case undecided:
-				v.Warns = fleet.WarnsUndecided
-			case c.FalseAlarms > 0:
-				v.Warns = fleet.WarnsFalse
-			default:
-				v.Warns = fleet.WarnsSilent
-			}
-			out[c.Cert] = append(out[c.Cert], v)
-		}
-	}
-	return out
 }
 
 func parseRFC3339(flagName, s string) (time.Time, error) {

@@ -15,9 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
-	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/internal/junitschema"
-	"github.com/renewsim/renewsim/report"
 )
 
 // The example fleet's JUnit and Markdown are golden files, and the JUnit
@@ -164,23 +162,6 @@ func TestCheckReportNothingSimulated(t *testing.T) {
 	assert.Empty(t, external)
 	assert.Equal(t, []string{"row-promo-example-com", "row-status-example-net"}, rows)
 	assert.Contains(t, string(page), "Nothing was simulated, so there is no story to tell.")
-}
-
-// Every verdict fleet gives has its place in the reports.
-func TestReportVerdictsCoverFleet(t *testing.T) {
-	fleetSide := []fleet.Verdict{fleet.VerdictRenews, fleet.VerdictExpires, fleet.VerdictExpired, fleet.VerdictNotIssued, fleet.VerdictCannotTell, fleet.VerdictUndecided}
-	var reportSide []string
-	for _, v := range fleetSide {
-		r, ok := reportVerdicts[v]
-		require.True(t, ok, v)
-		reportSide = append(reportSide, r)
-	}
-	slices.Sort(reportSide)
-	want := slices.Clone(report.FleetVerdicts)
-	slices.Sort(want)
-	assert.Equal(t, want, reportSide, "one report verdict for each of fleet's")
-	_, err := fleetCheck(&fleet.Report{Certificates: []*fleet.Entry{{ID: "x", Verdict: "maybe"}}})
-	assert.ErrorContains(t, err, `x has the verdict "maybe", which the reports do not know`)
 }
 
 // merge of the parts of a check writes -junit and -markdown byte for byte
