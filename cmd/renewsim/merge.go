@@ -135,19 +135,9 @@ func mergeCheck(parts [][]byte, asJSON bool, outs *checkOutputs, stdout io.Write
 	if err != nil {
 		return usagef("merge: %v", err)
 	}
-	if err := outs.write(r, nil); err != nil {
-		return err
-	}
+	printer := fleet.WriteText
 	if asJSON {
-		err = fleet.WriteJSON(stdout, r)
-	} else {
-		err = fleet.WriteText(stdout, r)
+		printer = fleet.WriteJSON
 	}
-	if err != nil {
-		return err
-	}
-	if r.Failed() {
-		return errFailed
-	}
-	return nil
+	return finishCheck(r, nil, outs, printer, stdout)
 }
