@@ -112,35 +112,6 @@ func SweepPlots(vs []sweep.Variant) ([]SweepPlot, error) {
 	return out, nil
 }
 
-// sweepVariantMargin is the smallest margin of a variant's certificates; ok is
-// false when one of them has none (not renewed, or not served in time).
-func sweepVariantMargin(v *sweep.Variant) (time.Duration, bool) {
-	if len(v.Certificates) == 0 {
-		return 0, false
-	}
-	m := time.Duration(math.MaxInt64)
-	for i := range v.Certificates {
-		d, ok := v.Certificates[i].MarginDuration()
-		if !ok {
-			return 0, false
-		}
-		m = min(m, d)
-	}
-	return m, true
-}
-
-// sweepVariantBad reports an outage or an expiry in a variant, and the longest
-// outage.
-func sweepVariantBad(v *sweep.Variant) (expired bool, outage time.Duration) {
-	for _, c := range v.Certificates {
-		expired = expired || c.Outcome == sim.OutcomeExpired
-	}
-	for _, r := range v.Resources {
-		outage = max(outage, time.Duration(r.OutageSeconds)*time.Second)
-	}
-	return expired, outage
-}
-
 func sweepParamOf(v *sweep.Variant, path string, sampled bool) (string, bool) {
 	if sampled {
 		return v.Sampled.Value(path)
@@ -331,7 +302,7 @@ func sweepSVG(p *plot.Plot) ([]byte, error) {
 func sweepMarginUnit(vs []sweep.Variant) (time.Duration, string) {
 	var span time.Duration
 	for i := range vs {
-		if m, ok := sweepVariantMargin(&vs[i]); ok {
+		if m, ok := vs[i].SmallestMargin(); ok {
 			span = max(span, m, -m)
 		}
 	}
@@ -393,7 +364,7 @@ func marginPlot(vs []sweep.Variant, path string, sampled bool) ([]byte, error) {
 		}
 		runs = runs || v.Run != nil
 		x := ax.x[s]
-		m, ok := sweepVariantMargin(v)
+		m, ok := v.SmallestMargin()
 		if !ok {
 			none = append(none, x)
 			byX[x] = append(byX[x], nil)
@@ -591,7 +562,7 @@ func OutcomeHeatMap(vs []sweep.Variant, xPath, yPath string) ([]byte, error) {
 			continue
 		}
 		c := &cells[slices.Index(ys, yv)][slices.Index(xs, xv)]
-		expired, outage := sweepVariantBad(&vs[i])
+		expired, outage := vs[i].Trouble()
 		c.n++
 		if expired {
 			c.expired++
@@ -641,7 +612,7 @@ func MarginHistogram(vs []sweep.Variant) ([]byte, error) {
 	var vals plotter.Values
 	none := 0
 	for i := range vs {
-		if m, ok := sweepVariantMargin(&vs[i]); ok {
+		if m, ok := vs[i].SmallestMargin(); ok {
 			vals = append(vals, float64(m)/float64(unit))
 		} else {
 			none++

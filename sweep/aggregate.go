@@ -120,17 +120,11 @@ func Sum(vs []Variant) Aggregate {
 		}
 		key, _ := v.Params.MarshalJSON()
 		grid[string(key)] = true
-		expired, outage := false, false
-		for _, x := range v.Certificates {
-			expired = expired || x.Outcome == sim.OutcomeExpired
-		}
-		for _, x := range v.Resources {
-			outage = outage || x.OutageSeconds > 0
-		}
+		expired, outage := v.Trouble()
 		if expired {
 			a.AnyExpired++
 		}
-		if outage {
+		if outage > 0 {
 			a.AnyOutage++
 		}
 	}

@@ -203,3 +203,32 @@ func TestSum(t *testing.T) {
 	assert.Equal(t, 4, a.Runs)
 	assert.Equal(t, 20, a.GridPoints)
 }
+
+// A variant's margin is its certificates' smallest; one without a margin
+// leaves the variant without one. Trouble is an expiry or the longest
+// outage.
+func TestVariantMarginAndTrouble(t *testing.T) {
+	vs := fixture.SweepVariants(3, func(i int) *int64 {
+		if i == 2 {
+			return nil
+		}
+		return ptr64(int64(3600 * (1 - 2*i)))
+	})
+	m, ok := vs[0].SmallestMargin()
+	assert.True(t, ok)
+	assert.Equal(t, time.Hour, m)
+	expired, outage := vs[1].Trouble()
+	assert.False(t, expired)
+	assert.Equal(t, time.Hour, outage, "a negative margin: an outage")
+	_, ok = vs[2].SmallestMargin()
+	assert.False(t, ok)
+	expired, _ = vs[2].Trouble()
+	assert.True(t, expired)
+
+	two := vs[0]
+	two.Certificates = append(two.Certificates, vs[1].Certificates[0])
+	m, _ = two.SmallestMargin()
+	assert.Equal(t, -time.Hour, m)
+	_, ok = (&sweep.Variant{}).SmallestMargin()
+	assert.False(t, ok, "no certificate, no margin")
+}

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -64,6 +65,36 @@ type Resource struct {
 	ID            string `json:"id"`
 	Outage        string `json:"outage"`
 	OutageSeconds int64  `json:"outage_seconds"`
+}
+
+// SmallestMargin is the smallest margin of the variant's certificates; ok
+// is false when one of them has none (not renewed, or not served in time)
+// or it has no certificate.
+func (v *Variant) SmallestMargin() (m time.Duration, ok bool) {
+	if len(v.Certificates) == 0 {
+		return 0, false
+	}
+	m = time.Duration(math.MaxInt64)
+	for i := range v.Certificates {
+		d, ok := v.Certificates[i].MarginDuration()
+		if !ok {
+			return 0, false
+		}
+		m = min(m, d)
+	}
+	return m, true
+}
+
+// Trouble tells whether some certificate expired in the variant, and the
+// longest outage of its resources (0: none).
+func (v *Variant) Trouble() (expired bool, outage time.Duration) {
+	for _, c := range v.Certificates {
+		expired = expired || c.Outcome == sim.OutcomeExpired
+	}
+	for _, r := range v.Resources {
+		outage = max(outage, time.Duration(r.OutageSeconds)*time.Second)
+	}
+	return expired, outage
 }
 
 // Info says which variant of a sweep a run was.
