@@ -94,12 +94,6 @@ func (c *Cert) Lead() (time.Duration, bool) {
 // after a firing, and there was at least one.
 func (c *Cert) InTime() bool { return c.Troubles > 0 && c.Missed == 0 }
 
-// Timing of the evaluations (docs/alarms.md).
-const (
-	metricPeriod = 24 * time.Hour // DaysToExpiry: one datapoint a day, at 00:00 UTC
-	probeScrape  = time.Minute    // Prometheus's default scrape and evaluation interval
-)
-
 // Rule says what an alarm checks, in words.
 func Rule(a *sim.Alarm) string {
 	switch a.Kind {

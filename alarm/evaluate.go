@@ -9,6 +9,12 @@ import (
 	"github.com/renewsim/renewsim/sim"
 )
 
+// Timing of the evaluations (docs/alarms.md).
+const (
+	metricPeriod = 24 * time.Hour // DaysToExpiry: one datapoint a day, at 00:00 UTC
+	probeScrape  = time.Minute    // Prometheus's default scrape and evaluation interval
+)
+
 // generation is one certificate of an ARN: the first one, or a renewal.
 type generation struct {
 	cycle     int // the cycle that renews it: 1 for the first certificate
