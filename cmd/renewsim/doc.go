@@ -1,0 +1,10 @@
+// Command renewsim replays ACM certificate renewal scenarios on a virtual
+// clock against real protocol fakes on loopback, and checks a real fleet's
+// AWS CLI exports the same way.
+//
+// The command is wiring only: one file per subcommand, each with its own
+// flag.FlagSet and a commandDoc (its purpose, usage line and about text)
+// from which its -h and "renewsim -h" are written. main maps
+// the error a command returns to the exit code: 0 every expectation held,
+// 1 some expectation failed, 2 the input or the command line was unusable.
+package main
