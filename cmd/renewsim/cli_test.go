@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -31,7 +32,9 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		assert.Empty(t, out, c.name)
 		assert.True(t, strings.HasPrefix(errs, "renewsim "+c.name+": "+c.purpose+".\n\nUsage: renewsim "+c.name), "%s -h begins with its purpose and usage:\n%s", c.name, errs)
 		commandFlagSet(t, c.name).VisitAll(func(f *flag.Flag) {
-			assert.Contains(t, errs, "\n  -"+f.Name, "%s -h lists -%s", c.name, f.Name)
+			if _, old := f.Value.(*alias); !old {
+				assert.Contains(t, errs, "\n  -"+f.Name, "%s -h lists -%s", c.name, f.Name)
+			}
 		})
 		code, out, _ = renewsim(t, "help", c.name)
 		assert.Equal(t, 0, code, c.name)
@@ -46,6 +49,85 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	for _, c := range commands {
 		assert.Contains(t, out, fmt.Sprintf("\n  %-9s %s\n", c.name, c.purpose))
 	}
+}
+
+// One name per concept: a flag that several commands take has the same
+// kind (bool or not) and the same placeholder everywhere, so -acm cannot be
+// a path in one command and an address in another again.
+func TestFlagNamesAreConsistent(t *testing.T) {
+	type use struct{ command, placeholder string }
+	seen := map[string]use{}
+	for _, c := range commands {
+		commandFlagSet(t, c.name).VisitAll(func(f *flag.Flag) {
+			if _, old := f.Value.(*alias); old {
+				return
+			}
+			placeholder, _ := flag.UnquoteUsage(f)
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				placeholder = "(bool)"
+			}
+			if prev, ok := seen[f.Name]; ok {
+				assert.Equal(t, prev.placeholder, placeholder, "-%s takes %q in %s but %q in %s", f.Name, prev.placeholder, prev.command, placeholder, c.name)
+				return
+			}
+			seen[f.Name] = use{c.name, placeholder}
+		})
+	}
+	// The names the issue found doubled stay retired.
+	for _, old := range []string{"cache-dns", "cache-probes", "o"} {
+		assert.NotContains(t, seen, old, "-%s is a deprecated spelling only", old)
+	}
+}
+
+// Old spellings keep working for a release: each sets its new flag, and says
+// on stderr what to write instead.
+func TestDeprecatedSpellings(t *testing.T) {
+	dir := t.TempDir()
+	events := filepath.Join(dir, "events.jsonl")
+	code, _, errs := renewsim(t, "run", "dns-happy", "-events", events)
+	require.Equal(t, 0, code, errs)
+
+	// plot -o is -timeline.
+	svg := filepath.Join(dir, "old.svg")
+	code, _, errs = renewsim(t, "plot", events, "-o", svg)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "renewsim: -o is deprecated and goes in the next release; use -timeline\n", errs)
+	assert.FileExists(t, svg)
+	code, _, errs = renewsim(t, "plot", events, "-o", filepath.Join(dir, "x.pdf"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "-timeline "+filepath.Join(dir, "x.pdf")+": want a file name ending in .svg or .png")
+
+	// sweep -cache-dns=false and -cache-probes=false are -every-attempt,
+	// with the same results; -cache-dns alone was the default.
+	sweep := []string{"sweep", "dns-missing-cname", "-vary", "resources.alb-prod.deploy_delay=30m,2h", "-json"}
+	code, want, errs := renewsim(t, append(sweep, "-every-attempt")...)
+	require.Equal(t, 0, code, errs)
+	assert.Empty(t, errs)
+	code, got, errs := renewsim(t, append(sweep, "-cache-dns=false", "-cache-probes=false")...)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "renewsim: -cache-dns=false is deprecated and goes in the next release; use -every-attempt\n"+
+		"renewsim: -cache-probes=false is deprecated and goes in the next release; use -every-attempt\n", errs)
+	code, got, errs = renewsim(t, append(sweep, "-cache-dns")...)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "renewsim: -cache-dns is deprecated and goes in the next release; leave it out: it was the default, which -every-attempt=false is\n", errs)
+	code, _, errs = renewsim(t, append(sweep, "-cache-dns=maybe")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, `renewsim: invalid boolean value "maybe" for -cache-dns: want true or false`)
+
+	// serve -acm is -acm-api: the check of the address names the new flag.
+	code, _, errs = renewsim(t, "serve", "-acm", "127.0.0.1:99999", "dns-happy")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "renewsim: -acm is deprecated and goes in the next release; use -acm-api\n"+
+		"renewsim: -acm-api 127.0.0.1:99999: want a port number from 0 to 65535, got \"99999\"\n", errs)
+
+	// -h shows the old spellings apart from the flags.
+	_, _, help := renewsim(t, "sweep", "-h")
+	flags, old, ok := strings.Cut(help, "\nDeprecated spellings")
+	require.True(t, ok, help)
+	assert.NotContains(t, flags, "cache-dns")
+	assert.Contains(t, old, "\n  -cache-dns=false\n    \tuse -every-attempt")
 }
 
 // version says what the build recorded and "unknown" for the rest: CI builds

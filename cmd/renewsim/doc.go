@@ -7,4 +7,9 @@
 // from which its -h and "renewsim -h" are written. main maps
 // the error a command returns to the exit code: 0 every expectation held,
 // 1 some expectation failed, 2 the input or the command line was unusable.
+//
+// Callers adding a flag: use the name another command already uses for the
+// same setting, with the same value placeholder (TestFlagNamesAreConsistent
+// checks it). Renaming a flag: keep the old spelling for a release with
+// deprecated(), which warns on stderr.
 package main

@@ -62,7 +62,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.dns, "dns", "127.0.0.1:5353", "listen for DNS on `ADDR` (UDP and TCP)")
 	fs.StringVar(&cfg.smtp, "smtp", "127.0.0.1:2525", "listen for SMTP (the mail sink) on `ADDR`")
 	fs.StringVar(&cfg.approval, "approval", "127.0.0.1:8025", "serve the approval pages on `ADDR`")
-	fs.StringVar(&cfg.acm, "acm", "127.0.0.1:4566", "serve the ACM API (awsJson1_1) on `ADDR`")
+	fs.StringVar(&cfg.acm, "acm-api", "127.0.0.1:4566", "serve the ACM API (awsJson1_1) on `ADDR`")
+	deprecated(fs, "acm", "acm-api", false) // -acm is check's input path
 	fs.StringVar(&cfg.control, "control", "127.0.0.1:8080", "serve the control API on `ADDR`")
 	fs.Float64Var(&cfg.speed, "speed", 3600, "run `N` virtual seconds per wall-clock second (0: paused; step with POST /advance)")
 	seedText := fs.String("seed", "", "replace the scenario's seed with `N`")
@@ -125,7 +126,7 @@ type addrFlag struct{ name, addr string }
 
 // addrFlags are serve's address flags, in the order their servers start.
 func (cfg serveConfig) addrFlags() []addrFlag {
-	return []addrFlag{{"dns", cfg.dns}, {"smtp", cfg.smtp}, {"approval", cfg.approval}, {"acm", cfg.acm}, {"control", cfg.control}}
+	return []addrFlag{{"dns", cfg.dns}, {"smtp", cfg.smtp}, {"approval", cfg.approval}, {"acm-api", cfg.acm}, {"control", cfg.control}}
 }
 
 // checkAddrs refuses, before anything starts, an address that is not a

@@ -157,8 +157,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	shard := fs.String("shard", "", "run only the variants k with k mod n = i (`i/n`, 0 <= i < n) and print their JSON Lines")
 	reportDir := fs.String("report", "", "write sweep.html, the charts as SVG, variants.jsonl, variants.csv and summary.txt to `DIR` (with -variant: the run report)")
 	events := fs.String("events", "", "with -variant: write the event log as JSON Lines to `FILE`")
-	cacheDNS := fs.Bool("cache-dns", true, "ask the fake DNS server only after the zone changed, answering the attempts in between from the last answer (same record, far fewer queries); -cache-dns=false asks at every attempt")
-	cacheProbes := fs.Bool("cache-probes", true, "remember TLS verdicts, the legacy HTTPS probe and HTTP validation by what they depend on, and start resources' listeners only when a client needs them (same record)")
+	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same record, much slower); by default DNS is asked again only when the zone changed and TLS verdicts are remembered by what they depend on")
+	deprecated(fs, "cache-dns", "every-attempt", true)
+	deprecated(fs, "cache-probes", "every-attempt", true)
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -215,8 +216,8 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	results := make([]report.VariantResult, 0, len(idx))
 	prog := newSweepProgress(stderr, len(idx))
 	opt := simrun.ManyOptions{Workers: *workers, RecycleLogs: true}
-	opt.CacheDNS = *cacheDNS
-	opt.CacheProbes = *cacheProbes
+	opt.CacheDNS = !*everyAttempt
+	opt.CacheProbes = !*everyAttempt
 	err = simrun.RunMany(ctx, scs, opt, func(i int, res *simrun.Result) error {
 		v := report.BuildVariant(infos[i], scs[i], res.Seed, res.Log)
 		scs[i] = nil // done with it
