@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,4 +157,112 @@ func TestVersion(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, versionText(tc.bi))
 	}
+}
+
+// docs/cli.md is written from the commands' docs and FlagSets; a flag
+// added, renamed or reworded without refreshing it fails here.
+func TestCLIReference(t *testing.T) {
+	got := cliReference(t)
+	path := filepath.Join("..", "..", "docs", "cli.md")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./cmd/renewsim -run TestCLIReference -update")
+	assert.True(t, string(want) == got, "docs/cli.md is not what the commands' FlagSets say: run go test ./cmd/renewsim -run TestCLIReference -update")
+}
+
+// cliReference is docs/cli.md.
+func cliReference(t *testing.T) string {
+	var b strings.Builder
+	b.WriteString(`# Command-line reference
+
+<!-- Written by TestCLIReference from each command's doc and FlagSet in
+cmd/renewsim; do not edit. Refresh: go test ./cmd/renewsim -run TestCLIReference -update -->
+
+Every command prints this with ` + "`renewsim COMMAND -h`" + `. Flags may come before
+or after the arguments; a lone ` + "`--`" + ` ends the flags. Exit codes: 0 all
+expectations held (or the command did what it was asked), 1 some
+expectation failed (run, check, merge of a check), 2 unusable input or
+usage.
+
+| command | what it does |
+|---|---|
+`)
+	for _, c := range commands {
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s |\n", c.name, c.name, cell(c.purpose))
+	}
+	users := map[string][]string{}
+	for _, c := range commands {
+		fs := commandFlagSet(t, c.name)
+		flags, old := splitFlags(fs)
+		fmt.Fprintf(&b, "\n## %s\n\n%s.\n\n```text\nUsage: %s\n", c.name, upperFirst(c.purpose), c.usageLine())
+		if c.about != "" {
+			fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(c.about))
+		}
+		b.WriteString("```\n")
+		if len(flags) > 0 {
+			b.WriteString("\n| flag | meaning |\n|---|---|\n")
+		}
+		for _, f := range flags {
+			fmt.Fprintf(&b, "| `%s` | %s |\n", spelled(f), cell(meaning(f)))
+			users[f.Name] = append(users[f.Name], c.name)
+		}
+		if len(old) > 0 {
+			b.WriteString("\nDeprecated spellings, still accepted in this release with a warning on stderr:\n\n")
+			for _, a := range old {
+				fmt.Fprintf(&b, "- `%s`: %s\n", a.spelling(), a.instead())
+			}
+		}
+	}
+	b.WriteString("\n## Every flag\n\nWhich commands take each flag; a name means the same thing wherever it appears.\n\n| flag | commands |\n|---|---|\n")
+	names := make([]string, 0, len(users))
+	for n := range users {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		var links []string
+		for _, c := range users[n] {
+			links = append(links, fmt.Sprintf("[%s](#%s)", c, c))
+		}
+		fmt.Fprintf(&b, "| `-%s` | %s |\n", n, strings.Join(links, ", "))
+	}
+	return b.String()
+}
+
+// spelled is "-name PLACEHOLDER" (bool flags have none).
+func spelled(f *flag.Flag) string {
+	name, _ := flag.UnquoteUsage(f)
+	if name == "" {
+		return "-" + f.Name
+	}
+	return "-" + f.Name + " " + name
+}
+
+// meaning is the flag's usage, and its default where that is not the zero
+// value.
+func meaning(f *flag.Flag) string {
+	_, usage := flag.UnquoteUsage(f)
+	switch f.DefValue {
+	case "", "0", "false":
+		return usage
+	}
+	return usage + " (default `" + f.DefValue + "`)"
+}
+
+// cell makes text safe in a Markdown table cell.
+func cell(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(s, "<", "&lt;")
+	s = strings.ReplaceAll(s, "*", `\*`)
+	return s
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

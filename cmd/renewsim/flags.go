@@ -9,9 +9,9 @@ import (
 	"strings"
 )
 
-// commandDoc is what a subcommand says about itself. Its -h and
-// "renewsim -h" are written from it and the command's FlagSet, so they
-// cannot disagree.
+// commandDoc is what a subcommand says about itself. Its -h, "renewsim -h"
+// and the CLI reference (docs/cli.md, written by TestCLIReference) are all
+// written from it and the command's FlagSet, so they cannot disagree.
 type commandDoc struct {
 	name    string
 	args    string // what follows "renewsim NAME" in the usage line
@@ -114,8 +114,8 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // deprecated keeps old working as a spelling of the flag named to, for one
 // release: it sets that flag and says on stderr what to write instead.
-// Every renamed flag goes through here, so they all warn alike and -h lists
-// them in one place.
+// Every renamed flag goes through here, so they all warn alike and -h and
+// the CLI reference list them in one place.
 //
 // inverted is for a bool flag that meant the opposite of to: -cache-dns=false
 // is -every-attempt. The old true was the default, so it sets nothing (and

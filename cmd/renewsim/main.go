@@ -41,7 +41,8 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 }
 
-// commands lists the subcommands in the order renewsim -h shows them. Each file defines its own doc beside its flags.
+// commands lists the subcommands in the order renewsim -h and docs/cli.md
+// show them. Each file defines its own doc beside its flags.
 var commands = []*commandDoc{&runDoc, &validateDoc, &listDoc, &sweepDoc, &mergeDoc, &plotDoc, &serveDoc, &checkDoc, &versionDoc}
 
 // usage is what "renewsim -h" prints.
@@ -52,7 +53,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprint(w, `
 Run "renewsim COMMAND -h" (or "renewsim help COMMAND") for a command's usage
-and flags.
+and flags; docs/cli.md lists them all.
 Exit codes: 0 all expectations held, 1 some failed, 2 unusable input or usage.
 `)
 }
