@@ -48,7 +48,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			bad++
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %d certificates, %d timeline changes, %d expectations%s)\n", f, sc.Name, len(sc.Certificates), len(sc.Timeline), len(sc.Expect), alarmCount(sc))
+		fmt.Fprintf(stdout, "%s: ok (%s, %s, %s, %s%s)\n", f, sc.Name, count(len(sc.Certificates), "certificate"), count(len(sc.Timeline), "timeline change"), count(len(sc.Expect), "expectation"), alarmCount(sc))
 	}
 	if bad > 0 {
 		return usagef("%d of %d files are not usable", bad, len(rest))
@@ -89,12 +89,16 @@ func firstLine(s string) string {
 
 // alarmCount is ", N alarms" for a scenario that declares or is given any.
 func alarmCount(sc *sim.Scenario) string {
-	switch n := len(sc.Alarms); n {
-	case 0:
+	if len(sc.Alarms) == 0 {
 		return ""
-	case 1:
-		return ", 1 alarm"
-	default:
-		return fmt.Sprintf(", %d alarms", n)
 	}
+	return ", " + count(len(sc.Alarms), "alarm")
+}
+
+// count is "1 alarm", "2 alarms".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
