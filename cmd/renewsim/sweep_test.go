@@ -341,15 +341,15 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	assert.Equal(t, out, again, "the same bytes, whatever the workers")
 
-	// The README's "Compared with other renewal clients" shows this sweep:
-	// its table and its picture are what the sweep gives.
-	readme, err := os.ReadFile("../../README.md")
+	// docs/sweeps.md's "Compared with other renewal clients" shows this
+	// sweep: its table and its picture are what the sweep gives.
+	doc, err := os.ReadFile("../../docs/sweeps.md")
 	require.NoError(t, err)
 	for _, v := range vs {
 		c := v.Certificates[0]
 		row := "| `" + v.Params[0].Value + "` | " + c.RenewedAt.UTC().Format("2006-01-02 15:04")
-		assert.Contains(t, string(readme), row, "README: the row of %s", v.Params[0].Value)
-		assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(row)+`.*\| `+regexp.QuoteMeta(*c.Margin)+` \|$`, string(readme), "README: the margin of %s", v.Params[0].Value)
+		assert.Contains(t, string(doc), row, "docs/sweeps.md: the row of %s", v.Params[0].Value)
+		assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(row)+`.*\| `+regexp.QuoteMeta(*c.Margin)+` \|$`, string(doc), "docs/sweeps.md: the margin of %s", v.Params[0].Value)
 	}
 	dir := t.TempDir()
 	code, _, errs = renewsim(t, "sweep", "dns-happy", "-vary", "profile=acm-2026,cabf-2029,ari,fixed-30d", "-report", dir)
@@ -358,7 +358,7 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 	require.NoError(t, err)
 	shown, err := os.ReadFile("../../docs/renewal-policies-margin.svg")
 	require.NoError(t, err)
-	assert.True(t, string(drawn) == string(shown), "docs/renewal-policies-margin.svg is not what the sweep draws: run the README's command and copy out/margin-1.svg there")
+	assert.True(t, string(drawn) == string(shown), "docs/renewal-policies-margin.svg is not what the sweep draws: run the command in docs/sweeps.md and copy out/margin-1.svg there")
 
 	// letsencrypt-2026 under each policy is a profile name too, so one
 	// -vary profile= list compares them: renewed 30 days after issue give
