@@ -37,7 +37,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 // The example fleet's text and JSON output are golden files; docs/check.md
-// shows the text.
+// shows the text (TestDocsShowRealOutput).
 func TestCheckExampleGolden(t *testing.T) {
 	code, out, errs := renewsim(t, checkArgs()...)
 	assert.Equal(t, 1, code, "some certificates of the example fleet will not renew: %s", errs)
@@ -298,20 +298,6 @@ func TestCheckScenarioSweeps(t *testing.T) {
 	code, out, errs := renewsim(t, "sweep", file, "-vary", "profile=acm-2026,cabf-2029", "-json")
 	assert.Equal(t, 0, code, errs)
 	assert.Equal(t, 2, strings.Count(out, "\n"), out)
-}
-
-// docs/check.md shows the example fleet's real output.
-func TestCheckDocShowsCheckOutput(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/check.md")
-	require.NoError(t, err)
-	const cmd = "$ go run ./cmd/renewsim check -acm examples/fleet/acm -zones examples/fleet/zones \\\n    -account-config examples/fleet/account-config.json -now 2026-04-01T00:00:00Z\n"
-	_, rest, ok := strings.Cut(string(doc), cmd)
-	require.True(t, ok, "docs/check.md shows the check of the example fleet")
-	shown, _, ok := strings.Cut(rest, "```\n")
-	require.True(t, ok)
-	want, err := os.ReadFile(filepath.Join("testdata", "check-example.golden"))
-	require.NoError(t, err)
-	assert.Equal(t, string(want), shown, "paste testdata/check-example.golden into docs/check.md")
 }
 
 // When no certificate can be simulated, check still lists them all, runs
