@@ -75,6 +75,29 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := addAlarms(set, scs...); err != nil {
 		return err
 	}
+	passed, err := runScenarios(ctx, scs, opt, &runOutputs{reports: reports, events: *events, eventbridge: *eventbridge, asJSON: *asJSON, header: variant}, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	if !passed {
+		return errFailed
+	}
+	return nil
+}
+
+// runOutputs are what a run writes and prints besides running.
+type runOutputs struct {
+	reports     *reportFlags
+	events      string // -events FILE
+	eventbridge string // -eventbridge-url URL
+	asJSON      bool
+	header      string // a line printed before the summary: which variant of a sweep ran
+}
+
+// runScenarios runs scs one after the other, writes what outs asks for and
+// prints the results; it reports whether every expectation held. run and
+// sweep -variant share it, so a variant is told exactly as run tells a file.
+func runScenarios(ctx context.Context, scs []*sim.Scenario, opt simrun.Options, outs *runOutputs, stdout, stderr io.Writer) (bool, error) {
 	sum := &report.Summary{}
 	prog := newProgress(stderr, len(scs))
 	for _, sc := range scs {
@@ -82,43 +105,38 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		res, err := simrun.Run(ctx, sc, opt)
 		if err != nil {
 			prog.done()
-			return fmt.Errorf("run %s: %w", sc.File, err)
+			return false, fmt.Errorf("run %s: %w", sc.File, err)
 		}
 		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
 	}
 	prog.done()
-	if err := reports.write(sum, stderr); err != nil {
-		return err
+	if err := outs.reports.write(sum, stderr); err != nil {
+		return false, err
 	}
-	if *eventbridge != "" {
-		fwd := &simrun.Forwarder{URL: *eventbridge, Client: &http.Client{Timeout: 10 * time.Second},
+	if outs.eventbridge != "" {
+		fwd := &simrun.Forwarder{URL: outs.eventbridge, Client: &http.Client{Timeout: 10 * time.Second},
 			Retries: 5, Backoff: 500 * time.Millisecond, Sleep: time.Sleep, Warn: stderr}
 		for _, sc := range sum.Scenarios {
 			if err := fwd.Forward(ctx, sc.Log()); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
-	if *events != "" {
-		if err := writeFile(*events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {
-			return err
+	if outs.events != "" {
+		if err := writeFile(outs.events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {
+			return false, err
 		}
 	}
-	if *asJSON {
+	var err error
+	if outs.asJSON {
 		err = report.WriteJSON(stdout, sum)
 	} else {
-		if variant != "" {
-			fmt.Fprintln(stdout, variant)
+		if outs.header != "" {
+			fmt.Fprintln(stdout, outs.header)
 		}
 		err = report.WriteText(stdout, sum)
 	}
-	if err != nil {
-		return err
-	}
-	if !sum.Passed() {
-		return errFailed
-	}
-	return nil
+	return sum.Passed(), err
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -175,7 +175,8 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *shard != "" || *csvFile != "" {
 			return usagef("-variant runs one variant: it takes no -shard or -csv")
 		}
-		return replay(ctx, &sf, rest[0], *asJSON, *events, *reportDir, stdout, stderr)
+		opt := simrun.Options{CacheDNS: !*everyAttempt, CacheProbes: !*everyAttempt}
+		return replay(ctx, &sf, rest[0], opt, &runOutputs{reports: &reportFlags{dir: *reportDir}, events: *events, asJSON: *asJSON}, stdout, stderr)
 	}
 	if *events != "" {
 		return usagef("-events needs -variant K: a sweep does not keep the event logs of its variants")
@@ -325,10 +326,9 @@ func commandLine(cmd string, args []string) string {
 	return strings.Join(parts, " ")
 }
 
-// replay is sweep -variant K: one variant in the change-driven mode, as
-// run does, printed in the format of run. A sweep explores, so the
-// expectations do not set the exit status (run -variant checks them).
-func replay(ctx context.Context, sf *sweepFlags, arg string, asJSON bool, events, reportDir string, stdout, stderr io.Writer) error {
+// replay is sweep -variant K: one variant, run and told as run -variant
+// does. A sweep explores, so its expectations do not set the exit status.
+func replay(ctx context.Context, sf *sweepFlags, arg string, opt simrun.Options, outs *runOutputs, stdout, stderr io.Writer) error {
 	set, err := sf.alarms.load()
 	if err != nil {
 		return err
@@ -340,27 +340,9 @@ func replay(ctx context.Context, sf *sweepFlags, arg string, asJSON bool, events
 	if err := addAlarms(set, v.Scenario); err != nil {
 		return err
 	}
-	res, err := simrun.Run(ctx, v.Scenario, simrun.Options{CacheDNS: true, CacheProbes: true})
-	if err != nil {
-		return fmt.Errorf("run %s: %w", v.Scenario.File, err)
-	}
-	sum := &report.Summary{Scenarios: []report.Scenario{report.Build(v.Scenario, res.Seed, res.Log)}}
-	var errs []error
-	if reportDir != "" {
-		if _, err := report.WriteDir(reportDir, sum, report.DirOptions{}); err != nil {
-			errs = append(errs, fmt.Errorf("-report %s: %w", reportDir, err))
-		}
-	}
-	if events != "" {
-		errs = append(errs, writeFile(events, func(w io.Writer) error { return report.WriteEvents(w, sum) }))
-	}
-	if asJSON {
-		errs = append(errs, report.WriteJSON(stdout, sum))
-	} else {
-		fmt.Fprintln(stdout, describeVariant(plan, v))
-		errs = append(errs, report.WriteText(stdout, sum))
-	}
-	return errors.Join(errs...)
+	outs.header = describeVariant(plan, v)
+	_, err = runScenarios(ctx, []*sim.Scenario{v.Scenario}, opt, outs, stdout, stderr)
+	return err
 }
 
 // variantScenario loads variant -variant K of the sweep of the scenario arg
