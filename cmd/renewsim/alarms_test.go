@@ -185,7 +185,7 @@ func TestValidateAlarms(t *testing.T) {
 	file := writeScenario(t, "alarms.yaml", alarmsFile)
 	code, out, errs := renewsim(t, "validate", "-alarms", file, happy)
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, out, happy+": ok (dns-happy, 1 certificates, 0 timeline changes, 5 expectations, 2 alarms)\n")
+	assert.Contains(t, out, happy+": ok (dns-happy, 1 certificate, 0 timeline changes, 5 expectations, 2 alarms)\n")
 
 	strange := writeScenario(t, "strange.yaml", "alarms:\n  - {name: x, metric: {threshold: 3}, certs: [api]}\n")
 	code, out, errs = renewsim(t, "validate", "-alarms", strange, happy)

@@ -19,19 +19,14 @@ import (
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
-const checkUsage = `Usage: renewsim check -acm PATH -zones PATH [flags]
-
-Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
+var checkDoc = commandDoc{
+	name:    "check",
+	args:    "-acm PATH -zones PATH [flags]",
+	purpose: "read your fleet's AWS CLI exports, run it forward, say what renews and what will not",
+	about: `Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
 the fleet as it stands at -now, runs it forward and prints per certificate,
 most urgent first: renews around DATE, or expires on DATE because REASON,
 and what to fix.
-
-  -acm PATH       aws acm list-certificates and describe-certificate output
-                  (and optionally get-account-configuration): a file (JSON,
-                  a JSON array, JSON Lines) or a directory of them; repeatable
-  -zones PATH     aws route53 list-resource-record-sets output or BIND zone
-                  files (told apart by content): a file or a directory; repeatable
-  -zone NAME=FILE a zone file whose zone name the file does not tell; repeatable
 
 The horizon is two years from -now, or longer until every certificate's next
 renewal is decided. Certificates the inputs cannot settle (no zone data for a
@@ -49,16 +44,15 @@ renewals and expiries per week with the failing certificates as lanes, the
 table, and certificate by certificate what happened), with results.json
 (the -json document) and events.jsonl (the record of the run). -junit
 writes one testcase per certificate, -markdown the counts and the table.
-
-Flags:
-`
+See docs/check.md.`,
+}
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("check", checkUsage, stderr)
+	fs := commandFlags(&checkDoc, stderr)
 	var acm, zoneDirs, zonePairs stringsFlag
-	fs.Var(&acm, "acm", "ACM exports: a `PATH` (file or directory); repeatable")
-	fs.Var(&zoneDirs, "zones", "zones: a `PATH` (Route 53 JSON or BIND, file or directory); repeatable")
-	fs.Var(&zonePairs, "zone", "a zone file with its zone name, `NAME=FILE`; repeatable")
+	fs.Var(&acm, "acm", "ACM exports at `PATH`: aws acm list-certificates and describe-certificate output (and optionally get-account-configuration), a file (JSON, a JSON array, JSON Lines) or a directory of them; repeatable")
+	fs.Var(&zoneDirs, "zones", "zones at `PATH`: aws route53 list-resource-record-sets output or BIND zone files (told apart by content), a file or a directory; repeatable")
+	fs.Var(&zonePairs, "zone", "a zone file whose zone name the file does not tell, as `NAME=FILE`; repeatable")
 	account := fs.String("account-config", "", "aws acm get-account-configuration output `FILE` (DaysBeforeExpiry)")
 	nowText := fs.String("now", "", "look at the fleet as it stands at `TIME` (RFC 3339; default: now)")
 	untilText := fs.String("until", "", "run until `TIME` (RFC 3339; default: two years, or until every next renewal is decided)")

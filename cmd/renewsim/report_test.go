@@ -69,7 +69,7 @@ func TestReportFlagsWriteEverything(t *testing.T) {
 	// The event log of the report directory plots again.
 	png := filepath.Join(dir, "again.png")
 	var o, e bytes.Buffer
-	require.NoError(t, cmdPlot([]string{filepath.Join(out, "events.jsonl"), "-scenario", "dns-happy", "-o", png}, &o, &e))
+	require.NoError(t, cmdPlot([]string{filepath.Join(out, "events.jsonl"), "-scenario", "dns-happy", "-timeline", png}, &o, &e))
 	b, err := os.ReadFile(png)
 	require.NoError(t, err)
 	assert.True(t, bytes.HasPrefix(b, []byte("\x89PNG")))
@@ -103,10 +103,10 @@ func TestPlotCommand(t *testing.T) {
 		return exitCode(err, &e), e.String()
 	}
 
-	// One scenario in the log: -o is enough, and the SVG is the one run
+	// One scenario in the log: -timeline is enough, and the SVG is the one run
 	// -report writes.
 	svg := filepath.Join(dir, "plot.svg")
-	code, errs := plot(one, "-o", svg)
+	code, errs := plot(one, "-timeline", svg)
 	require.Equal(t, 0, code, errs)
 	got, err := os.ReadFile(svg)
 	require.NoError(t, err)
@@ -115,16 +115,16 @@ func TestPlotCommand(t *testing.T) {
 	assert.Equal(t, want.String(), string(got), "re-plotting gives the plot of the run")
 
 	// Several scenarios need -scenario.
-	code, errs = plot(events, "-o", svg)
+	code, errs = plot(events, "-timeline", svg)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "holds 2 scenarios (dns-missing-cname, not-in-use); choose one with -scenario NAME")
-	code, errs = plot(events, "-scenario", "nope", "-o", svg)
+	code, errs = plot(events, "-scenario", "nope", "-timeline", svg)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, `has no scenario "nope"`)
-	code, errs = plot("-scenario", "not-in-use", events, "-o", filepath.Join(dir, "n.png"))
+	code, errs = plot("-scenario", "not-in-use", events, "-timeline", filepath.Join(dir, "n.png"))
 	assert.Equal(t, 0, code, errs)
 
-	// Without -o, the scenario's name.
+	// Without -timeline, the scenario's name.
 	t.Chdir(dir)
 	code, errs = plot(one)
 	assert.Equal(t, 0, code, errs)
@@ -133,7 +133,7 @@ func TestPlotCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{},                              // no log
 		{one, one},                      // two logs
-		{one, "-o", "x.pdf"},            // unknown format
+		{one, "-timeline", "x.pdf"},     // unknown format
 		{filepath.Join(dir, "missing")}, // no such file
 		{svg},                           // not an event log
 	} {
