@@ -9,6 +9,7 @@ import (
 
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/sweep"
 )
 
 var mergeDoc = commandDoc{
@@ -58,7 +59,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	if outs.junit != "" || outs.markdown != "" {
 		return usagef("merge: -junit and -markdown are for the parts of a check (renewsim check -shard i/n); the files given are a sweep's")
 	}
-	var shards [][]report.VariantResult
+	var shards [][]sweep.Variant
 	for _, path := range rest {
 		var r io.Reader = os.Stdin
 		var f *os.File
@@ -69,7 +70,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 			}
 			r = f
 		}
-		vs, err := report.ReadVariants(r)
+		vs, err := sweep.Read(r)
 		if f != nil {
 			f.Close()
 		}
@@ -78,7 +79,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		}
 		shards = append(shards, vs)
 	}
-	all, err := report.MergeVariants(shards...)
+	all, err := sweep.Merge(shards...)
 	if err != nil {
 		return usagef("merge: %v", err)
 	}
@@ -94,9 +95,9 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *asJSON {
-		errs = append(errs, report.WriteVariantsJSON(out, all))
+		errs = append(errs, sweep.WriteJSONLines(out, all))
 	} else {
-		agg := report.AggregateVariants(all)
+		agg := sweep.Sum(all)
 		errs = append(errs, report.WriteAggregate(out, &agg))
 	}
 	errs = append(errs, out.Flush())
@@ -134,19 +135,9 @@ func mergeCheck(parts [][]byte, asJSON bool, outs *checkOutputs, stdout io.Write
 	if err != nil {
 		return usagef("merge: %v", err)
 	}
-	if err := outs.write(r, nil); err != nil {
-		return err
-	}
+	printer := fleet.WriteText
 	if asJSON {
-		err = fleet.WriteJSON(stdout, r)
-	} else {
-		err = fleet.WriteText(stdout, r)
+		printer = fleet.WriteJSON
 	}
-	if err != nil {
-		return err
-	}
-	if r.Failed() {
-		return errFailed
-	}
-	return nil
+	return finishCheck(r, nil, outs, printer, stdout)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 )
 
 // reportFlags are the flags of run that write reports besides what run
@@ -41,7 +42,7 @@ func (f *reportFlags) check() error {
 
 // write writes every report the flags ask for. It is called whether or not
 // the expectations held: a failing run is when the reports matter most.
-func (f *reportFlags) write(sum *report.Summary, stderr io.Writer) error {
+func (f *reportFlags) write(sum *result.Summary, stderr io.Writer) error {
 	if err := f.check(); err != nil {
 		return err
 	}

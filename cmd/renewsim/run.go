@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
@@ -98,7 +99,7 @@ type runOutputs struct {
 // prints the results; it reports whether every expectation held. run and
 // sweep -variant share it, so a variant is told exactly as run tells a file.
 func runScenarios(ctx context.Context, scs []*sim.Scenario, opt simrun.Options, outs *runOutputs, stdout, stderr io.Writer) (bool, error) {
-	sum := &report.Summary{}
+	sum := &result.Summary{}
 	prog := newProgress(stderr, len(scs))
 	for _, sc := range scs {
 		prog.step(sc.Name)
@@ -107,7 +108,7 @@ func runScenarios(ctx context.Context, scs []*sim.Scenario, opt simrun.Options, 
 			prog.done()
 			return false, fmt.Errorf("run %s: %w", sc.File, err)
 		}
-		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+		sum.Scenarios = append(sum.Scenarios, result.Build(sc, res.Seed, res.Log))
 	}
 	prog.done()
 	if err := outs.reports.write(sum, stderr); err != nil {

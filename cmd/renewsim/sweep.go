@@ -18,6 +18,7 @@ import (
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
+	"github.com/renewsim/renewsim/sweep"
 )
 
 var sweepDoc = commandDoc{
@@ -214,16 +215,16 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	out := bufio.NewWriterSize(stdout, 64*1024)
-	results := make([]report.VariantResult, 0, len(idx))
+	results := make([]sweep.Variant, 0, len(idx))
 	prog := newSweepProgress(stderr, len(idx))
 	opt := simrun.ManyOptions{Workers: *workers, RecycleLogs: true}
 	opt.CacheDNS = !*everyAttempt
 	opt.CacheProbes = !*everyAttempt
 	err = simrun.RunMany(ctx, scs, opt, func(i int, res *simrun.Result) error {
-		v := report.BuildVariant(infos[i], scs[i], res.Seed, res.Log)
+		v := sweep.Build(infos[i], scs[i], res.Seed, res.Log)
 		scs[i] = nil // done with it
 		if *asJSON {
-			if err := report.WriteVariantJSON(out, &v); err != nil {
+			if err := sweep.WriteJSON(out, &v); err != nil {
 				return err
 			}
 		}
@@ -247,7 +248,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if !*asJSON {
-		agg := report.AggregateVariants(results)
+		agg := sweep.Sum(results)
 		if err := report.WriteAggregate(out, &agg); err != nil {
 			errs = append(errs, err)
 		}
@@ -258,9 +259,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // buildVariants loads the variants idx of plan, on workers goroutines
 // (0: GOMAXPROCS). Problems are reported in variant order, the first ten.
-func buildVariants(plan *scenarios.Plan, idx []int, workers int) ([]*sim.Scenario, []report.VariantInfo, error) {
+func buildVariants(plan *scenarios.Plan, idx []int, workers int) ([]*sim.Scenario, []sweep.Info, error) {
 	scs := make([]*sim.Scenario, len(idx))
-	infos := make([]report.VariantInfo, len(idx))
+	infos := make([]sweep.Info, len(idx))
 	errs := make([]error, len(idx))
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -278,7 +279,7 @@ func buildVariants(plan *scenarios.Plan, idx []int, workers int) ([]*sim.Scenari
 					continue
 				}
 				scs[i] = v.Scenario
-				infos[i] = report.VariantInfo{Index: idx[i], Of: plan.Len(), Run: v.Run, Params: reportParams(v.Params), Sampled: reportParams(v.Sampled)}
+				infos[i] = sweep.Info{Index: idx[i], Of: plan.Len(), Run: v.Run, Params: reportParams(v.Params), Sampled: reportParams(v.Sampled)}
 			}
 		}()
 	}
@@ -306,10 +307,10 @@ func parseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
-func reportParams(ps []scenarios.Param) report.Params {
-	out := make(report.Params, len(ps))
+func reportParams(ps []scenarios.Param) sweep.Params {
+	out := make(sweep.Params, len(ps))
 	for i, p := range ps {
-		out[i] = report.Param{Path: p.Path, Value: p.Value}
+		out[i] = sweep.Param{Path: p.Path, Value: p.Value}
 	}
 	return out
 }

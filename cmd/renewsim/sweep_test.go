@@ -14,8 +14,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
+	"github.com/renewsim/renewsim/sweep"
 )
 
 // The deploy delay of the CloudFront distribution in deployment-delay-outage
@@ -39,9 +40,9 @@ func delayLines(t *testing.T) string {
 	return delayJSON
 }
 
-func parseLines(t *testing.T, out string) []report.VariantResult {
+func parseLines(t *testing.T, out string) []sweep.Variant {
 	t.Helper()
-	vs, err := report.ReadVariants(strings.NewReader(out))
+	vs, err := sweep.Read(strings.NewReader(out))
 	require.NoError(t, err)
 	return vs
 }
@@ -163,7 +164,7 @@ func TestSweepMonteCarloAndReplay(t *testing.T) {
 	assert.Contains(t, text, "deployment-delay-outage (")
 	code, js, errs := renewsim(t, "sweep", mc, "-runs", "4", "-variant", "3", "-json")
 	require.Equal(t, 0, code, errs)
-	var sum report.Summary
+	var sum result.Summary
 	require.NoError(t, json.Unmarshal([]byte(js), &sum))
 	require.Len(t, sum.Scenarios, 1)
 	got := sum.Scenarios[0]
@@ -313,7 +314,7 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 		{"ari", 198 * sim.Day, issued.Add(131 * sim.Day), issued.Add(133*sim.Day - time.Minute)},
 		{"fixed-30d", 198 * sim.Day, issued.Add(168 * sim.Day), issued.Add(168 * sim.Day)},
 	} {
-		var v *report.VariantResult
+		var v *sweep.Variant
 		for i := range vs {
 			if vs[i].Params[0].Value == tc.profile {
 				v = &vs[i]
