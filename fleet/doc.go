@@ -10,9 +10,13 @@
 // what could not be simulated), then — after the caller has run the
 // scenario — Assess, which reads the record of the run and says per
 // certificate whether it renews, when, and if not why and what to fix,
-// with the traps users fall into as notes. WriteText and WriteJSON print
-// the assessment; SetAlarms adds, per certificate, what the alarms the
-// caller judged on the same record did (renewsim check -alarms).
+// with the traps users fall into as notes. The assessment, a Report, is
+// the check's one result: WriteText prints it in the check's words,
+// WriteJSON writes it as the -json document (the Report's own fields),
+// WriteShard and MergeShards carry it through a split check, and package
+// report renders it as JUnit, Markdown and the fleet page. SetAlarms adds,
+// per certificate, what the alarms the caller judged on the same record
+// did (package alarm; renewsim check -alarms).
 //
 // The package does no I/O beyond reading the files it is given and never
 // runs a simulation itself: callers (cmd/renewsim check) run the plan's

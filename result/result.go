@@ -1,11 +1,12 @@
-package report
+package result
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/renewsim/renewsim/alarm"
+	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -38,21 +39,25 @@ type Scenario struct {
 	Expectations []Expectation `json:"expectations"`
 	// Alarms are the scenario's alarms judged on the record (absent when
 	// it has none).
-	Alarms []AlarmResult `json:"alarms,omitempty"`
+	Alarms []alarm.Result `json:"alarms,omitempty"`
 
 	log []sim.Entry
 	sc  *sim.Scenario
-	idx *recordIndex // where each certificate's and resource's entries are in log
+	idx *record.Index // where each certificate's and resource's entries are in log
 }
 
-// Log is the record the result was built from.
+// Log is the record the result was built from; nil for a Scenario made
+// another way (by hand, or read back from JSON).
 func (s *Scenario) Log() []sim.Entry { return s.log }
 
-// index is the index of the record, built by Build; a Scenario made
+// Spec is the scenario that ran; nil for a Scenario made another way.
+func (s *Scenario) Spec() *sim.Scenario { return s.sc }
+
+// Index is the index of the record, built by Build; a Scenario made
 // another way has no record, and gets the index of an empty one.
-func (s *Scenario) index() *recordIndex {
+func (s *Scenario) Index() *record.Index {
 	if s.idx == nil {
-		return newRecordIndex(s.log)
+		return record.New(s.log)
 	}
 	return s.idx
 }
@@ -84,18 +89,10 @@ func (c *Cert) Margin() (time.Duration, bool) {
 // Resource is what one resource served, and for how long that was an
 // expired certificate.
 type Resource struct {
-	ID            string   `json:"id"`
-	Outage        string   `json:"outage"`
-	OutageSeconds int64    `json:"outage_seconds"`
-	Windows       []Window `json:"outage_windows"`
-}
-
-// Window is one stretch of outage.
-type Window struct {
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end"`
-	Cert   string    `json:"cert"`
-	Serial string    `json:"serial"`
+	ID            string          `json:"id"`
+	Outage        string          `json:"outage"`
+	OutageSeconds int64           `json:"outage_seconds"`
+	Windows       []record.Window `json:"outage_windows"`
 }
 
 // Expectation is one checked claim.
@@ -107,7 +104,7 @@ type Expectation struct {
 
 // Build reads the record of a run of sc.
 func Build(sc *sim.Scenario, seed uint64, log []sim.Entry) Scenario {
-	idx := newRecordIndex(log)
+	idx := record.New(log)
 	out := Scenario{
 		Name: sc.Name, File: sc.File, Profile: sc.ProfileName, Seed: seed,
 		Start: sc.Start, Until: sc.Until, log: log, sc: sc, idx: idx,
@@ -116,12 +113,12 @@ func Build(sc *sim.Scenario, seed uint64, log []sim.Entry) Scenario {
 	}
 	for i := range sc.Certificates {
 		c := &sc.Certificates[i]
-		out.Certificates = append(out.Certificates, certResult(c, log, idx.certEntries(c.ID)))
+		out.Certificates = append(out.Certificates, certResult(c, log, idx.CertEntries(c.ID)))
 	}
 	for _, r := range sc.Resources {
-		out.Resources = append(out.Resources, resourceResult(r.ID, log, idx, sc.Until))
+		out.Resources = append(out.Resources, resourceResult(r.ID, idx, sc.Until))
 	}
-	out.Alarms = evaluateAlarms(&out)
+	out.Alarms = alarm.Evaluate(sc, idx)
 	out.Passed = true
 	chk := newChecker(&out)
 	for _, e := range sc.Expect {
@@ -164,147 +161,12 @@ func certResult(spec *sim.Certificate, log []sim.Entry, at []int32) Cert {
 	return c
 }
 
-type served struct {
-	since    time.Time
-	notAfter time.Time
-	serial   string
-}
-
-// resourceResult measures outage the way a client sees it: from the
-// record's TLS probes, a stretch of outage starts when the served
-// certificate expired (or when an expired one was deployed) and ends when a
-// client verifies one again, the resource stops serving it, or the run ends
-// (the record's end entry, or until). Records without probes fall back to
-// what was deployed.
-func resourceResult(id string, log []sim.Entry, idx *recordIndex, until time.Time) Resource {
-	var windows []Window
-	end := idx.endOr(log, until)
-	if r, ok := idx.resources.lookup(id); ok {
-		if idx.probed[r] {
-			windows = probeWindows(log, idx.byResource[r], end, func(serial string) (string, bool) {
-				cert, ok := idx.deployedBy[resourceSerial{r, serial}]
-				return cert, ok
-			})
-		} else {
-			windows = deployWindows(log, idx.byResource[r], end)
-		}
-	}
-	slices.SortStableFunc(windows, func(a, b Window) int { return a.Start.Compare(b.Start) })
-	total := unionLength(windows)
-	if windows == nil {
-		windows = []Window{}
-	}
+// resourceResult is what resource id served expired, and for how long
+// (record.Index.Outage).
+func resourceResult(id string, idx *record.Index, until time.Time) Resource {
+	windows := idx.Outage(id, until)
+	total := record.Total(windows)
 	return Resource{ID: id, Outage: sim.FormatDuration(total), OutageSeconds: int64(total / time.Second), Windows: windows}
-}
-
-// probeWindows reads the outage of one resource from its entries, at those
-// positions of log. deployedBy names the certificate of the last
-// deployment of a serial on the resource in the whole record.
-func probeWindows(log []sim.Entry, at []int32, end time.Time, deployedBy func(serial string) (string, bool)) []Window {
-	var windows []Window
-	var open *Window
-	var servedSince time.Time
-	closeAt := func(t time.Time) {
-		if open != nil && t.After(open.Start) {
-			open.End = t
-			windows = append(windows, *open)
-		}
-		open = nil
-	}
-	for _, p := range at {
-		e := &log[p]
-		switch e.Kind {
-		case sim.KindDeployed:
-			servedSince = e.Time
-		case sim.KindUndeployed:
-			closeAt(e.Time)
-		case sim.KindProbe:
-			expired := e.Detail.Expired != nil && *e.Detail.Expired
-			if !expired {
-				closeAt(e.Time)
-				continue
-			}
-			if open != nil && open.Serial == e.Detail.Serial {
-				continue
-			}
-			closeAt(e.Time)
-			start := servedSince
-			if e.Detail.NotAfter != nil && e.Detail.NotAfter.After(start) {
-				start = *e.Detail.NotAfter
-			}
-			open = &Window{Start: start, Cert: e.Cert, Serial: e.Detail.Serial}
-			if cert, ok := deployedBy(e.Detail.Serial); ok {
-				open.Cert = cert
-			}
-		}
-	}
-	closeAt(end)
-	return windows
-}
-
-// deployWindows reads the outage of one resource from what was deployed on
-// it, at those positions of log.
-func deployWindows(log []sim.Entry, at []int32, end time.Time) []Window {
-	cur := map[string]served{}
-	var order []string // certificates in the order first deployed
-	seen := map[string]bool{}
-	var windows []Window
-	closeSeg := func(cert string, at time.Time) {
-		s, ok := cur[cert]
-		if !ok {
-			return
-		}
-		delete(cur, cert)
-		if start := maxT(s.since, s.notAfter); at.After(start) {
-			windows = append(windows, Window{Start: start, End: at, Cert: cert, Serial: s.serial})
-		}
-	}
-	for _, p := range at {
-		e := &log[p]
-		switch e.Kind {
-		case sim.KindDeployed:
-			closeSeg(e.Cert, e.Time)
-			if !seen[e.Cert] {
-				seen[e.Cert] = true
-				order = append(order, e.Cert)
-			}
-			na := time.Time{}
-			if e.Detail.NotAfter != nil {
-				na = *e.Detail.NotAfter
-			}
-			cur[e.Cert] = served{since: e.Time, notAfter: na, serial: e.Detail.Serial}
-		case sim.KindUndeployed:
-			closeSeg(e.Cert, e.Time)
-		}
-	}
-	for _, cert := range order {
-		closeSeg(cert, end)
-	}
-	return windows
-}
-
-func unionLength(ws []Window) time.Duration {
-	var total time.Duration
-	var curStart, curEnd time.Time
-	for i, w := range ws {
-		if i == 0 || w.Start.After(curEnd) {
-			total += curEnd.Sub(curStart)
-			curStart, curEnd = w.Start, w.End
-			continue
-		}
-		curEnd = maxT(curEnd, w.End)
-	}
-	if len(ws) > 0 {
-		total += curEnd.Sub(curStart)
-	}
-	return total
-}
-
-func maxT(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // checker checks the expectations of one scenario: it finds certificates
@@ -366,7 +228,7 @@ func (c *checker) check(e sim.Expectation) Expectation {
 		// certificate has no renewal summary, whatever its renewal did.
 		status, renewal, reason := "", "", ""
 		if i, ok := c.certs[e.Cert]; ok && s.sc != nil {
-			v := sim.ViewCert(s.sc, s.Seed, i, s.log, s.index().certEntries(e.Cert), e.At)
+			v := sim.ViewCert(s.sc, s.Seed, i, s.log, s.Index().CertEntries(e.Cert), e.At)
 			status, renewal, reason = string(v.Status), string(v.RenewalStatus), v.Reason
 		}
 		wantReason, wantRenewal := e.Reason, string(e.RenewalStatus)

@@ -1,4 +1,4 @@
-package report
+package result
 
 import (
 	"encoding/json"
@@ -23,7 +23,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 	}
 	// Each of these is about one certificate: read its own entries, not
 	// the whole record.
-	own := s.index().certEntries(e.Cert)
+	own := s.Index().CertEntries(e.Cert)
 	switch {
 	case e.Kind == sim.ExpectRenewals:
 		n := 0
@@ -126,7 +126,7 @@ func checkServes(s *Scenario, e sim.Expectation, pass func(bool, string, ...any)
 	if e.ServesBefore != nil {
 		want += " by " + stamp(*e.ServesBefore)
 	}
-	own := s.index().certEntries(e.Cert)
+	own := s.Index().CertEntries(e.Cert)
 	serial := ""
 	for _, p := range own {
 		if en := &s.log[p]; en.Kind == sim.KindIssued && en.Detail.Cycle == cycle {
