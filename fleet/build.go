@@ -219,7 +219,7 @@ func checkListed(f *Fleet, c *collector) {
 			cert.Exported = s.Exported
 			continue
 		}
-		if !f.Listed {
+		if !f.Listed || cert.Address != "" {
 			continue
 		}
 		more := ""
@@ -417,6 +417,10 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 		e.Verdict = VerdictCannotTell
 		e.Reason = "listed by list-certificates, but no describe-certificate output was given for it"
 		e.Fix = fmt.Sprintf("aws acm describe-certificate --certificate-arn %s > FILE.json, and pass it with -acm", e.ARN)
+		return
+	}
+	if u := c.Unsettled; u != nil {
+		e.Verdict, e.Reason, e.Fix = VerdictCannotTell, u.Reason, u.Fix
 		return
 	}
 	switch {

@@ -31,6 +31,7 @@ var allowed = map[string][]string{
 	"sweep":     {"sim", "record", "alarm", "result"},
 	"fleet":     {"sim", "scenarios", "engine", "alarm", "github.com/miekg/dns", "go.yaml.in/yaml/v3"},
 	"report":    {"sim", "engine", "record", "alarm", "result", "sweep", "fleet", "gonum.org/v1/plot"},
+	"iac":       {"fleet", "sim", "scenarios", "github.com/miekg/dns", "go.yaml.in/yaml/v3", "github.com/hashicorp/terraform-json"},
 	// Helpers for the tests of the packages above: records and sweeps built
 	// by hand, the JUnit schema check.
 	"internal/": {"sim", "sweep"},
@@ -48,6 +49,7 @@ var never = map[string][]string{
 	"result":    {"sim/run", "fakes/", "report"},
 	"sweep":     {"sim/run", "fakes/", "report"},
 	"fleet":     {"sim/run", "fakes/", "report"},
+	"iac":       {"sim/run", "fakes/", "report"},
 	"report":    {"sim/run", "fakes/"},
 }
 
