@@ -34,4 +34,9 @@
 //   - A certificate name outside every given zone (or under a delegation
 //     the zones do not cover) is reported as "cannot tell: no zone data for
 //     X" and not simulated; nothing is guessed.
+//
+// Callers that describe a fleet from other sources (package iac) build it
+// with NewZone/AddRecord and NewFleet (construct.go). A certificate with an
+// Address is not checked against list-certificates, and one with Unsettled
+// is reported as cannot-tell with its own reason, without simulation.
 package fleet
