@@ -23,7 +23,7 @@ import (
 var (
 	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "alarms", "expect"}
 	resourceKeys    = []string{"id", "kind", "deploy_delay", "hostnames", "arn"}
-	certificateKeys = []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported", "validation_record", "validation_domain", "arn", "validation_cnames"}
+	certificateKeys = certificateTable.keys
 	dnsKeys         = []string{"records"}
 	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address"}
 	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to",
@@ -82,10 +82,6 @@ const defaultUntilMargin = 7 * sim.Day
 
 // maxChain bounds validation_record chain-N.
 const maxChain = 16
-
-// maxNames is how many names (the domain and the sans) a certificate may
-// have: ACM's limit.
-const maxNames = 100
 
 var (
 	nameRE   = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -235,6 +231,7 @@ type build struct {
 	resOrder  []string
 	hostnames map[string]string // lower-case hostname -> resource id
 	certs     map[string]*certMeta
+	certLines map[string]int    // certificate id -> line of the first with it
 	arns      map[string]string // certificate ARN -> id
 	// names tells, for each lower-case certificate name, which certificates
 	// have it.
@@ -341,7 +338,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 	}
 
 	l.resources(b, m.get("resources"))
-	allExpiries := l.certificates(b, m)
+	allExpiries := l.certificates(b, m.get("certificates"))
 	l.until(b, m, allExpiries)
 	l.dns(b, m.get("dns"))
 	l.email(b, m)
@@ -531,266 +528,6 @@ func (l *loader) duration(f *field) (time.Duration, bool) {
 		return 0, false
 	}
 	return d, true
-}
-
-// certificates reads the certificates and tells whether every first expiry
-// is known (the default until needs them all).
-func (l *loader) certificates(b *build, m *mapping) bool {
-	f := m.get("certificates")
-	if f == nil {
-		return false
-	}
-	items, ok := l.list(f)
-	if !ok {
-		return false
-	}
-	if len(items) == 0 {
-		l.errf(f.vpos, "certificates: want at least one certificate")
-		return false
-	}
-	all := true
-	lines := map[string]int{}
-	b.sc.Certificates = make([]sim.Certificate, 0, len(items))
-	for _, it := range items {
-		cm := l.mapping(it.n, it.pos, "certificate", certificateKeys)
-		if cm == nil {
-			all = false
-			continue
-		}
-		c, meta, registered := l.certificate(b, cm, lines)
-		if !meta.times.expiryOK {
-			all = false
-		}
-		if registered {
-			b.env.certs[c.ID] = meta.times
-			b.env.order = append(b.env.order, c.ID)
-			b.certs[c.ID] = meta
-		}
-		b.sc.Certificates = append(b.sc.Certificates, c)
-	}
-	return all
-}
-
-func (l *loader) certificate(b *build, cm *mapping, lines map[string]int) (sim.Certificate, *certMeta, bool) {
-	l.require(cm, "id", "domain")
-	var c sim.Certificate
-	meta := &certMeta{times: &certTimes{}, issuedPos: cm.pos}
-	registered := false
-	if f := cm.get("id"); f != nil {
-		if id, ok := l.scalar(f); ok {
-			c.ID = id
-			if !idRE.MatchString(id) {
-				l.errf(f.vpos, "id: want letters, digits, '-' and '_' (like web or api-prod), got %q", id)
-			}
-			if line, dup := lines[id]; dup {
-				l.errf(f.vpos, "duplicate certificate id %q (first at line %d)", id, line)
-			} else {
-				lines[id] = cm.pos.line
-				registered = true
-			}
-		}
-	}
-	// Where each name is written and which are bad (already reported), for
-	// the checks that depend on the validation method.
-	type namePlace struct {
-		key string
-		pos pos
-	}
-	places := map[string]namePlace{}
-	bad := map[string]bool{}
-	if f := cm.get("domain"); f != nil {
-		if s, ok := l.scalar(f); ok {
-			c.Domain = s
-			places[s] = namePlace{"domain", f.vpos}
-			if msg := checkDomain(s); msg != "" {
-				l.errf(f.vpos, "domain: %s", msg)
-				bad[s] = true
-			}
-		}
-	}
-	sans := l.stringList(cm.get("sans"))
-	if len(sans) >= maxNames {
-		l.errf(cm.get("sans").vpos, "sans: a certificate has at most %d names, the domain and %d sans (ACM's limit); got %d sans", maxNames, maxNames-1, len(sans))
-		sans = sans[:maxNames-1]
-	}
-	for _, s := range sans {
-		if _, seen := places[s.s]; !seen {
-			places[s.s] = namePlace{"sans", s.pos}
-		}
-		if msg := checkDomain(s.s); msg != "" {
-			l.errf(s.pos, "sans: %s", msg)
-			bad[s.s] = true
-		}
-		c.SANs = append(c.SANs, s.s)
-	}
-
-	c.Type = sim.TypeAmazonIssued
-	typeOK := true
-	if f := cm.get("type"); f != nil {
-		c.Type, typeOK = l.oneOf(f, "certificate type", certTypes)
-	}
-	validated := typeOK && c.Type == sim.TypeAmazonIssued
-	validationPos := cm.pos
-	if f := cm.get("validation"); f != nil {
-		validationPos = f.vpos
-		v, ok := l.oneOf(f, "validation method", validations)
-		switch {
-		case typeOK && !validated:
-			l.errf(f.kpos, "validation must be omitted for %s %s certificate: only amazon-issued certificates are validated", article(c.Type), c.Type)
-		case ok:
-			c.Validation = v
-		}
-	} else if validated {
-		c.Validation = sim.ValidationDNS
-	}
-	if f := cm.get("validation_record"); f != nil {
-		switch {
-		case typeOK && !validated:
-			l.errf(f.kpos, "validation_record must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
-		case c.Validation == sim.ValidationEmail:
-			l.errf(f.kpos, "validation_record applies only to dns and http validation; this certificate uses %s validation", c.Validation)
-		case f.val.Kind == yaml.MappingNode:
-			c.ValidationRecord = sim.RecordPresent
-			c.ValidationRecords = l.validationRecordPerName(f, c.Validation, c.Names())
-		default:
-			if v, ok := l.validationRecord(f, c.Validation); ok {
-				c.ValidationRecord = v
-			}
-		}
-	} else if c.Validation == sim.ValidationDNS || c.Validation == sim.ValidationHTTP {
-		c.ValidationRecord = sim.RecordPresent
-	}
-	if f := cm.get("validation_domain"); f != nil {
-		switch {
-		case typeOK && !validated:
-			l.errf(f.kpos, "validation_domain must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
-		case c.Validation != "" && c.Validation != sim.ValidationEmail:
-			l.errf(f.kpos, "validation_domain applies only to email validation; this certificate uses %s validation", c.Validation)
-		case c.Validation == sim.ValidationEmail:
-			c.ValidationDomains = l.validationDomain(f, c.Names(), bad)
-		}
-	}
-	if f := cm.get("validation_cnames"); f != nil {
-		switch {
-		case typeOK && !validated:
-			l.errf(f.kpos, "validation_cnames must be omitted for %s %s certificate: it has no validation", article(c.Type), c.Type)
-		case c.Validation != "" && c.Validation != sim.ValidationDNS:
-			l.errf(f.kpos, "validation_cnames applies only to dns validation; this certificate uses %s validation", c.Validation)
-		case c.Validation == sim.ValidationDNS:
-			c.ValidationCNAMEs = l.validationCNAMEs(f, c.Names(), bad)
-		}
-	}
-	if f := cm.get("arn"); f != nil {
-		c.ARN = l.certARN(b, f, c.ID)
-	}
-	if c.Validation == sim.ValidationHTTP {
-		for _, n := range c.Names() {
-			if p, ok := places[n]; ok && !bad[n] && strings.HasPrefix(n, "*.") {
-				l.errf(p.pos, "%s: http validation cannot validate the wildcard name %q: use dns or email validation", p.key, n)
-			}
-		}
-	}
-	meta.typ = c.Type
-	if typeOK {
-		meta.validation = c.Validation
-	}
-
-	ct := meta.times
-	if f := cm.get("issued"); f != nil {
-		meta.issuedPos = f.vpos
-		ct.issued, ct.issuedOK = l.timeValue(f, formsStart, b.env, "", nil)
-	} else if b.env.startOK {
-		ct.issued, ct.issuedOK = b.env.start, true
-	}
-	if f := cm.get("not_after"); f != nil {
-		na, ok := l.timeValue(f, formsSelf, b.env, c.ID, ct)
-		switch {
-		case !ok || !ct.issuedOK:
-		case !na.After(ct.issued):
-			l.errf(f.vpos, "not_after (%s) is not after issued (%s)", stamp(na), stamp(ct.issued))
-		default:
-			ct.expiry, ct.expiryOK = na, true
-		}
-	} else if ct.issuedOK && typeOK {
-		v := b.sc.Profile.Validity(c.Type, ct.issued)
-		switch na := ct.issued.Add(v); {
-		case v <= 0:
-			l.errf(cm.pos, "certificate %q: profile %s gives it a lifetime of %s; set not_after or change the overrides", c.ID, b.sc.ProfileName, sim.FormatDuration(v))
-		case !sim.Supported(na):
-			l.errf(meta.issuedPos, "certificate %q expires at %s (issued + %s, the profile's lifetime), outside the supported range %s", c.ID, stamp(na), sim.FormatDuration(v), sim.SupportedRange())
-		default:
-			ct.expiry, ct.expiryOK = na, true
-		}
-	}
-	c.Issued, c.NotAfter = ct.issued, ct.expiry
-
-	seen := map[string]bool{}
-	usersOK := true
-	for _, s := range l.stringList(cm.get("in_use_by")) {
-		switch {
-		case seen[s.s]:
-			l.errf(s.pos, "in_use_by: resource %q is listed twice", s.s)
-			continue
-		case !l.resourceKnown(b, s.s, s.pos, "in_use_by"):
-			usersOK = false
-		case c.Validation == sim.ValidationHTTP && b.resKinds[s.s] != "" && b.resKinds[s.s] != "cloudfront":
-			l.errf(s.pos, "in_use_by: %q is %s %s resource; %s", s.s, article(b.resKinds[s.s]), b.resKinds[s.s], httpUsers)
-		}
-		seen[s.s] = true
-		c.InUseBy = append(c.InUseBy, s.s)
-	}
-	if c.Validation == sim.ValidationHTTP && len(c.InUseBy) == 0 && usersOK {
-		p := validationPos
-		if f := cm.get("in_use_by"); f != nil {
-			p = f.vpos
-		}
-		l.errf(p, "%s", httpUsers)
-	}
-	if f := cm.get("exported"); f != nil {
-		c.Exported, _ = l.boolean(f)
-	}
-	if registered {
-		for _, n := range c.Names() {
-			key := strings.ToLower(n)
-			own := b.names[key]
-			if own == nil {
-				own = &nameOwners{first: c.ID}
-				b.names[key] = own
-			}
-			own.email = own.email || meta.validation == sim.ValidationEmail
-		}
-	}
-	return c, meta, registered
-}
-
-// httpUsers is the rule for the resources of an http-validated certificate.
-const httpUsers = "http validation is for CloudFront distributions: in_use_by must name cloudfront resources"
-
-// resourceKnown reports an unknown resource id.
-func (l *loader) resourceKnown(b *build, id string, p pos, key string) bool {
-	if _, ok := b.resources[id]; ok {
-		return true
-	}
-	if len(b.resOrder) == 0 {
-		l.errf(p, "%s: unknown resource %q (the scenario declares no resources)", key, id)
-	} else {
-		l.errf(p, "%s: unknown resource %q (known: %s)", key, id, known(b.resOrder))
-	}
-	return false
-}
-
-// certKnown reports an unknown certificate id.
-func (l *loader) certKnown(b *build, f *field) (string, *certMeta, bool) {
-	id, ok := l.scalar(f)
-	if !ok {
-		return "", nil, false
-	}
-	meta := b.certs[id]
-	if meta == nil {
-		l.errf(f.vpos, "%s: unknown certificate %q (known: %s)", f.name, id, known(b.env.order))
-		return id, nil, false
-	}
-	return id, meta, true
 }
 
 // validationRecord reads the state of the validation record for method

@@ -1,0 +1,68 @@
+package scenarios
+
+import (
+	"strings"
+
+	"github.com/renewsim/renewsim/sim"
+)
+
+// Cross-references: ids that one section declares and others name. A
+// section may name only what the sections before it declared (resources,
+// then certificates, then alarms), so each reference is resolved where it
+// is read, against what build holds by then.
+
+// firstCertID registers the first certificate with id, declared at line;
+// a later one is reported, and stays unknown to the rest of the scenario.
+func (l *loader) firstCertID(b *build, f *field, id string, line int) bool {
+	if first, dup := b.certLines[id]; dup {
+		l.errf(f.vpos, "duplicate certificate id %q (first at line %d)", id, first)
+		return false
+	}
+	b.certLines[id] = line
+	return true
+}
+
+// registerCertificate makes a certificate known to the sections after the
+// certificates: its times to time expressions, its method and type to
+// timeline entries and expectations, its names to click-approval.
+func (b *build) registerCertificate(c *sim.Certificate, meta *certMeta) {
+	for _, n := range c.Names() {
+		key := strings.ToLower(n)
+		own := b.names[key]
+		if own == nil {
+			own = &nameOwners{first: c.ID}
+			b.names[key] = own
+		}
+		own.email = own.email || meta.validation == sim.ValidationEmail
+	}
+	b.env.certs[c.ID] = meta.times
+	b.env.order = append(b.env.order, c.ID)
+	b.certs[c.ID] = meta
+}
+
+// resourceKnown reports an unknown resource id.
+func (l *loader) resourceKnown(b *build, id string, p pos, key string) bool {
+	if _, ok := b.resources[id]; ok {
+		return true
+	}
+	if len(b.resOrder) == 0 {
+		l.errf(p, "%s: unknown resource %q (the scenario declares no resources)", key, id)
+	} else {
+		l.errf(p, "%s: unknown resource %q (known: %s)", key, id, known(b.resOrder))
+	}
+	return false
+}
+
+// certKnown reports an unknown certificate id.
+func (l *loader) certKnown(b *build, f *field) (string, *certMeta, bool) {
+	id, ok := l.scalar(f)
+	if !ok {
+		return "", nil, false
+	}
+	meta := b.certs[id]
+	if meta == nil {
+		l.errf(f.vpos, "%s: unknown certificate %q (known: %s)", f.name, id, known(b.env.order))
+		return id, nil, false
+	}
+	return id, meta, true
+}
