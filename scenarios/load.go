@@ -21,10 +21,10 @@ import (
 
 // Keys each mapping accepts, in the order messages list them.
 var (
-	scenarioKeys    = []string{"name", "description", "profile", "start", "until", "seed", "overrides", "resources", "certificates", "dns", "account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "alarms", "expect"}
-	resourceKeys    = []string{"id", "kind", "deploy_delay", "hostnames", "arn"}
+	scenarioKeys    = scenarioTable.keys
+	resourceKeys    = resourceTable.keys
 	certificateKeys = certificateTable.keys
-	dnsKeys         = []string{"records"}
+	dnsKeys         = dnsTable.keys
 	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address"}
 	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to",
 		"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least"}
@@ -268,86 +268,6 @@ func docRoot(doc *yaml.Node) (*yaml.Node, pos) {
 	return root, top
 }
 
-func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
-	root, top := docRoot(doc)
-	if isNull(root) {
-		l.errf(top, emptyMsg)
-		return nil
-	}
-	if root.Kind != yaml.MappingNode {
-		l.errf(posOf(root, top), "a scenario is a mapping of keys (name, start, certificates, …), got %s", kindName(root))
-		return nil
-	}
-	m := l.mapping(root, posOf(root, top), "scenario", scenarioKeys)
-	l.require(m, "name", "start", "certificates")
-
-	b := &build{
-		sc:        &sim.Scenario{File: l.file, ProfileName: sim.DefaultProfile, Seed: 1},
-		env:       &times{certs: map[string]*certTimes{}},
-		resources: map[string]int{},
-		resKinds:  map[string]string{},
-		hostnames: map[string]string{},
-		certs:     map[string]*certMeta{},
-		names:     map[string]*nameOwners{},
-		arns:      map[string]string{},
-	}
-	sc := b.sc
-
-	if f := m.get("name"); f != nil {
-		if name, ok := l.scalar(f); ok {
-			sc.Name = name
-			if !nameRE.MatchString(name) {
-				l.errf(f.vpos, "name: want lower-case letters, digits and hyphens (like dns-missing-cname), got %q", name)
-			} else if wantName != "" && name != wantName {
-				l.errf(f.vpos, "name: %q differs from the file name %s.yaml; a library file must be named after its scenario", name, wantName)
-			}
-		}
-	}
-	if s, ok := l.scalar(m.get("description")); ok {
-		sc.Description = strings.TrimSpace(s)
-	}
-	if f := m.get("profile"); f != nil {
-		if s, ok := l.scalar(f); ok {
-			if _, found := sim.LookupProfile(s); found {
-				sc.ProfileName = s
-			} else {
-				l.errf(f.vpos, "profile: unknown profile %q (known: %s)", s, strings.Join(sim.ProfileNames(), ", "))
-			}
-		}
-	}
-	sc.Profile, _ = sim.LookupProfile(sc.ProfileName)
-	profilePos := top
-	if f := m.field("profile"); f != nil {
-		profilePos = f.vpos
-	}
-	l.overrides(m.get("overrides"), &sc.Profile, profilePos)
-	l.accountConfig(b, m)
-	if f := m.get("seed"); f != nil {
-		if s, ok := l.scalar(f); ok {
-			n, err := strconv.ParseUint(s, 10, 64)
-			if err != nil {
-				l.errf(f.vpos, "seed: want an unsigned integer, got %q", s)
-			}
-			sc.Seed = n
-		}
-	}
-	if f := m.get("start"); f != nil {
-		b.startPos = f.vpos
-		b.env.start, b.env.startOK = l.timeValue(f, formsRFC, b.env, "", nil)
-		sc.Start = b.env.start
-	}
-
-	l.resources(b, m.get("resources"))
-	allExpiries := l.certificates(b, m.get("certificates"))
-	l.until(b, m, allExpiries)
-	l.dns(b, m.get("dns"))
-	l.email(b, m)
-	l.timeline(b, m.field("timeline"))
-	l.alarms(b, m.get("alarms"))
-	l.expectations(b, m.get("expect"))
-	return sc
-}
-
 // overrides applies the profile knobs under overrides, each checked against
 // its own range, then the rules that relate knobs (sim.Profile.Check): a
 // broken rule is reported at an override it names, or at at when the
@@ -439,77 +359,6 @@ func (l *loader) overrides(f *field, p *sim.Profile, at pos) {
 			refused[kf.name] = true
 		}
 	}
-}
-
-func (l *loader) resources(b *build, f *field) {
-	items, _ := l.list(f)
-	for _, it := range items {
-		rm := l.mapping(it.n, it.pos, "resource", resourceKeys)
-		if rm == nil {
-			continue
-		}
-		l.require(rm, "id", "kind")
-		var r sim.Resource
-		if idf := rm.get("id"); idf != nil {
-			if id, ok := l.scalar(idf); ok {
-				r.ID = id
-				if !idRE.MatchString(id) {
-					l.errf(idf.vpos, "id: want letters, digits, '-' and '_' (like alb-prod), got %q", id)
-				}
-				if line, dup := b.resources[id]; dup {
-					l.errf(idf.vpos, "duplicate resource id %q (first at line %d)", id, line)
-				} else {
-					b.resources[id] = rm.pos.line
-					b.resOrder = append(b.resOrder, id)
-				}
-			}
-		}
-		kindOK := false
-		if kf := rm.get("kind"); kf != nil {
-			r.Kind, kindOK = l.oneOf(kf, "resource kind", sim.ResourceKinds)
-			if kindOK && r.ID != "" {
-				if _, seen := b.resKinds[r.ID]; !seen {
-					b.resKinds[r.ID] = r.Kind
-				}
-			}
-		}
-		if df := rm.get("deploy_delay"); df != nil {
-			if d, ok := l.duration(df); ok {
-				r.DeployDelay = d
-			}
-		} else if kindOK {
-			r.DeployDelay = sim.DefaultDeployDelay(r.Kind)
-		}
-		r.Hostnames = l.hostnames(b, rm.get("hostnames"), r.ID)
-		if af := rm.get("arn"); af != nil {
-			r.ARN = l.resourceARN(af)
-		}
-		b.sc.Resources = append(b.sc.Resources, r)
-	}
-}
-
-// hostnames reads the names whose A record points at resource id; each
-// name points at one resource only.
-func (l *loader) hostnames(b *build, f *field, id string) []string {
-	var out []string
-	for _, s := range l.stringList(f) {
-		if msg := checkHostname(s.s); msg != "" {
-			l.errf(s.pos, "hostnames: %s", msg)
-			continue
-		}
-		key := strings.ToLower(s.s)
-		if other, dup := b.hostnames[key]; dup {
-			if other == id {
-				l.errf(s.pos, "hostnames: %q is listed twice", s.s)
-			} else {
-				l.errf(s.pos, "hostnames: %q already points at resource %q; a name has one A record", s.s, other)
-			}
-			continue
-		}
-		b.hostnames[key] = id
-		out = append(out, s.s)
-	}
-	return out
 }
 
 // duration reads a duration >= 0.
@@ -625,61 +474,20 @@ func domainProblem(s string, wildcard bool) string {
 	return ""
 }
 
-func (l *loader) until(b *build, m *mapping, allExpiries bool) {
-	env := b.env
-	if f := m.get("until"); f != nil {
-		b.until, b.untilOK = l.timeValue(f, formsAll, env, "", nil)
-		if b.untilOK && env.startOK && !b.until.After(env.start) {
-			l.errf(f.vpos, "until (%s) is not after start (%s)", stamp(b.until), stamp(env.start))
-			b.untilOK = false
-		}
-	} else if allExpiries && env.startOK && len(b.sc.Certificates) > 0 {
-		latest := b.sc.Certificates[0].NotAfter
-		for _, c := range b.sc.Certificates[1:] {
-			if c.NotAfter.After(latest) {
-				latest = c.NotAfter
-			}
-		}
-		b.until, b.untilOK = latest.Add(defaultUntilMargin), true
-		if !b.until.After(env.start) {
-			l.errf(b.startPos, "every certificate expires before start; the default until (latest expiry + %s = %s) is not after start: set until", sim.FormatDuration(defaultUntilMargin), stamp(b.until))
-			b.untilOK = false
-		}
-	}
-	b.sc.Until = b.until
-	if !b.untilOK {
-		return
-	}
-	// A certificate renewed at until must still expire while the simulator
-	// CA is valid.
-	if life := b.sc.Profile.LongestLifetime(); b.until.Add(life).After(sim.IssuerNotAfter) {
-		what, at := "until", b.startPos
-		if f := m.get("until"); f != nil {
-			what, at = "until "+quoteTime(f.val.Value, b.until), f.vpos
-		} else {
-			what = fmt.Sprintf("the default until (%s, the latest expiry + %s)", stamp(b.until), sim.FormatDuration(defaultUntilMargin))
-		}
-		l.errf(at, "%s plus the profile's longest lifetime (%s) is after %s, when the simulator CA expires: a certificate renewed then would outlive its issuer; end the scenario by %s",
-			what, sim.FormatDuration(life), stamp(sim.IssuerNotAfter), stamp(sim.IssuerNotAfter.Add(-life)))
-		b.untilOK = false
-	}
-	for _, id := range env.order {
-		meta := b.certs[id]
-		if meta.times.issuedOK && meta.times.issued.After(b.until) {
-			l.errf(meta.issuedPos, "certificate %q is issued (%s) after until (%s)", id, stamp(meta.times.issued), stamp(b.until))
-		}
+// dnsTable is how the dns mapping is read: the zone the fake DNS server
+// starts with.
+var dnsTable = newKeyTable("dns", []keyRow[build]{
+	{key: "records", read: (*loader).dnsRecords},
+})
+
+func (l *loader) dns(b *build, f *field) {
+	if dm := dnsTable.mapping(l, f.val, f.vpos); dm != nil {
+		dnsTable.read(l, b, dm, b, nil)
 	}
 }
 
-func (l *loader) dns(b *build, f *field) {
-	if f == nil {
-		return
-	}
-	dm := l.mapping(f.val, f.vpos, "dns", dnsKeys)
-	if dm == nil {
-		return
-	}
-	for i, s := range l.stringList(dm.get("records")) {
+func (l *loader) dnsRecords(b *build, _ *build, f *field) {
+	for i, s := range l.stringList(f) {
 		if strings.TrimSpace(s.s) == "" {
 			l.errf(s.pos, "records: item %d is blank", i+1)
 			continue

@@ -66,3 +66,22 @@ func (l *loader) certKnown(b *build, f *field) (string, *certMeta, bool) {
 	}
 	return id, meta, true
 }
+
+// firstResourceID registers the first resource with id, declared at
+// line; a later one is reported.
+func (l *loader) firstResourceID(b *build, f *field, id string, line int) {
+	if first, dup := b.resources[id]; dup {
+		l.errf(f.vpos, "duplicate resource id %q (first at line %d)", id, first)
+		return
+	}
+	b.resources[id] = line
+	b.resOrder = append(b.resOrder, id)
+}
+
+// resourceKind records the kind of the first resource with id that has a
+// valid one, for the rules of http validation.
+func (b *build) resourceKind(id, kind string) {
+	if _, seen := b.resKinds[id]; !seen {
+		b.resKinds[id] = kind
+	}
+}
