@@ -120,3 +120,47 @@ func (l *loader) profileExpiry(b *build, d *certDraft, _ *field) {
 		ct.expiry, ct.expiryOK = na, true
 	}
 }
+
+// certNeedsMethod is the rule of a timeline action that works on the
+// validation of one method (want says which, in messages).
+func certNeedsMethod(want string, methods ...string) func(*loader, *build, *changeDraft) {
+	return func(l *loader, _ *build, d *changeDraft) {
+		meta := d.cmeta
+		if meta == nil || slices.Contains(methods, meta.validation) {
+			return
+		}
+		cf := d.m.get("cert")
+		switch {
+		case meta.typ != sim.TypeAmazonIssued:
+			l.errf(cf.vpos, "cert: %s needs %s; %q is %s %s certificate, which has no validation", d.ch.Do, want, d.ch.Cert, article(meta.typ), meta.typ)
+		case meta.validation != "":
+			l.errf(cf.vpos, "cert: %s needs %s; %q uses %s validation", d.ch.Do, want, d.ch.Cert, meta.validation)
+		}
+	}
+}
+
+// certOfTypes is the rule of a timeline action that applies to some
+// types of certificate only (want says which, in messages).
+func certOfTypes(want string, types ...string) func(*loader, *build, *changeDraft) {
+	return func(l *loader, b *build, d *changeDraft) {
+		cf := d.m.get("cert")
+		meta := b.certs[d.ch.Cert]
+		if cf == nil || meta == nil || meta.typ == "" || slices.Contains(types, meta.typ) {
+			return
+		}
+		l.errf(cf.vpos, "cert: %s needs %s; %q is %s %s certificate", d.ch.Do, want, d.ch.Cert, article(meta.typ), meta.typ)
+	}
+}
+
+// httpAttach: an http-validated certificate can be attached to CloudFront
+// distributions only.
+func (l *loader) httpAttach(b *build, d *changeDraft) {
+	if !d.resOK || d.cmeta == nil || d.cmeta.validation != sim.ValidationHTTP {
+		return
+	}
+	kind := b.resKinds[d.ch.Resource]
+	if kind == "" || kind == "cloudfront" {
+		return
+	}
+	l.errf(d.m.get("resource").vpos, "resource: %q is %s %s resource; http validation is for CloudFront distributions: %q can be attached to cloudfront resources only", d.ch.Resource, article(kind), kind, d.ch.Cert)
+}

@@ -34,15 +34,23 @@ type namePlace struct {
 	pos pos
 }
 
-func newCertDraft(m *mapping) *certDraft {
-	return &certDraft{
+// reset makes d the draft of the certificate m, reusing its maps: a fleet
+// has thousands of certificates.
+func (d *certDraft) reset(m *mapping) {
+	places, bad := d.places, d.bad
+	if places == nil {
+		places, bad = map[string]namePlace{}, map[string]bool{}
+	}
+	clear(places)
+	clear(bad)
+	*d = certDraft{
 		m:             m,
 		c:             sim.Certificate{Type: sim.TypeAmazonIssued},
 		meta:          &certMeta{times: &certTimes{}, issuedPos: m.pos},
 		typeOK:        true,
 		validationPos: m.pos,
-		places:        map[string]namePlace{},
-		bad:           map[string]bool{},
+		places:        places,
+		bad:           bad,
 		usersOK:       true,
 	}
 }
@@ -100,14 +108,15 @@ func (l *loader) certificates(b *build, f *field) bool {
 	all := true
 	b.certLines = map[string]int{}
 	b.sc.Certificates = make([]sim.Certificate, 0, len(items))
+	d := new(certDraft)
 	for _, it := range items {
 		cm := certificateTable.mapping(l, it.n, it.pos)
 		if cm == nil {
 			all = false
 			continue
 		}
-		d := newCertDraft(cm)
-		certificateTable.read(l, b, cm, d, nil)
+		d.reset(cm)
+		certificateTable.read(l, b, cm, d)
 		c := b.finishCertificate(d)
 		if !d.meta.times.expiryOK {
 			all = false

@@ -70,7 +70,7 @@ func (l *loader) mailboxes(b *build, f *field) {
 			continue
 		}
 		d := &mailboxDraft{mb: sim.Mailbox{Clicks: sim.ClickNever, Line: mm.pos.line}, lines: lines}
-		mailboxTable.read(l, b, mm, d, nil)
+		mailboxTable.read(l, b, mm, d)
 		b.sc.Mailboxes = append(b.sc.Mailboxes, d.mb)
 	}
 }

@@ -25,7 +25,7 @@ var (
 	resourceKeys    = resourceTable.keys
 	certificateKeys = certificateTable.keys
 	dnsKeys         = dnsTable.keys
-	changeKeys      = []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address"}
+	changeKeys      = changeTable.keys
 	expectKeys      = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to",
 		"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least"}
 )
@@ -38,8 +38,6 @@ var (
 	statuses     = []string{"PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"}
 	renewalStats = []string{"PENDING_AUTO_RENEWAL", "PENDING_VALIDATION", "SUCCESS", "FAILED", renewalNone}
 	events       = []string{sim.EventApproaching, sim.EventActionRequired, sim.EventAvailable, sim.EventExpired, sim.EventHealth}
-	actions      = []string{sim.DoDeleteValidationRecord, sim.DoRestoreValidationRecord, sim.DoDNSAdd, sim.DoDNSDelete, sim.DoAttach, sim.DoDetach, sim.DoExport,
-		sim.DoClickApproval, sim.DoResendValidationEmail, sim.DoMailboxReject, sim.DoMailboxAccept}
 	// reasons are ACM's RenewalStatusReason values; reasonNone stands for
 	// the empty reason and is passed on as written.
 	reasons = []string{"NO_AVAILABLE_CONTACTS", "ADDITIONAL_VERIFICATION_REQUIRED", "DOMAIN_NOT_ALLOWED", "INVALID_PUBLIC_DOMAIN",
@@ -59,22 +57,6 @@ const reasonNone = "none"
 // recordRedirect is the http validation state in which the token URL
 // answers with a redirect.
 const recordRedirect = sim.RecordRedirect
-
-// actionKeys are the keys each timeline action takes besides at and do;
-// required ones first.
-var actionKeys = map[string]struct{ required, optional []string }{
-	sim.DoDeleteValidationRecord:  {required: []string{"cert"}},
-	sim.DoRestoreValidationRecord: {required: []string{"cert"}},
-	sim.DoDNSAdd:                  {required: []string{"record"}},
-	sim.DoDNSDelete:               {required: []string{"name"}, optional: []string{"type"}},
-	sim.DoAttach:                  {required: []string{"cert", "resource"}},
-	sim.DoDetach:                  {required: []string{"cert", "resource"}},
-	sim.DoExport:                  {required: []string{"cert"}},
-	sim.DoClickApproval:           {required: []string{"domain"}},
-	sim.DoResendValidationEmail:   {required: []string{"cert"}},
-	sim.DoMailboxReject:           {required: []string{"address"}},
-	sim.DoMailboxAccept:           {required: []string{"address"}},
-}
 
 // defaultUntilMargin is how long a scenario runs past the latest first
 // expiry when it does not say.
@@ -482,7 +464,7 @@ var dnsTable = newKeyTable("dns", []keyRow[build]{
 
 func (l *loader) dns(b *build, f *field) {
 	if dm := dnsTable.mapping(l, f.val, f.vpos); dm != nil {
-		dnsTable.read(l, b, dm, b, nil)
+		dnsTable.read(l, b, dm, b)
 	}
 }
 
@@ -548,248 +530,6 @@ func (l *loader) inRange(b *build, f *field, t time.Time) {
 	case b.untilOK && t.After(b.until):
 		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.until))
 	}
-}
-
-// timelineCap bounds the entries of a timeline (a variable only so that a
-// test can lower it).
-var timelineCap = 1_000_000
-
-func (l *loader) timeline(b *build, f *field) {
-	if tb := l.block; tb != nil && f != nil && f.kpos.line == tb.keyLine && f.null() {
-		l.timelineBatches(b, tb)
-		return
-	}
-	items, _ := l.list(f)
-	if len(items) > timelineCap {
-		l.errf(f.vpos, "timeline: %d entries is too many (at most %d)", len(items), timelineCap)
-		return
-	}
-	b.sc.Timeline = make([]sim.Change, 0, len(items))
-	for _, it := range items {
-		l.timelineEntry(b, it)
-	}
-	sortTimeline(b.sc.Timeline)
-}
-
-// timelineBatches reads a timeline block a batch at a time (see chunked.go).
-func (l *loader) timelineBatches(b *build, tb *timelineBlock) {
-	tb.used = true
-	if tb.count > timelineCap {
-		l.errf(tb.first, "timeline: %d entries is too many (at most %d)", tb.count, timelineCap)
-		return
-	}
-	b.sc.Timeline = make([]sim.Change, 0, tb.count)
-	for _, bt := range tb.batches {
-		entries, ok := tb.decodeBatch(bt)
-		if !ok {
-			tb.failed = true
-			return
-		}
-		for _, c := range entries {
-			l.timelineEntry(b, item{n: resolve(c), pos: posOf(c, tb.first), line: c.Line})
-		}
-	}
-	sortTimeline(b.sc.Timeline)
-}
-
-// timelineEntry reads one entry of the timeline into b.sc.Timeline.
-func (l *loader) timelineEntry(b *build, it item) {
-	tm := l.mapping(it.n, it.pos, "timeline entry", changeKeys)
-	if tm == nil {
-		return
-	}
-	l.require(tm, "at", "do")
-	ch := sim.Change{Line: tm.pos.line}
-	if af := tm.get("at"); af != nil {
-		if at, ok := l.timeValue(af, formsAll, b.env, "", nil); ok {
-			ch.At = at
-			l.inRange(b, af, at)
-		}
-		ch.AtText = af.val.Value
-	}
-	do, ok := l.oneOf(tm.get("do"), "action", actions)
-	if !ok {
-		b.sc.Timeline = append(b.sc.Timeline, ch)
-		return
-	}
-	ch.Do = do
-	spec := actionKeys[do]
-	takes := append(slices.Clone(spec.required), spec.optional...)
-	for _, fl := range tm.fields {
-		if fl.name == "at" || fl.name == "do" || slices.Contains(takes, fl.name) {
-			continue
-		}
-		l.errf(fl.kpos, "key %q is not used by %s (it takes: %s)", fl.name, do, strings.Join(takes, ", "))
-	}
-	for _, k := range spec.required {
-		if !tm.has(k) {
-			l.errf(tm.pos, "missing required key %q for %s", k, do)
-		} else if tm.field(k).null() {
-			l.errf(tm.field(k).vpos, "key %q in timeline entry has no value", k)
-		}
-	}
-	var cmeta *certMeta
-	if slices.Contains(takes, "cert") {
-		if cf := tm.get("cert"); cf != nil {
-			id, meta, ok := l.certKnown(b, cf)
-			ch.Cert = id
-			if ok {
-				cmeta = meta
-				l.certMethod(cf, do, id, meta)
-			}
-		}
-	}
-	if slices.Contains(takes, "resource") {
-		if rf := tm.get("resource"); rf != nil {
-			if id, ok := l.scalar(rf); ok {
-				ch.Resource = id
-				kind := b.resKinds[id]
-				if l.resourceKnown(b, id, rf.vpos, "resource") && do == sim.DoAttach && cmeta != nil &&
-					cmeta.validation == sim.ValidationHTTP && kind != "" && kind != "cloudfront" {
-					l.errf(rf.vpos, "resource: %q is %s %s resource; http validation is for CloudFront distributions: %q can be attached to cloudfront resources only", id, article(kind), kind, ch.Cert)
-				}
-			}
-		}
-	}
-	if slices.Contains(takes, "domain") {
-		if df := tm.get("domain"); df != nil {
-			if name, ok := l.scalar(df); ok {
-				ch.Domain = name
-				l.approvalName(b, df, do, name)
-			}
-		}
-	}
-	if slices.Contains(takes, "address") {
-		if af := tm.get("address"); af != nil {
-			ch.Address, _ = l.address(af)
-		}
-	}
-	if slices.Contains(takes, "record") {
-		if rf := tm.get("record"); rf != nil {
-			if s, ok := l.scalar(rf); ok {
-				if strings.TrimSpace(s) == "" {
-					l.errf(rf.vpos, "record: want a zone-file line, got a blank value")
-				} else {
-					l.zoneText(b, rf.vpos, "record", s)
-				}
-				ch.Record = s
-			}
-		}
-	}
-	if slices.Contains(takes, "name") {
-		if nf := tm.get("name"); nf != nil {
-			if s, ok := l.scalar(nf); ok {
-				if strings.TrimSpace(s) == "" {
-					l.errf(nf.vpos, "name: want an owner name like example.com., got a blank value")
-				}
-				ch.Name = s
-			}
-		}
-	}
-	if slices.Contains(takes, "type") {
-		if tf := tm.get("type"); tf != nil {
-			if s, ok := l.scalar(tf); ok {
-				if !rrTypeRE.MatchString(s) {
-					l.errf(tf.vpos, "type: want an upper-case RR type name like CAA or CNAME, got %q", s)
-				}
-				ch.Type = s
-			}
-		}
-	}
-	extra := l.moreChange(b, tm, &ch)
-	b.sc.Timeline = append(b.sc.Timeline, ch)
-	b.sc.Timeline = append(b.sc.Timeline, extra...)
-}
-
-// sortTimeline puts the changes in time order, keeping the file's order
-// among changes at the same time.
-func sortTimeline(tl []sim.Change) {
-	byTime := func(x, y sim.Change) int { return x.At.Compare(y.At) }
-	if !slices.IsSortedFunc(tl, byTime) {
-		slices.SortStableFunc(tl, byTime)
-	}
-}
-
-// methodsFor lists the validation methods a timeline action's certificate
-// may use, and how messages say it.
-var methodsFor = map[string]struct {
-	methods []string
-	want    string
-}{
-	sim.DoDeleteValidationRecord:  {[]string{sim.ValidationDNS, sim.ValidationHTTP}, "a dns- or http-validated certificate"},
-	sim.DoRestoreValidationRecord: {[]string{sim.ValidationDNS, sim.ValidationHTTP}, "a dns- or http-validated certificate"},
-	sim.DoResendValidationEmail:   {[]string{sim.ValidationEmail}, "an e-mail-validated certificate"},
-}
-
-// certMethod reports a certificate whose validation method does not suit
-// action do.
-func (l *loader) certMethod(cf *field, do, id string, meta *certMeta) {
-	need, ok := methodsFor[do]
-	switch {
-	case !ok || slices.Contains(need.methods, meta.validation):
-	case meta.typ != sim.TypeAmazonIssued:
-		l.errf(cf.vpos, "cert: %s needs %s; %q is %s %s certificate, which has no validation", do, need.want, id, article(meta.typ), meta.typ)
-	case meta.validation != "":
-		l.errf(cf.vpos, "cert: %s needs %s; %q uses %s validation", do, need.want, id, meta.validation)
-	}
-}
-
-// approvalName reports a click-approval domain that is not a name of an
-// e-mail-validated certificate.
-func (l *loader) approvalName(b *build, df *field, do, name string) {
-	own := b.names[strings.ToLower(name)]
-	if own != nil && own.email {
-		return
-	}
-	if own != nil {
-		id := own.first
-		meta := b.certs[id]
-		switch {
-		case meta.typ != sim.TypeAmazonIssued:
-			l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; %q belongs to %q, %s %s certificate, which has no validation", do, name, id, article(meta.typ), meta.typ)
-		case meta.validation != "":
-			l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; %q belongs to %q, which uses %s validation", do, name, id, meta.validation)
-		}
-		return
-	}
-	if b.emailNames == nil {
-		b.emailNames = new(string)
-		*b.emailNames = b.listEmailNames()
-	}
-	if *b.emailNames == "" {
-		l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q, and none uses email validation", do, name)
-		return
-	}
-	l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q (e-mail-validated names: %s)", do, name, *b.emailNames)
-}
-
-// listEmailNames lists the names of the e-mail-validated certificates, in
-// the order they are declared, for messages ("" when there are none).
-func (b *build) listEmailNames() string {
-	var names []string
-	ids, seen := map[string]bool{}, map[string]bool{}
-	for i := range b.sc.Certificates {
-		c := &b.sc.Certificates[i]
-		meta := b.certs[c.ID]
-		if meta == nil || ids[c.ID] {
-			continue
-		}
-		// Only the first certificate with an id was registered.
-		ids[c.ID] = true
-		if meta.validation != sim.ValidationEmail {
-			continue
-		}
-		for _, n := range c.Names() {
-			if !seen[n] {
-				seen[n] = true
-				names = append(names, n)
-			}
-		}
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	return known(names)
 }
 
 // expectGroups maps each group's keys to its kind, in the order messages

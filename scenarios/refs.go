@@ -85,3 +85,61 @@ func (b *build) resourceKind(id, kind string) {
 		b.resKinds[id] = kind
 	}
 }
+
+// approvalName reports a click-approval domain that is not a name of an
+// e-mail-validated certificate.
+func (l *loader) approvalName(b *build, df *field, do, name string) {
+	own := b.names[strings.ToLower(name)]
+	if own != nil && own.email {
+		return
+	}
+	if own != nil {
+		id := own.first
+		meta := b.certs[id]
+		switch {
+		case meta.typ != sim.TypeAmazonIssued:
+			l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; %q belongs to %q, %s %s certificate, which has no validation", do, name, id, article(meta.typ), meta.typ)
+		case meta.validation != "":
+			l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; %q belongs to %q, which uses %s validation", do, name, id, meta.validation)
+		}
+		return
+	}
+	if b.emailNames == nil {
+		b.emailNames = new(string)
+		*b.emailNames = b.listEmailNames()
+	}
+	if *b.emailNames == "" {
+		l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q, and none uses email validation", do, name)
+		return
+	}
+	l.errf(df.vpos, "domain: %s needs a name of an e-mail-validated certificate; no certificate has the name %q (e-mail-validated names: %s)", do, name, *b.emailNames)
+}
+
+// listEmailNames lists the names of the e-mail-validated certificates, in
+// the order they are declared, for messages ("" when there are none).
+func (b *build) listEmailNames() string {
+	var names []string
+	ids, seen := map[string]bool{}, map[string]bool{}
+	for i := range b.sc.Certificates {
+		c := &b.sc.Certificates[i]
+		meta := b.certs[c.ID]
+		if meta == nil || ids[c.ID] {
+			continue
+		}
+		// Only the first certificate with an id was registered.
+		ids[c.ID] = true
+		if meta.validation != sim.ValidationEmail {
+			continue
+		}
+		for _, n := range c.Names() {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return known(names)
+}

@@ -24,13 +24,14 @@ var resourceTable = newKeyTable("resource", []keyRow[resDraft]{
 
 func (l *loader) resources(b *build, f *field) {
 	items, _ := l.list(f)
+	d := new(resDraft) // reused: a fleet has thousands of resources
 	for _, it := range items {
 		rm := resourceTable.mapping(l, it.n, it.pos)
 		if rm == nil {
 			continue
 		}
-		d := &resDraft{line: rm.pos.line}
-		resourceTable.read(l, b, rm, d, nil)
+		*d = resDraft{line: rm.pos.line}
+		resourceTable.read(l, b, rm, d)
 		b.sc.Resources = append(b.sc.Resources, d.r)
 	}
 }

@@ -82,7 +82,7 @@ func (l *loader) scenario(doc *yaml.Node, wantName string) *sim.Scenario {
 		names:     map[string]*nameOwners{},
 		arns:      map[string]string{},
 	}
-	scenarioTable.read(l, b, m, &scenarioDraft{m: m, top: top, wantName: wantName}, nil)
+	scenarioTable.read(l, b, m, &scenarioDraft{m: m, top: top, wantName: wantName})
 	return b.sc
 }
 

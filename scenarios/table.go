@@ -61,6 +61,10 @@ type keyTable[T any] struct {
 	rows  []keyRow[T]
 	rules []itemRule[T]
 
+	// takes, when set, says which keys an item reads at all (a timeline
+	// entry reads the keys of its action); rows of other keys are skipped.
+	takes func(t *T, key string) bool
+
 	keys     []string // every key, in table order: what messages list
 	required []string
 	plan     []int // rows (i >= 0) and rules (-1-i) in the order they run
@@ -91,6 +95,12 @@ func newKeyTable[T any](what string, rows []keyRow[T], rules ...itemRule[T]) *ke
 	return tb
 }
 
+// onlyTaken sets which keys an item reads.
+func (tb *keyTable[T]) onlyTaken(takes func(t *T, key string) bool) *keyTable[T] {
+	tb.takes = takes
+	return tb
+}
+
 // mapping checks that n is a mapping of this table's keys (see
 // loader.mapping); nil when it is not one (reported).
 func (tb *keyTable[T]) mapping(l *loader, n *yaml.Node, p pos) *mapping {
@@ -98,10 +108,8 @@ func (tb *keyTable[T]) mapping(l *loader, n *yaml.Node, p pos) *mapping {
 }
 
 // read reads m into t: the required keys first, then every row and rule
-// in plan order. takes, when set, says which keys this item reads at all
-// (a timeline entry reads the keys of its action); rows of other keys are
-// skipped.
-func (tb *keyTable[T]) read(l *loader, b *build, m *mapping, t *T, takes func(key string) bool) {
+// in plan order.
+func (tb *keyTable[T]) read(l *loader, b *build, m *mapping, t *T) {
 	l.require(m, tb.required...)
 	for _, i := range tb.plan {
 		if i < 0 {
@@ -109,7 +117,7 @@ func (tb *keyTable[T]) read(l *loader, b *build, m *mapping, t *T, takes func(ke
 			continue
 		}
 		r := &tb.rows[i]
-		if takes != nil && !takes(r.key) {
+		if tb.takes != nil && !tb.takes(t, r.key) {
 			continue
 		}
 		f := m.field(r.key)
