@@ -28,6 +28,12 @@ func TestKeysInMessageOrder(t *testing.T) {
 		{"action", actions, []string{"delete-validation-record", "restore-validation-record", "dns-add", "dns-delete", "attach", "detach", "export",
 			"click-approval", "resend-validation-email", "mailbox-reject", "mailbox-accept",
 			"dns-fault", "dns-fault-clear", "renew-certificate", "reimport", "pca-failure", "pca-restore"}},
+		{"alarm", alarmKeys, []string{"name", "eventbridge", "metric", "config", "securityhub", "probe", "certs"}},
+		{"eventbridge", alarmKinds[0].keys.keys, []string{"detail_type", "days_to_expiry_at_most", "reason"}},
+		{"metric", alarmKinds[1].keys.keys, []string{"threshold"}},
+		{"config", alarmKinds[2].keys.keys, []string{"days_to_expiration", "frequency"}},
+		{"probe", alarmKinds[4].keys.keys, []string{"expires_within", "resource"}},
+		{"alarm expectation", alarmExpectKeys, []string{"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least"}},
 	} {
 		assert.Equal(t, tc.want, tc.got, tc.what)
 	}
@@ -61,6 +67,13 @@ func TestKeyTablesAreWellFormed(t *testing.T) {
 	check("mailbox", mailboxTable.keys, rowsDoSomething(mailboxTable))
 	check("dns", dnsTable.keys, rowsDoSomething(dnsTable))
 	check("timeline entry", changeTable.keys, rowsDoSomething(changeTable))
+	check("alarm", alarmTable.keys, rowsDoSomething(alarmTable))
+	for _, k := range alarmKinds {
+		if k.keys != nil {
+			check(k.kind, k.keys.keys, rowsDoSomething(k.keys))
+		}
+		assert.True(t, (k.keys == nil) != (k.value == nil), "alarm kind %s: give keys or value", k.kind)
+	}
 	for _, a := range timelineActions {
 		for _, k := range a.takes {
 			assert.Contains(t, changeTable.keys, k, "action %s takes a key the entry does not have", a.do)
