@@ -214,25 +214,57 @@ func NewPlan(file string, doc *yaml.Node, varies []Vary, opt PlanOptions) (*Plan
 	}
 	p := &Plan{file: file, base: doc, opt: opt, grid: 1}
 	varies = slices.Clone(varies)
+	if err := checkVaries(doc, varies); err != nil {
+		return nil, err
+	}
+	if err := p.expandRanges(varies); err != nil {
+		return nil, err
+	}
+	p.varies = slices.Clone(varies)
+	p.mayHoldDist = HasDistributions(doc)
+	for _, v := range p.varies {
+		for _, s := range v.Values {
+			p.mayHoldDist = p.mayHoldDist || (isFlow(s) && flowHasDistribution(s))
+		}
+	}
+	if err := p.sizeGrid(); err != nil {
+		return nil, err
+	}
+	// Monte Carlo needs something to sample.
+	if opt.Runs > 0 && !p.mayHoldDist {
+		return nil, fmt.Errorf("-runs %d: the scenario has no distribution to sample; write one where a duration or time is (deploy_delay: {uniform: [1h, 3d]}) or in a -vary value, or vary the simulator's seed with -vary seed=1..%d", opt.Runs, opt.Runs)
+	}
+	if err := p.checkValues(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkVaries checks the -vary list as given: each path varied once, with
+// values, and resolving on the scenario as written.
+func checkVaries(doc *yaml.Node, varies []Vary) error {
 	seen := map[string]bool{}
 	for _, v := range varies {
 		if seen[v.Path] {
-			return nil, fmt.Errorf("-vary %s: the path %s is varied twice; give all its values in one -vary", v, v.Path)
+			return fmt.Errorf("-vary %s: the path %s is varied twice; give all its values in one -vary", v, v.Path)
 		}
 		seen[v.Path] = true
 		if len(v.Values) == 0 {
-			return nil, fmt.Errorf("-vary %s: no values", v)
+			return fmt.Errorf("-vary %s: no values", v)
 		}
 	}
-	// Every path must resolve on the scenario as written.
 	scratch := copyNode(doc)
 	for _, v := range varies {
 		if _, err := findSlot(scratch, v.Path); err != nil {
-			return nil, fmt.Errorf("-vary %s: %v", v, err)
+			return fmt.Errorf("-vary %s: %v", v, err)
 		}
 	}
-	// Ranges between times with different bases are resolved against the
-	// scenario as written.
+	return nil
+}
+
+// expandRanges expands, in place, the ranges between times with
+// different bases, which need the scenario's times as written.
+func (p *Plan) expandRanges(varies []Vary) error {
 	var resolve func(timeRef) (time.Time, error)
 	for i, v := range varies {
 		var vals []string
@@ -244,49 +276,46 @@ func NewPlan(file string, doc *yaml.Node, varies []Vary, opt PlanOptions) (*Plan
 			if resolve == nil {
 				r, err := p.timeResolver()
 				if err != nil {
-					return nil, fmt.Errorf("-vary %s: the range %s needs the scenario's times, and it does not load:\n%w", v, s, err)
+					return fmt.Errorf("-vary %s: the range %s needs the scenario's times, and it does not load:\n%w", v, s, err)
 				}
 				resolve = r
 			}
 			more, err := expandItem(s, resolve)
 			if err != nil {
-				return nil, fmt.Errorf("-vary %s: %v", v, err)
+				return fmt.Errorf("-vary %s: %v", v, err)
 			}
 			vals = append(vals, more...)
 		}
 		v.Values = vals
 		varies[i] = v
 	}
-	p.varies = slices.Clone(varies)
-	p.mayHoldDist = HasDistributions(doc)
-	for _, v := range p.varies {
-		for _, s := range v.Values {
-			p.mayHoldDist = p.mayHoldDist || (isFlow(s) && flowHasDistribution(s))
-		}
-	}
+	return nil
+}
+
+// sizeGrid counts the grid points and the variants, within MaxVariants.
+func (p *Plan) sizeGrid() error {
 	for _, v := range p.varies {
 		if p.grid > MaxVariants/len(v.Values) {
-			return nil, fmt.Errorf("the grid has more than %d variants", MaxVariants)
+			return fmt.Errorf("the grid has more than %d variants", MaxVariants)
 		}
 		p.sizes = append(p.sizes, len(v.Values))
 		p.grid *= len(v.Values)
 	}
-	runs := max(opt.Runs, 1)
+	runs := max(p.opt.Runs, 1)
 	if p.grid > MaxVariants/runs {
-		return nil, fmt.Errorf("%d grid points × %d runs is more than %d variants", p.grid, runs, MaxVariants)
+		return fmt.Errorf("%d grid points × %d runs is more than %d variants", p.grid, runs, MaxVariants)
 	}
 	p.n = p.grid * runs
+	return nil
+}
 
-	// Monte Carlo needs something to sample.
-	if opt.Runs > 0 && !p.mayHoldDist {
-		return nil, fmt.Errorf("-runs %d: the scenario has no distribution to sample; write one where a duration or time is (deploy_delay: {uniform: [1h, 3d]}) or in a -vary value, or vary the simulator's seed with -vary seed=1..%d", opt.Runs, opt.Runs)
-	}
-
-	// Each value on its own must give a usable scenario; a value that only
-	// fails together with another one is reported when its variant is
-	// built. The checks run on all CPUs: a long range means many loads.
+// checkValues loads each value on its own: each must give a usable
+// scenario; a value that only fails together with another one is
+// reported when its variant is built. The checks run on all CPUs: a long
+// range means many loads.
+func (p *Plan) checkValues() error {
 	checkRun := -1
-	if opt.Runs > 0 {
+	if p.opt.Runs > 0 {
 		checkRun = 0
 	}
 	var checks [][]Param
@@ -318,16 +347,16 @@ func NewPlan(file string, doc *yaml.Node, varies []Vary, opt PlanOptions) (*Plan
 		}
 		es, ok := err.(Errors)
 		if !ok {
-			return nil, err
+			return err
 		}
 		if len(errs) < 50 {
 			errs = append(errs, es...)
 		}
 	}
 	if len(errs) > 0 {
-		return nil, sortErrors(errs)
+		return sortErrors(errs)
 	}
-	return p, nil
+	return nil
 }
 
 // Len is the number of variants.
