@@ -252,90 +252,103 @@ func docRoot(doc *yaml.Node) (*yaml.Node, pos) {
 // broken rule is reported at an override it names, or at at when the
 // scenario overrides none of them.
 func (l *loader) overrides(f *field, p *sim.Profile, at pos) {
-	// written are the knobs set, refused those whose value was reported
-	// and not set: a rule they break holds the profile's value, not the
-	// scenario's, and is reported at the other knob, if written.
-	written, refused := map[string]pos{}, map[string]bool{}
-	defer func() {
-		err := p.Check()
-		if err == nil {
-			return
-		}
-		var kes sim.KnobErrors
-		if !errors.As(err, &kes) {
-			l.errf(at, "profile: %v", err)
-			return
-		}
-		for _, ke := range kes {
-			where, ok := written[ke.Knob]
-			if !ok || refused[ke.Knob] {
-				where, ok = written[ke.Other]
-				if refused[ke.Other] {
-					ok = false
-				}
-			}
-			switch {
-			case ok:
-				l.errf(where, "%s", ke.Msg)
-			case !refused[ke.Knob] && !refused[ke.Other]:
-				l.errf(at, "%s", ke.Msg)
+	o := &overridden{written: map[string]pos{}, refused: map[string]bool{}}
+	if f != nil {
+		if om := l.mapping(f.val, f.vpos, "overrides", nil); om != nil {
+			at = f.kpos
+			for _, kf := range om.fields {
+				l.override(kf, p, o)
 			}
 		}
-	}()
-	if f == nil {
+	}
+	l.profileRules(p, o, at)
+}
+
+// overridden are the knobs set, and refused those whose value was
+// reported and not set: a rule they break holds the profile's value, not
+// the scenario's, and is reported at the other knob, if written.
+type overridden struct {
+	written map[string]pos
+	refused map[string]bool
+}
+
+// override sets one knob.
+func (l *loader) override(kf *field, p *sim.Profile, o *overridden) {
+	kind, ok := sim.KnobKind(kf.name)
+	if !ok {
+		l.errf(kf.kpos, "overrides: %v", p.Set(kf.name, ""))
 		return
 	}
-	om := l.mapping(f.val, f.vpos, "overrides", nil)
-	if om == nil {
+	value, ok := l.knobValue(kf)
+	if !ok {
 		return
 	}
-	at = f.kpos
-	for _, kf := range om.fields {
-		kind, ok := sim.KnobKind(kf.name)
-		if !ok {
-			l.errf(kf.kpos, "overrides: %v", p.Set(kf.name, ""))
-			continue
+	o.written[kf.name] = kf.vpos
+	if kind == "duration" && durationTooLong(value) {
+		l.errf(kf.vpos, "%s: duration %q is too long (more than %s)", kf.name, value, sim.FormatDuration(maxDuration))
+		o.refused[kf.name] = true
+		return
+	}
+	if err := p.Set(kf.name, value); err != nil {
+		msg := err.Error()
+		if !strings.HasPrefix(msg, kf.name) {
+			msg = kf.name + ": " + msg
 		}
-		var value string
-		switch {
-		case kf.null():
-			l.errf(kf.vpos, "key %q in overrides has no value", kf.name)
-			continue
-		case kf.val.Kind == yaml.ScalarNode:
-			value = kf.val.Value
-		case kf.val.Kind == yaml.SequenceNode:
-			parts := []string{}
-			bad := false
-			for _, c := range kf.val.Content {
-				c = resolve(c)
-				if c == nil || c.Kind != yaml.ScalarNode {
-					bad = true
-					break
-				}
-				parts = append(parts, c.Value)
-			}
-			if bad {
+		l.errf(kf.vpos, "%s", msg)
+		o.refused[kf.name] = true
+	}
+}
+
+// knobValue is a knob's value as sim.Profile.Set reads it: a single
+// value, or a list of them joined by commas.
+func (l *loader) knobValue(kf *field) (string, bool) {
+	switch {
+	case kf.null():
+		l.errf(kf.vpos, "key %q in overrides has no value", kf.name)
+		return "", false
+	case kf.val.Kind == yaml.ScalarNode:
+		return kf.val.Value, true
+	case kf.val.Kind == yaml.SequenceNode:
+		parts := []string{}
+		for _, c := range kf.val.Content {
+			c = resolve(c)
+			if c == nil || c.Kind != yaml.ScalarNode {
 				l.errf(kf.vpos, "%s: want a list of single values", kf.name)
-				continue
+				return "", false
 			}
-			value = strings.Join(parts, ", ")
-		default:
-			l.errf(kf.vpos, "%s: want a single value, got %s", kf.name, kindName(kf.val))
-			continue
+			parts = append(parts, c.Value)
 		}
-		written[kf.name] = kf.vpos
-		if kind == "duration" && durationTooLong(value) {
-			l.errf(kf.vpos, "%s: duration %q is too long (more than %s)", kf.name, value, sim.FormatDuration(maxDuration))
-			refused[kf.name] = true
-			continue
-		}
-		if err := p.Set(kf.name, value); err != nil {
-			msg := err.Error()
-			if !strings.HasPrefix(msg, kf.name) {
-				msg = kf.name + ": " + msg
+		return strings.Join(parts, ", "), true
+	}
+	l.errf(kf.vpos, "%s: want a single value, got %s", kf.name, kindName(kf.val))
+	return "", false
+}
+
+// profileRules reports the rules that relate knobs which the profile
+// breaks, each at a knob it names that the scenario set, or at at.
+func (l *loader) profileRules(p *sim.Profile, o *overridden, at pos) {
+	err := p.Check()
+	if err == nil {
+		return
+	}
+	var kes sim.KnobErrors
+	if !errors.As(err, &kes) {
+		l.errf(at, "profile: %v", err)
+		return
+	}
+	for _, ke := range kes {
+		where, ok := o.written[ke.Knob]
+		if !ok || o.refused[ke.Knob] {
+			where, ok = o.written[ke.Other]
+			if o.refused[ke.Other] {
+				ok = false
 			}
-			l.errf(kf.vpos, "%s", msg)
-			refused[kf.name] = true
+		}
+		switch {
+		case ok:
+			l.errf(where, "%s", ke.Msg)
+		case !o.refused[ke.Knob] && !o.refused[ke.Other]:
+			l.errf(at, "%s", ke.Msg)
 		}
 	}
 }
