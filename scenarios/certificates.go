@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"strconv"
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/renewsim/renewsim/sim"
@@ -273,4 +276,50 @@ func (l *loader) certUsers(b *build, d *certDraft, f *field) {
 
 func (l *loader) certExported(_ *build, d *certDraft, f *field) {
 	d.c.Exported, _ = l.boolean(f)
+}
+
+// validationRecord reads the state of the validation record for method
+// (dns or http; "" when the method is unknown: any state of either).
+func (l *loader) validationRecord(f *field, method string) (string, bool) {
+	s, ok := l.scalar(f)
+	if !ok {
+		return "", false
+	}
+	switch s {
+	case sim.RecordPresent, sim.RecordAbsent, sim.RecordWrong:
+		return s, true
+	case sim.RecordDoubledSuffix, sim.RecordNoUnderscore, sim.RecordZone:
+		if method != sim.ValidationHTTP {
+			return s, true
+		}
+		l.errf(f.vpos, "validation_record: %s is a state of dns validation; http validation takes one of: %s", s, strings.Join(httpRecords, ", "))
+		return "", false
+	case recordRedirect:
+		if method != sim.ValidationDNS {
+			return s, true
+		}
+		l.errf(f.vpos, "validation_record: redirect is a state of http validation; dns validation takes one of: %s", strings.Join(dnsRecords, ", "))
+		return "", false
+	}
+	if m := chainRE.FindStringSubmatch(s); m != nil {
+		if method == sim.ValidationHTTP {
+			l.errf(f.vpos, "validation_record: chain-N is a state of dns validation; http validation takes one of: %s", strings.Join(httpRecords, ", "))
+			return "", false
+		}
+		n, err := strconv.Atoi(m[1])
+		if err == nil && n >= 1 && n <= maxChain && !strings.HasPrefix(m[1], "0") {
+			return s, true
+		}
+		l.errf(f.vpos, "validation_record: chain-N needs N from 1 to %d, got %q", maxChain, s)
+		return "", false
+	}
+	switch method {
+	case sim.ValidationHTTP:
+		l.errf(f.vpos, "validation_record: unknown state %q for http validation (expected one of: %s)", s, strings.Join(httpRecords, ", "))
+	case sim.ValidationDNS:
+		l.errf(f.vpos, "validation_record: unknown state %q (expected one of: %s)", s, strings.Join(dnsRecords, ", "))
+	default:
+		l.errf(f.vpos, "validation_record: unknown state %q (expected one of: %s for dns validation; %s for http validation)", s, strings.Join(dnsRecords, ", "), strings.Join(httpRecords, ", "))
+	}
+	return "", false
 }

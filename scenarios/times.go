@@ -271,3 +271,13 @@ func known(ids []string) string {
 
 // stamp writes a resolved time for messages.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// inRange reports an at outside [start, until].
+func (l *loader) inRange(b *build, f *field, t time.Time) {
+	switch {
+	case b.env.startOK && t.Before(b.env.start):
+		l.errf(f.vpos, "%s: %s is before start (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.env.start))
+	case b.untilOK && t.After(b.until):
+		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.until))
+	}
+}
