@@ -16,10 +16,13 @@ import (
 // whole (an http-validated certificate needs a CloudFront user) are listed
 // beside the rows.
 //
-// The rows only compose: values are decoded by the readers of node.go,
-// times.go and email.go, the ACM rules sit in acm.go and the
-// cross-references (an id that another section declares) in refs.go.
-// Adding a key is adding a row.
+// The rows only compose: values are decoded by the readers in node.go
+// (single values, lists, numbers, durations), times.go (times), names.go
+// and email.go (DNS names, addresses); the ACM rules sit in acm.go, and
+// the cross-references (an id that another section declares) in refs.go.
+// Where the keys depend on what an item is, a second table says so: the
+// actions of timeline entries (timeline.go), the kinds of expectations
+// (expect.go) and of alarms (alarms.go). Adding a key is adding a row.
 
 // keyRow is one key of a mapping that is read into a T: the item being
 // built.
