@@ -76,39 +76,42 @@ func eventContent(em *mapping) bool { return em.has("detail") || (em.has("event"
 
 func (l *loader) expectations(b *build, f *field) {
 	items, _ := l.list(f)
+	e := new(sim.Expectation) // reused: the kinds read into it through function values
 	for _, it := range items {
 		em := l.mapping(it.n, it.pos, "expectation", expectKeys)
 		if em == nil {
 			continue
 		}
-		if e, ok := l.expectation(b, em); ok {
+		*e = sim.Expectation{}
+		if l.expectation(b, em, e) {
 			e.Text = render(it.n)
 			e.Line = em.pos.line
-			b.sc.Expect = append(b.sc.Expect, e)
+			b.sc.Expect = append(b.sc.Expect, *e)
 		}
 	}
 }
 
-func (l *loader) expectation(b *build, em *mapping) (sim.Expectation, bool) {
-	var e sim.Expectation
+// expectation reads one item into e; false when it checks nothing, or
+// mixes kinds (reported).
+func (l *loader) expectation(b *build, em *mapping, e *sim.Expectation) bool {
 	for i := range expectKinds {
 		k := &expectKinds[i]
 		if k.claim != nil && k.claim(em) {
 			e.Kind = k.kind
 			l.onlyKeys(em, cmp.Or(k.name, k.kind), k.keys...)
-			k.read(l, b, em, &e)
-			return e, true
+			k.read(l, b, em, e)
+			return true
 		}
 	}
 	k := l.groupKind(em)
 	if k == nil {
-		return e, false
+		return false
 	}
 	e.Kind = k.kind
-	l.expectSubject(b, em, &e, k)
-	k.read(l, b, em, &e)
-	l.expectationCycle(em, &e, k)
-	return e, true
+	l.expectSubject(b, em, e, k)
+	k.read(l, b, em, e)
+	l.expectationCycle(em, e, k)
+	return true
 }
 
 // groupKind is the grouped kind whose keys the item uses, named by the
