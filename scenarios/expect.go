@@ -19,7 +19,7 @@ type expectKind struct {
 	name string
 	// claim, when set, knows an item of this kind by a key of its own:
 	// the claiming kinds are tried first, in table order, and such an
-	// item may have only keys (each other key is reported).
+	// item may have only the keys in keys (each other key is reported).
 	claim func(em *mapping) bool
 	keys  []string
 	// group are the keys that make an item of this kind otherwise: an
@@ -56,7 +56,9 @@ var expectKinds = []expectKind{
 }
 
 // expectKeys are the keys of every kind, in the order messages list them:
-// the order they joined the format.
+// the order they joined the format, which no order of the kinds gives, so
+// it is written out. A key a kind gains is appended here (a test checks
+// that every key of a kind is listed).
 var expectKeys = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to",
 	"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least",
 	"cycle", "detail", "renewals", "serves_renewed_after", "serves_renewed_before"}
