@@ -2,24 +2,13 @@ package scenarios
 
 import "strconv"
 
-func init() {
-	scenarioKeys = append(scenarioKeys, "days_before_expiry")
-}
-
 // accountConfig reads days_before_expiry, the account's ExpiryEventsConfiguration
 // (PutAccountConfiguration's DaysBeforeExpiry, 1 to 45): from how many days
 // before expiry ACM sends the daily Approaching Expiration event, for every
 // certificate of the account. It sets the profile's
 // approaching_expiration_days and private_approaching_expiration_days, so
 // an override of either cannot go with it.
-func (l *loader) accountConfig(b *build, m *mapping) {
-	f := m.get("days_before_expiry")
-	if f == nil {
-		if m.has("days_before_expiry") {
-			l.require(m, "days_before_expiry")
-		}
-		return
-	}
+func (l *loader) accountConfig(b *build, d *scenarioDraft, f *field) {
 	s, ok := l.scalar(f)
 	if !ok {
 		return
@@ -29,7 +18,7 @@ func (l *loader) accountConfig(b *build, m *mapping) {
 		l.errf(f.vpos, "days_before_expiry: want a whole number of days from 1 to 45 (PutAccountConfiguration's range), got %q", s)
 		return
 	}
-	if of := m.get("overrides"); of != nil {
+	if of := d.m.get("overrides"); of != nil {
 		if om := l.quietMapping(of); om != nil {
 			for _, k := range []string{"approaching_expiration_days", "private_approaching_expiration_days"} {
 				if om.has(k) {
@@ -40,6 +29,13 @@ func (l *loader) accountConfig(b *build, m *mapping) {
 	}
 	b.sc.Profile.ApproachingDaysPublic = n
 	b.sc.Profile.ApproachingDaysPrivate = n
+}
+
+// accountConfigEmpty reports days_before_expiry written without a value.
+func (l *loader) accountConfigEmpty(_ *build, d *scenarioDraft, f *field) {
+	if f != nil {
+		l.require(d.m, "days_before_expiry")
+	}
 }
 
 // quietMapping reads a mapping already checked (and reported) elsewhere.

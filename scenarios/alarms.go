@@ -16,16 +16,80 @@ import (
 // that is added to every scenario. They change nothing in a run; the
 // report package judges them on its record.
 
-// Keys of an alarm and of each kind's mapping, in the order messages list
-// them.
+// alarmKind is one kind of alarm rule: the key that names it in an alarm,
+// and how its value is read.
+type alarmKind struct {
+	kind string
+	// keys reads the kind's mapping; nil when its value is a single value,
+	// read by value.
+	keys  *keyTable[kindDraft]
+	value func(l *loader, d *kindDraft, f *field)
+	// defaults, when set, are the rule's defaults: such a kind may also
+	// be written without a value.
+	defaults func(a *sim.Alarm)
+}
+
+// alarmKinds are the kinds of alarm, in the order messages list them.
+var alarmKinds = []alarmKind{
+	{kind: sim.AlarmEventBridge, keys: newKeyTable(sim.AlarmEventBridge, []keyRow[kindDraft]{
+		{key: "detail_type", required: true, read: (*loader).eventBridgeDetailType},
+		{key: "days_to_expiry_at_most", read: (*loader).eventBridgeDays, absent: needsValue},
+		{key: "reason", read: (*loader).eventBridgeReason, absent: needsValue},
+	})},
+	{kind: sim.AlarmMetric, keys: newKeyTable(sim.AlarmMetric, []keyRow[kindDraft]{
+		{key: "threshold", required: true, read: (*loader).metricThreshold},
+	})},
+	{kind: sim.AlarmConfig, defaults: configDefaults, keys: newKeyTable(sim.AlarmConfig, []keyRow[kindDraft]{
+		{key: "days_to_expiration", read: (*loader).configDays, absent: needsValue},
+		{key: "frequency", read: (*loader).configFrequency, absent: needsValue},
+	})},
+	{kind: sim.AlarmSecurityHub, value: (*loader).securityHubControl},
+	{kind: sim.AlarmProbe, keys: newKeyTable(sim.AlarmProbe, []keyRow[kindDraft]{
+		{key: "expires_within", required: true, read: (*loader).probeWithin},
+		{key: "resource", read: (*loader).probeResource, absent: needsValue},
+	})},
+}
+
+// alarmDraft is one alarm while its keys are read.
+type alarmDraft struct {
+	m     *mapping
+	a     sim.Alarm
+	ref   alarmRefs
+	named bool   // the name is usable
+	kind  *field // the one kind written, once known
+}
+
+// kindDraft is the mapping of an alarm's kind while it is read into the
+// alarm.
+type kindDraft struct {
+	m        *mapping
+	a        *sim.Alarm
+	ref      *alarmRefs
+	detailOK bool // eventbridge: the detail type was read
+}
+
+// The steps in which an alarm is read.
+const (
+	alarmNamed = iota // name; then which kind it is
+	alarmRule         // the kind's mapping
+	alarmScope        // certs
+)
+
+// alarmTable is how an alarm is read: its name, the one kind it has, and
+// the certificates it watches.
+var alarmTable = func() *keyTable[alarmDraft] {
+	rows := []keyRow[alarmDraft]{{key: "name", required: true, step: alarmNamed, read: (*loader).alarmName}}
+	for _, k := range alarmKinds {
+		rows = append(rows, keyRow[alarmDraft]{key: k.kind, step: alarmRule, read: (*loader).alarmKindKey, absent: (*loader).alarmKindKey})
+	}
+	rows = append(rows, keyRow[alarmDraft]{key: "certs", step: alarmScope, read: (*loader).alarmCerts, absent: (*loader).alarmNoCerts})
+	return newKeyTable("alarm", rows, itemRule[alarmDraft]{step: alarmNamed, check: (*loader).oneAlarmKind})
+}()
+
+// Keys of an alarm, and of a file given with -alarms, in the order
+// messages list them.
 var (
-	alarmKeys       = []string{"name", sim.AlarmEventBridge, sim.AlarmMetric, sim.AlarmConfig, sim.AlarmSecurityHub, sim.AlarmProbe, "certs"}
-	alarmKinds      = []string{sim.AlarmEventBridge, sim.AlarmMetric, sim.AlarmConfig, sim.AlarmSecurityHub, sim.AlarmProbe}
-	eventBridgeKeys = []string{"detail_type", "days_to_expiry_at_most", "reason"}
-	metricKeys      = []string{"threshold"}
-	configKeys      = []string{"days_to_expiration", "frequency"}
-	probeKeys       = []string{"expires_within", "resource"}
-	// alarmFileKeys are the keys of a file given with -alarms.
+	alarmKeys     = alarmTable.keys
 	alarmFileKeys = []string{"alarms"}
 )
 
@@ -71,7 +135,7 @@ func (l *loader) alarmList(f *field) ([]sim.Alarm, []alarmRefs) {
 	var refs []alarmRefs
 	first := map[string]pos{}
 	for _, it := range items {
-		am := l.mapping(it.n, it.pos, "alarm", alarmKeys)
+		am := alarmTable.mapping(l, it.n, it.pos)
 		if am == nil {
 			continue
 		}
@@ -92,145 +156,170 @@ func (l *loader) alarmList(f *field) ([]sim.Alarm, []alarmRefs) {
 
 // alarm reads one alarm; ok is false when it has no usable name.
 func (l *loader) alarm(am *mapping) (sim.Alarm, alarmRefs, bool) {
-	a := sim.Alarm{File: l.file, Line: am.pos.line, Col: am.pos.col}
-	var ref alarmRefs
-	named := false
-	if !l.require(am, "name") {
-		// reported
-	} else if nf := am.get("name"); nf != nil {
-		if name, ok := l.scalar(nf); ok {
-			a.Name, a.Line, a.Col = name, nf.vpos.line, nf.vpos.col
-			if nameRE.MatchString(name) {
-				named = true
-			} else {
-				l.errf(nf.vpos, "name: want lower-case letters, digits and hyphens (like days-to-expiry-30), got %q", name)
-			}
-		}
+	d := &alarmDraft{m: am, a: sim.Alarm{File: l.file, Line: am.pos.line, Col: am.pos.col}}
+	alarmTable.read(l, nil, am, d)
+	return d.a, d.ref, d.named
+}
+
+func (l *loader) alarmName(_ *build, d *alarmDraft, f *field) {
+	name, ok := l.scalar(f)
+	if !ok {
+		return
 	}
+	d.a.Name, d.a.Line, d.a.Col = name, f.vpos.line, f.vpos.col
+	if nameRE.MatchString(name) {
+		d.named = true
+	} else {
+		l.errf(f.vpos, "name: want lower-case letters, digits and hyphens (like days-to-expiry-30), got %q", name)
+	}
+}
+
+// oneAlarmKind finds the one kind the alarm has.
+func (l *loader) oneAlarmKind(_ *build, d *alarmDraft) {
 	var kinds []*field
-	for _, fl := range am.fields {
-		if slices.Contains(alarmKinds, fl.name) {
+	for _, fl := range d.m.fields {
+		if slices.ContainsFunc(alarmKinds, func(k alarmKind) bool { return k.kind == fl.name }) {
 			kinds = append(kinds, fl)
 		}
 	}
 	switch len(kinds) {
 	case 0:
-		l.errf(am.pos, "alarm checks nothing: give one of %s", strings.Join(alarmKinds, ", "))
+		var names []string
+		for _, k := range alarmKinds {
+			names = append(names, k.kind)
+		}
+		l.errf(d.m.pos, "alarm checks nothing: give one of %s", strings.Join(names, ", "))
 	case 1:
-		a.Kind = kinds[0].name
-		l.alarmKind(&a, &ref, kinds[0])
+		d.kind = kinds[0]
+		d.a.Kind = d.kind.name
 	default:
 		l.errf(kinds[1].kpos, "alarm has two kinds, %s and %s: write one alarm per rule", kinds[0].name, kinds[1].name)
 	}
-	if cf := am.field("certs"); cf != nil {
-		if cf.null() {
-			l.errf(cf.vpos, "key \"certs\" in alarm has no value: give a list of certificate ids, or leave it out for every certificate")
-		}
-		seen := map[string]bool{}
-		for _, s := range l.stringList(cf) {
-			if seen[s.s] {
-				l.errf(s.pos, "certs: certificate %q is listed twice", s.s)
-				continue
-			}
-			seen[s.s] = true
-			ref.certs = append(ref.certs, s)
-			a.Certs = append(a.Certs, s.s)
-		}
-	}
-	return a, ref, named
 }
 
-// alarmKind reads the mapping (or, for securityhub, the value) of the
-// alarm's kind.
-func (l *loader) alarmKind(a *sim.Alarm, ref *alarmRefs, kf *field) {
-	if kf.null() && kf.name != sim.AlarmConfig {
+// alarmKindKey reads the value of the alarm's kind: its mapping or, for
+// a kind that takes one, its single value.
+func (l *loader) alarmKindKey(_ *build, d *alarmDraft, kf *field) {
+	if kf == nil || kf != d.kind {
+		return
+	}
+	k := &alarmKinds[slices.IndexFunc(alarmKinds, func(k alarmKind) bool { return k.kind == kf.name })]
+	if kf.null() && k.defaults == nil {
 		l.errf(kf.vpos, "key %q in alarm has no value", kf.name)
 		return
 	}
-	switch kf.name {
-	case sim.AlarmSecurityHub:
-		s, ok := l.scalar(kf)
-		if !ok {
-			return
-		}
-		if !slices.Contains(securityHubControls, strings.ToLower(s)) {
-			l.errf(kf.vpos, "securityhub: unknown control %q (known: %s, which is acm-certificate-expiration-check with daysToExpiration %d)",
-				s, strings.Join(securityHubControls, ", "), sim.SecurityHubACM1Days)
-			return
-		}
-		a.Days, a.Every = sim.SecurityHubACM1Days, sim.ConfigDefaultEvery
+	kd := &kindDraft{a: &d.a, ref: &d.ref}
+	if k.value != nil {
+		k.value(l, kd, kf)
 		return
-	case sim.AlarmConfig:
-		a.Days, a.Every = sim.ConfigDefaultDays, sim.ConfigDefaultEvery
+	}
+	if k.defaults != nil {
+		k.defaults(&d.a)
 		if kf.null() {
-			return // config: with no value takes the rule's defaults
+			return // written with no value: the rule's defaults
 		}
 	}
-	keys := map[string][]string{sim.AlarmEventBridge: eventBridgeKeys, sim.AlarmMetric: metricKeys, sim.AlarmConfig: configKeys, sim.AlarmProbe: probeKeys}[kf.name]
-	km := l.mapping(kf.val, kf.vpos, kf.name, keys)
-	if km == nil {
+	if kd.m = k.keys.mapping(l, kf.val, kf.vpos); kd.m != nil {
+		k.keys.read(l, nil, kd.m, kd)
+	}
+}
+
+func (l *loader) alarmCerts(_ *build, d *alarmDraft, f *field) {
+	seen := map[string]bool{}
+	for _, s := range l.stringList(f) {
+		if seen[s.s] {
+			l.errf(s.pos, "certs: certificate %q is listed twice", s.s)
+			continue
+		}
+		seen[s.s] = true
+		d.ref.certs = append(d.ref.certs, s)
+		d.a.Certs = append(d.a.Certs, s.s)
+	}
+}
+
+// alarmNoCerts reports certs written without a value.
+func (l *loader) alarmNoCerts(_ *build, _ *alarmDraft, f *field) {
+	if f != nil {
+		l.errf(f.vpos, "key \"certs\" in alarm has no value: give a list of certificate ids, or leave it out for every certificate")
+	}
+}
+
+// needsValue reports a key of an alarm's kind written without a value.
+func needsValue(l *loader, _ *build, d *kindDraft, f *field) {
+	if f != nil {
+		l.require(d.m, f.name)
+	}
+}
+
+func (l *loader) eventBridgeDetailType(_ *build, d *kindDraft, f *field) {
+	d.a.DetailType, d.detailOK = l.oneOf(f, "detail type", events)
+}
+
+func (l *loader) eventBridgeDays(_ *build, d *kindDraft, f *field) {
+	if dt := d.a.DetailType; d.detailOK && !slices.Contains(withDaysToExpiry, dt) {
+		l.errf(f.kpos, "days_to_expiry_at_most: %q events have no DaysToExpiry (these do: %s)", dt, strings.Join(withDaysToExpiry, ", "))
+	} else if n, ok := l.days(f); ok {
+		d.a.DaysToExpiryAtMost = &n
+	}
+}
+
+func (l *loader) eventBridgeReason(_ *build, d *kindDraft, f *field) {
+	if d.detailOK && d.a.DetailType != sim.EventActionRequired {
+		l.errf(f.kpos, "reason: only %q events carry a RenewalStatusReason", sim.EventActionRequired)
 		return
 	}
-	switch kf.name {
-	case sim.AlarmEventBridge:
-		l.require(km, "detail_type")
-		dt, ok := l.oneOf(km.get("detail_type"), "detail type", events)
-		a.DetailType = dt
-		if df := km.field("days_to_expiry_at_most"); df != nil {
-			if df.null() {
-				l.require(km, "days_to_expiry_at_most")
-			} else if ok && !slices.Contains(withDaysToExpiry, dt) {
-				l.errf(df.kpos, "days_to_expiry_at_most: %q events have no DaysToExpiry (these do: %s)", dt, strings.Join(withDaysToExpiry, ", "))
-			} else if n, ok := l.days(df); ok {
-				a.DaysToExpiryAtMost = &n
-			}
-		}
-		if rf := km.field("reason"); rf != nil {
-			if rf.null() {
-				l.require(km, "reason")
-			} else if ok && dt != sim.EventActionRequired {
-				l.errf(rf.kpos, "reason: only %q events carry a RenewalStatusReason", sim.EventActionRequired)
-			} else {
-				a.Reason, _ = l.oneOf(rf, "renewal status reason", eventReasons())
-			}
-		}
-	case sim.AlarmMetric:
-		l.require(km, "threshold")
-		if tf := km.get("threshold"); tf != nil {
-			a.Days, _ = l.days(tf)
-		}
-	case sim.AlarmConfig:
-		if df := km.field("days_to_expiration"); df != nil {
-			if df.null() {
-				l.require(km, "days_to_expiration")
-			} else if n, ok := l.days(df); ok {
-				a.Days = n
-			}
-		}
-		if ff := km.field("frequency"); ff != nil {
-			if ff.null() {
-				l.require(km, "frequency")
-			} else if d, ok := l.duration(ff); ok {
-				if !slices.Contains(configFrequencies, d) {
-					l.errf(ff.vpos, "frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h, got %q", ff.val.Value)
-				} else {
-					a.Every = d
-				}
-			}
-		}
-	case sim.AlarmProbe:
-		l.require(km, "expires_within")
-		if wf := km.get("expires_within"); wf != nil {
-			a.Within, a.Share, _ = l.within(wf)
-		}
-		if rf := km.field("resource"); rf != nil {
-			if rf.null() {
-				l.require(km, "resource")
-			} else if s, ok := l.scalar(rf); ok {
-				ref.resource = &stringItem{s: s, pos: rf.vpos}
-				a.Resource = s
-			}
-		}
+	d.a.Reason, _ = l.oneOf(f, "renewal status reason", eventReasons())
+}
+
+func (l *loader) metricThreshold(_ *build, d *kindDraft, f *field) {
+	d.a.Days, _ = l.days(f)
+}
+
+// configDefaults are the defaults of acm-certificate-expiration-check.
+func configDefaults(a *sim.Alarm) {
+	a.Days, a.Every = sim.ConfigDefaultDays, sim.ConfigDefaultEvery
+}
+
+func (l *loader) configDays(_ *build, d *kindDraft, f *field) {
+	if n, ok := l.days(f); ok {
+		d.a.Days = n
+	}
+}
+
+func (l *loader) configFrequency(_ *build, d *kindDraft, f *field) {
+	every, ok := l.duration(f)
+	switch {
+	case !ok:
+	case !slices.Contains(configFrequencies, every):
+		l.errf(f.vpos, "frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h, got %q", f.val.Value)
+	default:
+		d.a.Every = every
+	}
+}
+
+// securityHubControl reads the control of a securityhub alarm: the
+// Config rule it runs, with that rule's defaults.
+func (l *loader) securityHubControl(d *kindDraft, f *field) {
+	s, ok := l.scalar(f)
+	if !ok {
+		return
+	}
+	if !slices.Contains(securityHubControls, strings.ToLower(s)) {
+		l.errf(f.vpos, "securityhub: unknown control %q (known: %s, which is acm-certificate-expiration-check with daysToExpiration %d)",
+			s, strings.Join(securityHubControls, ", "), sim.SecurityHubACM1Days)
+		return
+	}
+	d.a.Days, d.a.Every = sim.SecurityHubACM1Days, sim.ConfigDefaultEvery
+}
+
+func (l *loader) probeWithin(_ *build, d *kindDraft, f *field) {
+	d.a.Within, d.a.Share, _ = l.within(f)
+}
+
+func (l *loader) probeResource(_ *build, d *kindDraft, f *field) {
+	if s, ok := l.scalar(f); ok {
+		d.ref.resource = &stringItem{s: s, pos: f.vpos}
+		d.a.Resource = s
 	}
 }
 
@@ -308,104 +397,151 @@ const (
 	keyLeadTimeAtLst = "lead_time_at_least"
 )
 
+// alarmCheck is one key of an alarm expectation: the family of checks it
+// belongs to (an item checks one family), and how it is read into e.
+type alarmCheck struct {
+	key    string
+	family int
+	read   func(l *loader, f *field, em *mapping, e *sim.Expectation)
+}
+
+// alarmChecks are what an alarm expectation may check, in the order they
+// are read.
+var alarmChecks = []alarmCheck{
+	{keyFires, 0, (*loader).firesExactly},
+	{keyFiresMin, 0, countInto(func(e *sim.Expectation) **int { return &e.Min })},
+	{keyFiresMax, 0, countInto(func(e *sim.Expectation) **int { return &e.Max })},
+	{keyFalse, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarms })},
+	{keyFalseMax, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarmsMax })},
+	{keyLeadTimeAtLst, 2, (*loader).leadTime},
+}
+
+// alarmExclusive are the keys of a family that cannot go together: an
+// exact number, and a bound.
+var alarmExclusive = [][2]string{{keyFires, keyFiresMin}, {keyFires, keyFiresMax}, {keyFalse, keyFalseMax}}
+
 // alarmExpectKeys are the keys of the alarm expectation group.
-var alarmExpectKeys = []string{"alarm", keyFires, keyFiresMin, keyFiresMax, keyFalse, keyFalseMax, keyLeadTimeAtLst}
+var alarmExpectKeys = func() []string {
+	keys := []string{"alarm"}
+	for _, c := range alarmChecks {
+		keys = append(keys, c.key)
+	}
+	return keys
+}()
 
 // alarmExpectation reads {alarm: NAME, …}: one of fires (never or a
 // number), fires_at_least and/or fires_at_most, false_alarms or
 // false_alarms_at_most, lead_time_at_least (with cert).
 func (l *loader) alarmExpectation(b *build, em *mapping, e *sim.Expectation) {
-	var alarm *sim.Alarm
-	if !em.has("alarm") {
-		l.errf(em.pos, "missing required key \"alarm\" in expectation: which alarm does it check?")
-	} else if l.require(em, "alarm") {
-		if name, ok := l.scalar(em.get("alarm")); ok {
-			e.Alarm = name
-			alarm = b.alarms.byName[name]
-			if alarm == nil {
-				if len(b.alarms.order) == 0 {
-					l.errf(em.get("alarm").vpos, "alarm: unknown alarm %q (the scenario declares no alarms; expectations name alarms of its own alarms: list)", name)
-				} else {
-					l.errf(em.get("alarm").vpos, "alarm: unknown alarm %q (known: %s)", name, known(b.alarms.order))
-				}
-			}
-		}
-	}
+	alarm := l.expectedAlarm(b, em, e)
 	if alarm != nil && e.Cert != "" && !alarm.Watches(e.Cert) {
 		l.errf(em.get("cert").vpos, "cert: alarm %q watches only %s, not %q", alarm.Name, strings.Join(alarm.Certs, ", "), e.Cert)
 	}
-	// One family of checks per item.
-	families := [][]string{{keyFires, keyFiresMin, keyFiresMax}, {keyFalse, keyFalseMax}, {keyLeadTimeAtLst}}
+	if !l.oneAlarmCheck(em) {
+		return
+	}
+	for _, c := range alarmChecks {
+		if em.has(c.key) && l.require(em, c.key) {
+			c.read(l, em.get(c.key), em, e)
+		}
+	}
+	if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
+		l.errf(em.field(keyFiresMax).vpos, "fires_at_most (%d) is less than fires_at_least (%d)", *e.Max, *e.Min)
+	}
+}
+
+// expectedAlarm resolves the alarm an expectation names among the
+// scenario's alarms.
+func (l *loader) expectedAlarm(b *build, em *mapping, e *sim.Expectation) *sim.Alarm {
+	if !em.has("alarm") {
+		l.errf(em.pos, "missing required key \"alarm\" in expectation: which alarm does it check?")
+		return nil
+	}
+	if !l.require(em, "alarm") {
+		return nil
+	}
+	af := em.get("alarm")
+	name, ok := l.scalar(af)
+	if !ok {
+		return nil
+	}
+	e.Alarm = name
+	alarm := b.alarms.byName[name]
+	switch {
+	case alarm != nil:
+	case len(b.alarms.order) == 0:
+		l.errf(af.vpos, "alarm: unknown alarm %q (the scenario declares no alarms; expectations name alarms of its own alarms: list)", name)
+	default:
+		l.errf(af.vpos, "alarm: unknown alarm %q (known: %s)", name, known(b.alarms.order))
+	}
+	return alarm
+}
+
+// oneAlarmCheck reports an alarm expectation that checks no family of
+// keys, or more than one, or an exact number with a bound.
+func (l *loader) oneAlarmCheck(em *mapping) bool {
 	var used []string // the first key written of each family used
+	var families []int
 	for _, fl := range em.fields {
-		for _, fam := range families {
-			if slices.Contains(fam, fl.name) && !slices.ContainsFunc(used, func(k string) bool { return slices.Contains(fam, k) }) {
-				used = append(used, fl.name)
-			}
+		i := slices.IndexFunc(alarmChecks, func(c alarmCheck) bool { return c.key == fl.name })
+		if i >= 0 && !slices.Contains(families, alarmChecks[i].family) {
+			used = append(used, fl.name)
+			families = append(families, alarmChecks[i].family)
 		}
 	}
 	switch len(used) {
 	case 0:
 		l.errf(em.pos, "alarm expectation checks nothing: give fires (never or a number), fires_at_least and/or fires_at_most, false_alarms, false_alarms_at_most, or lead_time_at_least with cert")
-		return
+		return false
 	case 1:
 	default:
 		l.errf(em.field(used[1]).kpos, "expectation mixes %s and %s: write one check per item", used[0], used[1])
-		return
+		return false
 	}
-	for _, pair := range [][2]string{{keyFires, keyFiresMin}, {keyFires, keyFiresMax}, {keyFalse, keyFalseMax}} {
+	for _, pair := range alarmExclusive {
 		if em.has(pair[0]) && em.has(pair[1]) {
 			l.errf(em.field(pair[1]).kpos, "%s cannot be combined with %s: write %s for an exact number", pair[1], pair[0], pair[0])
-			return
+			return false
 		}
 	}
-	for _, k := range []string{keyFires, keyFiresMin, keyFiresMax, keyFalse, keyFalseMax, keyLeadTimeAtLst} {
-		if !em.has(k) {
-			continue
-		}
-		if !l.require(em, k) {
-			continue
-		}
-		f := em.get(k)
-		switch k {
-		case keyFires:
-			if s, ok := l.scalar(f); ok && s == "never" {
-				zero := 0
-				e.Count = &zero
-			} else if ok {
-				n, err := strconv.Atoi(s)
-				if err != nil || n < 0 {
-					l.errf(f.vpos, "fires: want never or a whole number >= 0, got %q", s)
-				} else {
-					e.Count = &n
-				}
-			}
-		case keyFiresMin, keyFiresMax, keyFalse, keyFalseMax:
-			n, ok := l.count(f)
-			if !ok {
-				continue
-			}
-			switch k {
-			case keyFiresMin:
-				e.Min = &n
-			case keyFiresMax:
-				e.Max = &n
-			case keyFalse:
-				e.FalseAlarms = &n
-			default:
-				e.FalseAlarmsMax = &n
-			}
-		case keyLeadTimeAtLst:
-			if !em.has("cert") {
-				l.errf(f.kpos, "lead_time_at_least needs cert: the lead time before which certificate's expiry or outage?")
-			}
-			if d, ok := l.duration(f); ok {
-				e.LeadTimeAtLeast = &d
-			}
+	return true
+}
+
+// firesExactly reads fires: never, or how many times.
+func (l *loader) firesExactly(f *field, _ *mapping, e *sim.Expectation) {
+	s, ok := l.scalar(f)
+	switch {
+	case !ok:
+	case s == "never":
+		zero := 0
+		e.Count = &zero
+	default:
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			l.errf(f.vpos, "fires: want never or a whole number >= 0, got %q", s)
+		} else {
+			e.Count = &n
 		}
 	}
-	if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
-		l.errf(em.field(keyFiresMax).vpos, "fires_at_most (%d) is less than fires_at_least (%d)", *e.Max, *e.Min)
+}
+
+// countInto reads a whole number into the field of e that into names.
+func countInto(into func(e *sim.Expectation) **int) func(*loader, *field, *mapping, *sim.Expectation) {
+	return func(l *loader, f *field, _ *mapping, e *sim.Expectation) {
+		if n, ok := l.count(f); ok {
+			*into(e) = &n
+		}
+	}
+}
+
+// leadTime reads how long before the certificate's expiry or outage the
+// alarm must first fire.
+func (l *loader) leadTime(f *field, em *mapping, e *sim.Expectation) {
+	if !em.has("cert") {
+		l.errf(f.kpos, "lead_time_at_least needs cert: the lead time before which certificate's expiry or outage?")
+	}
+	if d, ok := l.duration(f); ok {
+		e.LeadTimeAtLeast = &d
 	}
 }
 

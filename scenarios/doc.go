@@ -46,4 +46,8 @@
 // Parsing never panics: the input is walked through yaml.Node and every
 // scalar (times, durations, numbers) is read by this package, so each message
 // can name its position.
+//
+// Inside, every kind of mapping is read through a table with one row per
+// key (table.go): a key added to the format is a row there, and -vary
+// paths learn it from the same table.
 package scenarios

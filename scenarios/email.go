@@ -18,7 +18,7 @@ const (
 )
 
 var (
-	mailboxKeys     = []string{"address", "clicks", "rejects"}
+	mailboxKeys     = mailboxTable.keys
 	unlistedAnswers = []string{unlistedAccept, unlistedReject}
 	// localRE is the dot-atom local part of RFC 5322, which is what ACM's
 	// addresses and people's mailboxes use.
@@ -48,52 +48,48 @@ func (l *loader) address(f *field) (string, bool) {
 	return s, true
 }
 
-// email reads account_email, unlisted_mailboxes, mailboxes and whois; the
-// defaults apply when they are absent.
-func (l *loader) email(b *build, m *mapping) {
-	sc := b.sc
-	sc.AccountEmail = defaultAccountEmail
-	if f := m.get("account_email"); f != nil {
-		sc.AccountEmail, _ = l.address(f)
-	}
-	sc.UnlistedMailboxes = unlistedAccept
-	if f := m.get("unlisted_mailboxes"); f != nil {
-		if v, ok := l.oneOf(f, "answer", unlistedAnswers); ok {
-			sc.UnlistedMailboxes = v
-		}
-	}
-	l.mailboxes(b, m.get("mailboxes"))
-	l.whois(b, m.get("whois"))
+// mailboxDraft is one mailbox while its keys are read.
+type mailboxDraft struct {
+	mb    sim.Mailbox
+	lines map[string]int // lower-case address -> line of the mailboxes so far
 }
+
+// mailboxTable is how a mailbox is read.
+var mailboxTable = newKeyTable("mailbox", []keyRow[mailboxDraft]{
+	{key: "address", required: true, read: (*loader).mailboxAddress},
+	{key: "clicks", read: (*loader).mailboxClicks},
+	{key: "rejects", read: (*loader).mailboxRejects},
+})
 
 func (l *loader) mailboxes(b *build, f *field) {
 	items, _ := l.list(f)
 	lines := map[string]int{}
 	for _, it := range items {
-		mm := l.mapping(it.n, it.pos, "mailbox", mailboxKeys)
+		mm := mailboxTable.mapping(l, it.n, it.pos)
 		if mm == nil {
 			continue
 		}
-		l.require(mm, "address")
-		mb := sim.Mailbox{Clicks: sim.ClickNever, Line: mm.pos.line}
-		if af := mm.get("address"); af != nil {
-			addr, ok := l.address(af)
-			mb.Address = addr
-			key := strings.ToLower(addr)
-			if line, dup := lines[key]; ok && dup {
-				l.errf(af.vpos, "duplicate mailbox %q (first at line %d)", addr, line)
-			} else if ok {
-				lines[key] = mm.pos.line
-			}
-		}
-		if cf := mm.get("clicks"); cf != nil {
-			l.clicks(b, cf, &mb)
-		}
-		if rf := mm.get("rejects"); rf != nil {
-			mb.Rejects, _ = l.boolean(rf)
-		}
-		b.sc.Mailboxes = append(b.sc.Mailboxes, mb)
+		d := &mailboxDraft{mb: sim.Mailbox{Clicks: sim.ClickNever, Line: mm.pos.line}, lines: lines}
+		mailboxTable.read(l, b, mm, d)
+		b.sc.Mailboxes = append(b.sc.Mailboxes, d.mb)
 	}
+}
+
+func (l *loader) mailboxAddress(_ *build, d *mailboxDraft, f *field) {
+	addr, ok := l.address(f)
+	d.mb.Address = addr
+	key := strings.ToLower(addr)
+	if line, dup := d.lines[key]; ok && dup {
+		l.errf(f.vpos, "duplicate mailbox %q (first at line %d)", addr, line)
+	} else if ok {
+		d.lines[key] = d.mb.Line
+	}
+}
+
+func (l *loader) mailboxClicks(b *build, d *mailboxDraft, f *field) { l.clicks(b, f, &d.mb) }
+
+func (l *loader) mailboxRejects(_ *build, d *mailboxDraft, f *field) {
+	d.mb.Rejects, _ = l.boolean(f)
 }
 
 const clicksWant = `want never, "after <duration>" (like after 2d) or "at <time>" (like at web.expiry-10d)`

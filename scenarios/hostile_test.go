@@ -245,3 +245,31 @@ func BenchmarkParseTimeline(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseFleet is the loader's share of a big account: the synthetic
+// fleet renewsim check's benchmarks run, mostly certificates and resources.
+func BenchmarkParseFleet(b *testing.B) {
+	for _, n := range []int{1000, 10_000} {
+		data := SyntheticFleet(n, 1)
+		b.Run(fmt.Sprint("certs=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				if _, err := Parse("f.yaml", data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/cert")
+		})
+	}
+}
+
+// BenchmarkParseLibrary loads every shipped scenario: small files that use
+// every kind of key, expectation and timeline action.
+func BenchmarkParseLibrary(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := Library(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -340,4 +341,30 @@ func render(n *yaml.Node) string {
 	}
 	walk(n)
 	return b.String()
+}
+
+// duration reads a duration >= 0.
+func (l *loader) duration(f *field) (time.Duration, bool) {
+	s, ok := l.scalar(f)
+	if !ok {
+		return 0, false
+	}
+	d, err := parseDuration(s)
+	if err != nil {
+		l.errf(f.vpos, "%s: %v", f.name, err)
+		return 0, false
+	}
+	if d < 0 {
+		l.errf(f.vpos, "%s: must not be negative, got %q", f.name, s)
+		return 0, false
+	}
+	return d, true
+}
+
+// article is "a" or "an" for word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

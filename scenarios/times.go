@@ -178,14 +178,31 @@ func (l *loader) timeValue(f *field, forms timeForms, env *times, self string, s
 	if !ok {
 		return time.Time{}, false
 	}
+	ref, ok := l.timeExpr(f, s, forms, self)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, ok := l.resolveTime(f, s, ref, forms, env, selfTimes)
+	if !ok {
+		return time.Time{}, false
+	}
+	if !sim.Supported(t) {
+		l.errf(f.vpos, "%s: %s is outside the supported range %s", f.name, quoteTime(s, t), sim.SupportedRange())
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// timeExpr reads s, the value of f, as a time expression of one of forms.
+func (l *loader) timeExpr(f *field, s string, forms timeForms, self string) (timeRef, bool) {
 	ref, err := parseTimeExpr(s)
 	if err == errBadTime {
 		l.errf(f.vpos, "%s: want %s, got %q", f.name, forms, s)
-		return time.Time{}, false
+		return ref, false
 	}
 	if err != nil {
 		l.errf(f.vpos, "%s: %v in %q", f.name, err, s)
-		return time.Time{}, false
+		return ref, false
 	}
 	allowed := true
 	switch ref.anchor {
@@ -198,43 +215,34 @@ func (l *loader) timeValue(f *field, forms timeForms, env *times, self string, s
 	}
 	if !allowed {
 		l.errf(f.vpos, "%s: want %s, got %q", f.name, forms, s)
-		return time.Time{}, false
+		return ref, false
 	}
-	var t time.Time
+	return ref, true
+}
+
+// resolveTime is the instant ref names: start, or a certificate's issue
+// time or first expiry (selfTimes for the certificate being read), plus
+// the offset. An anchor that could not be resolved was reported where it
+// is written.
+func (l *loader) resolveTime(f *field, s string, ref timeRef, forms timeForms, env *times, selfTimes *certTimes) (time.Time, bool) {
 	switch ref.anchor {
 	case anchorAbs:
-		t = ref.abs
+		return ref.abs, true
 	case anchorStart:
-		if !env.startOK {
-			return time.Time{}, false
-		}
-		t = env.start.Add(ref.offset)
-	default:
-		c := env.certs[ref.cert]
-		if forms == formsSelf {
-			c = selfTimes
-		}
-		if c == nil {
-			l.errf(f.vpos, "%s: unknown certificate %q in %q (known: %s)", f.name, ref.cert, s, known(env.order))
-			return time.Time{}, false
-		}
-		if ref.anchor == anchorIssued {
-			if !c.issuedOK {
-				return time.Time{}, false
-			}
-			t = c.issued.Add(ref.offset)
-		} else {
-			if !c.expiryOK {
-				return time.Time{}, false
-			}
-			t = c.expiry.Add(ref.offset)
-		}
+		return env.start.Add(ref.offset), env.startOK
 	}
-	if !sim.Supported(t) {
-		l.errf(f.vpos, "%s: %s is outside the supported range %s", f.name, quoteTime(s, t), sim.SupportedRange())
+	c := env.certs[ref.cert]
+	if forms == formsSelf {
+		c = selfTimes
+	}
+	if c == nil {
+		l.errf(f.vpos, "%s: unknown certificate %q in %q (known: %s)", f.name, ref.cert, s, known(env.order))
 		return time.Time{}, false
 	}
-	return t, true
+	if ref.anchor == anchorIssued {
+		return c.issued.Add(ref.offset), c.issuedOK
+	}
+	return c.expiry.Add(ref.offset), c.expiryOK
 }
 
 // quoteTime writes a time as the scenario wrote it, with the resolved time
@@ -263,3 +271,13 @@ func known(ids []string) string {
 
 // stamp writes a resolved time for messages.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// inRange reports an at outside [start, until].
+func (l *loader) inRange(b *build, f *field, t time.Time) {
+	switch {
+	case b.env.startOK && t.Before(b.env.start):
+		l.errf(f.vpos, "%s: %s is before start (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.env.start))
+	case b.untilOK && t.After(b.until):
+		l.errf(f.vpos, "%s: %s is after until (%s)", f.name, quoteTime(f.val.Value, t), stamp(b.until))
+	}
+}

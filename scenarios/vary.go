@@ -214,25 +214,57 @@ func NewPlan(file string, doc *yaml.Node, varies []Vary, opt PlanOptions) (*Plan
 	}
 	p := &Plan{file: file, base: doc, opt: opt, grid: 1}
 	varies = slices.Clone(varies)
+	if err := checkVaries(doc, varies); err != nil {
+		return nil, err
+	}
+	if err := p.expandRanges(varies); err != nil {
+		return nil, err
+	}
+	p.varies = slices.Clone(varies)
+	p.mayHoldDist = HasDistributions(doc)
+	for _, v := range p.varies {
+		for _, s := range v.Values {
+			p.mayHoldDist = p.mayHoldDist || (isFlow(s) && flowHasDistribution(s))
+		}
+	}
+	if err := p.sizeGrid(); err != nil {
+		return nil, err
+	}
+	// Monte Carlo needs something to sample.
+	if opt.Runs > 0 && !p.mayHoldDist {
+		return nil, fmt.Errorf("-runs %d: the scenario has no distribution to sample; write one where a duration or time is (deploy_delay: {uniform: [1h, 3d]}) or in a -vary value, or vary the simulator's seed with -vary seed=1..%d", opt.Runs, opt.Runs)
+	}
+	if err := p.checkValues(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkVaries checks the -vary list as given: each path varied once, with
+// values, and resolving on the scenario as written.
+func checkVaries(doc *yaml.Node, varies []Vary) error {
 	seen := map[string]bool{}
 	for _, v := range varies {
 		if seen[v.Path] {
-			return nil, fmt.Errorf("-vary %s: the path %s is varied twice; give all its values in one -vary", v, v.Path)
+			return fmt.Errorf("-vary %s: the path %s is varied twice; give all its values in one -vary", v, v.Path)
 		}
 		seen[v.Path] = true
 		if len(v.Values) == 0 {
-			return nil, fmt.Errorf("-vary %s: no values", v)
+			return fmt.Errorf("-vary %s: no values", v)
 		}
 	}
-	// Every path must resolve on the scenario as written.
 	scratch := copyNode(doc)
 	for _, v := range varies {
 		if _, err := findSlot(scratch, v.Path); err != nil {
-			return nil, fmt.Errorf("-vary %s: %v", v, err)
+			return fmt.Errorf("-vary %s: %v", v, err)
 		}
 	}
-	// Ranges between times with different bases are resolved against the
-	// scenario as written.
+	return nil
+}
+
+// expandRanges expands, in place, the ranges between times with
+// different bases, which need the scenario's times as written.
+func (p *Plan) expandRanges(varies []Vary) error {
 	var resolve func(timeRef) (time.Time, error)
 	for i, v := range varies {
 		var vals []string
@@ -244,49 +276,46 @@ func NewPlan(file string, doc *yaml.Node, varies []Vary, opt PlanOptions) (*Plan
 			if resolve == nil {
 				r, err := p.timeResolver()
 				if err != nil {
-					return nil, fmt.Errorf("-vary %s: the range %s needs the scenario's times, and it does not load:\n%w", v, s, err)
+					return fmt.Errorf("-vary %s: the range %s needs the scenario's times, and it does not load:\n%w", v, s, err)
 				}
 				resolve = r
 			}
 			more, err := expandItem(s, resolve)
 			if err != nil {
-				return nil, fmt.Errorf("-vary %s: %v", v, err)
+				return fmt.Errorf("-vary %s: %v", v, err)
 			}
 			vals = append(vals, more...)
 		}
 		v.Values = vals
 		varies[i] = v
 	}
-	p.varies = slices.Clone(varies)
-	p.mayHoldDist = HasDistributions(doc)
-	for _, v := range p.varies {
-		for _, s := range v.Values {
-			p.mayHoldDist = p.mayHoldDist || (isFlow(s) && flowHasDistribution(s))
-		}
-	}
+	return nil
+}
+
+// sizeGrid counts the grid points and the variants, within MaxVariants.
+func (p *Plan) sizeGrid() error {
 	for _, v := range p.varies {
 		if p.grid > MaxVariants/len(v.Values) {
-			return nil, fmt.Errorf("the grid has more than %d variants", MaxVariants)
+			return fmt.Errorf("the grid has more than %d variants", MaxVariants)
 		}
 		p.sizes = append(p.sizes, len(v.Values))
 		p.grid *= len(v.Values)
 	}
-	runs := max(opt.Runs, 1)
+	runs := max(p.opt.Runs, 1)
 	if p.grid > MaxVariants/runs {
-		return nil, fmt.Errorf("%d grid points × %d runs is more than %d variants", p.grid, runs, MaxVariants)
+		return fmt.Errorf("%d grid points × %d runs is more than %d variants", p.grid, runs, MaxVariants)
 	}
 	p.n = p.grid * runs
+	return nil
+}
 
-	// Monte Carlo needs something to sample.
-	if opt.Runs > 0 && !p.mayHoldDist {
-		return nil, fmt.Errorf("-runs %d: the scenario has no distribution to sample; write one where a duration or time is (deploy_delay: {uniform: [1h, 3d]}) or in a -vary value, or vary the simulator's seed with -vary seed=1..%d", opt.Runs, opt.Runs)
-	}
-
-	// Each value on its own must give a usable scenario; a value that only
-	// fails together with another one is reported when its variant is
-	// built. The checks run on all CPUs: a long range means many loads.
+// checkValues loads each value on its own: each must give a usable
+// scenario; a value that only fails together with another one is
+// reported when its variant is built. The checks run on all CPUs: a long
+// range means many loads.
+func (p *Plan) checkValues() error {
 	checkRun := -1
-	if opt.Runs > 0 {
+	if p.opt.Runs > 0 {
 		checkRun = 0
 	}
 	var checks [][]Param
@@ -318,16 +347,16 @@ func NewPlan(file string, doc *yaml.Node, varies []Vary, opt PlanOptions) (*Plan
 		}
 		es, ok := err.(Errors)
 		if !ok {
-			return nil, err
+			return err
 		}
 		if len(errs) < 50 {
 			errs = append(errs, es...)
 		}
 	}
 	if len(errs) > 0 {
-		return nil, sortErrors(errs)
+		return sortErrors(errs)
 	}
-	return p, nil
+	return nil
 }
 
 // Len is the number of variants.
@@ -618,73 +647,76 @@ type slot struct {
 	report pos
 }
 
-// Key schemas, for adding keys a scenario did not write and for messages.
-const (
-	ctxScenario    = "scenario"
-	ctxResource    = "resource"
-	ctxCertificate = "certificate"
-	ctxMailbox     = "mailbox"
-	ctxChange      = "timeline entry"
-	ctxExpect      = "expectation"
-	ctxAlarm       = "alarm"
-	ctxDNS         = "dns"
-	ctxOverrides   = "overrides"
-)
-
-func schemaKeys(ctx string) []string {
-	switch ctx {
-	case ctxScenario:
-		return scenarioKeys
-	case ctxResource:
-		return resourceKeys
-	case ctxCertificate:
-		return certificateKeys
-	case ctxMailbox:
-		return mailboxKeys
-	case ctxChange:
-		return changeKeys
-	case ctxExpect:
-		return expectKeys
-	case ctxAlarm:
-		return alarmKeys
-	case ctxDNS:
-		return dnsKeys
-	case ctxOverrides:
-		return sim.KnobNames()
-	}
-	return nil
+// varySchema is what a -vary path may find in one kind of mapping: the
+// keys the loader reads there (so that any key it reads can be varied,
+// or added), and how the mapping sits under its key.
+type varySchema struct {
+	name string // "certificate", for messages
+	keys func() []string
+	// children are the schemas of the values of some keys: a list of
+	// items of that schema, or one mapping (see mapping).
+	children map[string]*varySchema
+	// mapping: the value is one mapping, which a -vary may create (dns,
+	// overrides); otherwise it is a list of items.
+	mapping bool
+	// newItems: a -vary may add an item the list does not have (a
+	// mailbox, named by its address).
+	newItems bool
+	// knobs: the keys are the profile's knobs, and an unknown one is
+	// reported as such.
+	knobs bool
+	// names: the items are named in a path by name too (an alarm), not
+	// only by id or address.
+	names bool
 }
 
-// childCtx is the schema of the value of key in a mapping of schema ctx
-// (for a list: of its items).
-func childCtx(ctx, key string) string {
-	if ctx != ctxScenario {
-		return ""
+// scenarioSchema is the top of every path.
+var scenarioSchema = &varySchema{name: "scenario", keys: func() []string { return scenarioKeys }, children: map[string]*varySchema{
+	"resources":    {name: "resource", keys: func() []string { return resourceKeys }},
+	"certificates": {name: "certificate", keys: func() []string { return certificateKeys }},
+	"mailboxes":    {name: "mailbox", keys: func() []string { return mailboxKeys }, newItems: true},
+	"timeline":     {name: "timeline entry", keys: func() []string { return changeKeys }},
+	"expect":       {name: "expectation", keys: func() []string { return expectKeys }},
+	"alarms":       {name: "alarm", keys: func() []string { return alarmKeys }, names: true},
+	"dns":          {name: "dns", keys: func() []string { return dnsKeys }, mapping: true},
+	"overrides":    {name: "overrides", keys: sim.KnobNames, mapping: true, knobs: true},
+}}
+
+// keysOf are the keys of schema s, none when it is unknown.
+func (s *varySchema) keysOf() []string {
+	if s == nil {
+		return nil
 	}
-	switch key {
-	case "resources":
-		return ctxResource
-	case "certificates":
-		return ctxCertificate
-	case "mailboxes":
-		return ctxMailbox
-	case "timeline":
-		return ctxChange
-	case "expect":
-		return ctxExpect
-	case "alarms":
-		return ctxAlarm
-	case "dns":
-		return ctxDNS
-	case "overrides":
-		return ctxOverrides
-	}
-	return ""
+	return s.keys()
 }
 
-// mappingCtx reports the schemas whose values are mappings that a -vary
-// may create.
-func mappingCtx(ctx string) bool { return ctx == ctxOverrides || ctx == ctxDNS }
+// child is the schema of the value of key, nil when unknown.
+func (s *varySchema) child(key string) *varySchema {
+	if s == nil {
+		return nil
+	}
+	return s.children[key]
+}
+
+// isMapping reports a schema whose value is one mapping.
+func (s *varySchema) isMapping() bool { return s != nil && s.mapping }
+
+// isItemID reports whether key names the items of a list of schema s in
+// a path: id and address, and the name of an alarm.
+func (s *varySchema) isItemID(key string) bool {
+	return key == "id" || key == "address" || (s != nil && s.names && key == "name")
+}
+
+// pathWalk is where the resolution of a -vary path stands.
+type pathWalk struct {
+	path     string
+	rest     string // what is left of the path
+	n        *yaml.Node
+	sch      *varySchema // the schema of n (of its items, when inList); nil when unknown
+	inList   bool        // n is a list whose items have schema sch
+	where    string      // the path walked, for messages
+	fallback pos         // the nearest place n has, for messages
+}
 
 // findSlot resolves path on the tree doc: mapping keys by name (the
 // longest key that matches, so keys may hold dots), list items by their id
@@ -694,182 +726,231 @@ func mappingCtx(ctx string) bool { return ctx == ctxOverrides || ctx == ctxDNS }
 // exists where the path stopped matching.
 func findSlot(doc *yaml.Node, path string) (slot, error) {
 	root := topNode(doc)
-	n := root
-	ctx := ctxScenario
-	inList := false // n is a list whose items have schema ctx
-	where := ""
-	fallback := posOf(root, pos{1, 1})
-	rest := path
-	name := func() string {
-		if where == "" {
-			return "the scenario"
-		}
-		return where
-	}
-	extend := func(seg string) {
-		if where == "" {
-			where = seg
-		} else {
-			where += "." + seg
-		}
-	}
-	for rest != "" {
-		n = resolve(n)
-		fallback = posOf(n, fallback)
-		switch {
-		case isNull(n) && !inList && mappingCtx(ctx):
+	w := &pathWalk{path: path, rest: path, n: root, sch: scenarioSchema, fallback: posOf(root, pos{1, 1})}
+	for w.rest != "" {
+		w.n = resolve(w.n)
+		w.fallback = posOf(w.n, w.fallback)
+		var err error
+		switch n := w.n; {
+		case isNull(n) && !w.inList && w.sch.isMapping():
 			// overrides: written with no value: an empty mapping.
 			*n = yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
-			fallthrough
+			err = w.intoKey()
 		case n.Kind == yaml.MappingNode:
-			bestLen, best := -1, -1
-			var keys []string
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := resolve(n.Content[i])
-				if k == nil || k.Kind != yaml.ScalarNode {
-					continue
-				}
-				keys = append(keys, k.Value)
-				if (rest == k.Value || strings.HasPrefix(rest, k.Value+".")) && len(k.Value) > bestLen {
-					best, bestLen = i, len(k.Value)
-				}
-			}
-			if best >= 0 {
-				key := n.Content[best].Value
-				fallback = posOf(n.Content[best], fallback)
-				extend(key)
-				rest = strings.TrimPrefix(strings.TrimPrefix(rest, key), ".")
-				next := childCtx(ctx, key)
-				n = n.Content[best+1]
-				inList = next != "" && !mappingCtx(next)
-				ctx = next
-				continue
-			}
-			seg, after, _ := strings.Cut(rest, ".")
-			allowed := schemaKeys(ctx)
-			if ctx == ctxOverrides && !slices.Contains(allowed, seg) {
-				return slot{}, fmt.Errorf("%s: %q is not a profile knob (knobs: %s)", name(), seg, strings.Join(allowed, ", "))
-			}
-			next := childCtx(ctx, seg)
-			if slices.Contains(allowed, seg) && after != "" && !mappingCtx(next) && next != ctxMailbox {
-				return slot{}, fmt.Errorf("%s has no key %q; a -vary can add it, but only with its value (%s=VALUE), not a path below it", name(), seg, where+seg)
-			}
-			if !slices.Contains(allowed, seg) {
-				msg := fmt.Sprintf("%s has no key %q", name(), seg)
-				if len(keys) > 0 {
-					msg += fmt.Sprintf(" (it has: %s", strings.Join(keys, ", "))
-				} else {
-					msg += " (it has no keys"
-				}
-				var more []string
-				for _, k := range allowed {
-					if !slices.Contains(keys, k) {
-						more = append(more, k)
-					}
-				}
-				if len(more) > 0 && ctx != ctxScenario {
-					msg += fmt.Sprintf("; a %s may also take: %s", ctx, strings.Join(more, ", "))
-				} else if len(more) > 0 {
-					msg += fmt.Sprintf("; a scenario may also take: %s", strings.Join(more, ", "))
-				}
-				return slot{}, fmt.Errorf("%s)", msg)
-			}
-			// Add the key the scenario may take.
-			val := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
-			switch {
-			case after != "" && next == ctxMailbox:
-				val = &yaml.Node{Kind: yaml.SequenceNode}
-			case after != "":
-				val = &yaml.Node{Kind: yaml.MappingNode}
-			}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: seg}, val)
-			extend(seg)
-			rest = after
-			n = val
-			inList = next == ctxMailbox
-			ctx = next
+			err = w.intoKey()
 		case n.Kind == yaml.SequenceNode:
-			bestLen, best := -1, -1
-			var ids []string
-			idKey := ""
-			for i, it := range n.Content {
-				it = resolve(it)
-				if it == nil || it.Kind != yaml.MappingNode {
-					continue
-				}
-				for j := 0; j+1 < len(it.Content); j += 2 {
-					k, v := resolve(it.Content[j]), resolve(it.Content[j+1])
-					if k == nil || v == nil || v.Kind != yaml.ScalarNode || !isItemID(ctx, k.Value) {
-						continue
-					}
-					idKey = k.Value
-					ids = append(ids, v.Value)
-					if (rest == v.Value || strings.HasPrefix(rest, v.Value+".")) && len(v.Value) > bestLen {
-						best, bestLen = i, len(v.Value)
-					}
-				}
-			}
-			seg, after, _ := strings.Cut(rest, ".")
-			if best < 0 {
-				// Addresses match without regard to case, as mailboxes do.
-				for i, it := range n.Content {
-					it = resolve(it)
-					if it == nil || it.Kind != yaml.MappingNode {
-						continue
-					}
-					for j := 0; j+1 < len(it.Content); j += 2 {
-						k, v := resolve(it.Content[j]), resolve(it.Content[j+1])
-						if k != nil && v != nil && k.Value == "address" && v.Kind == yaml.ScalarNode &&
-							len(rest) >= len(v.Value) && strings.EqualFold(rest[:len(v.Value)], v.Value) &&
-							(len(rest) == len(v.Value) || rest[len(v.Value)] == '.') && len(v.Value) > bestLen {
-							best, bestLen = i, len(v.Value)
-						}
-					}
-				}
-			}
-			if best >= 0 {
-				seg = rest[:bestLen]
-				after = strings.TrimPrefix(rest[bestLen:], ".")
-			} else if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Content) && strconv.Itoa(i) == seg {
-				best = i
-			} else if addr, key, ok := newMailbox(rest); ok && inList && ctx == ctxMailbox {
-				// A mailbox the scenario does not list: add it.
-				n.Content = append(n.Content, &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
-					{Kind: yaml.ScalarNode, Value: "address"}, {Kind: yaml.ScalarNode, Value: addr},
-				}})
-				best = len(n.Content) - 1
-				seg, after = addr, key
-			} else {
-				msg := fmt.Sprintf("%s has no item %q", name(), seg)
-				switch {
-				case len(n.Content) == 0:
-					msg += " (the list is empty)"
-				case len(ids) > 0:
-					msg += fmt.Sprintf(" (%ss: %s; or an index from 0 to %d)", idKey, strings.Join(ids, ", "), len(n.Content)-1)
-				default:
-					msg += fmt.Sprintf(" (it has items 0 to %d)", len(n.Content)-1)
-				}
-				return slot{}, fmt.Errorf("%s", msg)
-			}
-			fallback = posOf(n.Content[best], fallback)
-			extend(seg)
-			rest = after
-			n = n.Content[best]
-			if !inList {
-				ctx = ""
-			}
-			inList = false
+			err = w.intoItem()
 		default:
 			what := "nothing"
 			if n != nil && n.Kind == yaml.ScalarNode && !isNull(n) {
 				what = fmt.Sprintf("the single value %q", n.Value)
 			}
-			return slot{}, fmt.Errorf("%s is %s; there is no %q below it", name(), what, rest)
+			err = fmt.Errorf("%s is %s; there is no %q below it", w.name(), what, w.rest)
+		}
+		if err != nil {
+			return slot{}, err
 		}
 	}
-	n = resolve(n)
+	return w.slot()
+}
+
+// name is the path walked, for messages.
+func (w *pathWalk) name() string {
+	if w.where == "" {
+		return "the scenario"
+	}
+	return w.where
+}
+
+func (w *pathWalk) extend(seg string) {
+	if w.where == "" {
+		w.where = seg
+	} else {
+		w.where += "." + seg
+	}
+}
+
+// intoKey walks into the mapping's longest key that starts the rest of
+// the path, or adds the key when the schema takes it.
+func (w *pathWalk) intoKey() error {
+	n := w.n
+	bestLen, best := -1, -1
+	var keys []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			continue
+		}
+		keys = append(keys, k.Value)
+		if (w.rest == k.Value || strings.HasPrefix(w.rest, k.Value+".")) && len(k.Value) > bestLen {
+			best, bestLen = i, len(k.Value)
+		}
+	}
+	if best < 0 {
+		return w.addKey(keys)
+	}
+	key := n.Content[best].Value
+	w.fallback = posOf(n.Content[best], w.fallback)
+	w.extend(key)
+	w.rest = strings.TrimPrefix(strings.TrimPrefix(w.rest, key), ".")
+	next := w.sch.child(key)
+	w.n = n.Content[best+1]
+	w.inList = next != nil && !next.mapping
+	w.sch = next
+	return nil
+}
+
+// addKey adds the key that starts the rest of the path to the mapping,
+// with no value (or an empty mapping or list to walk on into), when the
+// schema takes it; keys are the keys the mapping has.
+func (w *pathWalk) addKey(keys []string) error {
+	seg, after, _ := strings.Cut(w.rest, ".")
+	allowed := w.sch.keysOf()
+	if w.sch != nil && w.sch.knobs && !slices.Contains(allowed, seg) {
+		return fmt.Errorf("%s: %q is not a profile knob (knobs: %s)", w.name(), seg, strings.Join(allowed, ", "))
+	}
+	next := w.sch.child(seg)
+	if slices.Contains(allowed, seg) && after != "" && !next.isMapping() && (next == nil || !next.newItems) {
+		// where+seg lacks its dot: kept as messages have always been.
+		return fmt.Errorf("%s has no key %q; a -vary can add it, but only with its value (%s=VALUE), not a path below it", w.name(), seg, w.where+seg)
+	}
+	if !slices.Contains(allowed, seg) {
+		return w.noKey(seg, keys, allowed)
+	}
+	val := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}
+	switch {
+	case after != "" && next != nil && next.newItems:
+		val = &yaml.Node{Kind: yaml.SequenceNode}
+	case after != "":
+		val = &yaml.Node{Kind: yaml.MappingNode}
+	}
+	w.n.Content = append(w.n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: seg}, val)
+	w.extend(seg)
+	w.rest = after
+	w.n = val
+	w.inList = next != nil && next.newItems
+	w.sch = next
+	return nil
+}
+
+// noKey says that the mapping has no key seg and the schema takes none:
+// what it has, and what else it may take.
+func (w *pathWalk) noKey(seg string, keys, allowed []string) error {
+	msg := fmt.Sprintf("%s has no key %q", w.name(), seg)
+	if len(keys) > 0 {
+		msg += fmt.Sprintf(" (it has: %s", strings.Join(keys, ", "))
+	} else {
+		msg += " (it has no keys"
+	}
+	var more []string
+	for _, k := range allowed {
+		if !slices.Contains(keys, k) {
+			more = append(more, k)
+		}
+	}
+	if len(more) > 0 {
+		msg += fmt.Sprintf("; a %s may also take: %s", w.sch.name, strings.Join(more, ", "))
+	}
+	return fmt.Errorf("%s)", msg)
+}
+
+// intoItem walks into the list item whose id or address (the longest
+// that matches) or index starts the rest of the path, or adds a mailbox.
+func (w *pathWalk) intoItem() error {
+	n := w.n
+	best, bestLen, ids, idKey := w.itemByID()
+	seg, after, _ := strings.Cut(w.rest, ".")
+	if best < 0 {
+		best, bestLen = w.itemByAddress()
+	}
+	if best >= 0 {
+		seg = w.rest[:bestLen]
+		after = strings.TrimPrefix(w.rest[bestLen:], ".")
+	} else if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Content) && strconv.Itoa(i) == seg {
+		best = i
+	} else if addr, key, ok := newMailbox(w.rest); ok && w.inList && w.sch.newItems {
+		// A mailbox the scenario does not list: add it.
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: "address"}, {Kind: yaml.ScalarNode, Value: addr},
+		}})
+		best = len(n.Content) - 1
+		seg, after = addr, key
+	} else {
+		msg := fmt.Sprintf("%s has no item %q", w.name(), seg)
+		switch {
+		case len(n.Content) == 0:
+			msg += " (the list is empty)"
+		case len(ids) > 0:
+			msg += fmt.Sprintf(" (%ss: %s; or an index from 0 to %d)", idKey, strings.Join(ids, ", "), len(n.Content)-1)
+		default:
+			msg += fmt.Sprintf(" (it has items 0 to %d)", len(n.Content)-1)
+		}
+		return fmt.Errorf("%s", msg)
+	}
+	w.fallback = posOf(n.Content[best], w.fallback)
+	w.extend(seg)
+	w.rest = after
+	w.n = n.Content[best]
+	if !w.inList {
+		w.sch = nil
+	}
+	w.inList = false
+	return nil
+}
+
+// itemByID finds the item whose id (address, alarm name) is the longest
+// that starts the rest of the path; it also lists the ids, and the key
+// that holds them, for messages.
+func (w *pathWalk) itemByID() (best, bestLen int, ids []string, idKey string) {
+	best, bestLen = -1, -1
+	for i, it := range w.n.Content {
+		it = resolve(it)
+		if it == nil || it.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(it.Content); j += 2 {
+			k, v := resolve(it.Content[j]), resolve(it.Content[j+1])
+			if k == nil || v == nil || v.Kind != yaml.ScalarNode || !w.sch.isItemID(k.Value) {
+				continue
+			}
+			idKey = k.Value
+			ids = append(ids, v.Value)
+			if (w.rest == v.Value || strings.HasPrefix(w.rest, v.Value+".")) && len(v.Value) > bestLen {
+				best, bestLen = i, len(v.Value)
+			}
+		}
+	}
+	return best, bestLen, ids, idKey
+}
+
+// itemByAddress finds the item whose address starts the rest of the
+// path, without regard to case, as mailboxes match addresses.
+func (w *pathWalk) itemByAddress() (best, bestLen int) {
+	best, bestLen = -1, -1
+	rest := w.rest
+	for i, it := range w.n.Content {
+		it = resolve(it)
+		if it == nil || it.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(it.Content); j += 2 {
+			k, v := resolve(it.Content[j]), resolve(it.Content[j+1])
+			if k != nil && v != nil && k.Value == "address" && v.Kind == yaml.ScalarNode &&
+				len(rest) >= len(v.Value) && strings.EqualFold(rest[:len(v.Value)], v.Value) &&
+				(len(rest) == len(v.Value) || rest[len(v.Value)] == '.') && len(v.Value) > bestLen {
+				best, bestLen = i, len(v.Value)
+			}
+		}
+	}
+	return best, bestLen
+}
+
+// slot is the value the walk ended at, which must be a single value (or a
+// distribution, or a list).
+func (w *pathWalk) slot() (slot, error) {
+	n := resolve(w.n)
 	if n == nil {
-		return slot{}, fmt.Errorf("%s is a dangling alias", name())
+		return slot{}, fmt.Errorf("%s is a dangling alias", w.name())
 	}
 	if n.Kind == yaml.MappingNode && !isDistribution(n) {
 		var keys []string
@@ -880,18 +961,12 @@ func findSlot(doc *yaml.Node, path string) (slot, error) {
 		if len(keys) > 0 {
 			ex = keys[len(keys)-1]
 		}
-		return slot{}, fmt.Errorf("%s is a mapping (keys: %s): vary one of its values, like %s.%s", name(), strings.Join(keys, ", "), path, ex)
+		return slot{}, fmt.Errorf("%s is a mapping (keys: %s): vary one of its values, like %s.%s", w.name(), strings.Join(keys, ", "), w.path, ex)
 	}
 	if n.Kind == yaml.DocumentNode {
 		return slot{}, fmt.Errorf("the path is empty")
 	}
-	return slot{node: n, report: posOf(n, fallback)}, nil
-}
-
-// isItemID reports whether key names the items of a list of schema ctx in
-// a path: id and address, and the name of an alarm.
-func isItemID(ctx, key string) bool {
-	return key == "id" || key == "address" || (ctx == ctxAlarm && key == "name")
+	return slot{node: n, report: posOf(n, w.fallback)}, nil
 }
 
 // setValue replaces n in place (keeping its place in the file for

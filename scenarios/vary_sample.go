@@ -28,15 +28,29 @@ import (
 // Sampled durations and times are rounded to whole seconds; durations are
 // at most 36500d.
 
-// Distribution names.
-const (
-	distUniform     = "uniform"
-	distLognormal   = "lognormal"
-	distExponential = "exponential"
-	distChoice      = "choice"
-)
+// distribution is one kind of distribution: its name, and how it draws a
+// value from its argument.
+type distribution struct {
+	name string
+	draw func(d *drawing) (string, *yaml.Node, bool)
+}
 
-var distNames = []string{distUniform, distLognormal, distExponential, distChoice}
+// distributionKinds are the distributions a scenario may write.
+var distributionKinds = []distribution{
+	{"uniform", drawUniform},
+	{"lognormal", drawLognormal},
+	{"exponential", drawExponential},
+	{"choice", drawChoice},
+}
+
+// distNames are the names of the distributions.
+var distNames = func() []string {
+	var out []string
+	for _, d := range distributionKinds {
+		out = append(out, d.name)
+	}
+	return out
+}()
 
 // z95 is the 95th percentile of the standard normal distribution.
 const z95 = 1.6448536269514722
@@ -213,123 +227,162 @@ func sampleInPlace(file string, doc *yaml.Node, run int, seed uint64) ([]Param, 
 	return params, nil
 }
 
+// drawing is one distribution being sampled: the value of key, whose
+// argument arg stands at at.
+type drawing struct {
+	l    *loader
+	kind string
+	arg  *yaml.Node
+	at   pos
+	key  string
+	word string // "after" or "at" for mailbox clicks, which restricts the values
+	rng  *rand.Rand
+}
+
+// bad reports what is wrong with the distribution.
+func (d *drawing) bad(format string, args ...any) (string, *yaml.Node, bool) {
+	d.l.errf(d.at, "%s: %s: %s", d.key, d.kind, fmt.Sprintf(format, args...))
+	return "", nil, false
+}
+
 // draw samples the distribution n (the value of key, at p). word is
 // "after" or "at" for mailbox clicks, which restricts the kind of value.
 // A choice of a list or mapping returns the chosen node.
 func (l *loader) draw(n *yaml.Node, key string, p pos, word string, rng *rand.Rand) (string, *yaml.Node, bool) {
-	kind := n.Content[0].Value
 	arg := resolve(n.Content[1])
-	at := posOf(arg, posOf(n, p))
-	bad := func(format string, args ...any) (string, *yaml.Node, bool) {
-		l.errf(at, "%s: %s: %s", key, kind, fmt.Sprintf(format, args...))
+	d := &drawing{l: l, kind: n.Content[0].Value, arg: arg, at: posOf(arg, posOf(n, p)), key: key, word: word, rng: rng}
+	i := slices.IndexFunc(distributionKinds, func(k distribution) bool { return k.name == d.kind })
+	if i < 0 {
+		return d.bad("unknown distribution")
+	}
+	return distributionKinds[i].draw(d)
+}
+
+// drawUniform draws between two whole numbers, durations or times.
+func drawUniform(d *drawing) (string, *yaml.Node, bool) {
+	arg := d.arg
+	if arg == nil || arg.Kind != yaml.SequenceNode || len(arg.Content) != 2 {
+		return d.bad("want [low, high], like {uniform: [1h, 3d]}, got %s", kindName(arg))
+	}
+	lo, hi := resolve(arg.Content[0]), resolve(arg.Content[1])
+	if lo == nil || hi == nil || lo.Kind != yaml.ScalarNode || hi.Kind != yaml.ScalarNode {
+		return d.bad("want two single values, got %s", render(arg))
+	}
+	return d.l.uniform(lo.Value, hi.Value, d.word, d.rng, d.bad)
+}
+
+// drawLognormal draws a duration from its median and 95th percentile.
+func drawLognormal(d *drawing) (string, *yaml.Node, bool) {
+	if d.word == sim.ClickAt {
+		return d.bad("a time takes uniform or choice")
+	}
+	m := d.l.distArgs(d.arg, d.at, d.key, d.kind, []string{"median", "p95"})
+	if m == nil {
 		return "", nil, false
 	}
-	switch kind {
-	case distUniform:
-		if arg == nil || arg.Kind != yaml.SequenceNode || len(arg.Content) != 2 {
-			return bad("want [low, high], like {uniform: [1h, 3d]}, got %s", kindName(arg))
+	med, ok1 := d.l.positiveDuration(m, "median", d.key, d.kind)
+	p95, ok2 := d.l.positiveDuration(m, "p95", d.key, d.kind)
+	if !ok1 || !ok2 {
+		return "", nil, false
+	}
+	if p95 <= med {
+		return d.bad("p95 (%s) must be greater than median (%s)", sim.FormatDuration(p95), sim.FormatDuration(med))
+	}
+	mu := math.Log(float64(med))
+	sigma := (math.Log(float64(p95)) - mu) / z95
+	return formatSampled(math.Exp(mu + sigma*d.rng.NormFloat64())), nil, true
+}
+
+// drawExponential draws a duration from its mean ({mean: 3d}, or 3d).
+func drawExponential(d *drawing) (string, *yaml.Node, bool) {
+	if d.word == sim.ClickAt {
+		return d.bad("a time takes uniform or choice")
+	}
+	var mean time.Duration
+	if arg := d.arg; arg != nil && arg.Kind == yaml.ScalarNode {
+		v, err := parseDuration(arg.Value)
+		if err != nil || v <= 0 {
+			return d.bad("want a positive mean duration like 3d, got %q", arg.Value)
 		}
-		lo, hi := resolve(arg.Content[0]), resolve(arg.Content[1])
-		if lo == nil || hi == nil || lo.Kind != yaml.ScalarNode || hi.Kind != yaml.ScalarNode {
-			return bad("want two single values, got %s", render(arg))
-		}
-		return l.uniform(lo.Value, hi.Value, word, rng, bad)
-	case distLognormal:
-		if word == sim.ClickAt {
-			return bad("a time takes uniform or choice")
-		}
-		m := l.distArgs(arg, at, key, kind, []string{"median", "p95"})
+		mean = v
+	} else {
+		m := d.l.distArgs(arg, d.at, d.key, d.kind, []string{"mean"})
 		if m == nil {
 			return "", nil, false
 		}
-		med, ok1 := l.positiveDuration(m, "median", key, kind)
-		p95, ok2 := l.positiveDuration(m, "p95", key, kind)
-		if !ok1 || !ok2 {
+		v, ok := d.l.positiveDuration(m, "mean", d.key, d.kind)
+		if !ok {
 			return "", nil, false
 		}
-		if p95 <= med {
-			return bad("p95 (%s) must be greater than median (%s)", sim.FormatDuration(p95), sim.FormatDuration(med))
-		}
-		mu := math.Log(float64(med))
-		sigma := (math.Log(float64(p95)) - mu) / z95
-		return formatSampled(math.Exp(mu + sigma*rng.NormFloat64())), nil, true
-	case distExponential:
-		if word == sim.ClickAt {
-			return bad("a time takes uniform or choice")
-		}
-		var mean time.Duration
-		if arg != nil && arg.Kind == yaml.ScalarNode {
-			d, err := parseDuration(arg.Value)
-			if err != nil || d <= 0 {
-				return bad("want a positive mean duration like 3d, got %q", arg.Value)
-			}
-			mean = d
-		} else {
-			m := l.distArgs(arg, at, key, kind, []string{"mean"})
-			if m == nil {
-				return "", nil, false
-			}
-			d, ok := l.positiveDuration(m, "mean", key, kind)
-			if !ok {
-				return "", nil, false
-			}
-			mean = d
-		}
-		return formatSampled(float64(mean) * rng.ExpFloat64()), nil, true
-	case distChoice:
-		var items []*yaml.Node
-		var weights []float64
-		switch {
-		case arg != nil && arg.Kind == yaml.SequenceNode && len(arg.Content) > 0:
-			for _, c := range arg.Content {
-				items = append(items, resolve(c))
-				weights = append(weights, 1)
-			}
-		case arg != nil && arg.Kind == yaml.MappingNode && len(arg.Content) > 0:
-			total := 0.0
-			for i := 0; i+1 < len(arg.Content); i += 2 {
-				k, v := resolve(arg.Content[i]), resolve(arg.Content[i+1])
-				w := -1.0
-				if v != nil && v.Kind == yaml.ScalarNode {
-					if f, err := strconv.ParseFloat(v.Value, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-						w = f
-					}
-				}
-				if w < 0 {
-					l.errf(posOf(v, at), "%s: choice: the weight of %s must be a number >= 0, got %s", key, render(k), kindName(v))
-					return "", nil, false
-				}
-				items = append(items, k)
-				weights = append(weights, w)
-				total += w
-			}
-			if total <= 0 {
-				return bad("the weights add up to 0")
-			}
-		default:
-			return bad("want a list of values [a, b, c] or a mapping of values to weights {a: 3, b: 1}, got %s", kindName(arg))
-		}
-		i := pick(weights, rng)
-		it := items[i]
-		if it == nil || isNull(it) {
-			return bad("value %d is empty", i+1)
-		}
-		if it.Kind == yaml.ScalarNode {
-			if word != "" {
-				if msg := checkClickValue(word, it.Value); msg != "" {
-					return bad("%s", msg)
-				}
-			}
-			return it.Value, nil, true
-		}
-		if word != "" {
-			return bad("after and at take single values, got %s", render(it))
-		}
-		c := copyNode(it)
-		clearPositions(c)
-		return render(c), c, true
+		mean = v
 	}
-	return bad("unknown distribution")
+	return formatSampled(float64(mean) * d.rng.ExpFloat64()), nil, true
+}
+
+// drawChoice picks one of a list of values, equally likely, or of a
+// mapping of values to weights.
+func drawChoice(d *drawing) (string, *yaml.Node, bool) {
+	items, weights, ok := choices(d)
+	if !ok {
+		return "", nil, false
+	}
+	i := pick(weights, d.rng)
+	it := items[i]
+	if it == nil || isNull(it) {
+		return d.bad("value %d is empty", i+1)
+	}
+	if it.Kind == yaml.ScalarNode {
+		if d.word != "" {
+			if msg := checkClickValue(d.word, it.Value); msg != "" {
+				return d.bad("%s", msg)
+			}
+		}
+		return it.Value, nil, true
+	}
+	if d.word != "" {
+		return d.bad("after and at take single values, got %s", render(it))
+	}
+	c := copyNode(it)
+	clearPositions(c)
+	return render(c), c, true
+}
+
+// choices reads the values of a choice and their weights.
+func choices(d *drawing) (items []*yaml.Node, weights []float64, ok bool) {
+	arg := d.arg
+	switch {
+	case arg != nil && arg.Kind == yaml.SequenceNode && len(arg.Content) > 0:
+		for _, c := range arg.Content {
+			items = append(items, resolve(c))
+			weights = append(weights, 1)
+		}
+	case arg != nil && arg.Kind == yaml.MappingNode && len(arg.Content) > 0:
+		total := 0.0
+		for i := 0; i+1 < len(arg.Content); i += 2 {
+			k, v := resolve(arg.Content[i]), resolve(arg.Content[i+1])
+			w := -1.0
+			if v != nil && v.Kind == yaml.ScalarNode {
+				if f, err := strconv.ParseFloat(v.Value, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+					w = f
+				}
+			}
+			if w < 0 {
+				d.l.errf(posOf(v, d.at), "%s: choice: the weight of %s must be a number >= 0, got %s", d.key, render(k), kindName(v))
+				return nil, nil, false
+			}
+			items = append(items, k)
+			weights = append(weights, w)
+			total += w
+		}
+		if total <= 0 {
+			d.bad("the weights add up to 0")
+			return nil, nil, false
+		}
+	default:
+		d.bad("want a list of values [a, b, c] or a mapping of values to weights {a: 3, b: 1}, got %s", kindName(arg))
+		return nil, nil, false
+	}
+	return items, weights, true
 }
 
 // pick draws an index with probability proportional to its weight.
