@@ -200,8 +200,8 @@ func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr 
 		return nil, flagged(err, flags)
 	}
 	s := &server{live: live, done: make(chan struct{}), errc: make(chan error, 1)}
-	s.acm = acmapi.New(simrun.NewACMBackend(live))
-	if err := s.acm.StartOn(cfg.acm); err != nil {
+	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm})
+	if err := s.acm.Start(); err != nil {
 		live.Close()
 		return nil, flagged(fmt.Errorf("ACM API: %w", err), flags)
 	}

@@ -145,8 +145,8 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 			if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
 				return fmt.Errorf("dial SMTP sink: %w", err)
 			}
-			w.approval = approval.New(w.clock)
-			if err = w.approval.StartOn(orFree(w.addrs.Approval)); err != nil {
+			w.approval = approval.New(approval.Config{Clock: w.clock, Addr: w.addrs.Approval})
+			if err = w.approval.Start(); err != nil {
 				return fmt.Errorf("start approval endpoint: %w", err)
 			}
 		} else {
