@@ -10,11 +10,11 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/renewsim/renewsim/fakes/acmapi"
+	"github.com/renewsim/renewsim/fakes/httpd"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -46,7 +46,7 @@ type serveConfig struct {
 type server struct {
 	live    *simrun.Live
 	acm     *acmapi.Server
-	control *http.Server
+	control *httpd.Server
 	ctlAddr string
 	done    chan struct{}
 	errc    chan error
@@ -180,15 +180,9 @@ func sameAddr(a, b string) bool {
 	return err1 == nil && err2 == nil && ap == bp && net.ParseIP(ah).Equal(net.ParseIP(bh))
 }
 
-// Timeouts of the control API's server, so that a client that stalls
-// holds a goroutine, and shutdown, for a bounded time only.
-const (
-	controlReadTimeout = 30 * time.Second
-	controlIdleTimeout = 2 * time.Minute
-	// shutdownGrace is how long stop waits for control requests in flight
-	// before it cuts their connections.
-	shutdownGrace = 5 * time.Second
-)
+// controlBusy is what a client of the control API beyond its connection
+// cap gets, with a 503: the API's own error shape.
+const controlBusy = `{"error": "too many connections to the control API; try again shortly"}` + "\n"
 
 // startServer starts the fakes, the ACM API, the control API and the clock.
 // When one of them cannot start, those already started are closed again,
@@ -205,31 +199,20 @@ func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr 
 		live.Close()
 		return nil, flagged(fmt.Errorf("ACM API: %w", err), flags)
 	}
-	ln, err := net.Listen("tcp", cfg.control)
-	if err != nil {
+	// The control API gets the fakes' server, timeouts and connection cap:
+	// a request must arrive within 30 s, an idle connection lasts 2 min,
+	// and a stalled client holds stop up for a few seconds at most.
+	s.control = httpd.New(httpd.Config{Name: "control API", Handler: simrun.ControlHandler(live), Addr: cfg.control,
+		BusyType: "application/json", BusyBody: controlBusy})
+	if err := s.control.Start(); err != nil {
 		s.acm.Close()
 		live.Close()
-		return nil, flagged(fmt.Errorf("control API: %w", err), flags)
+		return nil, flagged(err, flags)
 	}
-	s.ctlAddr = ln.Addr().String()
-	s.control = &http.Server{
-		Handler:     simrun.ControlHandler(live),
-		ReadTimeout: controlReadTimeout,
-		IdleTimeout: controlIdleTimeout,
-	}
-	var wg sync.WaitGroup
-	wg.Add(2)
+	s.ctlAddr = s.control.Addr()
 	go func() {
-		defer wg.Done()
-		_ = s.control.Serve(ln)
-	}()
-	go func() {
-		defer wg.Done()
+		defer close(s.done)
 		s.clock(ctx, cfg, stderr)
-	}()
-	go func() {
-		wg.Wait()
-		close(s.done)
 	}()
 	return s, nil
 }
@@ -290,14 +273,9 @@ func (s *server) clock(ctx context.Context, cfg serveConfig, stderr io.Writer) {
 }
 
 // stop shuts everything down and waits for it. Control requests in flight
-// get shutdownGrace to finish; then their connections are cut.
+// get a few seconds to finish; then their connections are cut.
 func (s *server) stop() error {
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	err := s.control.Shutdown(sctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = s.control.Close()
-	}
+	err := s.control.Close()
 	<-s.done
 	err = errors.Join(err, s.acm.Close(), s.live.Close())
 	select {
