@@ -18,11 +18,11 @@
 //
 // What callers must do:
 //
-//   - Call [Server.Start] (or the [Start] helper) before querying, and
+//   - Create the server with [New] and a [Config] (its zero value listens on
+//     a free port of 127.0.0.1), call [Server.Start] before querying, and
 //     [Server.Close] when done. Close shuts down both listeners and waits for
 //     every serving goroutine; a closed server cannot be started again.
-//   - Query [Server.Addr] over UDP or TCP; both transports share one port on
-//     127.0.0.1.
+//   - Query [Server.Addr] over UDP or TCP; both transports share one port.
 //   - Write fully qualified names (with the trailing dot) in [Server.Add];
 //     relative names are rejected instead of being silently completed.
 //   - Turn history off with [Server.SetHistory] in long sweeps, where it
@@ -37,13 +37,18 @@
 //     an answer. Over TCP the connection survives it and answers the next
 //     query.
 //   - Over TCP a new connection must deliver its first whole query within
-//     [TCPReadTimeout] and each later one within [TCPIdleTimeout]; a
-//     connection that sends a length prefix and stalls is closed then.
-//     An answer the client does not read within [TCPWriteTimeout] closes
-//     the connection too, and Close cuts every open connection, so a client
+//     Config.ReadTimeout ([TCPReadTimeout]) and each later one within
+//     Config.IdleTimeout ([TCPIdleTimeout]); a connection that sends a
+//     length prefix and stalls is closed then. An answer the client does
+//     not read within Config.WriteTimeout ([TCPWriteTimeout]) closes the
+//     connection too, and Close cuts every open connection, so a client
 //     that reads nothing can neither hold a goroutine nor Close.
-//   - Each TCP connection is served by its own goroutine; there is no cap
-//     on how many are open at once beyond the process's file limit.
+//   - At most Config.MaxConns TCP connections (512 by default) are open at
+//     once, each served by its own goroutine; one beyond them is closed at
+//     once, as DNS has no "busy" answer (the client retries or falls back
+//     to UDP). The connections draw on the descriptor budget every fake
+//     shares (package fakes/internal/conns), so a flood on another fake
+//     cannot lock the TCP side out, nor a flood here another fake.
 //
 // What the server is not:
 //

@@ -22,8 +22,8 @@ var protos = []string{"udp", "tcp"}
 // ends, failing the test if Close reports an error.
 func startServer(t testing.TB, lines ...string) *fakedns.Server {
 	t.Helper()
-	s, err := fakedns.Start()
-	require.NoError(t, err)
+	s := fakedns.New(fakedns.Config{})
+	require.NoError(t, s.Start())
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	require.NoError(t, s.Add(lines...))
 	return s

@@ -117,8 +117,8 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	clear(w.peekMemo)
 	clear(w.httpMemo)
 	if w.dns == nil {
-		w.dns = fakedns.NewServer()
-		if err = w.dns.StartOn(w.addrs.DNS); err != nil {
+		w.dns = fakedns.New(fakedns.Config{Addr: w.addrs.DNS})
+		if err = w.dns.Start(); err != nil {
 			w.dns = nil
 			return fmt.Errorf("start fake DNS: %w", err)
 		}
