@@ -139,7 +139,9 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	}
 	if needsMail(sc) || w.addrs.Mail {
 		if w.sink == nil {
-			if w.sink, err = fakesmtp.StartOn(w.clock, orFree(w.addrs.SMTP)); err != nil {
+			w.sink = fakesmtp.New(fakesmtp.Config{Clock: w.clock, Addr: w.addrs.SMTP})
+			if err = w.sink.Start(); err != nil {
+				w.sink = nil
 				return fmt.Errorf("start SMTP sink: %w", err)
 			}
 			if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
@@ -189,13 +191,6 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 type Addrs struct {
 	DNS, SMTP, Approval string
 	Mail                bool
-}
-
-func orFree(addr string) string {
-	if addr == "" {
-		return "127.0.0.1:0"
-	}
-	return addr
 }
 
 var (
