@@ -51,6 +51,22 @@ func (h *history) record(proto, name, qtype string, resp *mdns.Msg) {
 	h.reqs = append(h.reqs, r)
 }
 
+// recordTransfer records a zone transfer: rrs are every record sent, over
+// however many messages.
+func (h *history) recordTransfer(proto, name, qtype string, rrs []mdns.RR) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	if !h.enabled {
+		return
+	}
+	r := Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: rcodeString(mdns.RcodeSuccess)}
+	for _, rr := range rrs {
+		r.Answer = append(r.Answer, rr.String())
+	}
+	h.reqs = append(h.reqs, r)
+}
+
 // recordHeld records a query the server did not answer (a timeout fault):
 // its Rcode is the pseudo-code given.
 func (h *history) recordHeld(proto, name, qtype, code string) {
@@ -63,6 +79,10 @@ func (h *history) recordHeld(proto, name, qtype, code string) {
 }
 
 func rcodeString(rcode int) string {
+	if rcode == mdns.RcodeBadVers {
+		// miekg names 16 after TSIG's BADSIG; a query gets it for EDNS.
+		return "BADVERS"
+	}
 	if s, ok := mdns.RcodeToString[rcode]; ok {
 		return s
 	}

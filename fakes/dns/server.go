@@ -45,6 +45,18 @@ type Config struct {
 	// 127.0.0.1:5353 for people who want to dig at a fixed port; port 0
 	// (or "") picks a port free on both.
 	Addr string
+	// Zones are the zones the server is authoritative for from the start
+	// (more can be added with AddZone; every owner of an SOA record held
+	// is one too). A name in no zone is answered REFUSED. Start fails on a
+	// name that is not a domain name.
+	Zones []string
+	// ZoneOf, when set, names the zone of a record's owner (given in
+	// canonical form: lower case, fully qualified), such as its registrable
+	// domain; "" means none. Such a zone is served while it holds records,
+	// so that a caller whose data names no zones still gets an apex, with
+	// its SOA and NS, wherever it keeps records. It is called with the
+	// server's lock held: it must be quick and must not call the server.
+	ZoneOf func(owner string) string
 	// MaxConns bounds the TCP connections open at once; a connection
 	// beyond it is closed at once (DNS has no "busy" answer). 0 means the
 	// default (512). UDP needs no bound: a datagram costs no descriptor.
@@ -87,13 +99,17 @@ type Server struct {
 	serving    sync.WaitGroup
 	releaseUDP func() // gives the UDP socket's place in the budget back
 
-	mu      sync.RWMutex
-	owners  map[string][]mdns.RR // canonical owner name -> its RRs, insertion order
-	below   map[string]int       // canonical name -> number of owners strictly below it
-	rcodes  map[string]int       // canonical owner name -> injected rcode
-	faults  map[faultKey]*activeFault
-	onHold  func(id uint16, kind FaultKind)
-	version uint64
+	mu       sync.RWMutex
+	zones    map[string]bool      // canonical zone apexes: Config.Zones and AddZone
+	cfgZones map[string]bool      // those of Config.Zones, which Reset keeps
+	implied  map[string]int       // Config.ZoneOf's zones -> owners held in them
+	badZone  error                // a Config.Zones entry that is no domain name
+	owners   map[string][]mdns.RR // canonical owner name -> its RRs, insertion order
+	below    map[string]int       // canonical name -> number of owners strictly below it
+	rcodes   map[string]int       // canonical owner name -> injected rcode
+	faults   map[faultKey]*activeFault
+	onHold   func(id uint16, kind FaultKind)
+	version  uint64
 
 	// closing is closed when Close begins, so that a slow answer being held
 	// back gives up instead of keeping Close waiting.
@@ -108,15 +124,27 @@ func New(cfg Config) *Server {
 	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, TCPReadTimeout)
 	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, TCPIdleTimeout)
 	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, TCPWriteTimeout)
-	return &Server{
-		cfg:    cfg,
-		owners: make(map[string][]mdns.RR),
-		below:  make(map[string]int),
-		rcodes: make(map[string]int),
-		hist:   history{enabled: true},
+	s := &Server{
+		cfg:      cfg,
+		zones:    make(map[string]bool),
+		cfgZones: make(map[string]bool),
+		implied:  make(map[string]int),
+		owners:   make(map[string][]mdns.RR),
+		below:    make(map[string]int),
+		rcodes:   make(map[string]int),
+		hist:     history{enabled: true},
 
 		closing: make(chan struct{}),
 	}
+	for _, z := range cfg.Zones {
+		zone, err := zoneName(z)
+		if err != nil {
+			s.badZone = err
+			continue
+		}
+		s.zones[zone], s.cfgZones[zone] = true, true
+	}
+	return s
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -137,6 +165,9 @@ func (s *Server) Start() error {
 		return errors.New("fakes/dns: server already started")
 	case stateClosed:
 		return errors.New("fakes/dns: server closed")
+	}
+	if s.badZone != nil {
+		return s.badZone
 	}
 
 	addr := s.cfg.Addr

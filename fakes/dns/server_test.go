@@ -18,7 +18,7 @@ import (
 func TestStartCloseCloseAgain(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s := fakedns.New(fakedns.Config{})
+	s := fakedns.New(fakedns.Config{Zones: testZones})
 	assert.Empty(t, s.Addr(), "no address before Start")
 	require.NoError(t, s.Start())
 	require.Error(t, s.Start(), "second Start")
@@ -45,7 +45,7 @@ func TestStartCloseCloseAgain(t *testing.T) {
 func TestCloseBeforeStart(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s := fakedns.New(fakedns.Config{})
+	s := fakedns.New(fakedns.Config{Zones: testZones})
 	require.NoError(t, s.Close())
 	require.Error(t, s.Start())
 	require.NoError(t, s.Close())
@@ -54,7 +54,7 @@ func TestCloseBeforeStart(t *testing.T) {
 func TestConcurrentClose(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s := fakedns.New(fakedns.Config{})
+	s := fakedns.New(fakedns.Config{Zones: testZones})
 	require.NoError(t, s.Start())
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
@@ -72,7 +72,7 @@ func TestConcurrentClose(t *testing.T) {
 func TestCloseWithOpenTCPConnLeavesNoGoroutines(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s := fakedns.New(fakedns.Config{})
+	s := fakedns.New(fakedns.Config{Zones: testZones})
 	require.NoError(t, s.Start())
 	require.NoError(t, s.Add("example.com. A 192.0.2.1"))
 

@@ -117,7 +117,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	clear(w.peekMemo)
 	clear(w.httpMemo)
 	if w.dns == nil {
-		w.dns = fakedns.New(fakedns.Config{Addr: w.addrs.DNS})
+		w.dns = fakedns.New(fakedns.Config{Addr: w.addrs.DNS, ZoneOf: zoneFor})
 		if err = w.dns.Start(); err != nil {
 			w.dns = nil
 			return fmt.Errorf("start fake DNS: %w", err)
@@ -129,6 +129,9 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		}
 	} else {
 		w.dns.Reset()
+	}
+	if err = w.addZones(sc, seed); err != nil {
+		return fmt.Errorf("fake DNS zones: %w", err)
 	}
 	if w.hc == nil {
 		w.hc = &http.Client{
@@ -329,7 +332,7 @@ func (w *world) ask(name string, qtype uint16) (*mdns.Msg, error) {
 		return w.askHeld(q)
 	}
 	resp, _, err := w.dnsc.ExchangeWithConn(q, w.dnsConn)
-	return resp, err
+	return w.asNXDOMAIN(name, resp), err
 }
 
 // noAnswer is the text of a query that got no usable answer, for the
