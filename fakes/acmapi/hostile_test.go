@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -329,4 +330,18 @@ func TestConnectionCap(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return c.call("ListCertificates", `{}`).status == http.StatusOK
 	}, clientDeadline, 10*time.Millisecond)
+}
+
+// A client that sends requests without end cannot make the history grow
+// without end; the requests are still answered.
+func TestHistoryCap(t *testing.T) {
+	srv := acmapi.New(acmapi.Config{Backend: newBackend(t)})
+	for range acmapi.MaxHistory + 5 {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`)))
+		require.Equal(t, http.StatusBadRequest, rec.Code)
+	}
+	h := srv.History()
+	require.Len(t, h, acmapi.MaxHistory)
+	assert.Equal(t, acmapi.MaxHistory, h[len(h)-1].Seq)
 }

@@ -24,6 +24,11 @@ const (
 	TargetPrefix = "CertificateManager."
 )
 
+// MaxHistory bounds the record of requests: a client that sends requests
+// without end must not make it grow without end. Later requests are
+// answered but not recorded; their Seq numbers are skipped.
+const MaxHistory = 10000
+
 // MaxBodyBytes bounds a request body; a larger one is answered 413
 // RequestEntityTooLargeException. ACM's largest inputs (ImportCertificate)
 // stay far below it, and this server takes none of those.
@@ -127,7 +132,8 @@ func (s *Server) URL() string { return s.web.URL() }
 // Closing a server never started just marks it closed.
 func (s *Server) Close() error { return s.web.Close() }
 
-// History returns the requests answered so far, ordered by Seq.
+// History returns the requests answered so far, ordered by Seq: the first
+// MaxHistory of them.
 func (s *Server) History() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -180,7 +186,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(payload)
 
 	s.mu.Lock()
-	s.history = append(s.history, rec)
+	if len(s.history) < MaxHistory {
+		s.history = append(s.history, rec)
+	}
 	s.mu.Unlock()
 }
 

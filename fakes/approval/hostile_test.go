@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -262,4 +263,18 @@ func TestConnectionCap(t *testing.T) {
 		res, err := approval.Click(context.Background(), hc, link)
 		return err == nil && res.Approved
 	}, 10*time.Second, 10*time.Millisecond)
+}
+
+// A client that sends requests without end cannot make the record of
+// visits grow without end; the requests are still answered.
+func TestVisitsCap(t *testing.T) {
+	s := approval.New(approval.Config{Clock: clockwork.NewFakeClockAt(t0)})
+	for range approval.MaxVisits + 5 {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/approvals?code=forged&context=x", nil))
+		require.Equal(t, http.StatusNotFound, rec.Code)
+	}
+	v := s.Visits()
+	require.Len(t, v, approval.MaxVisits)
+	assert.Equal(t, approval.MaxVisits, v[len(v)-1].Seq)
 }

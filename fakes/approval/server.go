@@ -31,6 +31,11 @@ const (
 // maxFormBytes bounds the POST body.
 const maxFormBytes = 64 << 10
 
+// MaxVisits bounds the record of visits: a client that sends requests
+// without end must not make it grow without end. Later visits are answered
+// but not recorded; their Seq numbers are skipped.
+const MaxVisits = 10000
+
 // Request describes one approval e-mail, and so one link.
 type Request struct {
 	// Code identifies the link; it must be unique and non-empty.
@@ -109,6 +114,7 @@ type Server struct {
 	approved  map[string]bool
 	approvals []Approval
 	visits    []Visit
+	visitSeq  int
 }
 
 // New returns a server that takes all its times from cfg.Clock; it panics
@@ -182,7 +188,8 @@ func (s *Server) Approved(code string) bool {
 	return s.approved[code]
 }
 
-// Visits returns a copy of all requests answered so far, in order.
+// Visits returns a copy of the requests answered so far, in order: the
+// first MaxVisits of them.
 func (s *Server) Visits() []Visit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -241,8 +248,12 @@ func (s *Server) visit(method, path, code string, status int) {
 }
 
 func (s *Server) visitLocked(method, path, code string, status int, at time.Time) {
+	s.visitSeq++
+	if len(s.visits) >= MaxVisits {
+		return
+	}
 	s.visits = append(s.visits, Visit{
-		Seq:    len(s.visits) + 1,
+		Seq:    s.visitSeq,
 		Method: method,
 		Path:   path,
 		Code:   code,

@@ -30,6 +30,12 @@ type Request struct {
 	Answer []string
 }
 
+// MaxHistory bounds the recorded queries: a client that queries without
+// end must not make the record grow without end. Later queries are
+// answered but not recorded (Seq keeps counting, so the gap shows) until
+// ResetHistory.
+const MaxHistory = 100000
+
 type history struct {
 	mu      sync.Mutex
 	enabled bool
@@ -41,7 +47,7 @@ func (h *history) record(proto, name, qtype string, resp *mdns.Msg) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seq++
-	if !h.enabled {
+	if !h.enabled || len(h.reqs) >= MaxHistory {
 		return
 	}
 	r := Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: rcodeString(resp.Rcode)}
@@ -57,7 +63,7 @@ func (h *history) recordTransfer(proto, name, qtype string, rrs []mdns.RR) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seq++
-	if !h.enabled {
+	if !h.enabled || len(h.reqs) >= MaxHistory {
 		return
 	}
 	r := Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: rcodeString(mdns.RcodeSuccess)}
@@ -73,7 +79,7 @@ func (h *history) recordHeld(proto, name, qtype, code string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seq++
-	if h.enabled {
+	if h.enabled && len(h.reqs) < MaxHistory {
 		h.reqs = append(h.reqs, Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: code})
 	}
 }

@@ -16,6 +16,11 @@ type Response struct {
 	Location string
 }
 
+// MaxHistory bounds the record of requests: a client that sends requests
+// without end must not make it grow without end. Later requests are
+// answered but not recorded; their Seq numbers are skipped.
+const MaxHistory = 10000
+
 // Request is one request the server answered, for tests and diagnosis.
 type Request struct {
 	Seq    int
@@ -104,7 +109,8 @@ func (s *Server) Reset() {
 	s.history = nil
 }
 
-// History lists the requests answered, in order.
+// History lists the requests answered, in order: the first MaxHistory of
+// them since Reset.
 func (s *Server) History() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -126,7 +132,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.seq++
-	s.history = append(s.history, Request{Seq: s.seq, Method: r.Method, Path: r.URL.Path, Status: status})
+	if len(s.history) < MaxHistory {
+		s.history = append(s.history, Request{Seq: s.seq, Method: r.Method, Path: r.URL.Path, Status: status})
+	}
 	s.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)

@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,4 +42,16 @@ func TestServesSetPathsAndRedirects(t *testing.T) {
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close())
 	assert.Error(t, New(Config{Addr: "192.0.2.1:0"}).Start())
+}
+
+// A client that sends requests without end cannot make the history grow
+// without end.
+func TestHistoryCap(t *testing.T) {
+	s := New(Config{})
+	for range MaxHistory + 5 {
+		s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x", nil))
+	}
+	h := s.History()
+	require.Len(t, h, MaxHistory)
+	assert.Equal(t, MaxHistory, h[len(h)-1].Seq)
 }
