@@ -40,6 +40,9 @@ type serveConfig struct {
 	seed                              *uint64
 	eventbridgeURL, events            string
 	tick                              time.Duration
+	// maxConns bounds the connections each listener holds at once (0:
+	// the fakes' defaults); tests set it to reach the caps cheaply.
+	maxConns int
 }
 
 // server is a running serve session.
@@ -189,12 +192,12 @@ const controlBusy = `{"error": "too many connections to the control API; try aga
 // and the error names the address flag to change.
 func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr io.Writer) (*server, error) {
 	flags := cfg.addrFlags()
-	live, err := simrun.StartLive(ctx, sc, simrun.Options{Seed: cfg.seed}, simrun.Addrs{DNS: cfg.dns, SMTP: cfg.smtp, Approval: cfg.approval})
+	live, err := simrun.StartLive(ctx, sc, simrun.Options{Seed: cfg.seed}, simrun.Addrs{DNS: cfg.dns, SMTP: cfg.smtp, Approval: cfg.approval, MaxConns: cfg.maxConns})
 	if err != nil {
 		return nil, flagged(err, flags)
 	}
 	s := &server{live: live, done: make(chan struct{}), errc: make(chan error, 1)}
-	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm})
+	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm, MaxConns: cfg.maxConns})
 	if err := s.acm.Start(); err != nil {
 		live.Close()
 		return nil, flagged(fmt.Errorf("ACM API: %w", err), flags)
@@ -203,7 +206,7 @@ func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr 
 	// a request must arrive within 30 s, an idle connection lasts 2 min,
 	// and a stalled client holds stop up for a few seconds at most.
 	s.control = httpd.New(httpd.Config{Name: "control API", Handler: simrun.ControlHandler(live), Addr: cfg.control,
-		BusyType: "application/json", BusyBody: controlBusy})
+		MaxConns: cfg.maxConns, BusyType: "application/json", BusyBody: controlBusy})
 	if err := s.control.Start(); err != nil {
 		s.acm.Close()
 		live.Close()

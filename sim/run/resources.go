@@ -42,8 +42,8 @@ func (w *world) prepareResources(sc *sim.Scenario) error {
 			// Each resource listens on an address of its own, so that a
 			// name's A record leads to it.
 			addr := net.JoinHostPort(sim.ResourceAddress(i), "0")
-			w.tls = append(w.tls, faketls.New(faketls.Config{Name: r.ID, Addr: addr}))
-			w.http = append(w.http, web.New(web.Config{Addr: addr}))
+			w.tls = append(w.tls, faketls.New(faketls.Config{Name: r.ID, Addr: addr, MaxConns: w.addrs.MaxConns}))
+			w.http = append(w.http, web.New(web.Config{Addr: addr, MaxConns: w.addrs.MaxConns}))
 			w.up = append(w.up, false)
 			w.byIP[sim.ResourceAddress(i)] = i
 		}

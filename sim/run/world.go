@@ -117,7 +117,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	clear(w.peekMemo)
 	clear(w.httpMemo)
 	if w.dns == nil {
-		w.dns = fakedns.New(fakedns.Config{Addr: w.addrs.DNS, ZoneOf: zoneFor})
+		w.dns = fakedns.New(fakedns.Config{Addr: w.addrs.DNS, ZoneOf: zoneFor, MaxConns: w.addrs.MaxConns})
 		if err = w.dns.Start(); err != nil {
 			w.dns = nil
 			return fmt.Errorf("start fake DNS: %w", err)
@@ -142,7 +142,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	}
 	if needsMail(sc) || w.addrs.Mail {
 		if w.sink == nil {
-			w.sink = fakesmtp.New(fakesmtp.Config{Clock: w.clock, Addr: w.addrs.SMTP})
+			w.sink = fakesmtp.New(fakesmtp.Config{Clock: w.clock, Addr: w.addrs.SMTP, Limits: fakesmtp.Limits{MaxConns: w.addrs.MaxConns}})
 			if err = w.sink.Start(); err != nil {
 				w.sink = nil
 				return fmt.Errorf("start SMTP sink: %w", err)
@@ -150,7 +150,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 			if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
 				return fmt.Errorf("dial SMTP sink: %w", err)
 			}
-			w.approval = approval.New(approval.Config{Clock: w.clock, Addr: w.addrs.Approval})
+			w.approval = approval.New(approval.Config{Clock: w.clock, Addr: w.addrs.Approval, MaxConns: w.addrs.MaxConns})
 			if err = w.approval.Start(); err != nil {
 				return fmt.Errorf("start approval endpoint: %w", err)
 			}
@@ -191,9 +191,12 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 // Addrs are where a live run's fakes listen ("" = a free port on
 // 127.0.0.1). Mail starts the SMTP sink and approval endpoint even when no
 // certificate is validated by e-mail, so people can look at them.
+// MaxConns bounds the connections each of their listeners holds at once
+// (0: the fakes' defaults).
 type Addrs struct {
 	DNS, SMTP, Approval string
 	Mail                bool
+	MaxConns            int
 }
 
 var (
