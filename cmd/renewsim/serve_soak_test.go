@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -395,15 +394,6 @@ func rss() int64 {
 	}
 	pages, _ := strconv.ParseInt(f[1], 10, 64)
 	return pages * int64(os.Getpagesize())
-}
-
-// openFileLimit is RLIMIT_NOFILE, or 1024 when it cannot be read.
-func openFileLimit() int {
-	var r syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
-		return 1024
-	}
-	return int(min(r.Cur, 1<<20))
 }
 
 // BenchmarkServeUnderFlood holds as many idle connections to every TCP

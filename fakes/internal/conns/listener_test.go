@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -221,4 +223,29 @@ func TestReserve(t *testing.T) {
 	b := Shared()
 	assert.Greater(t, b.Limit(), 0)
 	assert.Same(t, b, Shared())
+}
+
+// flaky fails its first accepts the way a process out of descriptors does.
+type flaky struct {
+	net.Listener
+	failures int
+}
+
+func (f *flaky) Accept() (net.Conn, error) {
+	if f.failures > 0 {
+		f.failures--
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return f.Listener.Accept()
+}
+
+// A failure to accept that passes by itself is waited out, not handed to
+// the protocol server (miekg/dns would retry at once, in a busy loop).
+func TestAcceptWaitsOutTemporaryFailures(t *testing.T) {
+	noLeak(t)
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	l := Wrap(&flaky{Listener: inner, failures: 3}, Config{Budget: NewBudget(100)})
+	echoServer(t, l)
+	assert.True(t, echoes(t, dial(t, l)))
 }
