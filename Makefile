@@ -28,4 +28,4 @@ screenshot:
 docs-plot:
 	mkdir -p bin
 	$(GO) run ./cmd/renewsim run dns-missing-cname -events bin/dns-missing-cname.jsonl > /dev/null
-	$(GO) run ./cmd/renewsim plot bin/dns-missing-cname.jsonl -o docs/dns-missing-cname.svg
+	$(GO) run ./cmd/renewsim plot bin/dns-missing-cname.jsonl -timeline docs/dns-missing-cname.svg

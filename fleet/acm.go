@@ -55,6 +55,17 @@ type Certificate struct {
 	Listed   bool
 	Exported *bool
 
+	// Address names the certificate in the infrastructure code that
+	// describes it (a Terraform address, a CloudFormation stack and logical
+	// ID); "" when only the ACM exports do. Build does not ask a given
+	// list-certificates output to hold such a certificate: the code may
+	// describe one the exports predate.
+	Address string
+	// Unsettled, when set, is why the inputs cannot settle the certificate:
+	// Build gives it the verdict cannot-tell with that reason and fix and
+	// does not simulate it.
+	Unsettled *Unsettled
+
 	at where // the Certificate object, for messages
 }
 

@@ -3,49 +3,15 @@ package fleet
 import (
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/renewsim/renewsim/alarm"
 )
 
-// AlarmVerdict is what one alarm (renewsim check -alarms FILE) did about
-// one certificate in the check's run: whether it warned in time before
-// every expiry or outage, how far ahead, and how often it cried wolf. The
-// caller judges the alarms on the record (package report) and hands the
-// verdicts to SetAlarms.
-type AlarmVerdict struct {
-	Alarm string `json:"alarm"`
-	Rule  string `json:"rule"`
-	// Warns is in-time (every expiry and outage in the horizon came after
-	// a firing), missed (some came with none before), false-alarms
-	// (nothing to warn of, yet it fired), silent (nothing to warn of, and
-	// it never fired) or undecided (it fired, and the horizon ends before
-	// what it warned of is decided).
-	Warns       string     `json:"warns"`
-	Fires       int        `json:"fires"`
-	FirstFires  *time.Time `json:"first_fires"`
-	FalseAlarms int        `json:"false_alarms"`
-	// Troubles counts the expiries and outages in the horizon; Missed
-	// those no firing came before.
-	Troubles int `json:"troubles"`
-	Missed   int `json:"missed"`
-	// LeadTime is the shortest warning before an expiry or outage.
-	LeadTime        *string `json:"lead_time"`
-	LeadTimeSeconds *int64  `json:"lead_time_seconds"`
-	// Before is the expiry or outage that shortest warning came before.
-	Before *time.Time `json:"before"`
-}
-
-// What an alarm does about a certificate.
-const (
-	WarnsInTime    = "in-time"
-	WarnsMissed    = "missed"
-	WarnsFalse     = "false-alarms"
-	WarnsSilent    = "silent"
-	WarnsUndecided = "undecided"
-)
-
-// SetAlarms gives each certificate the verdicts of the alarms about it,
-// keyed by certificate id, in the order given.
-func (r *Report) SetAlarms(byCert map[string][]AlarmVerdict) {
+// SetAlarms gives each certificate the verdicts of the alarms judged on
+// the run of the check's scenario (check -alarms), in the order given, and
+// adds to the notes which alarms miss something and which cry wolf.
+func (r *Report) SetAlarms(rs []alarm.Result) {
+	byCert := alarm.Verdicts(rs)
 	for _, e := range r.Certificates {
 		if vs, ok := byCert[e.ID]; ok {
 			e.Alarms = vs
@@ -55,14 +21,14 @@ func (r *Report) SetAlarms(byCert map[string][]AlarmVerdict) {
 }
 
 // alarmLine says in one phrase what an alarm does about a certificate.
-func alarmLine(v AlarmVerdict) string {
+func alarmLine(v alarm.Verdict) string {
 	first := ""
-	if v.FirstFires != nil {
-		first = day(*v.FirstFires)
+	if v.FirstFired != nil {
+		first = day(*v.FirstFired)
 	}
 	var s string
 	switch v.Warns {
-	case WarnsInTime:
+	case alarm.WarnsInTime:
 		lead := ""
 		if v.LeadTime != nil {
 			lead = *v.LeadTime
@@ -71,20 +37,20 @@ func alarmLine(v AlarmVerdict) string {
 		if v.Before != nil {
 			s = fmt.Sprintf("warns in time: fires %s, %s before it breaks on %s", first, lead, day(*v.Before))
 		}
-	case WarnsMissed:
-		if v.Fires == 0 {
+	case alarm.WarnsMissed:
+		if v.Fired == 0 {
 			s = fmt.Sprintf("MISSES %s: never fires", plural(v.Missed, "expiry or outage", "expiries or outages"))
 		} else {
 			s = fmt.Sprintf("MISSES %s of %d: fires too late (first %s)", plural(v.Missed, "expiry or outage", "expiries or outages"), v.Troubles, first)
 		}
-	case WarnsFalse:
-		s = fmt.Sprintf("cries wolf: fires %s (first %s), each time before a renewal that succeeds by itself", plural(v.Fires, "time", "times"), first)
-	case WarnsUndecided:
-		s = fmt.Sprintf("fires %s (first %s); the horizon ends before it is decided", plural(v.Fires, "time", "times"), first)
+	case alarm.WarnsFalse:
+		s = fmt.Sprintf("cries wolf: fires %s (first %s), each time before a renewal that succeeds by itself", plural(v.Fired, "time", "times"), first)
+	case alarm.WarnsUndecided:
+		s = fmt.Sprintf("fires %s (first %s); the horizon ends before it is decided", plural(v.Fired, "time", "times"), first)
 	default:
 		s = "silent: nothing to warn of"
 	}
-	if v.Warns != WarnsFalse && v.FalseAlarms > 0 {
+	if v.Warns != alarm.WarnsFalse && v.FalseAlarms > 0 {
 		s += fmt.Sprintf("; and %s before renewals that succeed by themselves", plural(v.FalseAlarms, "false alarm", "false alarms"))
 	}
 	return s

@@ -18,16 +18,25 @@ import (
 var cabfStep = time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
 
 // Report is what a check found: every certificate with its verdict, sorted
-// by urgency, and the notes about the fleet.
+// by urgency, and the notes about the fleet. It is the one result of a
+// check: the text, the -json document (its tagged fields, in their order),
+// the parts of a split check and what package report renders (JUnit,
+// Markdown, the fleet page) all read it. Assess, MergeShards and SetAlarms
+// keep Counts and the order in step with the certificates; whoever builds
+// or changes one otherwise sets Counts with CountsOf.
 type Report struct {
-	Account, Region string
-	Profile         string
-	Now, Until      time.Time
-	Certificates    []*Entry
-	Shared          []SharedRecord
-	Notes           []string
+	Account      string         `json:"account"`
+	Region       string         `json:"region"`
+	Profile      string         `json:"profile"`
+	Now          time.Time      `json:"now"`
+	Until        time.Time      `json:"until"`
+	Counts       Counts         `json:"counts"`
+	Certificates []*Entry       `json:"certificates"`
+	Shared       []SharedRecord `json:"shared_records"`
+	Notes        []string       `json:"notes"`
 	// Shard of Shards when the report is one part of a split check.
-	Shard, Shards int
+	Shard  int `json:"-"`
+	Shards int `json:"-"`
 
 	planNotes []string // the notes the inputs gave, before the run's
 }
@@ -92,6 +101,13 @@ func (r *Report) finish() {
 	}
 	slices.SortStableFunc(r.Certificates, urgency)
 	r.Notes = append(r.Notes, alarmNotes(r.Certificates)...)
+	r.Counts = CountsOf(r.Certificates)
+	// Lists are [] in JSON, never null, so that readers iterate without a
+	// check.
+	r.Shared, r.Notes = orEmpty(r.Shared), orEmpty(r.Notes)
+	for _, e := range r.Certificates {
+		e.Domains, e.Renewals, e.Notes = orEmpty(e.Domains), orEmpty(e.Renewals), orEmpty(e.Notes)
+	}
 }
 
 // approachingBeforeRenewal counts the Approaching Expiration events of
@@ -366,7 +382,17 @@ func renewsBecause(e *Entry) string {
 	return "ACM validates and renews it"
 }
 
-var rank = map[Verdict]int{VerdictExpired: 0, VerdictExpires: 1, VerdictCannotTell: 2, VerdictUndecided: 3, VerdictRenews: 4, VerdictNotIssued: 5}
+// Verdicts are every verdict a certificate may get, most urgent first.
+var Verdicts = []Verdict{VerdictExpired, VerdictExpires, VerdictCannotTell, VerdictUndecided, VerdictRenews, VerdictNotIssued}
+
+// rank is the place of each verdict in Verdicts.
+var rank = func() map[Verdict]int {
+	m := map[Verdict]int{}
+	for i, v := range Verdicts {
+		m[v] = i
+	}
+	return m
+}()
 
 // urgency orders certificates: those that expire without renewal first
 // (already expired, then by expiry date), then the cannot-tell lines (they

@@ -9,13 +9,14 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/renewsim/renewsim/alarm"
 	"github.com/renewsim/renewsim/sim"
 )
 
 // Verdict is what a check says of one certificate.
 type Verdict string
 
-// Verdicts, per certificate.
+// Verdicts, per certificate. They are the strings of the -json document.
 const (
 	VerdictRenews     Verdict = "renews"      // every renewal in the horizon succeeds
 	VerdictExpires    Verdict = "expires"     // some renewal in the horizon fails
@@ -45,29 +46,30 @@ type Options struct {
 }
 
 // Entry is one certificate of the fleet and, after Assess, what happens to
-// it.
+// it. Its tagged fields, in their order, are a certificate of the check's
+// -json document: a field added here with a tag reaches it by itself.
 type Entry struct {
-	ID        string
-	ARN       string
-	Domains   []string
-	Type      string // AMAZON_ISSUED | PRIVATE | IMPORTED; "" when only listed
-	Method    string // DNS | EMAIL | HTTP for AMAZON_ISSUED
-	Status    string
-	NotAfter  time.Time
-	InUseBy   []string // resource ARNs
-	Simulated bool
+	ID        string    `json:"id"`
+	ARN       string    `json:"arn"`
+	Domains   []string  `json:"domains"`
+	Type      string    `json:"type"`   // AMAZON_ISSUED | PRIVATE | IMPORTED; "" when only listed
+	Method    string    `json:"-"`      // DNS | EMAIL | HTTP for AMAZON_ISSUED
+	Status    string    `json:"status"` // as exported
+	NotAfter  time.Time `json:"-"`
+	InUseBy   []string  `json:"-"` // resource ARNs
+	Simulated bool      `json:"simulated"`
 
-	Verdict  Verdict
-	Date     *time.Time  // renews: the first renewal; expires: the expiry; expired: NotAfter
-	Renewals []time.Time // in the horizon
-	Reason   string
-	Fix      string
-	Notes    []string
+	Verdict  Verdict     `json:"verdict"`
+	Date     *time.Time  `json:"date"`     // renews: the first renewal; expires: the expiry; expired: NotAfter
+	Renewals []time.Time `json:"renewals"` // in the horizon
+	Reason   string      `json:"reason"`
+	Fix      string      `json:"fix"`
+	Notes    []string    `json:"notes"`
 	// ApproachingBeforeRenewal counts the Approaching Expiration events of
 	// cycles that then renewed (what an alarm on them fires on for nothing).
-	ApproachingBeforeRenewal int
-	// Alarms are the verdicts of the alarms about it (check -alarms).
-	Alarms []AlarmVerdict
+	ApproachingBeforeRenewal int `json:"-"`
+	// Alarms are the verdicts of the alarms about it (check -alarms only).
+	Alarms []alarm.Verdict `json:"alarms,omitempty"`
 
 	cert     *Certificate
 	exported bool
@@ -217,7 +219,7 @@ func checkListed(f *Fleet, c *collector) {
 			cert.Exported = s.Exported
 			continue
 		}
-		if !f.Listed {
+		if !f.Listed || cert.Address != "" {
 			continue
 		}
 		more := ""
@@ -415,6 +417,10 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 		e.Verdict = VerdictCannotTell
 		e.Reason = "listed by list-certificates, but no describe-certificate output was given for it"
 		e.Fix = fmt.Sprintf("aws acm describe-certificate --certificate-arn %s > FILE.json, and pass it with -acm", e.ARN)
+		return
+	}
+	if u := c.Unsettled; u != nil {
+		e.Verdict, e.Reason, e.Fix = VerdictCannotTell, u.Reason, u.Fix
 		return
 	}
 	switch {

@@ -72,7 +72,7 @@ func BenchmarkCheck(b *testing.B) {
 				if err := WriteText(io.Discard, r); err != nil {
 					b.Fatal(err)
 				}
-				expires = r.Counts().Expires
+				expires = r.Counts.Expires
 			}
 			var cpu1 syscall.Rusage
 			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu1)

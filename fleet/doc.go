@@ -10,9 +10,13 @@
 // what could not be simulated), then — after the caller has run the
 // scenario — Assess, which reads the record of the run and says per
 // certificate whether it renews, when, and if not why and what to fix,
-// with the traps users fall into as notes. WriteText and WriteJSON print
-// the assessment; SetAlarms adds, per certificate, what the alarms the
-// caller judged on the same record did (renewsim check -alarms).
+// with the traps users fall into as notes. The assessment, a Report, is
+// the check's one result: WriteText prints it in the check's words,
+// WriteJSON writes it as the -json document (the Report's own fields),
+// WriteShard and MergeShards carry it through a split check, and package
+// report renders it as JUnit, Markdown and the fleet page. SetAlarms adds,
+// per certificate, what the alarms the caller judged on the same record
+// did (package alarm; renewsim check -alarms).
 //
 // The package does no I/O beyond reading the files it is given and never
 // runs a simulation itself: callers (cmd/renewsim check) run the plan's
@@ -30,4 +34,9 @@
 //   - A certificate name outside every given zone (or under a delegation
 //     the zones do not cover) is reported as "cannot tell: no zone data for
 //     X" and not simulated; nothing is guessed.
+//
+// Callers that describe a fleet from other sources (package iac) build it
+// with NewZone/AddRecord and NewFleet (construct.go). A certificate with an
+// Address is not checked against list-certificates, and one with Unsettled
+// is reported as cannot-tell with its own reason, without simulation.
 package fleet

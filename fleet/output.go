@@ -19,10 +19,10 @@ type Counts struct {
 	CannotTell   int `json:"cannot_tell"`
 }
 
-// Counts counts the verdicts.
-func (r *Report) Counts() Counts {
-	c := Counts{Certificates: len(r.Certificates)}
-	for _, e := range r.Certificates {
+// CountsOf counts the verdicts of certs.
+func CountsOf(certs []*Entry) Counts {
+	c := Counts{Certificates: len(certs)}
+	for _, e := range certs {
 		switch e.Verdict {
 		case VerdictRenews:
 			c.Renews++
@@ -41,56 +41,13 @@ func (r *Report) Counts() Counts {
 	return c
 }
 
-// jsonReport is the -json document; its field order is part of the format.
-type jsonReport struct {
-	Account      string         `json:"account"`
-	Region       string         `json:"region"`
-	Profile      string         `json:"profile"`
-	Now          time.Time      `json:"now"`
-	Until        time.Time      `json:"until"`
-	Counts       Counts         `json:"counts"`
-	Certificates []jsonCert     `json:"certificates"`
-	Shared       []SharedRecord `json:"shared_records"`
-	Notes        []string       `json:"notes"`
-}
-
-type jsonCert struct {
-	ID        string      `json:"id"`
-	ARN       string      `json:"arn"`
-	Domains   []string    `json:"domains"`
-	Type      string      `json:"type"`
-	Status    string      `json:"status"`
-	Simulated bool        `json:"simulated"`
-	Verdict   Verdict     `json:"verdict"`
-	Date      *time.Time  `json:"date"`
-	Renewals  []time.Time `json:"renewals"`
-	Reason    string      `json:"reason"`
-	Fix       string      `json:"fix"`
-	Notes     []string    `json:"notes"`
-	// Alarms appear with check -alarms only.
-	Alarms []AlarmVerdict `json:"alarms,omitempty"`
-}
-
-// WriteJSON writes the report as one indented JSON document.
+// WriteJSON writes the report as one indented JSON document: the -json
+// output of check and merge, and results.json of the fleet page.
 func WriteJSON(w io.Writer, r *Report) error {
-	out := jsonReport{
-		Account: r.Account, Region: r.Region, Profile: r.Profile, Now: r.Now, Until: r.Until,
-		Counts: r.Counts(), Certificates: []jsonCert{}, Shared: orEmpty(r.Shared), Notes: orEmpty(r.Notes),
-	}
-	for _, e := range r.Certificates {
-		out.Certificates = append(out.Certificates, certJSON(e))
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
-}
-
-func certJSON(e *Entry) jsonCert {
-	return jsonCert{
-		ID: e.ID, ARN: e.ARN, Domains: orEmpty(e.Domains), Type: e.Type, Status: e.Status, Simulated: e.Simulated,
-		Verdict: e.Verdict, Date: e.Date, Renewals: orEmpty(e.Renewals), Reason: e.Reason, Fix: e.Fix, Notes: orEmpty(e.Notes), Alarms: e.Alarms,
-	}
+	return enc.Encode(r)
 }
 
 func orEmpty[T any](s []T) []T {
@@ -100,9 +57,19 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
-// marks start each certificate's line by verdict.
-var marks = map[Verdict]string{
-	VerdictRenews: "✓", VerdictExpires: "✗", VerdictExpired: "✗", VerdictUndecided: "?", VerdictCannotTell: "?", VerdictNotIssued: "-",
+// Mark is the sign a certificate's line starts with in the check's text:
+// ✓ renews, ✗ expires or expired, - not issued, ? cannot tell or
+// undecided.
+func (v Verdict) Mark() string {
+	switch v {
+	case VerdictRenews:
+		return "✓"
+	case VerdictExpires, VerdictExpired:
+		return "✗"
+	case VerdictNotIssued:
+		return "-"
+	}
+	return "?"
 }
 
 // WriteText writes the report for people: one block per certificate,
@@ -111,12 +78,12 @@ var marks = map[Verdict]string{
 // validation records, the notes and the counts.
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
-	c := r.Counts()
+	c := r.Counts
 	fmt.Fprintf(&b, "%s of account %s in %s, from %s to %s under %s\n",
 		count(c.Certificates, "certificate"), r.Account, r.Region, day(r.Now), day(r.Until), r.Profile)
 	for _, e := range r.Certificates {
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "%s %s  %s\n", marks[e.Verdict], strings.Join(orEmpty(e.Domains), ", "), headline(e, r.Until))
+		fmt.Fprintf(&b, "%s %s  %s\n", e.Verdict.Mark(), strings.Join(e.Domains, ", "), headline(e, r.Until))
 		fmt.Fprintf(&b, "    %s  %s\n", e.ID, e.ARN)
 		if e.Fix != "" {
 			fmt.Fprintf(&b, "    fix: %s\n", e.Fix)

@@ -78,8 +78,10 @@ type shardID struct {
 	Of    int `json:"of"`
 }
 
+// shardCert is a certificate of the -json document with what merging
+// needs besides: the fields Entry leaves out of that document.
 type shardCert struct {
-	jsonCert
+	*Entry
 	Method      string    `json:"method"`
 	NotAfter    time.Time `json:"not_after"`
 	InUseBy     []string  `json:"in_use_by"`
@@ -96,7 +98,7 @@ func WriteShard(w io.Writer, r *Report) error {
 		Certificates: []shardCert{}, Shared: orEmpty(r.Shared), Notes: orEmpty(r.planNotes),
 	}
 	for _, e := range r.Certificates {
-		out.Certificates = append(out.Certificates, shardCert{jsonCert: certJSON(e), Method: e.Method, NotAfter: e.NotAfter,
+		out.Certificates = append(out.Certificates, shardCert{Entry: e, Method: e.Method, NotAfter: e.NotAfter,
 			InUseBy: orEmpty(e.InUseBy), Approaching: e.ApproachingBeforeRenewal})
 	}
 	enc := json.NewEncoder(w)
@@ -151,11 +153,12 @@ func MergeShards(parts ...[]byte) (*Report, error) {
 		Shared: first.Shared, planNotes: first.Notes}
 	for _, s := range shards {
 		for _, c := range s.Certificates {
-			r.Certificates = append(r.Certificates, &Entry{
-				ID: c.ID, ARN: c.ARN, Domains: c.Domains, Type: c.Type, Method: c.Method, Status: c.Status, NotAfter: c.NotAfter,
-				InUseBy: c.InUseBy, Simulated: c.Simulated, Verdict: c.Verdict, Date: c.Date, Renewals: c.Renewals,
-				Reason: c.Reason, Fix: c.Fix, Notes: c.Notes, ApproachingBeforeRenewal: c.Approaching, Alarms: c.Alarms,
-			})
+			e := c.Entry
+			if e == nil { // a certificate with none of Entry's fields
+				e = &Entry{}
+			}
+			e.Method, e.NotAfter, e.InUseBy, e.ApproachingBeforeRenewal = c.Method, c.NotAfter, c.InUseBy, c.Approaching
+			r.Certificates = append(r.Certificates, e)
 		}
 	}
 	r.finish()

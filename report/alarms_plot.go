@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/renewsim/renewsim/alarm"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -54,7 +55,7 @@ func alarmGlyph(k int) glyphStyle {
 
 // alarmMarkers puts every firing of every alarm on the timeline: on its
 // certificate's lane, or for a probe on the resource's lane.
-func (t *Timeline) alarmMarkers(rs []AlarmResult) {
+func (t *Timeline) alarmMarkers(rs []alarm.Result) {
 	if len(rs) == 0 {
 		return
 	}
@@ -101,7 +102,7 @@ type htmlAlarm struct {
 	Bad              bool // it missed an expiry or outage
 }
 
-func htmlAlarms(rs []AlarmResult) []htmlAlarm {
+func htmlAlarms(rs []alarm.Result) []htmlAlarm {
 	var out []htmlAlarm
 	for i := range rs {
 		r := &rs[i]
@@ -128,7 +129,7 @@ func htmlAlarms(rs []AlarmResult) []htmlAlarm {
 }
 
 // worstFollowedLead is the shortest lead time of c and what it was before.
-func worstFollowedLead(c *AlarmCert) string {
+func worstFollowedLead(c *alarm.Cert) string {
 	d, _ := c.Lead()
-	return fmt.Sprintf("%s (%s)", sim.FormatDuration(d), worstFollowed(c))
+	return fmt.Sprintf("%s (%s)", sim.FormatDuration(d), c.LeadBefore())
 }

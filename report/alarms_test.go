@@ -6,35 +6,29 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
-	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
+	"github.com/renewsim/renewsim/sweep"
 )
 
-// withAlarms runs the scenario (a library name, or YAML text) and judges
-// the alarms of alarmsYAML on its record.
-func withAlarms(t *testing.T, scenario, alarmsYAML string) report.Scenario {
+// withAlarms runs the scenario (a library name) and builds its result,
+// with the alarms of alarmsYAML judged on its record.
+func withAlarms(t *testing.T, scenario, alarmsYAML string) result.Scenario {
 	t.Helper()
-	var sc *sim.Scenario
-	var err error
-	if strings.Contains(scenario, "\n") {
-		sc, err = scenarios.Parse("test.yaml", []byte(scenario))
-	} else {
-		sc, err = scenarios.LoadLibrary(scenario)
-	}
+	sc, err := scenarios.LoadLibrary(scenario)
 	require.NoError(t, err)
 	set, err := scenarios.ParseAlarms("alarms.yaml", []byte(alarmsYAML))
 	require.NoError(t, err)
 	require.NoError(t, set.AddTo(sc))
 	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
 	require.NoError(t, err)
-	return report.Build(sc, res.Seed, res.Log)
+	return result.Build(sc, res.Seed, res.Log)
 }
 
 // librarySource is a library scenario's YAML with old replaced by new.
@@ -46,246 +40,12 @@ func librarySource(t *testing.T, name, old, new string) string {
 	return strings.Replace(string(src), old, new, 1)
 }
 
-func utc(s string) time.Time {
-	t, err := time.Parse("2006-01-02 15:04", s)
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
-
-// firing is what a test expects of one firing.
-type firing struct {
-	at       string // 2006-01-02 15:04 UTC
-	cycle    int
-	outcome  string
-	followed string
-	lead     string // "" when it has none
-	resource string
-}
-
-func firingsOf(t *testing.T, s report.Scenario, alarm, cert string) []firing {
-	t.Helper()
-	for _, a := range s.Alarms {
-		if a.Name != alarm {
-			continue
-		}
-		for _, c := range a.Certificates {
-			if c.Cert != cert {
-				continue
-			}
-			out := []firing{}
-			for _, f := range c.Firings {
-				lead := ""
-				if f.LeadTime != nil {
-					lead = *f.LeadTime
-				}
-				out = append(out, firing{f.Time.Format("2006-01-02 15:04"), f.Cycle, f.Outcome, f.Followed, lead, f.Resource})
-			}
-			return out
-		}
-	}
-	t.Fatalf("no result for alarm %s and certificate %s", alarm, cert)
-	return nil
-}
-
-// Every kind of alarm fires at the time its documented rule gives, on
-// records whose times are known by hand: dns-missing-cname's certificate
-// (issued 2026-03-01 00:00, 198 days) expires on 2026-09-15 00:00 with its
-// validation CNAME gone; dns-happy's renews by itself at T-45d
-// (2026-08-01 00:10).
-func TestAlarmsFireAtTheDocumentedTime(t *testing.T) {
-	const failing, healthy = "dns-missing-cname", "dns-happy"
-	type tc struct {
-		name, scenario, alarm string
-		want                  []firing
-	}
-	exp := func(at string, lead string) firing {
-		return firing{at: at, cycle: 1, outcome: report.FiringTrue, followed: report.FollowedExpiry, lead: lead}
-	}
-	for _, c := range []tc{
-		// DaysToExpiry is 30 in the datapoint of T-30d 00:00.
-		{"metric 30 on a missing CNAME", failing, `{name: a, metric: {threshold: 30}}`, []firing{exp("2026-08-16 00:00", "30d")}},
-		{"metric 30 on a healthy certificate", healthy, `{name: a, metric: {threshold: 30}}`, []firing{}},
-		// T-50d is 2026-07-27, five days before the renewal at T-45d.
-		{"metric 50 on a healthy certificate", healthy, `{name: a, metric: {threshold: 50}}`,
-			[]firing{{at: "2026-07-27 00:00", cycle: 1, outcome: report.FiringFalse, followed: report.FollowedRenewal}}},
-		// acm-certificate-expiration-check's default daysToExpiration is 14.
-		{"config preset on a failing certificate", failing, `{name: a, config: {}}`, []firing{exp("2026-09-01 00:00", "14d")}},
-		{"config preset on a healthy certificate", healthy, `{name: a, config: {}}`, []firing{}},
-		// Security Hub's ACM.1 passes 30.
-		{"ACM.1 on a failing certificate", failing, `{name: a, securityhub: acm.1}`, []firing{exp("2026-08-16 00:00", "30d")}},
-		{"ACM.1 on a healthy certificate", healthy, `{name: a, securityhub: ACM.1}`, []firing{}},
-		{"config every 24h explicitly", failing, `{name: a, config: {days_to_expiration: 20, frequency: 24h}}`, []firing{exp("2026-08-26 00:00", "20d")}},
-		// Action Required is sent 30, 15, 7, 3 and 1 days before expiry.
-		{"EventBridge Action Required, DaysToExpiry <= 15", failing,
-			`{name: a, eventbridge: {detail_type: ACM Certificate Renewal Action Required, days_to_expiry_at_most: 15}}`,
-			[]firing{exp("2026-08-31 00:00", "15d"), exp("2026-09-08 00:00", "7d"), exp("2026-09-12 00:00", "3d"), exp("2026-09-14 00:00", "1d")}},
-		{"EventBridge Action Required with a reason it never has", failing,
-			`{name: a, eventbridge: {detail_type: ACM Certificate Renewal Action Required, reason: CAA_ERROR}}`, []firing{}},
-		// The Expired event comes at expiry: no warning at all.
-		{"EventBridge Expired", failing, `{name: a, eventbridge: {detail_type: ACM Certificate Expired}}`, []firing{exp("2026-09-15 00:00", "0s")}},
-		// A third of 198 days is 65d8h9m36s (33%) before expiry:
-		// 2026-07-11 15:50:24; the next scrape, on the minute, sees it.
-		{"probe 33% of the lifetime", failing, `{name: a, probe: {expires_within: 33%}}`,
-			[]firing{{at: "2026-07-11 15:51", cycle: 1, outcome: report.FiringTrue, followed: report.FollowedExpiry, lead: "65d8h9m", resource: "alb-prod"}}},
-		// probe_ssl_earliest_cert_expiry - time() < 14d is false at exactly
-		// 14 days left, true a minute later.
-		{"probe 14d", failing, `{name: a, probe: {expires_within: 14d, resource: alb-prod}}`,
-			[]firing{{at: "2026-09-01 00:01", cycle: 1, outcome: report.FiringTrue, followed: report.FollowedExpiry, lead: "13d23h59m", resource: "alb-prod"}}},
-		{"probe 33% on a healthy certificate", healthy, `{name: a, probe: {expires_within: 33%}}`,
-			[]firing{{at: "2026-07-11 15:51", cycle: 1, outcome: report.FiringFalse, followed: report.FollowedRenewal, resource: "alb-prod"}}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			s := withAlarms(t, c.scenario, "alarms: ["+c.alarm+"]")
-			assert.Equal(t, c.want, firingsOf(t, s, "a", "web"))
-		})
-	}
-}
-
-// Every cycle gets its own firing: dns-happy run until its second renewal
-// (2027-01-01 00:10, T-45d of the certificate valid until 2027-02-15
-// 00:10) raises a 50-day alarm twice, both false.
-func TestMetricAlarmFiresOncePerCycle(t *testing.T) {
-	src := librarySource(t, "dns-happy", "until: web.expiry+7d", "until: 2027-03-01T00:00:00Z")
-	s := withAlarms(t, src, "alarms: [{name: a, metric: {threshold: 50}}, {name: b, metric: {threshold: 30}}]")
-	// floor((2027-02-15 00:10 - 2026-12-27 00:00) / 1d) = 50.
-	assert.Equal(t, []firing{
-		{at: "2026-07-27 00:00", cycle: 1, outcome: report.FiringFalse, followed: report.FollowedRenewal},
-		{at: "2026-12-27 00:00", cycle: 2, outcome: report.FiringFalse, followed: report.FollowedRenewal},
-	}, firingsOf(t, s, "a", "web"))
-	assert.Equal(t, []firing{}, firingsOf(t, s, "b", "web"))
-	require.Len(t, s.Alarms, 2)
-	assert.Equal(t, 2, s.Alarms[0].FalseAlarms)
-	assert.Nil(t, s.Alarms[0].Certificates[0].LeadTime, "false alarms warn of nothing")
-}
-
-// A threshold above the lifetime puts the alarm in ALARM at the first
-// datapoint and keeps it there: it never fires again, not even before the
-// expiry that finally comes. With 47-day certificates (cabf-2029), a
-// 50-day alarm fires once, falsely, and then misses the failure; a 14-day
-// one warns.
-func TestFixedThresholdAboveTheLifetimeMissesTheFailure(t *testing.T) {
-	src := `name: short
-profile: cabf-2029
-start: 2026-03-01T00:00:00Z
-until: 2026-07-01T00:00:00Z
-resources: [{id: alb, kind: elb}]
-certificates: [{id: web, domain: example.com, in_use_by: [alb]}]
-timeline:
-  - {at: 2026-04-20T00:00:00Z, do: delete-validation-record, cert: web}
-`
-	s := withAlarms(t, src, "alarms: [{name: fixed, metric: {threshold: 50}}, {name: short, metric: {threshold: 14}}]")
-	fixed := firingsOf(t, s, "fixed", "web")
-	require.Len(t, fixed, 1)
-	assert.Equal(t, firing{at: "2026-03-01 00:00", cycle: 1, outcome: report.FiringFalse, followed: report.FollowedRenewal}, fixed[0])
-	c := s.Alarms[0].Certificates[0]
-	assert.Equal(t, 1, c.Troubles)
-	assert.Equal(t, 1, c.Missed, "still in ALARM from the first cycle: no new firing before the expiry")
-	short := s.Alarms[1].Certificates[0]
-	assert.Equal(t, 0, short.Missed)
-	assert.Equal(t, 0, short.FalseAlarms)
-}
-
-// A firing before a renewal that needed a change (the CNAME restored at
-// T-20d) is a true alarm: someone had to act on it.
-func TestRenewalAfterAChangeIsATrueAlarm(t *testing.T) {
-	s := withAlarms(t, "dns-cname-restored-late", "alarms: [{name: a, metric: {threshold: 30}}, {name: b, metric: {threshold: 10}}]")
-	assert.Equal(t, []firing{{at: "2026-08-16 00:00", cycle: 1, outcome: report.FiringTrue, followed: report.FollowedChangeRenewal, lead: "30d"}},
-		firingsOf(t, s, "a", "web"))
-	// Renewed at T-20d: a 10-day alarm never fires, and nothing expired.
-	assert.Equal(t, []firing{}, firingsOf(t, s, "b", "web"))
-	assert.Equal(t, 0, s.Alarms[1].Missed)
-}
-
-// A renewal served too late is an outage: the lead time runs to it.
-func TestLeadTimeRunsToTheOutage(t *testing.T) {
-	s := withAlarms(t, "deployment-delay-outage", "alarms: [{name: a, metric: {threshold: 30}}]")
-	assert.Equal(t, []firing{{at: "2026-08-16 00:00", cycle: 1, outcome: report.FiringTrue, followed: report.FollowedOutage, lead: "30d"}},
-		firingsOf(t, s, "a", "web"))
-}
-
-// Alarm expectations pass and fail with what happened in their text.
-func TestAlarmExpectations(t *testing.T) {
-	src := librarySource(t, "dns-missing-cname", "expect:", `alarms:
-  - {name: days-30, metric: {threshold: 30}}
-  - {name: days-50, metric: {threshold: 50}}
-  - {name: expired, eventbridge: {detail_type: ACM Certificate Expired}}
-  - {name: quiet, metric: {threshold: 0}}
-expect:
-  - {alarm: days-30, fires: 1}
-  - {alarm: days-30, cert: web, lead_time_at_least: 30d}
-  - {alarm: days-30, cert: web, lead_time_at_least: 31d}
-  - {alarm: days-30, false_alarms: 0}
-  - {alarm: days-30, fires: never}
-  - {alarm: days-50, fires_at_least: 1, fires_at_most: 1}
-  - {alarm: days-50, false_alarms_at_most: 0}
-  - {alarm: expired, cert: web, lead_time_at_least: 1m}
-  - {alarm: quiet, fires: never}
-  - {alarm: quiet, cert: web, lead_time_at_least: 1d}`)
-	sc, err := scenarios.Parse("t.yaml", []byte(src))
-	require.NoError(t, err)
-	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
-	require.NoError(t, err)
-	s := report.Build(sc, res.Seed, res.Log)
-	got := map[string]report.Expectation{}
-	for _, e := range s.Expectations {
-		got[e.Text] = e
-	}
-	for text, want := range map[string]struct {
-		passed bool
-		detail string
-	}{
-		"{alarm: days-30, fires: 1}":                            {true, "expected exactly 1 firings of alarm days-30, got 1"},
-		"{alarm: days-30, cert: web, lead_time_at_least: 30d}":  {true, "expected a warning at least 30d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
-		"{alarm: days-30, cert: web, lead_time_at_least: 31d}":  {false, "expected a warning at least 31d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
-		"{alarm: days-30, false_alarms: 0}":                     {true, "expected exactly 0 false alarms, got 0 (of 1 firing)"},
-		"{alarm: days-30, fires: never}":                        {false, "expected alarm days-30 never to fire, got 1 firing, the first at 2026-08-16 00:00Z (web)"},
-		"{alarm: days-50, fires_at_least: 1, fires_at_most: 1}": {true, "expected at least 1 and at most 1 firings of alarm days-50, got 1"},
-		"{alarm: days-50, false_alarms_at_most: 0}":             {true, "expected at most 0 false alarms, got 0 (of 1 firing)"},
-		"{alarm: expired, cert: web, lead_time_at_least: 1m}":   {false, "expected a warning at least 1m before each expiry or outage, got none before web's 1 expiry or outage"},
-		"{alarm: quiet, fires: never}":                          {true, "expected alarm quiet never to fire, got no firing"},
-		"{alarm: quiet, cert: web, lead_time_at_least: 1d}":     {false, "expected a warning at least 1d before each expiry or outage, got none before web's 1 expiry or outage"},
-	} {
-		e, ok := got[text]
-		if assert.True(t, ok, text) {
-			assert.Equal(t, want.passed, e.Passed, text)
-			assert.Equal(t, want.detail, e.Detail, text)
-		}
-	}
-	assert.False(t, s.Passed)
-}
-
-// The alarms read the record the same way when it comes back from an
-// event log, whose EventBridge details are maps.
-func TestAlarmsFromAnEventLog(t *testing.T) {
-	const alarms = `alarms:
-  - {name: a, eventbridge: {detail_type: ACM Certificate Renewal Action Required, days_to_expiry_at_most: 15, reason: PENDING_DOMAIN_VALIDATION}}
-  - {name: b, eventbridge: {detail_type: ACM Certificate Approaching Expiration, days_to_expiry_at_most: 3}}
-  - {name: c, probe: {expires_within: 33%}}
-  - {name: d, config: {}}`
-	live := withAlarms(t, "dns-missing-cname", alarms)
-	var buf bytes.Buffer
-	require.NoError(t, report.WriteEvents(&buf, &report.Summary{Scenarios: []report.Scenario{live}}))
-	_, logs, err := report.ReadEvents(&buf)
-	require.NoError(t, err)
-	sc, err := scenarios.LoadLibrary("dns-missing-cname")
-	require.NoError(t, err)
-	set, err := scenarios.ParseAlarms("alarms.yaml", []byte(alarms))
-	require.NoError(t, err)
-	require.NoError(t, set.AddTo(sc))
-	back := report.Build(sc, live.Seed, logs["dns-missing-cname"])
-	assert.Equal(t, live.Alarms, back.Alarms)
-	assert.Len(t, firingsOf(t, live, "a", "web"), 4)
-	assert.Len(t, firingsOf(t, live, "b", "web"), 3)
-}
-
 // The JSON keeps its fields in order: alarms come last, and only when the
 // scenario has some.
 func TestAlarmsInJSON(t *testing.T) {
 	s := withAlarms(t, "dns-missing-cname", "alarms: [{name: a, metric: {threshold: 30}}]")
 	var buf bytes.Buffer
-	require.NoError(t, report.WriteJSON(&buf, &report.Summary{Scenarios: []report.Scenario{s}}))
+	require.NoError(t, report.WriteJSON(&buf, &result.Summary{Scenarios: []result.Scenario{s}}))
 	out := buf.String()
 	assert.Less(t, strings.Index(out, `"expectations"`), strings.Index(out, `"alarms"`))
 	assert.Contains(t, out, `"rule": "CloudWatch DaysToExpiry <= 30, a datapoint a day at 00:00 UTC"`)
@@ -299,7 +59,7 @@ func TestAlarmsInJSON(t *testing.T) {
 
 	plain := library(t).Scenarios[0]
 	buf.Reset()
-	require.NoError(t, report.WriteJSON(&buf, &report.Summary{Scenarios: []report.Scenario{plain}}))
+	require.NoError(t, report.WriteJSON(&buf, &result.Summary{Scenarios: []result.Scenario{plain}}))
 	assert.NotContains(t, buf.String(), `"alarms"`)
 }
 
@@ -307,7 +67,7 @@ func TestAlarmsInJSON(t *testing.T) {
 func TestAlarmsInTheSummary(t *testing.T) {
 	s := withAlarms(t, "dns-missing-cname", "alarms: [{name: a, metric: {threshold: 30}}, {name: b, eventbridge: {detail_type: ACM Certificate Expired}}, {name: c, metric: {threshold: 0}}]")
 	var buf bytes.Buffer
-	require.NoError(t, report.WriteText(&buf, &report.Summary{Scenarios: []report.Scenario{s}}))
+	require.NoError(t, report.WriteText(&buf, &result.Summary{Scenarios: []result.Scenario{s}}))
 	assert.Contains(t, buf.String(), `  alarms:
     alarm a (CloudWatch DaysToExpiry <= 30, a datapoint a day at 00:00 UTC): fired 1 time, first at 2026-08-16 00:00 (web), lead time 30d (web expired 2026-09-15 00:00), 0 false alarms
     alarm b (EventBridge rule on ACM Certificate Expired): fired 1 time, first at 2026-09-15 00:00 (web), lead time 0s (web expired 2026-09-15 00:00), 0 false alarms, MISSED 1 expiry or outage (web)
@@ -319,7 +79,7 @@ func TestAlarmsInTheSummary(t *testing.T) {
 // probes on the resource's lane, the others on the certificate's.
 func TestAlarmsOnTheTimeline(t *testing.T) {
 	s := withAlarms(t, "dns-missing-cname", "alarms: [{name: days, metric: {threshold: 30}}, {name: tls, probe: {expires_within: 14d}}, {name: never, metric: {threshold: 0}}]")
-	tl := s.Timeline()
+	tl := report.TimelineOf(&s)
 	assert.Equal(t, []string{"days", "tls", "never"}, tl.AlarmNames)
 	var got []string
 	for _, m := range tl.Markers {
@@ -335,28 +95,28 @@ func TestAlarmsOnTheTimeline(t *testing.T) {
 	assert.NotContains(t, svg.String(), "alarm never fired", "an alarm that never fired has no marker to explain")
 
 	var page bytes.Buffer
-	require.NoError(t, report.WriteHTML(&page, &report.Summary{Scenarios: []report.Scenario{s}}))
+	require.NoError(t, report.WriteHTML(&page, &result.Summary{Scenarios: []result.Scenario{s}}))
 	assert.Contains(t, page.String(), "<h3>Alarms</h3>")
 	assert.Contains(t, page.String(), "<td>30d (web expired 2026-09-15 00:00)</td>")
 	page.Reset()
-	require.NoError(t, report.WriteHTML(&page, &report.Summary{Scenarios: []report.Scenario{library(t).Scenarios[0]}}))
+	require.NoError(t, report.WriteHTML(&page, &result.Summary{Scenarios: []result.Scenario{library(t).Scenarios[0]}}))
 	assert.NotContains(t, page.String(), "<h3>Alarms</h3>")
 }
 
 // A sweep's variants carry their alarms; the sweep page charts lead time
 // and false alarms against what was varied.
 func TestSweepAlarms(t *testing.T) {
-	var vs []report.VariantResult
+	var vs []sweep.Variant
 	for i, th := range []string{"0", "30", "50"} {
 		src := librarySource(t, "dns-missing-cname", "expect:", "alarms: [{name: days, metric: {threshold: "+th+"}}]\nexpect:")
 		sc, err := scenarios.Parse("t.yaml", []byte(src))
 		require.NoError(t, err)
 		res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
 		require.NoError(t, err)
-		vs = append(vs, report.BuildVariant(report.VariantInfo{Index: i, Of: 3, Run: -1,
-			Params: report.Params{{Path: "alarms.days.metric.threshold", Value: th}}}, sc, res.Seed, res.Log))
+		vs = append(vs, sweep.Build(sweep.Info{Index: i, Of: 3, Run: -1,
+			Params: sweep.Params{{Path: "alarms.days.metric.threshold", Value: th}}}, sc, res.Seed, res.Log))
 	}
-	lead := func(v report.VariantResult) string {
+	lead := func(v sweep.Variant) string {
 		if v.Alarms[0].LeadTime == nil {
 			return "none"
 		}
@@ -366,8 +126,8 @@ func TestSweepAlarms(t *testing.T) {
 	assert.Equal(t, 1, vs[0].Alarms[0].Missed)
 
 	var jl bytes.Buffer
-	require.NoError(t, report.WriteVariantsJSON(&jl, vs))
-	back, err := report.ReadVariants(&jl)
+	require.NoError(t, sweep.WriteJSONLines(&jl, vs))
+	back, err := sweep.Read(&jl)
 	require.NoError(t, err)
 	assert.Equal(t, vs, back)
 
@@ -386,7 +146,7 @@ func TestSweepAlarms(t *testing.T) {
 	assert.True(t, strings.HasSuffix(lines[0], ",alarm.days.fired,alarm.days.false_alarms,alarm.days.troubles,alarm.days.missed,alarm.days.lead_time,alarm.days.lead_time_seconds"), lines[0])
 	assert.True(t, strings.HasSuffix(lines[2], ",1,0,1,0,30d,2592000"), lines[2])
 
-	agg := report.AggregateVariants(vs)
+	agg := sweep.Sum(vs)
 	var txt bytes.Buffer
 	require.NoError(t, report.WriteAggregate(&txt, &agg))
 	assert.Contains(t, txt.String(), "days   66.7% (2/3)  66.7% (2/3)  33.3% (1/3)        0 in 0           30d  30d  30d")

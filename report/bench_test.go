@@ -5,55 +5,47 @@ import (
 	"io"
 	"testing"
 
+	"github.com/renewsim/renewsim/internal/fixture"
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
-
-// fleetSizes are the certificate counts the report benchmarks run at: the
-// time per operation should grow about tenfold from one to the next.
-var fleetSizes = []int{1000, 10000}
 
 // benchFleet runs op at every fleet size, given the built scenario and its
 // record. Besides ns/op it reports the record's size and, where the
 // platform tells, the CPU time per operation (cpu-ns/op, every thread of
 // the process, the garbage collector included), which a machine shared
 // with other work disturbs much less than wall time.
-func benchFleet(b *testing.B, op func(b *testing.B, spec *sim.Scenario, sc *report.Scenario)) {
-	for _, n := range fleetSizes {
-		spec, log := fleetRecord(n)
+func benchFleet(b *testing.B, op func(b *testing.B, spec *sim.Scenario, sc *result.Scenario)) {
+	for _, n := range fixture.FleetSizes {
+		spec, log := fixture.Fleet(n)
 		b.Run(fmt.Sprintf("certs=%d", n), func(b *testing.B) {
-			sc := report.Build(spec, 1, log)
+			sc := result.Build(spec, 1, log)
 			b.ReportAllocs()
-			cpu0, ok := cpuTime()
+			cpu0, ok := fixture.CPUTime()
 			for b.Loop() {
 				op(b, spec, &sc)
 			}
 			// After the loop: its start deletes metrics reported before.
 			b.ReportMetric(float64(len(log)), "entries")
-			if cpu1, ok1 := cpuTime(); ok && ok1 {
+			if cpu1, ok1 := fixture.CPUTime(); ok && ok1 {
 				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}
 }
 
-func BenchmarkBuild(b *testing.B) {
-	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
-		report.Build(spec, 1, sc.Log())
-	})
-}
-
 func BenchmarkWriteText(b *testing.B) {
-	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
-		if err := report.WriteText(io.Discard, &report.Summary{Scenarios: []report.Scenario{*sc}}); err != nil {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteText(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
 			b.Fatal(err)
 		}
 	})
 }
 
 func BenchmarkWriteJSON(b *testing.B) {
-	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
-		if err := report.WriteJSON(io.Discard, &report.Summary{Scenarios: []report.Scenario{*sc}}); err != nil {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteJSON(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -62,23 +54,15 @@ func BenchmarkWriteJSON(b *testing.B) {
 // BenchmarkTimeline reads the lanes and markers of the timeline, without
 // drawing them.
 func BenchmarkTimeline(b *testing.B) {
-	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
-		sc.Timeline()
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		report.TimelineOf(sc)
 	})
 }
 
 // BenchmarkNewTimeline reads the timeline from the record alone, as
 // `renewsim plot` does with an event log.
 func BenchmarkNewTimeline(b *testing.B) {
-	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
 		report.NewTimeline(sc.Name, sc.Log())
-	})
-}
-
-// BenchmarkBuildVariant reads one variant of a sweep: Build without
-// expectations, and when each renewal was served.
-func BenchmarkBuildVariant(b *testing.B) {
-	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *report.Scenario) {
-		report.BuildVariant(report.VariantInfo{Run: -1}, spec, 1, sc.Log())
 	})
 }

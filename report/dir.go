@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/renewsim/renewsim/result"
 )
 
 // DirOptions say what WriteDir writes besides its defaults.
@@ -22,7 +24,7 @@ type DirOptions struct {
 // opt.PNG), results.json and events.jsonl. NAME is the scenario name made
 // safe for a file name and unique. It returns the files written, relative
 // to dir, in the order written. The same summary gives the same bytes.
-func WriteDir(dir string, s *Summary, opt DirOptions) ([]string, error) {
+func WriteDir(dir string, s *result.Summary, opt DirOptions) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -34,7 +36,7 @@ func WriteDir(dir string, s *Summary, opt DirOptions) ([]string, error) {
 		if opt.Progress != nil {
 			opt.Progress(sc.Name)
 		}
-		tl := sc.Timeline()
+		tl := TimelineOf(sc)
 		b, err := tl.svg()
 		if err != nil {
 			return out.written, fmt.Errorf("plot %s: %w", sc.Name, err)

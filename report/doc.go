@@ -1,19 +1,20 @@
-// Package report turns the record of a run into what people and CI read:
-// per-certificate outcomes, outage per resource, checked expectations, a
-// human summary, JSON and JSON Lines, and what the scenario's alarms did
-// (when each fired, its lead time before an expiry or outage, its false
-// alarms). It reads the record (a []sim.Entry) and the scenario's
-// expectations and alarms, never the model or the fakes.
+// Package report renders what the packages that judge produced into what
+// people and CI read: the text summary, results.json and the JSON Lines
+// event log, JUnit, Markdown, the HTML report and timelines drawn with
+// gonum/plot for a run (result.Summary); the CSV, the text tables, the
+// charts and the page of a sweep (sweep.Variant, sweep.Aggregate); and the
+// JUnit, Markdown and fleet page of a check (fleet.Report).
 //
-// The record must be in time order, as a run writes it. Build (and
-// NewTimeline, for a record read back from an event log) indexes it once
-// by certificate and resource, and every reader then visits only the
-// entries it is about, so that a report costs time in proportion to the
-// length of the record, however many certificates and resources it has.
+// It judges nothing itself. What happened to each certificate and resource
+// and whether each expectation held come from package result, what the
+// alarms did from package alarm, a sweep's sums from package sweep and a
+// check's verdicts from package fleet; report reads those, the record and
+// its index (package record), never the model or the fakes, and never
+// drives a run. The layout test in cmd/renewsim holds it to that.
 //
-// The fleet page, JUnit and Markdown of `renewsim check` (WriteFleetDir,
-// WriteFleetHTML, WriteFleetJUnit, WriteFleetMarkdown) read a FleetCheck:
-// the check's verdicts in plain terms, built by the caller, for report
-// judges no certificate itself. The page also reads the record of the
-// check's run, for the stories and timelines of the failing certificates.
+// Every writer gives the same bytes for the same input. A record must be
+// in time order, as a run writes it; the timelines and the fleet page read
+// each certificate's and resource's own entries through the record's
+// index, so that their cost grows with the length of the record, not with
+// its product with the number of certificates.
 package report

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/renewsim/renewsim/fleet"
 )
 
 // WriteFleetJUnit writes a fleet check as JUnit XML for CI: one testsuite,
@@ -16,55 +18,46 @@ import (
 // reason. The output follows the Surefire schema (junit-10.xsd) and has no
 // time or timestamp: it reads nothing but the verdicts, so the parts of a
 // split check merged give the same bytes.
-func WriteFleetJUnit(w io.Writer, f *FleetCheck) error {
-	c := f.Counts()
-	failures := c.Expires + c.Expired
-	skipped := c.CannotTell + c.NotIssued + c.Undecided
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	fmt.Fprintf(&b, `<testsuites name="renewsim check" tests="%d" failures="%d" errors="0">`+"\n", len(f.Certificates), failures)
-	fmt.Fprintf(&b, `  <testsuite name="%s" tests="%d" failures="%d" errors="0" skipped="%d">`+"\n",
-		xmlAttr("renewsim check: "+f.title()), len(f.Certificates), failures, skipped)
-	b.WriteString("    <properties>\n")
+func WriteFleetJUnit(w io.Writer, f *fleet.Report) error {
+	c := f.Counts
+	suite := junitSuite{Name: "renewsim check: " + fleetTitle(f), Tests: len(f.Certificates), Failures: c.Expires + c.Expired,
+		Skipped: c.CannotTell + c.NotIssued + c.Undecided, Properties: &junitProperties{}, Cases: make([]junitCase, 0, len(f.Certificates))}
 	for _, p := range [][2]string{
 		{"account", f.Account}, {"region", f.Region}, {"profile", f.Profile},
 		{"now", f.Now.UTC().Format(time.RFC3339)}, {"until", f.Until.UTC().Format(time.RFC3339)},
 	} {
-		fmt.Fprintf(&b, `      <property name="%s" value="%s"/>`+"\n", p[0], xmlAttr(p[1]))
+		suite.Properties.List = append(suite.Properties.List, junitProperty{Name: p[0], Value: p[1]})
 	}
-	b.WriteString("    </properties>\n")
 	for i := range f.Certificates {
-		cert := &f.Certificates[i]
+		cert := f.Certificates[i]
 		class := cert.ARN
 		if class == "" {
 			class = cert.ID
 		}
-		fmt.Fprintf(&b, `    <testcase name="%s" classname="%s">`+"\n", xmlAttr(cert.Name()), xmlAttr(class))
-		details := xmlText(fleetCertText(cert))
+		tc := junitCase{Name: ciName(cert), Class: class}
+		details := fleetCertText(f, cert)
 		switch {
-		case cert.Failed():
-			msg := cert.Headline
+		case ciFailed(cert):
+			msg := f.Headline(cert)
 			if cert.Fix != "" {
 				msg += "; fix: " + cert.Fix
 			}
-			fmt.Fprintf(&b, `      <failure type="%s" message="%s">%s</failure>`+"\n", cert.Verdict, xmlAttr(msg), details)
-		case cert.Skipped():
-			fmt.Fprintf(&b, `      <skipped type="%s" message="%s">%s</skipped>`+"\n", cert.Verdict, xmlAttr(cert.Headline), details)
+			tc.Failure = &junitText{Type: string(cert.Verdict), Message: msg, Text: details}
+		case ciSkipped(cert):
+			tc.Skipped = &junitText{Type: string(cert.Verdict), Message: f.Headline(cert), Text: details}
 		default:
-			fmt.Fprintf(&b, "      <system-out>%s</system-out>\n", details)
+			tc.Out = &junitText{Text: details}
 		}
-		b.WriteString("    </testcase>\n")
+		suite.Cases = append(suite.Cases, tc)
 	}
-	b.WriteString("  </testsuite>\n</testsuites>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeJUnit(w, junitSuites{Name: "renewsim check", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}})
 }
 
 // fleetCertText tells one certificate's verdict in a few lines, as the
 // check's text does, with its renewals.
-func fleetCertText(c *FleetCert) string {
+func fleetCertText(f *fleet.Report, c *fleet.Entry) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", fleetMark(c.Verdict), strings.Join(c.Domains, ", "))
+	fmt.Fprintf(&b, "%s %s\n", c.Verdict.Mark(), strings.Join(c.Domains, ", "))
 	fmt.Fprintf(&b, "%s  %s\n", c.ID, c.ARN)
 	var facts []string
 	if c.Type != "" {
@@ -82,7 +75,7 @@ func fleetCertText(c *FleetCert) string {
 	if len(facts) > 0 {
 		b.WriteString(strings.Join(facts, ", ") + "\n")
 	}
-	b.WriteString(c.Headline + "\n")
+	b.WriteString(f.Headline(c) + "\n")
 	if len(c.Renewals) > 0 {
 		b.WriteString("renewals: " + fleetDays(c.Renewals) + "\n")
 	}
@@ -113,14 +106,14 @@ const fleetMarkdownRows = 1000
 // urgent first (the first 1000; the counts say how many more), then the
 // shared validation records and the notes. It reads nothing but the
 // verdicts.
-func WriteFleetMarkdown(w io.Writer, f *FleetCheck) error {
-	c := f.Counts()
+func WriteFleetMarkdown(w io.Writer, f *fleet.Report) error {
+	c := f.Counts
 	var b strings.Builder
 	mark := "✅"
 	if c.Expires+c.Expired > 0 {
 		mark = "❌"
 	}
-	fmt.Fprintf(&b, "## %s renewsim check: %s\n\n", mark, mdEscape(f.title()))
+	fmt.Fprintf(&b, "## %s renewsim check: %s\n\n", mark, mdEscape(fleetTitle(f)))
 	fmt.Fprintf(&b, "From %s to %s under %s (virtual time, UTC).\n\n", fleetDay(f.Now), fleetDay(f.Until), mdCode(f.Profile))
 	b.WriteString("| renew | expire | already expired | not issued | cannot tell | undecided |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|\n")
@@ -131,13 +124,13 @@ func WriteFleetMarkdown(w io.Writer, f *FleetCheck) error {
 		if i == fleetMarkdownRows {
 			break
 		}
-		cert := &f.Certificates[i]
+		cert := f.Certificates[i]
 		notes := make([]string, len(cert.Notes))
 		for k, n := range cert.Notes {
 			notes[k] = mdCell(n)
 		}
 		date := fleetDate(cert)
-		if n := len(cert.Renewals); cert.Verdict == FleetRenews && n > 1 {
+		if n := len(cert.Renewals); cert.Verdict == fleet.VerdictRenews && n > 1 {
 			date += fmt.Sprintf(" (+%d by %s)", n-1, fleetDay(f.Until))
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
@@ -164,13 +157,13 @@ func WriteFleetMarkdown(w io.Writer, f *FleetCheck) error {
 	return err
 }
 
-func fleetMDMark(verdict string) string {
+func fleetMDMark(verdict fleet.Verdict) string {
 	switch verdict {
-	case FleetRenews:
+	case fleet.VerdictRenews:
 		return "✅"
-	case FleetExpires, FleetExpired:
+	case fleet.VerdictExpires, fleet.VerdictExpired:
 		return "❌"
-	case FleetNotIssued:
+	case fleet.VerdictNotIssued:
 		return "➖"
 	}
 	return "❔"

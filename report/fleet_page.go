@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/renewsim/renewsim/fleet"
+	"github.com/renewsim/renewsim/record"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -21,22 +24,19 @@ var (
 	fleetStories = 500
 )
 
-// FleetPage is what the fleet page shows: a check's verdicts and the run
-// of its scenario.
+// FleetPage is what the fleet page shows: a check's result and the run of
+// its scenario.
 type FleetPage struct {
-	Check *FleetCheck
-	// Run is the run of the check's scenario, from Build; nil when no
-	// certificate could be simulated. Its record tells the stories and
+	Check *fleet.Report
+	// Run is the run of the check's scenario, from result.Build; nil when
+	// no certificate could be simulated. Its record tells the stories and
 	// draws the timelines of the failing certificates.
-	Run *Scenario
-	// Results is written as results.json by WriteFleetDir: the check's
-	// -json document.
-	Results []byte
+	Run *result.Scenario
 }
 
 // WriteFleetDir writes the fleet page's directory: fleet-timeline.svg (the
 // fleet timeline), index.html (the page, with every plot inline),
-// results.json (page.Results) and events.jsonl (the record of the run,
+// results.json (the check's -json document) and events.jsonl (the record of the run,
 // empty when nothing ran). It returns the files written, relative to dir,
 // in the order written. The same page gives the same bytes.
 func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
@@ -51,12 +51,12 @@ func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
 	err = out.all(
 		file{"fleet-timeline.svg", func(w io.Writer) error { _, err := w.Write(svg); return err }},
 		file{"index.html", func(w io.Writer) error { return writeFleetHTML(w, page, svg) }},
-		file{"results.json", func(w io.Writer) error { _, err := w.Write(page.Results); return err }},
+		file{"results.json", func(w io.Writer) error { return fleet.WriteJSON(w, page.Check) }},
 		file{"events.jsonl", func(w io.Writer) error {
 			if page.Run == nil {
 				return nil
 			}
-			return WriteEventLines(w, page.Run.Name, page.Run.log)
+			return WriteEventLines(w, page.Run.Name, page.Run.Log())
 		}},
 	)
 	return out.written, err
@@ -81,11 +81,11 @@ func WriteFleetHTML(w io.Writer, page *FleetPage) error {
 
 type fleetHTML struct {
 	Title, Horizon string
-	Counts         FleetCounts
+	Counts         fleet.Counts
 	Failing        int
 	SVG            template.HTML
 	Rows           []fleetHTMLRow
-	Shared         []FleetShared
+	Shared         []fleet.SharedRecord
 	Notes          []string
 	Details        []fleetHTMLDetail
 	Healthy        []fleetHTMLRow
@@ -96,7 +96,8 @@ type fleetHTML struct {
 
 // fleetHTMLRow is a certificate in the table and in the drill-down.
 type fleetHTMLRow struct {
-	C           *FleetCert
+	C           *fleet.Entry
+	Headline    string
 	Row, Anchor string
 	Mark, Class string
 	Verdict     string
@@ -122,22 +123,22 @@ type fleetHTMLResource struct {
 func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 	f := page.Check
 	run := page.Run
-	d := fleetHTML{Title: f.title(), Horizon: f.horizon(), Counts: f.Counts(), Shared: f.Shared, Notes: f.Notes,
+	d := fleetHTML{Title: fleetTitle(f), Horizon: fleetHorizon(f), Counts: f.Counts, Shared: f.Shared, Notes: f.Notes,
 		SVG: inlineSVG(svg, "the fleet timeline"), NoRun: run == nil}
 	d.Failing = d.Counts.Expires + d.Counts.Expired
 
 	// What the run knows of each certificate: its resources and what they
 	// served. Built once, then looked up.
 	var specs map[string]*sim.Certificate
-	var resources map[string]*Resource
+	var resources map[string]*result.Resource
 	if run != nil {
 		specs = map[string]*sim.Certificate{}
-		if run.sc != nil {
-			for i := range run.sc.Certificates {
-				specs[run.sc.Certificates[i].ID] = &run.sc.Certificates[i]
+		if run.Spec() != nil {
+			for i := range run.Spec().Certificates {
+				specs[run.Spec().Certificates[i].ID] = &run.Spec().Certificates[i]
 			}
 		}
-		resources = make(map[string]*Resource, len(run.Resources))
+		resources = make(map[string]*result.Resource, len(run.Resources))
 		for i := range run.Resources {
 			resources[run.Resources[i].ID] = &run.Resources[i]
 		}
@@ -145,19 +146,19 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 
 	anchors := map[string]bool{}
 	for i := range f.Certificates {
-		c := &f.Certificates[i]
+		c := f.Certificates[i]
 		base := safeName(c.ID)
 		name := base
 		for n := 2; anchors[name]; n++ {
 			name = fmt.Sprintf("%s-%d", base, n)
 		}
 		anchors[name] = true
-		r := fleetHTMLRow{C: c, Row: "row-" + name, Anchor: "cert-" + name, Mark: fleetMark(c.Verdict), Class: fleetClass(c.Verdict),
+		r := fleetHTMLRow{C: c, Headline: f.Headline(c), Row: "row-" + name, Anchor: "cert-" + name, Mark: c.Verdict.Mark(), Class: fleetClass(c.Verdict),
 			Verdict: fleetVerdictText(c.Verdict), Date: fleetDate(c), Domains: strings.Join(c.Domains, ", "), Renewals: fleetDays(c.Renewals)}
-		if n := len(c.Renewals); c.Verdict == FleetRenews && n > 1 {
+		if n := len(c.Renewals); c.Verdict == fleet.VerdictRenews && n > 1 {
 			r.More = fmt.Sprintf("and %s by %s", fleetMore(n-1), fleetDay(f.Until))
 		}
-		if c.Verdict == FleetRenews {
+		if c.Verdict == fleet.VerdictRenews {
 			d.Healthy = append(d.Healthy, r)
 			d.Rows = append(d.Rows, r)
 			continue
@@ -178,26 +179,26 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 				}
 				det.Resources = append(det.Resources, res)
 			}
-			idx := run.index()
+			idx := run.Index()
 			if d.Told < fleetStories {
-				det.Story = story(run.log, idx.certEntries(c.ID))
+				det.Story = story(run.Log(), idx.CertEntries(c.ID))
 				d.Told++
 			} else {
 				det.Missing = append(det.Missing, fmt.Sprintf("Its story is left out: the page tells the %d most urgent; events.jsonl holds every entry.", fleetStories))
 				d.NotTold++
 			}
-			if c.Failed() && d.Drawn < fleetDrawn {
+			if ciFailed(c) && d.Drawn < fleetDrawn {
 				title := c.ID
 				if len(c.Domains) > 0 {
 					title += " (" + c.Domains[0] + ")"
 				}
-				b, err := run.certTimeline(c.ID, title, inUse).svg()
+				b, err := certTimeline(run, c.ID, title, inUse).svg()
 				if err != nil {
 					return fmt.Errorf("plot %s: %w", c.ID, err)
 				}
 				det.SVG = inlineSVG(b, c.ID)
 				d.Drawn++
-			} else if c.Failed() {
+			} else if ciFailed(c) {
 				det.Missing = append(det.Missing, fmt.Sprintf("Its timeline is not drawn: the page draws the %d most urgent.", fleetDrawn))
 			}
 		}
@@ -218,7 +219,7 @@ type fleetFact struct {
 }
 
 // fleetFacts are what the exports said of a certificate.
-func fleetFacts(c *FleetCert) []fleetFact {
+func fleetFacts(c *fleet.Entry) []fleetFact {
 	var out []fleetFact
 	if c.ARN != "" {
 		out = append(out, fleetFact{"ARN", c.ARN, true})
@@ -242,13 +243,13 @@ func fleetFacts(c *FleetCert) []fleetFact {
 	return out
 }
 
-func fleetClass(verdict string) string {
+func fleetClass(verdict fleet.Verdict) string {
 	switch verdict {
-	case FleetRenews:
+	case fleet.VerdictRenews:
 		return "good"
-	case FleetExpires, FleetExpired:
+	case fleet.VerdictExpires, fleet.VerdictExpired:
 		return "bad"
-	case FleetNotIssued:
+	case fleet.VerdictNotIssued:
 		return "muted"
 	}
 	return "unknown"
@@ -269,24 +270,22 @@ func fleetMore(n int) string {
 // certTimeline is the timeline of one certificate and the resources that
 // use it, read from their own entries: a copy of those entries, in record
 // order, is all it visits.
-func (s *Scenario) certTimeline(id, title string, resources []string) *Timeline {
-	idx := s.index()
-	at := slices.Clone(idx.certEntries(id))
+func certTimeline(s *result.Scenario, id, title string, resources []string) *Timeline {
+	idx := s.Index()
+	at := slices.Clone(idx.CertEntries(id))
 	for _, r := range resources {
-		if k, ok := idx.resources.lookup(r); ok {
-			at = append(at, idx.byResource[k]...)
-		}
+		at = append(at, idx.ResourceEntries(r)...)
 	}
 	slices.Sort(at)
 	at = slices.Compact(at)
 	sub := make([]sim.Entry, len(at))
 	for i, p := range at {
-		sub[i] = s.log[p]
+		sub[i] = s.Log()[p]
 	}
-	end := idx.endOr(s.log, s.Until)
+	end := idx.EndOr(s.Until)
 	t := &Timeline{Scenario: title, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: end}
-	sx := newRecordIndex(sub)
-	t.Lanes = append(t.Lanes, certLane(id, sub, sx.certEntries(id), end))
+	sx := record.New(sub)
+	t.Lanes = append(t.Lanes, certLane(id, sub, sx.CertEntries(id), end))
 	for _, r := range resources {
 		t.Lanes = append(t.Lanes, resourceLane(r, sub, sx, end))
 	}
@@ -400,7 +399,7 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <p>Every certificate that does not renew, most urgent first: what the exports said, its verdict, the resources that use it and, from the run, its story{{if .Drawn}} and its timeline{{end}}.{{if .NoRun}} Nothing was simulated, so there is no story to tell.{{end}}{{if .NotTold}} The page tells the stories of the {{num .Told}} most urgent; events.jsonl holds every entry.{{end}}</p>
 {{- range .Details}}
 <details class="cert {{.Class}}" id="{{.Anchor}}">
-<summary><b>{{.Mark}} {{.Domains}}</b> {{.C.Headline}}</summary>
+<summary><b>{{.Mark}} {{.Domains}}</b> {{.Headline}}</summary>
 <dl class="facts">
 <dt>id</dt><dd>{{.C.ID}} (<a href="#{{.Row}}">in the table</a>)</dd>
 {{- range .Facts}}

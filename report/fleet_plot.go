@@ -13,6 +13,9 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/renewsim/renewsim/fleet"
+	"github.com/renewsim/renewsim/record"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -45,7 +48,7 @@ type fleetWeek struct {
 // fleetWeeks counts, per week from the week of f.Now to f.Until, the
 // renewals the check found and the certificates that expire unrenewed.
 // It reads the verdicts only, once each.
-func fleetWeeks(f *FleetCheck) []fleetWeek {
+func fleetWeeks(f *fleet.Report) []fleetWeek {
 	first := mondayOf(f.Now)
 	n := int(f.Until.Sub(first)/(7*sim.Day)) + 1
 	if n < 1 {
@@ -66,13 +69,13 @@ func fleetWeeks(f *FleetCheck) []fleetWeek {
 		return i
 	}
 	for k := range f.Certificates {
-		c := &f.Certificates[k]
+		c := f.Certificates[k]
 		for _, r := range c.Renewals {
 			if i := at(r); i >= 0 {
 				weeks[i].renewals++
 			}
 		}
-		if c.Verdict == FleetExpires && c.Date != nil {
+		if c.Verdict == fleet.VerdictExpires && c.Date != nil {
 			if i := at(*c.Date); i >= 0 {
 				weeks[i].expiries++
 			}
@@ -98,17 +101,17 @@ type fleetLane struct {
 // most fleetLanes of them: from the record of the run where it has their
 // entries, else from the verdict (valid until it expires, expired after).
 // It returns the lanes and how many failing certificates were left out.
-func fleetLanesOf(f *FleetCheck, run *Scenario, end time.Time) ([]fleetLane, int) {
-	var idx *recordIndex
+func fleetLanesOf(f *fleet.Report, run *result.Scenario, end time.Time) ([]fleetLane, int) {
+	var idx *record.Index
 	var log []sim.Entry
 	if run != nil {
-		idx, log = run.index(), run.log
+		idx, log = run.Index(), run.Log()
 	}
 	var lanes []fleetLane
 	more := 0
 	for k := range f.Certificates {
-		c := &f.Certificates[k]
-		if !c.Failed() {
+		c := f.Certificates[k]
+		if !ciFailed(c) {
 			continue
 		}
 		if len(lanes) == fleetLanes {
@@ -121,14 +124,14 @@ func fleetLanesOf(f *FleetCheck, run *Scenario, end time.Time) ([]fleetLane, int
 		}
 		var at []int32
 		if idx != nil && c.Simulated {
-			at = idx.certEntries(c.ID)
+			at = idx.CertEntries(c.ID)
 		}
 		if len(at) > 0 {
 			l.bands = certLane(c.ID, log, at, end).Bands
 		} else {
 			l.bands = verdictBands(c, f.Now, end)
 		}
-		if c.Verdict == FleetExpires && c.Date != nil {
+		if c.Verdict == fleet.VerdictExpires && c.Date != nil {
 			l.expiry = c.Date
 		}
 		lanes = append(lanes, l)
@@ -138,7 +141,7 @@ func fleetLanesOf(f *FleetCheck, run *Scenario, end time.Time) ([]fleetLane, int
 
 // verdictBands is what a verdict says of a certificate without its
 // record: valid until its expiry, expired after.
-func verdictBands(c *FleetCert, start, end time.Time) []Band {
+func verdictBands(c *fleet.Entry, start, end time.Time) []Band {
 	exp := start
 	if c.Date != nil && c.Date.After(start) {
 		exp = *c.Date
@@ -172,10 +175,10 @@ func fleetFirst(s []string) string {
 // week (each with its own scale, so that a few expiries among thousands of
 // renewals still show), then the failing certificates as lanes, at most
 // fleetLanes of them, with how many more there are.
-func fleetTimelineSVG(f *FleetCheck, run *Scenario) ([]byte, error) {
+func fleetTimelineSVG(f *fleet.Report, run *result.Scenario) ([]byte, error) {
 	end := f.Until
 	if run != nil {
-		end = run.index().endOr(run.log, f.Until)
+		end = run.Index().EndOr(f.Until)
 	}
 	if !end.After(f.Now) {
 		end = f.Now.Add(sim.Day)
@@ -204,12 +207,12 @@ func fleetTimelineSVG(f *FleetCheck, run *Scenario) ([]byte, error) {
 	y := c.Max.Y - pad
 	tsty := th.title
 	tsty.YAlign = draw.YTop
-	c.FillText(tsty, vg.Point{X: c.Min.X + pad, Y: y}, "Fleet timeline: "+f.title())
+	c.FillText(tsty, vg.Point{X: c.Min.X + pad, Y: y}, "Fleet timeline: "+fleetTitle(f))
 	y -= tsty.Height("F") + 6
-	cnt := f.Counts()
+	cnt := f.Counts
 	msty := th.meta
 	msty.YAlign = draw.YTop
-	c.FillText(msty, vg.Point{X: c.Min.X + pad, Y: y}, f.horizon()+" · "+cnt.summary())
+	c.FillText(msty, vg.Point{X: c.Min.X + pad, Y: y}, fleetHorizon(f)+" · "+countsLine(cnt))
 
 	// Lane labels set the left column; the panels' data area starts there
 	// too, so that weeks and lanes share one time axis.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
@@ -36,26 +36,26 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // runLibrary runs built-in scenarios by name and builds their summary.
-func runLibrary(t testing.TB, names ...string) *report.Summary {
+func runLibrary(t testing.TB, names ...string) *result.Summary {
 	t.Helper()
-	sum := &report.Summary{}
+	sum := &result.Summary{}
 	for _, n := range names {
 		sc, err := scenarios.LoadLibrary(n)
 		require.NoError(t, err)
 		res, err := simrun.Run(context.Background(), sc, simrun.Options{})
 		require.NoError(t, err)
-		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+		sum.Scenarios = append(sum.Scenarios, result.Build(sc, res.Seed, res.Log))
 	}
 	return sum
 }
 
 var (
 	libOnce sync.Once
-	libSum  *report.Summary
+	libSum  *result.Summary
 )
 
 // library is the whole built-in library, run once per test binary.
-func library(t testing.TB) *report.Summary {
+func library(t testing.TB) *result.Summary {
 	t.Helper()
 	libOnce.Do(func() { libSum = runLibrary(t, scenarios.LibraryNames()...) })
 	require.NotNil(t, libSum)

@@ -7,15 +7,17 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/renewsim/renewsim/result"
 )
 
 // WriteHTML writes the HTML report of a run: one self-contained page
 // (inline SVG and CSS, no script, nothing fetched) with a summary table and,
 // per scenario, its timeline, its expectations and its event log.
-func WriteHTML(w io.Writer, s *Summary) error {
+func WriteHTML(w io.Writer, s *result.Summary) error {
 	svgs := make([][]byte, len(s.Scenarios))
 	for i := range s.Scenarios {
-		b, err := s.Scenarios[i].Timeline().svg()
+		b, err := TimelineOf(&s.Scenarios[i]).svg()
 		if err != nil {
 			return fmt.Errorf("plot %s: %w", s.Scenarios[i].Name, err)
 		}
@@ -43,7 +45,7 @@ type htmlSummaryLine struct {
 
 type htmlScenario struct {
 	Anchor      string
-	Sc          *Scenario
+	Sc          *result.Scenario
 	Description string
 	Span        string
 	Verdict     string
@@ -61,7 +63,7 @@ type htmlExpect struct {
 	Text, Expected, Got string
 }
 
-func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
+func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 	rows := summaryRows(s)
 	page := htmlPage{N: len(s.Scenarios), Passed: s.Passed()}
 	for _, r := range rows {
@@ -81,12 +83,12 @@ func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
 	page.Title = fmt.Sprintf("%s, %d passed, %d failed", plural(page.N, "scenario"), page.NPassed, page.NFailed)
 	for i := range s.Scenarios {
 		sc := &s.Scenarios[i]
-		tl := sc.Timeline()
-		h := htmlScenario{Anchor: rows[i].Anchor, Sc: sc, Entries: len(sc.log), Events: eventRows(sc.log)}
+		tl := TimelineOf(sc)
+		h := htmlScenario{Anchor: rows[i].Anchor, Sc: sc, Entries: len(sc.Log()), Events: eventRows(sc.Log())}
 		h.Verdict, h.Bad = tl.Verdict()
 		h.Span = fmt.Sprintf("%s → %s", ts(sc.Start), ts(sc.Until))
-		if sc.sc != nil {
-			h.Description = strings.TrimSpace(sc.sc.Description)
+		if sc.Spec() != nil {
+			h.Description = strings.TrimSpace(sc.Spec().Description)
 		}
 		if i < len(svgs) {
 			h.SVG = inlineSVG(svgs[i], sc.Name)
@@ -96,12 +98,12 @@ func writeHTML(w io.Writer, s *Summary, svgs [][]byte) error {
 			h.Expect = append(h.Expect, htmlExpect{Passed: e.Passed, Text: e.Text, Expected: exp, Got: got})
 		}
 		h.Alarms = htmlAlarms(sc.Alarms)
-		idx := sc.index()
+		idx := sc.Index()
 		for _, c := range sc.Certificates {
 			if c.Outcome == "renewed" {
 				continue
 			}
-			for j, line := range diagnose(sc.sc, sc.log, idx.certEntries(c.ID)) {
+			for j, line := range diagnose(sc.Spec(), sc.Log(), idx.CertEntries(c.ID)) {
 				line = strings.TrimPrefix(strings.TrimSpace(line), "why: ")
 				if j == 0 {
 					line = c.ID + ": " + line

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 )
 
 // TestHTMLIsSelfContained checks that the report needs nothing but itself:
@@ -106,13 +107,13 @@ func TestReportFilesAreDeterministic(t *testing.T) {
 		files, err := report.WriteDir(dir, sum, report.DirOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"dns-missing-cname.svg", "dns-cname-restored-late.svg", "index.html", "results.json", "events.jsonl"}, files)
-		for name, write := range map[string]func(io.Writer, *report.Summary) error{"junit.xml": report.WriteJUnit, "summary.md": report.WriteMarkdown} {
+		for name, write := range map[string]func(io.Writer, *result.Summary) error{"junit.xml": report.WriteJUnit, "summary.md": report.WriteMarkdown} {
 			var buf bytes.Buffer
 			require.NoError(t, write(&buf, sum))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644))
 		}
 		var buf bytes.Buffer
-		require.NoError(t, sum.Scenarios[0].Timeline().WritePNG(&buf))
+		require.NoError(t, report.TimelineOf(&sum.Scenarios[0]).WritePNG(&buf))
 		pngs = append(pngs, buf.Bytes())
 		dirs = append(dirs, dir)
 	}

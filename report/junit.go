@@ -1,11 +1,13 @@
 package report
 
 import (
+	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -17,56 +19,46 @@ import (
 // schema (junit-10.xsd). It has no time or timestamp attributes: a run
 // takes virtual time, and wall time would make the file differ between two
 // identical runs.
-func WriteJUnit(w io.Writer, s *Summary) error {
-	failures := 0
-	for _, sc := range s.Scenarios {
-		if !sc.Passed {
-			failures++
-		}
-	}
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	fmt.Fprintf(&b, `<testsuites name="renewsim" tests="%d" failures="%d" errors="0">`+"\n", len(s.Scenarios), failures)
-	fmt.Fprintf(&b, `  <testsuite name="renewsim" tests="%d" failures="%d" errors="0" skipped="0">`+"\n", len(s.Scenarios), failures)
+func WriteJUnit(w io.Writer, s *result.Summary) error {
+	suite := junitSuite{Name: "renewsim", Tests: len(s.Scenarios), Cases: make([]junitCase, 0, len(s.Scenarios))}
 	for i := range s.Scenarios {
 		sc := &s.Scenarios[i]
-		fmt.Fprintf(&b, `    <testcase name="%s" classname="%s">`+"\n", xmlAttr(sc.Name), xmlAttr(sc.File))
+		tc := junitCase{Name: sc.Name, Class: sc.File, Out: &junitText{Text: outcomeText(sc)}}
 		if !sc.Passed {
-			var failed []Expectation
-			for _, e := range sc.Expectations {
-				if !e.Passed {
-					failed = append(failed, e)
-				}
-			}
-			msg := fmt.Sprintf("%d of %d expectations failed in %s", len(failed), len(sc.Expectations), sc.File)
-			fmt.Fprintf(&b, `      <failure type="expectation" message="%s">`, xmlAttr(msg))
-			var body strings.Builder
-			fmt.Fprintf(&body, "scenario file: %s (profile %s, seed %d)\n", sc.File, sc.Profile, sc.Seed)
-			for _, e := range failed {
-				exp, got := splitDetail(e.Detail)
-				fmt.Fprintf(&body, "\n✗ %s\n", e.Text)
-				if exp != "" {
-					fmt.Fprintf(&body, "    expected: %s\n    got:      %s\n", exp, got)
-				} else {
-					fmt.Fprintf(&body, "    %s\n", got)
-				}
-			}
-			b.WriteString(xmlText(body.String()))
-			b.WriteString("</failure>\n")
+			suite.Failures++
+			tc.Failure = failedExpectations(sc)
 		}
-		b.WriteString("      <system-out>")
-		b.WriteString(xmlText(outcomeText(sc)))
-		b.WriteString("</system-out>\n")
-		b.WriteString("    </testcase>\n")
+		suite.Cases = append(suite.Cases, tc)
 	}
-	b.WriteString("  </testsuite>\n</testsuites>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeJUnit(w, junitSuites{Name: "renewsim", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}})
+}
+
+// failedExpectations is the failure of a scenario: every expectation that
+// did not hold, expected against got.
+func failedExpectations(sc *result.Scenario) *junitText {
+	var failed []result.Expectation
+	for _, e := range sc.Expectations {
+		if !e.Passed {
+			failed = append(failed, e)
+		}
+	}
+	var body strings.Builder
+	fmt.Fprintf(&body, "scenario file: %s (profile %s, seed %d)\n", sc.File, sc.Profile, sc.Seed)
+	for _, e := range failed {
+		exp, got := splitDetail(e.Detail)
+		fmt.Fprintf(&body, "\n✗ %s\n", e.Text)
+		if exp != "" {
+			fmt.Fprintf(&body, "    expected: %s\n    got:      %s\n", exp, got)
+		} else {
+			fmt.Fprintf(&body, "    %s\n", got)
+		}
+	}
+	return &junitText{Type: "expectation", Message: fmt.Sprintf("%d of %d expectations failed in %s", len(failed), len(sc.Expectations), sc.File), Text: body.String()}
 }
 
 // outcomeText says in a few lines what happened in a scenario, for a
 // testcase's system-out.
-func outcomeText(sc *Scenario) string {
+func outcomeText(sc *result.Scenario) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s, profile %s, seed %d, %s to %s (virtual time, UTC)\n", sc.Name, sc.File, sc.Profile, sc.Seed, ts(sc.Start), ts(sc.Until))
 	for _, c := range sc.Certificates {
@@ -92,48 +84,78 @@ func outcomeText(sc *Scenario) string {
 	return b.String()
 }
 
-// xmlText escapes character data, keeping newlines as they are and leaving
-// out characters XML 1.0 does not allow.
-func xmlText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case !xmlChar(r):
-			b.WriteRune(utf8.RuneError)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+// The JUnit document, as the Surefire schema (junit-10.xsd) has it: only
+// the elements and attributes renewsim writes, in the schema's order.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
 }
 
-// xmlAttr escapes an attribute value (in double quotes).
-func xmlAttr(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString("&quot;")
-		case r == '\n':
-			b.WriteString("&#10;")
-		case r == '\r':
-			b.WriteString("&#13;")
-		case r == '\t':
-			b.WriteString("&#9;")
-		default:
-			b.WriteString(xmlText(string(r)))
-		}
-	}
-	return b.String()
+type junitSuite struct {
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Properties *junitProperties `xml:"properties"`
+	Cases      []junitCase      `xml:"testcase"`
 }
 
-func xmlChar(r rune) bool {
-	return r == '\t' || r == '\n' || r == '\r' ||
-		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+type junitProperties struct {
+	List []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name    string     `xml:"name,attr"`
+	Class   string     `xml:"classname,attr"`
+	Failure *junitText `xml:"failure"`
+	Skipped *junitText `xml:"skipped"`
+	Out     *junitText `xml:"system-out"`
+}
+
+// junitText is an element of text (failure, skipped, system-out) with its
+// type and message, when it has them. It writes its text as a token:
+// encoding/xml writes a ",chardata" field with every newline escaped as
+// &#xA;, which would fold a failure's lines into one in the file.
+type junitText struct {
+	Type, Message string
+	Text          string
+}
+
+// MarshalXML writes the element with its text, newlines as they are.
+func (t *junitText) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	for _, a := range [...]xml.Attr{{Name: xml.Name{Local: "type"}, Value: t.Type}, {Name: xml.Name{Local: "message"}, Value: t.Message}} {
+		if a.Value != "" {
+			start.Attr = append(start.Attr, a)
+		}
+	}
+	for _, tok := range [...]xml.Token{start, xml.CharData(t.Text), start.End()} {
+		if err := e.EncodeToken(tok); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeJUnit writes the document, indented, after the XML declaration.
+func writeJUnit(w io.Writer, doc junitSuites) error {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	_, err := w.Write(b.Bytes())
+	return err
 }

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/renewsim/renewsim/result"
 )
 
 // WriteMarkdown writes a Markdown summary of the run, for CI pages such as
 // $GITHUB_STEP_SUMMARY: the summary table, then for every failing scenario
 // what failed, expected against got.
-func WriteMarkdown(w io.Writer, s *Summary) error {
+func WriteMarkdown(w io.Writer, s *result.Summary) error {
 	rows := summaryRows(s)
 	passed := 0
 	for _, r := range rows {

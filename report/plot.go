@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-
 	"slices"
 	"strings"
 	"time"

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/renewsim/renewsim/internal/fixture"
 	"github.com/renewsim/renewsim/report"
 )
 
@@ -54,7 +55,7 @@ func TestSVGHasALanePerCertificateAndResource(t *testing.T) {
 	sum := runLibrary(t, "dns-missing-cname")
 	sc := &sum.Scenarios[0]
 	var buf bytes.Buffer
-	require.NoError(t, sc.Timeline().WriteSVG(&buf))
+	require.NoError(t, report.TimelineOf(sc).WriteSVG(&buf))
 	texts := svgTexts(t, buf.Bytes())
 	require.NotEmpty(t, sc.Certificates)
 	require.NotEmpty(t, sc.Resources)
@@ -76,7 +77,7 @@ func TestSVGHasALanePerCertificateAndResource(t *testing.T) {
 }
 
 func TestSVGOfABusyRecord(t *testing.T) {
-	tl := report.NewTimeline("busy", busyLog())
+	tl := report.NewTimeline("busy", fixture.Busy())
 	var buf bytes.Buffer
 	require.NoError(t, tl.WriteSVG(&buf))
 	texts := svgTexts(t, buf.Bytes())
@@ -94,7 +95,7 @@ func TestSVGOfABusyRecord(t *testing.T) {
 func TestPNGIs1200PixelsWide(t *testing.T) {
 	sum := runLibrary(t, "dns-happy")
 	var buf bytes.Buffer
-	require.NoError(t, sum.Scenarios[0].Timeline().WritePNG(&buf))
+	require.NoError(t, report.TimelineOf(&sum.Scenarios[0]).WritePNG(&buf))
 	img, err := png.Decode(&buf)
 	require.NoError(t, err)
 	assert.Equal(t, 1200, img.Bounds().Dx())
@@ -105,7 +106,7 @@ func BenchmarkRenderSVG(b *testing.B) {
 	sc := &runLibrary(b, "dns-missing-cname").Scenarios[0]
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := sc.Timeline().WriteSVG(io.Discard); err != nil {
+		if err := report.TimelineOf(sc).WriteSVG(io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -115,7 +116,7 @@ func BenchmarkRenderPNG(b *testing.B) {
 	sc := &runLibrary(b, "dns-missing-cname").Scenarios[0]
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := sc.Timeline().WritePNG(io.Discard); err != nil {
+		if err := report.TimelineOf(sc).WritePNG(io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}

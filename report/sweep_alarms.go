@@ -11,74 +11,17 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/renewsim/renewsim/sweep"
 )
-
-// VariantAlarm is what one alarm did in a variant, over every certificate
-// it watches.
-type VariantAlarm struct {
-	Name        string `json:"name"`
-	Fired       int    `json:"fired"`
-	FalseAlarms int    `json:"false_alarms"`
-	// Troubles counts the expiries and outages; Missed those no firing
-	// came before.
-	Troubles int `json:"troubles"`
-	Missed   int `json:"missed"`
-	// LeadTime is the shortest warning it gave before an expiry, an
-	// outage or a renewal that needed a change (null: none).
-	LeadTime        *string `json:"lead_time"`
-	LeadTimeSeconds *int64  `json:"lead_time_seconds"`
-}
-
-// Lead is the alarm's shortest warning, and whether it gave one.
-func (a *VariantAlarm) Lead() (time.Duration, bool) {
-	if a.LeadTimeSeconds == nil {
-		return 0, false
-	}
-	return time.Duration(*a.LeadTimeSeconds) * time.Second, true
-}
-
-func variantAlarms(rs []AlarmResult) []VariantAlarm {
-	if len(rs) == 0 {
-		return nil
-	}
-	out := make([]VariantAlarm, 0, len(rs))
-	for i := range rs {
-		r := &rs[i]
-		va := VariantAlarm{Name: r.Name, Fired: r.Fired, FalseAlarms: r.FalseAlarms, Missed: r.Missed}
-		var lead *time.Duration
-		for j := range r.Certificates {
-			c := &r.Certificates[j]
-			va.Troubles += c.Troubles
-			if d, ok := c.Lead(); ok && (lead == nil || d < *lead) {
-				lead = &d
-			}
-		}
-		if lead != nil {
-			setLead(&va.LeadTime, &va.LeadTimeSeconds, *lead)
-		}
-		out = append(out, va)
-	}
-	return out
-}
-
-// sweepAlarmNames are the alarms of a set of variants, in first-seen order.
-func sweepAlarmNames(vs []VariantResult) []string {
-	o := idOrder{at: map[string]int32{}}
-	for i := range vs {
-		for _, a := range vs[i].Alarms {
-			o.add(a.Name)
-		}
-	}
-	return o.ids
-}
 
 // alarmCSVFields are the CSV columns of each alarm, after "alarm.NAME.".
 var alarmCSVFields = []string{"fired", "false_alarms", "troubles", "missed", "lead_time", "lead_time_seconds"}
 
 // alarmCSVCells are the cells of a variant for the alarms names.
-func alarmCSVCells(v *VariantResult, names []string) []string {
+func alarmCSVCells(v *sweep.Variant, names []string) []string {
 	var row []string
-	byName := firstByID(v.Alarms, func(a *VariantAlarm) string { return a.Name })
+	byName := firstByID(v.Alarms, func(a *sweep.Alarm) string { return a.Name })
 	for _, n := range names {
 		cells := make([]string, len(alarmCSVFields))
 		if i, ok := byName[n]; ok {
@@ -93,60 +36,8 @@ func alarmCSVCells(v *VariantResult, names []string) []string {
 	return row
 }
 
-// AlarmAggregate is one alarm over every variant.
-type AlarmAggregate struct {
-	Name string
-	// Fired counts the variants in which it fired; Warned those in which
-	// it gave a warning; Missed those in which it missed an expiry or
-	// outage; WithFalse those with a false alarm, FalseAlarms all of them.
-	Fired, Warned, Missed, WithFalse, FalseAlarms int
-	// Lead-time percentiles (nearest rank) over the variants that had one.
-	LeadP5, LeadP50, LeadMin *time.Duration
-}
-
-func aggregateAlarms(vs []VariantResult) []AlarmAggregate {
-	var out []AlarmAggregate
-	for _, name := range sweepAlarmNames(vs) {
-		a := AlarmAggregate{Name: name}
-		var leads []time.Duration
-		for i := range vs {
-			for _, x := range vs[i].Alarms {
-				if x.Name != name {
-					continue
-				}
-				if x.Fired > 0 {
-					a.Fired++
-				}
-				if x.Missed > 0 {
-					a.Missed++
-				}
-				if x.FalseAlarms > 0 {
-					a.WithFalse++
-				}
-				a.FalseAlarms += x.FalseAlarms
-				if d, ok := x.Lead(); ok {
-					a.Warned++
-					leads = append(leads, d)
-				}
-			}
-		}
-		slices.Sort(leads)
-		if p, ok := Percentile(leads, 5); ok {
-			a.LeadP5 = &p
-		}
-		if p, ok := Percentile(leads, 50); ok {
-			a.LeadP50 = &p
-		}
-		if len(leads) > 0 {
-			a.LeadMin = &leads[0]
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
 // writeAlarmAggregate prints the alarm table of a sweep's summary.
-func writeAlarmAggregate(b *bytes.Buffer, a *Aggregate) {
+func writeAlarmAggregate(b *bytes.Buffer, a *sweep.Aggregate) {
 	if len(a.Alarms) == 0 {
 		return
 	}
@@ -165,8 +56,8 @@ func writeAlarmAggregate(b *bytes.Buffer, a *Aggregate) {
 // alarmPlots draws, for each parameter that takes several values (at most
 // six), the lead time of every alarm against it, and the false alarms
 // against it when there are any.
-func alarmPlots(vs []VariantResult, axes []sweepAxisSpec) ([]SweepPlot, error) {
-	names := sweepAlarmNames(vs)
+func alarmPlots(vs []sweep.Variant, axes []sweepAxisSpec) ([]SweepPlot, error) {
+	names := sweep.AlarmNames(vs)
 	if len(names) == 0 {
 		return nil, nil
 	}
@@ -215,7 +106,7 @@ type sweepAxisSpec struct {
 
 // alarmPlot draws one series per alarm against the parameter: the lead
 // time (lead) or the number of false alarms.
-func alarmPlot(vs []VariantResult, names []string, ax sweepAxisSpec, lead bool) ([]byte, error) {
+func alarmPlot(vs []sweep.Variant, names []string, ax sweepAxisSpec, lead bool) ([]byte, error) {
 	values := sweepDistinct(vs, ax.path, ax.sampled)
 	if len(values) == 0 {
 		return nil, fmt.Errorf("no variant has the parameter %s", ax.path)
@@ -372,6 +263,6 @@ func axisMax(ax sweepAxis) float64 {
 
 // AlarmLeadPlot draws the lead time of every alarm of the variants against
 // the -vary parameter path.
-func AlarmLeadPlot(vs []VariantResult, path string) ([]byte, error) {
-	return alarmPlot(vs, sweepAlarmNames(vs), sweepAxisSpec{path: path}, true)
+func AlarmLeadPlot(vs []sweep.Variant, path string) ([]byte, error) {
+	return alarmPlot(vs, sweep.AlarmNames(vs), sweepAxisSpec{path: path}, true)
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 
 	"github.com/renewsim/renewsim/sim"
+	"github.com/renewsim/renewsim/sweep"
 )
 
 // sweepHTMLRows bounds the table of variants on the page; the CSV and
@@ -19,7 +20,7 @@ const sweepHTMLRows = 1000
 type SweepPage struct {
 	// Command is how the sweep was run, shown as typed (optional).
 	Command  string
-	Variants []VariantResult
+	Variants []sweep.Variant
 	// Plots are the charts to show; nil draws SweepPlots(Variants).
 	Plots []SweepPlot
 	// Files are the files next to the page, linked from it (optional).
@@ -38,10 +39,10 @@ func WriteSweepHTML(w io.Writer, page SweepPage) error {
 			return err
 		}
 	}
-	agg := AggregateVariants(page.Variants)
-	cols := sweepColumnsOf(page.Variants)
-	d := sweepHTMLData{Title: "Sweep of " + agg.Scenario, Command: page.Command, Describe: agg.Describe(), Files: page.Files,
-		Runs: cols.runs, ParamCols: cols.params, SampledCols: cols.sampled, CertCols: cols.certs, ResourceCols: cols.resources}
+	agg := sweep.Sum(page.Variants)
+	cols := sweep.ColumnsOf(page.Variants)
+	d := sweepHTMLData{Title: "Sweep of " + agg.Scenario, Command: page.Command, Describe: describeSweep(&agg), Files: page.Files,
+		Runs: cols.Runs, ParamCols: cols.Params, SampledCols: cols.Sampled, CertCols: cols.Certs, ResourceCols: cols.Resources}
 	n := agg.Variants
 	for _, c := range agg.Certificates {
 		d.Certs = append(d.Certs, sweepHTMLCert{ID: c.ID, Renewed: c.Renewed, Expired: c.Expired, Pending: c.Pending,
@@ -71,16 +72,16 @@ func WriteSweepHTML(w io.Writer, page SweepPage) error {
 		if v.Run != nil {
 			row.Run = fmt.Sprint(*v.Run)
 		}
-		for _, p := range cols.params {
+		for _, p := range cols.Params {
 			s, _ := v.Params.Value(p)
 			row.Params = append(row.Params, s)
 		}
-		for _, p := range cols.sampled {
+		for _, p := range cols.Sampled {
 			s, _ := v.Sampled.Value(p)
 			row.Params = append(row.Params, s)
 		}
-		certs := lastByID(v.Certificates, func(x *VariantCert) string { return x.ID })
-		for _, id := range cols.certs {
+		certs := lastByID(v.Certificates, func(x *sweep.Cert) string { return x.ID })
+		for _, id := range cols.Certs {
 			cell := sweepHTMLCell{}
 			if i, ok := certs[id]; ok {
 				c := &v.Certificates[i]
@@ -93,8 +94,8 @@ func WriteSweepHTML(w io.Writer, page SweepPage) error {
 			}
 			row.Cells = append(row.Cells, cell)
 		}
-		resources := lastByID(v.Resources, func(x *VariantResource) string { return x.ID })
-		for _, id := range cols.resources {
+		resources := lastByID(v.Resources, func(x *sweep.Resource) string { return x.ID })
+		for _, id := range cols.Resources {
 			cell := sweepHTMLCell{}
 			if i, ok := resources[id]; ok {
 				r := &v.Resources[i]
@@ -273,10 +274,10 @@ func WriteSweepDir(dir string, page SweepPage) ([]string, error) {
 		files = append(files, p.Name)
 	}
 	files = append(files, "variants.jsonl", "variants.csv", "summary.txt")
-	agg := AggregateVariants(page.Variants)
+	agg := sweep.Sum(page.Variants)
 	page.Plots, page.Files = plots, files
 	err := out.all(
-		file{"variants.jsonl", func(w io.Writer) error { return WriteVariantsJSON(w, page.Variants) }},
+		file{"variants.jsonl", func(w io.Writer) error { return sweep.WriteJSONLines(w, page.Variants) }},
 		file{"variants.csv", func(w io.Writer) error { return WriteVariantsCSV(w, page.Variants) }},
 		file{"summary.txt", func(w io.Writer) error { return WriteAggregate(w, &agg) }},
 		file{"sweep.html", func(w io.Writer) error { return WriteSweepHTML(w, page) }},

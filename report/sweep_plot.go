@@ -21,6 +21,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/renewsim/renewsim/sim"
+	"github.com/renewsim/renewsim/sweep"
 )
 
 // Sweep charts are 720×405 pt SVG documents (960×540 CSS pixels).
@@ -56,11 +57,11 @@ type SweepPlot struct {
 // parameter that takes several values (at most six charts), an outcome heat
 // map of the first two -vary parameters, and a margin histogram for Monte
 // Carlo runs. The same variants always give the same bytes.
-func SweepPlots(vs []VariantResult) ([]SweepPlot, error) {
+func SweepPlots(vs []sweep.Variant) ([]SweepPlot, error) {
 	var out []SweepPlot
-	c := sweepColumnsOf(vs)
+	c := sweep.ColumnsOf(vs)
 	var multi []string // -vary paths with several values
-	for _, p := range c.params {
+	for _, p := range c.Params {
 		if len(sweepDistinct(vs, p, false)) > 1 {
 			multi = append(multi, p)
 		}
@@ -69,7 +70,7 @@ func SweepPlots(vs []VariantResult) ([]SweepPlot, error) {
 	for _, p := range multi {
 		axes = append(axes, sweepAxisSpec{p, false})
 	}
-	for _, p := range c.sampled {
+	for _, p := range c.Sampled {
 		if len(sweepDistinct(vs, p, true)) > 1 {
 			axes = append(axes, sweepAxisSpec{p, true})
 		}
@@ -101,7 +102,7 @@ func SweepPlots(vs []VariantResult) ([]SweepPlot, error) {
 		out = append(out, SweepPlot{Name: "outcomes.svg", SVG: svg,
 			Title: fmt.Sprintf("outcomes by %s and %s: green renewed and served in time, red an outage or an expiry; a cell of several variants shows the share of red ones", multi[0], multi[1])})
 	}
-	if c.runs || (len(vs) >= 20 && len(multi) == 0) {
+	if c.Runs || (len(vs) >= 20 && len(multi) == 0) {
 		svg, err := MarginHistogram(vs)
 		if err != nil {
 			return nil, err
@@ -111,43 +112,14 @@ func SweepPlots(vs []VariantResult) ([]SweepPlot, error) {
 	return out, nil
 }
 
-// sweepVariantMargin is the smallest margin of a variant's certificates; ok is
-// false when one of them has none (not renewed, or not served in time).
-func sweepVariantMargin(v *VariantResult) (time.Duration, bool) {
-	if len(v.Certificates) == 0 {
-		return 0, false
-	}
-	m := time.Duration(math.MaxInt64)
-	for i := range v.Certificates {
-		d, ok := v.Certificates[i].MarginDuration()
-		if !ok {
-			return 0, false
-		}
-		m = min(m, d)
-	}
-	return m, true
-}
-
-// sweepVariantBad reports an outage or an expiry in a variant, and the longest
-// outage.
-func sweepVariantBad(v *VariantResult) (expired bool, outage time.Duration) {
-	for _, c := range v.Certificates {
-		expired = expired || c.Outcome == sim.OutcomeExpired
-	}
-	for _, r := range v.Resources {
-		outage = max(outage, time.Duration(r.OutageSeconds)*time.Second)
-	}
-	return expired, outage
-}
-
-func sweepParamOf(v *VariantResult, path string, sampled bool) (string, bool) {
+func sweepParamOf(v *sweep.Variant, path string, sampled bool) (string, bool) {
 	if sampled {
 		return v.Sampled.Value(path)
 	}
 	return v.Params.Value(path)
 }
 
-func sweepDistinct(vs []VariantResult, path string, sampled bool) []string {
+func sweepDistinct(vs []sweep.Variant, path string, sampled bool) []string {
 	var out []string
 	seen := map[string]bool{}
 	for i := range vs {
@@ -327,10 +299,10 @@ func sweepSVG(p *plot.Plot) ([]byte, error) {
 }
 
 // sweepMarginUnit picks hours or days for the margins of vs.
-func sweepMarginUnit(vs []VariantResult) (time.Duration, string) {
+func sweepMarginUnit(vs []sweep.Variant) (time.Duration, string) {
 	var span time.Duration
 	for i := range vs {
-		if m, ok := sweepVariantMargin(&vs[i]); ok {
+		if m, ok := vs[i].SmallestMargin(); ok {
 			span = max(span, m, -m)
 		}
 	}
@@ -343,11 +315,11 @@ func sweepMarginUnit(vs []VariantResult) (time.Duration, string) {
 // When the other -vary parameters take at most eight combinations and there
 // are no Monte Carlo runs, each combination is a line; otherwise the
 // variants are dots and a line joins the median at each value.
-func MarginPlot(vs []VariantResult, path string) ([]byte, error) {
+func MarginPlot(vs []sweep.Variant, path string) ([]byte, error) {
 	return marginPlot(vs, path, false)
 }
 
-func marginPlot(vs []VariantResult, path string, sampled bool) ([]byte, error) {
+func marginPlot(vs []sweep.Variant, path string, sampled bool) ([]byte, error) {
 	values := sweepDistinct(vs, path, sampled)
 	if len(values) == 0 {
 		return nil, fmt.Errorf("no variant has the parameter %s", path)
@@ -359,7 +331,7 @@ func marginPlot(vs []VariantResult, path string, sampled bool) ([]byte, error) {
 		name = vs[0].Scenario
 	}
 	yLabel := fmt.Sprintf("margin (%s): expiry − served everywhere", unitName)
-	if len(sweepColumnsOf(vs).certs) > 1 {
+	if len(sweep.ColumnsOf(vs).Certs) > 1 {
 		yLabel = fmt.Sprintf("smallest margin of the certificates (%s)", unitName)
 	}
 	p := newSweepPlot(fmt.Sprintf("%s: margin vs %s", name, path), ax.label, yLabel)
@@ -369,7 +341,7 @@ func marginPlot(vs []VariantResult, path string, sampled bool) ([]byte, error) {
 
 	// Series: one per combination of the other -vary parameters.
 	type point struct{ x, y float64 }
-	seriesKey := func(v *VariantResult) string {
+	seriesKey := func(v *sweep.Variant) string {
 		var parts []string
 		for _, pr := range v.Params {
 			if pr.Path != path || sampled {
@@ -392,7 +364,7 @@ func marginPlot(vs []VariantResult, path string, sampled bool) ([]byte, error) {
 		}
 		runs = runs || v.Run != nil
 		x := ax.x[s]
-		m, ok := sweepVariantMargin(v)
+		m, ok := v.SmallestMargin()
 		if !ok {
 			none = append(none, x)
 			byX[x] = append(byX[x], nil)
@@ -458,8 +430,8 @@ func marginPlot(vs []VariantResult, path string, sampled bool) ([]byte, error) {
 		repeated := len(xs) > 0 && len(vs) >= 2*len(xs)
 		for _, x := range xs {
 			ms := byX[x]
-			slices.SortStableFunc(ms, sweepCmpMargin)
-			if m, ok := Percentile(ms, 50); ok && m != nil {
+			slices.SortStableFunc(ms, sweep.CompareMargins)
+			if m, ok := sweep.Percentile(ms, 50); ok && m != nil {
 				med = append(med, plotter.XY{X: x, Y: float64(*m) / float64(unit)})
 			}
 		}
@@ -570,7 +542,7 @@ func sweepMix(share float64) color.Color {
 // an expiry, red when all did, in between by their share. A cell of one
 // variant says ok, the longest outage, or expired; a cell of several says
 // the share.
-func OutcomeHeatMap(vs []VariantResult, xPath, yPath string) ([]byte, error) {
+func OutcomeHeatMap(vs []sweep.Variant, xPath, yPath string) ([]byte, error) {
 	xs, ys := sweepDistinct(vs, xPath, false), sweepDistinct(vs, yPath, false)
 	if len(xs) == 0 || len(ys) == 0 {
 		return nil, fmt.Errorf("the variants do not have both %s and %s", xPath, yPath)
@@ -590,7 +562,7 @@ func OutcomeHeatMap(vs []VariantResult, xPath, yPath string) ([]byte, error) {
 			continue
 		}
 		c := &cells[slices.Index(ys, yv)][slices.Index(xs, xv)]
-		expired, outage := sweepVariantBad(&vs[i])
+		expired, outage := vs[i].Trouble()
 		c.n++
 		if expired {
 			c.expired++
@@ -635,12 +607,12 @@ func OutcomeHeatMap(vs []VariantResult, xPath, yPath string) ([]byte, error) {
 // MarginHistogram draws how the margins of the variants are distributed,
 // with the outage line at zero; the variants without a margin are counted
 // in the title.
-func MarginHistogram(vs []VariantResult) ([]byte, error) {
+func MarginHistogram(vs []sweep.Variant) ([]byte, error) {
 	unit, unitName := sweepMarginUnit(vs)
 	var vals plotter.Values
 	none := 0
 	for i := range vs {
-		if m, ok := sweepVariantMargin(&vs[i]); ok {
+		if m, ok := vs[i].SmallestMargin(); ok {
 			vals = append(vals, float64(m)/float64(unit))
 		} else {
 			none++

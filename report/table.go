@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -24,7 +25,7 @@ type certCell struct {
 	ID, Outcome, RenewedAt, Margin string
 }
 
-func summaryRows(s *Summary) []summaryRow {
+func summaryRows(s *result.Summary) []summaryRow {
 	anchors := uniqueNames(s)
 	var rows []summaryRow
 	for i := range s.Scenarios {
@@ -61,7 +62,7 @@ func summaryRows(s *Summary) []summaryRow {
 // uniqueNames gives every scenario a name usable as a file name and an
 // HTML anchor: its name with anything but letters, digits, '.', '_' and
 // '-' replaced, made unique with a numeric suffix.
-func uniqueNames(s *Summary) []string {
+func uniqueNames(s *result.Summary) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, sc := range s.Scenarios {

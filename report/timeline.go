@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/renewsim/renewsim/record"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -145,15 +147,15 @@ func NewTimeline(name string, log []sim.Entry) *Timeline {
 			t.End = log[len(log)-1].Time
 		}
 	}
-	t.build(log, newRecordIndex(log), nil, nil)
+	t.build(log, record.New(log), nil, nil)
 	return t
 }
 
-// Timeline is the timeline of the scenario, with a lane for every
+// TimelineOf is the timeline of a run's result, with a lane for every
 // certificate and resource the scenario declares, in its order.
-func (s *Scenario) Timeline() *Timeline {
-	idx := s.index()
-	t := &Timeline{Scenario: s.Name, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: idx.endOr(s.log, s.Until)}
+func TimelineOf(s *result.Scenario) *Timeline {
+	idx := s.Index()
+	t := &Timeline{Scenario: s.Name, Profile: s.Profile, Seed: fmt.Sprint(s.Seed), Start: s.Start, End: idx.EndOr(s.Until)}
 	certs := make([]string, 0, len(s.Certificates))
 	res := make([]string, 0, len(s.Resources))
 	titles := make(map[string]string, len(s.Certificates))
@@ -164,7 +166,7 @@ func (s *Scenario) Timeline() *Timeline {
 	for _, r := range s.Resources {
 		res = append(res, r.ID)
 	}
-	t.build(s.log, idx, certs, res)
+	t.build(s.Log(), idx, certs, res)
 	for i := range t.Lanes {
 		if l := &t.Lanes[i]; l.Kind == LaneCertificate && l.Title == "" {
 			l.Title = titles[l.ID]
@@ -176,14 +178,14 @@ func (s *Scenario) Timeline() *Timeline {
 
 // build makes the lanes: the declared ones first, then any the record
 // mentions, in the order it first does.
-func (t *Timeline) build(log []sim.Entry, idx *recordIndex, certs, resources []string) {
-	certs = appendUnlisted(certs, idx.certs.ids)
-	resources = appendUnlisted(resources, idx.resources.ids)
-	if idx.world {
+func (t *Timeline) build(log []sim.Entry, idx *record.Index, certs, resources []string) {
+	certs = appendUnlisted(certs, idx.Certs())
+	resources = appendUnlisted(resources, idx.Resources())
+	if idx.World() {
 		t.Lanes = append(t.Lanes, Lane{Kind: LaneWorld, ID: "world", Title: "DNS and other changes"})
 	}
 	for _, c := range certs {
-		t.Lanes = append(t.Lanes, certLane(c, log, idx.certEntries(c), t.End))
+		t.Lanes = append(t.Lanes, certLane(c, log, idx.CertEntries(c), t.End))
 	}
 	for _, r := range resources {
 		t.Lanes = append(t.Lanes, resourceLane(r, log, idx, t.End))
@@ -298,12 +300,9 @@ func certState(d sim.Detail, inWindow, ineligible bool) string {
 // when the record has them, else from the served certificate's NotAfter)
 // when that was an expired certificate, and probes when clients rejected it
 // for another reason. The outage bands are the summary's outage windows.
-func resourceLane(id string, log []sim.Entry, idx *recordIndex, end time.Time) Lane {
+func resourceLane(id string, log []sim.Entry, idx *record.Index, end time.Time) Lane {
 	l := Lane{Kind: LaneResource, ID: id}
-	var at []int32
-	if r, ok := idx.resources.lookup(id); ok {
-		at = idx.byResource[r]
-	}
+	at := idx.ResourceEntries(id)
 	var layers [][]Band // later layers win
 
 	// Serving, from deployments: the certificates served, in the order
@@ -365,7 +364,7 @@ func resourceLane(id string, log []sim.Entry, idx *recordIndex, end time.Time) L
 	layers = append(layers, probes.bands)
 
 	var outage []Band
-	for _, w := range resourceResult(id, log, idx, end).Windows {
+	for _, w := range idx.Outage(id, end) {
 		outage = append(outage, Band{Start: w.Start, End: w.End, State: StateOutage, Note: w.Cert})
 	}
 	layers = append(layers, outage)

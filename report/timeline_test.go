@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/renewsim/renewsim/internal/fixture"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/sim"
 )
@@ -43,7 +44,7 @@ func labels(tl *report.Timeline, laneID string) []string {
 
 func TestTimelineOfAnExpiry(t *testing.T) {
 	sc := &runLibrary(t, "dns-missing-cname").Scenarios[0]
-	tl := sc.Timeline()
+	tl := report.TimelineOf(sc)
 	assert.Equal(t, "acm-2026", tl.Profile)
 	web := lane(t, tl, "web")
 	assert.Equal(t, report.LaneCertificate, web.Kind)
@@ -62,7 +63,7 @@ func TestTimelineOfAnExpiry(t *testing.T) {
 }
 
 func TestTimelineOfARenewal(t *testing.T) {
-	tl := runLibrary(t, "dns-cname-restored-late").Scenarios[0].Timeline()
+	tl := report.TimelineOf(&runLibrary(t, "dns-cname-restored-late").Scenarios[0])
 	web := lane(t, tl, "web")
 	assert.Equal(t, []string{report.StateValid, report.StatePendingAuto, report.StatePendingVal, report.StateValid}, bandStates(web))
 	require.Len(t, tl.Margins, 1)
@@ -85,7 +86,7 @@ func TestTimelineFromEventLog(t *testing.T) {
 	require.Len(t, names, len(sum.Scenarios))
 	for i := range sum.Scenarios {
 		sc := &sum.Scenarios[i]
-		live := sc.Timeline()
+		live := report.TimelineOf(sc)
 		read := report.NewTimeline(sc.Name, logs[sc.Name])
 		assert.Equal(t, live.Profile, read.Profile, sc.Name)
 		assert.Equal(t, live.Seed, read.Seed, sc.Name)
@@ -104,7 +105,7 @@ func TestTimelineFromEventLog(t *testing.T) {
 }
 
 func TestTimelineOfABusyRecord(t *testing.T) {
-	tl := report.NewTimeline("busy", busyLog())
+	tl := report.NewTimeline("busy", fixture.Busy())
 	assert.Equal(t, "acm-2026", tl.Profile)
 	assert.Equal(t, "7", tl.Seed)
 	var ids []string

@@ -10,11 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
 // WriteJSON writes the summary as one indented JSON document.
-func WriteJSON(w io.Writer, s *Summary) error {
+func WriteJSON(w io.Writer, s *result.Summary) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -60,9 +61,9 @@ func (l *LogLine) UnmarshalJSON(b []byte) error {
 }
 
 // WriteEvents writes the record of every scenario as JSON Lines, in order.
-func WriteEvents(w io.Writer, s *Summary) error {
+func WriteEvents(w io.Writer, s *result.Summary) error {
 	for _, sc := range s.Scenarios {
-		if err := WriteEventLines(w, sc.Name, sc.log); err != nil {
+		if err := WriteEventLines(w, sc.Name, sc.Log()); err != nil {
 			return err
 		}
 	}
@@ -106,7 +107,7 @@ func ReadEvents(r io.Reader) (names []string, logs map[string][]sim.Entry, err e
 // WriteText writes the human summary: per certificate what happened, with
 // virtual timestamps; for a renewal that did not happen, why and what to fix;
 // then the expectations.
-func WriteText(w io.Writer, s *Summary) error {
+func WriteText(w io.Writer, s *result.Summary) error {
 	// Written as it goes: a fleet's summary runs to tens of megabytes.
 	b := bufio.NewWriterSize(w, 64<<10)
 	for i, sc := range s.Scenarios {
@@ -134,20 +135,20 @@ func verdict(ok bool) string {
 
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
 
-func writeScenario(b *bufio.Writer, sc *Scenario) {
+func writeScenario(b *bufio.Writer, sc *result.Scenario) {
 	fmt.Fprintf(b, "%s %s (%s, profile %s, seed %d)\n", verdict(sc.Passed), sc.Name, sc.File, sc.Profile, sc.Seed)
-	if sc.sc != nil && sc.sc.Description != "" {
-		fmt.Fprintf(b, "  %s\n", strings.TrimSpace(sc.sc.Description))
+	if sc.Spec() != nil && sc.Spec().Description != "" {
+		fmt.Fprintf(b, "  %s\n", strings.TrimSpace(sc.Spec().Description))
 	}
-	idx := sc.index()
+	idx := sc.Index()
 	for _, c := range sc.Certificates {
 		fmt.Fprintf(b, "  certificate %s (%s), expires %s\n", c.ID, c.Domain, ts(c.NotAfter))
-		at := idx.certEntries(c.ID)
-		for _, line := range story(sc.log, at) {
+		at := idx.CertEntries(c.ID)
+		for _, line := range story(sc.Log(), at) {
 			fmt.Fprintf(b, "    %s\n", line)
 		}
 		if c.Outcome != sim.OutcomeRenewed {
-			for _, line := range diagnose(sc.sc, sc.log, at) {
+			for _, line := range diagnose(sc.Spec(), sc.Log(), at) {
 				fmt.Fprintf(b, "    %s\n", line)
 			}
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/cockroachdb/datadriven"
 
-	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 )
@@ -43,7 +43,7 @@ import (
 //	effects [kind=(wake,send-email,…)] the effects carried out by the last command, in order
 //	status cert=ID [at=TIME]          what ACM shows (sim.View) at TIME (default: now)
 //	phase cert=ID                     the certificate's phase now (Model.Phase)
-//	outage                            each resource's outage windows (report.Build)
+//	outage                            each resource's outage windows (result.Build)
 //
 // Any directive may carry bug=NAME: an expected failure, see knownBug.
 //
@@ -168,7 +168,7 @@ func (h *harness) command(td *datadriven.TestData) (string, error) {
 		p, _ := h.d.m.Phase(i)
 		return p.String(), nil
 	case "outage":
-		rs := report.Build(h.d.sc, h.d.seed, h.d.m.Record())
+		rs := result.Build(h.d.sc, h.d.seed, h.d.m.Record())
 		var b strings.Builder
 		for _, r := range rs.Resources {
 			fmt.Fprintf(&b, "%s: %s\n", r.ID, r.Outage)

@@ -16,64 +16,24 @@ type entryWire struct {
 	Detail   *detailWire `json:"detail"`
 }
 
-// detailWire has Detail's fields, in Detail's order, with Attempt after
-// Cycle. TestDetailWireMatchesDetail keeps the two in step.
+// detailWire is a Detail with the entry's attempt number after the cycle.
+// Every other field is the embedded Detail's own, with its tags and in its
+// order (encoding/json writes an embedded struct's fields where it is
+// embedded), so a field added to Detail reaches the event log by itself.
+// Text and Cycle are repeated here only because the attempt must follow
+// them: fields at the outer level hide the embedded ones of the same name.
 type detailWire struct {
-	Text          string        `json:"text,omitempty"`
-	Cycle         int           `json:"cycle,omitempty"`
-	Attempt       int           `json:"attempt,omitempty"`
-	Status        Status        `json:"status,omitempty"`
-	RenewalStatus RenewalStatus `json:"renewal_status,omitempty"`
-	Reason        string        `json:"reason,omitempty"`
-	Eligibility   Eligibility   `json:"eligibility,omitempty"`
-	Cause         Cause         `json:"cause,omitempty"`
-	ARN           string        `json:"arn,omitempty"`
-	Serial        string        `json:"serial,omitempty"`
-	Names         []string      `json:"names,omitempty"`
-	NotBefore     *time.Time    `json:"not_before,omitempty"`
-	NotAfter      *time.Time    `json:"not_after,omitempty"`
-	Checks        []NameCheck   `json:"checks,omitempty"`
-	OK            *bool         `json:"ok,omitempty"`
-	Do            string        `json:"do,omitempty"`
-	Record        string        `json:"record,omitempty"`
-	Name          string        `json:"name,omitempty"`
-	Type          string        `json:"type,omitempty"`
-	Zone          string        `json:"zone,omitempty"`
-	Fault         string        `json:"fault,omitempty"`
-	Probability   float64       `json:"probability,omitempty"`
-	Channel       string        `json:"channel,omitempty"`
-	Days          int           `json:"days,omitempty"`
-	Event         *Event        `json:"event,omitempty"`
-	Email         string        `json:"email,omitempty"`
-	To            string        `json:"to,omitempty"`
-	Domain        string        `json:"domain,omitempty"`
-	Subject       string        `json:"subject,omitempty"`
-	SMTPCode      int           `json:"smtp_code,omitempty"`
-	Approved      *bool         `json:"approved,omitempty"`
-	Expired       *bool         `json:"expired,omitempty"`
-	CAA           []CAAAnswer   `json:"caa,omitempty"`
-	Verified      *bool         `json:"verified,omitempty"`
-	Err           string        `json:"error,omitempty"`
+	Text    string `json:"text,omitempty"`
+	Cycle   int    `json:"cycle,omitempty"`
+	Attempt int    `json:"attempt,omitempty"`
+	*Detail
 }
 
 // MarshalJSON writes e the way the event log holds it.
 func (e Entry) MarshalJSON() ([]byte, error) {
-	w := entryWire{Time: e.Time, Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Detail: &detailWire{}}
+	w := entryWire{Time: e.Time, Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Detail: &detailWire{Attempt: e.Attempt, Detail: e.Detail}}
 	if d := e.Detail; d != nil {
-		*w.Detail = detailWire{
-			Text: d.Text, Cycle: d.Cycle, Attempt: e.Attempt,
-			Status: d.Status, RenewalStatus: d.RenewalStatus, Reason: d.Reason, Eligibility: d.Eligibility, Cause: d.Cause,
-			ARN: d.ARN, Serial: d.Serial, Names: d.Names, NotBefore: d.NotBefore, NotAfter: d.NotAfter,
-			Checks: d.Checks, OK: d.OK,
-			Do: d.Do, Record: d.Record, Name: d.Name, Type: d.Type, Zone: d.Zone, Fault: d.Fault, Probability: d.Probability,
-			Channel: d.Channel, Days: d.Days,
-			Event: d.Event,
-			Email: d.Email, To: d.To, Domain: d.Domain, Subject: d.Subject, SMTPCode: d.SMTPCode, Approved: d.Approved, Expired: d.Expired,
-			CAA:      d.CAA,
-			Verified: d.Verified, Err: d.Err,
-		}
-	} else {
-		w.Detail.Attempt = e.Attempt
+		w.Detail.Text, w.Detail.Cycle = d.Text, d.Cycle
 	}
 	// Leave HTML characters alone: the encoder that called us escapes
 	// them or not, as it was told.
@@ -86,27 +46,18 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// UnmarshalJSON reads an entry of the event log back.
+// UnmarshalJSON reads an entry of the event log back. Logs written before
+// the attempt number moved out of Detail have the same form.
 func (e *Entry) UnmarshalJSON(b []byte) error {
-	var w entryWire
+	d := &Detail{}
+	w := entryWire{Detail: &detailWire{Detail: d}}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	d := w.Detail
-	if d == nil {
-		d = &detailWire{}
+	attempt := 0
+	if w.Detail != nil { // "detail": null leaves an empty Detail
+		d.Text, d.Cycle, attempt = w.Detail.Text, w.Detail.Cycle, w.Detail.Attempt
 	}
-	*e = Entry{Time: w.Time, Kind: w.Kind, Cert: w.Cert, Resource: w.Resource, Attempt: d.Attempt, Detail: &Detail{
-		Text: d.Text, Cycle: d.Cycle,
-		Status: d.Status, RenewalStatus: d.RenewalStatus, Reason: d.Reason, Eligibility: d.Eligibility, Cause: d.Cause,
-		ARN: d.ARN, Serial: d.Serial, Names: d.Names, NotBefore: d.NotBefore, NotAfter: d.NotAfter,
-		Checks: d.Checks, OK: d.OK,
-		Do: d.Do, Record: d.Record, Name: d.Name, Type: d.Type, Zone: d.Zone, Fault: d.Fault, Probability: d.Probability,
-		Channel: d.Channel, Days: d.Days,
-		Event: d.Event,
-		Email: d.Email, To: d.To, Domain: d.Domain, Subject: d.Subject, SMTPCode: d.SMTPCode, Approved: d.Approved, Expired: d.Expired,
-		CAA:      d.CAA,
-		Verified: d.Verified, Err: d.Err,
-	}}
+	*e = Entry{Time: w.Time, Kind: w.Kind, Cert: w.Cert, Resource: w.Resource, Attempt: attempt, Detail: d}
 	return nil
 }

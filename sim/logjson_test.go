@@ -1,9 +1,10 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
-	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,27 +12,57 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The event log's detail has every field of Detail, in Detail's order, and
-// the attempt number after the cycle: a field added to Detail must be added
-// to the wire form (and its two copies) too.
+// The event log's detail has every field of Detail, under Detail's JSON
+// names and in Detail's order, with the attempt number after the cycle:
+// the wire form is derived from Detail, and the two fields it restates say
+// the same as Detail's.
 func TestDetailWireMatchesDetail(t *testing.T) {
-	fields := func(v any) []reflect.StructField {
-		var out []reflect.StructField
-		for _, f := range reflect.VisibleFields(reflect.TypeOf(v)) {
-			f.Index, f.Offset = nil, 0
-			out = append(out, f)
+	var want []string
+	for _, f := range reflect.VisibleFields(reflect.TypeOf(Detail{})) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		want = append(want, name)
+		if f.Name == "Cycle" {
+			want = append(want, "attempt")
 		}
-		return out
 	}
-	want := fields(Detail{})
-	i := slices.IndexFunc(want, func(f reflect.StructField) bool { return f.Name == "Cycle" })
-	require.GreaterOrEqual(t, i, 0)
-	want = slices.Insert(want, i+1, reflect.StructField{Name: "Attempt", Type: reflect.TypeOf(0), Tag: `json:"attempt,omitempty"`})
-	assert.Equal(t, want, fields(detailWire{}))
+	b, err := json.Marshal(Entry{Time: time.Unix(0, 0).UTC(), Kind: KindAttempt, Attempt: 3, Detail: fullDetail()})
+	require.NoError(t, err)
+	var wire struct {
+		Detail json.RawMessage `json:"detail"`
+	}
+	require.NoError(t, json.Unmarshal(b, &wire))
+	assert.Equal(t, want, objectKeys(t, wire.Detail))
+
+	for _, name := range []string{"Text", "Cycle"} {
+		outer, ok := reflect.TypeOf(detailWire{}).FieldByName(name)
+		require.True(t, ok)
+		inner, ok := reflect.TypeOf(Detail{}).FieldByName(name)
+		require.True(t, ok)
+		assert.Equal(t, inner.Tag, outer.Tag, name)
+		assert.Equal(t, inner.Type, outer.Type, name)
+	}
 }
 
-// Every field survives a round trip through JSON, the attempt number too.
-func TestEntryJSONRoundTrip(t *testing.T) {
+// objectKeys lists the keys of a JSON object in the order written.
+func objectKeys(t *testing.T, raw []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	require.NoError(t, err)
+	require.Equal(t, json.Delim('{'), tok)
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		require.NoError(t, err)
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		require.NoError(t, dec.Decode(&skip))
+	}
+	return keys
+}
+
+// fullDetail has every field of Detail set, each to a value of its own.
+func fullDetail() *Detail {
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	d := Detail{}
 	v := reflect.ValueOf(&d).Elem()
@@ -42,17 +73,53 @@ func TestEntryJSONRoundTrip(t *testing.T) {
 			f.SetString(v.Type().Field(i).Name)
 		case reflect.Int:
 			f.SetInt(int64(i + 1))
+		case reflect.Float64:
+			f.SetFloat(0.5)
 		}
 	}
 	d.Names, d.NotBefore, d.NotAfter, d.OK = []string{"a", "b"}, &at, &at, boolPtr(true)
 	d.Checks = []NameCheck{{Domain: "example.com", Status: ValidationSuccess}}
 	d.CAA = []CAAAnswer{{Name: "example.com", OK: true}}
 	d.Approved, d.Expired, d.Verified = boolPtr(false), boolPtr(true), boolPtr(true)
-	e := Entry{Time: at, Kind: KindAttempt, Cert: "web", Resource: "alb", Attempt: 7, Detail: &d}
+	d.Event = &Event{DetailType: EventApproaching, Detail: map[string]any{"DaysToExpiry": 45.0}}
+	return &d
+}
+
+// Every field survives a round trip through JSON, the attempt number too.
+func TestEntryJSONRoundTrip(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	e := Entry{Time: at, Kind: KindAttempt, Cert: "web", Resource: "alb", Attempt: 7, Detail: fullDetail()}
 	b, err := json.Marshal(e)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"cycle":2,"attempt":7,"status":"Status"`)
 	var back Entry
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, e, back)
+
+	// An entry without a detail writes its attempt alone, and reads back
+	// with an empty one: readers may rely on Detail being there.
+	b, err = json.Marshal(Entry{Time: at, Kind: KindEnd, Attempt: 2})
+	require.NoError(t, err)
+	assert.Equal(t, `{"time":"2026-03-01T00:00:00Z","kind":"end","detail":{"attempt":2}}`, string(b))
+	require.NoError(t, json.Unmarshal([]byte(`{"time":"2026-03-01T00:00:00Z","kind":"end","detail":null}`), &back))
+	assert.Equal(t, Entry{Time: at, Kind: KindEnd, Detail: &Detail{}}, back)
+}
+
+// A line of an event log written before the wire form was derived from
+// Detail (renewsim at b8f3e83) reads back as it did, and writes the same
+// bytes again.
+func TestEntryJSONReadsOldLogs(t *testing.T) {
+	const line = `{"time":"2026-08-01T01:00:00Z","kind":"validation-attempt","cert":"web","detail":{"text":"attempt 2 failed: _a.example.com. does not exist","cycle":1,"attempt":2,"status":"PENDING_VALIDATION","checks":[{"domain":"example.com","method":"DNS","record":"_a.example.com.","expected":"_b.acm-validations.aws.","rcode":"NXDOMAIN","status":"PENDING_VALIDATION","cause":"cname-missing","problem":"p \u003c q","fix":"f"}],"ok":false}}`
+	var e Entry
+	require.NoError(t, json.Unmarshal([]byte(line), &e))
+	assert.Equal(t, 2, e.Attempt)
+	assert.Equal(t, 1, e.Detail.Cycle)
+	assert.Equal(t, "attempt 2 failed: _a.example.com. does not exist", e.Detail.Text)
+	assert.Equal(t, CauseCNAMEMissing, e.Detail.Checks[0].Cause)
+	assert.Equal(t, "p < q", e.Detail.Checks[0].Problem)
+	require.NotNil(t, e.Detail.OK)
+	assert.False(t, *e.Detail.OK)
+	b, err := json.Marshal(e)
+	require.NoError(t, err)
+	assert.Equal(t, line, string(b))
 }

@@ -461,7 +461,7 @@ type knob struct {
 	// a list of days; off allows 0 as well, meaning "none".
 	lo, hi int64
 	off    bool
-	// want is the range in words, for messages and the README, when lo and
+	// want is the range in words, for messages and docs/profiles.md, when lo and
 	// hi do not say it.
 	want string
 }
@@ -524,7 +524,7 @@ func KnobKind(name string) (kind string, ok bool) {
 }
 
 // KnobRange says in words which values a knob takes on its own, as error
-// messages and the README state it ("1m to 30d"); "" for unknown knobs.
+// messages and docs/profiles.md state it ("1m to 30d"); "" for unknown knobs.
 // Check adds the rules that relate knobs to each other.
 func KnobRange(name string) string {
 	k := lookupKnob(name)

@@ -147,9 +147,9 @@ func TestSupportedTimes(t *testing.T) {
 	assert.Equal(t, "[1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z)", SupportedRange())
 }
 
-// The README's Profiles section states every knob's range as KnobRange does.
-func TestREADMEStatesKnobRanges(t *testing.T) {
-	data, err := os.ReadFile("../README.md")
+// docs/profiles.md states every knob's range as KnobRange does.
+func TestProfilesDocStatesKnobRanges(t *testing.T) {
+	data, err := os.ReadFile("../docs/profiles.md")
 	require.NoError(t, err)
 	for _, k := range KnobNames() {
 		rows := regexp.MustCompile("(?m)^\\| `"+regexp.QuoteMeta(k)+"` \\|.*$").FindAllString(string(data), -1)
@@ -158,6 +158,6 @@ func TestREADMEStatesKnobRanges(t *testing.T) {
 			row = strings.ReplaceAll(row, `\|`, "|") // a | in a cell is escaped
 			found = found || strings.Contains(row, "| "+KnobRange(k)+" |")
 		}
-		assert.True(t, found, "README has no row | `%s` | %s | …", k, KnobRange(k))
+		assert.True(t, found, "docs/profiles.md has no row | `%s` | %s | …", k, KnobRange(k))
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
-	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 )
@@ -415,7 +415,7 @@ func TestPropertyOutageIsServingPastNotAfter(t *testing.T) {
 		r := genRun(t)
 		d := r.run(t)
 		want := servedWindows(d)
-		res := report.Build(r.sc, r.sc.Seed, d.m.Record())
+		res := result.Build(r.sc, r.sc.Seed, d.m.Record())
 		for _, rr := range res.Resources {
 			var got [][2]time.Time
 			for _, w := range rr.Windows {
@@ -423,7 +423,7 @@ func TestPropertyOutageIsServingPastNotAfter(t *testing.T) {
 			}
 			got = union(got)
 			if !reflect.DeepEqual(want[rr.ID], got) {
-				t.Fatalf("resource %s: report.Build's outage windows %v, but it served a certificate past its NotAfter during %v\n%s", rr.ID, got, want[rr.ID], r.yaml)
+				t.Fatalf("resource %s: result.Build's outage windows %v, but it served a certificate past its NotAfter during %v\n%s", rr.ID, got, want[rr.ID], r.yaml)
 			}
 		}
 	})

@@ -38,7 +38,7 @@ func (m *Model) checkEmail(now time.Time, c *certState, i int, n string, nc *Nam
 // wildcard name like its parent (*.example.com is probed at example.com,
 // then www.example.com), since "*" is no host to connect to. Source: the
 // 2017-2021 user guide, "How domain validation works" and "Renewal for
-// domains validated by email" (acm-renewal-model.md H2, H3), table "Domain
+// domains validated by email" (docs/model.md §4; H2, H3 in docs/sources.md), table "Domain
 // names that ACM tries for validation".
 func probeName(name string) string {
 	return strings.TrimPrefix(strings.TrimSuffix(name, "."), "*.")

@@ -136,7 +136,7 @@ func TestCheckAlarms(t *testing.T) {
 			ID     string
 			Alarms []struct {
 				Alarm, Warns string
-				Fires        int
+				Fired        int     `json:"fired"`
 				LeadTime     *string `json:"lead_time"`
 			}
 		}
@@ -148,10 +148,12 @@ func TestCheckAlarms(t *testing.T) {
 			found = true
 			require.Len(t, c.Alarms, 3)
 			assert.Equal(t, "in-time", c.Alarms[0].Warns)
+			assert.Equal(t, 1, c.Alarms[0].Fired)
 			assert.Equal(t, "45d", *c.Alarms[0].LeadTime)
 		}
 	}
 	assert.True(t, found)
+	assert.NotContains(t, js, `"fires"`, "the run's field names: fired, first_fired")
 
 	dir := t.TempDir()
 	var parts []string
@@ -183,7 +185,7 @@ func TestValidateAlarms(t *testing.T) {
 	file := writeScenario(t, "alarms.yaml", alarmsFile)
 	code, out, errs := renewsim(t, "validate", "-alarms", file, happy)
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, out, happy+": ok (dns-happy, 1 certificates, 0 timeline changes, 5 expectations, 2 alarms)\n")
+	assert.Contains(t, out, happy+": ok (dns-happy, 1 certificate, 0 timeline changes, 5 expectations, 2 alarms)\n")
 
 	strange := writeScenario(t, "strange.yaml", "alarms:\n  - {name: x, metric: {threshold: 3}, certs: [api]}\n")
 	code, out, errs = renewsim(t, "validate", "-alarms", strange, happy)

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,24 +13,20 @@ import (
 
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
-const checkUsage = `Usage: renewsim check -acm PATH -zones PATH [flags]
-
-Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
+var checkDoc = commandDoc{
+	name:    "check",
+	args:    "-acm PATH -zones PATH [flags]",
+	purpose: "read your fleet's AWS CLI exports, run it forward, say what renews and what will not",
+	about: `Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
 the fleet as it stands at -now, runs it forward and prints per certificate,
 most urgent first: renews around DATE, or expires on DATE because REASON,
 and what to fix.
-
-  -acm PATH       aws acm list-certificates and describe-certificate output
-                  (and optionally get-account-configuration): a file (JSON,
-                  a JSON array, JSON Lines) or a directory of them; repeatable
-  -zones PATH     aws route53 list-resource-record-sets output or BIND zone
-                  files (told apart by content): a file or a directory; repeatable
-  -zone NAME=FILE a zone file whose zone name the file does not tell; repeatable
 
 The horizon is two years from -now, or longer until every certificate's next
 renewal is decided. Certificates the inputs cannot settle (no zone data for a
@@ -48,16 +44,15 @@ renewals and expiries per week with the failing certificates as lanes, the
 table, and certificate by certificate what happened), with results.json
 (the -json document) and events.jsonl (the record of the run). -junit
 writes one testcase per certificate, -markdown the counts and the table.
-
-Flags:
-`
+See docs/check.md.`,
+}
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("check", checkUsage, stderr)
+	fs := commandFlags(&checkDoc, stderr)
 	var acm, zoneDirs, zonePairs stringsFlag
-	fs.Var(&acm, "acm", "ACM exports: a `PATH` (file or directory); repeatable")
-	fs.Var(&zoneDirs, "zones", "zones: a `PATH` (Route 53 JSON or BIND, file or directory); repeatable")
-	fs.Var(&zonePairs, "zone", "a zone file with its zone name, `NAME=FILE`; repeatable")
+	fs.Var(&acm, "acm", "ACM exports at `PATH`: aws acm list-certificates and describe-certificate output (and optionally get-account-configuration), a file (JSON, a JSON array, JSON Lines) or a directory of them; repeatable")
+	fs.Var(&zoneDirs, "zones", "zones at `PATH`: aws route53 list-resource-record-sets output or BIND zone files (told apart by content), a file or a directory; repeatable")
+	fs.Var(&zonePairs, "zone", "a zone file whose zone name the file does not tell, as `NAME=FILE`; repeatable")
 	account := fs.String("account-config", "", "aws acm get-account-configuration output `FILE` (DaysBeforeExpiry)")
 	nowText := fs.String("now", "", "look at the fleet as it stands at `TIME` (RFC 3339; default: now)")
 	untilText := fs.String("until", "", "run until `TIME` (RFC 3339; default: two years, or until every next renewal is decided)")
@@ -76,102 +71,204 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return usagef("check: unexpected argument %q (inputs are given with -acm, -zones and -zone)", rest[0])
-	}
-	if len(acm) == 0 || len(zoneDirs)+len(zonePairs) == 0 {
-		fs.Usage()
-		return usagef("check: give the ACM exports with -acm and the zones with -zones or -zone")
-	}
-	shardI, shardN := 0, 0
-	if *shard != "" {
-		if *asJSON {
-			return usagef("check: -shard prints its part as JSON for renewsim merge; leave out -json")
-		}
-		if outs.dir != "" || outs.junit != "" || outs.markdown != "" {
-			return usagef("check: -shard prints a part for renewsim merge; give -junit and -markdown to merge, and -report to check without -shard (the page needs the record of the whole run)")
-		}
-		if shardI, shardN, err = parseShard(*shard); err != nil {
-			return err
-		}
-	}
-	if !slices.Contains(sim.ProfileNames(), *profile) {
-		return usagef("-profile: unknown profile %q (known: %s)", *profile, strings.Join(sim.ProfileNames(), ", "))
-	}
-	now := time.Now().UTC().Truncate(time.Second)
-	if *nowText != "" {
-		if now, err = parseRFC3339("-now", *nowText); err != nil {
-			return err
-		}
-	}
-	var until time.Time
-	if *untilText != "" {
-		if until, err = parseRFC3339("-until", *untilText); err != nil {
-			return err
-		}
-		if !until.After(now) {
-			return usagef("-until (%s) is not after -now (%s)", until.Format(time.RFC3339), now.Format(time.RFC3339))
-		}
-	}
-	set, err := alarms.load()
+	req, err := checkFlags{acm: acm, zoneDirs: zoneDirs, zonePairs: zonePairs, account: *account, now: *nowText, until: *untilText,
+		profile: *profile, asJSON: *asJSON, scenarioOut: *scenarioOut, shard: *shard, everyAttempt: *everyAttempt,
+		outs: outs, alarms: alarms}.request(fs, rest)
 	if err != nil {
 		return err
 	}
-	in := fleet.Input{ACM: acm, Account: *account}
-	for _, p := range zoneDirs {
-		in.Zones = append(in.Zones, fleet.ZoneSource{Path: p})
+	plan, err := req.plan()
+	if err != nil {
+		return err
 	}
-	for _, p := range zonePairs {
+	run, err := req.run(ctx, plan, stderr)
+	if err != nil {
+		return err
+	}
+	verdicts, page := assess(plan, run, req.outs.dir != "")
+	return finishCheck(verdicts, page, &req.outs, req.printer(), stdout)
+}
+
+// checkFlags are check's flags as given.
+type checkFlags struct {
+	acm, zoneDirs, zonePairs                         stringsFlag
+	account, now, until, profile, scenarioOut, shard string
+	asJSON, everyAttempt                             bool
+	outs                                             checkOutputs
+	alarms                                           alarmsFlag
+}
+
+// checkRequest is what check was asked, checked: the inputs to read, the
+// plan's options, the alarms to judge, and what to write and print.
+type checkRequest struct {
+	input        fleet.Input
+	options      fleet.Options
+	alarms       *scenarios.AlarmSet
+	scenarioOut  string
+	everyAttempt bool
+	asJSON       bool
+	outs         checkOutputs
+}
+
+// request checks the flags and the arguments left, and reads the alarms
+// file: every usage error comes out here, before any input is read.
+func (f checkFlags) request(fs *flag.FlagSet, rest []string) (*checkRequest, error) {
+	if len(rest) > 0 {
+		fs.Usage()
+		return nil, usagef("check: unexpected argument %q (inputs are given with -acm, -zones and -zone)", rest[0])
+	}
+	if len(f.acm) == 0 || len(f.zoneDirs)+len(f.zonePairs) == 0 {
+		fs.Usage()
+		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone")
+	}
+	req := &checkRequest{input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
+		scenarioOut: f.scenarioOut, everyAttempt: f.everyAttempt, asJSON: f.asJSON, outs: f.outs}
+	var err error
+	if f.shard != "" {
+		if err := f.shardAlone(); err != nil {
+			return nil, err
+		}
+		if req.options.Shard, req.options.Shards, err = parseShard(f.shard); err != nil {
+			return nil, err
+		}
+	}
+	if !slices.Contains(sim.ProfileNames(), f.profile) {
+		return nil, usagef("-profile: unknown profile %q (known: %s)", f.profile, strings.Join(sim.ProfileNames(), ", "))
+	}
+	if req.options.Now, req.options.Until, err = f.horizon(); err != nil {
+		return nil, err
+	}
+	if req.alarms, err = f.alarms.load(); err != nil {
+		return nil, err
+	}
+	if req.input.Zones, err = f.zones(); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// shardAlone refuses what a part of a split check cannot do.
+func (f checkFlags) shardAlone() error {
+	if f.asJSON {
+		return usagef("check: -shard prints its part as JSON for renewsim merge; leave out -json")
+	}
+	if f.outs.any() {
+		return usagef("check: -shard prints a part for renewsim merge; give -junit and -markdown to merge, and -report to check without -shard (the page needs the record of the whole run)")
+	}
+	return nil
+}
+
+// horizon is -now (default: the wall clock, to the second) and -until
+// (zero: the plan's default horizon).
+func (f checkFlags) horizon() (now, until time.Time, err error) {
+	now = time.Now().UTC().Truncate(time.Second)
+	if f.now != "" {
+		if now, err = parseRFC3339("-now", f.now); err != nil {
+			return now, until, err
+		}
+	}
+	if f.until != "" {
+		if until, err = parseRFC3339("-until", f.until); err != nil {
+			return now, until, err
+		}
+		if !until.After(now) {
+			return now, until, usagef("-until (%s) is not after -now (%s)", until.Format(time.RFC3339), now.Format(time.RFC3339))
+		}
+	}
+	return now, until, nil
+}
+
+// zones are the zone inputs: -zones paths, then -zone NAME=FILE pairs.
+func (f checkFlags) zones() ([]fleet.ZoneSource, error) {
+	var out []fleet.ZoneSource
+	for _, p := range f.zoneDirs {
+		out = append(out, fleet.ZoneSource{Path: p})
+	}
+	for _, p := range f.zonePairs {
 		name, file, ok := strings.Cut(p, "=")
 		if !ok || name == "" || file == "" {
-			return usagef("-zone: want NAME=FILE like example.com=db.example.com, got %q", p)
+			return nil, usagef("-zone: want NAME=FILE like example.com=db.example.com, got %q", p)
 		}
-		in.Zones = append(in.Zones, fleet.ZoneSource{Name: name, Path: file})
+		out = append(out, fleet.ZoneSource{Name: name, Path: file})
 	}
+	return out, nil
+}
 
-	f, err := fleet.Read(in)
+// plan reads the exports and the zones and turns the fleet into a plan.
+// Every problem in every file is unusable input (exit 2).
+func (req *checkRequest) plan() (*fleet.Plan, error) {
+	f, err := fleet.Read(req.input)
 	if err != nil {
-		return &usageError{fmt.Errorf("unusable input:\n%w", err)}
+		return nil, &usageError{fmt.Errorf("unusable input:\n%w", err)}
 	}
-	plan, err := fleet.Build(f, fleet.Options{Now: now, Until: until, Profile: *profile, Shard: shardI, Shards: shardN})
+	plan, err := fleet.Build(f, req.options)
 	if err != nil {
-		return &usageError{fmt.Errorf("unusable input:\n%w", err)}
+		return nil, &usageError{fmt.Errorf("unusable input:\n%w", err)}
 	}
-	var verdicts *fleet.Report
-	var run *report.Scenario
+	return plan, nil
+}
+
+// checkRun is the run of the plan's scenario.
+type checkRun struct {
+	sc  *sim.Scenario
+	res *simrun.Result
+}
+
+// run runs the plan's scenario, with the alarms of -alarms; nil when no
+// certificate can be simulated, and every one is settled without a run.
+func (req *checkRequest) run(ctx context.Context, plan *fleet.Plan, stderr io.Writer) (*checkRun, error) {
 	if plan.YAML == nil {
-		// Nothing to run: every certificate is settled without a simulation.
-		if *scenarioOut != "" {
-			fmt.Fprintf(stderr, "renewsim: no certificate can be simulated, so no scenario is written to %s\n", *scenarioOut)
+		if req.scenarioOut != "" {
+			fmt.Fprintf(stderr, "renewsim: no certificate can be simulated, so no scenario is written to %s\n", req.scenarioOut)
 		}
-		verdicts = fleet.Assess(plan, nil)
-	} else {
-		sc, res, err := runPlan(ctx, plan, *scenarioOut, *everyAttempt, set)
-		if err != nil {
-			return err
-		}
-		verdicts = fleet.Assess(plan, res.Log)
-		if outs.dir != "" || len(sc.Alarms) > 0 {
-			built := report.Build(sc, res.Seed, res.Log)
-			run = &built
-			if len(sc.Alarms) > 0 {
-				verdicts.SetAlarms(alarmVerdicts(built.Alarms))
-			}
-		}
+		return nil, nil
 	}
+	sc, res, err := runPlan(ctx, plan, req.scenarioOut, req.everyAttempt, req.alarms)
+	if err != nil {
+		return nil, err
+	}
+	return &checkRun{sc: sc, res: res}, nil
+}
+
+// assess gives every certificate its verdict from the run's record. The
+// run's result is built only when something reads it: the fleet page
+// (page) tells the failing certificates' stories from it, and the alarms
+// are judged on it.
+func assess(plan *fleet.Plan, run *checkRun, page bool) (*fleet.Report, *result.Scenario) {
+	if run == nil {
+		return fleet.Assess(plan, nil), nil
+	}
+	verdicts := fleet.Assess(plan, run.res.Log)
+	if !page && len(run.sc.Alarms) == 0 {
+		return verdicts, nil
+	}
+	built := result.Build(run.sc, run.res.Seed, run.res.Log)
+	if len(run.sc.Alarms) > 0 {
+		verdicts.SetAlarms(built.Alarms)
+	}
+	return verdicts, &built
+}
+
+// printer is how check prints its verdicts: a part for merge (-shard), the
+// JSON document (-json) or the text.
+func (req *checkRequest) printer() func(io.Writer, *fleet.Report) error {
+	switch {
+	case req.options.Shards > 0:
+		return fleet.WriteShard
+	case req.asJSON:
+		return fleet.WriteJSON
+	}
+	return fleet.WriteText
+}
+
+// finishCheck writes the files asked for, prints the verdicts and exits 1
+// when some certificate will not renew, for check and for merge of a split
+// check alike. run is the run's result for the fleet page, nil when none.
+func finishCheck(verdicts *fleet.Report, run *result.Scenario, outs *checkOutputs, printer func(io.Writer, *fleet.Report) error, stdout io.Writer) error {
 	if err := outs.write(verdicts, run); err != nil {
 		return err
 	}
-	switch {
-	case shardN > 0:
-		err = fleet.WriteShard(stdout, verdicts)
-	case *asJSON:
-		err = fleet.WriteJSON(stdout, verdicts)
-	default:
-		err = fleet.WriteText(stdout, verdicts)
-	}
-	if err != nil {
+	if err := printer(stdout, verdicts); err != nil {
 		return err
 	}
 	if verdicts.Failed() {
@@ -186,65 +283,29 @@ type checkOutputs struct {
 	dir, junit, markdown string
 }
 
+// any tells whether some file is asked for.
+func (o *checkOutputs) any() bool { return o.dir != "" || o.junit != "" || o.markdown != "" }
+
 // write writes every file asked for, whether or not every certificate
 // renews: a failing check is when they matter most. run is the run of the
 // plan's scenario for the fleet page, nil when nothing ran.
-func (o *checkOutputs) write(r *fleet.Report, run *report.Scenario) error {
-	if o.dir == "" && o.junit == "" && o.markdown == "" {
+func (o *checkOutputs) write(r *fleet.Report, run *result.Scenario) error {
+	if !o.any() {
 		return nil
-	}
-	fc, err := fleetCheck(r)
-	if err != nil {
-		return err
 	}
 	var errs []error
 	if o.dir != "" {
-		var results bytes.Buffer
-		if err := fleet.WriteJSON(&results, r); err != nil {
-			return err
-		}
-		if _, err := report.WriteFleetDir(o.dir, &report.FleetPage{Check: fc, Run: run, Results: results.Bytes()}); err != nil {
+		if _, err := report.WriteFleetDir(o.dir, &report.FleetPage{Check: r, Run: run}); err != nil {
 			errs = append(errs, fmt.Errorf("-report %s: %w", o.dir, err))
 		}
 	}
 	if o.junit != "" {
-		errs = append(errs, writeFile(o.junit, func(w io.Writer) error { return report.WriteFleetJUnit(w, fc) }))
+		errs = append(errs, writeFile(o.junit, func(w io.Writer) error { return report.WriteFleetJUnit(w, r) }))
 	}
 	if o.markdown != "" {
-		errs = append(errs, writeFile(o.markdown, func(w io.Writer) error { return report.WriteFleetMarkdown(w, fc) }))
+		errs = append(errs, writeFile(o.markdown, func(w io.Writer) error { return report.WriteFleetMarkdown(w, r) }))
 	}
 	return errors.Join(errs...)
-}
-
-// reportVerdicts names every verdict of fleet in report's terms.
-var reportVerdicts = map[fleet.Verdict]string{
-	fleet.VerdictRenews:     report.FleetRenews,
-	fleet.VerdictExpires:    report.FleetExpires,
-	fleet.VerdictExpired:    report.FleetExpired,
-	fleet.VerdictNotIssued:  report.FleetNotIssued,
-	fleet.VerdictCannotTell: report.FleetCannotTell,
-	fleet.VerdictUndecided:  report.FleetUndecided,
-}
-
-// fleetCheck gives the reports the check's verdicts in their plain terms,
-// in the check's order (most urgent first).
-func fleetCheck(r *fleet.Report) (*report.FleetCheck, error) {
-	out := &report.FleetCheck{Account: r.Account, Region: r.Region, Profile: r.Profile, Now: r.Now, Until: r.Until,
-		Notes: r.Notes, Certificates: make([]report.FleetCert, 0, len(r.Certificates))}
-	for _, s := range r.Shared {
-		out.Shared = append(out.Shared, report.FleetShared{Record: s.Record, Value: s.Value, Certificates: s.Certificates})
-	}
-	for _, e := range r.Certificates {
-		v, ok := reportVerdicts[e.Verdict]
-		if !ok {
-			return nil, fmt.Errorf("check: %s has the verdict %q, which the reports do not know (please report this)", e.ID, e.Verdict)
-		}
-		out.Certificates = append(out.Certificates, report.FleetCert{
-			ID: e.ID, ARN: e.ARN, Domains: e.Domains, Type: e.Type, Status: e.Status, NotAfter: e.NotAfter, Simulated: e.Simulated,
-			Verdict: v, Date: e.Date, Renewals: e.Renewals, Headline: r.Headline(e), Reason: e.Reason, Fix: e.Fix, Notes: e.Notes,
-		})
-	}
-	return out, nil
 }
 
 // runPlan loads the plan's scenario the way run loads a file, writes it
@@ -283,39 +344,6 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		return nil, nil, fmt.Errorf("check: run %s: %w", plan.File, err)
 	}
 	return sc, res, nil
-}
-
-// alarmVerdicts turns the alarms judged on the run into the fleet's
-// verdicts, per certificate.
-func alarmVerdicts(rs []report.AlarmResult) map[string][]fleet.AlarmVerdict {
-	out := map[string][]fleet.AlarmVerdict{}
-	for _, r := range rs {
-		for _, c := range r.Certificates {
-			v := fleet.AlarmVerdict{Alarm: r.Name, Rule: r.Rule, Fires: c.Fired, FirstFires: c.FirstFired, FalseAlarms: c.FalseAlarms,
-				Troubles: c.Troubles, Missed: c.Missed, LeadTime: c.LeadTime, LeadTimeSeconds: c.LeadTimeSeconds}
-			undecided := false
-			for _, f := range c.Firings {
-				undecided = undecided || f.Outcome == report.FiringUndecided
-				if c.LeadTimeSeconds != nil && f.LeadTimeSeconds != nil && *f.LeadTimeSeconds == *c.LeadTimeSeconds && v.Before == nil {
-					v.Before = f.At
-				}
-			}
-			switch {
-			case c.Missed > 0:
-				v.Warns = fleet.WarnsMissed
-			case c.Troubles > 0:
-				v.Warns = fleet.WarnsInTime
-			case undecided:
-				v.Warns = fleet.WarnsUndecided
-			case c.FalseAlarms > 0:
-				v.Warns = fleet.WarnsFalse
-			default:
-				v.Warns = fleet.WarnsSilent
-			}
-			out[c.Cert] = append(out[c.Cert], v)
-		}
-	}
-	return out
 }
 
 func parseRFC3339(flagName, s string) (time.Time, error) {

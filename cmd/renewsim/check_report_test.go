@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,8 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
-	"github.com/renewsim/renewsim/fleet"
-	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/internal/junitschema"
 )
 
 // The example fleet's JUnit and Markdown are golden files, and the JUnit
@@ -40,16 +38,7 @@ func TestCheckCIGolden(t *testing.T) {
 	assert.Equal(t, 8, strings.Count(string(x), "<failure "), "7 expire, 1 already expired")
 	assert.Equal(t, 1, strings.Count(string(x), "<skipped "), "1 cannot tell")
 
-	const schema = "../../../shared/schemas/junit-10.xsd"
-	if _, err := os.Stat(schema); err != nil {
-		t.Skipf("no JUnit schema at %s", schema)
-	}
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		t.Skip("xmllint is not installed (Debian: apt-get install libxml2-utils)")
-	}
-	out, err := exec.Command(xmllint, "--noout", "--schema", schema, junit).CombinedOutput()
-	assert.NoError(t, err, "%s", out)
+	junitschema.Validate(t, junit)
 }
 
 // check -report writes the fleet page: every certificate in the table,
@@ -173,23 +162,6 @@ func TestCheckReportNothingSimulated(t *testing.T) {
 	assert.Empty(t, external)
 	assert.Equal(t, []string{"row-promo-example-com", "row-status-example-net"}, rows)
 	assert.Contains(t, string(page), "Nothing was simulated, so there is no story to tell.")
-}
-
-// Every verdict fleet gives has its place in the reports.
-func TestReportVerdictsCoverFleet(t *testing.T) {
-	fleetSide := []fleet.Verdict{fleet.VerdictRenews, fleet.VerdictExpires, fleet.VerdictExpired, fleet.VerdictNotIssued, fleet.VerdictCannotTell, fleet.VerdictUndecided}
-	var reportSide []string
-	for _, v := range fleetSide {
-		r, ok := reportVerdicts[v]
-		require.True(t, ok, v)
-		reportSide = append(reportSide, r)
-	}
-	slices.Sort(reportSide)
-	want := slices.Clone(report.FleetVerdicts)
-	slices.Sort(want)
-	assert.Equal(t, want, reportSide, "one report verdict for each of fleet's")
-	_, err := fleetCheck(&fleet.Report{Certificates: []*fleet.Entry{{ID: "x", Verdict: "maybe"}}})
-	assert.ErrorContains(t, err, `x has the verdict "maybe", which the reports do not know`)
 }
 
 // merge of the parts of a check writes -junit and -markdown byte for byte

@@ -18,7 +18,8 @@ import (
 
 const fleetDir = "../../examples/fleet"
 
-// checkArgs are the README's command for the example fleet.
+// checkArgs are the command for the example fleet that the README and
+// docs/check.md show.
 func checkArgs(extra ...string) []string {
 	return append([]string{"check", "-acm", fleetDir + "/acm", "-zones", fleetDir + "/zones",
 		"-account-config", fleetDir + "/account-config.json", "-now", "2026-04-01T00:00:00Z"}, extra...)
@@ -35,8 +36,8 @@ func golden(t *testing.T, name, got string) {
 	assert.Equal(t, string(want), got, "the check of the example fleet changed; if that is intended: go test ./cmd/renewsim -run TestCheckExampleGolden -update")
 }
 
-// The example fleet's text and JSON output are golden files; the README
-// shows the text.
+// The example fleet's text and JSON output are golden files; docs/check.md
+// shows the text (TestDocsShowRealOutput).
 func TestCheckExampleGolden(t *testing.T) {
 	code, out, errs := renewsim(t, checkArgs()...)
 	assert.Equal(t, 1, code, "some certificates of the example fleet will not renew: %s", errs)
@@ -297,20 +298,6 @@ func TestCheckScenarioSweeps(t *testing.T) {
 	code, out, errs := renewsim(t, "sweep", file, "-vary", "profile=acm-2026,cabf-2029", "-json")
 	assert.Equal(t, 0, code, errs)
 	assert.Equal(t, 2, strings.Count(out, "\n"), out)
-}
-
-// The README's "Check your fleet" shows the example fleet's real output.
-func TestReadmeShowsCheckOutput(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	const cmd = "$ go run ./cmd/renewsim check -acm examples/fleet/acm -zones examples/fleet/zones \\\n    -account-config examples/fleet/account-config.json -now 2026-04-01T00:00:00Z\n"
-	_, rest, ok := strings.Cut(string(readme), cmd)
-	require.True(t, ok, "the README shows the check of the example fleet")
-	shown, _, ok := strings.Cut(rest, "```\n")
-	require.True(t, ok)
-	want, err := os.ReadFile(filepath.Join("testdata", "check-example.golden"))
-	require.NoError(t, err)
-	assert.Equal(t, string(want), shown, "paste testdata/check-example.golden into the README")
 }
 
 // When no certificate can be simulated, check still lists them all, runs

@@ -1,14 +1,8 @@
-// Command renewsim replays ACM certificate renewal scenarios on a virtual
-// clock against real protocol fakes on loopback.
-//
-// Exit codes: 0 every expectation held, 1 some expectation failed, 2 the
-// input or the command line was unusable.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -37,7 +31,7 @@ func usagef(format string, args ...any) error {
 
 func exitCode(err error, stderr io.Writer) int {
 	switch {
-	case err == nil, errors.Is(err, errHelpShown):
+	case err == nil, errors.As(err, new(*helpShown)):
 		return 0
 	case errors.Is(err, errFailed):
 		return 1
@@ -47,25 +41,26 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 }
 
-const usage = `renewsim simulates AWS Certificate Manager renewals on a virtual clock.
+// commands lists the subcommands in the order renewsim -h and docs/cli.md
+// show them. Each file defines its own doc beside its flags.
+var commands = []*commandDoc{&runDoc, &validateDoc, &listDoc, &sweepDoc, &mergeDoc, &plotDoc, &serveDoc, &checkDoc, &versionDoc}
 
-Usage:
-  renewsim run [flags] [FILE|DIR ...]   run scenarios (none: the built-in library)
-  renewsim validate FILE ...            check scenario files without running them
-  renewsim list                         list the built-in scenarios
-  renewsim sweep [flags] SCENARIO       what-if: run variants (-vary, -runs N) and sum them up
-  renewsim merge [flags] SHARD.jsonl …  join the shards of a sweep (sweep -shard i/n)
-  renewsim plot EVENTS.jsonl [-o FILE]  draw a timeline from a saved event log
-  renewsim serve [flags] SCENARIO       run one scenario on an accelerated clock with every fake reachable
-  renewsim check -acm PATH -zones PATH  read your fleet's AWS CLI exports, run it forward, say what renews
-
-Run "renewsim COMMAND -h" for the flags of a command.
+// usage is what "renewsim -h" prints.
+func usage(w io.Writer) {
+	fmt.Fprint(w, "renewsim simulates AWS Certificate Manager renewals on a virtual clock.\n\nUsage: renewsim COMMAND [flags] [arguments]\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.purpose)
+	}
+	fmt.Fprint(w, `
+Run "renewsim COMMAND -h" (or "renewsim help COMMAND") for a command's usage
+and flags; docs/cli.md lists them all.
 Exit codes: 0 all expectations held, 1 some failed, 2 unusable input or usage.
-`
+`)
+}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		usage(stderr)
 		return usagef("no command given")
 	}
 	switch args[0] {
@@ -85,59 +80,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdPlot(args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, args[1:], stdout, stderr)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+	case "version", "-version", "--version":
+		return cmdVersion(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		if len(args) == 2 && args[0] == "help" && args[1] != "help" {
+			// "renewsim help run" is "renewsim run -h", on stdout: asked for.
+			return run(ctx, []string{args[1], "-h"}, stdout, stdout)
+		}
+		usage(stdout)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
+	usage(stderr)
 	return usagef("unknown command %q", args[0])
-}
-
-// commandFlags is the flag set of a subcommand: errors and -h go to stderr,
-// -h prints usage and then the flags.
-func commandFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// errHelpShown means -h printed a command's usage: nothing else to do.
-var errHelpShown = errors.New("help shown")
-
-// parseCommand parses a command's flags (see parseArgs): -h ends the
-// command with its usage shown, a bad flag is a usage error.
-func parseCommand(fs *flag.FlagSet, args []string) ([]string, error) {
-	rest, err := parseArgs(fs, args)
-	switch {
-	case err == flag.ErrHelp:
-		return nil, errHelpShown
-	case err != nil:
-		return nil, &usageError{err}
-	}
-	return rest, nil
-}
-
-// parseArgs parses flags wherever they appear among the arguments, so
-// "renewsim run x.yaml -json" works like "renewsim run -json x.yaml". A lone
-// "--" ends flag parsing.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
 }

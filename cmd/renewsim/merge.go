@@ -9,27 +9,28 @@ import (
 
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/sweep"
 )
 
-const mergeUsage = `Usage: renewsim merge [-json] [-csv FILE] [-report DIR] [-junit FILE] [-markdown FILE] SHARD.jsonl ...
-
-Joins the JSON Lines of the shards of one sweep ("renewsim sweep -shard i/n
--json", "-" for standard input) in variant order. With -json it prints
-exactly what the sweep without -shard prints; without, the aggregate. Every
+var mergeDoc = commandDoc{
+	name:    "merge",
+	args:    "[flags] SHARD.jsonl|PART.json ...",
+	purpose: "join the shards of a sweep, or the parts of a split check, into what the whole prints",
+	about: `Joins the JSON Lines of the shards of one sweep (renewsim sweep -shard i/n;
+"-" reads standard input) in variant order. With -json it prints exactly
+what the sweep without -shard prints; without, the aggregate. Every
 variant must be there once: a missing or repeated shard is an error.
 
-Given the parts of a split check ("renewsim check -shard i/n"), it prints
+Given the parts of a split check (renewsim check -shard i/n), it prints
 exactly what check without -shard prints (-json as check -json) and exits as
 check would: 1 when some certificate will not renew. -junit and -markdown
-write the same files as check's. -report is refused: the fleet page tells
-each certificate's story from the record of the run, which the parts do not
-carry; run check -report without -shard for it.
-
-Flags:
-`
+write the same files as check's. -report is refused for them: the fleet
+page tells each certificate's story from the record of the run, which the
+parts do not carry; run check -report without -shard for it.`,
+}
 
 func cmdMerge(args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("merge", mergeUsage, stderr)
+	fs := commandFlags(&mergeDoc, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per variant (JSON Lines) instead of the aggregate")
 	csvFile := fs.String("csv", "", "write one row per variant to `FILE` as CSV")
 	reportDir := fs.String("report", "", "write sweep.html, the charts as SVG, variants.jsonl, variants.csv and summary.txt to `DIR`")
@@ -58,7 +59,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	if outs.junit != "" || outs.markdown != "" {
 		return usagef("merge: -junit and -markdown are for the parts of a check (renewsim check -shard i/n); the files given are a sweep's")
 	}
-	var shards [][]report.VariantResult
+	var shards [][]sweep.Variant
 	for _, path := range rest {
 		var r io.Reader = os.Stdin
 		var f *os.File
@@ -69,7 +70,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 			}
 			r = f
 		}
-		vs, err := report.ReadVariants(r)
+		vs, err := sweep.Read(r)
 		if f != nil {
 			f.Close()
 		}
@@ -78,7 +79,7 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		}
 		shards = append(shards, vs)
 	}
-	all, err := report.MergeVariants(shards...)
+	all, err := sweep.Merge(shards...)
 	if err != nil {
 		return usagef("merge: %v", err)
 	}
@@ -94,9 +95,9 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *asJSON {
-		errs = append(errs, report.WriteVariantsJSON(out, all))
+		errs = append(errs, sweep.WriteJSONLines(out, all))
 	} else {
-		agg := report.AggregateVariants(all)
+		agg := sweep.Sum(all)
 		errs = append(errs, report.WriteAggregate(out, &agg))
 	}
 	errs = append(errs, out.Flush())
@@ -134,19 +135,9 @@ func mergeCheck(parts [][]byte, asJSON bool, outs *checkOutputs, stdout io.Write
 	if err != nil {
 		return usagef("merge: %v", err)
 	}
-	if err := outs.write(r, nil); err != nil {
-		return err
-	}
+	printer := fleet.WriteText
 	if asJSON {
-		err = fleet.WriteJSON(stdout, r)
-	} else {
-		err = fleet.WriteText(stdout, r)
+		printer = fleet.WriteJSON
 	}
-	if err != nil {
-		return err
-	}
-	if r.Failed() {
-		return errFailed
-	}
-	return nil
+	return finishCheck(r, nil, outs, printer, stdout)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 )
 
 // reportFlags are the flags of run that write reports besides what run
@@ -41,7 +42,7 @@ func (f *reportFlags) check() error {
 
 // write writes every report the flags ask for. It is called whether or not
 // the expectations held: a failing run is when the reports matter most.
-func (f *reportFlags) write(sum *report.Summary, stderr io.Writer) error {
+func (f *reportFlags) write(sum *result.Summary, stderr io.Writer) error {
 	if err := f.check(); err != nil {
 		return err
 	}
@@ -115,20 +116,21 @@ func (p *progress) done() {
 	}
 }
 
-const plotUsage = `Usage: renewsim plot [-scenario NAME] [-o FILE.svg|FILE.png] EVENTS.jsonl
-
-Draws the timeline of one scenario from an event log written by
-"renewsim run -events FILE" (or events.jsonl of -report), without running
-it again. A log that holds several scenarios needs -scenario. The format
-follows the extension of -o: .svg (the default, fast) or .png.
-
-Flags:
-`
+var plotDoc = commandDoc{
+	name:    "plot",
+	args:    "[flags] EVENTS.jsonl",
+	purpose: "draw a timeline again from a saved event log, without running the scenario",
+	about: `Draws the timeline of one scenario from an event log written by
+renewsim run -events FILE (or events.jsonl of -report). A log that holds
+several scenarios needs -scenario. The format follows the extension of the
+-timeline file: .svg (the default, fast) or .png.`,
+}
 
 // cmdPlot is "renewsim plot": re-plot a saved event log.
 func cmdPlot(args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("plot", plotUsage, stderr)
-	out := fs.String("o", "", "write the timeline to `FILE`, .svg or .png (default: the scenario name, .svg)")
+	fs := commandFlags(&plotDoc, stderr)
+	out := fs.String("timeline", "", "write the timeline to `FILE`, .svg or .png (default: the scenario's name.svg)")
+	deprecated(fs, "o", "timeline", false)
 	name := fs.String("scenario", "", "plot scenario `NAME` (needed when the log holds several)")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
@@ -173,7 +175,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	case ".png":
 		return writeFile(file, tl.WritePNG)
 	}
-	return usagef("-o %s: want a file name ending in .svg or .png", file)
+	return usagef("-timeline %s: want a file name ending in .svg or .png", file)
 }
 
 // fileName makes a scenario name safe to use as a file name.

@@ -15,19 +15,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
-func librarySummary(t *testing.T, names ...string) *report.Summary {
+func librarySummary(t *testing.T, names ...string) *result.Summary {
 	t.Helper()
-	sum := &report.Summary{}
+	sum := &result.Summary{}
 	for _, n := range names {
 		sc, err := scenarios.LoadLibrary(n)
 		require.NoError(t, err)
 		res, err := simrun.Run(context.Background(), sc, simrun.Options{})
 		require.NoError(t, err)
-		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+		sum.Scenarios = append(sum.Scenarios, result.Build(sc, res.Seed, res.Log))
 	}
 	return sum
 }
@@ -68,7 +69,7 @@ func TestReportFlagsWriteEverything(t *testing.T) {
 	// The event log of the report directory plots again.
 	png := filepath.Join(dir, "again.png")
 	var o, e bytes.Buffer
-	require.NoError(t, cmdPlot([]string{filepath.Join(out, "events.jsonl"), "-scenario", "dns-happy", "-o", png}, &o, &e))
+	require.NoError(t, cmdPlot([]string{filepath.Join(out, "events.jsonl"), "-scenario", "dns-happy", "-timeline", png}, &o, &e))
 	b, err := os.ReadFile(png)
 	require.NoError(t, err)
 	assert.True(t, bytes.HasPrefix(b, []byte("\x89PNG")))
@@ -76,7 +77,7 @@ func TestReportFlagsWriteEverything(t *testing.T) {
 
 func TestReportFlagsNothingAsked(t *testing.T) {
 	f := parseReportFlags(t)
-	require.NoError(t, f.write(&report.Summary{}, io.Discard))
+	require.NoError(t, f.write(&result.Summary{}, io.Discard))
 }
 
 func TestPNGNeedsReport(t *testing.T) {
@@ -84,7 +85,7 @@ func TestPNGNeedsReport(t *testing.T) {
 	err := f.check()
 	var ue *usageError
 	require.True(t, errors.As(err, &ue), "a usage error exits 2: %v", err)
-	assert.Equal(t, 2, exitCode(f.write(&report.Summary{}, io.Discard), io.Discard))
+	assert.Equal(t, 2, exitCode(f.write(&result.Summary{}, io.Discard), io.Discard))
 }
 
 func TestPlotCommand(t *testing.T) {
@@ -94,7 +95,7 @@ func TestPlotCommand(t *testing.T) {
 	sum := librarySummary(t, "dns-missing-cname", "not-in-use")
 	require.NoError(t, writeFile(events, func(w io.Writer) error { return report.WriteEvents(w, sum) }))
 	require.NoError(t, writeFile(one, func(w io.Writer) error {
-		return report.WriteEvents(w, &report.Summary{Scenarios: sum.Scenarios[:1]})
+		return report.WriteEvents(w, &result.Summary{Scenarios: sum.Scenarios[:1]})
 	}))
 	plot := func(args ...string) (int, string) {
 		var o, e bytes.Buffer
@@ -102,28 +103,28 @@ func TestPlotCommand(t *testing.T) {
 		return exitCode(err, &e), e.String()
 	}
 
-	// One scenario in the log: -o is enough, and the SVG is the one run
+	// One scenario in the log: -timeline is enough, and the SVG is the one run
 	// -report writes.
 	svg := filepath.Join(dir, "plot.svg")
-	code, errs := plot(one, "-o", svg)
+	code, errs := plot(one, "-timeline", svg)
 	require.Equal(t, 0, code, errs)
 	got, err := os.ReadFile(svg)
 	require.NoError(t, err)
 	var want bytes.Buffer
-	require.NoError(t, sum.Scenarios[0].Timeline().WriteSVG(&want))
+	require.NoError(t, report.TimelineOf(&sum.Scenarios[0]).WriteSVG(&want))
 	assert.Equal(t, want.String(), string(got), "re-plotting gives the plot of the run")
 
 	// Several scenarios need -scenario.
-	code, errs = plot(events, "-o", svg)
+	code, errs = plot(events, "-timeline", svg)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "holds 2 scenarios (dns-missing-cname, not-in-use); choose one with -scenario NAME")
-	code, errs = plot(events, "-scenario", "nope", "-o", svg)
+	code, errs = plot(events, "-scenario", "nope", "-timeline", svg)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, `has no scenario "nope"`)
-	code, errs = plot("-scenario", "not-in-use", events, "-o", filepath.Join(dir, "n.png"))
+	code, errs = plot("-scenario", "not-in-use", events, "-timeline", filepath.Join(dir, "n.png"))
 	assert.Equal(t, 0, code, errs)
 
-	// Without -o, the scenario's name.
+	// Without -timeline, the scenario's name.
 	t.Chdir(dir)
 	code, errs = plot(one)
 	assert.Equal(t, 0, code, errs)
@@ -132,7 +133,7 @@ func TestPlotCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{},                              // no log
 		{one, one},                      // two logs
-		{one, "-o", "x.pdf"},            // unknown format
+		{one, "-timeline", "x.pdf"},     // unknown format
 		{filepath.Join(dir, "missing")}, // no such file
 		{svg},                           // not an event log
 	} {

@@ -6,33 +6,37 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
+	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
-const runUsage = `Usage: renewsim run [flags] [FILE|DIR|NAME ...]
+var runDoc = commandDoc{
+	name:    "run",
+	args:    "[flags] [FILE|DIR|NAME ...]",
+	purpose: "run scenarios and check their expectations (no argument: the whole built-in library)",
+	about: `Runs scenario files, every *.yaml in a directory, or built-in scenarios by
+name (see renewsim list), and prints what happened to each certificate and
+resource and whether each expectation held. Exit 0 when all held, 1 when
+some failed, 2 on unusable input (every problem listed as file:line:col,
+and nothing runs).
 
-Runs scenarios (no argument: the built-in library) and checks their expectations.
-Exit 0 when all held, 1 when some failed, 2 on unusable input.
-
-Flags:
-`
+With -variant K it runs variant K of the sweep that the same -vary, -runs
+and -seed describe (see renewsim sweep), exactly as the sweep ran it, and
+checks its expectations: a what-if a sweep found, replayed in full.`,
+}
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if replayRequested(args) {
-		return cmdReplay(ctx, args, stdout, stderr)
-	}
-	fs := commandFlags("run", runUsage, stderr)
+	fs := commandFlags(&runDoc, stderr)
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of the human summary")
-	seedText := fs.String("seed", "", "replace every scenario's seed with `N`")
+	var sf sweepFlags // -seed and -alarms, and -variant, -vary and -runs for one variant of a sweep
+	sf.add(fs, true)
 	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
 	reports := addReportFlags(fs)
 	eventbridge := fs.String("eventbridge-url", "", "POST every EventBridge event, in order, to `URL` (retried; a warning when it keeps failing)")
-	var alarms alarmsFlag
-	alarms.add(fs)
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, for people watching them (same record, much slower); by default DNS is asked again only when the zone changed and TLS verdicts are remembered by what they depend on")
 	rest, err := parseCommand(fs, args)
 	if err != nil {
@@ -42,65 +46,98 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	opt := simrun.Options{CacheDNS: !*everyAttempt, CacheProbes: !*everyAttempt}
-	if *seedText != "" {
-		n, err := strconv.ParseUint(*seedText, 10, 64)
-		if err != nil {
-			return usagef("-seed: want an unsigned integer, got %q", *seedText)
+	set, err := sf.alarms.load()
+	if err != nil {
+		return err
+	}
+	var scs []*sim.Scenario
+	var variant string // which variant of a sweep runs, told before the summary
+	if sf.variant >= 0 {
+		if len(rest) != 1 {
+			return usagef("run -variant: want one scenario (a file or a built-in name), got %d arguments", len(rest))
 		}
-		opt.Seed = &n
-	}
-	set, err := alarms.load()
-	if err != nil {
-		return err
-	}
-	scs, err := loadAll(rest)
-	if err != nil {
-		return err
+		// The variant carries the sweep's seed already: -seed chose it.
+		plan, v, err := sf.variantScenario(rest[0])
+		if err != nil {
+			return err
+		}
+		scs, variant = []*sim.Scenario{v.Scenario}, describeVariant(plan, v)
+	} else {
+		if len(sf.varies) > 0 || sf.runs != 0 {
+			return usagef("-vary and -runs describe a sweep: give -variant K to run one of its variants, or use renewsim sweep to run them all")
+		}
+		if opt.Seed, err = sf.seedOverride(); err != nil {
+			return err
+		}
+		if scs, err = loadAll(rest); err != nil {
+			return err
+		}
 	}
 	if err := addAlarms(set, scs...); err != nil {
 		return err
 	}
-	sum := &report.Summary{}
+	passed, err := runScenarios(ctx, scs, opt, &runOutputs{reports: reports, events: *events, eventbridge: *eventbridge, asJSON: *asJSON, header: variant}, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	if !passed {
+		return errFailed
+	}
+	return nil
+}
+
+// runOutputs are what a run writes and prints besides running.
+type runOutputs struct {
+	reports     *reportFlags
+	events      string // -events FILE
+	eventbridge string // -eventbridge-url URL
+	asJSON      bool
+	header      string // a line printed before the summary: which variant of a sweep ran
+}
+
+// runScenarios runs scs one after the other, writes what outs asks for and
+// prints the results; it reports whether every expectation held. run and
+// sweep -variant share it, so a variant is told exactly as run tells a file.
+func runScenarios(ctx context.Context, scs []*sim.Scenario, opt simrun.Options, outs *runOutputs, stdout, stderr io.Writer) (bool, error) {
+	sum := &result.Summary{}
 	prog := newProgress(stderr, len(scs))
 	for _, sc := range scs {
 		prog.step(sc.Name)
 		res, err := simrun.Run(ctx, sc, opt)
 		if err != nil {
 			prog.done()
-			return fmt.Errorf("run %s: %w", sc.File, err)
+			return false, fmt.Errorf("run %s: %w", sc.File, err)
 		}
-		sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+		sum.Scenarios = append(sum.Scenarios, result.Build(sc, res.Seed, res.Log))
 	}
 	prog.done()
-	if err := reports.write(sum, stderr); err != nil {
-		return err
+	if err := outs.reports.write(sum, stderr); err != nil {
+		return false, err
 	}
-	if *eventbridge != "" {
-		fwd := &simrun.Forwarder{URL: *eventbridge, Client: &http.Client{Timeout: 10 * time.Second},
+	if outs.eventbridge != "" {
+		fwd := &simrun.Forwarder{URL: outs.eventbridge, Client: &http.Client{Timeout: 10 * time.Second},
 			Retries: 5, Backoff: 500 * time.Millisecond, Sleep: time.Sleep, Warn: stderr}
 		for _, sc := range sum.Scenarios {
 			if err := fwd.Forward(ctx, sc.Log()); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
-	if *events != "" {
-		if err := writeFile(*events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {
-			return err
+	if outs.events != "" {
+		if err := writeFile(outs.events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {
+			return false, err
 		}
 	}
-	if *asJSON {
+	var err error
+	if outs.asJSON {
 		err = report.WriteJSON(stdout, sum)
 	} else {
+		if outs.header != "" {
+			fmt.Fprintln(stdout, outs.header)
+		}
 		err = report.WriteText(stdout, sum)
 	}
-	if err != nil {
-		return err
-	}
-	if !sum.Passed() {
-		return errFailed
-	}
-	return nil
+	return sum.Passed(), err
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -20,18 +20,18 @@ import (
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
-const serveUsage = `Usage: renewsim serve [flags] SCENARIO
-
-Runs one scenario on an accelerated clock with every fake reachable:
+var serveDoc = commandDoc{
+	name:    "serve",
+	args:    "[flags] SCENARIO",
+	purpose: "run one scenario on an accelerated clock with every fake reachable",
+	about: `Runs one scenario on an accelerated clock with every fake reachable:
 dig the DNS server, read the mail sink, openssl s_client a resource, call
 the ACM API with the AWS SDK or CLI, and step the clock through the
 control API. Ctrl-C (SIGINT) or SIGTERM stops everything.
 
 Every address must be a loopback IP and port (port 0 picks a free one),
-and no two may be the same.
-
-Flags:
-`
+and no two may be the same. See docs/serve.md.`,
+}
 
 // serveConfig is what the serve command was asked for.
 type serveConfig struct {
@@ -60,14 +60,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// with SIGTERM, and serve must close its listeners then too.
 	ctx, stopSignals := signal.NotifyContext(ctx, syscall.SIGTERM)
 	defer stopSignals()
-	fs := commandFlags("serve", serveUsage, stderr)
+	fs := commandFlags(&serveDoc, stderr)
 	var cfg serveConfig
-	fs.StringVar(&cfg.dns, "dns", "127.0.0.1:5353", "DNS server `address` (UDP and TCP)")
-	fs.StringVar(&cfg.smtp, "smtp", "127.0.0.1:2525", "SMTP sink `address`")
-	fs.StringVar(&cfg.approval, "approval", "127.0.0.1:8025", "approval web endpoint `address`")
-	fs.StringVar(&cfg.acm, "acm", "127.0.0.1:4566", "ACM API `address` (awsJson1_1)")
-	fs.StringVar(&cfg.control, "control", "127.0.0.1:8080", "control API `address`")
-	fs.Float64Var(&cfg.speed, "speed", 3600, "virtual seconds per wall-clock second (0: paused; step with POST /advance)")
+	fs.StringVar(&cfg.dns, "dns", "127.0.0.1:5353", "listen for DNS on `ADDR` (UDP and TCP)")
+	fs.StringVar(&cfg.smtp, "smtp", "127.0.0.1:2525", "listen for SMTP (the mail sink) on `ADDR`")
+	fs.StringVar(&cfg.approval, "approval", "127.0.0.1:8025", "serve the approval pages on `ADDR`")
+	fs.StringVar(&cfg.acm, "acm-api", "127.0.0.1:4566", "serve the ACM API (awsJson1_1) on `ADDR`")
+	deprecated(fs, "acm", "acm-api", false) // -acm is check's input path
+	fs.StringVar(&cfg.control, "control", "127.0.0.1:8080", "serve the control API on `ADDR`")
+	fs.Float64Var(&cfg.speed, "speed", 3600, "run `N` virtual seconds per wall-clock second (0: paused; step with POST /advance)")
 	seedText := fs.String("seed", "", "replace the scenario's seed with `N`")
 	fs.StringVar(&cfg.eventbridgeURL, "eventbridge-url", "", "POST every EventBridge event to `URL`")
 	fs.StringVar(&cfg.events, "events", "", "write the event log as JSON Lines to `FILE` as it grows")
@@ -128,7 +129,7 @@ type addrFlag struct{ name, addr string }
 
 // addrFlags are serve's address flags, in the order their servers start.
 func (cfg serveConfig) addrFlags() []addrFlag {
-	return []addrFlag{{"dns", cfg.dns}, {"smtp", cfg.smtp}, {"approval", cfg.approval}, {"acm", cfg.acm}, {"control", cfg.control}}
+	return []addrFlag{{"dns", cfg.dns}, {"smtp", cfg.smtp}, {"approval", cfg.approval}, {"acm-api", cfg.acm}, {"control", cfg.control}}
 }
 
 // checkAddrs refuses, before anything starts, an address that is not a

@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 // to addr.
 func serveArgs(name, addr string) []string {
 	var args []string
-	for _, f := range []string{"dns", "smtp", "approval", "acm", "control"} {
+	for _, f := range []string{"dns", "smtp", "approval", "acm-api", "control"} {
 		a := "127.0.0.1:0"
 		if f == name {
 			a = addr
@@ -73,7 +73,7 @@ func TestServePortInUse(t *testing.T) {
 		{"dns", "tcp"},
 		{"smtp", "tcp"},
 		{"approval", "tcp"},
-		{"acm", "tcp"},
+		{"acm-api", "tcp"},
 		{"control", "tcp"},
 	} {
 		t.Run(tc.flag+"/"+tc.network, func(t *testing.T) {
@@ -104,7 +104,7 @@ func TestServeBadAddresses(t *testing.T) {
 		{serveArgs("control", "0.0.0.0:8080"), "-control 0.0.0.0:8080: want a loopback IP address"},
 		{serveArgs("dns", "localhost:5353"), "-dns localhost:5353: want a loopback IP address"},
 		{serveArgs("smtp", "127.0.0.1"), "-smtp 127.0.0.1: want a loopback IP address"},
-		{serveArgs("acm", "127.0.0.1:99999"), "-acm 127.0.0.1:99999: want a port number"},
+		{serveArgs("acm-api", "127.0.0.1:99999"), "-acm-api 127.0.0.1:99999: want a port number"},
 		{[]string{"-smtp", "127.0.0.1:2626", "-approval", "127.0.0.1:2626"}, "-smtp and -approval both ask for 127.0.0.1:2626"},
 		{[]string{"-dns", "127.0.0.1:2727", "-control", "[::ffff:127.0.0.1]:2727", "-smtp", "127.0.0.1:0"}, "-dns and -control both ask for 127.0.0.1:2727"},
 	} {

@@ -18,39 +18,24 @@ import (
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
+	"github.com/renewsim/renewsim/sweep"
 )
 
-const sweepUsage = `Usage: renewsim sweep [flags] SCENARIO
-
-Runs variants of one scenario (a file or a built-in name) and sums them up:
-a grid of -vary values, Monte Carlo runs of its distributions (-runs N), or
-both. Prints the aggregate (P(expired), P(outage), margin percentiles), or
-with -json one JSON object per variant, in variant order.
-
-  -vary PATH=VALUES   PATH is a scenario field: resources.alb-prod.deploy_delay,
-                      timeline.0.at, mailboxes.admin@example.com.clicks, profile,
-                      overrides.retry_interval, certificates.web.issued, …
-                      VALUES is a list (a,b,c) or a range (0h..48h/6h,
-                      web.expiry-40d..web.expiry-1d/1d, 1..10). Several -vary
-                      make a grid; the first varies slowest.
-  -runs N             N Monte Carlo runs of every grid point; distributions are
-                      written in the scenario ({uniform: [1h, 3d]}, …) or as a
-                      -vary value. Run r draws from (seed, r).
-  -variant K          run variant K alone and print it as "renewsim run" does
-                      (with -json, -events, -report); "renewsim run -variant K"
-                      does the same and checks the expectations.
-  -shard i/n          run variants k with k mod n = i and print their JSON Lines;
-                      "renewsim merge" joins the shards.
-  -alarms FILE        judge the alert rules of FILE (an alarms: list) in every
-                      variant: how often each fired, its lead time, its false
-                      alarms; -report charts them against each -vary.
+var sweepDoc = commandDoc{
+	name:    "sweep",
+	args:    "[flags] SCENARIO",
+	purpose: "what-if: run variants of one scenario (-vary, -runs N) and sum them up",
+	about: `Runs variants of one scenario (a file or a built-in name): a grid of -vary
+values, Monte Carlo runs of its distributions (-runs N), or both. Prints the
+aggregate (P(expired), P(outage), margin percentiles), or with -json one
+JSON object per variant, in variant order. -shard i/n runs a part of the
+variants; renewsim merge joins the parts into the same bytes.
 
 A sweep explores: the scenario's expectations are not checked, and the exit
-status is 0 when every variant ran (2 on unusable input or usage).
-See docs/sweeps.md.
-
-Flags:
-`
+status is 0 when every variant ran (2 on unusable input or usage). To check
+the expectations of one variant, run it with renewsim run -variant K and
+the same -vary, -runs and -seed. See docs/sweeps.md.`,
+}
 
 // stringsFlag collects a repeatable flag.
 type stringsFlag []string
@@ -67,13 +52,27 @@ type sweepFlags struct {
 	alarms  alarmsFlag
 }
 
-func (f *sweepFlags) add(fs *flag.FlagSet) {
-	fs.Var(&f.varies, "vary", "vary the scenario field `PATH=VALUES` (repeatable: a grid)")
-	fs.IntVar(&f.runs, "runs", 0, "`N` Monte Carlo runs of every grid point, sampling the scenario's distributions")
-	fs.StringVar(&f.seed, "seed", "", "replace the scenario's seed with `N` (for sampling and for the simulation)")
+// add registers the flags of a sweep. run takes them too (replay), to run
+// one variant: then they say so.
+func (f *sweepFlags) add(fs *flag.FlagSet, replay bool) {
+	with := ""
+	if replay {
+		with = "with -variant: "
+	}
+	fs.Var(&f.varies, "vary", with+"vary the scenario field `PATH=VALUES`; repeatable: a grid, the first -vary varying slowest. PATH like resources.alb-prod.deploy_delay, timeline.0.at, mailboxes.admin@example.com.clicks, profile, overrides.retry_interval; VALUES a list (a,b,c), a range (0h..48h/6h, web.expiry-40d..web.expiry-1d/1d, 1..10) or a distribution ({uniform: [1h, 3d]}, with -runs)")
+	fs.IntVar(&f.runs, "runs", 0, with+"`N` Monte Carlo runs of every grid point, sampling the scenario's distributions; run r draws from (seed, r)")
+	if replay {
+		fs.StringVar(&f.seed, "seed", "", "replace every scenario's seed with `N` (with -variant: the sweep's seed, for sampling and for the simulation)")
+	} else {
+		fs.StringVar(&f.seed, "seed", "", "replace the scenario's seed with `N` (for sampling and for the simulation)")
+	}
 	f.alarms.add(fs)
 	f.variant = -1
-	fs.Func("variant", "run variant `K` alone and print it in full, as renewsim run does", func(s string) error {
+	variant := "run variant `K` alone and print it in full, as renewsim run does (with -json, -events, -report); its expectations are not checked"
+	if replay {
+		variant = "run variant `K` of the sweep of SCENARIO that -vary, -runs and -seed describe, exactly as the sweep ran it, and check its expectations"
+	}
+	fs.Func("variant", variant, func(s string) error {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
 			return fmt.Errorf("want a variant number >= 0, got %q", s)
@@ -81,6 +80,18 @@ func (f *sweepFlags) add(fs *flag.FlagSet) {
 		f.variant = n
 		return nil
 	})
+}
+
+// seedOverride is -seed N, nil when not given.
+func (f *sweepFlags) seedOverride() (*uint64, error) {
+	if f.seed == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseUint(f.seed, 10, 64)
+	if err != nil {
+		return nil, usagef("-seed: want an unsigned integer, got %q", f.seed)
+	}
+	return &n, nil
 }
 
 // plan loads the scenario named by arg and plans its sweep.
@@ -105,12 +116,8 @@ func (f *sweepFlags) plan(arg string) (*scenarios.Plan, error) {
 		return nil, usagef("-runs %d: want a number of runs >= 1", f.runs)
 	}
 	opt := scenarios.PlanOptions{Runs: f.runs}
-	if f.seed != "" {
-		n, err := strconv.ParseUint(f.seed, 10, 64)
-		if err != nil {
-			return nil, usagef("-seed: want an unsigned integer, got %q", f.seed)
-		}
-		opt.Seed = &n
+	if opt.Seed, err = f.seedOverride(); err != nil {
+		return nil, err
 	}
 	p, err := scenarios.NewPlan(file, doc, varies, opt)
 	if err != nil {
@@ -142,17 +149,18 @@ func readScenarioArg(arg string) (file string, data []byte, err error) {
 }
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("sweep", sweepUsage, stderr)
+	fs := commandFlags(&sweepDoc, stderr)
 	var sf sweepFlags
-	sf.add(fs)
+	sf.add(fs, false)
 	asJSON := fs.Bool("json", false, "print one JSON object per variant (JSON Lines), in variant order, instead of the aggregate")
 	csvFile := fs.String("csv", "", "write one row per variant to `FILE` as CSV")
 	workers := fs.Int("workers", 0, "run `N` variants at once, each worker with fakes of its own (default GOMAXPROCS)")
 	shard := fs.String("shard", "", "run only the variants k with k mod n = i (`i/n`, 0 <= i < n) and print their JSON Lines")
 	reportDir := fs.String("report", "", "write sweep.html, the charts as SVG, variants.jsonl, variants.csv and summary.txt to `DIR` (with -variant: the run report)")
 	events := fs.String("events", "", "with -variant: write the event log as JSON Lines to `FILE`")
-	cacheDNS := fs.Bool("cache-dns", true, "ask the fake DNS server only after the zone changed, answering the attempts in between from the last answer (same record, far fewer queries); -cache-dns=false asks at every attempt")
-	cacheProbes := fs.Bool("cache-probes", true, "remember TLS verdicts, the legacy HTTPS probe and HTTP validation by what they depend on, and start resources' listeners only when a client needs them (same record)")
+	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same record, much slower); by default DNS is asked again only when the zone changed and TLS verdicts are remembered by what they depend on")
+	deprecated(fs, "cache-dns", "every-attempt", true)
+	deprecated(fs, "cache-probes", "every-attempt", true)
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
@@ -168,7 +176,8 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *shard != "" || *csvFile != "" {
 			return usagef("-variant runs one variant: it takes no -shard or -csv")
 		}
-		return replay(ctx, &sf, rest[0], false, *asJSON, *events, *reportDir, stdout, stderr)
+		opt := simrun.Options{CacheDNS: !*everyAttempt, CacheProbes: !*everyAttempt}
+		return replay(ctx, &sf, rest[0], opt, &runOutputs{reports: &reportFlags{dir: *reportDir}, events: *events, asJSON: *asJSON}, stdout, stderr)
 	}
 	if *events != "" {
 		return usagef("-events needs -variant K: a sweep does not keep the event logs of its variants")
@@ -206,16 +215,16 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	out := bufio.NewWriterSize(stdout, 64*1024)
-	results := make([]report.VariantResult, 0, len(idx))
+	results := make([]sweep.Variant, 0, len(idx))
 	prog := newSweepProgress(stderr, len(idx))
 	opt := simrun.ManyOptions{Workers: *workers, RecycleLogs: true}
-	opt.CacheDNS = *cacheDNS
-	opt.CacheProbes = *cacheProbes
+	opt.CacheDNS = !*everyAttempt
+	opt.CacheProbes = !*everyAttempt
 	err = simrun.RunMany(ctx, scs, opt, func(i int, res *simrun.Result) error {
-		v := report.BuildVariant(infos[i], scs[i], res.Seed, res.Log)
+		v := sweep.Build(infos[i], scs[i], res.Seed, res.Log)
 		scs[i] = nil // done with it
 		if *asJSON {
-			if err := report.WriteVariantJSON(out, &v); err != nil {
+			if err := sweep.WriteJSON(out, &v); err != nil {
 				return err
 			}
 		}
@@ -239,7 +248,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if !*asJSON {
-		agg := report.AggregateVariants(results)
+		agg := sweep.Sum(results)
 		if err := report.WriteAggregate(out, &agg); err != nil {
 			errs = append(errs, err)
 		}
@@ -250,9 +259,9 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // buildVariants loads the variants idx of plan, on workers goroutines
 // (0: GOMAXPROCS). Problems are reported in variant order, the first ten.
-func buildVariants(plan *scenarios.Plan, idx []int, workers int) ([]*sim.Scenario, []report.VariantInfo, error) {
+func buildVariants(plan *scenarios.Plan, idx []int, workers int) ([]*sim.Scenario, []sweep.Info, error) {
 	scs := make([]*sim.Scenario, len(idx))
-	infos := make([]report.VariantInfo, len(idx))
+	infos := make([]sweep.Info, len(idx))
 	errs := make([]error, len(idx))
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -270,7 +279,7 @@ func buildVariants(plan *scenarios.Plan, idx []int, workers int) ([]*sim.Scenari
 					continue
 				}
 				scs[i] = v.Scenario
-				infos[i] = report.VariantInfo{Index: idx[i], Of: plan.Len(), Run: v.Run, Params: reportParams(v.Params), Sampled: reportParams(v.Sampled)}
+				infos[i] = sweep.Info{Index: idx[i], Of: plan.Len(), Run: v.Run, Params: reportParams(v.Params), Sampled: reportParams(v.Sampled)}
 			}
 		}()
 	}
@@ -298,10 +307,10 @@ func parseShard(s string) (int, int, error) {
 	return i, n, nil
 }
 
-func reportParams(ps []scenarios.Param) report.Params {
-	out := make(report.Params, len(ps))
+func reportParams(ps []scenarios.Param) sweep.Params {
+	out := make(sweep.Params, len(ps))
 	for i, p := range ps {
-		out[i] = report.Param{Path: p.Path, Value: p.Value}
+		out[i] = sweep.Param{Path: p.Path, Value: p.Value}
 	}
 	return out
 }
@@ -318,103 +327,40 @@ func commandLine(cmd string, args []string) string {
 	return strings.Join(parts, " ")
 }
 
-// replayRequested reports whether the arguments of run ask for one variant
-// of a sweep (-variant K), which cmdReplay handles.
-func replayRequested(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		name := strings.TrimLeft(a, "-")
-		if strings.HasPrefix(a, "-") && (name == "variant" || strings.HasPrefix(name, "variant=")) {
-			return true
-		}
-	}
-	return false
-}
-
-const replayUsage = `Usage: renewsim run -variant K [-vary PATH=VALUES ...] [-runs N] [-seed N] [flags] SCENARIO
-
-Runs variant K of the sweep that the same -vary, -runs and -seed describe
-(see renewsim sweep), exactly as the sweep ran it, and prints it as
-renewsim run does. Exit 0 when every expectation held, 1 when some failed,
-2 on unusable input.
-
-Flags:
-`
-
-// cmdReplay is "renewsim run -variant K …": one variant of a sweep, in the
-// format of run, expectations checked.
-func cmdReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := commandFlags("run", replayUsage, stderr)
-	var sf sweepFlags
-	sf.add(fs)
-	asJSON := fs.Bool("json", false, "print the result as JSON instead of the human summary")
-	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
-	reportDir := fs.String("report", "", "write the run report (index.html, timeline SVG, results.json, events.jsonl) to `DIR`")
-	rest, err := parseCommand(fs, args)
-	if err != nil {
-		return err
-	}
-	if sf.variant < 0 {
-		fs.Usage()
-		return usagef("run -variant: want -variant K")
-	}
-	if len(rest) != 1 {
-		fs.Usage()
-		return usagef("run -variant: want one scenario (a file or a built-in name), got %d arguments", len(rest))
-	}
-	return replay(ctx, &sf, rest[0], true, *asJSON, *events, *reportDir, stdout, stderr)
-}
-
-// replay runs one variant in the change-driven mode, as run does, and
-// prints it in the format of run. enforce makes failed expectations exit 1.
-func replay(ctx context.Context, sf *sweepFlags, arg string, enforce, asJSON bool, events, reportDir string, stdout, stderr io.Writer) error {
+// replay is sweep -variant K: one variant, run and told as run -variant
+// does. A sweep explores, so its expectations do not set the exit status.
+func replay(ctx context.Context, sf *sweepFlags, arg string, opt simrun.Options, outs *runOutputs, stdout, stderr io.Writer) error {
 	set, err := sf.alarms.load()
 	if err != nil {
 		return err
 	}
-	plan, err := sf.plan(arg)
+	plan, v, err := sf.variantScenario(arg)
 	if err != nil {
 		return err
-	}
-	v, err := plan.Variant(sf.variant)
-	if err != nil {
-		return &usageError{err}
-	}
-	if err := simrun.Check(v.Scenario); err != nil {
-		return &usageError{err}
 	}
 	if err := addAlarms(set, v.Scenario); err != nil {
 		return err
 	}
-	res, err := simrun.Run(ctx, v.Scenario, simrun.Options{CacheDNS: true, CacheProbes: true})
+	outs.header = describeVariant(plan, v)
+	_, err = runScenarios(ctx, []*sim.Scenario{v.Scenario}, opt, outs, stdout, stderr)
+	return err
+}
+
+// variantScenario loads variant -variant K of the sweep of the scenario arg
+// names, checked as run checks a file.
+func (f *sweepFlags) variantScenario(arg string) (*scenarios.Plan, *scenarios.Variant, error) {
+	plan, err := f.plan(arg)
 	if err != nil {
-		return fmt.Errorf("run %s: %w", v.Scenario.File, err)
+		return nil, nil, err
 	}
-	sum := &report.Summary{Scenarios: []report.Scenario{report.Build(v.Scenario, res.Seed, res.Log)}}
-	var errs []error
-	if reportDir != "" {
-		if _, err := report.WriteDir(reportDir, sum, report.DirOptions{}); err != nil {
-			errs = append(errs, fmt.Errorf("-report %s: %w", reportDir, err))
-		}
+	v, err := plan.Variant(f.variant)
+	if err != nil {
+		return nil, nil, &usageError{err}
 	}
-	if events != "" {
-		errs = append(errs, writeFile(events, func(w io.Writer) error { return report.WriteEvents(w, sum) }))
+	if err := simrun.Check(v.Scenario); err != nil {
+		return nil, nil, &usageError{err}
 	}
-	if asJSON {
-		errs = append(errs, report.WriteJSON(stdout, sum))
-	} else {
-		fmt.Fprintln(stdout, describeVariant(plan, v))
-		errs = append(errs, report.WriteText(stdout, sum))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	if enforce && !sum.Passed() {
-		return errFailed
-	}
-	return nil
+	return plan, v, nil
 }
 
 // describeVariant says which variant ran: "variant 3 of 5:

@@ -14,8 +14,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
+	"github.com/renewsim/renewsim/sweep"
 )
 
 // The deploy delay of the CloudFront distribution in deployment-delay-outage
@@ -39,9 +40,9 @@ func delayLines(t *testing.T) string {
 	return delayJSON
 }
 
-func parseLines(t *testing.T, out string) []report.VariantResult {
+func parseLines(t *testing.T, out string) []sweep.Variant {
 	t.Helper()
-	vs, err := report.ReadVariants(strings.NewReader(out))
+	vs, err := sweep.Read(strings.NewReader(out))
 	require.NoError(t, err)
 	return vs
 }
@@ -163,7 +164,7 @@ func TestSweepMonteCarloAndReplay(t *testing.T) {
 	assert.Contains(t, text, "deployment-delay-outage (")
 	code, js, errs := renewsim(t, "sweep", mc, "-runs", "4", "-variant", "3", "-json")
 	require.Equal(t, 0, code, errs)
-	var sum report.Summary
+	var sum result.Summary
 	require.NoError(t, json.Unmarshal([]byte(js), &sum))
 	require.Len(t, sum.Scenarios, 1)
 	got := sum.Scenarios[0]
@@ -178,24 +179,21 @@ func TestSweepMonteCarloAndReplay(t *testing.T) {
 }
 
 // "renewsim run -variant K" replays a variant and checks its expectations;
-// the sweep does not.
+// the sweep does not. run -h documents the mode, and -vary or -runs
+// without -variant is refused rather than ignored.
 func TestRunVariant(t *testing.T) {
-	assert.True(t, replayRequested([]string{"x.yaml", "-variant", "2"}))
-	assert.True(t, replayRequested([]string{"--variant=2"}))
-	assert.False(t, replayRequested([]string{"x.yaml", "-json"}))
-	assert.False(t, replayRequested([]string{"--", "-variant"}))
-
-	var out, errb strings.Builder
+	run := func(args ...string) (int, string, string) {
+		return renewsim(t, append(append([]string{"run"}, args...), delaySweep...)...)
+	}
 	// 6h: the delay the scenario was written for; its expectations hold.
-	err := cmdReplay(t.Context(), append([]string{"-variant", "2"}, delaySweep...), &out, &errb)
-	require.NoError(t, err, errb.String())
-	assert.Contains(t, out.String(), "variant 2 of 5: resources.cdn.deploy_delay=6h\nPASS deployment-delay-outage")
+	code, out, errs := run("-variant", "2")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "variant 2 of 5: resources.cdn.deploy_delay=6h\nPASS deployment-delay-outage")
 	// 0h: no outage, which the scenario does not expect.
-	out.Reset()
-	err = cmdReplay(t.Context(), append([]string{"-variant", "0"}, delaySweep...), &out, &errb)
-	assert.ErrorIs(t, err, errFailed)
-	assert.Contains(t, out.String(), "expected outage 5h, got 0s")
-	code, _, errs := renewsim(t, append([]string{"sweep", "-variant", "0"}, delaySweep...)...)
+	code, out, _ = run("-variant", "0")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "expected outage 5h, got 0s")
+	code, _, errs = renewsim(t, append([]string{"sweep", "-variant", "0"}, delaySweep...)...)
 	assert.Equal(t, 0, code, "a sweep explores: %s", errs)
 
 	dir := t.TempDir()
@@ -204,8 +202,26 @@ func TestRunVariant(t *testing.T) {
 	assert.FileExists(t, filepath.Join(dir, "index.html"))
 	assert.FileExists(t, filepath.Join(dir, "ev.jsonl"))
 
-	err = cmdReplay(t.Context(), append([]string{"-variant", "5"}, delaySweep...), &out, &errb)
-	assert.ErrorContains(t, err, "-variant 5: this sweep has variants 0 to 4")
+	// The variant goes through run's outputs like any scenario.
+	junit := filepath.Join(dir, "junit.xml")
+	code, _, errs = run("-variant", "2", "-junit", junit, "-every-attempt")
+	require.Equal(t, 0, code, errs)
+	assert.FileExists(t, junit)
+
+	code, _, errs = run("-variant", "5")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "-variant 5: this sweep has variants 0 to 4")
+	code, _, errs = renewsim(t, "run", "-vary", "resources.cdn.deploy_delay=0h,6h", "deployment-delay-outage")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "-vary and -runs describe a sweep: give -variant K")
+	code, _, errs = renewsim(t, "run", "-variant", "0", "dns-happy", "dns-missing-cname")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "run -variant: want one scenario")
+
+	_, _, help := renewsim(t, "run", "-h")
+	for _, f := range []string{"-variant K", "-vary PATH=VALUES", "-runs N"} {
+		assert.Contains(t, help, "\n  "+f+"\n", "run -h shows %s", f)
+	}
 }
 
 func TestSweepWritesCSVAndReport(t *testing.T) {
@@ -298,7 +314,7 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 		{"ari", 198 * sim.Day, issued.Add(131 * sim.Day), issued.Add(133*sim.Day - time.Minute)},
 		{"fixed-30d", 198 * sim.Day, issued.Add(168 * sim.Day), issued.Add(168 * sim.Day)},
 	} {
-		var v *report.VariantResult
+		var v *sweep.Variant
 		for i := range vs {
 			if vs[i].Params[0].Value == tc.profile {
 				v = &vs[i]
@@ -326,15 +342,15 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	assert.Equal(t, out, again, "the same bytes, whatever the workers")
 
-	// The README's "Compared with other renewal clients" shows this sweep:
-	// its table and its picture are what the sweep gives.
-	readme, err := os.ReadFile("../../README.md")
+	// docs/sweeps.md's "Compared with other renewal clients" shows this
+	// sweep: its table and its picture are what the sweep gives.
+	doc, err := os.ReadFile("../../docs/sweeps.md")
 	require.NoError(t, err)
 	for _, v := range vs {
 		c := v.Certificates[0]
 		row := "| `" + v.Params[0].Value + "` | " + c.RenewedAt.UTC().Format("2006-01-02 15:04")
-		assert.Contains(t, string(readme), row, "README: the row of %s", v.Params[0].Value)
-		assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(row)+`.*\| `+regexp.QuoteMeta(*c.Margin)+` \|$`, string(readme), "README: the margin of %s", v.Params[0].Value)
+		assert.Contains(t, string(doc), row, "docs/sweeps.md: the row of %s", v.Params[0].Value)
+		assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(row)+`.*\| `+regexp.QuoteMeta(*c.Margin)+` \|$`, string(doc), "docs/sweeps.md: the margin of %s", v.Params[0].Value)
 	}
 	dir := t.TempDir()
 	code, _, errs = renewsim(t, "sweep", "dns-happy", "-vary", "profile=acm-2026,cabf-2029,ari,fixed-30d", "-report", dir)
@@ -343,7 +359,7 @@ func TestSweepComparesRenewalPolicies(t *testing.T) {
 	require.NoError(t, err)
 	shown, err := os.ReadFile("../../docs/renewal-policies-margin.svg")
 	require.NoError(t, err)
-	assert.True(t, string(drawn) == string(shown), "docs/renewal-policies-margin.svg is not what the sweep draws: run the README's command and copy out/margin-1.svg there")
+	assert.True(t, string(drawn) == string(shown), "docs/renewal-policies-margin.svg is not what the sweep draws: run the command in docs/sweeps.md and copy out/margin-1.svg there")
 
 	// letsencrypt-2026 under each policy is a profile name too, so one
 	// -vary profile= list compares them: renewed 30 days after issue give

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -10,13 +9,17 @@ import (
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
+var validateDoc = commandDoc{
+	name:    "validate",
+	args:    "[flags] FILE ...",
+	purpose: "check scenario files without running them",
+	about: `Loads each scenario file, and the alarms file of -alarms against each, as
+run would, and reports every problem as file:line:col: message. Exit 0
+when every file is usable, 2 when some is not.`,
+}
+
 func cmdValidate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: renewsim validate [-alarms FILE] FILE ...\n\nChecks scenario files (and the alarms file, against each of them) and reports every problem with file:line:col.")
-		fs.PrintDefaults()
-	}
+	fs := commandFlags(&validateDoc, stderr)
 	var alarms alarmsFlag
 	alarms.add(fs)
 	rest, err := parseCommand(fs, args)
@@ -45,7 +48,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			bad++
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %d certificates, %d timeline changes, %d expectations%s)\n", f, sc.Name, len(sc.Certificates), len(sc.Timeline), len(sc.Expect), alarmCount(sc))
+		fmt.Fprintf(stdout, "%s: ok (%s, %s, %s, %s%s)\n", f, sc.Name, count(len(sc.Certificates), "certificate"), count(len(sc.Timeline), "timeline change"), count(len(sc.Expect), "expectation"), alarmCount(sc))
 	}
 	if bad > 0 {
 		return usagef("%d of %d files are not usable", bad, len(rest))
@@ -53,9 +56,15 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+var listDoc = commandDoc{
+	name:    "list",
+	purpose: "list the built-in scenarios",
+	about: `Prints the name and the first line of the description of every scenario
+of the built-in library, which renewsim run, sweep and serve take by name.`,
+}
+
 func cmdList(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags(&listDoc, stderr)
 	if _, err := parseCommand(fs, args); err != nil {
 		return err
 	}
@@ -80,12 +89,16 @@ func firstLine(s string) string {
 
 // alarmCount is ", N alarms" for a scenario that declares or is given any.
 func alarmCount(sc *sim.Scenario) string {
-	switch n := len(sc.Alarms); n {
-	case 0:
+	if len(sc.Alarms) == 0 {
 		return ""
-	case 1:
-		return ", 1 alarm"
-	default:
-		return fmt.Sprintf(", %d alarms", n)
 	}
+	return ", " + count(len(sc.Alarms), "alarm")
+}
+
+// count is "1 alarm", "2 alarms".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkFleet(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				sum := &report.Summary{Scenarios: []report.Scenario{report.Build(sc, res.Seed, res.Log)}}
+				sum := &result.Summary{Scenarios: []result.Scenario{result.Build(sc, res.Seed, res.Log)}}
 				if err := report.WriteText(io.Discard, sum); err != nil {
 					b.Fatal(err)
 				}

@@ -14,11 +14,12 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
 )
 
-func runLibrary(t testing.TB, name string, mut func(*sim.Scenario)) (*Result, report.Scenario) {
+func runLibrary(t testing.TB, name string, mut func(*sim.Scenario)) (*Result, result.Scenario) {
 	t.Helper()
 	sc, err := scenarios.LoadLibrary(name)
 	require.NoError(t, err)
@@ -27,7 +28,7 @@ func runLibrary(t testing.TB, name string, mut func(*sim.Scenario)) (*Result, re
 	}
 	res, err := Run(context.Background(), sc, Options{})
 	require.NoError(t, err)
-	return res, report.Build(sc, res.Seed, res.Log)
+	return res, result.Build(sc, res.Seed, res.Log)
 }
 
 // Every library scenario runs against the real fake DNS server and its
@@ -105,7 +106,7 @@ func TestRenewsCycleAfterCycle(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	render := func(procs int, seed *uint64) (string, string) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		sum := &report.Summary{}
+		sum := &result.Summary{}
 		for _, name := range scenarios.LibraryNames() {
 			sc, err := scenarios.LoadLibrary(name)
 			require.NoError(t, err)
@@ -113,7 +114,7 @@ func TestDeterministic(t *testing.T) {
 			// record (TestCacheDNSModeGivesTheSameRecord).
 			res, err := Run(context.Background(), sc, Options{Seed: seed, CacheDNS: true, CacheProbes: true})
 			require.NoError(t, err)
-			sum.Scenarios = append(sum.Scenarios, report.Build(sc, res.Seed, res.Log))
+			sum.Scenarios = append(sum.Scenarios, result.Build(sc, res.Seed, res.Log))
 		}
 		var js, ev bytes.Buffer
 		require.NoError(t, report.WriteJSON(&js, sum))
@@ -190,8 +191,8 @@ func TestCacheDNSModeGivesTheSameRecord(t *testing.T) {
 			cached, err := Run(context.Background(), sc, Options{CacheDNS: true, CacheProbes: true})
 			require.NoError(t, err)
 			var a, b bytes.Buffer
-			require.NoError(t, report.WriteEvents(&a, &report.Summary{Scenarios: []report.Scenario{report.Build(sc, every.Seed, every.Log)}}))
-			require.NoError(t, report.WriteEvents(&b, &report.Summary{Scenarios: []report.Scenario{report.Build(sc, cached.Seed, cached.Log)}}))
+			require.NoError(t, report.WriteEvents(&a, &result.Summary{Scenarios: []result.Scenario{result.Build(sc, every.Seed, every.Log)}}))
+			require.NoError(t, report.WriteEvents(&b, &result.Summary{Scenarios: []result.Scenario{result.Build(sc, cached.Seed, cached.Log)}}))
 			assert.Equal(t, a.String(), b.String(), "same outcomes, times and events")
 			assert.LessOrEqual(t, cached.Queries, every.Queries)
 		})
@@ -269,7 +270,7 @@ func TestReusedWorldGivesTheSameRecords(t *testing.T) {
 
 func eventsOf(t *testing.T, sc *sim.Scenario, res *Result) string {
 	var b bytes.Buffer
-	require.NoError(t, report.WriteEvents(&b, &report.Summary{Scenarios: []report.Scenario{report.Build(sc, res.Seed, res.Log)}}))
+	require.NoError(t, report.WriteEvents(&b, &result.Summary{Scenarios: []result.Scenario{result.Build(sc, res.Seed, res.Log)}}))
 	return b.String()
 }
 

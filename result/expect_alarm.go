@@ -1,0 +1,120 @@
+package result
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/renewsim/renewsim/alarm"
+	"github.com/renewsim/renewsim/sim"
+)
+
+// checkAlarm checks an alarm expectation against the alarms' results.
+func checkAlarm(res Expectation, e sim.Expectation, alarms []alarm.Result) Expectation {
+	var r *alarm.Result
+	for i := range alarms {
+		if alarms[i].Name == e.Alarm {
+			r = &alarms[i]
+			break
+		}
+	}
+	if r == nil {
+		res.Detail = fmt.Sprintf("expected alarm %s, but the scenario has no such alarm", e.Alarm)
+		return res
+	}
+	// The certificates the expectation is about.
+	var certs []*alarm.Cert
+	for i := range r.Certificates {
+		if e.Cert == "" || r.Certificates[i].Cert == e.Cert {
+			certs = append(certs, &r.Certificates[i])
+		}
+	}
+	of := ""
+	if e.Cert != "" {
+		of = " about " + e.Cert
+	}
+	fired, falses := 0, 0
+	for _, c := range certs {
+		fired += c.Fired
+		falses += c.FalseAlarms
+	}
+	switch {
+	case e.LeadTimeAtLeast != nil:
+		return checkLeadTime(res, *e.LeadTimeAtLeast, certs)
+	case e.FalseAlarms != nil:
+		res.Passed = falses == *e.FalseAlarms
+		res.Detail = fmt.Sprintf("expected exactly %s%s, got %d (of %s)", plural(*e.FalseAlarms, "false alarm"), of, falses, plural(fired, "firing"))
+		return res
+	case e.FalseAlarmsMax != nil:
+		res.Passed = falses <= *e.FalseAlarmsMax
+		res.Detail = fmt.Sprintf("expected at most %s%s, got %d (of %s)", plural(*e.FalseAlarmsMax, "false alarm"), of, falses, plural(fired, "firing"))
+		return res
+	case e.Count != nil && *e.Count == 0:
+		res.Passed = fired == 0
+		res.Detail = fmt.Sprintf("expected alarm %s never to fire%s, got %s", e.Alarm, of, firstFiring(fired, certs))
+		return res
+	}
+	return countCheck(res, e, fired, fmt.Sprintf("firings of alarm %s%s", e.Alarm, of))
+}
+
+// firstFiring says how often and first when certs fired.
+func firstFiring(n int, certs []*alarm.Cert) string {
+	if n == 0 {
+		return "no firing"
+	}
+	var first *alarm.Cert
+	for _, c := range certs {
+		if c.FirstFired != nil && (first == nil || c.FirstFired.Before(*first.FirstFired)) {
+			first = c
+		}
+	}
+	return fmt.Sprintf("%s, the first at %s (%s)", plural(n, "firing"), stamp(*first.FirstFired), first.Cert)
+}
+
+// checkLeadTime holds when every expiry and outage of the certificates came
+// at least d after a firing, and the alarm warned of at least one thing
+// with at least that lead time.
+func checkLeadTime(res Expectation, d time.Duration, certs []*alarm.Cert) Expectation {
+	want := fmt.Sprintf("expected a warning at least %s before each expiry or outage", sim.FormatDuration(d))
+	var missed []string
+	falses := 0
+	for _, c := range certs {
+		falses += c.FalseAlarms
+		if c.Missed > 0 {
+			missed = append(missed, c.Cert)
+		}
+	}
+	lead := alarm.ShortestLead(certs)
+	switch {
+	case len(missed) > 0:
+		res.Detail = fmt.Sprintf("%s, got none before %s", want, missedText(certs))
+	case lead == nil && falses > 0:
+		res.Detail = fmt.Sprintf("%s, got only %s: nothing expired and nothing needed a change", want, plural(falses, "false alarm"))
+	case lead == nil:
+		res.Detail = fmt.Sprintf("%s, got no warning: the alarm never fired before anything", want)
+	default:
+		l, _ := lead.Lead()
+		res.Passed = l >= d
+		res.Detail = fmt.Sprintf("%s, got %s (%s)", want, sim.FormatDuration(l), lead.LeadBefore())
+	}
+	return res
+}
+
+// missedText names the expiries and outages no firing came before.
+func missedText(certs []*alarm.Cert) string {
+	var parts []string
+	for _, c := range certs {
+		if c.Missed > 0 {
+			parts = append(parts, fmt.Sprintf("%s's %s", c.Cert, plural(c.Missed, "expiry or outage")))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plural writes "1 firing", "2 firings".
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
