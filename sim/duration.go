@@ -42,7 +42,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, nil
 	}
 	var total time.Duration
-	rest := ""
+	rest, body := "", s
 	for len(s) > 0 {
 		i := 0
 		for i < len(s) && (s[i] >= '0' && s[i] <= '9') {
@@ -62,6 +62,11 @@ func ParseDuration(s string) (time.Duration, error) {
 		}
 		total += time.Duration(n) * unit
 		s = s[i+1:]
+	}
+	// After the day terms, whose sizes are checked as they add up, and
+	// before Go reads the rest, which would add repeated units up.
+	if err := unitOrder(strings.TrimSpace(in), body); err != nil {
+		return 0, err
 	}
 	if rest != "" {
 		d, err := time.ParseDuration(rest)
@@ -104,6 +109,41 @@ func FormatDuration(d time.Duration) string {
 		b.WriteString(d.String())
 	}
 	return b.String()
+}
+
+// unitRank orders the units of a duration, largest first.
+var unitRank = map[string]int{"w": 7, "d": 6, "h": 5, "m": 4, "s": 3, "ms": 2, "us": 1, "µs": 1, "ns": 0}
+
+// unitOrder refuses a duration that gives a unit twice or a smaller one
+// before a larger ("1h1h", "30m1h"): Go adds such terms up, but a person
+// who wrote them most likely meant something else. Text it cannot split
+// into number-unit terms is left to the parser's own message.
+func unitOrder(in, s string) error {
+	last := len(unitRank)
+	prev := ""
+	for s != "" {
+		i := 0
+		for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+			i++
+		}
+		j := i
+		for j < len(s) && !(s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
+			j++
+		}
+		unit := s[i:j]
+		rank, ok := unitRank[unit]
+		if i == 0 || !ok {
+			return nil
+		}
+		switch {
+		case rank == last:
+			return fmt.Errorf("duration %q gives %s twice: give each unit once, largest first, as in 1d12h", in, unit)
+		case rank > last:
+			return fmt.Errorf("duration %q gives %s before %s: give each unit once, largest first, as in 1d12h", in, prev, unit)
+		}
+		last, prev, s = rank, unit, s[j:]
+	}
+	return nil
 }
 
 // innerSign is the error for a duration with a sign at byte i besides the

@@ -45,6 +45,27 @@ func TestParseDuration(t *testing.T) {
 	}
 }
 
+// A unit given twice, or a smaller before a larger, is refused: Go would add
+// the terms up, which is rarely what was meant.
+func TestParseDurationUnitOrder(t *testing.T) {
+	for _, tc := range []struct{ in, msg string }{
+		{"1h1h", `duration "1h1h" gives h twice: give each unit once, largest first, as in 1d12h`},
+		{"30m1h", `duration "30m1h" gives m before h: give each unit once, largest first, as in 1d12h`},
+		{"1d2d", `duration "1d2d" gives d twice: give each unit once, largest first, as in 1d12h`},
+		{"12h1d", `duration "12h1d" gives h before d: give each unit once, largest first, as in 1d12h`},
+		{"-1d1w", `duration "-1d1w" gives d before w: give each unit once, largest first, as in 1d12h`},
+	} {
+		_, err := ParseDuration(tc.in)
+		if assert.Error(t, err, tc.in) {
+			assert.Equal(t, tc.msg, err.Error(), tc.in)
+		}
+	}
+	for _, ok := range []string{"1w2d3h4m5s6ms7us8ns", "1h90m", "1.5h", "2w1d", "45d"} {
+		_, err := ParseDuration(ok)
+		assert.NoError(t, err, ok)
+	}
+}
+
 // TestParseDurationInnerSign pins the choice for a sign inside a
 // duration: refused, with the single duration the terms add up to, so that
 // "-58d+30m" can mean neither −(58d30m) silently nor anything by accident.

@@ -22,7 +22,7 @@ import (
 var allowed = map[string][]string{
 	"engine":    {"github.com/jonboulle/clockwork"},
 	"sim":       {"engine"},
-	"sim/run":   {"engine", "sim", "fakes/", "github.com/miekg/dns", "github.com/jonboulle/clockwork", "github.com/emersion/go-smtp"},
+	"sim/run":   {"engine", "sim", "fakes/", "github.com/miekg/dns", "github.com/jonboulle/clockwork", "github.com/emersion/go-smtp", "golang.org/x/net/publicsuffix"},
 	"fakes/":    {"fakes/internal/", "github.com/miekg/dns", "github.com/emersion/go-smtp", "github.com/jonboulle/clockwork", "golang.org/x/net/html"},
 	"scenarios": {"sim", "engine", "go.yaml.in/yaml/v3"},
 	"record":    {"sim"},

@@ -10,11 +10,11 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/renewsim/renewsim/fakes/acmapi"
+	"github.com/renewsim/renewsim/fakes/httpd"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -40,13 +40,16 @@ type serveConfig struct {
 	seed                              *uint64
 	eventbridgeURL, events            string
 	tick                              time.Duration
+	// maxConns bounds the connections each listener holds at once (0:
+	// the fakes' defaults); tests set it to reach the caps cheaply.
+	maxConns int
 }
 
 // server is a running serve session.
 type server struct {
 	live    *simrun.Live
 	acm     *acmapi.Server
-	control *http.Server
+	control *httpd.Server
 	ctlAddr string
 	done    chan struct{}
 	errc    chan error
@@ -181,56 +184,39 @@ func sameAddr(a, b string) bool {
 	return err1 == nil && err2 == nil && ap == bp && net.ParseIP(ah).Equal(net.ParseIP(bh))
 }
 
-// Timeouts of the control API's server, so that a client that stalls
-// holds a goroutine, and shutdown, for a bounded time only.
-const (
-	controlReadTimeout = 30 * time.Second
-	controlIdleTimeout = 2 * time.Minute
-	// shutdownGrace is how long stop waits for control requests in flight
-	// before it cuts their connections.
-	shutdownGrace = 5 * time.Second
-)
+// controlBusy is what a client of the control API beyond its connection
+// cap gets, with a 503: the API's own error shape.
+const controlBusy = `{"error": "too many connections to the control API; try again shortly"}` + "\n"
 
 // startServer starts the fakes, the ACM API, the control API and the clock.
 // When one of them cannot start, those already started are closed again,
 // and the error names the address flag to change.
 func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr io.Writer) (*server, error) {
 	flags := cfg.addrFlags()
-	live, err := simrun.StartLive(ctx, sc, simrun.Options{Seed: cfg.seed}, simrun.Addrs{DNS: cfg.dns, SMTP: cfg.smtp, Approval: cfg.approval})
+	live, err := simrun.StartLive(ctx, sc, simrun.Options{Seed: cfg.seed}, simrun.Addrs{DNS: cfg.dns, SMTP: cfg.smtp, Approval: cfg.approval, MaxConns: cfg.maxConns})
 	if err != nil {
 		return nil, flagged(err, flags)
 	}
 	s := &server{live: live, done: make(chan struct{}), errc: make(chan error, 1)}
-	s.acm = acmapi.New(simrun.NewACMBackend(live))
-	if err := s.acm.StartOn(cfg.acm); err != nil {
+	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm, MaxConns: cfg.maxConns})
+	if err := s.acm.Start(); err != nil {
 		live.Close()
 		return nil, flagged(fmt.Errorf("ACM API: %w", err), flags)
 	}
-	ln, err := net.Listen("tcp", cfg.control)
-	if err != nil {
+	// The control API gets the fakes' server, timeouts and connection cap:
+	// a request must arrive within 30 s, an idle connection lasts 2 min,
+	// and a stalled client holds stop up for a few seconds at most.
+	s.control = httpd.New(httpd.Config{Name: "control API", Handler: simrun.ControlHandler(live), Addr: cfg.control,
+		MaxConns: cfg.maxConns, BusyType: "application/json", BusyBody: controlBusy})
+	if err := s.control.Start(); err != nil {
 		s.acm.Close()
 		live.Close()
-		return nil, flagged(fmt.Errorf("control API: %w", err), flags)
+		return nil, flagged(err, flags)
 	}
-	s.ctlAddr = ln.Addr().String()
-	s.control = &http.Server{
-		Handler:     simrun.ControlHandler(live),
-		ReadTimeout: controlReadTimeout,
-		IdleTimeout: controlIdleTimeout,
-	}
-	var wg sync.WaitGroup
-	wg.Add(2)
+	s.ctlAddr = s.control.Addr()
 	go func() {
-		defer wg.Done()
-		_ = s.control.Serve(ln)
-	}()
-	go func() {
-		defer wg.Done()
+		defer close(s.done)
 		s.clock(ctx, cfg, stderr)
-	}()
-	go func() {
-		wg.Wait()
-		close(s.done)
 	}()
 	return s, nil
 }
@@ -291,14 +277,9 @@ func (s *server) clock(ctx context.Context, cfg serveConfig, stderr io.Writer) {
 }
 
 // stop shuts everything down and waits for it. Control requests in flight
-// get shutdownGrace to finish; then their connections are cut.
+// get a few seconds to finish; then their connections are cut.
 func (s *server) stop() error {
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	err := s.control.Shutdown(sctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = s.control.Close()
-	}
+	err := s.control.Close()
 	<-s.done
 	err = errors.Join(err, s.acm.Close(), s.live.Close())
 	select {

@@ -19,12 +19,13 @@
 //     *Error (the helpers NotFound, RequestInProgress, NotEligible,
 //     InvalidState, ... build the usual ones); any other error is sent as
 //     a 500 InternalFailure, which the SDKs retry.
-//   - Call New, then Start (127.0.0.1, free port) or StartOn with a
-//     loopback "host:port" such as "127.0.0.1:4566"; or mount the Server,
-//     an http.Handler, on a server of your own.
+//   - Call New(Config{Backend: b, Addr: "127.0.0.1:4566"}) (Addr "" takes
+//     a free port of 127.0.0.1), then Start; or mount the Server, an
+//     http.Handler, on a server of your own.
 //   - Call Close when done. It is idempotent, waits for requests in flight
-//     and returns when the serve goroutine has ended. Clients should close
-//     their idle connections too before goroutine-leak checks.
+//     (a few seconds at most) and returns when every goroutine of the
+//     server has ended. Clients should close their idle connections too
+//     before goroutine-leak checks.
 //   - Requests are not authenticated: the SigV4 signature is ignored.
 //
 // # Protocol
@@ -108,6 +109,12 @@
 // users), since the body is parsed as JSON either way.
 //
 // Every connection is bounded in time (see fakes/internal/loopback): a
-// request must arrive whole within 30 seconds, and Close does not wait for
-// a client still sending one.
+// request must arrive whole within Config.ReadTimeout (30 seconds), a
+// kept-alive connection may idle for Config.IdleTimeout (2 minutes), and
+// Close does not wait for a client still sending one. At most
+// Config.MaxConns connections (512 by default) are served at once; a client
+// beyond them is answered 503 {"__type":"ServiceUnavailableException"},
+// which the SDKs retry (AWS's own services answer overload so). The
+// connections draw on the descriptor budget every fake shares (package
+// fakes/internal/conns), so a flood here cannot starve another fake.
 package acmapi

@@ -313,7 +313,7 @@ func issue(t *testing.T, name string, notBefore, notAfter time.Time) (leaf, chai
 // pointed at it. Cleanup closes the client's connections and the server.
 func start(t *testing.T, b acmapi.Backend) (*acmapi.Server, *acm.Client) {
 	t.Helper()
-	srv := acmapi.New(b)
+	srv := acmapi.New(acmapi.Config{Backend: b})
 	require.NoError(t, srv.Start())
 	tr := &http.Transport{}
 	t.Cleanup(func() {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -236,7 +237,7 @@ func TestHostileTargets(t *testing.T) {
 // history numbers them all, and when the server closes no goroutine is
 // left (TestMain checks that too).
 func TestFiveHundredConcurrentRequests(t *testing.T) {
-	srv := acmapi.New(newBackend(t))
+	srv := acmapi.New(acmapi.Config{Backend: newBackend(t)})
 	require.NoError(t, srv.Start())
 	tr := &http.Transport{MaxIdleConnsPerHost: 16}
 	hc := &http.Client{Transport: tr, Timeout: clientDeadline}
@@ -293,4 +294,54 @@ func TestFiveHundredConcurrentRequests(t *testing.T) {
 	tr.CloseIdleConnections()
 	require.NoError(t, srv.Close())
 	goleak.VerifyNone(t)
+}
+
+// Beyond MaxConns a client gets 503 ServiceUnavailableException in ACM's
+// shape, which the SDKs retry; once a place is free it is served again.
+func TestConnectionCap(t *testing.T) {
+	srv := acmapi.New(acmapi.Config{Backend: newBackend(t), MaxConns: 2})
+	require.NoError(t, srv.Start())
+	t.Cleanup(func() {
+		require.NoError(t, srv.Close())
+		goleak.VerifyNone(t)
+	})
+	var held []net.Conn
+	for range 2 {
+		c, err := net.DialTimeout("tcp", srv.Addr(), clientDeadline)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		held = append(held, c)
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	hc := &http.Client{Transport: tr, Timeout: clientDeadline}
+	c := rawClient{t: t, url: srv.URL(), hc: hc}
+	// The held connections are accepted once a request is answered after
+	// them, or refused; either way the third client is over the cap.
+	r := c.call("ListCertificates", `{}`)
+	typ, msg := r.errorType(t)
+	assert.Equal(t, http.StatusServiceUnavailable, r.status)
+	assert.Equal(t, "ServiceUnavailableException", typ)
+	assert.Contains(t, msg, "too many connections")
+	assert.Equal(t, acmapi.ContentType, r.header.Get("Content-Type"))
+
+	for _, h := range held {
+		require.NoError(t, h.Close())
+	}
+	require.Eventually(t, func() bool {
+		return c.call("ListCertificates", `{}`).status == http.StatusOK
+	}, clientDeadline, 10*time.Millisecond)
+}
+
+// A client that sends requests without end cannot make the history grow
+// without end; the requests are still answered.
+func TestHistoryCap(t *testing.T) {
+	srv := acmapi.New(acmapi.Config{Backend: newBackend(t)})
+	for range acmapi.MaxHistory + 5 {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`)))
+		require.Equal(t, http.StatusBadRequest, rec.Code)
+	}
+	h := srv.History()
+	require.Len(t, h, acmapi.MaxHistory)
+	assert.Equal(t, acmapi.MaxHistory, h[len(h)-1].Seq)
 }

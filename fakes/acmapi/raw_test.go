@@ -41,7 +41,7 @@ type rawClient struct {
 
 func startRaw(t *testing.T, b acmapi.Backend) (*acmapi.Server, rawClient) {
 	t.Helper()
-	srv := acmapi.New(b)
+	srv := acmapi.New(acmapi.Config{Backend: b})
 	require.NoError(t, srv.Start())
 	tr := &http.Transport{}
 	t.Cleanup(func() {
@@ -250,7 +250,7 @@ func TestHistory(t *testing.T) {
 
 // The Server is an http.Handler and works without Start.
 func TestMountedHandler(t *testing.T) {
-	srv := acmapi.New(newBackend(t))
+	srv := acmapi.New(acmapi.Config{Backend: newBackend(t)})
 	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"CertificateArn":"`+arnWeb+`"}`))
 	req.Header.Set("X-Amz-Target", "CertificateManager.ListTagsForCertificate")
 	req.Header.Set("Content-Type", acmapi.ContentType)

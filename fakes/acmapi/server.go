@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/renewsim/renewsim/fakes/internal/loopback"
 	"io"
 	"mime"
 	"net/http"
@@ -12,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/renewsim/renewsim/fakes/internal/loopback"
 )
 
 // Protocol constants of awsJson1_1 as ACM uses it.
@@ -21,6 +23,11 @@ const (
 	// TargetPrefix starts X-Amz-Target; the operation name follows.
 	TargetPrefix = "CertificateManager."
 )
+
+// MaxHistory bounds the record of requests: a client that sends requests
+// without end must not make it grow without end. Later requests are
+// answered but not recorded; their Seq numbers are skipped.
+const MaxHistory = 10000
 
 // MaxBodyBytes bounds a request body; a larger one is answered 413
 // RequestEntityTooLargeException. ACM's largest inputs (ImportCertificate)
@@ -44,10 +51,31 @@ type Request struct {
 	ErrorType string
 }
 
+// Config describes a Server: where its answers come from, where it listens
+// and how many clients it serves.
+type Config struct {
+	// Backend answers every request; required.
+	Backend Backend
+	// Addr is a loopback "host:port" such as 127.0.0.1:4566 (port 0 picks
+	// a free one); "" means 127.0.0.1:0.
+	Addr string
+	// MaxConns bounds the connections open at once; a client beyond it
+	// is answered 503 ServiceUnavailableException, which the SDKs retry.
+	// 0 means the default (512).
+	MaxConns int
+	// ReadTimeout bounds how long a request may take to arrive whole, and
+	// a new connection to bring its first one; 0 means 30 seconds.
+	ReadTimeout time.Duration
+	// IdleTimeout bounds how long a kept-alive connection may wait for its
+	// next request; 0 means 2 minutes.
+	IdleTimeout time.Duration
+}
+
 // Server answers ACM API requests from a Backend. All methods are safe for
 // concurrent use. Backend calls are serialised: one request at a time
 // consults the backend, so that each answer comes from one consistent view.
 type Server struct {
+	cfg     Config
 	backend Backend
 
 	// call serialises Backend calls.
@@ -60,35 +88,52 @@ type Server struct {
 	history []Request
 }
 
-// New returns a server answering from b. It serves nothing until Start or
-// StartOn, but ServeHTTP works at once, so it can also be mounted on
+// busyBody is the answer to a client beyond MaxConns, shaped like AWS's
+// own throttling answers so that the SDKs retry it.
+const busyBody = `{"__type":"ServiceUnavailableException","message":"too many connections to the ACM API; try again shortly"}`
+
+// New returns a server answering from cfg.Backend; it panics when the
+// backend is nil, a mistake of the caller's program. It serves nothing
+// until Start, but ServeHTTP works at once, so it can also be mounted on
 // another http.Server.
-func New(b Backend) *Server {
-	if b == nil {
-		panic("acmapi: New called with a nil Backend")
+func New(cfg Config) *Server {
+	if cfg.Backend == nil {
+		panic("acmapi: New called without a Backend")
 	}
-	return &Server{backend: b, web: loopback.HTTPServer{Name: "acmapi"}}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	return &Server{cfg: cfg, backend: cfg.Backend, web: loopback.HTTPServer{
+		Name:        "acmapi",
+		MaxConns:    cfg.MaxConns,
+		ReadTimeout: cfg.ReadTimeout,
+		IdleTimeout: cfg.IdleTimeout,
+		BusyType:    ContentType,
+		BusyBody:    busyBody,
+	}}
 }
 
-// Start listens on 127.0.0.1 on a free port and serves in a goroutine.
-func (s *Server) Start() error { return s.web.Start("127.0.0.1:0", s) }
+// Start listens on Config.Addr and serves in a goroutine; it returns once
+// the server accepts connections. It fails if the address is not a
+// loopback one, or the server was already started or closed.
+func (s *Server) Start() error { return s.web.Start(s.cfg.Addr, s) }
 
-// StartOn listens on addr, a "host:port" whose host is a loopback IP
-// address (for example 127.0.0.1:4566; port 0 picks a free port), and
-// serves in a goroutine.
-func (s *Server) StartOn(addr string) error { return s.web.Start(addr, s) }
+// Addr is "host:port", or "" before Start.
+func (s *Server) Addr() string { return s.web.Addr() }
 
 // URL is the endpoint, "http://127.0.0.1:PORT", or "" before Start. It is
 // what the SDKs take as BaseEndpoint and the CLI as --endpoint-url.
 func (s *Server) URL() string { return s.web.URL() }
 
 // Close stops accepting connections, closes idle ones, waits for the
-// requests in flight to be answered and for the serve goroutine to end.
-// It is idempotent; later or concurrent calls wait for the first and
-// return its result. Closing a server never started just marks it closed.
+// requests in flight to be answered (a few seconds at most, then it cuts
+// them) and for every goroutine of the server to end. It is idempotent;
+// later or concurrent calls wait for the first and return its result.
+// Closing a server never started just marks it closed.
 func (s *Server) Close() error { return s.web.Close() }
 
-// History returns the requests answered so far, ordered by Seq.
+// History returns the requests answered so far, ordered by Seq: the first
+// MaxHistory of them.
 func (s *Server) History() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -141,7 +186,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(payload)
 
 	s.mu.Lock()
-	s.history = append(s.history, rec)
+	if len(s.history) < MaxHistory {
+		s.history = append(s.history, rec)
+	}
 	s.mu.Unlock()
 }
 

@@ -16,16 +16,16 @@ func TestLifecycle(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	b := newBackend(t)
 
-	never := acmapi.New(b)
+	never := acmapi.New(acmapi.Config{Backend: b})
 	assert.Equal(t, "", never.URL())
 	require.NoError(t, never.Close())
 	assert.Error(t, never.Start(), "Start after Close")
 
-	s := acmapi.New(b)
 	for _, addr := range []string{"192.0.2.1:0", "0.0.0.0:0", "localhost:0", "127.0.0.1", ":4566"} {
-		assert.Error(t, s.StartOn(addr), addr)
+		assert.Error(t, acmapi.New(acmapi.Config{Backend: b, Addr: addr}).Start(), addr)
 	}
-	require.NoError(t, s.StartOn("127.0.0.1:0"))
+	s := acmapi.New(acmapi.Config{Backend: b, Addr: "127.0.0.1:0"})
+	require.NoError(t, s.Start())
 	assert.True(t, strings.HasPrefix(s.URL(), "http://127.0.0.1:"), s.URL())
 	assert.Error(t, s.Start(), "second Start")
 
@@ -44,7 +44,7 @@ func TestLifecycle(t *testing.T) {
 }
 
 func TestNewNeedsABackend(t *testing.T) {
-	assert.Panics(t, func() { acmapi.New(nil) })
+	assert.Panics(t, func() { acmapi.New(acmapi.Config{}) })
 }
 
 func TestValidARN(t *testing.T) {

@@ -9,8 +9,9 @@
 //
 // # What callers must do
 //
-//   - Pass the simulator's clock to New. The server never reads the wall
-//     clock: expiry is decided with clock.Now() and every Approval and Visit
+//   - Create the server with New(Config{Clock: ..., Addr: ...}) (Addr ""
+//     takes a free port of 127.0.0.1), then Start it. The server never reads
+//     the wall clock: expiry is decided with clock.Now() and every Approval and Visit
 //     is stamped with it, so with a clockwork fake clock all of it happens in
 //     virtual time. A link is expired when clock.Now() >= ExpiresAt; a zero
 //     ExpiresAt therefore means "already expired", so always set it.
@@ -26,8 +27,9 @@
 //     browser would. Call CloseIdleConnections on that client before
 //     checking for goroutine leaks.
 //   - Call Close when done. Close is idempotent; it stops accepting
-//     connections, waits for requests in flight, and returns when the serve
-//     goroutine has ended. Recorded approvals and visits stay readable.
+//     connections, waits for requests in flight (a few seconds at most),
+//     and returns when every goroutine of the server has ended. Recorded
+//     approvals and visits stay readable.
 //
 // # Endpoint
 //
@@ -54,4 +56,14 @@
 // X-Renewsim-Approval (see the Status* constants) so that programs need not
 // scrape the prose. Every request, whatever its outcome, is recorded as a
 // Visit.
+//
+// # Limits
+//
+// At most Config.MaxConns connections (512 by default) are served at once;
+// a visitor beyond them is answered 503 and approves nothing. A request must
+// arrive whole within Config.ReadTimeout (30 s), a form body is read up to
+// 64 KiB, and a kept-alive connection may idle for Config.IdleTimeout
+// (2 min). The connections draw on the descriptor budget every fake shares
+// (package fakes/internal/conns), so a flood here cannot starve another
+// fake.
 package approval

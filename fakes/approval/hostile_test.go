@@ -7,13 +7,16 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/renewsim/renewsim/fakes/approval"
 )
@@ -221,4 +224,57 @@ func TestOversizedForm(t *testing.T) {
 	body := form(r.Code, r.Context).Encode() + "&pad=" + strings.Repeat("x", 1<<20)
 	assert.Equal(t, http.StatusBadRequest, rawRequest(t, s, http.MethodPost, approval.Path, body))
 	assertNothingApproved(t, s, r.Code)
+}
+
+// A crowd of idle connections fills MaxConns: the next visitor is answered
+// 503 and approves nothing, and once the crowd leaves the link works.
+func TestConnectionCap(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(t0)
+	s := approval.New(approval.Config{Clock: clock, MaxConns: 3})
+	require.NoError(t, s.Start())
+	t.Cleanup(func() {
+		require.NoError(t, s.Close())
+		goleak.VerifyNone(t)
+	})
+	link := s.Register(request("c1", "www.example.com"))
+	var crowd []net.Conn
+	for range 3 {
+		c, err := net.DialTimeout("tcp", s.Addr(), 10*time.Second)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		crowd = append(crowd, c)
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	resp, err := hc.Get(link)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Contains(t, string(body), "too many connections")
+	_, err = approval.Click(context.Background(), hc, link)
+	assert.Error(t, err, "a click over the cap fails")
+	assertNothingApproved(t, s, "c1")
+
+	for _, c := range crowd {
+		require.NoError(t, c.Close())
+	}
+	require.Eventually(t, func() bool {
+		res, err := approval.Click(context.Background(), hc, link)
+		return err == nil && res.Approved
+	}, 10*time.Second, 10*time.Millisecond)
+}
+
+// A client that sends requests without end cannot make the record of
+// visits grow without end; the requests are still answered.
+func TestVisitsCap(t *testing.T) {
+	s := approval.New(approval.Config{Clock: clockwork.NewFakeClockAt(t0)})
+	for range approval.MaxVisits + 5 {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/approvals?code=forged&context=x", nil))
+		require.Equal(t, http.StatusNotFound, rec.Code)
+	}
+	v := s.Visits()
+	require.Len(t, v, approval.MaxVisits)
+	assert.Equal(t, approval.MaxVisits, v[len(v)-1].Seq)
 }

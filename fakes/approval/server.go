@@ -1,13 +1,14 @@
 package approval
 
 import (
-	"github.com/renewsim/renewsim/fakes/internal/loopback"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
+
+	"github.com/renewsim/renewsim/fakes/internal/loopback"
 )
 
 // Path is the URL path the approval links and the form point at.
@@ -29,6 +30,11 @@ const (
 
 // maxFormBytes bounds the POST body.
 const maxFormBytes = 64 << 10
+
+// MaxVisits bounds the record of visits: a client that sends requests
+// without end must not make it grow without end. Later visits are answered
+// but not recorded; their Seq numbers are skipped.
+const MaxVisits = 10000
 
 // Request describes one approval e-mail, and so one link.
 type Request struct {
@@ -75,9 +81,30 @@ type Visit struct {
 	At time.Time
 }
 
+// Config describes a Server: its clock, where it listens and how many
+// clients it serves.
+type Config struct {
+	// Clock gives every time the server uses (expiry, Approval.At,
+	// Visit.At); required.
+	Clock clockwork.Clock
+	// Addr is a loopback "host:port" (port 0 picks a free one); "" means
+	// 127.0.0.1:0.
+	Addr string
+	// MaxConns bounds the connections open at once; a client beyond it
+	// is answered 503. 0 means the default (512).
+	MaxConns int
+	// ReadTimeout bounds how long a request may take to arrive whole, and
+	// a new connection to bring its first one; 0 means 30 seconds.
+	ReadTimeout time.Duration
+	// IdleTimeout bounds how long a kept-alive connection may wait for its
+	// next request; 0 means 2 minutes.
+	IdleTimeout time.Duration
+}
+
 // Server serves the approval pages. All methods are safe for concurrent
 // use.
 type Server struct {
+	cfg   Config
 	clock clockwork.Clock
 
 	web loopback.HTTPServer
@@ -87,37 +114,50 @@ type Server struct {
 	approved  map[string]bool
 	approvals []Approval
 	visits    []Visit
+	visitSeq  int
 }
 
-// New returns a server that takes all its times from clock. Call Start to
+// New returns a server that takes all its times from cfg.Clock; it panics
+// when the clock is nil, a mistake of the caller's program. Call Start to
 // make it listen.
-func New(clock clockwork.Clock) *Server {
-	if clock == nil {
-		panic("approval: New called with a nil clock")
+func New(cfg Config) *Server {
+	if cfg.Clock == nil {
+		panic("approval: New called without a Clock")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
 	}
 	return &Server{
-		clock:    clock,
-		web:      loopback.HTTPServer{Name: "approval"},
+		cfg:   cfg,
+		clock: cfg.Clock,
+		web: loopback.HTTPServer{
+			Name:        "approval",
+			MaxConns:    cfg.MaxConns,
+			ReadTimeout: cfg.ReadTimeout,
+			IdleTimeout: cfg.IdleTimeout,
+		},
 		links:    make(map[string]Request),
 		approved: make(map[string]bool),
 	}
 }
 
-// Start listens on 127.0.0.1 on a free port and serves in a goroutine. It
-// fails if the server was already started or closed.
-func (s *Server) Start() error { return s.web.Start("127.0.0.1:0", s) }
+// Start listens on Config.Addr and serves in a goroutine; it returns once
+// the server accepts connections. It fails if the address is not a
+// loopback one, or the server was already started or closed.
+func (s *Server) Start() error { return s.web.Start(s.cfg.Addr, s) }
 
-// StartOn is Start on a chosen loopback host:port.
-func (s *Server) StartOn(addr string) error { return s.web.Start(addr, s) }
+// Addr returns "host:port", or "" before Start.
+func (s *Server) Addr() string { return s.web.Addr() }
 
 // URL returns the base URL, "http://127.0.0.1:PORT", or "" before Start.
 func (s *Server) URL() string { return s.web.URL() }
 
 // Close stops the server: it stops accepting connections, closes idle ones,
-// waits for the requests in flight to be answered and for the serve
-// goroutine to end. Close is idempotent; later (or concurrent) calls wait
-// for the first to finish and return its result. Closing a server that was
-// never started just marks it closed.
+// waits for the requests in flight to be answered (a few seconds at most,
+// then it cuts them) and for every goroutine of the server to end. Close is
+// idempotent; later (or concurrent) calls wait for the first to finish and
+// return its result. Closing a server that was never started just marks it
+// closed.
 func (s *Server) Close() error { return s.web.Close() }
 
 // Register makes the link for r work and returns it:
@@ -148,7 +188,8 @@ func (s *Server) Approved(code string) bool {
 	return s.approved[code]
 }
 
-// Visits returns a copy of all requests answered so far, in order.
+// Visits returns a copy of the requests answered so far, in order: the
+// first MaxVisits of them.
 func (s *Server) Visits() []Visit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -207,8 +248,12 @@ func (s *Server) visit(method, path, code string, status int) {
 }
 
 func (s *Server) visitLocked(method, path, code string, status int, at time.Time) {
+	s.visitSeq++
+	if len(s.visits) >= MaxVisits {
+		return
+	}
 	s.visits = append(s.visits, Visit{
-		Seq:    len(s.visits) + 1,
+		Seq:    s.visitSeq,
 		Method: method,
 		Path:   path,
 		Code:   code,

@@ -29,7 +29,7 @@ const validity = 72 * time.Hour
 func startServer(t *testing.T) (*approval.Server, *clockwork.FakeClock, *http.Client) {
 	t.Helper()
 	clock := clockwork.NewFakeClockAt(t0)
-	s := approval.New(clock)
+	s := approval.New(approval.Config{Clock: clock})
 	require.NoError(t, s.Start())
 	hc := &http.Client{Transport: &http.Transport{}}
 	t.Cleanup(func() {
@@ -400,12 +400,12 @@ func TestLifecycle(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	clock := clockwork.NewFakeClockAt(t0)
 
-	never := approval.New(clock)
+	never := approval.New(approval.Config{Clock: clock})
 	assert.Equal(t, "", never.URL())
 	require.NoError(t, never.Close())
 	assert.Error(t, never.Start(), "Start after Close")
 
-	s := approval.New(clock)
+	s := approval.New(approval.Config{Clock: clock})
 	require.NoError(t, s.Start())
 	assert.Error(t, s.Start(), "second Start")
 	require.NoError(t, s.Close())
@@ -419,7 +419,7 @@ func TestLifecycle(t *testing.T) {
 
 func TestCloseWaitsForRequestInFlight(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(t0)
-	s := approval.New(clock)
+	s := approval.New(approval.Config{Clock: clock})
 	require.NoError(t, s.Start())
 	s.Register(request("c1", "www.example.com"))
 	// A large ExpectContinueTimeout makes the client send the body only

@@ -52,8 +52,9 @@ func TestAnswers(t *testing.T) {
 			answer: []string{`example.com. 300 IN CAA 0 issue "amazon.com"`},
 		},
 		{
-			name: "ANY returns every type", qname: "example.com.", qtype: mdns.TypeANY,
+			name: "ANY returns every type, with the NS the apex lacks", qname: "example.com.", qtype: mdns.TypeANY,
 			answer: []string{
+				"example.com. 300 IN NS ns1.example.com.",
 				"example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 60",
 				"example.com. 300 IN A 192.0.2.1",
 				`example.com. 300 IN CAA 0 issue "amazon.com"`,
@@ -132,18 +133,24 @@ func TestAnswers(t *testing.T) {
 			authority: []string{subSOA},
 		},
 		{
-			name: "NXDOMAIN without any enclosing SOA", qname: "nx.other.test.", qtype: mdns.TypeA,
-			rcode: mdns.RcodeNameError,
+			name: "record outside every zone is not served", qname: "other.test.", qtype: mdns.TypeA,
+			rcode: mdns.RcodeRefused,
 		},
 		{
-			name: "parent of stored names is an empty non-terminal", qname: "test.", qtype: mdns.TypeA,
+			name: "below it neither", qname: "nx.other.test.", qtype: mdns.TypeA,
+			rcode: mdns.RcodeRefused,
 		},
 		{
-			name: "root is an empty non-terminal", qname: ".", qtype: mdns.TypeNS,
+			name: "parent of a zone", qname: "com.", qtype: mdns.TypeA,
+			rcode: mdns.RcodeRefused,
 		},
 		{
-			name: "unrelated name", qname: "example.net.", qtype: mdns.TypeA,
-			rcode: mdns.RcodeNameError,
+			name: "root", qname: ".", qtype: mdns.TypeNS,
+			rcode: mdns.RcodeRefused,
+		},
+		{
+			name: "unrelated name", qname: "www.google.com.", qtype: mdns.TypeA,
+			rcode: mdns.RcodeRefused,
 		},
 	}
 	for _, proto := range protos {
@@ -151,7 +158,7 @@ func TestAnswers(t *testing.T) {
 			t.Run(proto+"/"+tt.name, func(t *testing.T) {
 				r := exchange(t, s, proto, tt.qname, tt.qtype)
 				assert.Equal(t, mdns.RcodeToString[tt.rcode], mdns.RcodeToString[r.Rcode])
-				assert.True(t, r.Authoritative, "AA bit")
+				assert.Equal(t, tt.rcode != mdns.RcodeRefused, r.Authoritative, "AA bit")
 				assert.False(t, r.Truncated, "TC bit")
 				assert.Equal(t, []mdns.Question{{Name: tt.qname, Qtype: tt.qtype, Qclass: mdns.ClassINET}}, r.Question)
 				assert.Equal(t, rrStrings(t, tt.answer...), sectionStrings(r.Answer), "answer")
@@ -220,24 +227,27 @@ func TestRemoveWhileServing(t *testing.T) {
 }
 
 // Removing the only name below an empty non-terminal must turn the
-// non-terminal into NXDOMAIN again.
+// non-terminal into NXDOMAIN again; the zone's apex exists whatever it
+// holds, and a name above the zone is not the server's to answer.
 func TestEmptyNonTerminalFollowsRemoval(t *testing.T) {
-	s := startServer(t, `_x._y.example.com. TXT "a"`, `_z._y.example.com. TXT "b"`)
+	s := startServer(t, `_x._y.a.example.com. TXT "a"`, `_z._y.a.example.com. TXT "b"`)
 	for _, step := range []struct {
 		remove string
 		rcode  int
 	}{
 		{"", mdns.RcodeSuccess},
-		{"_x._y.example.com.", mdns.RcodeSuccess},
-		{"_z._y.example.com.", mdns.RcodeNameError},
+		{"_x._y.a.example.com.", mdns.RcodeSuccess},
+		{"_z._y.a.example.com.", mdns.RcodeNameError},
 	} {
 		if step.remove != "" {
 			require.Equal(t, 1, s.Remove(step.remove, 0))
 		}
-		for _, name := range []string{"_y.example.com.", "example.com.", "com."} {
+		for _, name := range []string{"_y.a.example.com.", "a.example.com."} {
 			r := exchange(t, s, "udp", name, mdns.TypeA)
 			assert.Equal(t, mdns.RcodeToString[step.rcode], mdns.RcodeToString[r.Rcode], "after removing %q: %s", step.remove, name)
 		}
+		assert.Equal(t, "NOERROR", mdns.RcodeToString[exchange(t, s, "udp", "example.com.", mdns.TypeA).Rcode], "the apex")
+		assert.Equal(t, "REFUSED", mdns.RcodeToString[exchange(t, s, "udp", "com.", mdns.TypeA).Rcode], "above the zone")
 	}
 }
 

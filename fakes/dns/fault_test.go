@@ -175,8 +175,8 @@ func TestStrikes(t *testing.T) {
 // A slow answer held for an hour does not keep Close waiting.
 func TestCloseWhileHoldingSlowAnswer(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	s, err := fakedns.Start()
-	require.NoError(t, err)
+	s := fakedns.New(fakedns.Config{Zones: testZones})
+	require.NoError(t, s.Start())
 	require.NoError(t, s.Add(faultZone...))
 	held := make(chan struct{}, 1)
 	s.OnHold(func(uint16, fakedns.FaultKind) { held <- struct{}{} })

@@ -18,12 +18,15 @@ func TestMain(m *testing.M) {
 
 var protos = []string{"udp", "tcp"}
 
+// testZones are the zones the tests' servers serve.
+var testZones = []string{"example.com.", "example.org."}
+
 // startServer starts a server holding lines and closes it when the test
 // ends, failing the test if Close reports an error.
 func startServer(t testing.TB, lines ...string) *fakedns.Server {
 	t.Helper()
-	s, err := fakedns.Start()
-	require.NoError(t, err)
+	s := fakedns.New(fakedns.Config{Zones: testZones})
+	require.NoError(t, s.Start())
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	require.NoError(t, s.Add(lines...))
 	return s

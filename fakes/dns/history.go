@@ -30,6 +30,12 @@ type Request struct {
 	Answer []string
 }
 
+// MaxHistory bounds the recorded queries: a client that queries without
+// end must not make the record grow without end. Later queries are
+// answered but not recorded (Seq keeps counting, so the gap shows) until
+// ResetHistory.
+const MaxHistory = 100000
+
 type history struct {
 	mu      sync.Mutex
 	enabled bool
@@ -41,11 +47,27 @@ func (h *history) record(proto, name, qtype string, resp *mdns.Msg) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seq++
-	if !h.enabled {
+	if !h.enabled || len(h.reqs) >= MaxHistory {
 		return
 	}
 	r := Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: rcodeString(resp.Rcode)}
 	for _, rr := range resp.Answer {
+		r.Answer = append(r.Answer, rr.String())
+	}
+	h.reqs = append(h.reqs, r)
+}
+
+// recordTransfer records a zone transfer: rrs are every record sent, over
+// however many messages.
+func (h *history) recordTransfer(proto, name, qtype string, rrs []mdns.RR) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	if !h.enabled || len(h.reqs) >= MaxHistory {
+		return
+	}
+	r := Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: rcodeString(mdns.RcodeSuccess)}
+	for _, rr := range rrs {
 		r.Answer = append(r.Answer, rr.String())
 	}
 	h.reqs = append(h.reqs, r)
@@ -57,12 +79,16 @@ func (h *history) recordHeld(proto, name, qtype, code string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seq++
-	if h.enabled {
+	if h.enabled && len(h.reqs) < MaxHistory {
 		h.reqs = append(h.reqs, Request{Seq: h.seq, Proto: proto, Name: name, Type: qtype, Rcode: code})
 	}
 }
 
 func rcodeString(rcode int) string {
+	if rcode == mdns.RcodeBadVers {
+		// miekg names 16 after TSIG's BADSIG; a query gets it for EDNS.
+		return "BADVERS"
+	}
 	if s, ok := mdns.RcodeToString[rcode]; ok {
 		return s
 	}

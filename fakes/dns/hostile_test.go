@@ -182,8 +182,7 @@ func TestMalformedTCP(t *testing.T) {
 // A TCP client that announces a message and never sends it is cut off by
 // the server's read timeout, while other clients are served meanwhile.
 func TestTCPLengthPrefixThenStall(t *testing.T) {
-	s := fakedns.NewServer()
-	fakedns.SetTimeouts(s, 100*time.Millisecond, 200*time.Millisecond, fakedns.TCPWriteTimeout)
+	s := fakedns.New(fakedns.Config{Zones: testZones, ReadTimeout: 100 * time.Millisecond, IdleTimeout: 200 * time.Millisecond, WriteTimeout: fakedns.TCPWriteTimeout})
 	require.NoError(t, s.Start())
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	require.NoError(t, s.Add("example.com. A 192.0.2.1"))
@@ -216,7 +215,7 @@ func TestTCPLengthPrefixThenStall(t *testing.T) {
 
 // The defaults stay what doc.go promises.
 func TestDefaultTimeouts(t *testing.T) {
-	read, idle, write := fakedns.Timeouts(fakedns.NewServer())
+	read, idle, write := fakedns.Timeouts(fakedns.New(fakedns.Config{Zones: testZones}))
 	assert.Equal(t, fakedns.TCPReadTimeout, read)
 	assert.Equal(t, fakedns.TCPIdleTimeout, idle)
 	assert.Equal(t, fakedns.TCPWriteTimeout, write)
@@ -248,8 +247,7 @@ func bigAnswers(t *testing.T, s *fakedns.Server) []byte {
 // (the client's writes then fail with a reset, not its own deadline), and
 // serves others meanwhile.
 func TestTCPClientThatNeverReads(t *testing.T) {
-	s := fakedns.NewServer()
-	fakedns.SetTimeouts(s, fakedns.TCPReadTimeout, fakedns.TCPIdleTimeout, 100*time.Millisecond)
+	s := fakedns.New(fakedns.Config{Zones: testZones, ReadTimeout: fakedns.TCPReadTimeout, IdleTimeout: fakedns.TCPIdleTimeout, WriteTimeout: 100 * time.Millisecond})
 	batch := bigAnswers(t, s)
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 
@@ -267,8 +265,7 @@ func TestTCPClientThatNeverReads(t *testing.T) {
 // Close does not wait for a client that reads nothing, however long the
 // write timeout.
 func TestCloseWhileAnswerBlocked(t *testing.T) {
-	s := fakedns.NewServer()
-	fakedns.SetTimeouts(s, fakedns.TCPReadTimeout, fakedns.TCPIdleTimeout, time.Hour)
+	s := fakedns.New(fakedns.Config{Zones: testZones, ReadTimeout: fakedns.TCPReadTimeout, IdleTimeout: fakedns.TCPIdleTimeout, WriteTimeout: time.Hour})
 	batch := bigAnswers(t, s)
 	closed := false
 	t.Cleanup(func() {
@@ -344,4 +341,34 @@ func TestManyConcurrentTCPClients(t *testing.T) {
 	// All 200 are still connected.
 	assertServes(t, s, "tcp")
 	assertServes(t, s, "udp")
+}
+
+// Beyond MaxConns a TCP connection is closed at once (DNS has no busy
+// answer); UDP is not affected, and a freed place is taken again.
+func TestTCPConnectionCap(t *testing.T) {
+	s := fakedns.New(fakedns.Config{Zones: testZones, MaxConns: 3})
+	require.NoError(t, s.Start())
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	require.NoError(t, s.Add("example.com. A 192.0.2.1"))
+
+	var held []*mdns.Conn
+	for range 3 {
+		c := &mdns.Conn{Conn: dialDeadline(t, "tcp", s.Addr())}
+		require.NoError(t, c.WriteMsg(new(mdns.Msg).SetQuestion("example.com.", mdns.TypeA)))
+		_, err := c.ReadMsg()
+		require.NoError(t, err)
+		held = append(held, c)
+	}
+	over := dialDeadline(t, "tcp", s.Addr())
+	_, err := io.ReadAll(over)
+	var ne net.Error
+	assert.False(t, errors.As(err, &ne) && ne.Timeout(), "a connection beyond the cap was kept open: %v", err)
+	assertServes(t, s, "udp")
+
+	require.NoError(t, held[0].Close())
+	require.Eventually(t, func() bool {
+		c := &mdns.Client{Net: "tcp", Timeout: clientDeadline}
+		r, _, err := c.Exchange(new(mdns.Msg).SetQuestion("example.com.", mdns.TypeA), s.Addr())
+		return err == nil && len(r.Answer) == 1
+	}, clientDeadline, 10*time.Millisecond)
 }

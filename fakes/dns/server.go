@@ -9,6 +9,8 @@ import (
 	"time"
 
 	mdns "github.com/miekg/dns"
+
+	"github.com/renewsim/renewsim/fakes/internal/conns"
 )
 
 // listenAttempts bounds the search for a port free on both UDP and TCP; a
@@ -35,6 +37,43 @@ const (
 	TCPWriteTimeout = 2 * time.Second
 )
 
+// Config describes a Server: where it listens, the zones it serves and how
+// long and how many TCP clients it serves. The zero value listens on a port
+// of 127.0.0.1 free on both UDP and TCP, with the default limits.
+type Config struct {
+	// Addr is a loopback "host:port" for both UDP and TCP, such as
+	// 127.0.0.1:5353 for people who want to dig at a fixed port; port 0
+	// (or "") picks a port free on both.
+	Addr string
+	// Zones are the zones the server is authoritative for from the start
+	// (more can be added with AddZone; every owner of an SOA record held
+	// is one too). A name in no zone is answered REFUSED. Start fails on a
+	// name that is not a domain name.
+	Zones []string
+	// ZoneOf, when set, names the zone of a record's owner (given in
+	// canonical form: lower case, fully qualified), such as its registrable
+	// domain; "" means none. Such a zone is served while it holds records,
+	// so that a caller whose data names no zones still gets an apex, with
+	// its SOA and NS, wherever it keeps records. It is called with the
+	// server's lock held: it must be quick and must not call the server.
+	ZoneOf func(owner string) string
+	// MaxConns bounds the TCP connections open at once; a connection
+	// beyond it is closed at once (DNS has no "busy" answer). 0 means the
+	// default (512). UDP needs no bound: a datagram costs no descriptor.
+	MaxConns int
+	// ReadTimeout is how long a new TCP connection may take to deliver its
+	// first whole query; 0 means TCPReadTimeout.
+	ReadTimeout time.Duration
+	// IdleTimeout is how long a TCP connection may wait between queries,
+	// and take to deliver each one after the first; 0 means
+	// TCPIdleTimeout.
+	IdleTimeout time.Duration
+	// WriteTimeout is how long writing one answer may block on a TCP
+	// client that does not read; the connection is closed when it runs
+	// out. 0 means TCPWriteTimeout.
+	WriteTimeout time.Duration
+}
+
 type lifeState int
 
 const (
@@ -44,28 +83,33 @@ const (
 )
 
 // Server is an authoritative DNS server for the records it holds. The zero
-// value is not usable; create one with [NewServer] or [Start].
+// value is not usable; create one with [New].
 type Server struct {
+	cfg Config
+
 	// life serialises Start and Close; it is held for the whole of Close so
 	// that a concurrent Close returns only once everything has stopped.
-	life     sync.Mutex
-	state    lifeState
-	addr     string
-	udp, tcp *mdns.Server
-	tcpLn    *tcpListener
-	udpErr   chan error
-	tcpErr   chan error
-	serving  sync.WaitGroup
+	life       sync.Mutex
+	state      lifeState
+	addr       string
+	udp, tcp   *mdns.Server
+	tcpLn      *tcpListener
+	udpErr     chan error
+	tcpErr     chan error
+	serving    sync.WaitGroup
+	releaseUDP func() // gives the UDP socket's place in the budget back
 
-	readTimeout, idleTimeout, writeTimeout time.Duration
-
-	mu      sync.RWMutex
-	owners  map[string][]mdns.RR // canonical owner name -> its RRs, insertion order
-	below   map[string]int       // canonical name -> number of owners strictly below it
-	rcodes  map[string]int       // canonical owner name -> injected rcode
-	faults  map[faultKey]*activeFault
-	onHold  func(id uint16, kind FaultKind)
-	version uint64
+	mu       sync.RWMutex
+	zones    map[string]bool      // canonical zone apexes: Config.Zones and AddZone
+	cfgZones map[string]bool      // those of Config.Zones, which Reset keeps
+	implied  map[string]int       // Config.ZoneOf's zones -> owners held in them
+	badZone  error                // a Config.Zones entry that is no domain name
+	owners   map[string][]mdns.RR // canonical owner name -> its RRs, insertion order
+	below    map[string]int       // canonical name -> number of owners strictly below it
+	rcodes   map[string]int       // canonical owner name -> injected rcode
+	faults   map[faultKey]*activeFault
+	onHold   func(id uint16, kind FaultKind)
+	version  uint64
 
 	// closing is closed when Close begins, so that a slow answer being held
 	// back gives up instead of keeping Close waiting.
@@ -74,38 +118,46 @@ type Server struct {
 	hist history
 }
 
-// NewServer returns a server that is not listening yet.
-func NewServer() *Server {
-	return &Server{
-		owners: make(map[string][]mdns.RR),
-		below:  make(map[string]int),
-		rcodes: make(map[string]int),
-		hist:   history{enabled: true},
+// New returns a server that holds no record and does not listen until
+// Start. Records may be added before Start.
+func New(cfg Config) *Server {
+	cfg.ReadTimeout = orDefault(cfg.ReadTimeout, TCPReadTimeout)
+	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, TCPIdleTimeout)
+	cfg.WriteTimeout = orDefault(cfg.WriteTimeout, TCPWriteTimeout)
+	s := &Server{
+		cfg:      cfg,
+		zones:    make(map[string]bool),
+		cfgZones: make(map[string]bool),
+		implied:  make(map[string]int),
+		owners:   make(map[string][]mdns.RR),
+		below:    make(map[string]int),
+		rcodes:   make(map[string]int),
+		hist:     history{enabled: true},
 
 		closing: make(chan struct{}),
-
-		readTimeout:  TCPReadTimeout,
-		idleTimeout:  TCPIdleTimeout,
-		writeTimeout: TCPWriteTimeout,
 	}
+	for _, z := range cfg.Zones {
+		zone, err := zoneName(z)
+		if err != nil {
+			s.badZone = err
+			continue
+		}
+		s.zones[zone], s.cfgZones[zone] = true, true
+	}
+	return s
 }
 
-// Start creates a server and starts it.
-func Start() (*Server, error) {
-	s := NewServer()
-	if err := s.Start(); err != nil {
-		return nil, err
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
 	}
-	return s, nil
+	return d
 }
 
-// Start binds UDP and TCP on the same port of 127.0.0.1 and serves both. It
-// returns once both transports accept queries.
-func (s *Server) Start() error { return s.StartOn("") }
-
-// StartOn is Start on a chosen loopback address such as 127.0.0.1:5353, for
-// people who want to dig at a fixed port; "" picks a free port.
-func (s *Server) StartOn(addr string) error {
+// Start binds UDP and TCP on the same port of Config.Addr and serves both.
+// It returns once both transports accept queries. It fails if the address
+// is not a loopback one, or the server was already started or closed.
+func (s *Server) Start() error {
 	s.life.Lock()
 	defer s.life.Unlock()
 	switch s.state {
@@ -114,7 +166,11 @@ func (s *Server) StartOn(addr string) error {
 	case stateClosed:
 		return errors.New("fakes/dns: server closed")
 	}
+	if s.badZone != nil {
+		return s.badZone
+	}
 
+	addr := s.cfg.Addr
 	var pc net.PacketConn
 	var ln net.Listener
 	var err error
@@ -129,6 +185,8 @@ func (s *Server) StartOn(addr string) error {
 	if err != nil {
 		return err
 	}
+	budget := conns.Shared()
+	s.releaseUDP = budget.Hold()
 
 	// The handler is given directly rather than through a mux: miekg's
 	// global mux would let parallel servers answer each other's queries,
@@ -143,12 +201,16 @@ func (s *Server) StartOn(addr string) error {
 		UDPSize:           udpReadSize,
 		NotifyStartedFunc: func() { close(udpUp) },
 	}
-	idle := s.idleTimeout
-	s.tcpLn = &tcpListener{Listener: ln, writeTimeout: s.writeTimeout, conns: map[*tcpConn]struct{}{}}
+	idle := s.cfg.IdleTimeout
+	s.tcpLn = &tcpListener{
+		// DNS has no busy answer: a connection beyond the cap is closed.
+		Listener:     conns.Wrap(ln, conns.Config{MaxConns: s.cfg.MaxConns, Budget: budget}),
+		writeTimeout: s.cfg.WriteTimeout,
+	}
 	s.tcp = &mdns.Server{
 		Listener:    s.tcpLn,
 		Handler:     handler,
-		ReadTimeout: s.readTimeout,
+		ReadTimeout: s.cfg.ReadTimeout,
 		IdleTimeout: func() time.Duration { return idle },
 		// miekg hangs up after 128 queries by default, which a client that
 		// keeps one connection for a whole sweep would see as a failure.
@@ -186,8 +248,9 @@ func (s *Server) StartOn(addr string) error {
 		// A server that failed before starting may not have closed its
 		// socket; closing twice is harmless.
 		_ = pc.Close()
-		_ = ln.Close()
+		_ = s.tcpLn.Close()
 		s.serving.Wait()
+		s.releaseUDP()
 		s.state = stateClosed
 		return failed
 	}
@@ -272,6 +335,7 @@ func (s *Server) Close() error {
 	s.tcpLn.closeConns()
 	err := errors.Join(s.udp.Shutdown(), <-tcpDone)
 	s.serving.Wait()
+	s.releaseUDP()
 	// Each serving goroutine has sent exactly once by now; a non-nil value
 	// means a transport died while the server was meant to be running.
 	if e := <-s.udpErr; e != nil {
@@ -283,15 +347,11 @@ func (s *Server) Close() error {
 	return err
 }
 
-// tcpListener hands miekg connections whose writes time out, and keeps
-// them so that Close can cut them.
+// tcpListener hands miekg connections whose writes time out, within the
+// connection cap, and lets Close cut them.
 type tcpListener struct {
-	net.Listener
+	*conns.Listener
 	writeTimeout time.Duration
-
-	mu     sync.Mutex
-	closed bool
-	conns  map[*tcpConn]struct{}
 }
 
 func (l *tcpListener) Accept() (net.Conn, error) {
@@ -299,43 +359,23 @@ func (l *tcpListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc := &tcpConn{Conn: c, l: l}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		// miekg serves it anyway; its first read fails and that is all.
-		_ = c.Close()
-		return tc, nil
-	}
-	l.conns[tc] = struct{}{}
-	return tc, nil
+	return &tcpConn{Conn: c, writeTimeout: l.writeTimeout}, nil
 }
 
 // closeConns closes every connection accepted so far, and every one
 // accepted from now on.
-func (l *tcpListener) closeConns() {
-	l.mu.Lock()
-	l.closed = true
-	conns := make([]*tcpConn, 0, len(l.conns))
-	for c := range l.conns {
-		conns = append(conns, c)
-	}
-	l.mu.Unlock()
-	for _, c := range conns {
-		_ = c.Close()
-	}
-}
+func (l *tcpListener) closeConns() { l.Listener.CloseConns() }
 
 type tcpConn struct {
 	net.Conn
-	l *tcpListener
+	writeTimeout time.Duration
 }
 
 // Write gives up after the write timeout and then closes the connection:
 // miekg ignores a failed write and would go on reading the next query of a
 // client that reads nothing, blocking again on its answer.
 func (c *tcpConn) Write(b []byte) (int, error) {
-	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.l.writeTimeout)); err != nil {
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.writeTimeout)); err != nil {
 		return 0, err
 	}
 	n, err := c.Conn.Write(b)
@@ -343,11 +383,4 @@ func (c *tcpConn) Write(b []byte) (int, error) {
 		_ = c.Close()
 	}
 	return n, err
-}
-
-func (c *tcpConn) Close() error {
-	c.l.mu.Lock()
-	delete(c.l.conns, c)
-	c.l.mu.Unlock()
-	return c.Conn.Close()
 }

@@ -18,7 +18,7 @@ import (
 func TestStartCloseCloseAgain(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{Zones: testZones})
 	assert.Empty(t, s.Addr(), "no address before Start")
 	require.NoError(t, s.Start())
 	require.Error(t, s.Start(), "second Start")
@@ -45,7 +45,7 @@ func TestStartCloseCloseAgain(t *testing.T) {
 func TestCloseBeforeStart(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{Zones: testZones})
 	require.NoError(t, s.Close())
 	require.Error(t, s.Start())
 	require.NoError(t, s.Close())
@@ -54,8 +54,8 @@ func TestCloseBeforeStart(t *testing.T) {
 func TestConcurrentClose(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s, err := fakedns.Start()
-	require.NoError(t, err)
+	s := fakedns.New(fakedns.Config{Zones: testZones})
+	require.NoError(t, s.Start())
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {
@@ -72,8 +72,8 @@ func TestConcurrentClose(t *testing.T) {
 func TestCloseWithOpenTCPConnLeavesNoGoroutines(t *testing.T) {
 	defer goleak.VerifyNone(t)
 
-	s, err := fakedns.Start()
-	require.NoError(t, err)
+	s := fakedns.New(fakedns.Config{Zones: testZones})
+	require.NoError(t, s.Start())
 	require.NoError(t, s.Add("example.com. A 192.0.2.1"))
 
 	c := &mdns.Client{Net: "tcp"}

@@ -137,6 +137,7 @@ func (s *Server) addLocked(rr mdns.RR) bool {
 	}
 	if len(list) == 0 {
 		forAncestors(key, func(a string) { s.below[a]++ })
+		s.impliedLocked(key, 1)
 	}
 	s.owners[key] = append(slices.Clip(list), rr)
 	return true
@@ -163,13 +164,19 @@ func (s *Server) Remove(name string, rrtype uint16) int {
 	return removed
 }
 
-// Reset removes every record and injected rcode, as if the server had just
-// started; the request history and its setting are kept.
+// Reset removes every record, injected rcode and fault, and the zones added
+// with AddZone, as if the server had just started; the zones of
+// Config.Zones, the request history and its setting are kept.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	clear(s.zones)
+	for z := range s.cfgZones {
+		s.zones[z] = true
+	}
 	clear(s.owners)
 	clear(s.below)
+	clear(s.implied)
 	clear(s.rcodes)
 	clear(s.faults)
 	s.version++
@@ -206,6 +213,23 @@ func (s *Server) setOwnerLocked(key string, list []mdns.RR) {
 			delete(s.below, a)
 		}
 	})
+	s.impliedLocked(key, -1)
+}
+
+// impliedLocked counts an owner in, or out of, the zone Config.ZoneOf
+// names for it.
+func (s *Server) impliedLocked(owner string, delta int) {
+	if s.cfg.ZoneOf == nil {
+		return
+	}
+	z := s.cfg.ZoneOf(owner)
+	if z == "" {
+		return
+	}
+	z = mdns.CanonicalName(z)
+	if s.implied[z] += delta; s.implied[z] <= 0 {
+		delete(s.implied, z)
+	}
 }
 
 // Records returns copies of all held records in RFC 4034 canonical name
@@ -243,6 +267,16 @@ func compareNames(a, b string) int {
 	slices.Reverse(la)
 	slices.Reverse(lb)
 	return slices.Compare(la, lb)
+}
+
+// Holds reports whether name, or a name below it, holds a record added to
+// the server: whether the name exists by the records alone, apart from the
+// SOA and NS made up at a zone's apex.
+func (s *Server) Holds(name string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	key := mdns.CanonicalName(name)
+	return len(s.owners[key]) > 0 || s.below[key] > 0
 }
 
 // Version returns a number that grows with every change to the records or

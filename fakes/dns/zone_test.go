@@ -69,7 +69,7 @@ func TestAddErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := fakedns.NewServer()
+			s := fakedns.New(fakedns.Config{})
 			err := s.Add(tt.lines...)
 			require.Error(t, err)
 			for _, want := range tt.wantErr {
@@ -83,7 +83,7 @@ func TestAddErrors(t *testing.T) {
 }
 
 func TestAddTTLsAndDirectives(t *testing.T) {
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{})
 	require.NoError(t, s.Add(
 		"a.example.com. A 192.0.2.1",
 		"b.example.com. 60 A 192.0.2.2",
@@ -103,7 +103,7 @@ func TestAddTTLsAndDirectives(t *testing.T) {
 }
 
 func TestRecordsOrderAndCopies(t *testing.T) {
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{})
 	require.NoError(t, s.Add(
 		"b.example.com. TXT \"b\"",
 		"_x.example.com. CNAME _y.acm-validations.aws.",
@@ -131,7 +131,7 @@ func TestRecordsOrderAndCopies(t *testing.T) {
 }
 
 func TestAddRRNormalisesAndCopies(t *testing.T) {
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{})
 	rr := &mdns.A{Hdr: mdns.RR_Header{Name: "Example.COM", Rrtype: mdns.TypeA, Ttl: 60}, A: []byte{192, 0, 2, 1}}
 	s.AddRR(rr, nil)
 	rr.A[3] = 99
@@ -142,7 +142,7 @@ func TestAddRRNormalisesAndCopies(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{})
 	v := s.Version()
 	step := func(what string, wantChange bool, f func()) {
 		t.Helper()
@@ -191,7 +191,7 @@ func TestRemove(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := fakedns.NewServer()
+			s := fakedns.New(fakedns.Config{})
 			require.NoError(t, s.Add(zone...))
 			assert.Equal(t, tt.want, s.Remove(tt.owner, tt.rrtype))
 			assert.Len(t, s.Records(), tt.remains)
@@ -200,7 +200,7 @@ func TestRemove(t *testing.T) {
 }
 
 func TestRemoveRR(t *testing.T) {
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{})
 	require.NoError(t, s.Add("example.com. A 192.0.2.1", "example.com. A 192.0.2.2"))
 
 	rr, err := mdns.NewRR("EXAMPLE.COM. 999 IN A 192.0.2.1")
@@ -212,7 +212,7 @@ func TestRemoveRR(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	s := fakedns.NewServer()
+	s := fakedns.New(fakedns.Config{})
 	require.NoError(t, s.Add("a.example.com. 300 IN A 192.0.2.1", "b.example.com. 300 IN TXT \"x\""))
 	s.SetRcode("c.example.com.", mdns.RcodeServerFailure)
 	v := s.Version()

@@ -13,16 +13,14 @@
 //
 // # What callers must do
 //
-//   - Pass the simulator's clock to New or Start. The sink never reads the
-//     wall clock: Message.ReceivedAt and Rejection.At are clock.Now() values,
-//     so with a clockwork fake clock they are virtual times.
-//   - Either call Start (listens on 127.0.0.1:0 and serves in a goroutine) or
-//     create the listener yourself and call Serve, which blocks like
-//     http.Server.Serve and takes ownership of the listener (it is closed when
-//     Serve returns). After Close, Serve returns ErrServerClosed.
-//   - Call Close when done. Close is idempotent and returns only after every
-//     Serve call and every connection goroutine has ended, so no goroutine is
-//     left behind.
+//   - Create the sink with New(Config{Clock: ..., Addr: ...}) and Start it
+//     (Addr "" takes a free port of 127.0.0.1); Start returns once the sink
+//     accepts connections. The sink never reads the wall clock:
+//     Message.ReceivedAt and Rejection.At are Config.Clock.Now() values, so
+//     with a clockwork fake clock they are virtual times.
+//   - Call Close when done. Close is idempotent and returns only after the
+//     serve loop and every connection goroutine have ended, so no goroutine
+//     is left behind.
 //
 // # Stored data
 //
@@ -55,37 +53,54 @@
 // # Limits
 //
 // A client cannot make the sink hold more than its Limits (the defaults are
-// the constants of the same names; WithLimits changes them):
+// the constants of the same names; Config.Limits changes them):
 //
+//   - more than MaxConns (512) connections at once: the next one is greeted
+//     "421 4.3.2 ... too many connections" and closed (recorded as a
+//     CONNECT rejection). The connections draw on the descriptor budget
+//     every fake shares (package fakes/internal/conns), so a crowd of idle
+//     SMTP clients can neither exhaust the process's descriptors nor lock
+//     the DNS server or another fake out;
 //   - a message of MaxMessageBytes (10 MiB) or more: 552 5.3.4 at MAIL FROM
-//     when SIZE= says so, otherwise as soon as DATA reaches it, and the
-//     connection ends there, the rest unread;
+//     when SIZE= says so, for a BDAT chunk that would pass it, and
+//     otherwise as soon as DATA reaches it;
 //   - RCPT TO beyond MaxRecipients (100) in one transaction: 452 4.5.3;
-//   - a command or DATA line longer than MaxLineLength (2000): 500 5.4.0,
-//     and the connection ends;
-//   - silence for ReadTimeout (5 minutes, between commands or within
-//     DATA): 421 4.4.2, and the connection ends; a client that keeps
-//     sending, however slowly, is not cut;
+//   - a command or DATA line longer than MaxLineLength (2000): 500 5.4.0;
+//   - more than three bad commands: go-smtp's 500 5.5.1 "Too many errors";
+//   - silence for IdleTimeout (5 minutes, between commands or within
+//     DATA): 421 4.4.2; a client that keeps sending, however slowly, is not
+//     cut;
 //   - a reply the client does not read within WriteTimeout ends the
 //     connection;
 //   - stored mail: once MaxStoredMessages (10,000) messages or
 //     MaxStoredBytes (64 MiB of raw DATA) are held, new mail is refused
 //     with 452 4.3.1 (at MAIL FROM, or at the end of a DATA that would
-//     not fit) until Reset, and one line says so in the log (WithLogger;
-//     log.Default otherwise). Refusing rather than dropping old mail keeps
+//     not fit) until Reset, and one line says so in the log
+//     (Config.Logger; log.Default otherwise). Refusing rather than dropping old mail keeps
 //     what was stored intact and tells the sender.
 //
-// Each connection is served by its own goroutine, and there is no cap on
-// how many are open at once: a cap would let a crowd of idle clients lock
-// out the simulator's own mail. Memory is bounded per connection by
-// MaxMessageBytes while a DATA is under way.
+// Every 552, the 500s for a long line and for too many errors, and the 421
+// for silence end the session: the reply goes out, the sink stops reading
+// (what the client still sends is thrown away, unread, for a second at
+// most so that it can read the reply instead of a reset) and closes the
+// connection, and no command after the line that broke the limit is run.
+// The sink hands go-smtp its input one line at a time, so go-smtp never
+// holds more than that line: a body that goes on with ".", MAIL FROM,
+// RCPT TO and DATA after the size limit injects nothing (it used to: go-smtp
+// reads the rest of a refused DATA up to its first "." line and takes what
+// follows for commands).
+//
+// Each connection is served by its own goroutine. Memory is bounded per
+// connection by MaxMessageBytes while a DATA is under way, and a refused or
+// ended connection gives its goroutine and buffers back at once.
 //
 // Every rejection the sink makes is recorded and reported by Rejections:
 // 451 (MAIL), 550 (RCPT), 554 (unparsable DATA), 554 (refused connection),
-// 552 (DATA too large), 452 (store full), 500 (DATA line too long) and 421
-// (silent within DATA). The limits go-smtp enforces before the sink sees
-// the command (SIZE=, RCPT beyond the limit, a long command line, silence
-// between commands) are answered but not recorded. At most
+// 421 (connection beyond MaxConns), 552 (DATA too large), 452 (store
+// full), 500 (DATA line too long) and 421 (silent within DATA). The limits
+// go-smtp enforces before the sink sees the command (SIZE=, BDAT, RCPT
+// beyond the limit, a long command line, too many errors, silence between
+// commands) are answered but not recorded. At most
 // MaxStoredMessages rejections are kept; later ones are answered but not
 // recorded until Reset, and the log says so once.
 package smtp

@@ -32,11 +32,12 @@ const clientDeadline = 10 * time.Second
 
 const amazonSender = "no-reply@certificates.amazon.com"
 
-// startSinkWith is startSink with options.
-func startSinkWith(t *testing.T, opts ...fakesmtp.Option) *fakesmtp.Sink {
+// startSinkWith is startSink with limits and a logger (nil: the
+// default).
+func startSinkWith(t *testing.T, limits fakesmtp.Limits, logger *log.Logger) *fakesmtp.Sink {
 	t.Helper()
-	s, err := fakesmtp.Start(clockwork.NewFakeClockAt(t0), opts...)
-	require.NoError(t, err)
+	s := fakesmtp.New(fakesmtp.Config{Clock: clockwork.NewFakeClockAt(t0), Limits: limits, Logger: logger})
+	require.NoError(t, s.Start())
 	t.Cleanup(func() {
 		require.NoError(t, s.Close())
 		goleak.VerifyNone(t)
@@ -150,7 +151,7 @@ func TestDataFarBeyondTheSizeLimit(t *testing.T) {
 	// go-smtp's byte-at-a-time reading is slow; TestLimitsAnnounced checks
 	// the default.
 	const limit, body = 1 << 20, 50 << 20
-	s := startSinkWith(t, fakesmtp.WithLimits(fakesmtp.Limits{MaxMessageBytes: limit}))
+	s := startSinkWith(t, fakesmtp.Limits{MaxMessageBytes: limit}, nil)
 
 	r := dialRaw(t, s.Addr())
 	r.begin("admin@example.com")
@@ -200,7 +201,7 @@ func TestDataAtTheSizeLimit(t *testing.T) {
 		{limit, 552},
 	} {
 		t.Run(fmt.Sprint(tc.size), func(t *testing.T) {
-			s := startSinkWith(t, fakesmtp.WithLimits(fakesmtp.Limits{MaxMessageBytes: limit}))
+			s := startSinkWith(t, fakesmtp.Limits{MaxMessageBytes: limit}, nil)
 			r := dialRaw(t, s.Addr())
 			r.begin("admin@example.com")
 			head := "Subject: fits\r\n\r\n"
@@ -218,7 +219,7 @@ func TestDataAtTheSizeLimit(t *testing.T) {
 
 // A client that announces the size is refused before it sends anything.
 func TestDeclaredSizeBeyondTheLimit(t *testing.T) {
-	s := startSinkWith(t)
+	s := startSinkWith(t, fakesmtp.Limits{}, nil)
 	r := dialRaw(t, s.Addr())
 	r.expect(250, "EHLO client.test")
 	msg := r.expect(552, "MAIL FROM:<%s> SIZE=%d", amazonSender, 50<<20)
@@ -230,7 +231,7 @@ func TestDeclaredSizeBeyondTheLimit(t *testing.T) {
 // other one is answered 452 4.5.3, and the message goes to the accepted
 // ones only.
 func TestTenThousandRecipients(t *testing.T) {
-	s := startSinkWith(t)
+	s := startSinkWith(t, fakesmtp.Limits{}, nil)
 	const rcpts = 10000
 	r := dialRaw(t, s.Addr())
 	r.expect(250, "EHLO client.test")
@@ -280,7 +281,7 @@ func TestMegabyteLine(t *testing.T) {
 		{"in DATA", func(r *rawSession) { r.begin("admin@example.com") }, "Subject: x\r\n\r\n" + long + "\r\n.\r\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := startSinkWith(t)
+			s := startSinkWith(t, fakesmtp.Limits{}, nil)
 			r := dialRaw(t, s.Addr())
 			tc.setup(r)
 			var wg sync.WaitGroup
@@ -298,11 +299,11 @@ func TestMegabyteLine(t *testing.T) {
 	}
 }
 
-// A client that goes silent is answered 421 4.4.2 after ReadTimeout and
+// A client that goes silent is answered 421 4.4.2 after IdleTimeout and
 // disconnected, wherever it stops; one that is slow but keeps sending is
 // not.
 func TestClientThatNeverQuits(t *testing.T) {
-	limits := fakesmtp.WithLimits(fakesmtp.Limits{ReadTimeout: 200 * time.Millisecond})
+	limits := fakesmtp.Limits{IdleTimeout: 200 * time.Millisecond}
 	for _, tc := range []struct {
 		name  string
 		setup func(r *rawSession)
@@ -322,7 +323,7 @@ func TestClientThatNeverQuits(t *testing.T) {
 		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := startSinkWith(t, limits)
+			s := startSinkWith(t, limits, nil)
 			r := dialRaw(t, s.Addr())
 			tc.setup(r)
 			code, msg := r.reply()
@@ -341,7 +342,7 @@ func TestClientThatNeverQuits(t *testing.T) {
 
 	t.Run("slow but alive", func(t *testing.T) {
 		const timeout = 500 * time.Millisecond
-		s := startSinkWith(t, fakesmtp.WithLimits(fakesmtp.Limits{ReadTimeout: timeout}))
+		s := startSinkWith(t, fakesmtp.Limits{IdleTimeout: timeout}, nil)
 		r := dialRaw(t, s.Addr())
 		r.begin("admin@example.com")
 		_, err := r.conn.Write([]byte("Subject: slow\r\n\r\n"))
@@ -361,7 +362,7 @@ func TestClientThatNeverQuits(t *testing.T) {
 // 200 sessions at once, each in the middle of a transaction: a newcomer's
 // mail is stored meanwhile, and then all 200 complete.
 func TestTwoHundredConcurrentSessions(t *testing.T) {
-	s := startSinkWith(t)
+	s := startSinkWith(t, fakesmtp.Limits{}, nil)
 	const sessions = 200
 	open := make([]*rawSession, sessions)
 	for i := range open {
@@ -430,7 +431,7 @@ func TestStoreCap(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs syncBuffer
-			s := startSinkWith(t, fakesmtp.WithLimits(tc.limits), fakesmtp.WithLogger(log.New(&logs, "", 0)))
+			s := startSinkWith(t, tc.limits, log.New(&logs, "", 0))
 			for range tc.stored {
 				require.NoError(t, sendGo(s.Addr(), amazonSender, to, small))
 			}
@@ -462,7 +463,7 @@ func TestStoreCap(t *testing.T) {
 // cannot make it grow without end.
 func TestRejectionRecordCap(t *testing.T) {
 	var logs syncBuffer
-	s := startSinkWith(t, fakesmtp.WithLimits(fakesmtp.Limits{MaxStoredMessages: 5}), fakesmtp.WithLogger(log.New(&logs, "", 0)))
+	s := startSinkWith(t, fakesmtp.Limits{MaxStoredMessages: 5}, log.New(&logs, "", 0))
 	s.RejectRecipient("nobody@example.com")
 	r := dialRaw(t, s.Addr())
 	r.expect(250, "EHLO client.test")
@@ -482,15 +483,14 @@ func TestRejectionRecordCap(t *testing.T) {
 func TestLimitsAnnounced(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
-		opts           []fakesmtp.Option
+		limits         fakesmtp.Limits
 		size, rcptsMax string
 	}{
-		{"defaults", nil, "10485760", "RCPTMAX=100"},
-		{"zero limits", []fakesmtp.Option{fakesmtp.WithLimits(fakesmtp.Limits{})}, "10485760", "RCPTMAX=100"},
-		{"custom", []fakesmtp.Option{fakesmtp.WithLimits(fakesmtp.Limits{MaxMessageBytes: 4096, MaxRecipients: 3})}, "4096", "RCPTMAX=3"},
+		{"zero limits", fakesmtp.Limits{}, "10485760", "RCPTMAX=100"},
+		{"custom", fakesmtp.Limits{MaxMessageBytes: 4096, MaxRecipients: 3}, "4096", "RCPTMAX=3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := startSinkWith(t, tc.opts...)
+			s := startSinkWith(t, tc.limits, nil)
 			c, err := gosmtp.Dial(s.Addr())
 			require.NoError(t, err)
 			defer c.Close()
@@ -508,10 +508,171 @@ func TestLimitsAnnounced(t *testing.T) {
 
 // HangUp ends every open session; the sink keeps listening.
 func TestHangUp(t *testing.T) {
-	s := startSinkWith(t)
+	s := startSinkWith(t, fakesmtp.Limits{}, nil)
 	r := dialRaw(t, s.Addr())
 	r.expect(250, "EHLO client.test")
 	s.HangUp()
 	r.assertHungUp()
 	assertTakesMail(t, s)
+}
+
+// injected is a whole SMTP transaction a hostile client hides after the
+// point where a limit ends its session: none of it may reach the store.
+const injected = "MAIL FROM:<evil@example.net>\r\nRCPT TO:<admin@example.com>\r\nDATA\r\nSubject: injected\r\n\r\nsmuggled\r\n.\r\n"
+
+// assertNoInjected checks that the sink holds no message of a smuggled
+// transaction.
+func assertNoInjected(t *testing.T, s *fakesmtp.Sink) {
+	t.Helper()
+	for _, m := range s.Messages() {
+		assert.NotEqual(t, "injected", m.Subject, "a smuggled message was stored")
+		assert.NotEqual(t, "evil@example.net", m.From, "a smuggled message was stored")
+	}
+}
+
+// smuggle sends payload after setup, in one go and without reading, as an
+// attacker would, and returns the first reply to it (0 when the session
+// ended before it); the sink must then hang up.
+func smuggle(t *testing.T, s *fakesmtp.Sink, setup func(*rawSession), payload string, reply bool) (int, string) {
+	t.Helper()
+	r := dialRaw(t, s.Addr())
+	setup(r)
+	var wg sync.WaitGroup
+	// The sink hangs up before the payload is through, so the write may
+	// fail; that is the point.
+	wg.Go(func() { _, _ = io.WriteString(r.conn, payload) })
+	code, msg := 0, ""
+	if reply {
+		code, msg = r.reply()
+	}
+	r.assertHungUp()
+	wg.Wait()
+	return code, msg
+}
+
+// A message over the size limit is answered 552 and ends the session: a
+// body that carries ".", then whole transactions, gets none of them in, and
+// nothing after the 552 is read as a command (go-smtp alone would read the
+// rest of the body up to its first "." line and then run what follows).
+func TestNoSmugglingAfterTheSizeLimit(t *testing.T) {
+	const limit = 64 << 10
+	filler := strings.Repeat(strings.Repeat("x", 76)+"\r\n", 2*limit/78)
+	evil := strings.Repeat(injected, 200) + "QUIT\r\n"
+	for _, tc := range []struct {
+		name    string
+		setup   func(*rawSession)
+		payload string
+	}{
+		{"DATA: dot and transactions after the limit", func(r *rawSession) { r.begin("admin@example.com") },
+			"Subject: big\r\n\r\n" + filler + ".\r\n" + evil},
+		{"DATA: transactions in the line that breaks the limit", func(r *rawSession) { r.begin("admin@example.com") },
+			"Subject: big\r\n\r\n" + filler[:limit-40] + strings.Repeat("y", 60) + "\r\n.\r\n" + evil},
+		{"MAIL FROM with SIZE= beyond the limit", func(r *rawSession) { r.expect(250, "EHLO client.test") },
+			fmt.Sprintf("MAIL FROM:<%s> SIZE=%d\r\n", amazonSender, 2*limit) + evil},
+		{"BDAT chunk beyond the limit", func(r *rawSession) {
+			r.expect(250, "EHLO client.test")
+			r.expect(250, "MAIL FROM:<%s>", amazonSender)
+			r.expect(250, "RCPT TO:<admin@example.com>")
+		}, fmt.Sprintf("BDAT %d LAST\r\n", 2*limit) + "Subject: big\r\n\r\n" + filler + evil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startSinkWith(t, fakesmtp.Limits{MaxMessageBytes: limit}, nil)
+			code, msg := smuggle(t, s, tc.setup, tc.payload, true)
+			assert.Equal(t, 552, code, msg)
+			assert.Contains(t, msg, "5.3.4")
+			assert.Equal(t, 0, s.Len(), "nothing stored")
+			assertTakesMail(t, s)
+			assertNoInjected(t, s)
+		})
+	}
+}
+
+// The same holds for every other limit that ends a session: a line too
+// long (as a command or in DATA), too many bad commands, and silence.
+func TestNoSmugglingAfterOtherLimits(t *testing.T) {
+	long := strings.Repeat("a", 10<<10)
+	evil := strings.Repeat("\r\n.\r\n"+injected, 50) + "QUIT\r\n"
+	for _, tc := range []struct {
+		name    string
+		limits  fakesmtp.Limits
+		setup   func(*rawSession)
+		payload string
+		code    int
+		enh     string
+	}{
+		{"long line in DATA", fakesmtp.Limits{}, func(r *rawSession) { r.begin("admin@example.com") },
+			"Subject: x\r\n\r\n" + long + evil, 500, "5.4.0"},
+		{"long command line", fakesmtp.Limits{}, func(r *rawSession) { r.expect(250, "EHLO client.test") },
+			"NOOP " + long + "\r\n" + injected + "QUIT\r\n", 500, "5.4.0"},
+		{"silence in DATA", fakesmtp.Limits{IdleTimeout: 200 * time.Millisecond}, func(r *rawSession) {
+			r.begin("admin@example.com")
+			_, err := io.WriteString(r.conn, "Subject: half\r\n\r\nthe first half")
+			require.NoError(r.t, err)
+			// The 421 comes after the silence; the attacker then sends.
+			code, msg := r.reply()
+			require.Equal(r.t, 421, code, msg)
+		}, evil, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startSinkWith(t, tc.limits, nil)
+			code, msg := smuggle(t, s, tc.setup, tc.payload, tc.code != 0)
+			if tc.code != 0 {
+				assert.Equal(t, tc.code, code, msg)
+				assert.Contains(t, msg, tc.enh)
+			}
+			assert.Equal(t, 0, s.Len(), "nothing stored")
+			assertTakesMail(t, s)
+			assertNoInjected(t, s)
+		})
+	}
+
+	t.Run("too many errors", func(t *testing.T) {
+		s := startSinkWith(t, fakesmtp.Limits{}, nil)
+		r := dialRaw(t, s.Addr())
+		r.expect(250, "EHLO client.test")
+		// Four bad commands and a transaction, in one packet: go-smtp
+		// gives up after the fourth and must not run the rest it has read.
+		_, err := io.WriteString(r.conn, strings.Repeat("BOGUS\r\n", 4)+injected+"QUIT\r\n")
+		require.NoError(t, err)
+		for range 4 {
+			code, msg := r.reply()
+			assert.Equal(t, 5, code/100, msg)
+		}
+		code, msg := r.reply()
+		assert.Equal(t, 500, code, msg)
+		assert.Contains(t, msg, "Too many errors")
+		r.assertHungUp()
+		assert.Equal(t, 0, s.Len())
+		assertTakesMail(t, s)
+		assertNoInjected(t, s)
+	})
+}
+
+// A crowd of idle connections fills MaxConns: the next client is greeted
+// 421 4.3.2 and closed, the refusal is recorded, and once a place is free
+// mail is taken again.
+func TestConnectionCap(t *testing.T) {
+	s := startSinkWith(t, fakesmtp.Limits{MaxConns: 3}, nil)
+	var crowd []*rawSession
+	for range 3 {
+		crowd = append(crowd, dialRaw(t, s.Addr()))
+	}
+	c, err := net.DialTimeout("tcp", s.Addr(), clientDeadline)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	require.NoError(t, c.SetDeadline(time.Now().Add(clientDeadline)))
+	over := &rawSession{t: t, conn: c, tp: textproto.NewConn(c)}
+	code, msg := over.reply()
+	assert.Equal(t, 421, code, msg)
+	assert.Contains(t, msg, "4.3.2")
+	over.assertHungUp()
+	rej := s.Rejections()
+	require.Len(t, rej, 1)
+	assert.Equal(t, fakesmtp.Rejection{Seq: 1, Code: 421, Command: fakesmtp.CommandConnect, At: t0}, rej[0])
+
+	require.NoError(t, crowd[0].conn.Close())
+	require.Eventually(t, func() bool {
+		to := []string{"admin@example.com"}
+		return sendGo(s.Addr(), amazonSender, to, message(amazonSender, to, "normal", "body")) == nil
+	}, clientDeadline, 10*time.Millisecond)
 }

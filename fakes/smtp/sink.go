@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -14,10 +15,13 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
 	"github.com/jonboulle/clockwork"
+
+	"github.com/renewsim/renewsim/fakes/internal/conns"
 )
 
 // Domain is the name the sink announces in its greeting and EHLO reply.
@@ -38,10 +42,10 @@ const (
 	// a longer one is answered 500 5.4.0 and the connection is closed.
 	// RFC 5321 allows 1000, go-smtp doubles it.
 	MaxLineLength = 2000
-	// ReadTimeout is how long a client may stay silent, between commands
+	// IdleTimeout is how long a client may stay silent, between commands
 	// or within DATA, before it is answered 421 4.4.2 and disconnected:
 	// the server timeout RFC 5321 section 4.5.3.2.7 asks for.
-	ReadTimeout = 5 * time.Minute
+	IdleTimeout = 5 * time.Minute
 	// WriteTimeout is how long writing one reply may block on a client
 	// that reads nothing.
 	WriteTimeout = time.Minute
@@ -51,6 +55,9 @@ const (
 	// says so once in its log.
 	MaxStoredMessages = 10000
 	MaxStoredBytes    = 64 << 20
+	// MaxConns is how many connections are open at once; one beyond is
+	// answered 421 4.3.2 and closed. The simulator's own client holds one.
+	MaxConns = 512
 )
 
 // Limits bound what clients can make the sink do and hold. A zero field
@@ -59,10 +66,11 @@ type Limits struct {
 	MaxMessageBytes   int64
 	MaxRecipients     int
 	MaxLineLength     int
-	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
 	WriteTimeout      time.Duration
 	MaxStoredMessages int
 	MaxStoredBytes    int64
+	MaxConns          int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -84,38 +92,38 @@ func (l Limits) withDefaults() Limits {
 	set(&l.MaxMessageBytes, MaxMessageBytes)
 	setInt(&l.MaxRecipients, MaxRecipients)
 	setInt(&l.MaxLineLength, MaxLineLength)
-	setDur(&l.ReadTimeout, ReadTimeout)
+	setDur(&l.IdleTimeout, IdleTimeout)
 	setDur(&l.WriteTimeout, WriteTimeout)
 	setInt(&l.MaxStoredMessages, MaxStoredMessages)
 	set(&l.MaxStoredBytes, MaxStoredBytes)
+	setInt(&l.MaxConns, MaxConns)
 	return l
 }
 
-// Option configures a Sink in New, Start and StartOn.
-type Option func(*Sink)
-
-// WithLimits replaces the default limits; zero fields keep their default.
-func WithLimits(l Limits) Option { return func(s *Sink) { s.limits = l.withDefaults() } }
-
-// WithLogger sends the sink's log lines (the store or the record of
-// rejections filling up) to lg instead of log.Default(); nil discards them.
-func WithLogger(lg *log.Logger) Option {
-	return func(s *Sink) {
-		if lg == nil {
-			lg = log.New(io.Discard, "", 0)
-		}
-		s.logger = lg
-	}
+// Config describes a Sink: its clock, where it listens, its limits and its
+// log.
+type Config struct {
+	// Clock gives every time the sink records (Message.ReceivedAt,
+	// Rejection.At); required.
+	Clock clockwork.Clock
+	// Addr is a loopback "host:port" such as 127.0.0.1:2525 (port 0 picks a
+	// free one); "" means 127.0.0.1:0.
+	Addr string
+	// Limits bound what clients can make the sink do and hold; zero fields
+	// mean the defaults.
+	Limits Limits
+	// Logger receives the sink's log lines (the store or the record of
+	// rejections filling up); nil means log.Default().
+	Logger *log.Logger
 }
 
-// ErrServerClosed is returned by Serve after Close has been called, and by
-// Start when the sink is already closed. It is go-smtp's own sentinel, so
-// errors.Is works with either name.
+// ErrServerClosed is returned by Start when the sink is already closed. It
+// is go-smtp's own sentinel, so errors.Is works with either name.
 var ErrServerClosed = gosmtp.ErrServerClosed
 
 // SMTP commands recorded in Rejection.Command.
 const (
-	CommandConnect = "CONNECT" // connection refused by SetRefuse(true)
+	CommandConnect = "CONNECT" // connection refused by SetRefuse(true) (554) or beyond MaxConns (421)
 	CommandMail    = "MAIL"    // MAIL FROM refused by SetTempFail(true)
 	CommandRcpt    = "RCPT"    // RCPT TO refused by RejectRecipient
 	CommandData    = "DATA"    // message not stored (unparsable, too large, store full)
@@ -166,15 +174,17 @@ type Rejection struct {
 // Sink is an SMTP server that stores every message it accepts. All methods
 // are safe for concurrent use.
 type Sink struct {
+	cfg    Config
 	clock  clockwork.Clock
 	srv    *gosmtp.Server
 	limits Limits
 	logger *log.Logger
 
 	mu          sync.Mutex
+	started     bool
 	closed      bool
 	addr        string
-	listeners   []net.Listener
+	ln          *sinkListener
 	conns       map[*trackedConn]struct{}
 	serveErr    error
 	messages    []Message
@@ -192,22 +202,27 @@ type Sink struct {
 	closeResult error         // written before closeDone is closed
 }
 
-// New returns a sink that takes all its timestamps from clock. It does not
-// listen yet: call Serve with a listener, or use Start instead of New.
-func New(clock clockwork.Clock, opts ...Option) *Sink {
-	if clock == nil {
-		panic("smtp: New called with a nil clock")
+// New returns a sink that takes all its timestamps from cfg.Clock; it
+// panics when the clock is nil, a mistake of the caller's program. It does
+// not listen until Start.
+func New(cfg Config) *Sink {
+	if cfg.Clock == nil {
+		panic("smtp: New called without a Clock")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
 	}
 	s := &Sink{
-		clock:      clock,
-		limits:     Limits{}.withDefaults(),
-		logger:     log.Default(),
+		cfg:        cfg,
+		clock:      cfg.Clock,
+		limits:     cfg.Limits.withDefaults(),
+		logger:     cfg.Logger,
 		conns:      make(map[*trackedConn]struct{}),
 		rejectRcpt: make(map[string]bool),
 		closeDone:  make(chan struct{}),
 	}
-	for _, o := range opts {
-		o(s)
+	if s.logger == nil {
+		s.logger = log.Default()
 	}
 	srv := gosmtp.NewServer(backend{s})
 	srv.Domain = Domain
@@ -215,72 +230,48 @@ func New(clock clockwork.Clock, opts ...Option) *Sink {
 	srv.MaxMessageBytes = s.limits.MaxMessageBytes
 	srv.MaxRecipients = s.limits.MaxRecipients
 	srv.MaxLineLength = s.limits.MaxLineLength
-	srv.ReadTimeout = s.limits.ReadTimeout
+	srv.ReadTimeout = s.limits.IdleTimeout
 	srv.WriteTimeout = s.limits.WriteTimeout
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv = srv
 	return s
 }
 
-// Start returns a sink listening on 127.0.0.1 on a free port and serving in
-// its own goroutine. Close stops it.
-func Start(clock clockwork.Clock, opts ...Option) (*Sink, error) {
-	return StartOn(clock, "127.0.0.1:0", opts...)
-}
-
-// StartOn is Start on a chosen loopback host:port, such as 127.0.0.1:2525.
-func StartOn(clock clockwork.Clock, addr string, opts ...Option) (*Sink, error) {
+// Start listens on Config.Addr and serves in a goroutine; it returns once
+// the sink accepts connections. It fails if the address is not a loopback
+// one, or the sink was already started or closed (ErrServerClosed).
+func (s *Sink) Start() error {
+	addr := s.cfg.Addr
 	if host, _, err := net.SplitHostPort(addr); err != nil || net.ParseIP(host) == nil || !net.ParseIP(host).IsLoopback() {
-		return nil, fmt.Errorf("smtp: %q is not a loopback host:port", addr)
+		return fmt.Errorf("smtp: %q is not a loopback host:port", addr)
 	}
-	s := New(clock, opts...)
-	l, err := net.Listen("tcp", addr)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed:
+		return ErrServerClosed
+	case s.started:
+		return errors.New("smtp: sink already started")
+	}
+	ln, err := conns.Listen(addr, conns.Config{MaxConns: s.limits.MaxConns, Refuse: s.busy})
 	if err != nil {
-		return nil, fmt.Errorf("smtp: %w", err)
+		return fmt.Errorf("smtp: %w", err)
 	}
-	sl, ok := s.enter(l)
-	if !ok {
-		l.Close()
-		return nil, ErrServerClosed
-	}
+	s.started = true
+	s.ln = &sinkListener{Listener: ln, s: s}
+	s.addr = ln.Addr().String()
+	s.serveWG.Add(1)
 	go func() {
 		defer s.serveWG.Done()
-		if err := s.serve(sl); err != nil && !errors.Is(err, ErrServerClosed) {
+		// The socket listens already, so the sink counts as started: a
+		// connection waits in the backlog until Serve takes it.
+		if err := s.serve(s.ln); err != nil && !errors.Is(err, ErrServerClosed) {
 			s.mu.Lock()
 			s.serveErr = err
 			s.mu.Unlock()
 		}
 	}()
-	return s, nil
-}
-
-// Serve accepts SMTP connections on l until Close is called, and then
-// returns ErrServerClosed. It takes ownership of l: l is closed when Serve
-// returns. If Serve is called after Close it closes l and returns
-// ErrServerClosed at once. Any other error is a failure of l.Accept.
-func (s *Sink) Serve(l net.Listener) error {
-	sl, ok := s.enter(l)
-	if !ok {
-		l.Close()
-		return ErrServerClosed
-	}
-	defer s.serveWG.Done()
-	return s.serve(sl)
-}
-
-// enter registers a serving loop on l; it reports false if the sink is
-// closed. On success the caller must call s.serveWG.Done when the loop ends.
-func (s *Sink) enter(l net.Listener) (*sinkListener, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, false
-	}
-	s.serveWG.Add(1)
-	sl := &sinkListener{Listener: l, s: s}
-	s.listeners = append(s.listeners, sl)
-	s.addr = l.Addr().String()
-	return sl, true
+	return nil
 }
 
 func (s *Sink) serve(l *sinkListener) error {
@@ -295,19 +286,19 @@ func (s *Sink) serve(l *sinkListener) error {
 	return err
 }
 
-// Addr returns the address ("127.0.0.1:PORT") of the listener most recently
-// given to Serve (or opened by Start), or "" if there is none.
+// Addr returns the address ("127.0.0.1:PORT") the sink listens on, or ""
+// before Start.
 func (s *Sink) Addr() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.addr
 }
 
-// Close stops the sink: it closes the listeners and every open connection
-// and waits until all Serve calls and connection goroutines have returned.
-// Stored messages remain readable. Close is idempotent; later calls return
-// the result of the first. The result is nil unless the goroutine started by
-// Start ended with an unexpected error.
+// Close stops the sink: it closes the listener and every open connection
+// and waits until the serve loop and every connection goroutine have
+// returned. Stored messages remain readable. Close is idempotent; later
+// calls return the result of the first. The result is nil unless the serve
+// loop ended with an unexpected error.
 func (s *Sink) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -316,13 +307,13 @@ func (s *Sink) Close() error {
 		return s.closeResult
 	}
 	s.closed = true
-	listeners := append([]net.Listener(nil), s.listeners...)
+	ln := s.ln
 	s.mu.Unlock()
 
-	for _, l := range listeners {
-		l.Close()
+	if ln != nil {
+		ln.Close()
 	}
-	// Once every serve loop has returned, go-smtp starts no new connection
+	// Once the serve loop has returned, go-smtp starts no new connection
 	// goroutines and no new connection can be tracked (s.closed is set).
 	s.serveWG.Wait()
 
@@ -346,6 +337,14 @@ func (s *Sink) Close() error {
 	close(s.closeDone)
 	return s.closeResult
 }
+
+// busy answers a connection beyond MaxConns, and records the refusal.
+func (s *Sink) busy(c net.Conn) {
+	s.reject(CommandConnect, "", 421)
+	_, _ = io.WriteString(c, busyGreeting)
+}
+
+const busyGreeting = "421 4.3.2 " + Domain + " has too many connections; try again later\r\n"
 
 // RejectRecipient makes RCPT TO for addr (case-insensitive) fail with
 // 550 5.1.1 until AcceptRecipient(addr) is called.
@@ -567,17 +566,25 @@ func normAddr(addr string) string {
 type backend struct{ s *Sink }
 
 func (b backend) NewSession(c *gosmtp.Conn) (gosmtp.Session, error) {
-	return &session{s: b.s, conn: c.Conn()}, nil
+	tc, _ := c.Conn().(*trackedConn)
+	if tc != nil && tc.dead.Load() {
+		return nil, errEnded
+	}
+	return &session{s: b.s, conn: tc}, nil
 }
 
 // session implements gosmtp.Session. go-smtp calls its methods from the
 // connection's goroutine only, so its own fields need no lock.
 type session struct {
 	s    *Sink
-	conn net.Conn
+	conn *trackedConn // nil only in tests that build a session by hand
 	from string
 	to   []string
 }
+
+// ended tells whether the session's connection is dead: after a limit that
+// ends it, no command may do anything, whatever go-smtp still has in hand.
+func (ss *session) ended() bool { return ss.conn != nil && ss.conn.dead.Load() }
 
 var (
 	errTempFail = &gosmtp.SMTPError{
@@ -610,9 +617,17 @@ var (
 		EnhancedCode: gosmtp.EnhancedCode{4, 4, 2},
 		Message:      "Idle timeout, closing connection",
 	}
+	errEnded = &gosmtp.SMTPError{
+		Code:         421,
+		EnhancedCode: gosmtp.EnhancedCode{4, 4, 2},
+		Message:      "The session has ended, closing connection",
+	}
 )
 
 func (ss *session) Mail(from string, _ *gosmtp.MailOptions) error {
+	if ss.ended() {
+		return errEnded
+	}
 	s := ss.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -632,6 +647,9 @@ func (ss *session) Mail(from string, _ *gosmtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	if ss.ended() {
+		return errEnded
+	}
 	s := ss.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -644,29 +662,32 @@ func (ss *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
+	if ss.ended() {
+		return errEnded
+	}
 	raw, err := ss.readData(r)
 	if err != nil {
 		var se *gosmtp.SMTPError
 		var ne net.Error
 		switch {
 		case errors.As(err, &se):
-			if se.Code == gosmtp.ErrDataTooLarge.Code {
-				// go-smtp would read the rest of the message before
-				// answering, however much more the client sends; the
-				// 552 goes out now, and the connection ends after it.
-				ss.closeRead()
-			}
+			// Only go-smtp's 552 for size comes back as an SMTPError.
 		case errors.Is(err, gosmtp.ErrTooLongLine):
 			se = errLineTooLong
 		case errors.As(err, &ne) && ne.Timeout():
 			se = errIdle
-			// go-smtp goes on reading commands after a failed DATA; a
-			// client silent for the whole timeout gets its 421 and then
-			// the end of the connection, not another timeout's wait.
-			ss.closeRead()
 		default:
 			// The connection broke; there is no one to answer.
 			return err
+		}
+		// Each of these limits ends the session: the reply goes out, and
+		// nothing the client sent after the line that broke the limit is
+		// read as a command. go-smtp would otherwise read the rest of an
+		// oversized message up to its first "." line and take what
+		// follows for commands (an oversized body could carry whole
+		// transactions), or go on after a silent client's 421.
+		if ss.conn != nil {
+			ss.conn.endAfterReply()
 		}
 		ss.s.reject(CommandData, ss.from, se.Code)
 		return se
@@ -732,15 +753,6 @@ func (ss *session) readData(r io.Reader) ([]byte, error) {
 	return raw, nil
 }
 
-// closeRead ends the client's side of the connection: go-smtp writes the
-// pending reply, then finds the end of input and hangs up.
-func (ss *session) closeRead() {
-	if cr, ok := ss.conn.(interface{ CloseRead() error }); ok && cr.CloseRead() == nil {
-		return
-	}
-	_ = ss.conn.Close()
-}
-
 func (ss *session) Reset() {
 	ss.from = ""
 	ss.to = nil
@@ -778,11 +790,11 @@ func decodeBody(h mail.Header, body []byte) string {
 	return string(dec)
 }
 
-// sinkListener wraps the caller's listener: it answers connections with a
-// 554 greeting while refusing, and tracks accepted connections so that Close
-// can close them even before go-smtp has registered them.
+// sinkListener answers connections with a 554 greeting while refusing,
+// and tracks accepted connections so that Close can close them even before
+// go-smtp has registered them. The connection cap is the conns.Listener's.
 type sinkListener struct {
-	net.Listener
+	*conns.Listener
 	s *Sink
 }
 
@@ -810,42 +822,122 @@ func (l *sinkListener) Accept() (net.Conn, error) {
 			c.Close()
 			continue
 		}
-		tc := &trackedConn{Conn: c, s: s, readTimeout: s.limits.ReadTimeout}
+		tc := newTrackedConn(c, s)
 		s.conns[tc] = struct{}{}
 		s.mu.Unlock()
 		return tc, nil
 	}
 }
 
+// Bounds of the end of a session that hit a limit: after the reply, what
+// the client still sends is thrown away, unread, for this long at most and
+// up to this many bytes, so that the client can read the reply instead of
+// a reset; then the connection closes.
+const (
+	endLinger = time.Second
+	endDrain  = 1 << 20
+)
+
+// errSessionEnded is what a dead connection's reads return. It wraps
+// net.ErrClosed so that go-smtp ends the connection quietly.
+var errSessionEnded = fmt.Errorf("smtp: session ended by a limit: %w", net.ErrClosed)
+
+// trackedConn is one client connection. It hands go-smtp its input one
+// line at a time (one line, or as much of a long one as fits, per Read),
+// so that go-smtp's own buffer never holds more than the line it is
+// working on: once the connection is dead, nothing the client sent after
+// that line reaches go-smtp.
 type trackedConn struct {
 	net.Conn
 	s           *Sink
-	readTimeout time.Duration
-	once        sync.Once
+	in          *bufio.Reader // over deadlineReader
+	dead        atomic.Bool   // no more input, no more commands
+	endOnWrite  atomic.Bool   // hang up once the pending reply is written
+	closeOnce   sync.Once
+	idleTimeout time.Duration
 }
 
-// Read renews the read deadline before every read. go-smtp sets it once per
-// command line, and a DATA of any length is read under the deadline of its
-// DATA command; renewed here, it bounds how long the client may be silent,
-// not how long a message that keeps coming may take.
-func (c *trackedConn) Read(b []byte) (int, error) {
-	if err := c.Conn.SetReadDeadline(time.Now().Add(c.readTimeout)); err != nil {
+func newTrackedConn(c net.Conn, s *Sink) *trackedConn {
+	tc := &trackedConn{Conn: c, s: s, idleTimeout: s.limits.IdleTimeout}
+	tc.in = bufio.NewReader(deadlineReader{tc})
+	return tc
+}
+
+// deadlineReader renews the read deadline before every read of the
+// socket. go-smtp sets it once per command line, and a DATA of any length
+// is read under the deadline of its DATA command; renewed here, it bounds
+// how long the client may be silent, not how long a message that keeps
+// coming may take.
+type deadlineReader struct{ c *trackedConn }
+
+func (r deadlineReader) Read(b []byte) (int, error) {
+	if err := r.c.Conn.SetReadDeadline(time.Now().Add(r.c.idleTimeout)); err != nil {
 		return 0, err
 	}
-	return c.Conn.Read(b)
+	return r.c.Conn.Read(b)
 }
 
-// CloseRead shuts down the reading side, when the connection has one.
-func (c *trackedConn) CloseRead() error {
-	if cr, ok := c.Conn.(interface{ CloseRead() error }); ok {
-		return cr.CloseRead()
+// Read returns at most one line.
+func (c *trackedConn) Read(b []byte) (int, error) {
+	if c.dead.Load() {
+		return 0, errSessionEnded
 	}
-	return errors.ErrUnsupported
+	if c.in.Buffered() == 0 {
+		if _, err := c.in.Peek(1); err != nil {
+			return 0, err
+		}
+	}
+	buf, _ := c.in.Peek(c.in.Buffered())
+	if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+		buf = buf[:i+1]
+	}
+	n := copy(b, buf)
+	_, _ = c.in.Discard(n)
+	return n, nil
+}
+
+// endAfterReply kills the session: reads fail from now on, and the
+// connection hangs up once the reply now due is written.
+func (c *trackedConn) endAfterReply() {
+	c.dead.Store(true)
+	c.endOnWrite.Store(true)
+}
+
+// sizeReply starts every reply go-smtp or the sink gives for a message
+// too large: at MAIL FROM with SIZE=, in DATA, or for a BDAT chunk.
+var sizeReply = []byte("552 ")
+
+// Write writes a reply, and hangs up after it when the session was ended.
+// A 552 ends it whichever command it answers: go-smtp writes that reply
+// itself for SIZE= and BDAT, and the client may well go on sending the
+// message it was told is too large.
+func (c *trackedConn) Write(b []byte) (int, error) {
+	if bytes.HasPrefix(b, sizeReply) {
+		c.endAfterReply()
+	}
+	n, err := c.Conn.Write(b)
+	if c.endOnWrite.CompareAndSwap(true, false) {
+		c.hangUp()
+	}
+	return n, err
+}
+
+// hangUp half-closes the connection, so that the reply is followed by the
+// end of the stream, throws away what the client still sends for a moment
+// (closing with unread input would reset the connection, and the client
+// might lose the reply) and closes it.
+func (c *trackedConn) hangUp() {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
+		_ = c.Conn.SetReadDeadline(time.Now().Add(endLinger))
+		_, _ = io.CopyN(io.Discard, c.Conn, endDrain)
+	}
+	_ = c.Close()
 }
 
 func (c *trackedConn) Close() error {
+	c.dead.Store(true)
 	err := c.Conn.Close()
-	c.once.Do(func() {
+	c.closeOnce.Do(func() {
 		c.s.mu.Lock()
 		delete(c.s.conns, c)
 		c.s.mu.Unlock()

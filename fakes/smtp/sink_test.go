@@ -28,8 +28,8 @@ var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 func startSink(t *testing.T) (*fakesmtp.Sink, *clockwork.FakeClock) {
 	t.Helper()
 	clock := clockwork.NewFakeClockAt(t0)
-	s, err := fakesmtp.Start(clock)
-	require.NoError(t, err)
+	s := fakesmtp.New(fakesmtp.Config{Clock: clock})
+	require.NoError(t, s.Start())
 	t.Cleanup(func() {
 		require.NoError(t, s.Close())
 		goleak.VerifyNone(t)
@@ -499,35 +499,30 @@ func TestConcurrentSenders(t *testing.T) {
 	}
 }
 
-func TestServeOwnListener(t *testing.T) {
+func TestLifecycle(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(t0)
-	s := fakesmtp.New(clock)
-	assert.Equal(t, "", s.Addr())
+	assert.Panics(t, func() { fakesmtp.New(fakesmtp.Config{}) }, "no clock")
+	for _, addr := range []string{"192.0.2.1:0", "0.0.0.0:0", "localhost:0", "127.0.0.1"} {
+		assert.Error(t, fakesmtp.New(fakesmtp.Config{Clock: clock, Addr: addr}).Start(), addr)
+	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(l) }()
+	never := fakesmtp.New(fakesmtp.Config{Clock: clock})
+	assert.Equal(t, "", never.Addr())
+	require.NoError(t, never.Close())
+	assert.ErrorIs(t, never.Start(), fakesmtp.ErrServerClosed)
 
-	// Addr is set once Serve has registered the listener; a delivery
-	// succeeds regardless because the listener is already open.
+	s := fakesmtp.New(fakesmtp.Config{Clock: clock, Addr: "127.0.0.1:0"})
+	require.NoError(t, s.Start())
+	assert.Error(t, s.Start(), "second Start")
+	assert.True(t, strings.HasPrefix(s.Addr(), "127.0.0.1:"), s.Addr())
 	const from = "a@example.com"
 	to := []string{"b@example.com"}
-	require.NoError(t, sendStd(l.Addr().String(), from, to, message(from, to, "own", "listener")))
-	assert.Equal(t, l.Addr().String(), s.Addr())
-	assert.Equal(t, 1, s.Len())
-
+	require.NoError(t, sendStd(s.Addr(), from, to, message(from, to, "own", "listener")))
+	addr := s.Addr()
 	require.NoError(t, s.Close())
-	assert.ErrorIs(t, <-served, fakesmtp.ErrServerClosed)
-	_, err = l.Accept()
-	assert.Error(t, err, "Serve closes the listener")
-
-	// Serve after Close returns at once and closes the listener.
-	l2, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	assert.ErrorIs(t, s.Serve(l2), fakesmtp.ErrServerClosed)
-	_, err = l2.Accept()
-	assert.Error(t, err)
+	_, err := net.DialTimeout("tcp", addr, time.Second)
+	assert.Error(t, err, "nothing listens after Close")
+	assert.ErrorIs(t, s.Start(), fakesmtp.ErrServerClosed)
 
 	// Stored messages survive Close.
 	assert.Equal(t, 1, s.Len())
@@ -537,8 +532,8 @@ func TestServeOwnListener(t *testing.T) {
 
 func TestCloseEndsOpenSessions(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(t0)
-	s, err := fakesmtp.Start(clock)
-	require.NoError(t, err)
+	s := fakesmtp.New(fakesmtp.Config{Clock: clock})
+	require.NoError(t, s.Start())
 
 	// Clients in the middle of a session, and one that never spoke.
 	c1, err := gosmtp.Dial(s.Addr())
@@ -564,8 +559,8 @@ func TestCloseEndsOpenSessions(t *testing.T) {
 }
 
 func TestConcurrentClose(t *testing.T) {
-	s, err := fakesmtp.Start(clockwork.NewFakeClockAt(t0))
-	require.NoError(t, err)
+	s := fakesmtp.New(fakesmtp.Config{Clock: clockwork.NewFakeClockAt(t0)})
+	require.NoError(t, s.Start())
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Add(1)
@@ -588,8 +583,8 @@ func benchMessage() []byte {
 }
 
 func BenchmarkSendReusedConnection(b *testing.B) {
-	s, err := fakesmtp.Start(clockwork.NewFakeClockAt(t0))
-	require.NoError(b, err)
+	s := fakesmtp.New(fakesmtp.Config{Clock: clockwork.NewFakeClockAt(t0)})
+	require.NoError(b, s.Start())
 	defer s.Close()
 	raw := benchMessage()
 	to := []string{"admin@example.com"}
@@ -627,8 +622,8 @@ func BenchmarkSendReusedConnection(b *testing.B) {
 }
 
 func BenchmarkSendNewConnection(b *testing.B) {
-	s, err := fakesmtp.Start(clockwork.NewFakeClockAt(t0))
-	require.NoError(b, err)
+	s := fakesmtp.New(fakesmtp.Config{Clock: clockwork.NewFakeClockAt(t0)})
+	require.NoError(b, s.Start())
 	defer s.Close()
 	raw := benchMessage()
 	to := []string{"admin@example.com"}

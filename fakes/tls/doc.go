@@ -12,9 +12,9 @@
 //   - [CA.Issue] signs a leaf certificate described by a [LeafSpec]. The leaf
 //     key is derived from [LeafSpec.KeySeed] and Ed25519 signatures are
 //     deterministic, so the same spec always yields the same DER bytes.
-//   - [Endpoint] is one simulated resource: an HTTPS server on 127.0.0.1 whose
-//     served certificate can be switched atomically with [Endpoint.Deploy]
-//     and removed with [Endpoint.Undeploy]. [Probe] performs a real TLS
+//   - [Endpoint] is one simulated resource: an HTTPS server on a loopback
+//     address ([Config].Addr) whose served certificate can be switched
+//     atomically with [Endpoint.Deploy] and removed with [Endpoint.Undeploy]. [Probe] performs a real TLS
 //     handshake against an endpoint and judges the served certificate at a
 //     virtual time, exactly as crypto/tls would with Config.Time set.
 //
@@ -29,12 +29,13 @@
 //     for certificates that must have distinct keys.
 //   - Treat [CA], [Leaf] and the certificates they expose as read-only; they
 //     are shared with running endpoints.
-//   - Register extra handlers with [Endpoint.Handle] before [Endpoint.Start],
-//     and call [Endpoint.Close] when done: it closes the listener and every
-//     connection and waits for the serving goroutines. Handlers registered
-//     with Handle must return once their request is aborted, otherwise Close
-//     waits for them. Connections hijacked by such handlers are the
-//     handler's responsibility.
+//   - Create an endpoint with [New], register extra handlers with
+//     [Endpoint.Handle] before [Endpoint.Start], and call [Endpoint.Close]
+//     when done: it closes the listener and idle connections, gives requests
+//     in flight a few seconds, then cuts every connection and waits for the
+//     serving goroutines. Handlers registered with Handle should return
+//     once their request is aborted. Connections hijacked by such handlers
+//     are the handler's responsibility.
 //   - Only loopback IP literals are accepted by [Probe]; its
 //     [ProbeResult.Err] never contains addresses or ports, so results can be
 //     written to a deterministic log.
@@ -42,4 +43,13 @@
 // The endpoint speaks HTTP/1.1 only (HTTP/2 is deliberately disabled so that
 // every connection is handled by one tracked goroutine) and answers
 // "GET /" with 200 and the body "renewsim resource <name>".
+//
+// What a hostile client gets: at most [Config].MaxConns connections (512 by
+// default) are served at once; one beyond them gets its handshake (when a
+// certificate is deployed), a 503 and the end of the connection. The
+// handshake and each request must arrive within [Config].ReadTimeout (30 s),
+// and a kept-alive connection may idle for [Config].IdleTimeout (2 min). The
+// connections draw on the descriptor budget every fake shares (package
+// fakes/internal/conns), so a fleet's hundreds of endpoints, each with its
+// own cap, cannot together starve the process.
 package tls

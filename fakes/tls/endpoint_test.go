@@ -41,7 +41,7 @@ func get(t *testing.T, c *http.Client, url string) (int, string) {
 
 func TestHTTPSGetRoot(t *testing.T) {
 	ca := newTestCA(t)
-	ep := NewEndpoint("cloudfront-E123")
+	ep := New(Config{Name: "cloudfront-E123"})
 	ep.Handle("GET /health", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "ok "+r.TLS.ServerName)
 	}))
@@ -78,7 +78,7 @@ func TestHTTPSGetRoot(t *testing.T) {
 }
 
 func TestEndpointLifecycle(t *testing.T) {
-	ep := NewEndpoint("alb")
+	ep := New(Config{Name: "alb"})
 	assert.Equal(t, "alb", ep.Name())
 	assert.Empty(t, ep.Addr())
 	assert.Nil(t, ep.Current())
@@ -94,13 +94,13 @@ func TestEndpointLifecycle(t *testing.T) {
 	require.NoError(t, ep.Close(), "Close is idempotent")
 	assert.Error(t, ep.Start(), "Start after Close")
 
-	never := NewEndpoint("never-started")
+	never := New(Config{Name: "never-started"})
 	require.NoError(t, never.Close())
 	assert.Error(t, never.Start())
 }
 
 func TestHandleRejectsConflictingRoot(t *testing.T) {
-	ep := NewEndpoint("x")
+	ep := New(Config{Name: "x"})
 	assert.Panics(t, func() { ep.Handle("GET /{$}", http.NotFoundHandler()) })
 	assert.NotPanics(t, func() { ep.Handle("/", http.NotFoundHandler()) })
 }
@@ -110,7 +110,7 @@ func TestHandleRejectsConflictingRoot(t *testing.T) {
 // checks that Close tears all of them down without leaking goroutines.
 func TestCloseLeavesNoGoroutines(t *testing.T) {
 	ca := newTestCA(t)
-	ep := NewEndpoint("leak-check")
+	ep := New(Config{Name: "leak-check"})
 	ep.Deploy(issue(t, ca, testSpec(1)))
 	require.NoError(t, ep.Start())
 
@@ -179,10 +179,11 @@ func TestEndpointServesTLS12Clients(t *testing.T) {
 	assert.Equal(t, uint16(stdtls.VersionTLS12), tc.ConnectionState().Version)
 }
 
-func TestStartOnOtherLoopbackAddress(t *testing.T) {
-	ep := NewEndpoint("alt")
-	require.NoError(t, ep.StartOn("127.0.1.9"))
+func TestOtherLoopbackAddress(t *testing.T) {
+	ep := New(Config{Name: "alt", Addr: "127.0.1.9:0"})
+	require.NoError(t, ep.Start())
 	defer ep.Close()
 	assert.True(t, strings.HasPrefix(ep.Addr(), "127.0.1.9:"), ep.Addr())
-	assert.Error(t, NewEndpoint("x").StartOn("10.0.0.1"), "only loopback")
+	assert.Equal(t, "https://"+ep.Addr(), ep.URL())
+	assert.Error(t, New(Config{Name: "x", Addr: "10.0.0.1:0"}).Start(), "only loopback")
 }

@@ -45,7 +45,7 @@ func issue(t testing.TB, ca *CA, spec LeafSpec) *Leaf {
 // closes it when the test ends.
 func startEndpoint(t testing.TB, leaf *Leaf) *Endpoint {
 	t.Helper()
-	ep := NewEndpoint("alb-1")
+	ep := New(Config{Name: "alb-1"})
 	if leaf != nil {
 		ep.Deploy(leaf)
 	}

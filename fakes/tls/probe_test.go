@@ -150,7 +150,7 @@ func TestProbeNeverDeployed(t *testing.T) {
 
 func TestProbeErrorsCarryNoAddresses(t *testing.T) {
 	ca := newTestCA(t)
-	ep := NewEndpoint("closed")
+	ep := New(Config{Name: "closed"})
 	require.NoError(t, ep.Start())
 	addr := ep.Addr()
 	require.NoError(t, ep.Close())

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"sync"
+	"time"
+
+	"github.com/renewsim/renewsim/fakes/internal/loopback"
 )
 
 // Response is what a path answers. A non-empty Location makes it a redirect
@@ -16,6 +16,11 @@ type Response struct {
 	Location string
 }
 
+// MaxHistory bounds the record of requests: a client that sends requests
+// without end must not make it grow without end. Later requests are
+// answered but not recorded; their Seq numbers are skipped.
+const MaxHistory = 10000
+
 // Request is one request the server answered, for tests and diagnosis.
 type Request struct {
 	Seq    int
@@ -24,73 +29,63 @@ type Request struct {
 	Status int
 }
 
+// Config says where a Server listens and how many clients it serves. The
+// zero value listens on a free port of 127.0.0.1 with the defaults.
+type Config struct {
+	// Addr is a loopback "host:port" (port 0 picks a free one); ""
+	// means 127.0.0.1:0.
+	Addr string
+	// MaxConns bounds the connections open at once; a client beyond it
+	// is answered 503. 0 means the default (512).
+	MaxConns int
+	// ReadTimeout bounds how long a request may take to arrive whole, and
+	// a new connection to bring its first one; 0 means 30 seconds.
+	ReadTimeout time.Duration
+	// IdleTimeout bounds how long a kept-alive connection may wait for its
+	// next request; 0 means 2 minutes.
+	IdleTimeout time.Duration
+}
+
 // Server answers the responses set per path and 404 elsewhere.
 type Server struct {
+	cfg Config
+	web loopback.HTTPServer
+
 	mu      sync.Mutex
 	paths   map[string]Response
 	history []Request
 	seq     int
-
-	ln     net.Listener
-	srv    *http.Server
-	served chan struct{}
-	closed bool
 }
 
-// New returns a server that answers nothing yet.
-func New() *Server { return &Server{paths: map[string]Response{}} }
-
-// Start listens on host (a loopback IP) with a kernel-chosen port.
-func (s *Server) Start(host string) error {
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("web: %q is not a loopback IP address", host)
+// New returns a server that answers nothing yet and does not listen until
+// Start.
+func New(cfg Config) *Server {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln != nil || s.closed {
-		return errors.New("web: already started or closed")
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return fmt.Errorf("web: listen: %w", err)
-	}
-	s.ln = ln
-	s.srv = &http.Server{Handler: s}
-	s.served = make(chan struct{})
-	go func() {
-		defer close(s.served)
-		_ = s.srv.Serve(ln)
-	}()
-	return nil
+	return &Server{cfg: cfg, paths: map[string]Response{}, web: loopback.HTTPServer{
+		Name:        "web",
+		MaxConns:    cfg.MaxConns,
+		ReadTimeout: cfg.ReadTimeout,
+		IdleTimeout: cfg.IdleTimeout,
+	}}
 }
+
+// Start listens on Config.Addr and serves in a goroutine; it returns once
+// the server accepts connections. It fails if the address is not a
+// loopback one, or the server was already started or closed.
+func (s *Server) Start() error { return s.web.Start(s.cfg.Addr, s) }
 
 // Addr is "host:port", or "" before Start.
-func (s *Server) Addr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
-		return ""
-	}
-	return s.ln.Addr().String()
-}
+func (s *Server) Addr() string { return s.web.Addr() }
 
-// Close stops the server and waits for it; calling it again does nothing.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	srv, served := s.srv, s.served
-	s.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	err := srv.Close()
-	<-served
-	return err
-}
+// URL is "http://host:port", or "" before Start.
+func (s *Server) URL() string { return s.web.URL() }
+
+// Close stops accepting connections, waits for the requests in flight (a
+// few seconds at most) and for every goroutine of the server. It is
+// idempotent; closing a server never started just marks it closed.
+func (s *Server) Close() error { return s.web.Close() }
 
 // Set makes path answer r.
 func (s *Server) Set(path string, r Response) {
@@ -114,7 +109,8 @@ func (s *Server) Reset() {
 	s.history = nil
 }
 
-// History lists the requests answered, in order.
+// History lists the requests answered, in order: the first MaxHistory of
+// them since Reset.
 func (s *Server) History() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -136,7 +132,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.seq++
-	s.history = append(s.history, Request{Seq: s.seq, Method: r.Method, Path: r.URL.Path, Status: status})
+	if len(s.history) < MaxHistory {
+		s.history = append(s.history, Request{Seq: s.seq, Method: r.Method, Path: r.URL.Path, Status: status})
+	}
 	s.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)

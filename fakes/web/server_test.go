@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,15 +13,15 @@ import (
 
 func TestServesSetPathsAndRedirects(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	s := New()
-	require.NoError(t, s.Start("127.0.1.3"))
+	s := New(Config{Addr: "127.0.1.3:0"})
+	require.NoError(t, s.Start())
 	s.Set("/.well-known/pki-validation/a.txt", Response{Body: "token-a"})
 	s.Set("/.well-known/pki-validation/b.txt", Response{Location: "https://validation.us-east-1.acm-validations.aws/x/.well-known/pki-validation/b.txt"})
 	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	defer hc.CloseIdleConnections()
 
 	get := func(path string) (int, string, string) {
-		resp, err := hc.Get("http://" + s.Addr() + path)
+		resp, err := hc.Get(s.URL() + path)
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
@@ -40,5 +41,17 @@ func TestServesSetPathsAndRedirects(t *testing.T) {
 	hc.CloseIdleConnections()
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close())
-	assert.Error(t, New().Start("192.0.2.1"))
+	assert.Error(t, New(Config{Addr: "192.0.2.1:0"}).Start())
+}
+
+// A client that sends requests without end cannot make the history grow
+// without end.
+func TestHistoryCap(t *testing.T) {
+	s := New(Config{})
+	for range MaxHistory + 5 {
+		s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x", nil))
+	}
+	h := s.History()
+	require.Len(t, h, MaxHistory)
+	assert.Equal(t, MaxHistory, h[len(h)-1].Seq)
 }

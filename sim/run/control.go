@@ -7,7 +7,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/renewsim/renewsim/sim"
@@ -29,25 +31,29 @@ const maxTimelineBody = 64 << 10
 //	POST /mail/{seq}/click     follow its approval link, as its reader would
 //
 // What it refuses, always with {"error": reason} and the run unchanged:
-// /advance with d missing, not a duration, negative, or beyond the
-// scenario's until (400); /timeline with a body that is not one JSON
+// /advance with d missing, given twice, not a duration (read as scenarios
+// read durations, and strictly: "1h ", "1h1h" and "1h;2h" are refused),
+// negative, or beyond the scenario's until (400); /timeline with a body that is not one JSON
 // object of known string members (400), larger than 64 KiB (413), of a
 // Content-Type other than application/json, none, or
 // application/x-www-form-urlencoded (what curl -d sends; 415), or a change
 // the scenario could not hold: an unknown certificate or resource, an
 // action on the wrong kind of certificate, a bad DNS record, name or type
-// (400); /events?from= that is not a number (400). A failure of the run
-// itself is a 500. Other methods on these paths are 405.
+// (400); /events?from= that is not a number (400); /mail/{seq} and its
+// click with a seq that is not a message number (400) or no message's
+// (404). A failure of the run itself is a 500. Other methods on these
+// paths are 405. /certificates before the first certificate exists (or
+// while its creation is within the status lag) lists only those that do,
+// as the scenario starts them: never a blank record.
 func ControlHandler(l *Live) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /now", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"now": l.Now().UTC().Format(time.RFC3339), "until": l.Scenario().Until.UTC().Format(time.RFC3339), "ended": l.Ended()})
 	})
 	mux.HandleFunc("POST /advance", func(w http.ResponseWriter, r *http.Request) {
-		text := r.URL.Query().Get("d")
-		d, err := sim.ParseDuration(text)
+		d, err := durationParam(r.URL.RawQuery, "d")
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "d: "+err.Error())
+			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		if err := l.Advance(d); err != nil {
@@ -137,7 +143,10 @@ func ControlHandler(l *Live) http.Handler {
 		writeJSON(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("GET /mail/{seq}", func(w http.ResponseWriter, r *http.Request) {
-		seq, _ := strconv.Atoi(r.PathValue("seq"))
+		seq, ok := messageNumber(w, r)
+		if !ok {
+			return
+		}
 		for _, m := range l.Messages() {
 			if m.Seq == seq {
 				w.Header().Set("Content-Type", "message/rfc822")
@@ -148,7 +157,10 @@ func ControlHandler(l *Live) http.Handler {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no message %d", seq))
 	})
 	mux.HandleFunc("POST /mail/{seq}/click", func(w http.ResponseWriter, r *http.Request) {
-		seq, _ := strconv.Atoi(r.PathValue("seq"))
+		seq, ok := messageNumber(w, r)
+		if !ok {
+			return
+		}
 		res, err := l.ClickMessage(seq)
 		if err != nil {
 			writeError(w, http.StatusNotFound, err.Error())
@@ -157,6 +169,67 @@ func ControlHandler(l *Live) http.Handler {
 		writeJSON(w, http.StatusOK, res)
 	})
 	return mux
+}
+
+// durationParam reads the query parameter name as a duration, with the
+// parser and the messages of the scenario loader (sim.ParseDuration), and
+// strictly: given once, with no space around it ("1h " is refused, as are
+// "1h1h" and "1h;2h"). The query is split at "&" only, so that a ";" stays
+// in the value and the parser says what is wrong with it, where Go's own
+// query parser would drop the parameter and report it missing.
+func durationParam(rawQuery, name string) (time.Duration, error) {
+	var values []string
+	for _, part := range strings.Split(rawQuery, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			return 0, fmt.Errorf("query: %q: %v", k, err)
+		}
+		if key != name {
+			continue
+		}
+		value, err := url.QueryUnescape(v)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %q: %v", name, v, err)
+		}
+		values = append(values, value)
+	}
+	switch {
+	case len(values) == 0:
+		return 0, fmt.Errorf("%s: missing: want a duration like 45d, 1d12h or 30m, as in ?%s=24h", name, name)
+	case len(values) > 1:
+		return 0, fmt.Errorf("%s: given %d times (%s): give it once", name, len(values), strings.Join(quoteAll(values), ", "))
+	case values[0] != strings.TrimSpace(values[0]):
+		return 0, fmt.Errorf("%s: want a duration like 45d, 1d12h or 30m, got %q", name, values[0])
+	}
+	d, err := sim.ParseDuration(values[0])
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return d, nil
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}
+
+// messageNumber reads the {seq} of a /mail path, or answers 400 saying
+// what is wrong with it.
+func messageNumber(w http.ResponseWriter, r *http.Request) (int, bool) {
+	text := r.PathValue("seq")
+	seq, err := strconv.Atoi(text)
+	if err != nil || seq < 1 || text != strconv.Itoa(seq) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("mail/%s: want a message number, 1 or more, as GET /mail lists them, got %q", text, text))
+		return 0, false
+	}
+	return seq, true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -114,6 +114,35 @@ func TestControlAdvanceRefusals(t *testing.T) {
 		})
 	}
 
+	// Strict: what the query holds is exactly the duration, once. These
+	// are sent as written, unescaped.
+	for _, tc := range []struct{ name, query, reason string }{
+		{"no d at all", "", `d: missing: want a duration like 45d, 1d12h or 30m, as in ?d=24h`},
+		{"a unit twice", "d=1h1h", `d: duration "1h1h" gives h twice: give each unit once, largest first, as in 1d12h`},
+		{"units out of order", "d=30m1h", `d: duration "30m1h" gives m before h: give each unit once, largest first, as in 1d12h`},
+		{"a space after", "d=1h%20", `d: want a duration like 45d, 1d12h or 30m, got "1h "`},
+		{"a plus (a space) after", "d=1h+", `d: want a duration like 45d, 1d12h or 30m, got "1h "`},
+		{"a space before", "d=+1h", `d: want a duration like 45d, 1d12h or 30m, got " 1h"`},
+		{"a semicolon", "d=1h;2h", `d: want a duration like 45d, 1d12h or 30m, got "1h;2h"`},
+		{"twice", "d=1h&d=2h", `d: given 2 times ("1h", "2h"): give it once`},
+		{"a bad escape", "d=1h%zz", `d: "1h%zz": invalid URL escape "%zz"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := stateOf(l)
+			req, err := http.NewRequest(http.MethodPost, srv.URL+"/advance", nil)
+			require.NoError(t, err)
+			req.URL.RawQuery = tc.query
+			resp, err := hc.Do(req)
+			require.NoError(t, err)
+			var out map[string]string
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+			resp.Body.Close()
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+			assert.Equal(t, tc.reason, out["error"])
+			assert.Equal(t, before, stateOf(l), "a refused /advance changed the run")
+		})
+	}
+
 	// The whole remaining time is fine; after it only 0 is.
 	r := send(t, hc, http.MethodPost, srv.URL+"/advance?d="+sim.FormatDuration(left), "", nil)
 	require.Equal(t, http.StatusOK, r.status, r.err)
@@ -263,6 +292,58 @@ func TestControlHundredMegabyteBody(t *testing.T) {
 	}
 	r := send(t, hc, http.MethodGet, srv.URL+"/now", "", nil)
 	assert.Equal(t, http.StatusOK, r.status)
+}
+
+// What is wrong with a message number is said, and so is a number no
+// message has.
+func TestControlMailNumbers(t *testing.T) {
+	l := startLive(t, "dns-happy")
+	srv, hc := startControl(t, l)
+	for _, seq := range []string{"abc", "0", "-1", "1.5", "01", "99999999999999999999"} {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			path := "/mail/" + seq
+			if method == http.MethodPost {
+				path += "/click"
+			}
+			r := send(t, hc, method, srv.URL+path, "", nil)
+			assert.Equal(t, http.StatusBadRequest, r.status, path)
+			assert.Equal(t, fmt.Sprintf("mail/%s: want a message number, 1 or more, as GET /mail lists them, got %q", seq, seq), r.err, path)
+		}
+	}
+	r := send(t, hc, http.MethodGet, srv.URL+"/mail/7", "", nil)
+	assert.Equal(t, http.StatusNotFound, r.status)
+	assert.Equal(t, "no message 7", r.err)
+	r = send(t, hc, http.MethodPost, srv.URL+"/mail/7/click", "", nil)
+	assert.Equal(t, http.StatusNotFound, r.status)
+	assert.Equal(t, "no message 7", r.err)
+}
+
+// Before the first step, and while the status lag reaches back before the
+// start, /certificates shows each certificate as the scenario starts it:
+// never a blank record dated 0001-01-01.
+func TestControlCertificatesAtTheStart(t *testing.T) {
+	for _, name := range []string{"dns-happy", "email-unclicked", "imported-cert", "private-cert"} {
+		t.Run(name, func(t *testing.T) {
+			l := startLive(t, name)
+			require.Positive(t, l.Scenario().Profile.StatusLag, "the lag is what made the record blank")
+			srv, hc := startControl(t, l)
+			resp, err := hc.Get(srv.URL + "/certificates")
+			require.NoError(t, err)
+			raw, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.NoError(t, err)
+			assert.NotContains(t, string(raw), "0001-01-01")
+			var views []sim.CertView
+			require.NoError(t, json.Unmarshal(raw, &views))
+			require.Len(t, views, len(l.Scenario().Certificates))
+			for i, v := range views {
+				c := l.Scenario().Certificates[i]
+				assert.NotEmpty(t, v.ARN, c.ID)
+				assert.Equal(t, c.NotAfter, v.NotAfter, c.ID)
+				assert.False(t, v.CreatedAt.IsZero(), c.ID)
+			}
+		})
+	}
 }
 
 func TestControlEventsFrom(t *testing.T) {

@@ -160,7 +160,7 @@ func (w *world) askHeld(q *mdns.Msg) (*mdns.Msg, error) {
 		case err != nil:
 			return nil, err
 		case r.Id == q.Id:
-			return r, nil
+			return w.asNXDOMAIN(q.Question[0].Name, r), nil
 		}
 	}
 }

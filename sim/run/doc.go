@@ -6,4 +6,10 @@
 // Callers load a scenario (package scenarios), call Check to reject what
 // cannot run before anything starts, then Run. Reports read the Result's Log
 // and nothing else.
+//
+// Scenarios name no DNS zones; the runner infers them from the names a
+// scenario uses (registrable domains, zones.go) and tells the fake DNS
+// server, which then answers like an authoritative server. The model keeps
+// seeing what it always saw: REFUSED, and NODATA at an empty zone's apex,
+// read as NXDOMAIN.
 package run

@@ -167,12 +167,27 @@ func (l *Live) Entries(from int) []sim.Entry {
 	return slices.Clone(log[max(from, 0):])
 }
 
-// View is what ACM shows now: the record up to now minus the status lag.
+// View is what ACM shows now: the record up to now minus the status lag,
+// but never before the scenario's start, where the certificates it starts
+// with exist already (a lag reaching back before the start would show them
+// blank, with no ARN and dated 0001-01-01). A certificate not created yet
+// is left out.
 func (l *Live) View() []sim.CertView {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	sc := l.r.res.Scenario
-	return sim.View(sc, l.r.res.Seed, l.r.model.Record(), l.r.eng.Now().Add(-sc.Profile.StatusLag))
+	at := l.r.eng.Now().Add(-sc.Profile.StatusLag)
+	if at.Before(sc.Start) {
+		at = sc.Start
+	}
+	views := sim.View(sc, l.r.res.Seed, l.r.model.Record(), at)
+	out := views[:0]
+	for _, v := range views {
+		if v.ARN != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Inject applies a world change now, as if the timeline had it.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -38,8 +39,11 @@ func (w *world) prepareResources(sc *sim.Scenario) error {
 			w.tls[i].Undeploy()
 			w.http[i].Reset()
 		} else {
-			w.tls = append(w.tls, faketls.NewEndpoint(r.ID))
-			w.http = append(w.http, web.New())
+			// Each resource listens on an address of its own, so that a
+			// name's A record leads to it.
+			addr := net.JoinHostPort(sim.ResourceAddress(i), "0")
+			w.tls = append(w.tls, faketls.New(faketls.Config{Name: r.ID, Addr: addr, MaxConns: w.addrs.MaxConns}))
+			w.http = append(w.http, web.New(web.Config{Addr: addr, MaxConns: w.addrs.MaxConns}))
 			w.up = append(w.up, false)
 			w.byIP[sim.ResourceAddress(i)] = i
 		}
@@ -69,12 +73,11 @@ func (w *world) start(i int) error {
 	if w.up[i] {
 		return nil
 	}
-	addr := sim.ResourceAddress(i)
 	id := w.sc.Resources[i].ID
-	if err := w.tls[i].StartOn(addr); err != nil {
+	if err := w.tls[i].Start(); err != nil {
 		return fmt.Errorf("resource %s: %w", id, err)
 	}
-	if err := w.http[i].Start(addr); err != nil {
+	if err := w.http[i].Start(); err != nil {
 		return fmt.Errorf("resource %s: %w", id, err)
 	}
 	w.up[i] = true

@@ -117,8 +117,8 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	clear(w.peekMemo)
 	clear(w.httpMemo)
 	if w.dns == nil {
-		w.dns = fakedns.NewServer()
-		if err = w.dns.StartOn(w.addrs.DNS); err != nil {
+		w.dns = fakedns.New(fakedns.Config{Addr: w.addrs.DNS, ZoneOf: zoneFor, MaxConns: w.addrs.MaxConns})
+		if err = w.dns.Start(); err != nil {
 			w.dns = nil
 			return fmt.Errorf("start fake DNS: %w", err)
 		}
@@ -130,6 +130,9 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	} else {
 		w.dns.Reset()
 	}
+	if err = w.addZones(sc, seed); err != nil {
+		return fmt.Errorf("fake DNS zones: %w", err)
+	}
 	if w.hc == nil {
 		w.hc = &http.Client{
 			Timeout:       10 * time.Second,
@@ -139,14 +142,16 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 	}
 	if needsMail(sc) || w.addrs.Mail {
 		if w.sink == nil {
-			if w.sink, err = fakesmtp.StartOn(w.clock, orFree(w.addrs.SMTP)); err != nil {
+			w.sink = fakesmtp.New(fakesmtp.Config{Clock: w.clock, Addr: w.addrs.SMTP, Limits: fakesmtp.Limits{MaxConns: w.addrs.MaxConns}})
+			if err = w.sink.Start(); err != nil {
+				w.sink = nil
 				return fmt.Errorf("start SMTP sink: %w", err)
 			}
 			if w.smtpc, err = gosmtp.Dial(w.sink.Addr()); err != nil {
 				return fmt.Errorf("dial SMTP sink: %w", err)
 			}
-			w.approval = approval.New(w.clock)
-			if err = w.approval.StartOn(orFree(w.addrs.Approval)); err != nil {
+			w.approval = approval.New(approval.Config{Clock: w.clock, Addr: w.addrs.Approval, MaxConns: w.addrs.MaxConns})
+			if err = w.approval.Start(); err != nil {
 				return fmt.Errorf("start approval endpoint: %w", err)
 			}
 		} else {
@@ -186,16 +191,12 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 // Addrs are where a live run's fakes listen ("" = a free port on
 // 127.0.0.1). Mail starts the SMTP sink and approval endpoint even when no
 // certificate is validated by e-mail, so people can look at them.
+// MaxConns bounds the connections each of their listeners holds at once
+// (0: the fakes' defaults).
 type Addrs struct {
 	DNS, SMTP, Approval string
 	Mail                bool
-}
-
-func orFree(addr string) string {
-	if addr == "" {
-		return "127.0.0.1:0"
-	}
-	return addr
+	MaxConns            int
 }
 
 var (
@@ -334,7 +335,7 @@ func (w *world) ask(name string, qtype uint16) (*mdns.Msg, error) {
 		return w.askHeld(q)
 	}
 	resp, _, err := w.dnsc.ExchangeWithConn(q, w.dnsConn)
-	return resp, err
+	return w.asNXDOMAIN(name, resp), err
 }
 
 // noAnswer is the text of a query that got no usable answer, for the

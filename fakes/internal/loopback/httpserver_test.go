@@ -1,8 +1,14 @@
 package loopback
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"testing"
@@ -11,6 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/renewsim/renewsim/fakes/internal/conns"
 )
 
 // clientDeadline bounds every connection these tests open.
@@ -29,7 +37,7 @@ var bodyReader = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 
 func dial(t *testing.T, s *HTTPServer) net.Conn {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", s.URL()[len("http://"):], clientDeadline)
+	c, err := net.DialTimeout("tcp", s.Addr(), clientDeadline)
 	require.NoError(t, err)
 	require.NoError(t, c.SetDeadline(time.Now().Add(clientDeadline)))
 	t.Cleanup(func() { _ = c.Close() })
@@ -130,6 +138,76 @@ func TestDefaultTimeouts(t *testing.T) {
 	defer s.Close()
 	assert.Equal(t, DefaultReadTimeout, s.hs.ReadTimeout)
 	assert.Equal(t, WriteTimeout, s.hs.WriteTimeout)
-	assert.Equal(t, IdleTimeout, s.hs.IdleTimeout)
-	assert.Equal(t, DefaultCloseGrace, orDefault(s.CloseGrace, DefaultCloseGrace))
+	assert.Equal(t, DefaultIdleTimeout, s.hs.IdleTimeout)
+	assert.Equal(t, DefaultCloseGrace, OrDefault(s.CloseGrace, DefaultCloseGrace))
+}
+
+// Beyond MaxConns a client is answered 503 with the server's busy body,
+// plain or over TLS, and is served again once a place is free.
+func TestBusy(t *testing.T) {
+	for _, tlsOn := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tls=%v", tlsOn), func(t *testing.T) {
+			defer goleak.VerifyNone(t)
+			s := &HTTPServer{Name: "test", MaxConns: 2, Budget: conns.NewBudget(100), BusyType: "application/json", BusyBody: `{"busy":true}`}
+			tr := &http.Transport{DisableKeepAlives: true}
+			if tlsOn {
+				cert := selfSigned(t)
+				s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+				tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+			}
+			require.NoError(t, s.Start("127.0.0.1:0", bodyReader))
+			hc := &http.Client{Timeout: clientDeadline, Transport: tr}
+			defer tr.CloseIdleConnections()
+
+			// Two clients hold the two places without sending anything.
+			held := []net.Conn{dial(t, s), dial(t, s)}
+			require.Eventually(t, func() bool { open, _ := s.Conns(); return open == 2 }, clientDeadline, time.Millisecond)
+
+			resp, err := hc.Get(s.URL())
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+			assert.Equal(t, `{"busy":true}`, string(body))
+			_, refused := s.Conns()
+			assert.Equal(t, uint64(1), refused)
+
+			require.NoError(t, held[0].Close())
+			require.Eventually(t, func() bool { open, _ := s.Conns(); return open == 1 }, clientDeadline, time.Millisecond)
+			resp, err = hc.Get(s.URL())
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			closeWithin(t, s)
+		})
+	}
+}
+
+// A kept-alive connection that idles beyond IdleTimeout is closed by the
+// server.
+func TestIdleTimeout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	s := &HTTPServer{Name: "test", IdleTimeout: 100 * time.Millisecond}
+	require.NoError(t, s.Start("127.0.0.1:0", bodyReader))
+	c := dial(t, s)
+	_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	// The answer, then the server's own close after the idle time.
+	got, err := io.ReadAll(c)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "200 OK")
+	closeWithin(t, s)
+}
+
+func selfSigned(t *testing.T) tls.Certificate {
+	t.Helper()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), DNSNames: []string{"localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	require.NoError(t, err)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
