@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test bench fuzz vet screenshot docs-plot
+.PHONY: build test lint bench fuzz vet screenshot docs-plot
 
 build:
 	$(GO) build -o bin/renewsim ./cmd/renewsim
@@ -9,6 +9,10 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# staticcheck, pinned in go.mod's tool block (go get -tool …@VERSION to move it).
+lint:
+	$(GO) tool staticcheck ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,14 +46,6 @@ func librarySource(t *testing.T, name, old, new string) string {
 	require.True(t, ok)
 	require.Contains(t, string(src), old)
 	return strings.Replace(string(src), old, new, 1)
-}
-
-func utc(s string) time.Time {
-	t, err := time.Parse("2006-01-02 15:04", s)
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
 }
 
 // firing is what a test expects of one firing.

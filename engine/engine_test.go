@@ -267,8 +267,7 @@ func TestOrderAgainstAReference(t *testing.T) {
 		schedule = func(d time.Duration) {
 			x := &ev{at: e.Now().Add(d), seq: len(all), live: true}
 			all = append(all, x)
-			var h Handle
-			h = e.After(d, "", func() {
+			h := e.After(d, "", func() {
 				ran = append(ran, x.seq)
 				if r.IntN(3) == 0 && len(all) < 3000 {
 					schedule(time.Duration(r.IntN(5)) * time.Minute)

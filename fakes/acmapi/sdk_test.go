@@ -83,6 +83,7 @@ func TestDescribeIssuedDNSCertificate(t *testing.T) {
 	assert.Equal(t, types.DomainStatusPendingValidation, rs.DomainValidationOptions[1].ValidationStatus)
 
 	require.NotNil(t, d.Options)
+	//lint:ignore SA1019 ACM still returns the field, and the fake writes it as ACM does
 	assert.Equal(t, types.CertificateTransparencyLoggingPreferenceEnabled, d.Options.CertificateTransparencyLoggingPreference)
 	assert.Equal(t, types.CertificateExportDisabled, d.Options.Export)
 	require.Len(t, d.KeyUsages, 2)
