@@ -70,6 +70,13 @@ type Entry struct {
 	ApproachingBeforeRenewal int `json:"-"`
 	// Alarms are the verdicts of the alarms about it (check -alarms only).
 	Alarms []alarm.Verdict `json:"alarms,omitempty"`
+	// Address, Before, Difference and Planned come from infrastructure
+	// code (check -terraform, -cloudformation; see change.go): they are
+	// empty, and left out of the JSON, for a check of exports alone.
+	Address    string    `json:"address,omitempty"`
+	Before     *Before   `json:"before,omitempty"`
+	Difference string    `json:"difference,omitempty"`
+	Planned    []Planned `json:"planned,omitempty"`
 
 	cert     *Certificate
 	exported bool
