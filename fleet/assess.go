@@ -45,7 +45,8 @@ type Report struct {
 	Shard  int `json:"-"`
 	Shards int `json:"-"`
 
-	planNotes []string // the notes the inputs gave, before the run's
+	planNotes   []string // the notes the inputs gave, before the run's
+	unusedZones []string // those of planNotes that say a zone is not used
 }
 
 // Failed tells whether some simulated certificate will not renew in the
@@ -80,7 +81,7 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 	}
 	r := &Report{
 		Account: p.Account, Region: p.Region, Profile: p.ProfileName, Now: p.Now, Until: p.Until,
-		Certificates: slices.Clone(p.Entries), Shared: p.Shared, planNotes: p.Notes, Shard: p.Shard, Shards: p.Shards,
+		Certificates: slices.Clone(p.Entries), Shared: p.Shared, planNotes: p.Notes, unusedZones: p.unusedZones, Shard: p.Shard, Shards: p.Shards,
 	}
 	r.finish()
 	return r

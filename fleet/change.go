@@ -121,12 +121,23 @@ func Combine(now, until time.Time, profile string, notes []string, reports ...*R
 	for _, n := range notes {
 		out.planNotes = appendNew(out.planNotes, n)
 	}
+	// Every region's fleet holds every zone of the inputs: a zone unused
+	// in one region is used in another unless every region says so.
+	unused := map[string]int{}
+	for _, r := range reports {
+		for _, n := range r.unusedZones {
+			unused[n]++
+		}
+	}
 	for _, r := range reports {
 		accounts = appendNew(accounts, r.Account)
 		regions = appendNew(regions, r.Region)
 		out.Certificates = append(out.Certificates, r.Certificates...)
 		out.Shared = append(out.Shared, r.Shared...)
 		for _, n := range r.planNotes {
+			if k, ok := unused[n]; ok && k < len(reports) {
+				continue
+			}
 			out.planNotes = appendNew(out.planNotes, n)
 		}
 	}
