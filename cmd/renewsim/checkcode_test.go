@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/renewsim/renewsim/internal/junitschema"
 )
@@ -98,6 +99,8 @@ func checkCode(t *testing.T, args ...string) (int, codeJSON, string) {
 // breaks a renewal that held before (or creates a certificate that never
 // issues), and names the planned changes that bear on each break.
 func TestCheckCodeTraps(t *testing.T) {
+	// Every fleet's fakes are closed when its run ends.
+	defer goleak.VerifyNone(t)
 	const outside = "arn:aws:acm:us-east-1:123456789012:certificate/9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
 	const apexARN = "arn:aws:acm:us-east-1:123456789012:certificate/2f8b5d3e-1c4a-4f6b-9d8e-7a6f5e4d3c2b"
 	www := judged{"renews 2026-07-24", "renews 2026-07-24", "unchanged"}
