@@ -463,3 +463,29 @@ func TestCheckCodeGolden(t *testing.T) {
 		})
 	}
 }
+
+// Code that spans regions is checked region by region and reported as one
+// fleet: the header lists the regions, the page tells each failing
+// certificate's story from its own region's run, and events.jsonl holds
+// both runs.
+func TestCheckCodeRegions(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "page")
+	args := []string{"-terraform", tfExample + "plan-delete-shared-record.json", "-terraform", tfData + "cloudflare-state.json"}
+	code, doc, errs := checkCode(t, append(args, "-report", page)...)
+	assert.Equal(t, 1, code, errs)
+	assert.Equal(t, "eu-west-1, us-east-1", doc.Region)
+	assert.Equal(t, []string{"aws_acm_certificate.www", "aws_acm_certificate.wild"}, doc.Breaks)
+	assert.Equal(t, judged{"expires 2026-09-15", "expires 2026-09-15", "unchanged"}, judgedOf(doc)["aws_acm_certificate.status"],
+		"expires before and after: not the plan's doing")
+	events, err := os.ReadFile(filepath.Join(page, "events.jsonl"))
+	require.NoError(t, err)
+	assert.Contains(t, string(events), `"scenario":"fleet-123456789012-eu-west-1"`)
+	assert.Contains(t, string(events), `"scenario":"fleet-123456789012-us-east-1"`)
+	html, err := os.ReadFile(filepath.Join(page, "index.html"))
+	require.NoError(t, err)
+	assert.Equal(t, 1+3, strings.Count(string(html), "<svg"), "the fleet timeline and each of the 3 failing certificates' own, from its region's run")
+	assert.Contains(t, string(html), "attempt N: status.example.net not validated")
+	_, out, _ := renewsim(t, append(append([]string{"check"}, args...), "-now", at0401)...)
+	assert.Contains(t, out, "\nafter the plan: 5 certificates of account 123456789012 in eu-west-1, us-east-1, from 2026-04-01 to 2028-03-31 under acm-2026\n")
+	assert.Contains(t, out, "  aws_acm_certificate.status does not renew before the plan either, so it is not the plan's doing")
+}
