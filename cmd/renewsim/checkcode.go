@@ -118,9 +118,10 @@ func (req *checkRequest) buildCode(fs *iac.Fleets) ([]*codeFleet, error) {
 			out = append(out, &codeFleet{fleet: r.After, after: true})
 		}
 	}
-	var probs fleet.Problems
-	build := func(opt fleet.Options) {
-		probs = nil
+	// Build's problems are those of the inputs (a fleet that mixes
+	// accounts, say): unusable input, every one listed.
+	build := func(opt fleet.Options) error {
+		var probs fleet.Problems
 		for _, cf := range out {
 			p, err := fleet.Build(cf.fleet, opt)
 			var ps fleet.Problems
@@ -128,27 +129,34 @@ func (req *checkRequest) buildCode(fs *iac.Fleets) ([]*codeFleet, error) {
 			case errors.As(err, &ps):
 				probs = append(probs, ps...)
 			case err != nil:
-				probs = append(probs, &fleet.Problem{File: strings.Join(cf.fleet.ACMFiles, ", "), Msg: err.Error()})
+				return err
 			}
 			cf.plan = p
 		}
-	}
-	build(req.options)
-	if len(probs) > 0 {
-		return nil, &usageError{fmt.Errorf("unusable input:\n%w", probs)}
-	}
-	if req.options.Until.IsZero() && len(out) > 1 {
-		until := out[0].plan.Until
-		for _, cf := range out {
-			if cf.plan.Until.After(until) {
-				until = cf.plan.Until
-			}
+		if len(probs) > 0 {
+			return &usageError{fmt.Errorf("unusable input:\n%w", probs)}
 		}
-		if slices.ContainsFunc(out, func(cf *codeFleet) bool { return !cf.plan.Until.Equal(until) }) {
-			opt := req.options
-			opt.Until = until
-			build(opt)
+		return nil
+	}
+	if err := build(req.options); err != nil {
+		return nil, err
+	}
+	if !req.options.Until.IsZero() || len(out) < 2 {
+		return out, nil
+	}
+	until := out[0].plan.Until
+	for _, cf := range out {
+		if cf.plan.Until.After(until) {
+			until = cf.plan.Until
 		}
+	}
+	if !slices.ContainsFunc(out, func(cf *codeFleet) bool { return !cf.plan.Until.Equal(until) }) {
+		return out, nil
+	}
+	opt := req.options
+	opt.Until = until
+	if err := build(opt); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

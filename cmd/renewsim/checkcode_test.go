@@ -489,3 +489,32 @@ func TestCheckCodeRegions(t *testing.T) {
 	assert.Contains(t, out, "\nafter the plan: 5 certificates of account 123456789012 in eu-west-1, us-east-1, from 2026-04-01 to 2028-03-31 under acm-2026\n")
 	assert.Contains(t, out, "  aws_acm_certificate.status does not renew before the plan either, so it is not the plan's doing")
 }
+
+// Every fleet runs over one horizon: the longest any of them needs. An
+// imported certificate valid until 2030 in us-east-1 stretches the eu-west-1
+// fleet's horizon too, before and after the plan alike.
+func TestCheckCodeOneHorizon(t *testing.T) {
+	src, err := os.ReadFile("../../examples/fleet/acm/describe-legacy.example.com.json")
+	require.NoError(t, err)
+	imported := strings.NewReplacer(`"NotAfter": "2026-06-01T00:00:00+00:00"`, `"NotAfter": "2030-06-01T00:00:00+00:00"`).Replace(string(src))
+	file := filepath.Join(t.TempDir(), "legacy.json")
+	require.NoError(t, os.WriteFile(file, []byte(imported), 0o644))
+	_, out, errs := renewsim(t, "check", "-terraform", tfExample+"plan-delete-shared-record.json", "-terraform", tfData+"cloudflare-state.json",
+		"-acm", file, "-now", at0401, "-json")
+	require.Empty(t, errs)
+	var doc struct {
+		Until        time.Time `json:"until"`
+		Certificates []struct {
+			Address  string      `json:"address"`
+			Renewals []time.Time `json:"renewals"`
+		} `json:"certificates"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.True(t, doc.Until.After(time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC)), "the imported certificate's expiry is in the horizon: %s", doc.Until)
+	for _, c := range doc.Certificates {
+		if c.Address == "aws_acm_certificate.docs" {
+			require.NotEmpty(t, c.Renewals)
+			assert.True(t, c.Renewals[len(c.Renewals)-1].After(time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC)), "eu-west-1 runs to the same horizon: %v", c.Renewals)
+		}
+	}
+}
