@@ -100,7 +100,13 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	for _, e := range r.Certificates {
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "%s %s  %s\n", e.Verdict.Mark(), strings.Join(e.Domains, ", "), headline(e, r.Until))
+		names := strings.Join(e.Domains, ", ")
+		if names == "" && e.Address != "" {
+			// The code did not say its names (an expression renewsim cannot
+			// resolve): its address says which one it is.
+			names = e.Address
+		}
+		fmt.Fprintf(&b, "%s %s  %s\n", e.Verdict.Mark(), names, headline(e, r.Until))
 		if e.Address != "" {
 			fmt.Fprintf(&b, "    %s  %s  %s\n", e.Address, e.ID, e.ARN)
 		} else {

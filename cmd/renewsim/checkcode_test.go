@@ -169,6 +169,10 @@ func TestCheckCodeTraps(t *testing.T) {
 			want:   map[string]judged{"shop/ShopCertificate": {"", "renews 2026-09-01", "created"}, "shop/BlogCertificate": {"", "not-issued", "breaks"}},
 			breaks: []string{"shop/BlogCertificate"}, planned: map[string][]string{"shop/BlogCertificate": {"shop/BlogCertificate", "shop/Blog"}},
 			effect: "nothing creates the validation record of blog.example.org"},
+		{name: "a change set that replaces a certificate, validated again by the records CloudFormation creates; a name renewsim cannot resolve",
+			args: []string{"-cloudformation", cfnData + "replace/api.yaml", "-cloudformation", cfnData + "replace/api.changeset.json",
+				"-acm", cfnData + "replace/acm", "-zones", cfnData + "replace/example.com.zone"}, exit: 0, change: "change set",
+			want: map[string]judged{"api/Certificate": {"renews 2026-08-04", "renews 2026-09-01", "unchanged"}, "api/Spare": {"cannot-tell", "cannot-tell", "unchanged"}}},
 		{name: "the code with the exports: a certificate outside the code breaks too", args: []string{"-terraform", tfExample + "plan-delete-shared-record.json",
 			"-acm", iacExports + "acm", "-zones", iacExports + "zones"}, exit: 1, change: "plan",
 			want: map[string]judged{"aws_acm_certificate.www": {"renews 2026-07-24", "expires 2026-09-06", "breaks"}, "aws_acm_certificate.wild": {"renews 2026-08-03", "expires 2026-09-16", "breaks"},
@@ -234,6 +238,15 @@ func TestCheckCodeText(t *testing.T) {
 	assert.Contains(t, out, "renewsim does not invent its dates\n    aws_acm_certificate.cdn  www-example-org  arn:aws:acm:us-east-1:123456789012:certificate/0e0e0e0e-0000-4000-8000-0000000000f1\n"+
 		"    fix: run terraform apply -refresh-only (or terraform refresh) and export the state again")
 	assert.NotContains(t, out, "not used", "the zone holds the stale certificate's names")
+
+	code, out, errs = renewsim(t, "check", "-cloudformation", cfnData+"replace/api.yaml", "-cloudformation", cfnData+"replace/api.changeset.json",
+		"-acm", cfnData+"replace/acm", "-zones", cfnData+"replace/example.com.zone", "-now", at0401)
+	assert.Equal(t, 0, code, errs)
+	assert.True(t, strings.HasPrefix(out, "this change set breaks no renewal\n"), out)
+	assert.Contains(t, out, "\n? api/Spare  cannot tell: renewsim cannot resolve its DomainName, {\"Fn::If\":[\"IsProd\",\"spare.example.com\",\"spare.dev.example.com\"]}\n",
+		"a certificate whose names the code does not say is named by its address")
+	assert.Contains(t, out, "\n    before the change set, as arn:aws:acm:us-east-1:123456789012:certificate/3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d: renews around 2026-08-04",
+		"replaced: the ARN it had before")
 
 	code, out, errs = renewsim(t, "check", "-terraform", tfData+"no-certificate-plan.json", "-now", at0401)
 	assert.Equal(t, 0, code, errs)
