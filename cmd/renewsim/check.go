@@ -50,7 +50,7 @@ See docs/check.md.
 -terraform and -cloudformation read infrastructure code instead (exports
 given beside it complete it): a state is checked as it stands, each
 certificate named by its address too; a plan or a change set is checked
-before and after the change over one horizon. Then it prints first what the
+before and after the change over one horizon, and check prints first what the
 change does — the renewals it breaks, each with the planned changes that
 bear on it, then what it fixes, creates, deletes and leaves — and then the
 fleet after it, with every certificate's verdict before. A change exits 1
@@ -82,7 +82,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var outs checkOutputs
 	fs.StringVar(&outs.dir, "report", "", "write the fleet page to `DIR`: index.html, fleet-timeline.svg, results.json and events.jsonl")
 	fs.StringVar(&outs.junit, "junit", "", "write the verdicts as JUnit XML to `FILE`, one testcase per certificate")
-	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY); for a plan or a change set, a pull-request comment")
 	var alarms alarmsFlag
 	alarms.add(fs)
 	rest, err := parseCommand(fs, args)
