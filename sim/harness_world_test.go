@@ -275,8 +275,12 @@ func parseZoneLine(line string) (zrr, error) {
 		if len(data) < 3 {
 			return zrr{}, fmt.Errorf("zone line %q: CAA wants flag, tag and value", line)
 		}
+		// The tag keeps its case, as miekg/dns (and so fakes/dns and
+		// sim/run) keeps it: the model must match tags case-insensitively
+		// (RFC 8659 §4), and a harness that lowered them would hide a
+		// model that does not.
 		value := strings.Trim(strings.Join(data[2:], " "), `"`)
-		r.data = fmt.Sprintf("%s %s %q", data[0], strings.ToLower(data[1]), value)
+		r.data = fmt.Sprintf("%s %s %q", data[0], data[1], value)
 	default:
 		r.data = strings.Join(data, " ")
 	}
