@@ -188,6 +188,10 @@ func checkCanned(what, answer string) error {
 	case "http":
 		_, err := strconv.Atoi(first)
 		ok = err == nil || answer == "token" || answer == "redirect" || answer == "unreachable"
+		if first == "redirect" && rest != "" {
+			code, err := strconv.Atoi(rest)
+			ok = err == nil && code >= 300 && code < 400
+		}
 	case "https", "tls":
 		ok = first == "error" && rest != ""
 	case "mail":
@@ -490,8 +494,12 @@ func (w *hworld) checkHTTP(c sim.CheckHTTP, now time.Time) sim.HTTPAnswer {
 	case canned == "token":
 		ans.Status, ans.Body = 200, content
 		return ans
-	case canned == "redirect":
+	case canned == "redirect" || strings.HasPrefix(canned, "redirect "):
+		// ACM's copy of the token, with the status given (301 when none).
 		ans.Status, ans.Location = 301, redirect
+		if code, ok := strings.CutPrefix(canned, "redirect "); ok {
+			ans.Status, _ = strconv.Atoi(code)
+		}
 		return ans
 	case canned == "unreachable":
 		ans.Err = "connection failed"
