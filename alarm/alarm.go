@@ -2,7 +2,6 @@ package alarm
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/renewsim/renewsim/sim"
@@ -117,7 +116,7 @@ func Rule(a *sim.Alarm) string {
 		if a.Within > 0 {
 			s += sim.FormatDuration(a.Within)
 		} else {
-			s += shareText(a.Share) + " of its lifetime"
+			s += a.Share.Percent() + " of its lifetime"
 		}
 		if a.Resource != "" {
 			s += " at " + a.Resource
@@ -125,10 +124,6 @@ func Rule(a *sim.Alarm) string {
 		return s + ", scraped every minute"
 	}
 	return a.Kind
-}
-
-func shareText(s float64) string {
-	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", s*100), "0"), ".") + "%"
 }
 
 // ShortestLead is the certificate of certs that had the shortest warning

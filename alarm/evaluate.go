@@ -398,7 +398,7 @@ func (x *evaluation) probeFirings(a *sim.Alarm) map[string][]firingAt {
 			}
 			limit := a.Within
 			if limit == 0 {
-				limit = time.Duration(a.Share * float64(cur.notAfter.Sub(cur.gen.notBefore)))
+				limit = a.Share.Of(cur.notAfter.Sub(cur.gen.notBefore))
 			}
 			// probe_ssl_earliest_cert_expiry - time() < limit
 			cross := cur.notAfter.Add(-limit)

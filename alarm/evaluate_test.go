@@ -123,6 +123,12 @@ func TestAlarmsFireAtTheDocumentedTime(t *testing.T) {
 		// 2026-07-11 15:50:24; the next scrape, on the minute, sees it.
 		{"probe 33% of the lifetime", failing, `{name: a, probe: {expires_within: 33%}}`,
 			[]firing{{at: "2026-07-11 15:51", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "65d8h9m", resource: "alb-prod"}}},
+		// Shares read as every share does: 0.33 is 33%; a third of 198
+		// days is exactly 66 days, 2026-07-11 00:00, strict, so 00:01.
+		{"probe 0.33 of the lifetime", failing, `{name: a, probe: {expires_within: 0.33}}`,
+			[]firing{{at: "2026-07-11 15:51", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "65d8h9m", resource: "alb-prod"}}},
+		{"probe 1/3 of the lifetime", failing, `{name: a, probe: {expires_within: 1/3}}`,
+			[]firing{{at: "2026-07-11 00:01", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "65d23h59m", resource: "alb-prod"}}},
 		// probe_ssl_earliest_cert_expiry - time() < 14d is false at exactly
 		// 14 days left, true a minute later.
 		{"probe 14d", failing, `{name: a, probe: {expires_within: 14d, resource: alb-prod}}`,

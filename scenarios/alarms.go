@@ -338,30 +338,32 @@ func (l *loader) days(f *field) (int, bool) {
 }
 
 // within reads a probe's expires_within: a duration above zero (14d), or
-// a share of the lifetime above 0% and below 100% (33%).
-func (l *loader) within(f *field) (time.Duration, float64, bool) {
+// a share of the lifetime above 0 and below 1, written as every share is
+// (1/3, 0.33, 33%: sim.ParseShare).
+func (l *loader) within(f *field) (time.Duration, sim.Share, bool) {
 	s, ok := l.scalar(f)
 	if !ok {
-		return 0, 0, false
+		return 0, sim.Share{}, false
 	}
-	if num, isShare := strings.CutSuffix(strings.TrimSpace(s), "%"); isShare {
-		p, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-		if err != nil || !(p > 0 && p < 100) {
-			l.errf(f.vpos, "%s: want a share of the lifetime above 0%% and below 100%% like 33%%, got %q", f.name, s)
-			return 0, 0, false
-		}
-		return 0, p / 100, true
+	share, err := sim.ParseShare(s)
+	switch {
+	case err == nil && share.Num > 0:
+		return 0, share, true
+	case err == nil || strings.ContainsAny(s, "%/"):
+		// Written as a share, but not one above 0 and below 1.
+		l.errf(f.vpos, "%s: want %s (above 0, below 1), got %q", f.name, sim.ShareForms, s)
+		return 0, sim.Share{}, false
 	}
 	d, err := parseDuration(s)
 	switch {
 	case err != nil:
-		l.errf(f.vpos, "%s: want a duration like 14d or a share of the lifetime like 33%%, got %q", f.name, s)
-		return 0, 0, false
+		l.errf(f.vpos, "%s: want a duration like 14d or %s (above 0, below 1), got %q", f.name, sim.ShareForms, s)
+		return 0, sim.Share{}, false
 	case d <= 0:
 		l.errf(f.vpos, "%s: want a duration above zero, got %q", f.name, s)
-		return 0, 0, false
+		return 0, sim.Share{}, false
 	}
-	return d, 0, true
+	return d, sim.Share{}, true
 }
 
 // alarms reads the scenario's alarms: list, checking what they name

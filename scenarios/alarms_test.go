@@ -52,7 +52,7 @@ expect:
 		{Name: "config-hourly", Kind: sim.AlarmConfig, Days: 20, Every: time.Hour},
 		{Name: "acm-1", Kind: sim.AlarmSecurityHub, Days: 30, Every: day},
 		{Name: "action", Kind: sim.AlarmEventBridge, DetailType: sim.EventActionRequired, DaysToExpiryAtMost: &fifteen, Reason: "CAA_ERROR"},
-		{Name: "tls", Kind: sim.AlarmProbe, Share: 0.335, Certs: []string{"web"}},
+		{Name: "tls", Kind: sim.AlarmProbe, Share: sim.Share{Num: 335, Den: 1000}, Certs: []string{"web"}},
 		{Name: "tls-14d", Kind: sim.AlarmProbe, Within: 14 * day, Resource: "alb"},
 	}
 	for i := range want {
@@ -100,9 +100,13 @@ func TestBrokenAlarms(t *testing.T) {
 			`t.yaml:10:69: reason: only "ACM Certificate Renewal Action Required" events carry a RenewalStatusReason`},
 		{"unknown reason", "alarms:\n  - {name: a, eventbridge: {detail_type: ACM Certificate Renewal Action Required, reason: none}}\n",
 			`t.yaml:10:91: reason: unknown renewal status reason "none" (expected one of: NO_AVAILABLE_CONTACTS, ADDITIONAL_VERIFICATION_REQUIRED, DOMAIN_NOT_ALLOWED, INVALID_PUBLIC_DOMAIN, DOMAIN_VALIDATION_DENIED, CAA_ERROR, PCA_LIMIT_EXCEEDED, PCA_INVALID_ARN, PCA_INVALID_STATE, PCA_REQUEST_FAILED, PCA_NAME_CONSTRAINTS_VALIDATION, PCA_RESOURCE_NOT_FOUND, PCA_INVALID_ARGS, PCA_INVALID_DURATION, PCA_ACCESS_DENIED, SLR_NOT_FOUND, OTHER, PENDING_DOMAIN_VALIDATION)`},
-		{"share out of range", "alarms:\n  - {name: a, probe: {expires_within: 100%}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime above 0% and below 100% like 33%, got "100%"`},
+		{"share out of range", "alarms:\n  - {name: a, probe: {expires_within: 100%}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "100%"`},
+		{"zero share", "alarms:\n  - {name: a, probe: {expires_within: 0%}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "0%"`},
+		{"whole lifetime", "alarms:\n  - {name: a, probe: {expires_within: 3/3}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "3/3"`},
+		{"zero decimal", "alarms:\n  - {name: a, probe: {expires_within: 0.0}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "0.0"`},
+		{"a bare number", "alarms:\n  - {name: a, probe: {expires_within: 14}}\n", `t.yaml:10:39: expires_within: want a duration like 14d or a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "14"`},
 		{"zero duration", "alarms:\n  - {name: a, probe: {expires_within: 0s}}\n", `t.yaml:10:39: expires_within: want a duration above zero, got "0s"`},
-		{"bad duration", "alarms:\n  - {name: a, probe: {expires_within: soon}}\n", `t.yaml:10:39: expires_within: want a duration like 14d or a share of the lifetime like 33%, got "soon"`},
+		{"bad duration", "alarms:\n  - {name: a, probe: {expires_within: soon}}\n", `t.yaml:10:39: expires_within: want a duration like 14d or a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "soon"`},
 		{"unknown resource", "alarms:\n  - {name: a, probe: {expires_within: 14d, resource: cdn}}\n", `t.yaml:10:54: resource: unknown resource "cdn" (known: alb)`},
 		{"unknown certificate", "alarms:\n  - {name: a, metric: {threshold: 3}, certs: [web, api]}\n", `t.yaml:10:52: certs: unknown certificate "api" (known: web)`},
 		{"certificate twice", "alarms:\n  - {name: a, metric: {threshold: 3}, certs: [web, web]}\n", `t.yaml:10:52: certs: certificate "web" is listed twice`},
@@ -253,4 +257,18 @@ func FuzzAlarmFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A probe's share of the lifetime reads as every share does: a third
+// written as a fraction, a decimal or a percentage.
+func TestProbeShareForms(t *testing.T) {
+	for in, want := range map[string]sim.Share{
+		"1/3": {Num: 1, Den: 3}, "0.33": {Num: 33, Den: 100}, "33%": {Num: 33, Den: 100}, "33.5%": {Num: 335, Den: 1000}, "2/3": {Num: 2, Den: 3},
+	} {
+		sc, err := Parse("t.yaml", []byte(validDoc+"alarms:\n  - {name: a, probe: {expires_within: '"+in+"'}}\n"))
+		require.NoError(t, err, in)
+		require.Len(t, sc.Alarms, 1)
+		assert.Equal(t, want.String(), sc.Alarms[0].Share.String(), in)
+		assert.Zero(t, sc.Alarms[0].Within, in)
+	}
 }

@@ -394,9 +394,9 @@ type Alarm struct {
 	Every time.Duration
 
 	// AlarmProbe: the certificate a resource serves expires within Within,
-	// or within Share of its lifetime (0 < Share < 1) when Within is 0.
+	// or within Share of its lifetime (above 0, below 1) when Within is 0.
 	Within   time.Duration
-	Share    float64
+	Share    Share
 	Resource string // only this resource; "" for every resource
 
 	// Certs limits the alarm to these certificates; empty for all.
