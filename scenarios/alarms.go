@@ -99,8 +99,11 @@ var (
 	withDaysToExpiry = []string{sim.EventApproaching, sim.EventActionRequired, sim.EventAvailable}
 	// securityHubControls are the Security Hub controls about ACM.
 	securityHubControls = []string{"acm.1"}
-	// configFrequencies are AWS Config's MaximumExecutionFrequency values.
-	configFrequencies = []time.Duration{time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
+	// configFrequencies are AWS Config's MaximumExecutionFrequency values,
+	// as durations and by the names the API, CloudFormation and Terraform
+	// give them.
+	configFrequencies    = []time.Duration{time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
+	configFrequencyNames = []string{"One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"}
 )
 
 // eventReasons are the RenewalStatusReason values an event can carry (the
@@ -286,15 +289,25 @@ func (l *loader) configDays(_ *build, d *kindDraft, f *field) {
 	}
 }
 
+// configFrequency reads how often the rule runs periodically: one of
+// MaximumExecutionFrequency's names (One_Hour … TwentyFour_Hours, as AWS
+// spells them) or the duration it stands for (1h … 24h).
 func (l *loader) configFrequency(_ *build, d *kindDraft, f *field) {
-	every, ok := l.duration(f)
-	switch {
-	case !ok:
-	case !slices.Contains(configFrequencies, every):
-		l.errf(f.vpos, "frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h, got %q", f.val.Value)
-	default:
-		d.a.Every = every
+	s, ok := l.scalar(f)
+	if !ok {
+		return
 	}
+	if i := slices.Index(configFrequencyNames, strings.TrimSpace(s)); i >= 0 {
+		d.a.Every = configFrequencies[i]
+		return
+	}
+	every, err := parseDuration(s)
+	if err != nil || !slices.Contains(configFrequencies, every) {
+		l.errf(f.vpos, "frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency %s), got %q",
+			strings.Join(configFrequencyNames, ", "), s)
+		return
+	}
+	d.a.Every = every
 }
 
 // securityHubControl reads the control of a securityhub alarm: the

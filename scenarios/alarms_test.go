@@ -90,7 +90,9 @@ func TestBrokenAlarms(t *testing.T) {
 		{"missing threshold", "alarms:\n  - {name: a, metric: {}}\n", `t.yaml:10:23: missing required key "threshold" in metric`},
 		{"bad threshold", "alarms:\n  - {name: a, metric: {threshold: 3.5}}\n", `t.yaml:10:35: threshold: want a whole number of days from 0 to 3650, got "3.5"`},
 		{"negative days", "alarms:\n  - {name: a, config: {days_to_expiration: -1}}\n", `t.yaml:10:44: days_to_expiration: want a whole number of days from 0 to 3650, got "-1"`},
-		{"config frequency", "alarms:\n  - {name: a, config: {frequency: 2h}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h, got "2h"`},
+		{"config frequency", "alarms:\n  - {name: a, config: {frequency: 2h}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "2h"`},
+		{"config frequency name", "alarms:\n  - {name: a, config: {frequency: Two_Hours}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "Two_Hours"`},
+		{"config frequency word", "alarms:\n  - {name: a, config: {frequency: daily}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "daily"`},
 		{"security hub control", "alarms:\n  - {name: a, securityhub: acm.2}\n", `t.yaml:10:28: securityhub: unknown control "acm.2" (known: acm.1, which is acm-certificate-expiration-check with daysToExpiration 30)`},
 		{"metric without value", "alarms:\n  - {name: a, metric: }\n", `t.yaml:10:23: key "metric" in alarm has no value`},
 		{"unknown detail type", "alarms:\n  - {name: a, eventbridge: {detail_type: Expired}}\n", `t.yaml:10:42: detail_type: unknown detail type "Expired" (expected one of: ACM Certificate Approaching Expiration, ACM Certificate Renewal Action Required, ACM Certificate Available, ACM Certificate Expired, AWS Health Event)`},
@@ -270,5 +272,18 @@ func TestProbeShareForms(t *testing.T) {
 		require.Len(t, sc.Alarms, 1)
 		assert.Equal(t, want.String(), sc.Alarms[0].Share.String(), in)
 		assert.Zero(t, sc.Alarms[0].Within, in)
+	}
+}
+
+// The Config rule's frequency reads AWS's MaximumExecutionFrequency names
+// as the durations they stand for.
+func TestConfigFrequencyNames(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"One_Hour": time.Hour, "Three_Hours": 3 * time.Hour, "Six_Hours": 6 * time.Hour, "Twelve_Hours": 12 * time.Hour,
+		"TwentyFour_Hours": 24 * time.Hour, "12h": 12 * time.Hour, "1d": 24 * time.Hour,
+	} {
+		sc, err := Parse("t.yaml", []byte(validDoc+"alarms:\n  - {name: a, config: {frequency: "+in+"}}\n"))
+		require.NoError(t, err, in)
+		assert.Equal(t, want, sc.Alarms[0].Every, in)
 	}
 }
