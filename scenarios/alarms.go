@@ -408,6 +408,7 @@ const (
 	keyFiresMin      = "fires_at_least"
 	keyFiresMax      = "fires_at_most"
 	keyFalse         = "false_alarms"
+	keyFalseMin      = "false_alarms_at_least"
 	keyFalseMax      = "false_alarms_at_most"
 	keyLeadTimeAtLst = "lead_time_at_least"
 )
@@ -427,13 +428,14 @@ var alarmChecks = []alarmCheck{
 	{keyFiresMin, 0, countInto(func(e *sim.Expectation) **int { return &e.Min })},
 	{keyFiresMax, 0, countInto(func(e *sim.Expectation) **int { return &e.Max })},
 	{keyFalse, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarms })},
+	{keyFalseMin, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarmsMin })},
 	{keyFalseMax, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarmsMax })},
 	{keyLeadTimeAtLst, 2, (*loader).leadTime},
 }
 
 // alarmExclusive are the keys of a family that cannot go together: an
 // exact number, and a bound.
-var alarmExclusive = [][2]string{{keyFires, keyFiresMin}, {keyFires, keyFiresMax}, {keyFalse, keyFalseMax}}
+var alarmExclusive = [][2]string{{keyFires, keyFiresMin}, {keyFires, keyFiresMax}, {keyFalse, keyFalseMin}, {keyFalse, keyFalseMax}}
 
 // alarmExpectKeys are the keys of the alarm expectation group.
 var alarmExpectKeys = func() []string {
@@ -446,7 +448,8 @@ var alarmExpectKeys = func() []string {
 
 // alarmExpectation reads {alarm: NAME, …}: one of fires (never or a
 // number), fires_at_least and/or fires_at_most, false_alarms or
-// false_alarms_at_most, lead_time_at_least (with cert).
+// false_alarms_at_least and/or false_alarms_at_most, lead_time_at_least
+// (with cert).
 func (l *loader) alarmExpectation(b *build, em *mapping, e *sim.Expectation) {
 	alarm := l.expectedAlarm(b, em, e)
 	if alarm != nil && e.Cert != "" && !alarm.Watches(e.Cert) {
@@ -462,6 +465,9 @@ func (l *loader) alarmExpectation(b *build, em *mapping, e *sim.Expectation) {
 	}
 	if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
 		l.errf(em.field(keyFiresMax).vpos, "fires_at_most (%d) is less than fires_at_least (%d)", *e.Max, *e.Min)
+	}
+	if e.FalseAlarmsMin != nil && e.FalseAlarmsMax != nil && *e.FalseAlarmsMin > *e.FalseAlarmsMax {
+		l.errf(em.field(keyFalseMax).vpos, "false_alarms_at_most (%d) is less than false_alarms_at_least (%d)", *e.FalseAlarmsMax, *e.FalseAlarmsMin)
 	}
 }
 
@@ -506,7 +512,7 @@ func (l *loader) oneAlarmCheck(em *mapping) bool {
 	}
 	switch len(used) {
 	case 0:
-		l.errf(em.pos, "alarm expectation checks nothing: give fires (never or a number), fires_at_least and/or fires_at_most, false_alarms, false_alarms_at_most, or lead_time_at_least with cert")
+		l.errf(em.pos, "alarm expectation checks nothing: give fires (never or a number), fires_at_least and/or fires_at_most, false_alarms, false_alarms_at_least and/or false_alarms_at_most, or lead_time_at_least with cert")
 		return false
 	case 1:
 	default:

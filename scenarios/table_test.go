@@ -33,7 +33,7 @@ func TestKeysInMessageOrder(t *testing.T) {
 		{"metric", alarmKinds[1].keys.keys, []string{"threshold"}},
 		{"config", alarmKinds[2].keys.keys, []string{"days_to_expiration", "frequency"}},
 		{"probe", alarmKinds[4].keys.keys, []string{"expires_within", "resource"}},
-		{"alarm expectation", alarmExpectKeys, []string{"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least"}},
+		{"alarm expectation", alarmExpectKeys, []string{"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_least", "false_alarms_at_most", "lead_time_at_least"}},
 	} {
 		assert.Equal(t, tc.want, tc.got, tc.what)
 	}

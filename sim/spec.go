@@ -312,6 +312,7 @@ type Expectation struct {
 	// count its firings (fires: never is Count 0).
 	Alarm           string
 	FalseAlarms     *int // exactly this many false alarms
+	FalseAlarmsMin  *int // at least this many
 	FalseAlarmsMax  *int // at most this many
 	LeadTimeAtLeast *time.Duration
 }
