@@ -15,6 +15,10 @@ const (
 	TrueAlarm  Outcome = "true-alarm"
 	FalseAlarm Outcome = "false-alarm"
 	Undecided  Outcome = "undecided" // the run ended before its cycle was decided
+	// Notice: the event told of a renewal that had just happened (ACM
+	// Certificate Available, AWS Health's notice of a successful
+	// renewal); it warned of nothing and cried no wolf.
+	Notice Outcome = "notice"
 )
 
 // Followed is what came of the certificate a firing warned of.
@@ -103,6 +107,9 @@ func Rule(a *sim.Alarm) string {
 		}
 		if a.Reason != "" {
 			s += ", RenewalStatusReason " + a.Reason
+		}
+		if a.Code != "" {
+			s += ", eventTypeCode " + a.Code
 		}
 		return s
 	case sim.AlarmMetric:

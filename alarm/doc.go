@@ -17,7 +17,10 @@
 //     certificate a resource serves starts to expire within the limit.
 //
 // Every firing belongs to the certificate it is about and to the cycle of
-// that certificate it came in. It was a true alarm when that certificate
+// that certificate it came in; an event telling of a renewal that just
+// happened (ACM Certificate Available, AWS Health's notice of it) belongs
+// to the cycle that renewal ended and is a notice: neither a warning nor a
+// false alarm. It was a true alarm when that certificate
 // then expired, a resource served it expired, or it renewed only after a
 // change (a timeline change or an approval click after the firing): its
 // lead time runs to the expiry or outage, the earlier (to the expiry for a

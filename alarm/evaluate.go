@@ -181,6 +181,7 @@ type firingAt struct {
 	time     time.Time
 	gen      *generation
 	resource string
+	notice   bool // an event telling of gen's renewal, sent as it issued
 }
 
 // Evaluate judges every alarm of sc on idx, the record of a run of sc, in
@@ -236,11 +237,18 @@ func (x *evaluation) evaluate(a *sim.Alarm) Result {
 }
 
 // eventFirings: every event of the certificate that the rule's pattern
-// matches.
+// matches. The events ACM sends as a renewal issues (Certificate
+// Available, AWS Health's notice of the renewal) come after the new
+// certificate in the record, at the same time; they tell of the cycle
+// that just ended, not of the one that starts, so they belong to it.
 func (x *evaluation) eventFirings(a *sim.Alarm, h *certHistory) []firingAt {
 	var out []firingAt
+	var issued time.Time // the last renewal of the certificate so far
 	for _, p := range x.idx.CertEntries(h.id) {
 		e := &x.log[p]
+		if e.Kind == sim.KindIssued {
+			issued = e.Time
+		}
 		if e.Kind != sim.KindEventBus || e.Detail.Event == nil || e.Detail.Event.DetailType != a.DetailType {
 			continue
 		}
@@ -253,9 +261,30 @@ func (x *evaluation) eventFirings(a *sim.Alarm, h *certHistory) []firingAt {
 		if a.Reason != "" && eventReason(e.Detail.Event.Detail) != a.Reason {
 			continue
 		}
-		out = append(out, firingAt{time: e.Time, gen: h.genAt(e.Time)})
+		if a.Code != "" && eventCode(e.Detail.Event.Detail) != a.Code {
+			continue
+		}
+		f := firingAt{time: e.Time, gen: h.genAt(e.Time)}
+		if e.Time.Equal(issued) && renewalNotice(e.Detail.Event) {
+			if prev := h.genAt(e.Time.Add(-time.Nanosecond)); prev != f.gen && prev.renewed != nil && prev.renewed.Equal(issued) {
+				f.gen, f.notice = prev, true
+			}
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// renewalNotice tells whether an event sent as a renewal issues tells of
+// it: Certificate Available, or AWS Health's renewal state change.
+func renewalNotice(ev *sim.Event) bool {
+	switch ev.DetailType {
+	case sim.EventAvailable:
+		return true
+	case sim.EventHealth:
+		return eventCode(ev.Detail) == "AWS_ACM_RENEWAL_STATE_CHANGE"
+	}
+	return false
 }
 
 // tickAtOrAfter is the first multiple of period since the Unix epoch at
@@ -464,6 +493,13 @@ func (x *evaluation) judge(h *certHistory, fs []firingAt) Cert {
 	for _, f := range fs {
 		g := f.gen
 		fr := Firing{Time: f.time.UTC(), Resource: f.resource, Outcome: Undecided}
+		if f.notice {
+			// It told of the renewal that ended g's cycle: no warning.
+			t := g.renewed.UTC()
+			fr.Cycle, fr.Outcome, fr.Followed, fr.At = g.cycle, Notice, FollowedRenewal, &t
+			ac.Firings = append(ac.Firings, fr)
+			continue
+		}
 		if g != nil {
 			fr.Cycle = g.cycle
 			var until time.Time
@@ -560,6 +596,23 @@ func eventDays(d any) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// eventCode is the eventTypeCode of an AWS Health event's detail, typed or
+// read back from JSON.
+func eventCode(d any) string {
+	switch d := d.(type) {
+	case sim.HealthDetail:
+		return d.EventTypeCode
+	case *sim.HealthDetail:
+		if d != nil {
+			return d.EventTypeCode
+		}
+	case map[string]any:
+		s, _ := d["eventTypeCode"].(string)
+		return s
+	}
+	return ""
 }
 
 // eventReason is the RenewalStatusReason of an event's detail.

@@ -229,3 +229,69 @@ func TestAlarmsFromAnEventLog(t *testing.T) {
 	assert.Len(t, firingsOf(t, live, "a", "web"), 4)
 	assert.Len(t, firingsOf(t, live, "b", "web"), 3)
 }
+
+// AWS Health and EventBridge rules: a rule on one eventTypeCode fires on
+// those events only; the notices ACM sends as a renewal issues (ACM
+// Certificate Available, the AWS Health notice of the renewal) belong to
+// the cycle they close and are neither warnings nor false alarms, even
+// when the next cycle fails. Here the certificate renews at T−45d
+// (2026-08-01 00:10), its CNAME is deleted on 2026-09-01, and the
+// renewed certificate (valid until 2027-02-15 00:10) expires.
+func TestHealthRulesAndRenewalNotices(t *testing.T) {
+	src := librarySource(t, "dns-happy", "until: web.expiry+7d", `until: 2027-02-20T00:00:00Z
+timeline:
+  - {at: 2026-09-01T00:00:00Z, do: delete-validation-record, cert: web}`)
+	s := withAlarms(t, src, `alarms:
+  - {name: health, eventbridge: {detail_type: AWS Health Event}}
+  - {name: state, eventbridge: {detail_type: AWS Health Event, code: AWS_ACM_RENEWAL_STATE_CHANGE}}
+  - {name: caa, eventbridge: {detail_type: AWS Health Event, code: CAA_CHECK_FAILURE}}
+  - {name: available, eventbridge: {detail_type: ACM Certificate Available}}`)
+	notice := firing{at: "2026-08-01 00:10", cycle: 1, outcome: alarm.Notice, followed: alarm.FollowedRenewal}
+	// Action Required (and its Health notice) 30, 15, 7, 3 and 1 days
+	// before 2027-02-15 00:10, then the Health notice of the expiry.
+	warn := func(at, lead string) firing {
+		return firing{at: at, cycle: 2, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: lead}
+	}
+	health := []firing{notice,
+		warn("2027-01-16 00:10", "30d"), warn("2027-01-31 00:10", "15d"), warn("2027-02-08 00:10", "7d"),
+		warn("2027-02-12 00:10", "3d"), warn("2027-02-14 00:10", "1d"), warn("2027-02-15 00:10", "0s")}
+	assert.Equal(t, health, firingsOf(t, s, "health", "web"))
+	assert.Equal(t, health, firingsOf(t, s, "state", "web"), "every Health event of ACM here is a renewal state change")
+	assert.Equal(t, []firing{}, firingsOf(t, s, "caa", "web"), "no CAA failure, no firing")
+	assert.Equal(t, []firing{notice}, firingsOf(t, s, "available", "web"))
+	for _, r := range s.Alarms {
+		assert.Zero(t, r.FalseAlarms, "%s: a notice of a renewal is no false alarm", r.Name)
+	}
+	c := s.Alarms[0].Certificates[0]
+	assert.Equal(t, 1, c.Troubles)
+	assert.Equal(t, 0, c.Missed)
+	require.NotNil(t, c.LeadTime)
+	assert.Equal(t, "30d", *c.LeadTime, "the lead time runs from the first warning, not from the notice of the renewal before")
+}
+
+// A rule on CAA_CHECK_FAILURE fires once per failing cycle, on the
+// library scenario where CAA forbids Amazon.
+func TestHealthRuleOnTheCAACode(t *testing.T) {
+	s := withAlarms(t, "caa-forbids-amazon", `alarms:
+  - {name: caa, eventbridge: {detail_type: AWS Health Event, code: CAA_CHECK_FAILURE}}
+  - {name: state, eventbridge: {detail_type: AWS Health Event, code: AWS_ACM_RENEWAL_STATE_CHANGE}}`)
+	caa := s.Alarms[0]
+	require.Len(t, caa.Certificates, 1)
+	require.Len(t, caa.Certificates[0].Firings, 1)
+	assert.Equal(t, alarm.TrueAlarm, caa.Certificates[0].Firings[0].Outcome)
+	assert.Equal(t, "AWS Health Event, eventTypeCode CAA_CHECK_FAILURE", strings.TrimPrefix(caa.Rule, "EventBridge rule on "))
+	assert.Greater(t, s.Alarms[1].Fired, caa.Fired, "the state changes are another code")
+}
+
+// Two healthy renewals: a rule on every AWS Health event fires at each,
+// on the notice of the renewal, and cries wolf at neither.
+func TestHealthRuleOnHealthyRenewals(t *testing.T) {
+	src := librarySource(t, "dns-happy", "until: web.expiry+7d", "until: 2027-03-01T00:00:00Z")
+	s := withAlarms(t, src, "alarms: [{name: health, eventbridge: {detail_type: AWS Health Event}}]")
+	assert.Equal(t, []firing{
+		{at: "2026-08-01 00:10", cycle: 1, outcome: alarm.Notice, followed: alarm.FollowedRenewal},
+		{at: "2027-01-01 00:20", cycle: 2, outcome: alarm.Notice, followed: alarm.FollowedRenewal},
+	}, firingsOf(t, s, "health", "web"))
+	assert.Zero(t, s.Alarms[0].FalseAlarms)
+	assert.Equal(t, alarm.WarnsSilent, alarm.Verdicts(s.Alarms)["web"][0].Warns, "nothing to warn of")
+}

@@ -35,6 +35,7 @@ var alarmKinds = []alarmKind{
 		{key: "detail_type", required: true, read: (*loader).eventBridgeDetailType},
 		{key: "days_to_expiry_at_most", read: (*loader).eventBridgeDays, absent: needsValue},
 		{key: "reason", read: (*loader).eventBridgeReason, absent: needsValue},
+		{key: "code", read: (*loader).eventBridgeCode, absent: needsValue},
 	})},
 	{kind: sim.AlarmMetric, keys: newKeyTable(sim.AlarmMetric, []keyRow[kindDraft]{
 		{key: "threshold", required: true, read: (*loader).metricThreshold},
@@ -272,6 +273,16 @@ func (l *loader) eventBridgeReason(_ *build, d *kindDraft, f *field) {
 		return
 	}
 	d.a.Reason, _ = l.oneOf(f, "renewal status reason", eventReasons())
+}
+
+// eventBridgeCode reads the eventTypeCode an AWS Health event must have,
+// as an EventBridge pattern on detail.eventTypeCode matches it.
+func (l *loader) eventBridgeCode(_ *build, d *kindDraft, f *field) {
+	if d.detailOK && d.a.DetailType != sim.EventHealth {
+		l.errf(f.kpos, "code: only %q events carry an eventTypeCode", sim.EventHealth)
+		return
+	}
+	d.a.Code, _ = l.oneOf(f, "AWS Health event type code", healthCodes)
 }
 
 func (l *loader) metricThreshold(_ *build, d *kindDraft, f *field) {

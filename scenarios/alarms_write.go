@@ -28,6 +28,9 @@ func AlarmsYAML(alarms []sim.Alarm) string {
 			if a.Reason != "" {
 				fmt.Fprintf(&b, ", reason: %s", quoteYAML(a.Reason))
 			}
+			if a.Code != "" {
+				fmt.Fprintf(&b, ", code: %s", quoteYAML(a.Code))
+			}
 			b.WriteString("}\n")
 		case sim.AlarmMetric:
 			fmt.Fprintf(&b, "    metric: {threshold: %d}\n", a.Days)

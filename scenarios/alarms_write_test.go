@@ -35,6 +35,8 @@ func TestAlarmsYAMLReadsBack(t *testing.T) {
     eventbridge: {detail_type: ACM Certificate Renewal Action Required, days_to_expiry_at_most: 15, reason: CAA_ERROR}
   - name: available
     eventbridge: {detail_type: ACM Certificate Available}
+  - name: caa
+    eventbridge: {detail_type: AWS Health Event, code: CAA_CHECK_FAILURE}
   - name: tls
     probe: {expires_within: 33.5%}
     certs: [web]

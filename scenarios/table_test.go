@@ -29,7 +29,7 @@ func TestKeysInMessageOrder(t *testing.T) {
 			"click-approval", "resend-validation-email", "mailbox-reject", "mailbox-accept",
 			"dns-fault", "dns-fault-clear", "renew-certificate", "reimport", "pca-failure", "pca-restore"}},
 		{"alarm", alarmKeys, []string{"name", "eventbridge", "metric", "config", "securityhub", "probe", "certs"}},
-		{"eventbridge", alarmKinds[0].keys.keys, []string{"detail_type", "days_to_expiry_at_most", "reason"}},
+		{"eventbridge", alarmKinds[0].keys.keys, []string{"detail_type", "days_to_expiry_at_most", "reason", "code"}},
 		{"metric", alarmKinds[1].keys.keys, []string{"threshold"}},
 		{"config", alarmKinds[2].keys.keys, []string{"days_to_expiration", "frequency"}},
 		{"probe", alarmKinds[4].keys.keys, []string{"expires_within", "resource"}},

@@ -381,11 +381,13 @@ type Alarm struct {
 	Kind string // one of the Alarm* kinds
 
 	// AlarmEventBridge: events of this detail type, optionally only those
-	// whose detail says DaysToExpiry <= DaysToExpiryAtMost, or whose
-	// RenewalStatusReason is Reason.
+	// whose detail says DaysToExpiry <= DaysToExpiryAtMost, whose
+	// RenewalStatusReason is Reason, or (AWS Health events) whose
+	// eventTypeCode is Code.
 	DetailType         string
 	DaysToExpiryAtMost *int
 	Reason             string
+	Code               string
 
 	// AlarmMetric: DaysToExpiry <= Days. AlarmConfig, AlarmSecurityHub:
 	// the rule's daysToExpiration.
