@@ -113,7 +113,11 @@ func Rule(a *sim.Alarm) string {
 		}
 		return s
 	case sim.AlarmMetric:
-		return fmt.Sprintf("CloudWatch DaysToExpiry <= %d, a datapoint a day at 00:00 UTC", a.Days)
+		s := fmt.Sprintf("CloudWatch DaysToExpiry <= %d, a datapoint a day at 00:00 UTC", a.Days)
+		if a.TreatMissingData != "" && a.TreatMissingData != sim.MissingMissing {
+			s += ", missing data " + a.TreatMissingData
+		}
+		return s
 	case sim.AlarmConfig:
 		return fmt.Sprintf("AWS Config acm-certificate-expiration-check, daysToExpiration %d, every %dh and on changes", a.Days, int(a.Every/time.Hour))
 	case sim.AlarmSecurityHub:

@@ -6,8 +6,9 @@
 //
 //   - an EventBridge rule fires on every matching event;
 //   - a CloudWatch alarm on DaysToExpiry sees one datapoint a day, at 00:00
-//     UTC, of the whole days left (ACM stops publishing at expiry), and
-//     fires when it goes from OK to ALARM;
+//     UTC, of the whole days left (ACM stops publishing at expiry, and the
+//     alarm treats the days without one as its TreatMissingData says), and
+//     fires when it goes into ALARM;
 //   - AWS Config's acm-certificate-expiration-check (and Security Hub's
 //     ACM.1) evaluates periodically, at multiples of its frequency from
 //     00:00 UTC, and on every change of the certificate, and fires when a

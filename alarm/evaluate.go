@@ -316,33 +316,66 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// The states of a CloudWatch alarm.
+const (
+	insufficientData = iota // where a new alarm starts
+	stateOK
+	stateAlarm
+)
+
 // metricFirings: the alarm's state goes to ALARM at the first datapoint
 // of a certificate with at most Days whole days left; a renewal's first
 // datapoint above the threshold sets it back to OK. ACM publishes nothing
-// after the certificate expired, and the alarm keeps its state.
+// once a certificate expired: at the first daily evaluation without a
+// datapoint the alarm treats the missing data as TreatMissingData says
+// (missing: INSUFFICIENT_DATA; ignore: it keeps its state; breaching:
+// ALARM; notBreaching: OK). A firing is any transition into ALARM, from OK
+// or from INSUFFICIENT_DATA, as CloudWatch runs an alarm's actions.
 func (x *evaluation) metricFirings(a *sim.Alarm, h *certHistory) []firingAt {
 	var out []firingAt
-	alarm := false
+	state := insufficientData
+	end := x.end.Add(time.Nanosecond) // an evaluation at the end still counts
 	for k, g := range h.gens {
 		from := maxTime(g.from, x.start)
-		to := minTime(g.notAfter, x.end.Add(time.Nanosecond))
+		to := minTime(g.notAfter, end)
+		next := end // the first evaluation that is not this certificate's
 		if k+1 < len(h.gens) {
 			to = minTime(to, h.gens[k+1].from)
+			next = minTime(next, tickAtOrAfter(maxTime(h.gens[k+1].from, x.start), metricPeriod))
 		}
 		first := tickAtOrAfter(from, metricPeriod)
-		if !first.Before(to) {
-			continue // no datapoint of this certificate
+		if first.Before(to) {
+			// floor(left / day) <= Days  <=>  left < (Days+1) days.
+			cross := g.notAfter.Add(-time.Duration(a.Days+1) * sim.Day)
+			switch {
+			case first.After(cross) && state == stateAlarm:
+				// Already in ALARM, and this certificate keeps it there.
+			case first.After(cross):
+				out = append(out, firingAt{time: first, gen: g})
+				state = stateAlarm
+			default:
+				state = stateOK
+				if breach := tickAfter(cross, metricPeriod); breach.Before(to) {
+					out = append(out, firingAt{time: breach, gen: g})
+					state = stateAlarm
+				}
+			}
 		}
-		// floor(left / day) <= Days  <=>  left < (Days+1) days.
-		cross := g.notAfter.Add(-time.Duration(a.Days+1) * sim.Day)
-		breach := maxTime(first, tickAfter(cross, metricPeriod))
-		if alarm && first.After(cross) {
-			continue // already in ALARM, and this certificate keeps it there
-		}
-		alarm = false
-		if breach.Before(to) {
-			out = append(out, firingAt{time: breach, gen: g})
-			alarm = true
+		// The days after it expired, before the next certificate's first
+		// datapoint (or the end): no datapoint.
+		if gap := tickAtOrAfter(maxTime(to, from), metricPeriod); gap.Before(next) && !to.Before(g.notAfter) {
+			switch a.TreatMissingData {
+			case sim.MissingBreaching:
+				if state != stateAlarm {
+					out = append(out, firingAt{time: gap, gen: g})
+				}
+				state = stateAlarm
+			case sim.MissingNotBreaching:
+				state = stateOK
+			case sim.MissingIgnore:
+			default: // missing
+				state = insufficientData
+			}
 		}
 	}
 	return out

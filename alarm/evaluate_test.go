@@ -295,3 +295,64 @@ func TestHealthRuleOnHealthyRenewals(t *testing.T) {
 	assert.Zero(t, s.Alarms[0].FalseAlarms)
 	assert.Equal(t, alarm.WarnsSilent, alarm.Verdicts(s.Alarms)["web"][0].Warns, "nothing to warn of")
 }
+
+// CloudWatch's treat_missing_data after ACM stops publishing DaysToExpiry
+// (the certificate expired). An imported certificate expires on
+// 2026-05-30 00:00 and is reimported on 2026-06-04 with 20 days left
+// (expiring 2026-06-24 00:00, unrenewed). A 30-day alarm fires on
+// 2026-04-30 and is in ALARM when the data stops:
+//
+//   - missing (the default): INSUFFICIENT_DATA, so the reimported
+//     certificate's first datapoint (20 days) fires again;
+//   - notBreaching: OK, and the same;
+//   - ignore: still ALARM, so it stays silent and misses the second
+//     expiry;
+//   - breaching (the CDK's advice): ALARM already, silent likewise.
+func TestMetricTreatMissingData(t *testing.T) {
+	const src = `name: reimported-late
+start: 2026-03-01T00:00:00Z
+until: 2026-07-01T00:00:00Z
+resources: [{id: cdn, kind: cloudfront}]
+certificates:
+  - {id: web, domain: static.example.com, type: imported, not_after: 2026-05-30T00:00:00Z, in_use_by: [cdn]}
+timeline:
+  - {at: 2026-06-04T00:00:00Z, do: reimport, cert: web, not_after: 2026-06-24T00:00:00Z}
+`
+	first := firing{at: "2026-04-30 00:00", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "30d"}
+	again := firing{at: "2026-06-04 00:00", cycle: 2, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "20d"}
+	for treat, want := range map[string][]firing{
+		"":             {first, again},
+		"missing":      {first, again},
+		"notBreaching": {first, again},
+		"ignore":       {first},
+		"breaching":    {first},
+	} {
+		t.Run("treat "+treat, func(t *testing.T) {
+			a := "{name: a, metric: {threshold: 30}}"
+			if treat != "" {
+				a = "{name: a, metric: {threshold: 30, treat_missing_data: " + treat + "}}"
+			}
+			s := withAlarms(t, src, "alarms: ["+a+"]")
+			assert.Equal(t, want, firingsOf(t, s, "a", "web"))
+			assert.Equal(t, 2-len(want), s.Alarms[0].Missed, "expiries no firing came before")
+		})
+	}
+}
+
+// A threshold of 0 never sees a datapoint of 0 for a certificate that
+// expires at 00:00: the last datapoint says 1. With missing data treated
+// as breaching (the CDK's advice for metricDaysToExpiry) the alarm fires
+// at the first evaluation without data, the moment of expiry: too late to
+// warn, but not silent. The other treatments never fire.
+func TestMetricBreachingFiresWhenTheDataStops(t *testing.T) {
+	for treat, want := range map[string][]firing{
+		"missing":      {},
+		"ignore":       {},
+		"notBreaching": {},
+		"breaching":    {{at: "2026-09-15 00:00", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "0s"}},
+	} {
+		s := withAlarms(t, "dns-missing-cname", "alarms: [{name: a, metric: {threshold: 0, treat_missing_data: "+treat+"}}]")
+		assert.Equal(t, want, firingsOf(t, s, "a", "web"), treat)
+		assert.Equal(t, 1, s.Alarms[0].Missed, "%s: no warning before the expiry either way", treat)
+	}
+}

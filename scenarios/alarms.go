@@ -39,6 +39,7 @@ var alarmKinds = []alarmKind{
 	})},
 	{kind: sim.AlarmMetric, keys: newKeyTable(sim.AlarmMetric, []keyRow[kindDraft]{
 		{key: "threshold", required: true, read: (*loader).metricThreshold},
+		{key: "treat_missing_data", read: (*loader).metricMissingData, absent: needsValue},
 	})},
 	{kind: sim.AlarmConfig, defaults: configDefaults, keys: newKeyTable(sim.AlarmConfig, []keyRow[kindDraft]{
 		{key: "days_to_expiration", read: (*loader).configDays, absent: needsValue},
@@ -49,6 +50,19 @@ var alarmKinds = []alarmKind{
 		{key: "expires_within", required: true, read: (*loader).probeWithin},
 		{key: "resource", read: (*loader).probeResource, absent: needsValue},
 	})},
+}
+
+// alarmKindSchemas are what a -vary finds under an alarm's kind: the keys
+// of its mapping, so that a key the alarm leaves out (a metric's
+// treat_missing_data) can be varied too.
+func alarmKindSchemas() map[string]*varySchema {
+	out := map[string]*varySchema{}
+	for _, k := range alarmKinds {
+		if k.keys != nil {
+			out[k.kind] = &varySchema{name: k.kind, keys: func() []string { return k.keys.keys }, mapping: true}
+		}
+	}
+	return out
 }
 
 // alarmDraft is one alarm while its keys are read.
@@ -287,6 +301,12 @@ func (l *loader) eventBridgeCode(_ *build, d *kindDraft, f *field) {
 
 func (l *loader) metricThreshold(_ *build, d *kindDraft, f *field) {
 	d.a.Days, _ = l.days(f)
+}
+
+// metricMissingData reads the alarm's TreatMissingData, spelled as
+// CloudWatch spells it.
+func (l *loader) metricMissingData(_ *build, d *kindDraft, f *field) {
+	d.a.TreatMissingData, _ = l.oneOf(f, "treatment of missing data", sim.MissingDataTreatments)
 }
 
 // configDefaults are the defaults of acm-certificate-expiration-check.

@@ -94,6 +94,8 @@ func TestBrokenAlarms(t *testing.T) {
 		{"config frequency name", "alarms:\n  - {name: a, config: {frequency: Two_Hours}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "Two_Hours"`},
 		{"config frequency word", "alarms:\n  - {name: a, config: {frequency: daily}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "daily"`},
 		{"security hub control", "alarms:\n  - {name: a, securityhub: acm.2}\n", `t.yaml:10:28: securityhub: unknown control "acm.2" (known: acm.1, which is acm-certificate-expiration-check with daysToExpiration 30)`},
+		{"unknown missing-data treatment", "alarms:\n  - {name: a, metric: {threshold: 3, treat_missing_data: NOT_BREACHING}}\n",
+			`t.yaml:10:58: treat_missing_data: unknown treatment of missing data "NOT_BREACHING" (expected one of: notBreaching, breaching, ignore, missing)`},
 		{"metric without value", "alarms:\n  - {name: a, metric: }\n", `t.yaml:10:23: key "metric" in alarm has no value`},
 		{"unknown detail type", "alarms:\n  - {name: a, eventbridge: {detail_type: Expired}}\n", `t.yaml:10:42: detail_type: unknown detail type "Expired" (expected one of: ACM Certificate Approaching Expiration, ACM Certificate Renewal Action Required, ACM Certificate Available, ACM Certificate Expired, AWS Health Event)`},
 		{"days filter on an event without days", "alarms:\n  - {name: a, eventbridge: {detail_type: ACM Certificate Expired, days_to_expiry_at_most: 3}}\n",
@@ -237,6 +239,29 @@ func TestVaryAnAlarmByName(t *testing.T) {
 	_, err = NewPlan("t.yaml", doc, []Vary{bad}, PlanOptions{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `alarms has no item "nope" (names: days; or an index from 0 to 0)`)
+}
+
+// A sweep may add a key the alarm's kind leaves out, such as a metric
+// alarm's treat_missing_data (to judge the CDK's advice of breaching), but
+// not one the kind does not take.
+func TestVaryAddsAnAlarmKindKey(t *testing.T) {
+	doc, err := DecodeNode("t.yaml", []byte(validDoc+"alarms:\n  - {name: days, metric: {threshold: 0}}\n"))
+	require.NoError(t, err)
+	v, err := ParseVary("alarms.days.metric.treat_missing_data=missing,breaching")
+	require.NoError(t, err)
+	p, err := NewPlan("t.yaml", doc, []Vary{v}, PlanOptions{})
+	require.NoError(t, err)
+	require.Equal(t, 2, p.Len())
+	for k, want := range []string{sim.MissingMissing, sim.MissingBreaching} {
+		vr, err := p.Variant(k)
+		require.NoError(t, err)
+		assert.Equal(t, want, vr.Scenario.Alarms[0].TreatMissingData)
+	}
+	bad, err := ParseVary("alarms.days.metric.frequency=1h")
+	require.NoError(t, err)
+	_, err = NewPlan("t.yaml", doc, []Vary{bad}, PlanOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `alarms.days.metric has no key "frequency" (it has: threshold; a metric may also take: treat_missing_data)`)
 }
 
 // FuzzAlarmFile checks that no input makes ParseAlarms panic, that every

@@ -33,7 +33,11 @@ func AlarmsYAML(alarms []sim.Alarm) string {
 			}
 			b.WriteString("}\n")
 		case sim.AlarmMetric:
-			fmt.Fprintf(&b, "    metric: {threshold: %d}\n", a.Days)
+			fmt.Fprintf(&b, "    metric: {threshold: %d", a.Days)
+			if a.TreatMissingData != "" {
+				fmt.Fprintf(&b, ", treat_missing_data: %s", quoteYAML(a.TreatMissingData))
+			}
+			b.WriteString("}\n")
 		case sim.AlarmSecurityHub:
 			b.WriteString("    securityhub: acm.1\n")
 		case sim.AlarmConfig:

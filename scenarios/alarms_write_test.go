@@ -25,6 +25,8 @@ func TestAlarmsYAMLReadsBack(t *testing.T) {
 	sc, err := Parse("t.yaml", []byte(validDoc+`alarms:
   - name: days-30
     metric: {threshold: 30}
+  - name: days-0
+    metric: {threshold: 0, treat_missing_data: breaching}
   - name: config
     config: {}
   - name: config-hourly

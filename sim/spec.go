@@ -392,6 +392,10 @@ type Alarm struct {
 	// AlarmMetric: DaysToExpiry <= Days. AlarmConfig, AlarmSecurityHub:
 	// the rule's daysToExpiration.
 	Days int
+	// AlarmMetric: how the alarm treats a day without a datapoint (after
+	// the certificate expired): one of the Missing* values; "" is
+	// CloudWatch's default, MissingMissing.
+	TreatMissingData string
 	// AlarmConfig, AlarmSecurityHub: how often the rule is evaluated
 	// periodically (AWS Config's MaximumExecutionFrequency).
 	Every time.Duration
@@ -418,6 +422,18 @@ const (
 	AlarmSecurityHub = "securityhub"
 	AlarmProbe       = "probe"
 )
+
+// CloudWatch's treatments of missing data (TreatMissingData), in the order
+// its documentation gives them.
+const (
+	MissingNotBreaching = "notBreaching" // as within the threshold: OK
+	MissingBreaching    = "breaching"    // as beyond the threshold: ALARM
+	MissingIgnore       = "ignore"       // the alarm keeps its state
+	MissingMissing      = "missing"      // INSUFFICIENT_DATA (the default)
+)
+
+// MissingDataTreatments lists the treatments of missing data.
+var MissingDataTreatments = []string{MissingNotBreaching, MissingBreaching, MissingIgnore, MissingMissing}
 
 // The documented defaults of the AWS rules.
 const (
