@@ -135,10 +135,16 @@ func missedText(certs []*alarm.Cert) string {
 	return strings.Join(parts, ", ")
 }
 
-// plural writes "1 firing", "2 firings".
+// plural writes "1 firing", "2 firings", "2 expiries or outages".
 func plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
+	if many, ok := irregular[unit]; ok {
+		return fmt.Sprintf("%d %s", n, many)
+	}
 	return fmt.Sprintf("%d %ss", n, unit)
 }
+
+// irregular are the units whose plural is not the unit and an s.
+var irregular = map[string]string{"expiry or outage": "expiries or outages"}
