@@ -115,7 +115,7 @@ func Rule(a *sim.Alarm) string {
 	case sim.AlarmMetric:
 		s := fmt.Sprintf("CloudWatch DaysToExpiry <= %d, a datapoint a day at 00:00 UTC", a.Days)
 		if a.TreatMissingData != "" && a.TreatMissingData != sim.MissingMissing {
-			s += ", missing data " + a.TreatMissingData
+			s += ", TreatMissingData " + a.TreatMissingData
 		}
 		return s
 	case sim.AlarmConfig:

@@ -335,6 +335,11 @@ timeline:
 			s := withAlarms(t, src, "alarms: ["+a+"]")
 			assert.Equal(t, want, firingsOf(t, s, "a", "web"))
 			assert.Equal(t, 2-len(want), s.Alarms[0].Missed, "expiries no firing came before")
+			rule := "CloudWatch DaysToExpiry <= 30, a datapoint a day at 00:00 UTC"
+			if treat != "" && treat != "missing" {
+				rule += ", TreatMissingData " + treat
+			}
+			assert.Equal(t, rule, s.Alarms[0].Rule, "the default goes unsaid")
 		})
 	}
 }
