@@ -1,0 +1,253 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
+
+	"github.com/renewsim/renewsim/internal/fixture"
+	"github.com/renewsim/renewsim/report"
+	"github.com/renewsim/renewsim/result"
+	"github.com/renewsim/renewsim/sim"
+)
+
+// fleetScenario is the result of a synthetic fleet of n certificates,
+// each on a resource of its own (fixture.NewFleet): every 50th expires
+// and its resource serves it expired until the end.
+func fleetScenario(n int) *result.Scenario {
+	spec, log := fixture.NewFleet(n, fixture.FleetOptions{PerResource: 1})
+	sc := result.Build(spec, 1, log)
+	return &sc
+}
+
+// textBox is where one string is drawn, in the canvas's coordinates.
+type textBox struct {
+	s                      string
+	minX, minY, maxX, maxY float64
+}
+
+// drawnTexts draws the timeline on a recorder at its size and returns
+// where each string went: the box from the font's width, ascent and
+// descent, through the transforms in force (the rotated axis labels).
+func drawnTexts(t *testing.T, tl *report.Timeline) (w, h vg.Length, boxes []textBox) {
+	t.Helper()
+	w, h = tl.Size()
+	var rec recorder.Canvas
+	tl.Draw(draw.NewCanvas(&rec, w, h))
+	type affine [6]float64 // x' = a*x + c*y + e, y' = b*x + d*y + f
+	mul := func(m, n affine) affine {
+		return affine{
+			m[0]*n[0] + m[2]*n[1], m[1]*n[0] + m[3]*n[1],
+			m[0]*n[2] + m[2]*n[3], m[1]*n[2] + m[3]*n[3],
+			m[0]*n[4] + m[2]*n[5] + m[4], m[1]*n[4] + m[3]*n[5] + m[5],
+		}
+	}
+	m := affine{1, 0, 0, 1, 0, 0}
+	var stack []affine
+	for _, a := range rec.Actions {
+		switch a := a.(type) {
+		case *recorder.Push:
+			stack = append(stack, m)
+		case *recorder.Pop:
+			m, stack = stack[len(stack)-1], stack[:len(stack)-1]
+		case *recorder.Translate:
+			m = mul(m, affine{1, 0, 0, 1, a.Point.X.Points(), a.Point.Y.Points()})
+		case *recorder.Rotate:
+			s, c := math.Sincos(a.Angle)
+			m = mul(m, affine{c, s, -s, c, 0, 0})
+		case *recorder.Scale:
+			m = mul(m, affine{a.X, 0, 0, a.Y, 0, 0})
+		case *recorder.FillString:
+			face := font.DefaultCache.Lookup(a.Font, a.Size)
+			ext := face.Extents()
+			x0, x1 := a.Point.X.Points(), (a.Point.X + face.Width(a.String)).Points()
+			y0, y1 := (a.Point.Y - ext.Descent).Points(), (a.Point.Y + ext.Ascent).Points()
+			b := textBox{s: a.String, minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1)}
+			for _, p := range [][2]float64{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}} {
+				x, y := m[0]*p[0]+m[2]*p[1]+m[4], m[1]*p[0]+m[3]*p[1]+m[5]
+				b.minX, b.maxX = min(b.minX, x), max(b.maxX, x)
+				b.minY, b.maxY = min(b.minY, y), max(b.maxY, y)
+			}
+			boxes = append(boxes, b)
+		}
+	}
+	return w, h, boxes
+}
+
+// assertTextFits checks that every string is drawn inside the canvas and
+// that no two overlap. A font's ascent and descent leave room above and
+// below the letters, so boxes may touch by a point.
+func assertTextFits(t *testing.T, name string, tl *report.Timeline) []textBox {
+	t.Helper()
+	w, h, boxes := drawnTexts(t, tl)
+	const slack = 1.0
+	for _, b := range boxes {
+		assert.True(t, b.minX >= -slack && b.maxX <= w.Points()+slack && b.minY >= -slack && b.maxY <= h.Points()+slack,
+			"%s: %q runs off the %.0f×%.0f canvas: x %.1f–%.1f, y %.1f–%.1f", name, b.s, w.Points(), h.Points(), b.minX, b.maxX, b.minY, b.maxY)
+	}
+	// Sorted by left edge, each box is compared with those that start
+	// before it ends.
+	slices.SortFunc(boxes, func(a, b textBox) int { return int(math.Copysign(1, a.minX-b.minX)) })
+	overlaps := 0
+	for i, a := range boxes {
+		for _, b := range boxes[i+1:] {
+			if b.minX >= a.maxX-slack {
+				break
+			}
+			if b.minY < a.maxY-slack && a.minY < b.maxY-slack {
+				overlaps++
+				if overlaps <= 5 {
+					t.Errorf("%s: %q and %q overlap", name, a.s, b.s)
+				}
+			}
+		}
+	}
+	assert.Zero(t, overlaps, "%s: strings drawn over each other", name)
+	return boxes
+}
+
+// Every timeline, small or at fleet size, draws its text inside the
+// picture and never one string over another.
+func TestTimelineTextFitsAndDoesNotOverlap(t *testing.T) {
+	long := fleetScenario(3)
+	long.Name = strings.Repeat("a-scenario-with-a-very-long-name-", 6)
+	cases := map[string]*report.Timeline{
+		"dns-missing-cname": report.TimelineOf(&runLibrary(t, "dns-missing-cname").Scenarios[0]),
+		"busy":              report.NewTimeline("busy", fixture.Busy()),
+		"long name":         report.TimelineOf(long),
+		"50 certificates":   report.TimelineOf(fleetScenario(50)),
+		"1,000":             report.TimelineOf(fleetScenario(1000)),
+	}
+	for name, tl := range cases {
+		boxes := assertTextFits(t, name, tl)
+		assert.NotEmpty(t, boxes, name)
+		// gonum's SVG writes five significant digits: past 100,000 points
+		// a coordinate is rounded to 10, and lines 13 points apart land on
+		// each other (the wall of red text of a 1,000-certificate
+		// timeline drawn one lane each).
+		var buf bytes.Buffer
+		require.NoError(t, tl.WriteSVG(&buf))
+		assert.NotContains(t, buf.String(), "e+0", "%s: a coordinate in exponent form has lost its precision", name)
+	}
+}
+
+// Below the fleet size, a timeline keeps a lane per certificate and
+// resource, but its verdict never takes more than three lines: the bad
+// news first, then "… and N more".
+func TestTimelineCaptionIsBounded(t *testing.T) {
+	tl := report.TimelineOf(fleetScenario(50))
+	require.False(t, tl.AtFleetSize(), "50 certificates are drawn one by one")
+	assert.Len(t, tl.Lanes, 1+50+50, "the world, 50 certificates, 50 resources")
+	verdict, bad := tl.Verdict()
+	assert.True(t, bad)
+	assert.Equal(t, 99, strings.Count(verdict, "  ·  "), "Verdict still says every lane")
+
+	_, _, boxes := drawnTexts(t, tl)
+	// The caption is what is drawn in the subtitle's bold 11pt between the
+	// title and the lanes: the lines that name a certificate's fate.
+	var caption []string
+	for _, b := range boxes {
+		if strings.Contains(b.s, "  ·  ") {
+			caption = append(caption, b.s)
+		}
+	}
+	require.NotEmpty(t, caption)
+	assert.LessOrEqual(t, len(caption), 3)
+	assert.True(t, strings.HasPrefix(caption[0], "cert-00007 EXPIRED"), "the expiry comes first: %q", caption[0])
+	assert.Contains(t, caption[0], "res-00007 OUTAGE", "then the outage")
+	assert.Regexp(t, `… and \d+ more$`, caption[len(caption)-1])
+	m := regexp.MustCompile(`… and (\d+) more$`).FindStringSubmatch(caption[len(caption)-1])
+	shown := 0
+	for _, c := range caption {
+		shown += strings.Count(c, "  ·  ") + 1
+	}
+	var more int
+	_, err := fmt.Sscan(m[1], &more)
+	require.NoError(t, err)
+	assert.Equal(t, 100, shown-1+more, "every lane is shown or counted")
+}
+
+// At fleet size the timeline is the fleet page's aggregate chart: its
+// size does not grow with the fleet, and its lanes are the certificates
+// that expired, the first to expire first.
+func TestTimelineAtFleetSizeIsTheAggregateChart(t *testing.T) {
+	var sizes []int
+	for _, n := range []int{51, 1000, 2100, 4200} {
+		tl := report.TimelineOf(fleetScenario(n))
+		require.True(t, tl.AtFleetSize(), "%d certificates", n)
+		var buf bytes.Buffer
+		require.NoError(t, tl.WriteSVG(&buf))
+		sizes = append(sizes, buf.Len())
+		w, h := tl.Size()
+		assert.Equal(t, 900.0, w.Points(), "1200 CSS pixels wide")
+		assert.Less(t, h.Points(), 1500.0, "at most 40 lanes tall")
+		texts := svgTexts(t, buf.Bytes())
+		expired := n / 50
+		if n%50 > 7 {
+			expired++
+		}
+		assert.Contains(t, texts, fmt.Sprintf("%s certificates: %d expired · %s renewed · outage on %d of %s resources",
+			thousands(n), expired, thousands(n-expired), expired, thousands(n)))
+		var dates []string
+		for _, s := range texts {
+			if _, d, ok := strings.Cut(s, " · expired "); ok {
+				dates = append(dates, d)
+			}
+		}
+		assert.Len(t, dates, min(expired, 40))
+		assert.True(t, slices.IsSorted(dates), "the first to expire first: %v", dates)
+		if expired > 40 {
+			assert.Contains(t, texts, fmt.Sprintf("and %d more that expired or fail at the end, not drawn: see the report's table", expired-40))
+		}
+	}
+	// From 2,100 certificates on, more than 40 expire: the chart is as
+	// large as it gets.
+	assert.Less(t, sizes[3], 150_000, "the SVG of 4,200 certificates")
+	assert.Less(t, float64(sizes[3]), 1.05*float64(sizes[2]), "4,200 certificates draw no more than 2,100: %v", sizes)
+}
+
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// The event log is written line by line without json.Encoder, and reads
+// the same.
+func TestEventLinesAreWhatTheEncoderWrites(t *testing.T) {
+	logs := map[string][]sim.Entry{"busy": fixture.Busy()}
+	for _, sc := range runLibrary(t, "dns-missing-cname", "email-no-mailbox").Scenarios {
+		logs[sc.Name] = sc.Log()
+	}
+	for name, log := range logs {
+		var got, want bytes.Buffer
+		require.NoError(t, report.WriteEventLines(&got, name, log))
+		enc := jsonEncoder(&want)
+		for _, e := range log {
+			require.NoError(t, enc.Encode(report.LogLine{Scenario: name, Entry: e}))
+		}
+		assert.True(t, bytes.Equal(want.Bytes(), got.Bytes()), "%s: the lines differ from json.Encoder's", name)
+	}
+}
+
+// jsonEncoder is how the event log was written before: json.Encoder,
+// HTML left alone.
+func jsonEncoder(w *bytes.Buffer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
