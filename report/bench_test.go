@@ -66,3 +66,12 @@ func BenchmarkNewTimeline(b *testing.B) {
 		report.NewTimeline(sc.Name, sc.Log())
 	})
 }
+
+// BenchmarkWriteEvents writes the event log, as JSON Lines.
+func BenchmarkWriteEvents(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteEvents(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -2,8 +2,10 @@ package report_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -250,4 +252,35 @@ func jsonEncoder(w *bytes.Buffer) *json.Encoder {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc
+}
+
+// A gzip-compressed event log reads back as the plain one, and the same
+// summary compresses to the same bytes.
+func TestEventsGzipReadsBackAsThePlainLog(t *testing.T) {
+	sum := runLibrary(t, "dns-missing-cname", "email-no-mailbox")
+	var plain, gz, again bytes.Buffer
+	require.NoError(t, report.WriteEvents(&plain, sum))
+	require.NoError(t, report.WriteEventsGzip(&gz, sum))
+	require.NoError(t, report.WriteEventsGzip(&again, sum))
+	assert.True(t, bytes.Equal(gz.Bytes(), again.Bytes()), "the same summary, the same bytes")
+	assert.Less(t, gz.Len(), plain.Len()/5)
+
+	zr, err := gzip.NewReader(bytes.NewReader(gz.Bytes()))
+	require.NoError(t, err)
+	unzipped, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(plain.Bytes(), unzipped), "gzip -d gives the plain log")
+	assert.Empty(t, zr.Header.Name, "no name in the header")
+	assert.True(t, zr.Header.ModTime.IsZero(), "no time in the header")
+
+	names, logs, err := report.ReadEvents(bytes.NewReader(gz.Bytes()))
+	require.NoError(t, err)
+	pnames, plogs, err := report.ReadEvents(bytes.NewReader(plain.Bytes()))
+	require.NoError(t, err)
+	assert.Equal(t, pnames, names)
+	assert.Equal(t, len(plogs["dns-missing-cname"]), len(logs["dns-missing-cname"]))
+	assert.Equal(t, plogs, logs)
+
+	_, _, err = report.ReadEvents(bytes.NewReader(gz.Bytes()[:gz.Len()/2]))
+	assert.Error(t, err, "a cut-off log is an error, not a shorter log")
 }
