@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/result"
+	"github.com/renewsim/renewsim/sim"
 )
 
 // WriteHTML writes the HTML report of a run: one self-contained page
@@ -41,6 +45,9 @@ type htmlSummaryLine struct {
 	Span  int
 	Row   summaryRow
 	Cert  certCell
+	// Outage is what the resources served this certificate expired
+	// ("alb-prod 7d"), not what they served of the others.
+	Outage []string
 }
 
 type htmlScenario struct {
@@ -66,15 +73,26 @@ type htmlExpect struct {
 func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 	rows := summaryRows(s)
 	page := htmlPage{N: len(s.Scenarios), Passed: s.Passed()}
-	for _, r := range rows {
+	for k, r := range rows {
 		if r.Passed {
 			page.NPassed++
 		}
-		n := max(len(r.Certs), 1)
+		// Each certificate's line says what its resources served it
+		// expired; an outage of a certificate the scenario does not
+		// declare gets a line of its own rather than another's.
+		outages := certOutages(&s.Scenarios[k])
+		cells := r.Certs
+		for _, id := range slices.Sorted(maps.Keys(outages)) {
+			if !slices.ContainsFunc(r.Certs, func(c certCell) bool { return c.ID == id }) {
+				cells = append(slices.Clip(cells), certCell{ID: id, Outcome: "not declared", RenewedAt: "—", Margin: "—"})
+			}
+		}
+		n := max(len(cells), 1)
 		for i := 0; i < n; i++ {
 			l := htmlSummaryLine{First: i == 0, Span: n, Row: r}
-			if i < len(r.Certs) {
-				l.Cert = r.Certs[i]
+			if i < len(cells) {
+				l.Cert = cells[i]
+				l.Outage = outages[l.Cert.ID]
 			}
 			page.Lines = append(page.Lines, l)
 		}
@@ -119,6 +137,29 @@ func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// certOutages says, per certificate, what the resources served it
+// expired and for how long in all: "alb-prod 7d", resource by resource in
+// the scenario's order.
+func certOutages(sc *result.Scenario) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range sc.Resources {
+		var order []string
+		by := map[string][]record.Window{}
+		for _, w := range r.Windows {
+			if _, ok := by[w.Cert]; !ok {
+				order = append(order, w.Cert)
+			}
+			by[w.Cert] = append(by[w.Cert], w)
+		}
+		for _, id := range order {
+			if d := record.Total(by[id]); d > 0 {
+				out[id] = append(out[id], r.ID+" "+sim.FormatDuration(d))
+			}
+		}
+	}
+	return out
 }
 
 var svgPrologue = regexp.MustCompile(`(?s)^.*?<svg [^>]*?viewBox="([^"]*)"[^>]*>`)
@@ -203,7 +244,8 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <tr{{if .First}} class="scenario-start"{{end}}>
 {{- if .First}}<td rowspan="{{.Span}}"><a href="#{{.Row.Anchor}}">{{.Row.Name}}</a></td><td rowspan="{{.Span}}"><span class="badge {{lower (verdict .Row.Passed)}}">{{verdict .Row.Passed}}</span></td>{{end -}}
 {{- if .Cert.ID}}<td>{{.Cert.ID}}</td><td class="outcome-{{.Cert.Outcome}}">{{.Cert.Outcome}}</td><td class="time">{{.Cert.RenewedAt}}</td><td class="num">{{.Cert.Margin}}</td>{{else}}<td colspan="4">no certificate</td>{{end -}}
-{{- if .First}}<td rowspan="{{.Span}}"{{if .Row.Outage}} class="outage"{{end}}>{{if .Row.Outage}}{{join .Row.Outage ", "}}{{else}}none{{end}}</td><td rowspan="{{.Span}}" class="num">{{.Row.Expect}}</td>{{end -}}
+<td{{if .Outage}} class="outage"{{end}}>{{if .Outage}}{{join .Outage ", "}}{{else}}none{{end}}</td>
+{{- if .First}}<td rowspan="{{.Span}}" class="num">{{.Row.Expect}}</td>{{end -}}
 </tr>
 {{- end}}
 </tbody>
