@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -283,4 +286,98 @@ func TestEventsGzipReadsBackAsThePlainLog(t *testing.T) {
 
 	_, _, err = report.ReadEvents(bytes.NewReader(gz.Bytes()[:gz.Len()/2]))
 	assert.Error(t, err, "a cut-off log is an error, not a shorter log")
+}
+
+// A report directory with a scenario at fleet size: its section leads
+// with the counts, the failing certificates (most urgent first) and the
+// outages, draws the aggregate timeline, and drills down into each
+// failing certificate; the summary table gives it one line; the event log
+// is gzip-compressed; a small scenario beside it keeps its section.
+func TestReportAtFleetSize(t *testing.T) {
+	sum := runLibrary(t, "dns-missing-cname")
+	fl := fleetScenario(1000)
+	sum.Scenarios = append(sum.Scenarios, *fl)
+	dir := t.TempDir()
+	files, err := report.WriteDir(dir, sum, report.DirOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"dns-missing-cname.svg", "fleet-1000.svg", "index.html", "results.json", "events.jsonl.gz"}, files)
+
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	require.NoError(t, err)
+	d := parsePage(t, page)
+	assert.Empty(t, d.external, "the page needs nothing but itself")
+	for _, h := range d.hrefs {
+		assert.True(t, d.ids[strings.TrimPrefix(h, "#")], "the link %s lands nowhere", h)
+	}
+	has := func(s, msg string) {
+		t.Helper()
+		assert.True(t, strings.Contains(d.text, s), "the page lacks %q: %s", s, msg)
+	}
+	has("1,000 certificates: 20 expired · 980 renewed · outage on 20 of 1,000 resources", "the verdict")
+	has("Certificates that expired or fail at the end: 20", "the failing certificates")
+	has("Outages: 20", "the outages")
+	has("validation failed: NXDOMAIN", "the cause, from the record")
+	has("events.jsonl.gz beside this page holds every one", "where the record is")
+	summary := string(page[bytes.Index(page, []byte(`<table class="summary">`)):bytes.Index(page, []byte("</table>"))])
+	lines := regexp.MustCompile(`(?s)<tr[ >].*?</tr>`).FindAllString(summary, -1)
+	require.Len(t, lines, 1+1+1, "the header, dns-missing-cname, and one line for the fleet")
+	assert.Regexp(t, `<td colspan="4"><a href="#fleet-1000">1,000 certificates: 20 expired · 980 renewed</a></td><td class="outage">20 of 1,000 resources, the longest res-\d+ 642d19h</td>`, lines[2])
+
+	// The failing certificates, the first to expire first: cert-00007,
+	// 00057, … expire in the order of their NotAfter, not of their ids.
+	section := string(page[bytes.Index(page, []byte(`id="fleet-1000"`)):])
+	var order []string
+	for _, m := range regexp.MustCompile(`<details class="cert" id="cert-fleet-1000-(cert-\d+)">`).FindAllStringSubmatch(section, -1) {
+		order = append(order, m[1])
+	}
+	require.Len(t, order, 20, "a drill-down per failing certificate")
+	var expiries []time.Time
+	for _, id := range order {
+		for _, c := range fl.Certificates {
+			if c.ID == id {
+				require.NotNil(t, c.ExpiredAt, id)
+				expiries = append(expiries, *c.ExpiredAt)
+			}
+		}
+	}
+	assert.True(t, slices.IsSortedFunc(expiries, func(a, b time.Time) int { return a.Compare(b) }), "most urgent first: %v", order)
+	// The first rows of the table are the same certificates, in the same order.
+	top := regexp.MustCompile(`<tr><td><a href="#cert-fleet-1000-(cert-\d+)">`).FindAllStringSubmatch(section, -1)
+	require.GreaterOrEqual(t, len(top), 15)
+	for i := range 15 {
+		assert.Equal(t, order[i], top[i][1])
+	}
+	assert.Equal(t, 1+1+min(20, 50), d.svgs, "the small scenario's timeline, the aggregate, and one per failing certificate")
+	assert.NotContains(t, section, `<table class="events">`+"\n<thead><tr><th>Time (UTC)</th><th>Kind</th>", "no table of the whole record")
+	assert.Contains(t, string(page), `<section class="scenario pass" id="dns-missing-cname">`, "the small scenario keeps its section")
+	assert.Contains(t, string(page), "Event log: ", "and its event log")
+
+	f, err := os.Open(filepath.Join(dir, "events.jsonl.gz"))
+	require.NoError(t, err)
+	defer f.Close()
+	names, logs, err := report.ReadEvents(f)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"dns-missing-cname", "fleet-1000"}, names)
+	assert.Len(t, logs["fleet-1000"], len(fl.Log()), "the event log stays complete")
+}
+
+// The page of a scenario at fleet size grows by a table row per
+// certificate that renews and a few lines per one that fails, whatever
+// the length of the record.
+func TestReportAtFleetSizeGrowsLinearly(t *testing.T) {
+	size := func(n int) int {
+		var buf bytes.Buffer
+		require.NoError(t, report.WriteHTML(&buf, &result.Summary{Scenarios: []result.Scenario{*fleetScenario(n)}}))
+		return buf.Len()
+	}
+	small, large := size(1000), size(2000)
+	// 1,000 more certificates: 980 more rows and 20 more failing
+	// certificates, whose timelines the page already draws.
+	per := float64(large-small) / 1000
+	t.Logf("1,000 certificates: %d bytes; 2,000: %d bytes; %.0f bytes per certificate more", small, large, per)
+	// About 200 in the table of the certificates that renew, 300 in the
+	// expectations that held (this fleet states one or two of them per
+	// certificate), the rest the failing ones.
+	assert.Less(t, per, 1100.0, "bytes per certificate")
+	assert.Less(t, large, 2_500_000)
 }
