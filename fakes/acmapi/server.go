@@ -131,13 +131,13 @@ func New(cfg Config) *Server {
 	return &Server{cfg: cfg, backend: cfg.Backend,
 		limit: awsapi.NewLimiter(cfg.RateLimit, cfg.Clock), deny: awsapi.NewDeny(cfg.Deny),
 		web: loopback.HTTPServer{
-		Name:        "acmapi",
-		MaxConns:    cfg.MaxConns,
-		ReadTimeout: cfg.ReadTimeout,
-		IdleTimeout: cfg.IdleTimeout,
-		BusyType:    ContentType,
-		BusyBody:    busyBody,
-	}}
+			Name:        "acmapi",
+			MaxConns:    cfg.MaxConns,
+			ReadTimeout: cfg.ReadTimeout,
+			IdleTimeout: cfg.IdleTimeout,
+			BusyType:    ContentType,
+			BusyBody:    busyBody,
+		}}
 }
 
 // Start listens on Config.Addr and serves in a goroutine; it returns once
