@@ -95,8 +95,12 @@ type CASpec struct {
 	Subject pkix.Name
 	// KeyType is one of CAKeyTypes.
 	KeyType KeyType
-	// Seed picks the key from its pool and derives the serial number; it
-	// must not be empty. Equal specs give byte-identical certificates.
+	// Key is the index of the CA's key in the pool of its type, from 0 to
+	// CAKeys-1: a CA's key is chosen, not drawn, so that the CAs of a
+	// hierarchy never share one.
+	Key int
+	// Seed derives the serial number; it must not be empty. Equal specs
+	// give byte-identical certificates.
 	Seed []byte
 	// NotBefore and NotAfter bound the validity (truncated to seconds).
 	NotBefore, NotAfter time.Time
@@ -124,10 +128,14 @@ func newCA(spec CASpec, parent *CA) (*CA, error) {
 	if notAfter.Before(notBefore) {
 		return nil, errors.New("renewsim/tls: CA NotAfter is before NotBefore")
 	}
-	key, err := pick("CA_", spec.KeyType, labelCAKey, spec.Seed)
+	keys, err := loadPool("CA_" + string(spec.KeyType) + ".pem")
 	if err != nil {
 		return nil, err
 	}
+	if spec.Key < 0 || spec.Key >= len(keys) {
+		return nil, fmt.Errorf("renewsim/tls: CA key %d of %s: the pool has keys 0 to %d", spec.Key, spec.KeyType, len(keys)-1)
+	}
+	key := keys[spec.Key]
 	skid, err := keyID(key.Public())
 	if err != nil {
 		return nil, err
@@ -280,7 +288,7 @@ func (ca *CA) Issue(spec LeafSpec) (*Leaf, error) {
 	if notAfter.Before(notBefore) {
 		return nil, errors.New("renewsim/tls: leaf NotAfter is before NotBefore")
 	}
-	key, err := pick("", kt, labelLeafKey, spec.KeySeed)
+	key, err := pick(kt, labelLeafKey, spec.KeySeed)
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,9 @@
 //     derives an Ed25519 root's key and serial number from a
 //     caller-supplied seed, so the same inputs always give a byte-identical
 //     root certificate. [NewRootCA] and [CA.NewSubCA] make RSA or ECDSA
-//     roots and intermediates (a hierarchy shaped like a public CA's) whose
-//     keys come from the CA key pools below.
+//     roots and intermediates (a hierarchy shaped like a public CA's) with
+//     the key of the CA key pools that [CASpec.Key] names, so that the CAs
+//     of a hierarchy never share a key.
 //   - [CA.Issue] signs a leaf certificate described by a [LeafSpec]: an
 //     Ed25519 key derived from [LeafSpec.KeySeed], or an RSA or ECDSA key
 //     of [LeafSpec.KeyType] that the seed picks from a pool. The same spec

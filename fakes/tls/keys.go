@@ -40,6 +40,9 @@ var LeafKeyTypes = []KeyType{KeyEd25519, KeyRSA1024, KeyRSA2048, KeyRSA3072, Key
 // CAKeyTypes are the key types a CA of NewRootCA or NewSubCA may have.
 var CAKeyTypes = []KeyType{KeyRSA2048, KeyECP256, KeyECP384}
 
+// CAKeys is how many keys each CA pool holds (CASpec.Key).
+const CAKeys = 8
+
 // keyFiles are the pools: public test data, written once by
 // internal/genkeys and committed, so that every run draws the same keys.
 //
@@ -92,13 +95,12 @@ func loadPool(file string) ([]crypto.Signer, error) {
 	return p.keys, p.err
 }
 
-// pick draws the key of type t that seed (under label) selects from the
-// leaf pools ("" prefix) or the CA pools ("CA_").
-func pick(prefix string, t KeyType, label string, seed []byte) (crypto.Signer, error) {
+// pick draws the leaf key of type t that seed (under label) selects.
+func pick(t KeyType, label string, seed []byte) (crypto.Signer, error) {
 	if t == KeyEd25519 {
 		return deriveKey(label, seed), nil
 	}
-	keys, err := loadPool(prefix + string(t) + ".pem")
+	keys, err := loadPool(string(t) + ".pem")
 	if err != nil {
 		return nil, fmt.Errorf("renewsim/tls: key type %q: %w", t, err)
 	}

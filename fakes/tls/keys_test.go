@@ -123,10 +123,10 @@ func fromHex(s string) *big.Int {
 func amazonLike(t testing.TB, kt KeyType, name string) *CA {
 	t.Helper()
 	root, err := NewRootCA(CASpec{Subject: pkix.Name{CommonName: name + " Root", Organization: []string{"Test"}, Country: []string{"US"}},
-		KeyType: kt, Seed: []byte("root/" + name), NotBefore: caNotBefore, NotAfter: caNotAfter})
+		KeyType: kt, Key: 0, Seed: []byte("root/" + name), NotBefore: caNotBefore, NotAfter: caNotAfter})
 	require.NoError(t, err)
 	sub, err := root.NewSubCA(CASpec{Subject: pkix.Name{CommonName: name + " M01", Organization: []string{"Test"}, Country: []string{"US"}},
-		KeyType: kt, Seed: []byte("sub/" + name), NotBefore: caNotBefore, NotAfter: caNotAfter})
+		KeyType: kt, Key: 1, Seed: []byte("sub/" + name), NotBefore: caNotBefore, NotAfter: caNotAfter})
 	require.NoError(t, err)
 	return sub
 }
@@ -222,8 +222,8 @@ func TestTypedGoldenDigests(t *testing.T) {
 }
 
 const (
-	goldenRSALeaf = "152a0a8c32a265403af93a28486e450cc103c6ab00fe5a6001f576927b3da515"
-	goldenECLeaf  = "82789ad5fae87476e0dd14890148f785708b243a43861237530358ea76581e22"
+	goldenRSALeaf = "1e29c49ec770437aa3bf2a5fa5fd3b1d146803dd4ad989ab86b0509277e5982b"
+	goldenECLeaf  = "e8e44e9434a5e32063e177d281adb2937827616d987ed9edec9bc3f4d3fb9549"
 )
 
 // A typed leaf is served and judged like an Ed25519 one; a client given
@@ -247,6 +247,8 @@ func TestCASpecErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "CA name must not be empty")
 	_, err = NewRootCA(CASpec{Subject: pkix.Name{CommonName: "x"}, KeyType: KeyRSA2048})
 	assert.ErrorContains(t, err, "CA seed must not be empty")
+	_, err = NewRootCA(CASpec{Subject: pkix.Name{CommonName: "x"}, KeyType: KeyRSA2048, Key: CAKeys, Seed: []byte("s")})
+	assert.ErrorContains(t, err, "CA key 8 of RSA_2048: the pool has keys 0 to 7")
 	ca := newTestCA(t)
 	spec := testSpec(1)
 	spec.KeyType = "DSA_1024"
