@@ -324,7 +324,7 @@ func (w *world) webChange(c sim.WebChange) {
 // validity: in a live run with the key and from the issuer it has
 // (issuers.go), else from the run's Ed25519 simulator CA.
 func (w *world) issue(c int, serial string, names []string, notBefore, notAfter time.Time) (*faketls.Leaf, error) {
-	if w.live {
+	if w.typed() {
 		return w.iss.issueTyped(w.seed, &w.sc.Certificates[c], serial, names, notBefore, notAfter)
 	}
 	n, ok := new(big.Int).SetString(strings.ReplaceAll(serial, ":", ""), 16)
@@ -339,8 +339,18 @@ func (w *world) issue(c int, serial string, names []string, notBefore, notAfter 
 
 // trust is the roots a client of the run's endpoints trusts.
 func (w *world) trust() *x509.CertPool {
-	if w.live {
+	if w.typed() {
 		return w.iss.pool
 	}
 	return w.ca.Pool()
 }
+
+// typedEverywhere makes every run issue its certificates as a live run
+// does, with their own keys and issuers; BenchmarkFleet's keys=typed
+// sub-benchmark sets it to measure what runs nobody watches save by
+// keeping Ed25519.
+var typedEverywhere bool
+
+// typed reports whether the run issues certificates with their own keys
+// and issuers (issuers.go).
+func (w *world) typed() bool { return w.live || typedEverywhere }

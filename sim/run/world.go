@@ -177,7 +177,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		clear(w.leaves)
 		clear(w.probeMemo) // verdicts were about another CA's certificates
 	}
-	if w.live && w.iss == nil {
+	if w.typed() && w.iss == nil {
 		if w.iss, err = newIssuers(); err != nil {
 			return err
 		}
