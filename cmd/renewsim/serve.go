@@ -143,6 +143,9 @@ func printAddrs(w io.Writer, s *server, cfg serveConfig) {
 	fmt.Fprintf(w, "  ACM API   %s   aws acm list-certificates --endpoint-url %s --region %s\n", s.acm.URL(), s.acm.URL(), sc.Profile.Region)
 	fmt.Fprintf(w, "  Route 53  %s   aws route53 list-hosted-zones --endpoint-url %s\n", s.route53.URL(), s.route53.URL())
 	fmt.Fprintf(w, "  control   http://%s   (GET /now, POST /advance?d=24h, POST /timeline, GET /mail)\n", s.ctlAddr)
+	// The chains look like Amazon's; say where they come from before
+	// anyone pastes one into a ticket.
+	fmt.Fprintf(w, "  TLS       certificates from simulated CAs named like Amazon's (roots: OU=renewsim simulator); trusted nowhere else\n")
 	for _, r := range res {
 		fmt.Fprintf(w, "  resource  %-12s https://%s  http://%s\n", r.ID, r.TLS, r.HTTP)
 	}
