@@ -99,7 +99,13 @@ func TestDeterministicECDSAIsRFC6979(t *testing.T) {
 			"1511BB4D675114FE266FC4372B87682BAECC01D3CC62CF2303C92B3526012659D16876E25C7C1E57648F23B73564D67F61C6F14D527D54972810421E7D87589E1A7",
 			"04A171143A83163D6DF460AAF61522695F207A58B95C0644D87E52AA1A347916E4F7A72930B1BC06DBE22CE3F58264AFD23704CBB63B29B931F7DE6C9D949A7ECFC"},
 	} {
-		priv := &ecdsa.PrivateKey{D: fromHex(tc.d), PublicKey: ecdsa.PublicKey{Curve: tc.curve, X: fromHex(tc.x), Y: fromHex(tc.y)}}
+		priv, err := ecdsa.ParseRawPrivateKey(tc.curve, fromHex(tc.d).FillBytes(make([]byte, (tc.curve.Params().BitSize+7)/8)))
+		require.NoError(t, err)
+		pub, err := priv.PublicKey.Bytes() // 0x04, X, Y
+		require.NoError(t, err)
+		n := (len(pub) - 1) / 2
+		assert.Equal(t, 0, new(big.Int).SetBytes(pub[1:1+n]).Cmp(fromHex(tc.x)), "the RFC's public key, X")
+		assert.Equal(t, 0, new(big.Int).SetBytes(pub[1+n:]).Cmp(fromHex(tc.y)), "the RFC's public key, Y")
 		h := sha256.Sum256([]byte(tc.msg))
 		sig, err := deterministic{priv}.Sign(noRandom{}, h[:], crypto.SHA256)
 		require.NoError(t, err, "no randomness is read")
