@@ -29,11 +29,11 @@ func TestKeysInMessageOrder(t *testing.T) {
 			"click-approval", "resend-validation-email", "mailbox-reject", "mailbox-accept",
 			"dns-fault", "dns-fault-clear", "renew-certificate", "reimport", "pca-failure", "pca-restore"}},
 		{"alarm", alarmKeys, []string{"name", "eventbridge", "metric", "config", "securityhub", "probe", "certs"}},
-		{"eventbridge", alarmKinds[0].keys.keys, []string{"detail_type", "days_to_expiry_at_most", "reason"}},
-		{"metric", alarmKinds[1].keys.keys, []string{"threshold"}},
+		{"eventbridge", alarmKinds[0].keys.keys, []string{"detail_type", "days_to_expiry_at_most", "reason", "code"}},
+		{"metric", alarmKinds[1].keys.keys, []string{"threshold", "treat_missing_data"}},
 		{"config", alarmKinds[2].keys.keys, []string{"days_to_expiration", "frequency"}},
 		{"probe", alarmKinds[4].keys.keys, []string{"expires_within", "resource"}},
-		{"alarm expectation", alarmExpectKeys, []string{"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least"}},
+		{"alarm expectation", alarmExpectKeys, []string{"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_least", "false_alarms_at_most", "lead_time_at_least"}},
 	} {
 		assert.Equal(t, tc.want, tc.got, tc.what)
 	}
