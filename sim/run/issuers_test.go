@@ -36,7 +36,9 @@ certificates:
   - {id: imp1024, domain: old.example.com, type: imported, key_algorithm: RSA_1024, issued: 2024-01-01T00:00:00Z}
 `
 
-func liveOf(t *testing.T, doc string) *Live {
+// liveYAML starts a live run of a scenario written in YAML; the caller
+// checks for leaks once all of its runs are closed.
+func liveYAML(t *testing.T, doc string) *Live {
 	t.Helper()
 	sc, err := scenarios.Parse("keys.yaml", []byte(doc))
 	require.NoError(t, err)
@@ -81,7 +83,7 @@ var acmSignature = map[x509.SignatureAlgorithm]string{
 // key usages and extended key usages; private certificates name their CA.
 func TestLiveCertificatesAreWhatDescribeSays(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	l := liveOf(t, keysScenario)
+	l := liveYAML(t, keysScenario)
 	b := NewACMBackend(l)
 	certs := b.Certificates()
 	require.Len(t, certs, 7)
@@ -174,15 +176,15 @@ func TestLiveCertificatesAreDeterministic(t *testing.T) {
 		}
 		return out, raw
 	}
-	a, aTLS := served(liveOf(t, keysScenario))
-	b, bTLS := served(liveOf(t, keysScenario))
+	a, aTLS := served(liveYAML(t, keysScenario))
+	b, bTLS := served(liveYAML(t, keysScenario))
 	assert.Equal(t, a, b)
 	assert.Equal(t, aTLS, bTLS)
 	require.Len(t, aTLS, 2, "leaf and intermediate")
 	leaf := pemCerts(t, a["ec.example.com"])[0]
 	assert.Equal(t, leaf.Raw, aTLS[0], "the resource serves what GetCertificate returns")
 
-	c, _ := served(liveOf(t, strings.Replace(keysScenario, "seed: 7", "seed: 8", 1)))
+	c, _ := served(liveYAML(t, strings.Replace(keysScenario, "seed: 7", "seed: 8", 1)))
 	assert.NotEqual(t, a["rsa.example.com"], c["rsa.example.com"], "another seed, other serials and keys")
 }
 
