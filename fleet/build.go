@@ -109,9 +109,9 @@ type Plan struct {
 	// Entry.Region).
 	Account string
 	Region  string
-	Entries     []*Entry // sorted by domain
-	Shared      []SharedRecord
-	Notes       []string // about the fleet as a whole
+	Entries []*Entry // sorted by domain
+	Shared  []SharedRecord
+	Notes   []string // about the fleet as a whole
 	// Shard of Shards when the plan is one part of a split fleet (Shards 0:
 	// the whole fleet). Shared and Notes are the whole fleet's in every
 	// part, Entries only the part's.
