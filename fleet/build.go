@@ -688,6 +688,24 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 			out = append(out, fmt.Sprintf("zone %s (%s) holds none of the certificates' names: not used", strings.TrimSuffix(z.Apex, "."), strings.Join(z.Files, ", ")))
 		}
 	}
+	for _, pz := range f.PrivateZones {
+		var names []string
+		for _, e := range p.Entries {
+			if e.Type != "AMAZON_ISSUED" && e.Type != "" {
+				continue
+			}
+			for _, n := range e.Domains {
+				base := dns.CanonicalName(dns.Fqdn(sim.BaseName(n)))
+				if (base == pz.Name || strings.HasSuffix(base, "."+pz.Name)) && !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		}
+		if len(names) > 0 {
+			out = append(out, fmt.Sprintf("zone %s (%s) is a private hosted zone: ACM validates through public DNS, so its records are not used for %s",
+				strings.TrimSuffix(pz.Name, "."), pz.ID, andList(names)))
+		}
+	}
 	if len(f.NextTokens) > 0 {
 		out = append(out, fmt.Sprintf("%s ends with a NextToken: more list-certificates pages exist; certificates only on them are missing here unless described", strings.Join(f.NextTokens, ", ")))
 	}

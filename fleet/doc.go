@@ -41,6 +41,9 @@
 //     such, with the fix (--output json). Documents held in memory
 //     (Input.ACMDocs and friends) are read exactly as files of their
 //     names would be.
+//   - A list-hosted-zones output among the zone files names the private
+//     hosted zones: a certificate name in one is reported in a note (ACM
+//     validates through public DNS), and no record of it is used.
 //   - A certificate name outside every given zone (or under a delegation
 //     the zones do not cover) is reported as "cannot tell: no zone data for
 //     X" and not simulated; nothing is guessed.

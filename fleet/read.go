@@ -32,7 +32,10 @@ type Doc struct {
 // Fleet is everything the inputs hold.
 type Fleet struct {
 	Exports
-	Zones     []*Zone // in the order first read
+	Zones []*Zone // in the order first read
+	// PrivateZones are the private hosted zones a list-hosted-zones
+	// output among the zone files named: reported, never used.
+	PrivateZones []PrivateZone
 	ACMFiles  []string
 	ZoneFiles []string
 }
@@ -101,6 +104,7 @@ func Read(in Input) (*Fleet, error) {
 	for _, d := range in.ZoneDocs {
 		readZone(d.Name, d.Data, "")
 	}
+	f.PrivateZones = zs.private
 	for _, apex := range zs.order {
 		z := zs.byApex[apex]
 		z.finish()

@@ -72,3 +72,18 @@ func TestSeveralRegionsAndAccountsAreOneFleet(t *testing.T) {
 	require.NoError(t, fleet.WriteText(&b, want))
 	assert.NotContains(t, b.String(), "== account")
 }
+
+// A list-hosted-zones output among the zone files says which zones are
+// private: a certificate whose name is only in one is reported so, and
+// its records (none exported) are not used.
+func TestPrivateHostedZoneIsReported(t *testing.T) {
+	in := exampleInput()
+	dir := writeDir(t, map[string]string{"list-hosted-zones.json": `{"HostedZones": [
+  {"Id": "/hostedzone/Z1PUBLIC", "Name": "example.com.", "CallerReference": "a", "Config": {"PrivateZone": false}, "ResourceRecordSetCount": 9},
+  {"Id": "/hostedzone/Z2PRIVATE", "Name": "example.net.", "CallerReference": "b", "Config": {"Comment": "vpc", "PrivateZone": true}, "ResourceRecordSetCount": 3}
+]}`})
+	in.Zones = append(in.Zones, fleet.ZoneSource{Path: dir})
+	_, r := check(t, in, sim.DefaultProfile)
+	assert.Contains(t, r.Notes, "zone example.net (Z2PRIVATE) is a private hosted zone: ACM validates through public DNS, so its records are not used for status.example.net")
+	assert.Equal(t, "no zone data for status.example.net", byID(r)["status-example-net"].Reason)
+}
