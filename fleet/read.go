@@ -36,8 +36,8 @@ type Fleet struct {
 	// PrivateZones are the private hosted zones a list-hosted-zones
 	// output among the zone files named: reported, never used.
 	PrivateZones []PrivateZone
-	ACMFiles  []string
-	ZoneFiles []string
+	ACMFiles     []string
+	ZoneFiles    []string
 }
 
 // Read reads every input file. Every problem in every file is reported,
@@ -105,6 +105,10 @@ func Read(in Input) (*Fleet, error) {
 		readZone(d.Name, d.Data, "")
 	}
 	f.PrivateZones = zs.private
+	if len(zs.order) == 0 && len(zs.listings) > 0 {
+		// Only the list of zones: the user meant to give their records.
+		c.at(zs.listings[0], 0, 0, "list-hosted-zones output names the zones but holds none of their records: export each public zone with aws route53 list-resource-record-sets --hosted-zone-id ID and pass those files too")
+	}
 	for _, apex := range zs.order {
 		z := zs.byApex[apex]
 		z.finish()

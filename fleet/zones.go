@@ -220,6 +220,8 @@ type zoneSet struct {
 	byApex  map[string]*Zone
 	order   []string
 	private []PrivateZone
+	// listings are the files of list-hosted-zones output read.
+	listings []string
 }
 
 // PrivateZone is a private hosted zone that list-hosted-zones showed: ACM
@@ -368,6 +370,7 @@ func (s *zoneSet) readRoute53(file string, data []byte, name string, c *collecto
 // readHostedZones reads `aws route53 list-hosted-zones` output: it holds
 // no records, only which zones are private.
 func (s *zoneSet) readHostedZones(root jv) {
+	s.listings = append(s.listings, root.d.file)
 	for _, hz := range root.list("HostedZones") {
 		if !hz.object() {
 			continue
