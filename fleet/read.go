@@ -106,7 +106,9 @@ func Read(in Input) (*Fleet, error) {
 	}
 	f.PrivateZones = zs.private
 	if len(zs.order) == 0 && len(zs.listings) > 0 {
-		// Only the list of zones: the user meant to give their records.
+		// Only a list of public zones: the user meant to give their
+		// records. (A list of private zones alone is what -aws exports
+		// when no public zone holds a certificate's name.)
 		c.at(zs.listings[0], 0, 0, "list-hosted-zones output names the zones but holds none of their records: export each public zone with aws route53 list-resource-record-sets --hosted-zone-id ID and pass those files too")
 	}
 	for _, apex := range zs.order {

@@ -220,7 +220,8 @@ type zoneSet struct {
 	byApex  map[string]*Zone
 	order   []string
 	private []PrivateZone
-	// listings are the files of list-hosted-zones output read.
+	// listings are the files of list-hosted-zones output that name
+	// public zones.
 	listings []string
 }
 
@@ -370,7 +371,6 @@ func (s *zoneSet) readRoute53(file string, data []byte, name string, c *collecto
 // readHostedZones reads `aws route53 list-hosted-zones` output: it holds
 // no records, only which zones are private.
 func (s *zoneSet) readHostedZones(root jv) {
-	s.listings = append(s.listings, root.d.file)
 	for _, hz := range root.list("HostedZones") {
 		if !hz.object() {
 			continue
@@ -383,6 +383,9 @@ func (s *zoneSet) readHostedZones(root jv) {
 		}
 		private, _ := cfg.boolean("PrivateZone")
 		if private == nil || !*private {
+			if !slices.Contains(s.listings, root.d.file) {
+				s.listings = append(s.listings, root.d.file)
+			}
 			continue
 		}
 		dec, bad := decodeRoute53Name(name)

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/renewsim/renewsim/awsread"
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/result"
@@ -21,7 +24,7 @@ import (
 
 var checkDoc = commandDoc{
 	name:    "check",
-	args:    "-acm PATH -zones PATH [flags]",
+	args:    "-acm PATH -zones PATH [flags] | -aws [flags]",
 	purpose: "read your fleet's AWS CLI exports, run it forward, say what renews and what will not",
 	about: `Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
 the fleet as it stands at -now, runs it forward and prints per certificate,
@@ -44,7 +47,13 @@ renewals and expiries per week with the failing certificates as lanes, the
 table, and certificate by certificate what happened), with results.json
 (the -json document) and events.jsonl (the record of the run). -junit
 writes one testcase per certificate, -markdown the counts and the table.
-See docs/check.md.`,
+
+-aws reads the live account instead of exports, read-only, with the AWS
+SDK's default credentials (profiles, SSO, environment; -aws-profile) and
+endpoint settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ACM,
+AWS_ENDPOINT_URL_ROUTE_53, endpoint_url): -regions, -assume-role with
+-accounts for several accounts as one fleet, -export DIR to keep what was
+read. See docs/check.md.`,
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,14 +76,19 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY)")
 	var alarms alarmsFlag
 	alarms.add(fs)
+	var live liveFlags
+	live.add(fs)
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
 	}
 	req, err := checkFlags{acm: acm, zoneDirs: zoneDirs, zonePairs: zonePairs, account: *account, now: *nowText, until: *untilText,
 		profile: *profile, asJSON: *asJSON, scenarioOut: *scenarioOut, shard: *shard, everyAttempt: *everyAttempt,
-		outs: outs, alarms: alarms}.request(fs, rest)
+		outs: outs, alarms: alarms, live: live}.request(fs, rest)
 	if err != nil {
+		return err
+	}
+	if err := req.readAWS(ctx, stderr); err != nil {
 		return err
 	}
 	plan, err := req.plan()
@@ -96,6 +110,7 @@ type checkFlags struct {
 	asJSON, everyAttempt                             bool
 	outs                                             checkOutputs
 	alarms                                           alarmsFlag
+	live                                             liveFlags
 }
 
 // checkRequest is what check was asked, checked: the inputs to read, the
@@ -108,6 +123,12 @@ type checkRequest struct {
 	everyAttempt bool
 	asJSON       bool
 	outs         checkOutputs
+	// live, with -aws, is how to read the account; exportDir where to
+	// write what was read; liveConfig, in tests, the configuration of
+	// each account.
+	live       *awsread.Options
+	exportDir  string
+	liveConfig func(ctx context.Context, account string) (aws.Config, error)
 }
 
 // request checks the flags and the arguments left, and reads the alarms
@@ -117,13 +138,16 @@ func (f checkFlags) request(fs *flag.FlagSet, rest []string) (*checkRequest, err
 		fs.Usage()
 		return nil, usagef("check: unexpected argument %q (inputs are given with -acm, -zones and -zone)", rest[0])
 	}
-	if len(f.acm) == 0 || len(f.zoneDirs)+len(f.zonePairs) == 0 {
-		fs.Usage()
-		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone")
+	live, err := f.live.options(f)
+	if err != nil {
+		return nil, err
 	}
-	req := &checkRequest{input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
+	if live == nil && (len(f.acm) == 0 || len(f.zoneDirs)+len(f.zonePairs) == 0) {
+		fs.Usage()
+		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone, or read the account with -aws")
+	}
+	req := &checkRequest{live: live, exportDir: f.live.exportDirs, input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
 		scenarioOut: f.scenarioOut, everyAttempt: f.everyAttempt, asJSON: f.asJSON, outs: f.outs}
-	var err error
 	if f.shard != "" {
 		if err := f.shardAlone(); err != nil {
 			return nil, err
