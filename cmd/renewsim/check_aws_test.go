@@ -1,12 +1,20 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/renewsim/renewsim/awsread"
+	"github.com/renewsim/renewsim/scenarios"
 )
 
 // Every usage error of -aws comes out before any call is made.
@@ -41,4 +49,223 @@ func TestCheckAWSUsage(t *testing.T) {
 	ok, err := accountIDs(ids)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"111122223333", "444455556666"}, ok)
+}
+
+// awsEnv points the SDK's default chain at s, the standard way: static
+// credentials and a region from the environment, no shared files, no
+// instance metadata, and every endpoint on loopback (ACM and Route 53 at
+// serve's, anything else at a closed port).
+func awsEnv(t *testing.T, s *server) {
+	t.Helper()
+	none := filepath.Join(t.TempDir(), "none")
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDRENEWSIMTEST", "AWS_SECRET_ACCESS_KEY": "renewsim-test-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "",
+		"AWS_CONFIG_FILE": none, "AWS_SHARED_CREDENTIALS_FILE": none, "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ENDPOINT_URL_ACM": s.acm.URL(), "AWS_ENDPOINT_URL_ROUTE_53": s.route53.URL(),
+		"AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+// serveExample serves the scenario check makes of the example fleet,
+// paused at -now: the live account the example files were exported from.
+func serveExample(t *testing.T, cfg serveConfig) *server {
+	t.Helper()
+	yaml := filepath.Join(t.TempDir(), "fleet.yaml")
+	code, _, errs := renewsim(t, checkArgs("-scenario-out", yaml)...)
+	require.Equal(t, 1, code, errs)
+	sc, err := scenarios.Load(yaml)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := startServer(ctx, sc, cfg, io.Discard)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, s.stop())
+	})
+	return s
+}
+
+// check -aws against a serve of the example fleet gives the verdicts check
+// gives on the example files, for every certificate the scenario holds
+// (the already expired one and the one without zone data are not in it).
+func TestCheckAWSAgainstServeOfTheExampleFleet(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	s := serveExample(t, freeConfig())
+	awsEnv(t, s)
+	code, out, errs := renewsim(t, "check", "-aws", "-now", "2026-04-01T00:00:00Z", "-json")
+	require.Equal(t, 1, code, errs)
+	_, want, _ := renewsim(t, checkArgs("-json")...)
+	got, exp := verdicts(t, out), verdicts(t, want)
+	for arn, v := range got {
+		assert.Equal(t, exp[arn], v, arn)
+	}
+	assert.Len(t, got, len(exp)-2, out)
+}
+
+// verdicts maps each certificate's ARN to its verdict and reason.
+func verdicts(t *testing.T, doc string) map[string]string {
+	t.Helper()
+	var r struct {
+		Certificates []struct{ ARN, Verdict, Reason string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(doc), &r), doc)
+	out := map[string]string{}
+	for _, c := range r.Certificates {
+		out[c.ARN] = c.Verdict + ": " + c.Reason
+	}
+	return out
+}
+
+// -export writes what was read in the CLI's shapes, and check on the
+// export prints exactly what the live check printed, in text and JSON.
+func TestCheckAWSExportRoundTrip(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	s := serveExample(t, freeConfig())
+	awsEnv(t, s)
+	for _, format := range [][]string{nil, {"-json"}} {
+		dir := filepath.Join(t.TempDir(), "export")
+		args := append([]string{"check", "-aws", "-now", "2026-04-01T00:00:00Z", "-export", dir}, format...)
+		code, live, errs := renewsim(t, args...)
+		require.Equal(t, 1, code, errs)
+		rerun := []string{"check", "-acm", filepath.Join(dir, "acm"), "-zones", filepath.Join(dir, "zones"),
+			"-account-config", filepath.Join(dir, "account-config.json"), "-now", "2026-04-01T00:00:00Z"}
+		assert.Contains(t, errs, "check them again with: renewsim "+strings.Join(rerun, " ")+"\n")
+		code, offline, errs2 := renewsim(t, append(rerun, format...)...)
+		assert.Equal(t, 1, code, errs2)
+		assert.Empty(t, errs2)
+		assert.Equal(t, live, offline, "check of the export")
+		// What the files hold is what the AWS CLI writes.
+		var describe struct {
+			Certificate struct {
+				CertificateArn string
+				NotAfter       string
+				InUseBy        []string
+			}
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "acm", "us-east-1.describe-22ada16a-bc1e-42dd-aa23-e6feefe06890.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &describe))
+		assert.Equal(t, "arn:aws:acm:us-east-1:123456789012:certificate/22ada16a-bc1e-42dd-aa23-e6feefe06890", describe.Certificate.CertificateArn)
+		assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$`, describe.Certificate.NotAfter)
+		assert.True(t, strings.HasPrefix(string(data), "{\n    \"Certificate\": {\n        \"CertificateArn\": "), string(data[:80]))
+		acct, err := os.ReadFile(filepath.Join(dir, "account-config.json"))
+		require.NoError(t, err)
+		assert.Equal(t, "{\n    \"ExpiryEvents\": {\n        \"DaysBeforeExpiry\": 50\n    }\n}\n", string(acct))
+		// No credential reaches a file or a message.
+		for _, secret := range []string{"AKIDRENEWSIMTEST", "renewsim-test-secret"} {
+			assert.NotContains(t, errs+live, secret)
+			assert.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					b, _ := os.ReadFile(p)
+					assert.NotContains(t, string(b), secret, p)
+				}
+				return err
+			}))
+		}
+	}
+}
+
+// A permission missing on Route 53 does not end the check: it says which
+// call was refused where, and the certificates it cannot judge without
+// the zones are "cannot tell: no zone data".
+func TestCheckAWSAccessDeniedOnRecords(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	cfg := freeConfig()
+	cfg.deny = map[string][]string{"route53": {"ListResourceRecordSets"}}
+	s := serveExample(t, cfg)
+	awsEnv(t, s)
+	code, out, errs := renewsim(t, "check", "-aws", "-now", "2026-04-01T00:00:00Z", "-json")
+	assert.Equal(t, 1, code, errs)
+	assert.Contains(t, errs, "renewsim: warning: zone example.com. (")
+	assert.Contains(t, errs, ") of the account of the default credentials: access denied to route53:ListResourceRecordSets: certificates validated there are \"cannot tell: no zone data\"; add route53:ListResourceRecordSets to the policy\n")
+	got := verdicts(t, out)
+	assert.Equal(t, "cannot-tell: no zone data for api.example.com", got["arn:aws:acm:us-east-1:123456789012:certificate/f27b5ef3-a3c9-45eb-a624-dc3d7b5f1ed0"])
+	// What needs no zone is still told.
+	assert.Equal(t, "expires: imported: ACM never renews imported certificates", got["arn:aws:acm:us-east-1:123456789012:certificate/9f85cb7c-16a2-4a58-a035-d8f5bb62e980"])
+}
+
+// The progress bar draws on a terminal only, on one line it clears.
+func TestProgressBar(t *testing.T) {
+	var b strings.Builder
+	bar := &progressBar{w: &b, on: true}
+	bar.show(awsread.Progress{Certificates: 3, CertificatesTotal: 10})
+	bar.show(awsread.Progress{Certificates: 3, CertificatesTotal: 10})
+	bar.show(awsread.Progress{Certificates: 10, CertificatesTotal: 10, Zones: 1, ZonesTotal: 2})
+	bar.done()
+	assert.Equal(t, "\rreading 3/10 certificates, 0/0 zones \rreading 10/10 certificates, 1/2 zones \r\x1b[K", b.String())
+	b.Reset()
+	quiet := newProgressBar(&b)
+	quiet.show(awsread.Progress{Certificates: 1})
+	quiet.done()
+	assert.Empty(t, b.String(), "not a terminal")
+}
+
+// The IAM policies in docs/iam are valid JSON policies, and the read-only
+// one names exactly the calls check -aws makes: none more (least
+// privilege), none fewer (an AccessDenied in production).
+func TestIAMPolicies(t *testing.T) {
+	type statement struct {
+		Sid       string
+		Effect    string
+		Action    any
+		Resource  any
+		Principal map[string]any
+	}
+	type policy struct {
+		Version   string
+		Statement []statement
+	}
+	read := func(name string) policy {
+		data, err := os.ReadFile(filepath.Join("..", "..", "docs", "iam", name))
+		require.NoError(t, err)
+		var p policy
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.DisallowUnknownFields()
+		require.NoError(t, dec.Decode(&p), name)
+		assert.Equal(t, "2012-10-17", p.Version, name)
+		require.NotEmpty(t, p.Statement, name)
+		return p
+	}
+	actions := func(p policy) []string {
+		var out []string
+		for _, s := range p.Statement {
+			assert.Equal(t, "Allow", s.Effect)
+			switch a := s.Action.(type) {
+			case string:
+				out = append(out, a)
+			case []any:
+				for _, x := range a {
+					out = append(out, x.(string))
+				}
+			}
+		}
+		return out
+	}
+	assert.Equal(t, awsread.ReadActions, actions(read("renewsim-check-policy.json")))
+	trust := read("renewsim-check-trust-policy.json")
+	assert.Equal(t, []string{awsread.AssumeAction}, actions(trust))
+	assert.NotEmpty(t, trust.Statement[0].Principal["AWS"])
+	assert.Equal(t, []string{awsread.AssumeAction}, actions(read("renewsim-check-caller-policy.json")))
+}
+
+// The calls check -aws makes are the policy's: a read of the example
+// fleet makes every ACM and Route 53 call, and nothing else.
+func TestCheckAWSCallsArePolicy(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	s := serveExample(t, freeConfig())
+	awsEnv(t, s)
+	res, err := awsread.Read(context.Background(), awsread.Options{})
+	require.NoError(t, err)
+	var called []string
+	for a := range res.Calls {
+		called = append(called, a)
+		assert.Contains(t, awsread.ReadActions, a)
+	}
+	assert.ElementsMatch(t, []string{"acm:DescribeCertificate", "acm:GetAccountConfiguration", "acm:ListCertificates",
+		"route53:ListHostedZones", "route53:ListResourceRecordSets"}, called)
+	assert.Equal(t, 13, res.Calls["acm:DescribeCertificate"])
+	assert.Empty(t, res.Warnings)
 }
