@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/renewsim/renewsim/awsread"
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/report"
@@ -124,11 +122,9 @@ type checkRequest struct {
 	asJSON       bool
 	outs         checkOutputs
 	// live, with -aws, is how to read the account; exportDir where to
-	// write what was read; liveConfig, in tests, the configuration of
-	// each account.
-	live       *awsread.Options
-	exportDir  string
-	liveConfig func(ctx context.Context, account string) (aws.Config, error)
+	// write what was read.
+	live      *awsread.Options
+	exportDir string
 }
 
 // request checks the flags and the arguments left, and reads the alarms

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/term"
 
 	"github.com/renewsim/renewsim/awsread"
@@ -153,6 +154,11 @@ func exportDirFree(dir string) error {
 	return nil
 }
 
+// awsConfigHook, set by tests only, makes each account's configuration
+// instead of the default chain and STS: several accounts are then several
+// serves.
+var awsConfigHook func(ctx context.Context, account string) (aws.Config, error)
+
 // readAWS reads the live account into the request's inputs and, with
 // -export, writes it where the documents are named from: the check of
 // the export reads the same bytes under the same names.
@@ -161,9 +167,7 @@ func (req *checkRequest) readAWS(ctx context.Context, stderr io.Writer) error {
 		return nil
 	}
 	opt := *req.live
-	if req.liveConfig != nil {
-		opt.Config = req.liveConfig
-	}
+	opt.Config = awsConfigHook
 	bar := newProgressBar(stderr)
 	opt.Progress = bar.show
 	res, err := awsread.Read(ctx, opt)

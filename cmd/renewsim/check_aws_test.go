@@ -3,12 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -268,4 +275,88 @@ func TestCheckAWSCallsArePolicy(t *testing.T) {
 		"route53:ListHostedZones", "route53:ListResourceRecordSets"}, called)
 	assert.Equal(t, 13, res.Calls["acm:DescribeCertificate"])
 	assert.Empty(t, res.Warnings)
+}
+
+// router sends a serve's AWS requests to its ACM API (awsJson1_1, told by
+// X-Amz-Target) or its Route 53 API (REST): one base endpoint per
+// account, as the SDK's BaseEndpoint takes it.
+func router(t *testing.T, s *server) string {
+	t.Helper()
+	to := func(raw string) *httputil.ReverseProxy {
+		u, err := url.Parse(raw)
+		require.NoError(t, err)
+		return httputil.NewSingleHostReverseProxy(u)
+	}
+	acmAPI, r53API := to(s.acm.URL()), to(s.route53.URL())
+	tr := &http.Transport{}
+	acmAPI.Transport, r53API.Transport = tr, tr
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), "CertificateManager.") {
+			acmAPI.ServeHTTP(w, r)
+			return
+		}
+		r53API.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		srv.Close()
+		tr.CloseIdleConnections()
+	})
+	return srv.URL
+}
+
+// Several accounts are one fleet, account by account in the output. The
+// accounts are two serves, each reached through its own endpoint where
+// production assumes the role through STS (which serve does not answer:
+// the STS call itself is untested here).
+func TestCheckAWSSeveralAccounts(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	home := serveExample(t, freeConfig())
+	other, err := scenarios.Parse("other.yaml", []byte(`name: other-account
+start: 2026-04-01T00:00:00Z
+until: 2027-04-01T00:00:00Z
+overrides: {account: "444455556666", region: us-east-1}
+resources:
+  - {id: alb, kind: elb}
+certificates:
+  - {id: shop, domain: shop.example.net, in_use_by: [alb], issued: 2026-03-01T00:00:00Z}
+`))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	away, err := startServer(ctx, other, freeConfig(), io.Discard)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, away.stop())
+	})
+	awsEnv(t, home)
+	endpoints := map[string]string{"123456789012": router(t, home), "444455556666": router(t, away)}
+	awsConfigHook = func(_ context.Context, account string) (aws.Config, error) {
+		ep, ok := endpoints[account]
+		if !ok {
+			return aws.Config{}, fmt.Errorf("no serve for account %q", account)
+		}
+		return aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDRENEWSIMTEST", "renewsim-test-secret", "")}, nil
+	}
+	t.Cleanup(func() { awsConfigHook = nil })
+	code, out, errs := renewsim(t, "check", "-aws", "-assume-role", "renewsim-check", "-accounts", "123456789012,444455556666", "-now", "2026-04-01T00:00:00Z")
+	require.Equal(t, 1, code, errs)
+	assert.True(t, strings.HasPrefix(out, "14 certificates of accounts 123456789012 and 444455556666 in us-east-1, from 2026-04-01"), out)
+	first := strings.Index(out, "\n== account 123456789012: 13 certificates in us-east-1;")
+	second := strings.Index(out, "\n== account 444455556666: 1 certificate in us-east-1; 1 renew, 0 expire, 0 already expired, 0 not issued, 0 cannot tell ==\n")
+	require.Positive(t, first, out)
+	require.Greater(t, second, first, out)
+	assert.Contains(t, out[second:], "✓ shop.example.net  renews around ")
+
+	// Exported, the accounts' documents are apart and the check of them
+	// is the same.
+	dir := filepath.Join(t.TempDir(), "export")
+	code, live, errs := renewsim(t, "check", "-aws", "-assume-role", "renewsim-check", "-accounts", "123456789012,444455556666", "-now", "2026-04-01T00:00:00Z", "-export", dir)
+	require.Equal(t, 1, code, errs)
+	_, err = os.Stat(filepath.Join(dir, "acm", "444455556666.us-east-1.list-certificates.json"))
+	assert.NoError(t, err)
+	code, offline, errs := renewsim(t, "check", "-acm", filepath.Join(dir, "acm"), "-zones", filepath.Join(dir, "zones"),
+		"-account-config", filepath.Join(dir, "account-config.json"), "-now", "2026-04-01T00:00:00Z")
+	assert.Equal(t, 1, code, errs)
+	assert.Equal(t, live, offline)
 }
