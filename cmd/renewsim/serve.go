@@ -225,7 +225,8 @@ func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr 
 		return nil, flagged(err, flags)
 	}
 	s := &server{live: live, done: make(chan struct{}), errc: make(chan error, 1)}
-	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm, MaxConns: cfg.maxConns})
+	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm, MaxConns: cfg.maxConns,
+		Region: sc.Profile.Region, RateLimit: cfg.throttle, Deny: cfg.deny["acm"], Account: sc.Profile.Account})
 	if err := s.acm.Start(); err != nil {
 		live.Close()
 		return nil, flagged(fmt.Errorf("ACM API: %w", err), flags)

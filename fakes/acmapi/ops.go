@@ -81,6 +81,10 @@ func (s *Server) certificate(p *string, rec *Request) (Certificate, string, erro
 	if !ValidARN(arn) {
 		return Certificate{}, arn, InvalidArn(arn)
 	}
+	// Each regional endpoint knows its own region's certificates only.
+	if !inRegion(arn, rec) {
+		return Certificate{}, arn, NotFound(arn)
+	}
 	c, ok := s.backend.Certificate(arn)
 	if !ok {
 		return Certificate{}, arn, NotFound(arn)
