@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -201,11 +203,7 @@ func (r *reader) targets(ctx context.Context) ([]*target, error) {
 // AWS_ENDPOINT_URL_<SERVICE>, endpoint_url), with the adaptive retry mode,
 // which also slows the client down when the service throttles.
 func (r *reader) loadBase(ctx context.Context) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{
-		config.WithRetryMode(aws.RetryModeAdaptive),
-		config.WithRetryMaxAttempts(r.opt.MaxAttempts),
-		config.WithAppID("renewsim-check"),
-	}
+	opts := []func(*config.LoadOptions) error{config.WithAppID("renewsim-check")}
 	if r.opt.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(r.opt.Profile))
 	}
@@ -216,14 +214,23 @@ func (r *reader) loadBase(ctx context.Context) (aws.Config, error) {
 	return r.instrument(cfg), nil
 }
 
-// instrument counts every call the clients of cfg make, by IAM action.
+// instrument gives every client of cfg renewsim's retryer, and counts the
+// calls they make by IAM action.
 func (r *reader) instrument(cfg aws.Config) aws.Config {
 	cfg = cfg.Copy()
-	if cfg.RetryMode == "" {
-		cfg.RetryMode = aws.RetryModeAdaptive
-	}
-	if cfg.RetryMaxAttempts == 0 {
-		cfg.RetryMaxAttempts = r.opt.MaxAttempts
+	attempts := max(r.opt.MaxAttempts, cfg.RetryMaxAttempts)
+	// The adaptive mode slows a client down when its service throttles,
+	// and each client (one per account and region) gets its own, as ACM's
+	// quotas are per region. Its retry quota is switched off: reading ten
+	// thousand certificates under throttling would exhaust it and fail
+	// calls that a slower pace would have answered.
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = attempts
+				so.RateLimiter = ratelimit.None
+			})
+		})
 	}
 	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), func(s *middleware.Stack) error {
 		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("renewsimCallCount",

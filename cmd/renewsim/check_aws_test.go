@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -358,5 +359,68 @@ certificates:
 	code, offline, errs := renewsim(t, "check", "-acm", filepath.Join(dir, "acm"), "-zones", filepath.Join(dir, "zones"),
 		"-account-config", filepath.Join(dir, "account-config.json"), "-now", "2026-04-01T00:00:00Z")
 	assert.Equal(t, 1, code, errs)
-	assert.Equal(t, live, offline)
+	assert.True(t, live == offline, "the check of the export prints what the live check printed")
+}
+
+// A fleet of 2,500 certificates in two regions, us-east-1's over three
+// pages of ListCertificates, read under throttling: the adaptive retry
+// mode and the bounded pool get every certificate, and the check of the
+// export is the same. (serve describes a certificate in time linear in
+// the fleet, so this takes most of a minute: it is left out of -short
+// and -race runs.)
+func TestCheckAWSLargeFleetThrottled(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("reads 2,500 certificates through serve: not with -short or -race")
+	}
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(scenarios.SyntheticFleet(2500, 1)), "\n") {
+		b.WriteString(line)
+		// Every tenth certificate in eu-west-1: 2,250 in us-east-1 (three
+		// pages of 1,000) and 250 there.
+		if id, ok := strings.CutPrefix(strings.TrimSpace(line), "- id: c"); ok && strings.HasSuffix(id, "9") {
+			b.WriteString("    region: eu-west-1\n")
+		}
+	}
+	sc, err := scenarios.Parse("large.yaml", []byte(b.String()))
+	require.NoError(t, err)
+	cfg := freeConfig()
+	cfg.throttle = 40 // requests a second, per operation and region: the 8 workers of each region outrun it
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := startServer(ctx, sc, cfg, io.Discard)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, s.stop())
+	})
+	awsEnv(t, s)
+
+	dir := filepath.Join(t.TempDir(), "export")
+	t0 := time.Now()
+	code, live, errs := renewsim(t, "check", "-aws", "-regions", "us-east-1,eu-west-1", "-now", "2026-12-01T00:00:00Z", "-export", dir)
+	t.Logf("check -aws of 2,500 certificates: %v", time.Since(t0))
+	require.NotEqual(t, 2, code, errs)
+	assert.True(t, strings.HasPrefix(live, "2500 certificates of account 123456789012 in us-east-1 and eu-west-1, "), live[:100])
+	assert.False(t, strings.Contains(live, "\n? "), "every certificate was described and its zone read")
+
+	pages := map[string]int{}
+	described, throttled := map[string]bool{}, 0
+	for _, h := range s.acm.History() {
+		switch {
+		case h.ErrorType == "ThrottlingException":
+			throttled++
+		case h.Status == http.StatusOK && h.Operation == "ListCertificates":
+			pages[h.Region]++
+		case h.Status == http.StatusOK && h.Operation == "DescribeCertificate":
+			described[h.ARN] = true
+		}
+	}
+	assert.Equal(t, map[string]int{"us-east-1": 3, "eu-west-1": 1}, pages)
+	assert.Len(t, described, 2500)
+	t.Logf("%d requests were answered ThrottlingException and retried", throttled)
+	assert.Positive(t, throttled, "the throttle was reached, so the retries were exercised")
+
+	_, offline, _ := renewsim(t, "check", "-acm", filepath.Join(dir, "acm"), "-zones", filepath.Join(dir, "zones"),
+		"-account-config", filepath.Join(dir, "account-config.json"), "-now", "2026-12-01T00:00:00Z")
+	assert.True(t, live == offline, "the check of the export prints what the live check printed")
 }
