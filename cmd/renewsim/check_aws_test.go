@@ -424,3 +424,31 @@ func TestCheckAWSLargeFleetThrottled(t *testing.T) {
 		"-account-config", filepath.Join(dir, "account-config.json"), "-now", "2026-12-01T00:00:00Z")
 	assert.True(t, live == offline, "the check of the export prints what the live check printed")
 }
+
+// ACM refusing a call: ListCertificates refused leaves nothing to check
+// (exit 2, naming the account, region and permission); DescribeCertificate
+// refused leaves the certificates listed, as "cannot tell".
+func TestCheckAWSAccessDeniedOnACM(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	cfg := freeConfig()
+	cfg.deny = map[string][]string{"acm": {"ListCertificates"}}
+	s := serveExample(t, cfg)
+	awsEnv(t, s)
+	code, out, errs := renewsim(t, "check", "-aws", "-regions", "eu-west-1", "-now", "2026-04-01T00:00:00Z")
+	assert.Equal(t, 2, code, errs)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, "renewsim: check -aws: the account of the default credentials, eu-west-1: acm:ListCertificates: ")
+	assert.Contains(t, errs, "(the credentials lack acm:ListCertificates: see docs/iam/renewsim-check-policy.json)\n")
+
+	cfg = freeConfig()
+	cfg.deny = map[string][]string{"acm": {"DescribeCertificate", "GetAccountConfiguration"}}
+	s = serveExample(t, cfg)
+	awsEnv(t, s)
+	code, out, errs = renewsim(t, "check", "-aws", "-now", "2026-04-01T00:00:00Z", "-json")
+	assert.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "renewsim: warning: account 123456789012, us-east-1: acm:DescribeCertificate: access denied for 13 of 13 certificates: they are listed as \"cannot tell\"; add acm:DescribeCertificate to the policy\n")
+	assert.Contains(t, errs, "renewsim: warning: account 123456789012, us-east-1: acm:GetAccountConfiguration: access denied: ")
+	for arn, v := range verdicts(t, out) {
+		assert.Equal(t, "cannot-tell: listed by list-certificates, but no describe-certificate output was given for it", v, arn)
+	}
+}
