@@ -23,7 +23,7 @@ import (
 var checkDoc = commandDoc{
 	name:    "check",
 	args:    "-acm PATH -zones PATH [flags] | -aws [flags]",
-	purpose: "read your fleet's AWS CLI exports, run it forward, say what renews and what will not",
+	purpose: "read your fleet's AWS CLI exports or the live account, run it forward, say what renews and what will not",
 	about: `Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
 the fleet as it stands at -now, runs it forward and prints per certificate,
 most urgent first: renews around DATE, or expires on DATE because REASON,

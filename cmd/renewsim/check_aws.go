@@ -30,7 +30,7 @@ type liveFlags struct {
 func (l *liveFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&l.aws, "aws", false, "read the fleet from the live account instead of exports: ACM (every key type and origin) and the public Route 53 zones that hold its names, read-only, with the AWS SDK's default credentials and endpoint settings (see docs/check.md)")
 	fs.StringVar(&l.profile, "aws-profile", "", "with -aws: the AWS `PROFILE` of the shared config files (default: AWS_PROFILE, or the default chain)")
-	fs.StringVar(&l.regions, "regions", "", "with -aws: the `REGIONS` to read, comma-separated, or all (the account's enabled regions); default: the profile's region. CloudFront's certificates are read from us-east-1 in any case")
+	fs.StringVar(&l.regions, "regions", "", "with -aws: the `REGIONS` to read, comma-separated, or all (the account's enabled regions); default: the AWS configuration's region. CloudFront's certificates are read from us-east-1 in any case")
 	fs.StringVar(&l.assumeRole, "assume-role", "", "with -aws and -accounts: the IAM `ROLE` name to assume in each account through STS")
 	fs.StringVar(&l.accounts, "accounts", "", "with -aws and -assume-role: the account `IDS` to check as one fleet, comma-separated, or a file of them (one per line, # comments)")
 	fs.StringVar(&l.exportDirs, "export", "", "with -aws: write what was read to `DIR` in the AWS CLI's shapes (DIR/acm, DIR/zones, DIR/account-config.json): check -acm DIR/acm -zones DIR/zones -account-config DIR/account-config.json gives the same output")
