@@ -142,7 +142,7 @@ func (f checkFlags) request(fs *flag.FlagSet, rest []string) (*checkRequest, err
 		fs.Usage()
 		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone, or read the account with -aws")
 	}
-	req := &checkRequest{live: live, exportDir: f.live.exportDirs, input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
+	req := &checkRequest{live: live, exportDir: f.live.exportDir, input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
 		scenarioOut: f.scenarioOut, everyAttempt: f.everyAttempt, asJSON: f.asJSON, outs: f.outs}
 	if f.shard != "" {
 		if err := f.shardAlone(); err != nil {

@@ -23,8 +23,8 @@ import (
 
 // liveFlags are check's flags for reading a live account (-aws).
 type liveFlags struct {
-	aws                                                bool
-	profile, regions, assumeRole, accounts, exportDirs string
+	aws                                               bool
+	profile, regions, assumeRole, accounts, exportDir string
 }
 
 func (l *liveFlags) add(fs *flag.FlagSet) {
@@ -33,12 +33,7 @@ func (l *liveFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&l.regions, "regions", "", "with -aws: the `REGIONS` to read, comma-separated, or all (the account's enabled regions); default: the AWS configuration's region. CloudFront's certificates are read from us-east-1 in any case")
 	fs.StringVar(&l.assumeRole, "assume-role", "", "with -aws and -accounts: the IAM `ROLE` name to assume in each account through STS")
 	fs.StringVar(&l.accounts, "accounts", "", "with -aws and -assume-role: the account `IDS` to check as one fleet, comma-separated, or a file of them (one per line, # comments)")
-	fs.StringVar(&l.exportDirs, "export", "", "with -aws: write what was read to `DIR` in the AWS CLI's shapes (DIR/acm, DIR/zones, DIR/account-config.json): check -acm DIR/acm -zones DIR/zones -account-config DIR/account-config.json gives the same output")
-}
-
-// any tells whether some flag of -aws is given.
-func (l *liveFlags) any() bool {
-	return l.aws || l.profile != "" || l.regions != "" || l.assumeRole != "" || l.accounts != "" || l.exportDirs != ""
+	fs.StringVar(&l.exportDir, "export", "", "with -aws: write what was read to `DIR` in the AWS CLI's shapes (DIR/acm, DIR/zones, DIR/account-config.json): check -acm DIR/acm -zones DIR/zones -account-config DIR/account-config.json gives the same output")
 }
 
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
@@ -46,7 +41,7 @@ var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 // options checks the flags of -aws: every usage error before any call.
 func (l *liveFlags) options(f checkFlags) (*awsread.Options, error) {
 	if !l.aws {
-		for _, n := range []struct{ name, val string }{{"aws-profile", l.profile}, {"regions", l.regions}, {"assume-role", l.assumeRole}, {"accounts", l.accounts}, {"export", l.exportDirs}} {
+		for _, n := range []struct{ name, val string }{{"aws-profile", l.profile}, {"regions", l.regions}, {"assume-role", l.assumeRole}, {"accounts", l.accounts}, {"export", l.exportDir}} {
 			if n.val != "" {
 				return nil, usagef("check: -%s reads a live account: give it with -aws", n.name)
 			}
@@ -81,8 +76,8 @@ func (l *liveFlags) options(f checkFlags) (*awsread.Options, error) {
 		}
 		opt.Accounts = ids
 	}
-	if l.exportDirs != "" {
-		if err := exportDirFree(l.exportDirs); err != nil {
+	if l.exportDir != "" {
+		if err := exportDirFree(l.exportDir); err != nil {
 			return nil, err
 		}
 	}

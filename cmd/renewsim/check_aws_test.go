@@ -452,3 +452,30 @@ func TestCheckAWSAccessDeniedOnACM(t *testing.T) {
 		assert.Equal(t, "cannot-tell: listed by list-certificates, but no describe-certificate output was given for it", v, arn)
 	}
 }
+
+// The file route: an export written as text (output = text in the AWS
+// config) is named for what it is, and a PowerShell export in UTF-16 reads
+// as the UTF-8 one does.
+func TestCheckFileRouteEncodingsAndFormats(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "describe.json")
+	require.NoError(t, os.WriteFile(text, []byte("CERTIFICATE\t2026-03-01T00:00:00+00:00\tarn:aws:acm:us-east-1:123456789012:certificate/1\n"), 0o644))
+	code, _, errs := renewsim(t, "check", "-acm", text, "-zones", fleetDir+"/zones", "-now", "2026-04-01T00:00:00Z")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, text+":1:1: this looks like `--output text`; re-run the command with `--output json`")
+
+	// The example's account configuration, as Windows PowerShell 5's `>`
+	// writes it.
+	data, err := os.ReadFile(fleetDir + "/account-config.json")
+	require.NoError(t, err)
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range string(data) {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	cfg := filepath.Join(dir, "account-config.json")
+	require.NoError(t, os.WriteFile(cfg, utf16, 0o644))
+	_, want, _ := renewsim(t, checkArgs()...)
+	code, got, errs := renewsim(t, "check", "-acm", fleetDir+"/acm", "-zones", fleetDir+"/zones", "-account-config", cfg, "-now", "2026-04-01T00:00:00Z")
+	assert.Equal(t, 1, code, errs)
+	assert.True(t, want == got, "the same output")
+}
