@@ -257,7 +257,7 @@ func TestCheckUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"check"}, "renewsim: check: give the ACM exports with -acm and the zones with -zones or -zone\n"},
+		{[]string{"check"}, "renewsim: check: give the ACM exports with -acm and the zones with -zones or -zone, or read the account with -aws\n"},
 		{[]string{"check", "-acm", "x", "-zones", "y", "extra"}, "renewsim: check: unexpected argument \"extra\" (inputs are given with -acm, -zones and -zone)\n"},
 		{checkArgs("-now", "yesterday"), "renewsim: -now: want an RFC 3339 time like 2026-04-01T00:00:00Z, got \"yesterday\"\n"},
 		{checkArgs("-until", "2026-03-01T00:00:00Z"), "renewsim: -until (2026-03-01T00:00:00Z) is not after -now (2026-04-01T00:00:00Z)\n"},
