@@ -133,6 +133,13 @@ func Read(ctx context.Context, opt Options) (*Result, error) {
 			certs = append(certs, rr)
 		}
 	}
+	for _, rr := range certs {
+		if rr.t.account == "" && rr.account != "" {
+			// The certificates' ARNs told whose the default credentials are:
+			// later messages name the account.
+			rr.t.label = "account " + rr.account
+		}
+	}
 	res.ACM, res.Account = r.acmDocs(targets, certs)
 	res.Zones = r.readZones(ctx, targets, certs)
 	for _, t := range targets {

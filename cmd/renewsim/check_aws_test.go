@@ -210,7 +210,7 @@ func TestCheckAWSAccessDeniedOnRecords(t *testing.T) {
 	code, out, errs := renewsim(t, "check", "-aws", "-now", "2026-04-01T00:00:00Z", "-json")
 	assert.Equal(t, 1, code, errs)
 	assert.Contains(t, errs, "renewsim: warning: zone example.com. (")
-	assert.Contains(t, errs, ") of the account of the default credentials: access denied to route53:ListResourceRecordSets: certificates validated there are \"cannot tell: no zone data\"; add route53:ListResourceRecordSets to the policy\n")
+	assert.Contains(t, errs, ") of account 123456789012: access denied to route53:ListResourceRecordSets: certificates validated there are \"cannot tell: no zone data\"; add route53:ListResourceRecordSets to the policy\n")
 	got := verdicts(t, out)
 	assert.Equal(t, "cannot-tell: no zone data for api.example.com", got["arn:aws:acm:us-east-1:123456789012:certificate/f27b5ef3-a3c9-45eb-a624-dc3d7b5f1ed0"])
 	// What needs no zone is still told.
