@@ -350,7 +350,9 @@ func summarizeFiles(files []string) string {
 // fleet that spans several, every account and region, home first.
 func whose(account, region string, entries []*Entry) string {
 	accounts, regions := spread(account, region, entries)
-	if len(accounts) <= 1 && len(regions) <= 1 {
+	if len(accounts) <= 1 && len(regions) <= 1 || strings.Contains(account+region, ", ") {
+		// One of each, or a report of several fleets joined (a check of
+		// code, region by region) that lists them already.
 		return "account " + account + " in " + region
 	}
 	a := "account " + andList(accounts)
@@ -363,11 +365,12 @@ func whose(account, region string, entries []*Entry) string {
 // spread is every account and every region of the entries, the home
 // account and region first, then the others sorted.
 func spread(account, region string, entries []*Entry) (accounts, regions []string) {
+	// A report of several fleets joined names them as a list.
 	if account != "" {
-		accounts = []string{account}
+		accounts = strings.Split(account, ", ")
 	}
 	if region != "" {
-		regions = []string{region}
+		regions = strings.Split(region, ", ")
 	}
 	var moreA, moreR []string
 	for _, e := range entries {

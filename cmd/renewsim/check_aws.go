@@ -48,8 +48,8 @@ func (l *liveFlags) options(f checkFlags) (*awsread.Options, error) {
 		}
 		return nil, nil
 	}
-	if len(f.acm) > 0 || len(f.zoneDirs) > 0 || len(f.zonePairs) > 0 || f.account != "" {
-		return nil, usagef("check: -aws reads the account itself; leave out -acm, -zones, -zone and -account-config (check the exports of -export with those)")
+	if len(f.acm) > 0 || len(f.zoneDirs) > 0 || len(f.zonePairs) > 0 || f.account != "" || len(f.terraform)+len(f.cloudformation) > 0 {
+		return nil, usagef("check: -aws reads the account itself; leave out -acm, -zones, -zone, -account-config, -terraform and -cloudformation (check the exports of -export with the first four)")
 	}
 	opt := &awsread.Options{Profile: l.profile, AssumeRole: l.assumeRole}
 	switch r := strings.TrimSpace(l.regions); {

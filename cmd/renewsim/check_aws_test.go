@@ -42,7 +42,8 @@ func TestCheckAWSUsage(t *testing.T) {
 	}{
 		{[]string{"-regions", "eu-west-1"}, "check: -regions reads a live account: give it with -aws"},
 		{[]string{"-export", dir}, "check: -export reads a live account: give it with -aws"},
-		{[]string{"-aws", "-acm", fleetDir + "/acm"}, "check: -aws reads the account itself; leave out -acm, -zones, -zone and -account-config (check the exports of -export with those)"},
+		{[]string{"-aws", "-acm", fleetDir + "/acm"}, "check: -aws reads the account itself; leave out -acm, -zones, -zone, -account-config, -terraform and -cloudformation (check the exports of -export with the first four)"},
+		{[]string{"-aws", "-terraform", "plan.json"}, "check: -aws reads the account itself; leave out -acm, -zones, -zone, -account-config, -terraform and -cloudformation (check the exports of -export with the first four)"},
 		{[]string{"-aws", "-regions", "us-east-1,Europe"}, `-regions: "Europe" is not an AWS region like us-east-1 (or give all)`},
 		{[]string{"-aws", "-assume-role", "renewsim-check"}, "check: -assume-role and -accounts go together: the role is assumed in each account"},
 		{[]string{"-aws", "-accounts", "111122223333"}, "check: -assume-role and -accounts go together: the role is assumed in each account"},
