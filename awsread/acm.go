@@ -71,7 +71,7 @@ func (r *reader) readACM(ctx context.Context, t *target, region string, cloudFro
 			}
 		}
 	}
-	if err := r.describeAll(ctx, client, rr); err != nil {
+	if err := r.describeAll(ctx, client, rr, cloudFrontOnly); err != nil {
 		return nil, err
 	}
 	if cloudFrontOnly {
@@ -109,7 +109,7 @@ func cloudFronts(d *acmtypes.CertificateDetail) bool {
 // workers. A certificate deleted since it was listed is dropped; one the
 // credentials may not describe stays listed, and the check says it cannot
 // tell.
-func (r *reader) describeAll(ctx context.Context, client *acm.Client, rr *regionRead) error {
+func (r *reader) describeAll(ctx context.Context, client *acm.Client, rr *regionRead, cloudFrontOnly bool) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	arns := make(chan string)
@@ -138,10 +138,12 @@ func (r *reader) describeAll(ctx context.Context, client *acm.Client, rr *region
 			}
 		})
 	}
+feed:
 	for _, s := range rr.list {
 		select {
 		case arns <- aws.ToString(s.CertificateArn):
 		case <-ctx.Done():
+			break feed // a call failed for good: describe no more
 		}
 	}
 	close(arns)
@@ -150,7 +152,11 @@ func (r *reader) describeAll(ctx context.Context, client *acm.Client, rr *region
 		return err
 	}
 	if denied > 0 {
-		r.warn("%s: acm:DescribeCertificate: access denied for %d of %d certificates: they are listed as \"cannot tell\"; add acm:DescribeCertificate to the policy", rr.where(), denied, len(rr.list))
+		what := "they are listed as \"cannot tell\""
+		if cloudFrontOnly {
+			what = "whether CloudFront uses them cannot be told, so they are left out"
+		}
+		r.warn("%s: acm:DescribeCertificate: access denied for %d of %d certificates: %s; add acm:DescribeCertificate to the policy", rr.where(), denied, len(rr.list), what)
 	}
 	if len(gone) > 0 {
 		rr.list = slices.DeleteFunc(rr.list, func(s acmtypes.CertificateSummary) bool { return slices.Contains(gone, aws.ToString(s.CertificateArn)) })
