@@ -54,14 +54,7 @@ func (b *ACMBackend) Certificate(arn string) (acmapi.Certificate, bool) {
 	return b.describe(v, b.specs()[v.ID]), true
 }
 
-func (b *ACMBackend) find(arn string) (sim.CertView, bool) {
-	for _, v := range b.l.View() {
-		if v.ARN == arn {
-			return v, true
-		}
-	}
-	return sim.CertView{}, false
-}
+func (b *ACMBackend) find(arn string) (sim.CertView, bool) { return b.l.ViewOf(arn) }
 
 // describe is DescribeCertificate's view of v, whose X.509 certificate (its
 // key, issuer, signature and usages) is the one a live run issues for spec
