@@ -41,6 +41,8 @@ type world struct {
 	clock  *swapClock
 	cas    map[uint64]*faketls.CA // per seed
 	ca     *faketls.CA
+	iss    *issuers // a live run's ACM-shaped CAs (issuers.go)
+	seed   uint64
 	tls    []*faketls.Endpoint // per resource
 	http   []*web.Server       // per resource, plain HTTP side
 	up     []bool              // per resource: its listeners are started
@@ -101,7 +103,7 @@ func needsMail(sc *sim.Scenario) bool {
 // resets the ones a previous run used, so a worker can run many scenarios
 // on one set of servers.
 func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, clock clockwork.Clock) (err error) {
-	w.ctx, w.sc, w.queries = ctx, sc, 0
+	w.ctx, w.sc, w.queries, w.seed = ctx, sc, 0, seed
 	if w.clock == nil {
 		w.clock = &swapClock{}
 	}
@@ -174,6 +176,11 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		w.cas[seed] = w.ca
 		clear(w.leaves)
 		clear(w.probeMemo) // verdicts were about another CA's certificates
+	}
+	if w.typed() && w.iss == nil {
+		if w.iss, err = newIssuers(); err != nil {
+			return err
+		}
 	}
 	if err = w.prepareResources(sc); err != nil {
 		return err
@@ -432,6 +439,14 @@ func (w *world) caa(name string) sim.CAAAnswer {
 	}
 }
 
+// where is the profile with certificate i's own account and region.
+func (w *world) where(i int) *sim.Profile {
+	if i < 0 || i >= len(w.sc.Certificates) {
+		return &w.sc.Profile
+	}
+	return w.sc.Certificates[i].ProfileFor(&w.sc.Profile)
+}
+
 // sendMail delivers one message per recipient over real SMTP.
 func (w *world) sendMail(e sim.SendEmail, now time.Time) (sim.EmailResult, error) {
 	res := sim.EmailResult{Cert: e.Cert, Kind: e.Kind, Domain: e.Domain, Code: e.Code}
@@ -439,7 +454,7 @@ func (w *world) sendMail(e sim.SendEmail, now time.Time) (sim.EmailResult, error
 	if e.Kind == sim.EmailApproval {
 		link := w.approval.Register(approval.Request{
 			Code: e.Code, Context: e.Context, Domain: e.Domain, ValidationDomain: e.ValidationDomain,
-			CertificateARN: e.ARN, Account: w.sc.Profile.Account, Region: w.sc.Profile.Region, ExpiresAt: e.ExpiresAt,
+			CertificateARN: e.ARN, Account: w.where(e.Cert).Account, Region: w.where(e.Cert).Region, ExpiresAt: e.ExpiresAt,
 		})
 		body = strings.ReplaceAll(body, sim.LinkPlaceholder, link)
 	}
