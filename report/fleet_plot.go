@@ -228,6 +228,10 @@ func fleetPanel(weeks []fleetWeek, x0, x1 float64, label string, fill color.Colo
 	p.Y.Min, p.Y.Max = 0, float64(max(top, 1))*1.12
 	p.Y.Tick.Marker = fleetCountTicks{}
 	p.Y.Tick.Label = th.tick
+	// As gonum sets them for a vertical axis: left of the axis, centred on
+	// the tick. The theme's alignment drew "2000" over the first bar.
+	p.Y.Tick.Label.XAlign = draw.XRight
+	p.Y.Tick.Label.YAlign = draw.YCenter
 	p.Y.Label.Text = label
 	p.Y.Label.TextStyle = th.axis
 	p.Y.Label.TextStyle.XAlign = draw.XCenter

@@ -48,6 +48,16 @@ type textBox struct {
 // descent, through the transforms in force (the rotated axis labels).
 func drawnTexts(t *testing.T, tl *report.Timeline) (w, h vg.Length, boxes []textBox) {
 	t.Helper()
+	w, h, boxes, _ = drawnShapes(t, tl)
+	return w, h, boxes
+}
+
+// drawnShapes is drawnTexts, and the bounding box of every filled path by
+// its colour ("#rrggbb").
+func drawnShapes(t *testing.T, tl *report.Timeline) (w, h vg.Length, boxes []textBox, fills map[string][]textBox) {
+	t.Helper()
+	fills = map[string][]textBox{}
+	colour := ""
 	w, h = tl.Size()
 	var rec recorder.Canvas
 	tl.Draw(draw.NewCanvas(&rec, w, h))
@@ -74,6 +84,20 @@ func drawnTexts(t *testing.T, tl *report.Timeline) (w, h vg.Length, boxes []text
 			m = mul(m, affine{c, s, -s, c, 0, 0})
 		case *recorder.Scale:
 			m = mul(m, affine{a.X, 0, 0, a.Y, 0, 0})
+		case *recorder.SetColor:
+			r, g, b, _ := a.Color.RGBA()
+			colour = fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
+		case *recorder.Fill:
+			f := textBox{s: colour, minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1)}
+			for _, c := range a.Path {
+				if c.Type == vg.MoveComp || c.Type == vg.LineComp {
+					x, y := c.Pos.X.Points(), c.Pos.Y.Points()
+					x, y = m[0]*x+m[2]*y+m[4], m[1]*x+m[3]*y+m[5]
+					f.minX, f.maxX = min(f.minX, x), max(f.maxX, x)
+					f.minY, f.maxY = min(f.minY, y), max(f.maxY, y)
+				}
+			}
+			fills[colour] = append(fills[colour], f)
 		case *recorder.FillString:
 			face := font.DefaultCache.Lookup(a.Font, a.Size)
 			ext := face.Extents()
@@ -88,7 +112,7 @@ func drawnTexts(t *testing.T, tl *report.Timeline) (w, h vg.Length, boxes []text
 			boxes = append(boxes, b)
 		}
 	}
-	return w, h, boxes
+	return w, h, boxes, fills
 }
 
 // assertTextFits checks that every string is drawn inside the canvas and
@@ -199,6 +223,17 @@ func TestTimelineAtFleetSizeIsTheAggregateChart(t *testing.T) {
 		assert.Equal(t, 900.0, w.Points(), "1200 CSS pixels wide")
 		assert.Less(t, h.Points(), 1500.0, "at most 40 lanes tall")
 		texts := svgTexts(t, buf.Bytes())
+		// No number or name is drawn over a weekly bar (green renewals,
+		// red expiries; the legend's swatches are beside their text).
+		_, _, boxes, fills := drawnShapes(t, tl)
+		for _, b := range boxes {
+			for _, f := range append(fills["#1b7f3b"], fills["#b2182b"]...) {
+				if b.minX < f.maxX-0.5 && f.minX < b.maxX-0.5 && b.minY < f.maxY-0.5 && f.minY < b.maxY-0.5 {
+					t.Errorf("%d certificates: %q is drawn over a bar at x %.1f–%.1f", n, b.s, f.minX, f.maxX)
+					break
+				}
+			}
+		}
 		expired := n / 50
 		if n%50 > 7 {
 			expired++
