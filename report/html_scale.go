@@ -104,12 +104,7 @@ func fleetScenario(sc *result.Scenario, tl *Timeline, events string) (*htmlFleet
 	count(n.notDue, "not due by the end", false)
 	count(n.outages, fmt.Sprintf("of %s with an outage", plural1000(n.resources, "resource")), true)
 
-	specs := map[string]*sim.Certificate{}
-	if sc.Spec() != nil {
-		for i := range sc.Spec().Certificates {
-			specs[sc.Spec().Certificates[i].ID] = &sc.Spec().Certificates[i]
-		}
-	}
+	specs := specsOf(sc)
 	results := make(map[string]*result.Cert, len(sc.Certificates))
 	for i := range sc.Certificates {
 		results[sc.Certificates[i].ID] = &sc.Certificates[i]
@@ -133,43 +128,11 @@ func fleetScenario(sc *result.Scenario, tl *Timeline, events string) (*htmlFleet
 	}
 
 	// The failing certificates, most urgent first, and their drill-down.
-	idx := sc.Index()
-	urgent := tl.urgent(fates)
+	all, lanes := failingCerts(sc, tl, fates, byCert, anchors, specs)
 	failing := map[int]bool{}
-	var causes []string
-	for k, u := range urgent {
-		l := &tl.Lanes[u.lane]
-		failing[u.lane] = true
-		f := htmlFailing{ID: l.ID, Anchor: anchors[l.ID], Domain: l.Title, What: strings.ToUpper(u.fate.text()[:1]) + u.fate.text()[1:], Outage: byCert[l.ID]}
-		if u.fate.expired != nil {
-			f.What = "EXPIRED " + ts(u.fate.expired.Time)
-		}
-		at := idx.CertEntries(l.ID)
-		var typ string
-		if spec := specs[l.ID]; spec != nil {
-			typ = spec.Type
-		}
-		f.Cause = failureCause(typ, sc.Log(), at)
-		causes = append(causes, f.Cause)
-		for j, line := range diagnose(sc.Spec(), sc.Log(), at) {
-			line = strings.TrimSpace(line)
-			if j == 0 {
-				line = strings.TrimPrefix(line, "why: ")
-			}
-			if j == 1 {
-				f.Brief = line
-			}
-			f.Why = append(f.Why, line)
-		}
-		if len(f.Why) == 1 {
-			f.Brief = f.Why[0]
-		}
-		if len(f.Why) == 0 && typ == sim.TypeImported {
-			f.Why = []string{"ACM never renews an imported certificate: import a renewed one into the same ARN before it expires, or replace it with an ACM-issued one"}
-		}
-		if strings.HasPrefix(f.Brief, f.Cause) {
-			f.Brief = "" // says no more than the cause
-		}
+	for k, f := range all {
+		l := &tl.Lanes[lanes[k]]
+		failing[lanes[k]] = true
 		if k < fleetTop {
 			h.Failing = append(h.Failing, f)
 		} else {
@@ -193,7 +156,7 @@ func fleetScenario(sc *result.Scenario, tl *Timeline, events string) (*htmlFleet
 			d.Facts = append([]fleetFact{{"ARN", r.ARN, true}}, d.Facts...)
 		}
 		if h.Told < fleetStories {
-			d.Story = story(sc.Log(), at)
+			d.Story = story(sc.Log(), sc.Index().CertEntries(l.ID))
 			h.Told++
 		} else {
 			d.Missing = append(d.Missing, fmt.Sprintf("Its story is left out: the page tells the %d most urgent.", fleetStories))
@@ -215,8 +178,8 @@ func fleetScenario(sc *result.Scenario, tl *Timeline, events string) (*htmlFleet
 		}
 		h.Details = append(h.Details, d)
 	}
-	h.NFailing = len(urgent)
-	h.Causes = groupCauses(append(slices.Clip(h.Failing), h.Failing2...), causes)
+	h.NFailing = len(all)
+	h.Causes = groupCauses(all)
 
 	// Every other certificate, one row each.
 	for i, l := range tl.Lanes {
@@ -256,6 +219,62 @@ func fleetScenario(sc *result.Scenario, tl *Timeline, events string) (*htmlFleet
 	}
 	h.Changes = timelineChanges(sc.Log())
 	return h, nil
+}
+
+// failingCerts are the certificates that expired or fail at the end, most
+// urgent first, with what happened, their outage (byCert), why and its
+// cause; lanes are their lanes in tl.
+func failingCerts(sc *result.Scenario, tl *Timeline, fates []laneFate, byCert map[string][]string, anchors map[string]string,
+	specs map[string]*sim.Certificate) (out []htmlFailing, lanes []int) {
+	idx := sc.Index()
+	for _, u := range tl.urgent(fates) {
+		l := &tl.Lanes[u.lane]
+		text := u.fate.text()
+		f := htmlFailing{ID: l.ID, Anchor: anchors[l.ID], Domain: l.Title, What: strings.ToUpper(text[:1]) + text[1:], Outage: byCert[l.ID]}
+		if u.fate.expired != nil {
+			f.What = "EXPIRED " + ts(u.fate.expired.Time)
+		}
+		at := idx.CertEntries(l.ID)
+		var typ string
+		if spec := specs[l.ID]; spec != nil {
+			typ = spec.Type
+		}
+		f.Cause = failureCause(typ, sc.Log(), at)
+		for j, line := range diagnose(sc.Spec(), sc.Log(), at) {
+			line = strings.TrimSpace(line)
+			if j == 0 {
+				line = strings.TrimPrefix(line, "why: ")
+			}
+			if j == 1 {
+				f.Brief = line
+			}
+			f.Why = append(f.Why, line)
+		}
+		if len(f.Why) == 1 {
+			f.Brief = f.Why[0]
+		}
+		if len(f.Why) == 0 && typ == sim.TypeImported {
+			f.Why = []string{"ACM never renews an imported certificate: import a renewed one into the same ARN before it expires, or replace it with an ACM-issued one"}
+		}
+		if strings.HasPrefix(f.Brief, f.Cause) {
+			f.Brief = "" // says no more than the cause
+		}
+		out = append(out, f)
+		lanes = append(lanes, u.lane)
+	}
+	return out, lanes
+}
+
+// specsOf are the scenario's certificates by id, none when it was read
+// back without its scenario.
+func specsOf(sc *result.Scenario) map[string]*sim.Certificate {
+	specs := map[string]*sim.Certificate{}
+	if sc.Spec() != nil {
+		for i := range sc.Spec().Certificates {
+			specs[sc.Spec().Certificates[i].ID] = &sc.Spec().Certificates[i]
+		}
+	}
+	return specs
 }
 
 // certAnchors gives every certificate lane an anchor unique on the page:
@@ -635,15 +654,15 @@ const fleetCauseShown = 6
 
 // groupCauses counts the failing certificates by cause, the most
 // frequent first (in order of first appearance when as frequent).
-func groupCauses(failing []htmlFailing, causes []string) []htmlCause {
+func groupCauses(failing []htmlFailing) []htmlCause {
 	var out []htmlCause
 	at := map[string]int{}
-	for i, f := range failing {
-		k, ok := at[causes[i]]
+	for _, f := range failing {
+		k, ok := at[f.Cause]
 		if !ok {
 			k = len(out)
-			at[causes[i]] = k
-			out = append(out, htmlCause{Cause: causes[i]})
+			at[f.Cause] = k
+			out = append(out, htmlCause{Cause: f.Cause})
 		}
 		c := &out[k]
 		c.N++

@@ -416,3 +416,21 @@ func TestReportAtFleetSizeGrowsLinearly(t *testing.T) {
 	assert.Less(t, per, 1100.0, "bytes per certificate")
 	assert.Less(t, large, 2_500_000)
 }
+
+// The Markdown summary gives a scenario at fleet size one line of counts
+// and a section of its failing certificates, by cause and the most urgent
+// first: a page long, whatever the size of the fleet.
+func TestMarkdownAtFleetSize(t *testing.T) {
+	sum := runLibrary(t, "dns-missing-cname")
+	sum.Scenarios = append(sum.Scenarios, *fleetScenario(1000))
+	var buf bytes.Buffer
+	require.NoError(t, report.WriteMarkdown(&buf, sum))
+	md := buf.String()
+	assert.Less(t, len(md), 8000, "a page long")
+	assert.Contains(t, md, "| dns-missing-cname | ✅ PASS | web | expired | — | — | **alb-prod 7d** | 5/5 |\n", "a small scenario keeps its line")
+	assert.Regexp(t, `\| fleet-1000 \| ❌ FAIL \| 1,000 certificates: 20 expired · 980 renewed \| — \| — \| — \| \*\*20 of 1,000 resources, the longest res-\d+ 642d19h\*\* \| 1082/1102 \|\n`, md)
+	assert.Contains(t, md, "### fleet-1000: 20 certificates expired or fail at the end\n")
+	assert.Contains(t, md, "| validation failed: NXDOMAIN | 20 | `cert-00307`, `cert-00907`, `cert-00157`, `cert-00757`, `cert-00007`, `cert-00607` and 14 more |\n")
+	assert.Contains(t, md, "The 15 most urgent:\n\n- `cert-00307` EXPIRED 2026-05-28 05:00: validation failed: NXDOMAIN; **outage res-00307 642d19h**\n")
+	assert.Equal(t, 15, strings.Count(md, "\n- `cert-"), "the 15 most urgent")
+}
