@@ -75,3 +75,23 @@ func BenchmarkWriteEvents(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkWriteHTML writes the page of one scenario at fleet size: its
+// timeline, its 50 most urgent drill-downs and a row per certificate.
+func BenchmarkWriteHTML(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteHTML(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkWriteEventsGzip writes the event log gzip-compressed, as a
+// report directory at fleet size does.
+func BenchmarkWriteEventsGzip(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteEventsGzip(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
