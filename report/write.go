@@ -100,18 +100,16 @@ func WriteEventsGzip(w io.Writer, s *result.Summary) error {
 // written to work at the same time. Close must be called; it returns the
 // first error of w.
 type asyncWriter struct {
-	w    io.Writer
 	buf  []byte
 	full chan []byte // to the goroutine
 	free chan []byte // back from it
 	done chan error
-	err  error
 }
 
 const asyncBuf = 256 << 10
 
 func newAsyncWriter(w io.Writer) *asyncWriter {
-	a := &asyncWriter{w: w, full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan error, 1)}
+	a := &asyncWriter{full: make(chan []byte, 2), free: make(chan []byte, 3), done: make(chan error, 1)}
 	for range 2 {
 		a.free <- make([]byte, 0, asyncBuf)
 	}
