@@ -12,7 +12,7 @@ import (
 // or still waiting for someone to follow an approval link.
 func (m *Model) checkEmail(now time.Time, c *certState, i int, n string, nc *NameCheck) {
 	nc.Method = "EMAIL"
-	if at := c.cyc.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.ValidationReuse {
+	if at := c.cyc.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.Reuse(now) {
 		nc.Status = ValidationSuccess
 		return
 	}
@@ -93,7 +93,7 @@ func (m *Model) mail(now time.Time, c *certState) {
 	c.mailings++
 	sent := false
 	for i, n := range c.names {
-		if at := c.cyc.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.ValidationReuse {
+		if at := c.cyc.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.Reuse(now) {
 			continue
 		}
 		if checks := c.att.checks; checks != nil && i < len(checks) && checks[i].Method == "HTTPS" && checks[i].Status == ValidationSuccess {

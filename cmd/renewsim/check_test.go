@@ -261,7 +261,7 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "-acm", "x", "-zones", "y", "extra"}, "renewsim: check: unexpected argument \"extra\" (inputs are given with -acm, -zones and -zone)\n"},
 		{checkArgs("-now", "yesterday"), "renewsim: -now: want an RFC 3339 time like 2026-04-01T00:00:00Z, got \"yesterday\"\n"},
 		{checkArgs("-until", "2026-03-01T00:00:00Z"), "renewsim: -until (2026-03-01T00:00:00Z) is not after -now (2026-04-01T00:00:00Z)\n"},
-		{checkArgs("-profile", "acm-2030"), "renewsim: -profile: unknown profile \"acm-2030\" (known: acm-2026, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter)\n"},
+		{checkArgs("-profile", "acm-2030"), "renewsim: -profile: unknown profile \"acm-2030\" (known: acm-2026, acm-cabf, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter)\n"},
 		{checkArgs("-zone", "example.com"), "renewsim: -zone: want NAME=FILE like example.com=db.example.com, got \"example.com\"\n"},
 		{[]string{"check", "-acm", "/nonexistent", "-zones", fleetDir + "/zones"}, "renewsim: unusable input:\n/nonexistent: no such file or directory\n"},
 	} {
