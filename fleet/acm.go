@@ -404,8 +404,10 @@ func (e *Exports) readAccount(v jv) {
 	if !ok {
 		return
 	}
-	if n < 1 {
-		ev.d.bad(ev.path+".DaysBeforeExpiry", "want a whole number of days >= 1, got %d", n)
+	// The rule a scenario's days_before_expiry follows too: from 1, no
+	// maximum, as the API reference has it.
+	if _, err := sim.DaysBeforeExpiry(int64(n)); err != nil {
+		ev.d.bad(ev.path+".DaysBeforeExpiry", "%v", err)
 		return
 	}
 	if e.Account != nil && e.Account.DaysBeforeExpiry != n {

@@ -152,8 +152,11 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 	p.Profile.Account, p.Profile.Region = account, region
 	if f.Account != nil {
 		p.DaysBeforeExpiry = f.Account.DaysBeforeExpiry
-		p.Profile.ApproachingDaysPublic = f.Account.DaysBeforeExpiry
-		p.Profile.ApproachingDaysPrivate = f.Account.DaysBeforeExpiry
+		days, err := sim.DaysBeforeExpiry(int64(f.Account.DaysBeforeExpiry))
+		if err != nil {
+			return nil, fmt.Errorf("%s: $.ExpiryEvents.DaysBeforeExpiry: %w", f.Account.Source, err)
+		}
+		p.Profile.ApproachingDaysPublic, p.Profile.ApproachingDaysPrivate = days, days
 	}
 	p.Name = sanitizeID(strings.ToLower("fleet-"+account+"-"+region), "fleet")
 	p.File = p.Name + ".yaml"

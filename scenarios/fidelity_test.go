@@ -119,9 +119,14 @@ t.yaml:14:43: cert: pca-restore needs a private certificate; "web" is an amazon-
 t.yaml:14:48: key "reason" is not used by pca-restore (it takes: cert)`},
 	{"days_before_expiry", `name: ok
 start: 2026-03-01T00:00:00Z
-days_before_expiry: 46
+days_before_expiry: 0
 certificates: [{id: web, domain: example.com}]
-`, `t.yaml:3:21: days_before_expiry: want a whole number of days from 1 to 45 (PutAccountConfiguration's range), got "46"`},
+`, `t.yaml:3:21: days_before_expiry: want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got 0`},
+	{"days_before_expiry not a number", `name: ok
+start: 2026-03-01T00:00:00Z
+days_before_expiry: 99999999999999999999
+certificates: [{id: web, domain: example.com}]
+`, `t.yaml:3:21: days_before_expiry: want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got "99999999999999999999"`},
 	{"days_before_expiry and the knob", `name: ok
 start: 2026-03-01T00:00:00Z
 overrides: {approaching_expiration_days: 20}

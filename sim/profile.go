@@ -571,6 +571,24 @@ func (p *Profile) publicTerms() []term {
 	return out
 }
 
+// DaysBeforeExpiry checks an account's DaysBeforeExpiry (the
+// ExpiryEventsConfiguration of PutAccountConfiguration and
+// get-account-configuration) and gives the days of daily Approaching
+// Expiration events it sets for every certificate of the account. The API
+// reference gives its range as "Minimum value of 1" and no maximum (A8 in
+// docs/sources.md), so every whole number from 1 on is an account's;
+// CloudFormation's AWS::CertificateManager::Account documents 1 to 45 for
+// its own property, which renewsim does not take for the account's.
+// Scenarios and check both read it here. A value beyond the longest
+// lifetime a profile allows gives that many days: the events then start
+// at issue, as they would for the value itself.
+func DaysBeforeExpiry(n int64) (int, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got %d", n)
+	}
+	return int(min(n, int64(maxLifetime/Day))), nil
+}
+
 // Limits of the knobs. Every one is far beyond what ACM does and small
 // enough that no profile can make a run endless: attempts at most once a
 // minute, lifetimes of at least two days, a window that opens at least a
