@@ -147,8 +147,9 @@ func writeScenario(b *bufio.Writer, sc *result.Scenario) {
 		for _, line := range story(sc.Log(), at) {
 			fmt.Fprintf(b, "    %s\n", line)
 		}
-		if c.Outcome != sim.OutcomeRenewed {
-			for _, line := range diagnose(sc.Spec(), sc.Log(), at) {
+		fmt.Fprintf(b, "    outcome: %s\n", outcomeLine(&c))
+		if c.Final() != sim.OutcomeRenewed {
+			for _, line := range diagnose(sc.Spec(), sc.Log(), finalCycleEntries(sc.Log(), at)) {
 				fmt.Fprintf(b, "    %s\n", line)
 			}
 		}
@@ -409,6 +410,16 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 			}
 		}
 		return append(out, "    fix: add a CAA record that names amazon.com (issue, or issuewild for wildcard names), or remove the one that forbids it")
+	}
+	// A click counts only if the last failing attempt found the name
+	// validated: a link of an earlier cycle is followed and accepted by the
+	// page, but approves nothing now.
+	if last != nil {
+		for _, c := range last.Detail.Checks {
+			if approved[c.Domain] && c.Status != sim.ValidationSuccess {
+				approved[c.Domain] = false
+			}
+		}
 	}
 	if len(domains) > 0 {
 		out := []string{"why: not every name was approved by e-mail:"}

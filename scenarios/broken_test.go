@@ -275,7 +275,7 @@ expect:
   - {cert: web, renewed_after: web.expiry-1d, renewed_before: web.expiry-2d}
   - {cert: web, resource: alb, outage: 1h, outage_at_least: 2h}
   - {resource: alb, outage: -1h}
-`, `t.yaml:6:5: expectation checks nothing: give one of: outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least
+`, `t.yaml:6:5: expectation checks nothing: give one of: outcome or final_outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least
 t.yaml:7:5: expectation mixes outcome and event: write one check per item
 t.yaml:8:26: outcome: unknown outcome "maybe" (expected one of: renewed, expired, pending)
 t.yaml:9:5: missing required key "cert" in expectation
