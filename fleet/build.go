@@ -26,6 +26,12 @@ const (
 	VerdictCannotTell Verdict = "cannot-tell" // the inputs do not say enough: not simulated
 )
 
+// DefaultProfile is the profile a check runs under unless told: ACM on
+// the CA/B Forum's dated schedule (acm-cabf), since a check runs two years
+// forward, into the 100-day certificates of 2027. renewsim run keeps
+// sim.DefaultProfile (acm-2026) for scenarios that name none.
+const DefaultProfile = "acm-cabf"
+
 // DefaultHorizon is how far a check looks at least; it looks further when
 // a certificate's next renewal is decided later.
 const DefaultHorizon = 730 * sim.Day
@@ -38,7 +44,7 @@ const untilMargin = 7 * sim.Day
 type Options struct {
 	Now     time.Time // the fleet as it stands then
 	Until   time.Time // zero: the default horizon
-	Profile string    // "" is sim.DefaultProfile
+	Profile string    // "" is DefaultProfile
 	// Shard and Shards split the fleet for machines that run it in parts
 	// (check -shard i/n): the plan holds only shard Shard of Shards. Zero
 	// Shards is the whole fleet.
@@ -107,6 +113,10 @@ type Plan struct {
 	Entries     []*Entry // sorted by domain
 	Shared      []SharedRecord
 	Notes       []string // about the fleet as a whole
+	// Assumptions are what the profile assumes where AWS is silent and the
+	// horizon needs it (the renewal windows of 100- and 47-day
+	// certificates), as check's header says them.
+	Assumptions []string
 	// Shard of Shards when the plan is one part of a split fleet (Shards 0:
 	// the whole fleet). Shared and Notes are the whole fleet's in every
 	// part, Entries only the part's.
@@ -128,7 +138,7 @@ type Plan struct {
 func Build(f *Fleet, opt Options) (*Plan, error) {
 	c := &collector{}
 	if opt.Profile == "" {
-		opt.Profile = sim.DefaultProfile
+		opt.Profile = DefaultProfile
 	}
 	prof, ok := sim.LookupProfile(opt.Profile)
 	if !ok {
@@ -186,6 +196,7 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 		preNotes(p, e)
 	}
 	p.Notes = fleetNotes(p, f, zones)
+	p.Assumptions = assumptions(p)
 	if opt.Shards > 0 {
 		if opt.Shard < 0 || opt.Shard >= opt.Shards {
 			return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", opt.Shard, opt.Shards)
@@ -659,19 +670,10 @@ func preNotes(p *Plan, e *Entry) {
 			e.Notes = append(e.Notes, note)
 		}
 	}
-	if c.Type == "AMAZON_ISSUED" {
-		tr := p.Profile.TransitionDate
-		if !tr.IsZero() && c.NotBefore.Before(tr) && c.NotAfter.Sub(c.NotBefore) > p.Profile.PublicValidity {
-			e.Notes = append(e.Notes, fmt.Sprintf("issued on %s with a %s-day lifetime, before ACM moved to %s-day certificates on %s: it renews at T−%s (%s) into a %s-day certificate, which then renews every ~%s days at T−%s — scripts and alarms written for yearly renewals need updating",
-				day(c.NotBefore), dayCount(c.NotAfter.Sub(c.NotBefore)), dayCount(p.Profile.PublicValidity), day(tr),
-				dayCount(p.Profile.PreTransitionWindow), day(c.NotAfter.Add(-p.Profile.PreTransitionWindow)), dayCount(p.Profile.PublicValidity),
-				dayCount(p.Profile.PublicValidity-p.Profile.PublicWindow), dayCount(p.Profile.PublicWindow)))
-		}
-		if e.Method == "EMAIL" {
-			every := p.Profile.PublicValidity - p.Profile.PublicWindow
-			e.Notes = append(e.Notes, fmt.Sprintf("e-mail validation: someone must follow an approval link at every renewal, about every %s under %s (%.1f times a year)",
-				days(every), p.ProfileName, float64(365*sim.Day)/float64(every)))
-		}
+	// The note on a certificate from before 2026-02-18 is told after the
+	// run (renewalNotes), and only of one that renews.
+	if c.Type == "AMAZON_ISSUED" && e.Method == "EMAIL" {
+		e.Notes = append(e.Notes, emailNote(p))
 	}
 	if r := c.Renewal; r != nil && r.Status != "" && r.Status != "SUCCESS" {
 		s := "ACM reports now: renewal " + r.Status
@@ -683,6 +685,67 @@ func preNotes(p *Plan, e *Entry) {
 		}
 		e.Notes = append(e.Notes, s)
 	}
+}
+
+// emailNote says how often someone must approve an e-mail-validated
+// certificate's renewal: every lifetime minus window of the certificates
+// renewals give now, and of each step of the profile's schedule the
+// horizon reaches.
+func emailNote(p *Plan) string {
+	every := func(at time.Time) time.Duration {
+		return p.Profile.Validity(sim.TypeAmazonIssued, at) - p.Profile.Window(sim.TypeAmazonIssued, at)
+	}
+	now := every(p.Now)
+	s := fmt.Sprintf("e-mail validation: someone must follow an approval link at every renewal, about every %s under %s (%.1f times a year)",
+		days(now), p.ProfileName, perYear(now))
+	var later []string
+	for _, step := range scheduleSteps(&p.Profile) {
+		if step.After(p.Now) && step.Before(p.Until) {
+			d := every(step)
+			later = append(later, fmt.Sprintf("every %s from %s (%.1f times a year)", days(d), day(step), perYear(d)))
+		}
+	}
+	if len(later) > 0 {
+		s += ", then " + strings.Join(later, ", then ")
+	}
+	return s
+}
+
+func perYear(every time.Duration) float64 { return float64(365*sim.Day) / float64(every) }
+
+// scheduleSteps are the dates from which the profile's public certificates
+// get other lifetimes and windows, in order.
+func scheduleSteps(p *sim.Profile) []time.Time {
+	var out []time.Time
+	for _, t := range []time.Time{p.TransitionDate, p.From100d, p.From47d} {
+		if !t.IsZero() {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// assumptions are the numbers of the profile that AWS has not announced
+// and the horizon reaches, as check's header says them: the renewal
+// windows of the schedule's 100- and 47-day certificates.
+func assumptions(p *Plan) []string {
+	var out []string
+	for _, st := range []struct {
+		from   time.Time
+		window time.Duration
+		knob   string
+		days   time.Duration
+	}{
+		{p.Profile.From100d, p.Profile.Window100d, "window_100d", p.Profile.Validity100d},
+		{p.Profile.From47d, p.Profile.Window47d, "window_47d", p.Profile.Validity47d},
+	} {
+		if st.from.IsZero() || !st.from.Before(p.Until) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("after %s renewals are assumed to start %s before expiry (%s: ACM has not announced its renewal window for %s-day certificates)",
+			day(st.from), days(st.window), st.knob, dayCount(st.days)))
+	}
+	return out
 }
 
 // fleetNotes are the notes about the inputs as a whole.
@@ -697,10 +760,23 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 		out = append(out, fmt.Sprintf("%s ends with a NextToken: more list-certificates pages exist; certificates only on them are missing here unless described", strings.Join(f.NextTokens, ", ")))
 	}
 	if d := p.DaysBeforeExpiry; d > 0 {
-		w := int(p.Profile.PublicWindow / sim.Day)
-		if d >= w {
-			out = append(out, fmt.Sprintf("DaysBeforeExpiry is %d (account configuration): ACM sends Approaching Expiration events from %d days before expiry, but under %s it renews public certificates only at T−%d — every healthy renewal raises them first, so an alarm on them (or on DaysToExpiry ≤ %d) fires every cycle; a threshold between 45 and 60 days was silent when ACM renewed at T−60. Alarm below %d days, or on Renewal Action Required",
-				d, d, p.ProfileName, w, d, w))
+		// The windows of public certificates renewed now and, on a dated
+		// schedule, from each later step the horizon reaches: events from
+		// more days than the shortest of them come before every healthy
+		// renewal.
+		window := p.Profile.Window(sim.TypeAmazonIssued, p.Now)
+		at := "T−" + dayCount(window)
+		shortest := window
+		for _, step := range scheduleSteps(&p.Profile) {
+			if step.After(p.Now) && step.Before(p.Until) {
+				w := p.Profile.Window(sim.TypeAmazonIssued, step)
+				at += fmt.Sprintf(" (T−%s from %s)", dayCount(w), day(step))
+				shortest = min(shortest, w)
+			}
+		}
+		if w := int(shortest / sim.Day); d >= w {
+			out = append(out, fmt.Sprintf("DaysBeforeExpiry is %d (account configuration): ACM sends Approaching Expiration events from %d days before expiry, but under %s it renews public certificates only at %s — every healthy renewal raises them first, so an alarm on them (or on DaysToExpiry ≤ %d) fires every cycle; a threshold between 45 and 60 days was silent when ACM renewed at T−60. Alarm below %d days, or on Renewal Action Required",
+				d, d, p.ProfileName, at, d, w))
 		}
 	}
 	return out
@@ -723,6 +799,15 @@ func appendNew(list []string, s string) []string {
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// lifetimeDays is a certificate's lifetime in days as ACM counts it: the
+// validity period from NotBefore to NotAfter with its last second
+// included (RFC 5280 §4.1.2.5: both ends belong to it), to the nearest day.
+// A 395-day certificate issued at 00:00:00 that ends at 23:59:59 the day
+// before, and one that ends at 00:00:00 (as renewsim's do), are both 395.
+func lifetimeDays(notBefore, notAfter time.Time) int {
+	return int((notAfter.Sub(notBefore) + time.Second + sim.Day/2) / sim.Day)
+}
 
 // dayCount writes a duration in whole days, with hours when there are any
 // ("45", "33d8h").

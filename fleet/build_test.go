@@ -283,3 +283,20 @@ func TestDaysBeforeExpiryOneRule(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), refusal)
 }
+
+// A lifetime in days counts the validity period's last second, as ACM and
+// RFC 5280 do: NotAfter may be written at 23:59:59 or at 00:00:00.
+func TestLifetimeDays(t *testing.T) {
+	nb := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		notAfter time.Time
+		want     int
+	}{
+		{nb.Add(395 * 24 * time.Hour), 395},
+		{nb.Add(395*24*time.Hour - time.Second), 395},
+		{nb.Add(198*24*time.Hour - time.Second), 198},
+		{nb.Add(47 * 24 * time.Hour), 47},
+	} {
+		assert.Equal(t, tc.want, lifetimeDays(nb, tc.notAfter), tc.notAfter)
+	}
+}

@@ -24,6 +24,19 @@
 // `renewsim run` gives the same outcomes.
 //
 // Decisions a user can rely on:
+//   - Build runs the fleet under DefaultProfile (acm-cabf, the CA/B
+//     Forum's dated schedule) unless Options.Profile names another. What
+//     that profile assumes where AWS is silent and the horizon reaches it
+//     (the renewal windows of 100- and 47-day certificates) is in the
+//     Plan's and the Report's Assumptions, which check prints under its
+//     header.
+//   - A verdict covers every renewal cycle in the horizon, read with
+//     sim.CycleReader as a run's results read them: renews when every
+//     cycle decided renewed, expires when the last one decided expired,
+//     with that cycle's reason. Notes about renewals (a certificate from
+//     before 2026-02-18 renewing into shorter ones, a lifetime longer than
+//     the CA/B Forum allows on its date) are said only of renewals the run
+//     recorded.
 //   - A describe-certificate output whose ARN is missing from the
 //     list-certificates output given alongside is an error (exit 2): the
 //     exports are stale or from another account or region. Without a list,

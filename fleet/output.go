@@ -81,6 +81,9 @@ func WriteText(w io.Writer, r *Report) error {
 	c := r.Counts
 	fmt.Fprintf(&b, "%s of account %s in %s, from %s to %s under %s\n",
 		count(c.Certificates, "certificate"), r.Account, r.Region, day(r.Now), day(r.Until), r.Profile)
+	for _, a := range r.Assumptions {
+		fmt.Fprintf(&b, "%s\n", a)
+	}
 	for _, e := range r.Certificates {
 		b.WriteString("\n")
 		fmt.Fprintf(&b, "%s %s  %s\n", e.Verdict.Mark(), strings.Join(e.Domains, ", "), headline(e, r.Until))

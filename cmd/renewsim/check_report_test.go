@@ -100,7 +100,8 @@ func TestCheckReportDir(t *testing.T) {
 		assert.Equal(t, "row-"+c.ID, rows[i], "the table is in the check's order")
 	}
 	for _, want := range []string{
-		"15 certificates of account 123456789012 in us-east-1, from 2026-04-01 to 2028-03-31 under acm-2026",
+		"15 certificates of account 123456789012 in us-east-1, from 2026-04-01 to 2028-03-31 under acm-cabf",
+		"after 2027-03-15 renewals are assumed to start 33 days 8h before expiry",
 		`<span class="n">7</span>expire`, `<span class="n">1</span>cannot tell`,
 		"cannot tell: no zone data for status.example.net", // the cannot-tell line is on the page
 		"_275254356de4f6135f788d580d332eaa.example.com.",   // the shared record
