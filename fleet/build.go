@@ -80,6 +80,7 @@ type Entry struct {
 	cert     *Certificate
 	exported bool
 	records  []*recordInfo
+	origin   string // CertificateKeyPairOrigin, from the describe output or the list
 }
 
 // recordInfo is one DNS validation record a certificate relies on.
@@ -311,14 +312,14 @@ func entries(f *Fleet) []*Entry {
 		described[c.ARN] = true
 		out = append(out, &Entry{
 			ARN: c.ARN, Domains: c.Names(), Type: c.Type, Method: c.Method(), Status: c.Status,
-			NotAfter: c.NotAfter, InUseBy: c.InUseBy, cert: c,
+			NotAfter: c.NotAfter, InUseBy: c.InUseBy, cert: c, origin: c.KeyPairOrigin,
 		})
 	}
 	for _, s := range f.Summaries {
 		if described[s.ARN] {
 			continue
 		}
-		e := &Entry{ARN: s.ARN, Type: s.Type, Status: s.Status, NotAfter: s.NotAfter}
+		e := &Entry{ARN: s.ARN, Type: s.Type, Status: s.Status, NotAfter: s.NotAfter, origin: s.KeyPairOrigin}
 		if s.Domain != "" {
 			e.Domains = []string{s.Domain}
 		}
@@ -427,6 +428,10 @@ func (zi *zoneIndex) lookup(name string) (z *Zone, why string) {
 // verdict.
 func classify(p *Plan, e *Entry, zones *zoneIndex) {
 	c := e.cert
+	if e.origin == KeyPairOriginACME && e.Status == "ISSUED" && (c == nil || c.NotAfter.After(p.Now)) {
+		acme(e, c)
+		return
+	}
 	if c == nil {
 		e.Verdict = VerdictCannotTell
 		e.Reason = "listed by list-certificates, but no describe-certificate output was given for it"
@@ -526,6 +531,24 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 		return
 	}
 	e.Simulated = true
+}
+
+// acme settles a certificate issued through ACM's ACME endpoint: ACM does
+// not renew it (S21), its ACME client does, and renewsim models no ACME
+// client, so it cannot tell; it names the client's renewal as what to
+// watch, predicts no ACM renewal, and does not count against the exit
+// status.
+func acme(e *Entry, c *Certificate) {
+	by := "before it expires"
+	if !e.NotAfter.IsZero() {
+		by = "before " + day(e.NotAfter)
+	}
+	e.Verdict = VerdictCannotTell
+	e.Reason = "issued through ACM's ACME endpoint (CertificateKeyPairOrigin ACME): ACM does not renew it, its ACME client does, which renewsim does not simulate"
+	e.Fix = "watch the ACME client's renewal (its scheduler and its log): it must obtain a new certificate from the ACME endpoint " + by + " and deploy it where this one is used"
+	if c != nil && c.AcmeEndpoint != "" {
+		e.Notes = append(e.Notes, "issued by ACME endpoint "+c.AcmeEndpoint)
+	}
 }
 
 // chainLeaves follows a validation record's CNAME chain through the zones.
@@ -642,6 +665,9 @@ func preNotes(p *Plan, e *Entry) {
 		}
 		e.Notes = append(e.Notes, fmt.Sprintf("shared validation record: %s is also what %s rely on; deleting it (for example with the stack that created it) breaks the renewal of all %d",
 			s.Record, strings.Join(others, ", "), len(s.Certificates)))
+	}
+	if e.origin == KeyPairOriginACME && e.Verdict == VerdictCannotTell {
+		return // its ACME client renews it: ACM's eligibility and notices do not apply
 	}
 	if c.Status != "ISSUED" || !e.Simulated && e.Verdict != VerdictCannotTell {
 		if len(c.InUseBy) > 0 && (c.Status == "EXPIRED" || c.Status == "REVOKED" || e.Verdict == VerdictExpired) {

@@ -44,6 +44,11 @@
 //     describe output is a "cannot tell" line.
 //   - A fleet that mixes accounts or regions is refused with an error: a
 //     validation record belongs to an account, and ACM renews per region.
+//   - A certificate issued through ACM's ACME endpoint
+//     (CertificateKeyPairOrigin ACME) is renewed by its ACME client, not by
+//     ACM: it is not simulated, no ACM renewal is predicted, and it is a
+//     cannot-tell line whose fix names the client's renewal as what to
+//     watch. Like every cannot-tell line it does not make check fail.
 //   - A certificate name outside every given zone (or under a delegation
 //     the zones do not cover) is reported as "cannot tell: no zone data for
 //     X" and not simulated; nothing is guessed.

@@ -109,6 +109,8 @@ func TestExampleFleet(t *testing.T) {
 		{"legacy-example-com", fleet.VerdictExpires, "2026-06-01", []string{"imported: ACM never renews imported certificates"}, []string{"imported: ACM never renews it"}},
 		{"intranet-example-com", fleet.VerdictRenews, "2026-10-02", []string{"private and in use"}, []string{"private (arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"}},
 		{"static-example-com", fleet.VerdictRenews, "2026-11-01", nil, []string{"issued on 2025-12-01 with a 395-day lifetime, before ACM moved to 198-day certificates on 2026-02-18: it renews at T−60 (2026-11-01) into a 198-day certificate, which then renews every ~153 days at T−45, and from 2027-04-03 into 100-day certificates every ~66 days 16h at T−33d8h"}},
+		{"edge-example-com", fleet.VerdictCannotTell, "", []string{"issued through ACM's ACME endpoint (CertificateKeyPairOrigin ACME): ACM does not renew it, its ACME client does"},
+			[]string{"issued by ACME endpoint arn:aws:acm:us-east-1:123456789012:acme-endpoint/0c5e8a7b-3d2f-4b1a-8e9c-6f7a8b9c0d1e"}},
 		{"status-example-net", fleet.VerdictCannotTell, "", []string{"no zone data for status.example.net"}, nil},
 		{"promo-example-com", fleet.VerdictExpired, "2026-03-03", []string{"already expired on 2026-03-03"}, []string{"still attached to CloudFront distribution E5PROMO6EXAMPL"}},
 	} {
@@ -129,11 +131,13 @@ func TestExampleFleet(t *testing.T) {
 			assert.NotEmpty(t, e.Fix, tc.id)
 		}
 	}
-	assert.Len(t, r.Certificates, 15)
+	assert.Len(t, r.Certificates, 16)
 	assert.True(t, r.Failed())
 	assert.Equal(t, "acm-cabf", r.Profile, "check runs on the dated schedule unless told")
 	assert.Equal(t, []string{"after 2027-03-15 renewals are assumed to start 33 days 8h before expiry (window_100d: ACM has not announced its renewal window for 100-day certificates)"},
 		r.Assumptions, "the horizon (to 2028-03-31) does not reach 2029-03-15")
+	assert.Contains(t, got["edge-example-com"].Fix, "watch the ACME client's renewal")
+	assert.Empty(t, got["edge-example-com"].Renewals, "no ACM renewal predicted for an ACME certificate")
 	require.Len(t, r.Shared, 1)
 	assert.Equal(t, []string{"wildcard-example-com", "example-com-b7df7a31", "example-com-c8017295"}, r.Shared[0].Certificates)
 	notes := strings.Join(r.Notes, "\n")
@@ -149,7 +153,7 @@ func TestExampleFleet(t *testing.T) {
 	for _, e := range r.Certificates {
 		order = append(order, string(e.Verdict))
 	}
-	assert.Equal(t, []string{"expired", "expires", "expires", "expires", "expires", "expires", "expires", "expires", "cannot-tell",
+	assert.Equal(t, []string{"expired", "expires", "expires", "expires", "expires", "expires", "expires", "expires", "cannot-tell", "cannot-tell",
 		"renews", "renews", "renews", "renews", "renews", "renews"}, order)
 	assert.Equal(t, "legacy-example-com", r.Certificates[1].ID, "the soonest expiry comes first")
 }

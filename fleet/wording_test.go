@@ -55,3 +55,40 @@ func TestRenewalNoteOnlyForCertificatesThatRenew(t *testing.T) {
 		assert.NotContains(t, n, "198-day certificate")
 	}
 }
+
+// An ACME certificate (issue 18 §7) alone: ACM does not renew it, so
+// nothing is simulated, no ACM renewal is predicted, the check says to
+// watch the ACME client and does not fail.
+func TestACMECertificateAlone(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(example, "acm", "describe-edge.example.com.json"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d.json"), src, 0o644))
+	f, err := fleet.Read(fleet.Input{ACM: []string{dir}, Zones: []fleet.ZoneSource{{Path: filepath.Join(example, "zones")}}})
+	require.NoError(t, err)
+	p, err := fleet.Build(f, fleet.Options{Now: now})
+	require.NoError(t, err)
+	assert.Nil(t, p.YAML, "nothing to simulate")
+	r := fleet.Assess(p, nil)
+	require.Len(t, r.Certificates, 1)
+	e := r.Certificates[0]
+	assert.Equal(t, fleet.VerdictCannotTell, e.Verdict)
+	assert.False(t, e.Simulated)
+	assert.Empty(t, e.Renewals)
+	assert.Nil(t, e.Date)
+	assert.Equal(t, "watch the ACME client's renewal (its scheduler and its log): it must obtain a new certificate from the ACME endpoint before 2026-06-17 and deploy it where this one is used", e.Fix)
+	assert.False(t, r.Failed(), "a cannot-tell line does not fail the check")
+	for _, n := range e.Notes {
+		assert.NotContains(t, n, "not in use and not exported", "ACM's eligibility rules are not what renews it")
+	}
+
+	// Listed only: the list's origin says as much.
+	dir = t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "l.json"), []byte(`{"CertificateSummaryList": [{"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/7ac3e0f1-5b6d-4e2a-9c8b-0d1e2f3a4b5c",
+  "DomainName": "edge.example.com", "Type": "AMAZON_ISSUED", "Status": "ISSUED", "NotAfter": "2026-06-17T23:59:59+00:00", "CertificateKeyPairOrigin": "ACME"}]}`), 0o644))
+	f, err = fleet.Read(fleet.Input{ACM: []string{dir}, Zones: []fleet.ZoneSource{{Path: filepath.Join(example, "zones")}}})
+	require.NoError(t, err)
+	p, err = fleet.Build(f, fleet.Options{Now: now})
+	require.NoError(t, err)
+	assert.Contains(t, p.Entries[0].Reason, "ACM does not renew it, its ACME client does")
+}

@@ -57,8 +57,8 @@ func TestCheckExampleGolden(t *testing.T) {
 		} `json:"certificates"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
-	assert.Equal(t, 15, doc.Counts["certificates"])
-	assert.Len(t, doc.Certificates, 15)
+	assert.Equal(t, 16, doc.Counts["certificates"])
+	assert.Len(t, doc.Certificates, 16)
 	for _, c := range doc.Certificates {
 		assert.NotEmpty(t, c.ID)
 		assert.True(t, strings.HasPrefix(c.ARN, "arn:aws:acm:us-east-1:123456789012:certificate/"), c.ARN)
@@ -164,7 +164,7 @@ func TestCheckJSONLinesAndArray(t *testing.T) {
 	_, want, _ := renewsim(t, checkArgs()...)
 	files, err := filepath.Glob(fleetDir + "/acm/describe-*.json")
 	require.NoError(t, err)
-	require.Len(t, files, 15)
+	require.Len(t, files, 16)
 	var lines, items []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
