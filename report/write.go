@@ -424,9 +424,21 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 	if len(domains) > 0 {
 		out := []string{"why: not every name was approved by e-mail:"}
 		for _, d := range domains {
+			var tooOld *sim.NameCheck
+			if last != nil {
+				for i, c := range last.Detail.Checks {
+					if c.Domain == d && c.Cause == sim.CauseEmailApprovalTooOld {
+						tooOld = &last.Detail.Checks[i]
+					}
+				}
+			}
 			switch {
 			case approved[d]:
 				out = append(out, fmt.Sprintf("  %s: approved", d))
+			case tooOld != nil:
+				out = append(out, fmt.Sprintf("  %s: approved, but %s", d, tooOld.Problem),
+					"    fix: approve it again with the newest e-mail "+withinLinkTTL(sc)+": the approvals of all names must be within the reuse period when the last one comes")
+				continue
 			case len(delivered[d]) == 0:
 				out = append(out, fmt.Sprintf("  %s: every approval e-mail was refused by the mail server (NO_AVAILABLE_CONTACTS): %s", d, strings.Join(refused[d], ", ")),
 					"    fix: create one of these mailboxes, or move the certificate to DNS validation")
