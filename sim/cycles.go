@@ -49,6 +49,10 @@ func FinalOutcome(cycles []Cycle) Outcome {
 // so they agree.
 type CycleReader struct {
 	cycles []Cycle
+	// times holds the open cycle's window, renewal and expiry times, one
+	// allocation for the three a cycle may point at: a fleet's result
+	// reads millions of entries into cycles.
+	times *[3]time.Time
 	// What the open cycle's entries said, for its reason.
 	ineligible     Cause     // the eligibility cause last recorded, "" while eligible
 	ineligibleText string    // the window's words for it (the IDN rule names the name)
@@ -72,8 +76,8 @@ func (r *CycleReader) Add(e *Entry) {
 		if c == nil {
 			return
 		}
-		t := e.Time
-		c.WindowOpened = &t
+		r.times[0] = e.Time
+		c.WindowOpened = &r.times[0]
 		r.ineligible, r.ineligibleText = "", ""
 		if d.Eligibility == Ineligible {
 			r.ineligible = d.Cause
@@ -102,8 +106,8 @@ func (r *CycleReader) Add(e *Entry) {
 		if c == nil {
 			return
 		}
-		t := e.Time
-		c.Outcome, c.RenewedAt, c.Reason = OutcomeRenewed, &t, ""
+		r.times[1] = e.Time
+		c.Outcome, c.RenewedAt, c.Reason = OutcomeRenewed, &r.times[1], ""
 		next := c.NotAfter
 		if d.NotAfter != nil {
 			next = *d.NotAfter
@@ -114,8 +118,8 @@ func (r *CycleReader) Add(e *Entry) {
 		if c == nil {
 			return
 		}
-		t := e.Time
-		c.Outcome, c.ExpiredAt = OutcomeExpired, &t
+		r.times[2] = e.Time
+		c.Outcome, c.ExpiredAt = OutcomeExpired, &r.times[2]
 		c.Reason = r.why(true)
 	}
 }
@@ -131,7 +135,11 @@ func (r *CycleReader) Cycles() []Cycle {
 
 // open starts the next cycle, renewing a certificate valid until notAfter.
 func (r *CycleReader) open(notAfter time.Time) {
+	if r.cycles == nil {
+		r.cycles = make([]Cycle, 0, 2) // most runs see a renewal and the cycle it opens
+	}
 	r.cycles = append(r.cycles, Cycle{N: len(r.cycles) + 1, NotAfter: notAfter, Outcome: OutcomePending})
+	r.times = new([3]time.Time)
 	r.failed, r.caa, r.reason, r.failedAt = nil, nil, "", time.Time{}
 }
 
