@@ -2,7 +2,6 @@ package alarm
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/renewsim/renewsim/sim"
@@ -16,6 +15,10 @@ const (
 	TrueAlarm  Outcome = "true-alarm"
 	FalseAlarm Outcome = "false-alarm"
 	Undecided  Outcome = "undecided" // the run ended before its cycle was decided
+	// Notice: the event told of a renewal that had just happened (ACM
+	// Certificate Available, AWS Health's notice of a successful
+	// renewal); it warned of nothing and cried no wolf.
+	Notice Outcome = "notice"
 )
 
 // Followed is what came of the certificate a firing warned of.
@@ -105,9 +108,16 @@ func Rule(a *sim.Alarm) string {
 		if a.Reason != "" {
 			s += ", RenewalStatusReason " + a.Reason
 		}
+		if a.Code != "" {
+			s += ", eventTypeCode " + a.Code
+		}
 		return s
 	case sim.AlarmMetric:
-		return fmt.Sprintf("CloudWatch DaysToExpiry <= %d, a datapoint a day at 00:00 UTC", a.Days)
+		s := fmt.Sprintf("CloudWatch DaysToExpiry <= %d, a datapoint a day at 00:00 UTC", a.Days)
+		if a.TreatMissingData != "" && a.TreatMissingData != sim.MissingMissing {
+			s += ", TreatMissingData " + a.TreatMissingData
+		}
+		return s
 	case sim.AlarmConfig:
 		return fmt.Sprintf("AWS Config acm-certificate-expiration-check, daysToExpiration %d, every %dh and on changes", a.Days, int(a.Every/time.Hour))
 	case sim.AlarmSecurityHub:
@@ -117,7 +127,7 @@ func Rule(a *sim.Alarm) string {
 		if a.Within > 0 {
 			s += sim.FormatDuration(a.Within)
 		} else {
-			s += shareText(a.Share) + " of its lifetime"
+			s += a.Share.Percent() + " of its lifetime"
 		}
 		if a.Resource != "" {
 			s += " at " + a.Resource
@@ -125,10 +135,6 @@ func Rule(a *sim.Alarm) string {
 		return s + ", scraped every minute"
 	}
 	return a.Kind
-}
-
-func shareText(s float64) string {
-	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", s*100), "0"), ".") + "%"
 }
 
 // ShortestLead is the certificate of certs that had the shortest warning

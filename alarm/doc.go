@@ -6,8 +6,9 @@
 //
 //   - an EventBridge rule fires on every matching event;
 //   - a CloudWatch alarm on DaysToExpiry sees one datapoint a day, at 00:00
-//     UTC, of the whole days left (ACM stops publishing at expiry), and
-//     fires when it goes from OK to ALARM;
+//     UTC, of the whole days left (ACM stops publishing at expiry, and the
+//     alarm treats the days without one as its TreatMissingData says), and
+//     fires when it goes into ALARM;
 //   - AWS Config's acm-certificate-expiration-check (and Security Hub's
 //     ACM.1) evaluates periodically, at multiples of its frequency from
 //     00:00 UTC, and on every change of the certificate, and fires when a
@@ -17,7 +18,10 @@
 //     certificate a resource serves starts to expire within the limit.
 //
 // Every firing belongs to the certificate it is about and to the cycle of
-// that certificate it came in. It was a true alarm when that certificate
+// that certificate it came in; an event telling of a renewal that just
+// happened (ACM Certificate Available, AWS Health's notice of it) belongs
+// to the cycle that renewal ended and is a notice: neither a warning nor a
+// false alarm. It was a true alarm when that certificate
 // then expired, a resource served it expired, or it renewed only after a
 // change (a timeline change or an approval click after the firing): its
 // lead time runs to the expiry or outage, the earlier (to the expiry for a

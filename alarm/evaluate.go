@@ -181,6 +181,7 @@ type firingAt struct {
 	time     time.Time
 	gen      *generation
 	resource string
+	notice   bool // an event telling of gen's renewal, sent as it issued
 }
 
 // Evaluate judges every alarm of sc on idx, the record of a run of sc, in
@@ -236,11 +237,18 @@ func (x *evaluation) evaluate(a *sim.Alarm) Result {
 }
 
 // eventFirings: every event of the certificate that the rule's pattern
-// matches.
+// matches. The events ACM sends as a renewal issues (Certificate
+// Available, AWS Health's notice of the renewal) come after the new
+// certificate in the record, at the same time; they tell of the cycle
+// that just ended, not of the one that starts, so they belong to it.
 func (x *evaluation) eventFirings(a *sim.Alarm, h *certHistory) []firingAt {
 	var out []firingAt
+	var issued time.Time // the last renewal of the certificate so far
 	for _, p := range x.idx.CertEntries(h.id) {
 		e := &x.log[p]
+		if e.Kind == sim.KindIssued {
+			issued = e.Time
+		}
 		if e.Kind != sim.KindEventBus || e.Detail.Event == nil || e.Detail.Event.DetailType != a.DetailType {
 			continue
 		}
@@ -253,9 +261,30 @@ func (x *evaluation) eventFirings(a *sim.Alarm, h *certHistory) []firingAt {
 		if a.Reason != "" && eventReason(e.Detail.Event.Detail) != a.Reason {
 			continue
 		}
-		out = append(out, firingAt{time: e.Time, gen: h.genAt(e.Time)})
+		if a.Code != "" && eventCode(e.Detail.Event.Detail) != a.Code {
+			continue
+		}
+		f := firingAt{time: e.Time, gen: h.genAt(e.Time)}
+		if e.Time.Equal(issued) && renewalNotice(e.Detail.Event) {
+			if prev := h.genAt(e.Time.Add(-time.Nanosecond)); prev != f.gen && prev.renewed != nil && prev.renewed.Equal(issued) {
+				f.gen, f.notice = prev, true
+			}
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// renewalNotice tells whether an event sent as a renewal issues tells of
+// it: Certificate Available, or AWS Health's renewal state change.
+func renewalNotice(ev *sim.Event) bool {
+	switch ev.DetailType {
+	case sim.EventAvailable:
+		return true
+	case sim.EventHealth:
+		return eventCode(ev.Detail) == "AWS_ACM_RENEWAL_STATE_CHANGE"
+	}
+	return false
 }
 
 // tickAtOrAfter is the first multiple of period since the Unix epoch at
@@ -287,33 +316,66 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
+// The states of a CloudWatch alarm.
+const (
+	insufficientData = iota // where a new alarm starts
+	stateOK
+	stateAlarm
+)
+
 // metricFirings: the alarm's state goes to ALARM at the first datapoint
 // of a certificate with at most Days whole days left; a renewal's first
 // datapoint above the threshold sets it back to OK. ACM publishes nothing
-// after the certificate expired, and the alarm keeps its state.
+// once a certificate expired: at the first daily evaluation without a
+// datapoint the alarm treats the missing data as TreatMissingData says
+// (missing: INSUFFICIENT_DATA; ignore: it keeps its state; breaching:
+// ALARM; notBreaching: OK). A firing is any transition into ALARM, from OK
+// or from INSUFFICIENT_DATA, as CloudWatch runs an alarm's actions.
 func (x *evaluation) metricFirings(a *sim.Alarm, h *certHistory) []firingAt {
 	var out []firingAt
-	alarm := false
+	state := insufficientData
+	end := x.end.Add(time.Nanosecond) // an evaluation at the end still counts
 	for k, g := range h.gens {
 		from := maxTime(g.from, x.start)
-		to := minTime(g.notAfter, x.end.Add(time.Nanosecond))
+		to := minTime(g.notAfter, end)
+		next := end // the first evaluation that is not this certificate's
 		if k+1 < len(h.gens) {
 			to = minTime(to, h.gens[k+1].from)
+			next = minTime(next, tickAtOrAfter(maxTime(h.gens[k+1].from, x.start), metricPeriod))
 		}
 		first := tickAtOrAfter(from, metricPeriod)
-		if !first.Before(to) {
-			continue // no datapoint of this certificate
+		if first.Before(to) {
+			// floor(left / day) <= Days  <=>  left < (Days+1) days.
+			cross := g.notAfter.Add(-time.Duration(a.Days+1) * sim.Day)
+			switch {
+			case first.After(cross) && state == stateAlarm:
+				// Already in ALARM, and this certificate keeps it there.
+			case first.After(cross):
+				out = append(out, firingAt{time: first, gen: g})
+				state = stateAlarm
+			default:
+				state = stateOK
+				if breach := tickAfter(cross, metricPeriod); breach.Before(to) {
+					out = append(out, firingAt{time: breach, gen: g})
+					state = stateAlarm
+				}
+			}
 		}
-		// floor(left / day) <= Days  <=>  left < (Days+1) days.
-		cross := g.notAfter.Add(-time.Duration(a.Days+1) * sim.Day)
-		breach := maxTime(first, tickAfter(cross, metricPeriod))
-		if alarm && first.After(cross) {
-			continue // already in ALARM, and this certificate keeps it there
-		}
-		alarm = false
-		if breach.Before(to) {
-			out = append(out, firingAt{time: breach, gen: g})
-			alarm = true
+		// The days after it expired, before the next certificate's first
+		// datapoint (or the end): no datapoint.
+		if gap := tickAtOrAfter(maxTime(to, from), metricPeriod); gap.Before(next) && !to.Before(g.notAfter) {
+			switch a.TreatMissingData {
+			case sim.MissingBreaching:
+				if state != stateAlarm {
+					out = append(out, firingAt{time: gap, gen: g})
+				}
+				state = stateAlarm
+			case sim.MissingNotBreaching:
+				state = stateOK
+			case sim.MissingIgnore:
+			default: // missing
+				state = insufficientData
+			}
 		}
 	}
 	return out
@@ -398,7 +460,7 @@ func (x *evaluation) probeFirings(a *sim.Alarm) map[string][]firingAt {
 			}
 			limit := a.Within
 			if limit == 0 {
-				limit = time.Duration(a.Share * float64(cur.notAfter.Sub(cur.gen.notBefore)))
+				limit = a.Share.Of(cur.notAfter.Sub(cur.gen.notBefore))
 			}
 			// probe_ssl_earliest_cert_expiry - time() < limit
 			cross := cur.notAfter.Add(-limit)
@@ -464,6 +526,13 @@ func (x *evaluation) judge(h *certHistory, fs []firingAt) Cert {
 	for _, f := range fs {
 		g := f.gen
 		fr := Firing{Time: f.time.UTC(), Resource: f.resource, Outcome: Undecided}
+		if f.notice {
+			// It told of the renewal that ended g's cycle: no warning.
+			t := g.renewed.UTC()
+			fr.Cycle, fr.Outcome, fr.Followed, fr.At = g.cycle, Notice, FollowedRenewal, &t
+			ac.Firings = append(ac.Firings, fr)
+			continue
+		}
 		if g != nil {
 			fr.Cycle = g.cycle
 			var until time.Time
@@ -560,6 +629,23 @@ func eventDays(d any) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// eventCode is the eventTypeCode of an AWS Health event's detail, typed or
+// read back from JSON.
+func eventCode(d any) string {
+	switch d := d.(type) {
+	case sim.HealthDetail:
+		return d.EventTypeCode
+	case *sim.HealthDetail:
+		if d != nil {
+			return d.EventTypeCode
+		}
+	case map[string]any:
+		s, _ := d["eventTypeCode"].(string)
+		return s
+	}
+	return ""
 }
 
 // eventReason is the RenewalStatusReason of an event's detail.

@@ -123,6 +123,12 @@ func TestAlarmsFireAtTheDocumentedTime(t *testing.T) {
 		// 2026-07-11 15:50:24; the next scrape, on the minute, sees it.
 		{"probe 33% of the lifetime", failing, `{name: a, probe: {expires_within: 33%}}`,
 			[]firing{{at: "2026-07-11 15:51", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "65d8h9m", resource: "alb-prod"}}},
+		// Shares read as every share does: 0.33 is 33%; a third of 198
+		// days is exactly 66 days, 2026-07-11 00:00, strict, so 00:01.
+		{"probe 0.33 of the lifetime", failing, `{name: a, probe: {expires_within: 0.33}}`,
+			[]firing{{at: "2026-07-11 15:51", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "65d8h9m", resource: "alb-prod"}}},
+		{"probe 1/3 of the lifetime", failing, `{name: a, probe: {expires_within: 1/3}}`,
+			[]firing{{at: "2026-07-11 00:01", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "65d23h59m", resource: "alb-prod"}}},
 		// probe_ssl_earliest_cert_expiry - time() < 14d is false at exactly
 		// 14 days left, true a minute later.
 		{"probe 14d", failing, `{name: a, probe: {expires_within: 14d, resource: alb-prod}}`,
@@ -222,4 +228,136 @@ func TestAlarmsFromAnEventLog(t *testing.T) {
 	assert.Equal(t, live.Alarms, alarm.Evaluate(sc, record.New(back)))
 	assert.Len(t, firingsOf(t, live, "a", "web"), 4)
 	assert.Len(t, firingsOf(t, live, "b", "web"), 3)
+}
+
+// AWS Health and EventBridge rules: a rule on one eventTypeCode fires on
+// those events only; the notices ACM sends as a renewal issues (ACM
+// Certificate Available, the AWS Health notice of the renewal) belong to
+// the cycle they close and are neither warnings nor false alarms, even
+// when the next cycle fails. Here the certificate renews at T−45d
+// (2026-08-01 00:10), its CNAME is deleted on 2026-09-01, and the
+// renewed certificate (valid until 2027-02-15 00:10) expires.
+func TestHealthRulesAndRenewalNotices(t *testing.T) {
+	src := librarySource(t, "dns-happy", "until: web.expiry+7d", `until: 2027-02-20T00:00:00Z
+timeline:
+  - {at: 2026-09-01T00:00:00Z, do: delete-validation-record, cert: web}`)
+	s := withAlarms(t, src, `alarms:
+  - {name: health, eventbridge: {detail_type: AWS Health Event}}
+  - {name: state, eventbridge: {detail_type: AWS Health Event, code: AWS_ACM_RENEWAL_STATE_CHANGE}}
+  - {name: caa, eventbridge: {detail_type: AWS Health Event, code: CAA_CHECK_FAILURE}}
+  - {name: available, eventbridge: {detail_type: ACM Certificate Available}}`)
+	notice := firing{at: "2026-08-01 00:10", cycle: 1, outcome: alarm.Notice, followed: alarm.FollowedRenewal}
+	// Action Required (and its Health notice) 30, 15, 7, 3 and 1 days
+	// before 2027-02-15 00:10, then the Health notice of the expiry.
+	warn := func(at, lead string) firing {
+		return firing{at: at, cycle: 2, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: lead}
+	}
+	health := []firing{notice,
+		warn("2027-01-16 00:10", "30d"), warn("2027-01-31 00:10", "15d"), warn("2027-02-08 00:10", "7d"),
+		warn("2027-02-12 00:10", "3d"), warn("2027-02-14 00:10", "1d"), warn("2027-02-15 00:10", "0s")}
+	assert.Equal(t, health, firingsOf(t, s, "health", "web"))
+	assert.Equal(t, health, firingsOf(t, s, "state", "web"), "every Health event of ACM here is a renewal state change")
+	assert.Equal(t, []firing{}, firingsOf(t, s, "caa", "web"), "no CAA failure, no firing")
+	assert.Equal(t, []firing{notice}, firingsOf(t, s, "available", "web"))
+	for _, r := range s.Alarms {
+		assert.Zero(t, r.FalseAlarms, "%s: a notice of a renewal is no false alarm", r.Name)
+	}
+	c := s.Alarms[0].Certificates[0]
+	assert.Equal(t, 1, c.Troubles)
+	assert.Equal(t, 0, c.Missed)
+	require.NotNil(t, c.LeadTime)
+	assert.Equal(t, "30d", *c.LeadTime, "the lead time runs from the first warning, not from the notice of the renewal before")
+}
+
+// A rule on CAA_CHECK_FAILURE fires once per failing cycle, on the
+// library scenario where CAA forbids Amazon.
+func TestHealthRuleOnTheCAACode(t *testing.T) {
+	s := withAlarms(t, "caa-forbids-amazon", `alarms:
+  - {name: caa, eventbridge: {detail_type: AWS Health Event, code: CAA_CHECK_FAILURE}}
+  - {name: state, eventbridge: {detail_type: AWS Health Event, code: AWS_ACM_RENEWAL_STATE_CHANGE}}`)
+	caa := s.Alarms[0]
+	require.Len(t, caa.Certificates, 1)
+	require.Len(t, caa.Certificates[0].Firings, 1)
+	assert.Equal(t, alarm.TrueAlarm, caa.Certificates[0].Firings[0].Outcome)
+	assert.Equal(t, "AWS Health Event, eventTypeCode CAA_CHECK_FAILURE", strings.TrimPrefix(caa.Rule, "EventBridge rule on "))
+	assert.Greater(t, s.Alarms[1].Fired, caa.Fired, "the state changes are another code")
+}
+
+// Two healthy renewals: a rule on every AWS Health event fires at each,
+// on the notice of the renewal, and cries wolf at neither.
+func TestHealthRuleOnHealthyRenewals(t *testing.T) {
+	src := librarySource(t, "dns-happy", "until: web.expiry+7d", "until: 2027-03-01T00:00:00Z")
+	s := withAlarms(t, src, "alarms: [{name: health, eventbridge: {detail_type: AWS Health Event}}]")
+	assert.Equal(t, []firing{
+		{at: "2026-08-01 00:10", cycle: 1, outcome: alarm.Notice, followed: alarm.FollowedRenewal},
+		{at: "2027-01-01 00:20", cycle: 2, outcome: alarm.Notice, followed: alarm.FollowedRenewal},
+	}, firingsOf(t, s, "health", "web"))
+	assert.Zero(t, s.Alarms[0].FalseAlarms)
+	assert.Equal(t, alarm.WarnsSilent, alarm.Verdicts(s.Alarms)["web"][0].Warns, "nothing to warn of")
+}
+
+// CloudWatch's treat_missing_data after ACM stops publishing DaysToExpiry
+// (the certificate expired). An imported certificate expires on
+// 2026-05-30 00:00 and is reimported on 2026-06-04 with 20 days left
+// (expiring 2026-06-24 00:00, unrenewed). A 30-day alarm fires on
+// 2026-04-30 and is in ALARM when the data stops:
+//
+//   - missing (the default): INSUFFICIENT_DATA, so the reimported
+//     certificate's first datapoint (20 days) fires again;
+//   - notBreaching: OK, and the same;
+//   - ignore: still ALARM, so it stays silent and misses the second
+//     expiry;
+//   - breaching (the CDK's advice): ALARM already, silent likewise.
+func TestMetricTreatMissingData(t *testing.T) {
+	const src = `name: reimported-late
+start: 2026-03-01T00:00:00Z
+until: 2026-07-01T00:00:00Z
+resources: [{id: cdn, kind: cloudfront}]
+certificates:
+  - {id: web, domain: static.example.com, type: imported, not_after: 2026-05-30T00:00:00Z, in_use_by: [cdn]}
+timeline:
+  - {at: 2026-06-04T00:00:00Z, do: reimport, cert: web, not_after: 2026-06-24T00:00:00Z}
+`
+	first := firing{at: "2026-04-30 00:00", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "30d"}
+	again := firing{at: "2026-06-04 00:00", cycle: 2, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "20d"}
+	for treat, want := range map[string][]firing{
+		"":             {first, again},
+		"missing":      {first, again},
+		"notBreaching": {first, again},
+		"ignore":       {first},
+		"breaching":    {first},
+	} {
+		t.Run("treat "+treat, func(t *testing.T) {
+			a := "{name: a, metric: {threshold: 30}}"
+			if treat != "" {
+				a = "{name: a, metric: {threshold: 30, treat_missing_data: " + treat + "}}"
+			}
+			s := withAlarms(t, src, "alarms: ["+a+"]")
+			assert.Equal(t, want, firingsOf(t, s, "a", "web"))
+			assert.Equal(t, 2-len(want), s.Alarms[0].Missed, "expiries no firing came before")
+			rule := "CloudWatch DaysToExpiry <= 30, a datapoint a day at 00:00 UTC"
+			if treat != "" && treat != "missing" {
+				rule += ", TreatMissingData " + treat
+			}
+			assert.Equal(t, rule, s.Alarms[0].Rule, "the default goes unsaid")
+		})
+	}
+}
+
+// A threshold of 0 never sees a datapoint of 0 for a certificate that
+// expires at 00:00: the last datapoint says 1. With missing data treated
+// as breaching (the CDK's advice for metricDaysToExpiry) the alarm fires
+// at the first evaluation without data, the moment of expiry: too late to
+// warn, but not silent. The other treatments never fire.
+func TestMetricBreachingFiresWhenTheDataStops(t *testing.T) {
+	for treat, want := range map[string][]firing{
+		"missing":      {},
+		"ignore":       {},
+		"notBreaching": {},
+		"breaching":    {{at: "2026-09-15 00:00", cycle: 1, outcome: alarm.TrueAlarm, followed: alarm.FollowedExpiry, lead: "0s"}},
+	} {
+		s := withAlarms(t, "dns-missing-cname", "alarms: [{name: a, metric: {threshold: 0, treat_missing_data: "+treat+"}}]")
+		assert.Equal(t, want, firingsOf(t, s, "a", "web"), treat)
+		assert.Equal(t, 1, s.Alarms[0].Missed, "%s: no warning before the expiry either way", treat)
+	}
 }

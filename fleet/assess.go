@@ -38,18 +38,32 @@ type Report struct {
 	Certificates []*Entry       `json:"certificates"`
 	Shared       []SharedRecord `json:"shared_records"`
 	Notes        []string       `json:"notes"`
+	// Change, Breaks, Fixes and Deleted say what a change does to the
+	// fleet, when the check compared it before and after one (see
+	// change.go); a check of the fleet as it stands leaves them out.
+	Change  string   `json:"change,omitempty"`
+	Breaks  []string `json:"breaks,omitzero"`
+	Fixes   []string `json:"fixes,omitzero"`
+	Deleted []string `json:"deleted,omitzero"`
 	// Shard of Shards when the report is one part of a split check.
 	Shard  int `json:"-"`
 	Shards int `json:"-"`
 
-	planNotes []string // the notes the inputs gave, before the run's
+	planNotes   []string // the notes the inputs gave, before the run's
+	unusedZones []string // those of planNotes that say a zone is not used
 }
 
 // Failed tells whether some simulated certificate will not renew in the
 // horizon: check then exits 1, as `renewsim run` does on the plan's
 // scenario. Certificates listed without simulation do not count (nothing
-// in the horizon changes them).
+// in the horizon changes them). For a report of a change (Change set), it
+// tells whether the change breaks some renewal.
 func (r *Report) Failed() bool {
+	if r.Change != "" {
+		// A change is judged by what it does: a certificate that expires
+		// before and after it is not its doing.
+		return len(r.Breaks) > 0
+	}
 	return slices.ContainsFunc(r.Certificates, func(e *Entry) bool { return e.Simulated && e.Verdict == VerdictExpires })
 }
 
@@ -71,7 +85,7 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 	}
 	r := &Report{
 		Account: p.Account, Region: p.Region, Profile: p.ProfileName, Now: p.Now, Until: p.Until, Assumptions: p.Assumptions,
-		Certificates: slices.Clone(p.Entries), Shared: p.Shared, planNotes: p.Notes, Shard: p.Shard, Shards: p.Shards,
+		Certificates: slices.Clone(p.Entries), Shared: p.Shared, planNotes: p.Notes, unusedZones: p.unusedZones, Shard: p.Shard, Shards: p.Shards,
 	}
 	r.finish()
 	return r

@@ -76,6 +76,13 @@ type Entry struct {
 	ApproachingBeforeRenewal int `json:"-"`
 	// Alarms are the verdicts of the alarms about it (check -alarms only).
 	Alarms []alarm.Verdict `json:"alarms,omitempty"`
+	// Address, Before, Difference and Planned come from infrastructure
+	// code (check -terraform, -cloudformation; see change.go): they are
+	// empty, and left out of the JSON, for a check of exports alone.
+	Address    string    `json:"address,omitempty"`
+	Before     *Before   `json:"before,omitempty"`
+	Difference string    `json:"difference,omitempty"`
+	Planned    []Planned `json:"planned,omitempty"`
 
 	cert     *Certificate
 	exported bool
@@ -130,6 +137,10 @@ type Plan struct {
 	DaysBeforeExpiry int
 	ACMFiles         []string
 	ZoneFiles        []string
+
+	// unusedZones are the notes on zones no certificate of the plan uses:
+	// Combine drops them when the fleet of another region uses the zone.
+	unusedZones []string
 }
 
 // Build turns the fleet into a plan: the scenario of the certificates that
@@ -440,6 +451,10 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 	}
 	if u := c.Unsettled; u != nil {
 		e.Verdict, e.Reason, e.Fix = VerdictCannotTell, u.Reason, u.Fix
+		// Its zone holds its names all the same: not an unused zone.
+		for _, n := range e.Domains {
+			zones.lookup(sim.BaseName(n))
+		}
 		return
 	}
 	switch {
@@ -779,7 +794,9 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 	var out []string
 	for _, z := range f.Zones {
 		if !zones.used[z.Apex] {
-			out = append(out, fmt.Sprintf("zone %s (%s) holds none of the certificates' names: not used", strings.TrimSuffix(z.Apex, "."), strings.Join(z.Files, ", ")))
+			note := fmt.Sprintf("zone %s (%s) holds none of the certificates' names: not used", strings.TrimSuffix(z.Apex, "."), strings.Join(z.Files, ", "))
+			out = append(out, note)
+			p.unusedZones = append(p.unusedZones, note)
 		}
 	}
 	if len(f.NextTokens) > 0 {

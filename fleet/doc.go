@@ -16,7 +16,12 @@
 // WriteShard and MergeShards carry it through a split check, and package
 // report renders it as JUnit, Markdown and the fleet page. SetAlarms adds,
 // per certificate, what the alarms the caller judged on the same record
-// did (package alarm; renewsim check -alarms).
+// did (package alarm; renewsim check -alarms). A check of a change
+// (infrastructure code: a plan, a change set) joins the reports of its
+// fleets with Combine and marks the result with SetChange, after giving
+// each certificate its Address, Before and Planned; what the change does
+// to each renewal (breaks, fixes, created, unchanged) is decided there and
+// nowhere else (change.go).
 //
 // The package does no I/O beyond reading the files it is given and never
 // runs a simulation itself: callers (cmd/renewsim check) run the plan's

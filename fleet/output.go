@@ -75,19 +75,55 @@ func (v Verdict) Mark() string {
 // WriteText writes the report for people: one block per certificate,
 // most urgent first — renews around DATE, or expires on DATE because
 // REASON, what to fix, and the traps it falls into — then the shared
-// validation records, the notes and the counts.
+// validation records, the notes and the counts. The report of a change
+// starts with what the change does (the renewals it breaks first), and
+// each certificate says its verdict before the change too; a certificate
+// that infrastructure code describes is named by its address as well.
 func WriteText(w io.Writer, r *Report) error {
 	var b strings.Builder
 	c := r.Counts
-	fmt.Fprintf(&b, "%s of account %s in %s, from %s to %s under %s\n",
-		count(c.Certificates, "certificate"), r.Account, r.Region, day(r.Now), day(r.Until), r.Profile)
-	for _, a := range r.Assumptions {
-		fmt.Fprintf(&b, "%s\n", a)
+	switch {
+	case c.Certificates == 0 && r.Account == "" && len(r.Deleted) == 0:
+		// Infrastructure code without a certificate, before or after.
+		b.WriteString("no certificates: nothing in the inputs is an ACM certificate, so there is no renewal to check\n")
+	case r.Change != "":
+		writeChange(&b, r)
+		fmt.Fprintf(&b, "\nafter the %s: ", r.Change)
+	}
+	switch {
+	case c.Certificates == 0 && r.Account == "" && len(r.Deleted) == 0:
+	case c.Certificates == 0 && r.Account == "":
+		fmt.Fprintf(&b, "no certificates, from %s to %s under %s\n", day(r.Now), day(r.Until), r.Profile)
+	default:
+		fmt.Fprintf(&b, "%s of account %s in %s, from %s to %s under %s\n",
+			count(c.Certificates, "certificate"), r.Account, r.Region, day(r.Now), day(r.Until), r.Profile)
+		for _, a := range r.Assumptions {
+			fmt.Fprintf(&b, "%s\n", a)
+		}
 	}
 	for _, e := range r.Certificates {
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "%s %s  %s\n", e.Verdict.Mark(), strings.Join(e.Domains, ", "), headline(e, r.Until))
-		fmt.Fprintf(&b, "    %s  %s\n", e.ID, e.ARN)
+		names := strings.Join(e.Domains, ", ")
+		if names == "" && e.Address != "" {
+			// The code did not say its names (an expression renewsim cannot
+			// resolve): its address says which one it is.
+			names = e.Address
+		}
+		fmt.Fprintf(&b, "%s %s  %s\n", e.Verdict.Mark(), names, headline(e, r.Until))
+		if e.Address != "" {
+			fmt.Fprintf(&b, "    %s  %s  %s\n", e.Address, e.ID, e.ARN)
+		} else {
+			fmt.Fprintf(&b, "    %s  %s\n", e.ID, e.ARN)
+		}
+		if r.Change != "" {
+			if e.Before == nil {
+				fmt.Fprintf(&b, "    before the %s: it did not exist\n", r.Change)
+			} else if e.Before.ARN != "" {
+				fmt.Fprintf(&b, "    before the %s, as %s: %s\n", r.Change, e.Before.ARN, r.BeforeHeadline(e))
+			} else {
+				fmt.Fprintf(&b, "    before the %s: %s\n", r.Change, r.BeforeHeadline(e))
+			}
+		}
 		if e.Fix != "" {
 			fmt.Fprintf(&b, "    fix: %s\n", e.Fix)
 		}
@@ -110,11 +146,13 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "  - %s\n", n)
 		}
 	}
-	fmt.Fprintf(&b, "\n%d renew, %d expire, %d already expired, %d not issued, %d cannot tell", c.Renews, c.Expires, c.Expired, c.NotIssued, c.CannotTell)
-	if c.Undecided > 0 {
-		fmt.Fprintf(&b, ", %d undecided", c.Undecided)
+	if c.Certificates > 0 || r.Account != "" {
+		fmt.Fprintf(&b, "\n%d renew, %d expire, %d already expired, %d not issued, %d cannot tell", c.Renews, c.Expires, c.Expired, c.NotIssued, c.CannotTell)
+		if c.Undecided > 0 {
+			fmt.Fprintf(&b, ", %d undecided", c.Undecided)
+		}
+		b.WriteString("\n")
 	}
-	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

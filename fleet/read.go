@@ -12,6 +12,9 @@ type Input struct {
 	ACM     []string     // files or directories of ACM exports (JSON, JSON arrays, JSON Lines)
 	Zones   []ZoneSource // files or directories of zones (Route 53 JSON or BIND)
 	Account string       // optional get-account-configuration output (may also sit among the ACM files)
+	// ACMOptional: the caller describes certificates from other sources
+	// (package iac), so no ACM export at all is fine.
+	ACMOptional bool
 }
 
 // Fleet is everything the inputs hold.
@@ -27,7 +30,7 @@ type Fleet struct {
 func Read(in Input) (*Fleet, error) {
 	c := &collector{}
 	f := &Fleet{}
-	if len(in.ACM) == 0 {
+	if len(in.ACM) == 0 && !in.ACMOptional {
 		c.at("-acm", 0, 0, "no ACM exports given")
 	}
 	for _, p := range in.ACM {

@@ -2,6 +2,7 @@ package iac
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/renewsim/renewsim/fleet"
@@ -56,6 +57,12 @@ func (a *assembler) regions(bw, aw *world) []*RegionFleets {
 	slices.SortFunc(keys, func(x, y regionKey) int {
 		return cmp.Or(cmp.Compare(x.region, y.region), cmp.Compare(x.account, y.account))
 	})
+	// An account configuration given without a certificate export says
+	// nothing of its region: it goes with every region rather than none.
+	configAll := !hasBase && a.base.Account != nil
+	if configAll && len(keys) > 1 {
+		a.notes = append(a.notes, fmt.Sprintf("the account configuration (DaysBeforeExpiry %d) names no region, and no ACM export does: it applies to every region of the code", a.base.Account.DaysBeforeExpiry))
+	}
 	var out []*RegionFleets
 	for _, k := range keys {
 		rf := &RegionFleets{Account: k.account, Region: k.region}
@@ -64,6 +71,12 @@ func (a *assembler) regions(bw, aw *world) []*RegionFleets {
 			rf.Before = a.fleetOf(bw, k, withBase, bw, aw)
 		}
 		rf.After = a.fleetOf(aw, k, withBase, bw, aw)
+		if configAll {
+			rf.After.Account = a.base.Account
+			if rf.Before != nil {
+				rf.Before.Account = a.base.Account
+			}
+		}
 		out = append(out, rf)
 	}
 	return out

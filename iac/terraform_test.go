@@ -368,3 +368,27 @@ func TestAliasRecord(t *testing.T) {
 	assert.Equal(t, "www.app.example.org.\t300\tIN\tA\t192.0.2.1", rrs[0].String())
 	assert.Equal(t, "www.app.example.org. A is a Route 53 alias to edge-1234567890.eu-west-1.elb.amazonaws.com (aws_route53_record.www): a documentation address stands for its addresses", zone.Note("www.app.example.org"))
 }
+
+// An account configuration given without any ACM export names no region:
+// it applies to every region of the code (DaysBeforeExpiry reaches each
+// fleet), with a note when there are several, rather than to none.
+func TestAccountConfigWithoutExports(t *testing.T) {
+	base, err := fleet.Read(fleet.Input{Account: "../examples/fleet/account-config.json", ACMOptional: true})
+	require.NoError(t, err)
+	require.NotNil(t, base.Account)
+	fs := load(t, iac.Input{Terraform: []string{tfData + "cloudflare-state.json", tfData + "stale.tfstate"}}, base)
+	require.Len(t, fs.Regions, 2)
+	for _, r := range fs.Regions {
+		require.NotNil(t, r.After.Account, r.Region)
+		assert.Equal(t, 50, r.After.Account.DaysBeforeExpiry, r.Region)
+	}
+	assert.Contains(t, fs.Notes, "the account configuration (DaysBeforeExpiry 50) names no region, and no ACM export does: it applies to every region of the code")
+
+	fs = load(t, iac.Input{Terraform: []string{tfExample + "plan-harmless.json"}}, base)
+	require.Len(t, fs.Regions, 1)
+	assert.Equal(t, 50, fs.Regions[0].Before.Account.DaysBeforeExpiry)
+	assert.Equal(t, 50, fs.Regions[0].After.Account.DaysBeforeExpiry)
+	for _, n := range fs.Notes {
+		assert.NotContains(t, n, "account configuration", "one region: nothing to say")
+	}
+}

@@ -75,6 +75,17 @@ func TestAlarmsInTheSummary(t *testing.T) {
   expectations:`)
 }
 
+// Several misses read in the plural: "2 expiries or outages".
+func TestAlarmMissesInThePlural(t *testing.T) {
+	s := withAlarms(t, "dns-missing-cname", "alarms: [{name: c, metric: {threshold: 0}}]")
+	s.Alarms[0].Missed = 2
+	s.Alarms[0].Certificates = append(s.Alarms[0].Certificates, s.Alarms[0].Certificates[0])
+	s.Alarms[0].Certificates[1].Cert = "api"
+	var buf bytes.Buffer
+	require.NoError(t, report.WriteText(&buf, &result.Summary{Scenarios: []result.Scenario{s}}))
+	assert.Contains(t, buf.String(), "never fired, 0 false alarms, MISSED 2 expiries or outages (web, api)\n")
+}
+
 // Firings are markers on the timeline, a glyph per alarm, in the legend:
 // probes on the resource's lane, the others on the certificate's.
 func TestAlarmsOnTheTimeline(t *testing.T) {

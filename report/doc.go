@@ -3,7 +3,9 @@
 // event log, JUnit, Markdown, the HTML report and timelines drawn with
 // gonum/plot for a run (result.Summary); the CSV, the text tables, the
 // charts and the page of a sweep (sweep.Variant, sweep.Aggregate); and the
-// JUnit, Markdown and fleet page of a check (fleet.Report).
+// JUnit, Markdown and fleet page of a check (fleet.Report) — for a check of
+// a change, the breaks first and the verdicts before it beside those after
+// (fleet_change.go), the Markdown bounded to fit a pull-request comment.
 //
 // It judges nothing itself. What happened to each certificate and resource
 // and whether each expectation held come from package result, what the

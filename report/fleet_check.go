@@ -26,12 +26,17 @@ func ciSkipped(c *fleet.Entry) bool {
 	return c.Verdict == fleet.VerdictCannotTell || c.Verdict == fleet.VerdictNotIssued || c.Verdict == fleet.VerdictUndecided
 }
 
-// ciName is how CI pages name a certificate: its id and its names.
+// ciName is how CI pages name a certificate: its id (its address, when
+// infrastructure code describes it) and its names.
 func ciName(c *fleet.Entry) string {
-	if len(c.Domains) == 0 {
-		return c.ID
+	name := c.ID
+	if c.Address != "" {
+		name = c.Address
 	}
-	return c.ID + " (" + strings.Join(c.Domains, ", ") + ")"
+	if len(c.Domains) == 0 {
+		return name
+	}
+	return name + " (" + strings.Join(c.Domains, ", ") + ")"
 }
 
 // fleetVerdictText is the verdict as the summary counts say it.

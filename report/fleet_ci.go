@@ -18,23 +18,23 @@ import (
 // reason. The output follows the Surefire schema (junit-10.xsd) and has no
 // time or timestamp: it reads nothing but the verdicts, so the parts of a
 // split check merged give the same bytes.
+//
+// For a change (a Terraform plan, a CloudFormation change set: the report
+// has Change set), a failure is a renewal the change breaks; a certificate
+// that does not renew before the change either is skipped, with that said,
+// for it is not the change's doing; and each certificate the change
+// deletes is a testcase that passes, so the suite lists everything the
+// change touches.
 func WriteFleetJUnit(w io.Writer, f *fleet.Report) error {
-	c := f.Counts
-	suite := junitSuite{Name: "renewsim check: " + fleetTitle(f), Tests: len(f.Certificates), Failures: c.Expires + c.Expired,
-		Skipped: c.CannotTell + c.NotIssued + c.Undecided, Properties: &junitProperties{}, Cases: make([]junitCase, 0, len(f.Certificates))}
-	for _, p := range [][2]string{
-		{"account", f.Account}, {"region", f.Region}, {"profile", f.Profile},
-		{"now", f.Now.UTC().Format(time.RFC3339)}, {"until", f.Until.UTC().Format(time.RFC3339)},
-	} {
-		suite.Properties.List = append(suite.Properties.List, junitProperty{Name: p[0], Value: p[1]})
+	if f.Change != "" {
+		return writeFleetChangeJUnit(w, f)
 	}
+	c := f.Counts
+	suite := fleetSuite(f, "")
+	suite.Failures, suite.Skipped = c.Expires+c.Expired, c.CannotTell+c.NotIssued+c.Undecided
 	for i := range f.Certificates {
 		cert := f.Certificates[i]
-		class := cert.ARN
-		if class == "" {
-			class = cert.ID
-		}
-		tc := junitCase{Name: ciName(cert), Class: class}
+		tc := junitCase{Name: ciName(cert), Class: ciClass(cert)}
 		details := fleetCertText(f, cert)
 		switch {
 		case ciFailed(cert):
@@ -53,11 +53,81 @@ func WriteFleetJUnit(w io.Writer, f *fleet.Report) error {
 	return writeJUnit(w, junitSuites{Name: "renewsim check", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}})
 }
 
+// fleetSuite is the testsuite of a check, without its cases' counts.
+func fleetSuite(f *fleet.Report, when string) junitSuite {
+	suite := junitSuite{Name: "renewsim check: " + fleetTitle(f) + when, Tests: len(f.Certificates), Properties: &junitProperties{},
+		Cases: make([]junitCase, 0, len(f.Certificates))}
+	props := [][2]string{
+		{"account", f.Account}, {"region", f.Region}, {"profile", f.Profile},
+		{"now", f.Now.UTC().Format(time.RFC3339)}, {"until", f.Until.UTC().Format(time.RFC3339)},
+	}
+	if f.Change != "" {
+		props = append(props, [2]string{"change", f.Change})
+	}
+	for _, p := range props {
+		suite.Properties.List = append(suite.Properties.List, junitProperty{Name: p[0], Value: p[1]})
+	}
+	return suite
+}
+
+// ciClass is a certificate's testcase class: its ARN, or its id.
+func ciClass(c *fleet.Entry) string {
+	if c.ARN == "" {
+		return c.ID
+	}
+	return c.ARN
+}
+
+// writeFleetChangeJUnit is WriteFleetJUnit for a change.
+func writeFleetChangeJUnit(w io.Writer, f *fleet.Report) error {
+	this := "this " + f.Change
+	suite := fleetSuite(f, " after "+this)
+	suite.Tests += len(f.Deleted)
+	for i := range f.Certificates {
+		cert := f.Certificates[i]
+		tc := junitCase{Name: ciName(cert), Class: ciClass(cert)}
+		details := fleetCertText(f, cert)
+		before := "it did not exist: " + this + " creates it"
+		if cert.Before != nil {
+			before = f.BeforeHeadline(cert)
+		}
+		switch {
+		case cert.Difference == fleet.DiffBreaks:
+			msg := fmt.Sprintf("%s breaks its renewal: %s (before: %s)", this, f.Headline(cert), before)
+			if cert.Fix != "" {
+				msg += "; fix: " + cert.Fix
+			}
+			tc.Failure = &junitText{Type: "breaks", Message: msg, Text: details}
+			suite.Failures++
+		case fleetFailing(cert.Verdict) && cert.Before != nil && fleetFailing(cert.Before.Verdict):
+			tc.Skipped = &junitText{Type: string(cert.Verdict), Message: fmt.Sprintf("does not renew before %s either, so it is not %s's doing: %s", this, this, f.Headline(cert)), Text: details}
+			suite.Skipped++
+		case fleetFailing(cert.Verdict):
+			tc.Skipped = &junitText{Type: string(cert.Verdict), Message: fmt.Sprintf("does not renew after %s; before it: %s: %s", this, before, f.Headline(cert)), Text: details}
+			suite.Skipped++
+		case ciSkipped(cert):
+			tc.Skipped = &junitText{Type: string(cert.Verdict), Message: f.Headline(cert), Text: details}
+			suite.Skipped++
+		default:
+			tc.Out = &junitText{Text: details}
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	for _, a := range f.Deleted {
+		suite.Cases = append(suite.Cases, junitCase{Name: a + " (deleted by " + this + ")", Class: a, Out: &junitText{Text: a + ": " + this + " deletes it\n"}})
+	}
+	return writeJUnit(w, junitSuites{Name: "renewsim check", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}})
+}
+
 // fleetCertText tells one certificate's verdict in a few lines, as the
-// check's text does, with its renewals.
+// check's text does, with its renewals (and, for a change, its verdict
+// before it and the planned changes that bear on it).
 func fleetCertText(f *fleet.Report, c *fleet.Entry) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", c.Verdict.Mark(), strings.Join(c.Domains, ", "))
+	if c.Address != "" {
+		fmt.Fprintf(&b, "%s  ", c.Address)
+	}
 	fmt.Fprintf(&b, "%s  %s\n", c.ID, c.ARN)
 	var facts []string
 	if c.Type != "" {
@@ -76,6 +146,16 @@ func fleetCertText(f *fleet.Report, c *fleet.Entry) string {
 		b.WriteString(strings.Join(facts, ", ") + "\n")
 	}
 	b.WriteString(f.Headline(c) + "\n")
+	if f.Change != "" {
+		before := "it did not exist"
+		if c.Before != nil {
+			before = f.BeforeHeadline(c)
+		}
+		fmt.Fprintf(&b, "before the %s: %s\n", f.Change, before)
+		for _, p := range c.Planned {
+			fmt.Fprintf(&b, "planned: %s (%s): %s\n", p.Address, p.Action, p.Effect)
+		}
+	}
 	if len(c.Renewals) > 0 {
 		b.WriteString("renewals: " + fleetDays(c.Renewals) + "\n")
 	}
@@ -107,6 +187,9 @@ const fleetMarkdownRows = 1000
 // shared validation records and the notes. It reads nothing but the
 // verdicts.
 func WriteFleetMarkdown(w io.Writer, f *fleet.Report) error {
+	if f.Change != "" {
+		return writeFleetChangeMarkdown(w, f)
+	}
 	c := f.Counts
 	var b strings.Builder
 	mark := "✅"
@@ -136,8 +219,12 @@ func WriteFleetMarkdown(w io.Writer, f *fleet.Report) error {
 		if n := len(cert.Renewals); cert.Verdict == fleet.VerdictRenews && n > 1 {
 			date += fmt.Sprintf(" (+%d by %s)", n-1, fleetDay(f.Until))
 		}
+		id := mdCell(cert.ID)
+		if cert.Address != "" {
+			id = mdCellCode(cert.Address) + "<br>" + id
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			fleetMDMark(cert.Verdict), mdCell(strings.Join(cert.Domains, ", ")), mdCell(cert.ID), fleetVerdictText(cert.Verdict),
+			fleetMDMark(cert.Verdict), mdCell(strings.Join(cert.Domains, ", ")), id, fleetVerdictText(cert.Verdict),
 			date, mdCell(cert.Reason), mdCell(cert.Fix), strings.Join(notes, "<br>"))
 	}
 	if more := len(f.Certificates) - fleetMarkdownRows; more > 0 {

@@ -32,6 +32,32 @@ type FleetPage struct {
 	// no certificate could be simulated. Its record tells the stories and
 	// draws the timelines of the failing certificates.
 	Run *result.Scenario
+	// Runs, for a check that ran several scenarios (infrastructure code:
+	// one fleet per account and region), is the run of each certificate;
+	// a certificate it does not hold is in Run, if anywhere.
+	Runs map[*fleet.Entry]*result.Scenario
+}
+
+// runOf is the run that holds a certificate's record, or nil.
+func (p *FleetPage) runOf(c *fleet.Entry) *result.Scenario {
+	if r, ok := p.Runs[c]; ok {
+		return r
+	}
+	return p.Run
+}
+
+// runs are every run of the page, in the order of the certificates.
+func (p *FleetPage) runs() []*result.Scenario {
+	var out []*result.Scenario
+	if p.Run != nil {
+		out = append(out, p.Run)
+	}
+	for _, c := range p.Check.Certificates {
+		if r := p.Runs[c]; r != nil && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // WriteFleetDir writes the fleet page's directory: fleet-timeline.svg (the
@@ -44,7 +70,7 @@ func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
 		return nil, err
 	}
 	out := &outDir{dir: dir}
-	svg, err := fleetTimelineSVG(page.Check, page.Run)
+	svg, err := fleetTimelineSVG(page)
 	if err != nil {
 		return nil, fmt.Errorf("plot the fleet: %w", err)
 	}
@@ -53,10 +79,12 @@ func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
 		file{"index.html", func(w io.Writer) error { return writeFleetHTML(w, page, svg) }},
 		file{"results.json", func(w io.Writer) error { return fleet.WriteJSON(w, page.Check) }},
 		file{"events.jsonl", func(w io.Writer) error {
-			if page.Run == nil {
-				return nil
+			for _, run := range page.runs() {
+				if err := WriteEventLines(w, run.Name, run.Log()); err != nil {
+					return err
+				}
 			}
-			return WriteEventLines(w, page.Run.Name, page.Run.Log())
+			return nil
 		}},
 	)
 	return out.written, err
@@ -72,7 +100,7 @@ func WriteFleetDir(dir string, page *FleetPage) ([]string, error) {
 // with the renewals of each one that renews. Its cost grows with the
 // record and the number of certificates, not with their product.
 func WriteFleetHTML(w io.Writer, page *FleetPage) error {
-	svg, err := fleetTimelineSVG(page.Check, page.Run)
+	svg, err := fleetTimelineSVG(page)
 	if err != nil {
 		return fmt.Errorf("plot the fleet: %w", err)
 	}
@@ -93,6 +121,18 @@ type fleetHTML struct {
 	Drawn, Told    int // timelines drawn and stories told
 	NotTold        int // simulated certificates in the drill-down without a story
 	NoRun          bool
+	// Change is what a change does to the fleet, nil when the check
+	// looked at the fleet as it stands.
+	Change *fleetHTMLChange
+}
+
+// fleetHTMLChange is the top of the page of a change: the renewals it
+// breaks, then what else it does.
+type fleetHTMLChange struct {
+	Title, When string // "this plan breaks …", "after this plan"
+	Breaks      []fleetHTMLRow
+	Summary     string
+	Lines       []string
 }
 
 // fleetHTMLRow is a certificate in the table and in the drill-down.
@@ -105,6 +145,10 @@ type fleetHTMLRow struct {
 	Date, More  string
 	Domains     string
 	Renewals    string
+	// For a change: its verdict before the change, and the planned
+	// changes that bear on it.
+	Before  string
+	Planned []string
 }
 
 type fleetHTMLDetail struct {
@@ -123,26 +167,35 @@ type fleetHTMLResource struct {
 
 func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 	f := page.Check
-	run := page.Run
 	d := fleetHTML{Title: fleetTitle(f), Horizon: fleetHorizon(f), Assumptions: f.Assumptions, Counts: f.Counts, Shared: f.Shared, Notes: f.Notes,
-		SVG: inlineSVG(svg, "the fleet timeline"), NoRun: run == nil}
+		SVG: inlineSVG(svg, "the fleet timeline"), NoRun: len(page.runs()) == 0}
 	d.Failing = d.Counts.Expires + d.Counts.Expired
+	if f.Change != "" {
+		d.Change = fleetChangeHTML(f)
+	}
 
-	// What the run knows of each certificate: its resources and what they
-	// served. Built once, then looked up.
-	var specs map[string]*sim.Certificate
-	var resources map[string]*result.Resource
-	if run != nil {
-		specs = map[string]*sim.Certificate{}
+	// What each run knows of its certificates: their resources and what
+	// they served. Built once per run, then looked up.
+	type runInfo struct {
+		specs     map[string]*sim.Certificate
+		resources map[string]*result.Resource
+	}
+	infos := map[*result.Scenario]*runInfo{}
+	infoOf := func(run *result.Scenario) *runInfo {
+		if in := infos[run]; in != nil {
+			return in
+		}
+		in := &runInfo{specs: map[string]*sim.Certificate{}, resources: make(map[string]*result.Resource, len(run.Resources))}
 		if run.Spec() != nil {
 			for i := range run.Spec().Certificates {
-				specs[run.Spec().Certificates[i].ID] = &run.Spec().Certificates[i]
+				in.specs[run.Spec().Certificates[i].ID] = &run.Spec().Certificates[i]
 			}
 		}
-		resources = make(map[string]*result.Resource, len(run.Resources))
 		for i := range run.Resources {
-			resources[run.Resources[i].ID] = &run.Resources[i]
+			in.resources[run.Resources[i].ID] = &run.Resources[i]
 		}
+		infos[run] = in
+		return in
 	}
 
 	anchors := map[string]bool{}
@@ -159,6 +212,18 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 		if n := len(c.Renewals); c.Verdict == fleet.VerdictRenews && n > 1 {
 			r.More = fmt.Sprintf("and %s by %s", fleetMore(n-1), fleetDay(f.Until))
 		}
+		if f.Change != "" {
+			r.Before = "did not exist: this " + f.Change + " creates it"
+			if c.Before != nil {
+				r.Before = f.BeforeHeadline(c)
+			}
+			for _, p := range c.Planned {
+				r.Planned = append(r.Planned, fmt.Sprintf("%s (%s): %s", p.Address, p.Action, p.Effect))
+			}
+			if c.Difference == fleet.DiffBreaks {
+				d.Change.Breaks = append(d.Change.Breaks, r)
+			}
+		}
 		if c.Verdict == fleet.VerdictRenews {
 			d.Healthy = append(d.Healthy, r)
 			d.Rows = append(d.Rows, r)
@@ -167,14 +232,18 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 		d.Rows = append(d.Rows, r)
 		det := fleetHTMLDetail{fleetHTMLRow: r}
 		det.Facts = fleetFacts(c)
-		if run != nil && c.Simulated {
+		if c.Address != "" {
+			det.Facts = append([]fleetFact{{"address", c.Address, true}}, det.Facts...)
+		}
+		if run := page.runOf(c); run != nil && c.Simulated {
+			info := infoOf(run)
 			var inUse []string
-			if spec := specs[c.ID]; spec != nil {
+			if spec := info.specs[c.ID]; spec != nil {
 				inUse = spec.InUseBy
 			}
 			for _, id := range inUse {
 				res := fleetHTMLResource{ID: id, Outage: "no outage"}
-				if rr := resources[id]; rr != nil && rr.OutageSeconds > 0 && len(rr.Windows) > 0 {
+				if rr := info.resources[id]; rr != nil && rr.OutageSeconds > 0 && len(rr.Windows) > 0 {
 					res.Outage = fmt.Sprintf("OUTAGE %s: serves an expired certificate from %s UTC", rr.Outage, ts(rr.Windows[0].Start))
 					res.Bad = true
 				}
@@ -211,6 +280,39 @@ func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// fleetChangeHTML says at the top of the page what the change does; the
+// breaks are added row by row.
+func fleetChangeHTML(f *fleet.Report) *fleetHTMLChange {
+	this := "this " + f.Change
+	ch := &fleetHTMLChange{When: "after " + this, Title: this + " breaks no certificate renewal"}
+	if len(f.Breaks) > 0 {
+		ch.Title = this + " breaks the renewal of " + plural(len(f.Breaks), "certificate")
+	}
+	by := map[string][]*fleet.Entry{}
+	for _, e := range f.Certificates {
+		by[e.Difference] = append(by[e.Difference], e)
+	}
+	ch.Summary = fmt.Sprintf("It fixes %d, creates %d, deletes %d and leaves %d unchanged.", len(by[fleet.DiffFixes]), len(by[fleet.DiffCreated]), len(f.Deleted), len(by[fleet.DiffUnchanged]))
+	for _, e := range by[fleet.DiffFixes] {
+		ch.Lines = append(ch.Lines, fmt.Sprintf("fixes %s: %s (before: %s)", e.Name(), f.Headline(e), f.BeforeHeadline(e)))
+	}
+	for _, e := range by[fleet.DiffCreated] {
+		ch.Lines = append(ch.Lines, fmt.Sprintf("creates %s: %s", e.Name(), f.Headline(e)))
+	}
+	for _, a := range f.Deleted {
+		ch.Lines = append(ch.Lines, "deletes "+a)
+	}
+	for _, e := range by[fleet.DiffUnchanged] {
+		switch {
+		case fleetFailing(e.Verdict) && e.Before != nil && fleetFailing(e.Before.Verdict):
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s does not renew before %s either, so it is not %s's doing: %s", e.Name(), this, this, f.Headline(e)))
+		case fleetFailing(e.Verdict):
+			ch.Lines = append(ch.Lines, fmt.Sprintf("%s does not renew after %s: %s (before: %s)", e.Name(), this, f.Headline(e), f.BeforeHeadline(e)))
+		}
+	}
+	return ch
 }
 
 // fleetFact is one line of a certificate's drill-down.
@@ -353,7 +455,7 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <body>
 <header>
 <h1>renewsim check</h1>
-<p class="meta">{{.Title}}, {{.Horizon}} (virtual time, UTC)</p>
+<p class="meta">{{with .Change}}{{.When}}: {{end}}{{.Title}}, {{.Horizon}} (virtual time, UTC)</p>
 {{- range .Assumptions}}
 <p class="meta">{{.}}</p>
 {{- end}}
@@ -366,15 +468,36 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <li{{if .Counts.Undecided}} class="unknown"{{end}}><span class="n">{{num .Counts.Undecided}}</span>undecided</li>
 </ul>
 </header>
+{{- with .Change}}
+<h2 id="change">{{.Title}}</h2>
+{{- if .Breaks}}
+<table class="certs breaks">
+<thead><tr><th></th><th>Certificate</th><th>Domains</th><th>{{.When}}</th><th>Before</th><th>Planned changes that bear on it</th></tr></thead>
+<tbody>
+{{- range .Breaks}}
+<tr class="{{.Class}}"><td class="mark">{{.Mark}}</td><td><a href="#{{.Anchor}}"><code>{{.C.Name}}</code></a></td><td class="text">{{.Domains}}</td><td class="text">{{.Headline}}{{if .C.Fix}}<br><span class="small">fix: {{.C.Fix}}</span>{{end}}</td><td class="text">{{.Before}}</td><td class="text">{{if .Planned}}<ul class="notes">{{range .Planned}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
+<p>{{.Summary}}</p>
+{{- if .Lines}}
+<ul>
+{{- range .Lines}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+{{- end}}
+{{- end}}
 <figure class="plot">{{.SVG}}
 <figcaption>Renewals issued and certificates that expire without renewal, per week from Monday; below, the certificates that expire or have already expired, most urgent first, coloured by state. Certificates already expired before the check are counted above the table, not in the weekly bars.</figcaption>
 </figure>
 <h2 id="certificates">Certificates, most urgent first</h2>
 <table class="certs">
-<thead><tr><th></th><th>Domains</th><th>ID</th><th>Verdict</th><th>Date</th><th>Reason</th><th>Fix</th><th>Notes</th></tr></thead>
+<thead><tr><th></th><th>Domains</th><th>ID</th><th>Verdict</th><th>Date</th><th>Reason</th><th>Fix</th>{{if .Change}}<th>Before</th>{{end}}<th>Notes</th></tr></thead>
 <tbody>
 {{- range .Rows}}
-<tr id="{{.Row}}" class="{{.Class}}"><td class="mark">{{.Mark}}</td><td class="text">{{.Domains}}</td><td><a href="#{{.Anchor}}">{{.C.ID}}</a></td><td class="verdict">{{.Verdict}}</td><td class="date">{{.Date}}{{if .More}}<br><span class="small">{{.More}}</span>{{end}}</td><td class="text">{{.C.Reason}}</td><td class="text">{{.C.Fix}}</td><td class="text">{{if .C.Notes}}<ul class="notes">{{range .C.Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
+<tr id="{{.Row}}" class="{{.Class}}"><td class="mark">{{.Mark}}</td><td class="text">{{.Domains}}</td><td><a href="#{{.Anchor}}">{{.C.ID}}</a>{{if .C.Address}}<br><code>{{.C.Address}}</code>{{end}}</td><td class="verdict">{{.Verdict}}</td><td class="date">{{.Date}}{{if .More}}<br><span class="small">{{.More}}</span>{{end}}</td><td class="text">{{.C.Reason}}</td><td class="text">{{.C.Fix}}</td>{{if $.Change}}<td class="text">{{.Before}}</td>{{end}}<td class="text">{{if .C.Notes}}<ul class="notes">{{range .C.Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -417,6 +540,12 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 {{- end}}
 {{- range .C.Notes}}
 <dt>note</dt><dd>{{.}}</dd>
+{{- end}}
+{{- if $.Change}}
+<dt>before</dt><dd>{{.Before}}</dd>
+{{- range .Planned}}
+<dt>planned</dt><dd>{{.}}</dd>
+{{- end}}
 {{- end}}
 {{- range .Resources}}
 <dt>used by</dt><dd>{{.ID}}: <span{{if .Bad}} class="outage"{{end}}>{{.Outage}}</span></dd>

@@ -14,8 +14,6 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/renewsim/renewsim/fleet"
-	"github.com/renewsim/renewsim/record"
-	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -101,12 +99,8 @@ type fleetLane struct {
 // most fleetLanes of them: from the record of the run where it has their
 // entries, else from the verdict (valid until it expires, expired after).
 // It returns the lanes and how many failing certificates were left out.
-func fleetLanesOf(f *fleet.Report, run *result.Scenario, end time.Time) ([]fleetLane, int) {
-	var idx *record.Index
-	var log []sim.Entry
-	if run != nil {
-		idx, log = run.Index(), run.Log()
-	}
+func fleetLanesOf(page *FleetPage, end time.Time) ([]fleetLane, int) {
+	f := page.Check
 	var lanes []fleetLane
 	more := 0
 	for k := range f.Certificates {
@@ -123,11 +117,12 @@ func fleetLanesOf(f *fleet.Report, run *result.Scenario, end time.Time) ([]fleet
 			l.name = c.ID
 		}
 		var at []int32
-		if idx != nil && c.Simulated {
-			at = idx.CertEntries(c.ID)
+		run := page.runOf(c)
+		if run != nil && c.Simulated {
+			at = run.Index().CertEntries(c.ID)
 		}
 		if len(at) > 0 {
-			l.bands = certLane(c.ID, log, at, end).Bands
+			l.bands = certLane(c.ID, run.Log(), at, end).Bands
 		} else {
 			l.bands = verdictBands(c, f.Now, end)
 		}
@@ -175,16 +170,19 @@ func fleetFirst(s []string) string {
 // week (each with its own scale, so that a few expiries among thousands of
 // renewals still show), then the failing certificates as lanes, at most
 // fleetLanes of them, with how many more there are.
-func fleetTimelineSVG(f *fleet.Report, run *result.Scenario) ([]byte, error) {
+func fleetTimelineSVG(page *FleetPage) ([]byte, error) {
+	f := page.Check
 	end := f.Until
-	if run != nil {
-		end = run.Index().EndOr(f.Until)
+	for i, run := range page.runs() {
+		if e := run.Index().EndOr(f.Until); i == 0 || e.After(end) {
+			end = e
+		}
 	}
 	if !end.After(f.Now) {
 		end = f.Now.Add(sim.Day)
 	}
 	weeks := fleetWeeks(f)
-	lanes, more := fleetLanesOf(f, run, end)
+	lanes, more := fleetLanesOf(page, end)
 	th := newTheme()
 
 	const pad = 12

@@ -123,3 +123,23 @@ func TestJUnitCarriesEveryFailure(t *testing.T) {
 	assert.NotContains(t, x, "time=", "no wall-clock time")
 	assert.NotContains(t, x, "timestamp=")
 }
+
+// Counts of one read in the singular in every format: "1 scenario", "1
+// of 1 expectation failed", "1 expiry or outage" and "2 expiries or
+// outages".
+func TestPluralsOfOne(t *testing.T) {
+	one := handSummary()
+	one.Scenarios = one.Scenarios[1:]
+	one.Scenarios[0].Expectations = one.Scenarios[0].Expectations[:1]
+	var text, md, x bytes.Buffer
+	require.NoError(t, report.WriteText(&text, one))
+	require.NoError(t, report.WriteMarkdown(&md, one))
+	require.NoError(t, report.WriteJUnit(&x, one))
+	assert.Contains(t, text.String(), "\n1 scenario, 0 passed, 1 failed\n")
+	assert.Contains(t, md.String(), "## renewsim: 1 scenario, 0 passed, 1 failed")
+	assert.Contains(t, x.String(), `message="1 of 1 expectation failed in scenarios/two_certs|pipe.yaml"`)
+	two := handSummary()
+	text.Reset()
+	require.NoError(t, report.WriteText(&text, two))
+	assert.Contains(t, text.String(), "\n2 scenarios, 1 passed, 1 failed\n")
+}

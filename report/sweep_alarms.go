@@ -113,16 +113,7 @@ func alarmPlot(vs []sweep.Variant, names []string, ax sweepAxisSpec, lead bool) 
 	}
 	axis := newSweepAxis(ax.path, values)
 	name := vs[0].Scenario
-	// Lead times in days, or hours when they are all short.
-	var span time.Duration
-	for i := range vs {
-		for _, a := range vs[i].Alarms {
-			if d, ok := a.Lead(); ok {
-				span = max(span, d, -d)
-			}
-		}
-	}
-	unit, unitName := sweepDurationUnit(span)
+	unit, unitName := sweepDurationUnit(longestLead(vs))
 	title, yLabel := fmt.Sprintf("%s: alarm lead time vs %s", name, ax.path), fmt.Sprintf("lead time (%s): first firing → expiry or outage", unitName)
 	if !lead {
 		title, yLabel = fmt.Sprintf("%s: false alarms vs %s", name, ax.path), "false alarms"
@@ -131,42 +122,7 @@ func alarmPlot(vs []sweep.Variant, names []string, ax sweepAxisSpec, lead bool) 
 	if axis.ticks != nil {
 		p.X.Tick.Marker = plot.ConstantTicks(axis.ticks)
 	}
-	runs := false
-	for i := range vs {
-		runs = runs || vs[i].Run != nil
-	}
-	type point struct{ x, y float64 }
-	lo, hi := 0.0, 0.0
-	series := make([][]point, len(names))
-	var missed [][]float64 = make([][]float64, len(names))
-	for i := range vs {
-		v := &vs[i]
-		s, ok := sweepParamOf(v, ax.path, ax.sampled)
-		if !ok {
-			continue
-		}
-		x := axis.x[s]
-		for _, a := range v.Alarms {
-			k := slices.Index(names, a.Name)
-			if k < 0 {
-				continue
-			}
-			if !lead {
-				y := float64(a.FalseAlarms)
-				series[k] = append(series[k], point{x, y})
-				hi = max(hi, y)
-				continue
-			}
-			if a.Missed > 0 {
-				missed[k] = append(missed[k], x)
-			}
-			if d, ok := a.Lead(); ok {
-				y := float64(d) / float64(unit)
-				lo, hi = min(lo, y), max(hi, y)
-				series[k] = append(series[k], point{x, y})
-			}
-		}
-	}
+	a := collectAlarmPoints(vs, names, ax, axis, lead, unit)
 	// Series drawn side by side a little, so that equal values of two
 	// alarms stay visible.
 	nudge := func(k int) float64 {
@@ -177,54 +133,15 @@ func alarmPlot(vs []sweep.Variant, names []string, ax sweepAxisSpec, lead bool) 
 	}
 	// Lines join the values of a numeric parameter (a threshold, a
 	// delay); categories (profiles) stay points.
-	lines := !runs && !ax.sampled && axis.ticks == nil
-	for k, n := range names {
-		col := sweepSeries[k%len(sweepSeries)]
-		pts := series[k]
-		slices.SortStableFunc(pts, func(a, b point) int { return sweepCmpFloat(a.x, b.x) })
-		xys := make(plotter.XYs, len(pts))
-		for j, pt := range pts {
-			xys[j] = plotter.XY{X: pt.x + nudge(k), Y: pt.y}
-		}
-		if len(xys) > 0 {
-			sc, err := plotter.NewScatter(xys)
-			if err != nil {
-				return nil, err
-			}
-			sc.Color, sc.Shape, sc.Radius = col, draw.CircleGlyph{}, 3
-			p.Add(sc)
-			if lines && len(xys) > 1 {
-				l, err := plotter.NewLine(xys)
-				if err != nil {
-					return nil, err
-				}
-				l.Color, l.Width = col, 1.5
-				p.Add(l)
-				p.Legend.Add(n, l, sc)
-			} else {
-				p.Legend.Add(n, sc)
-			}
-		}
+	runs := slices.ContainsFunc(vs, func(v sweep.Variant) bool { return v.Run != nil })
+	if err := a.addSeries(p, names, nudge, !runs && !ax.sampled && axis.ticks == nil); err != nil {
+		return nil, err
 	}
+	lo, hi := a.lo, a.hi
 	if lead {
-		pad := math.Max((hi-lo)*0.08, 0.5)
-		y := lo - pad
-		for k, n := range names {
-			if len(missed[k]) == 0 {
-				continue
-			}
-			lo = y
-			xys := make(plotter.XYs, len(missed[k]))
-			for j, x := range missed[k] {
-				xys[j] = plotter.XY{X: x + nudge(k), Y: y}
-			}
-			sc, err := plotter.NewScatter(xys)
-			if err != nil {
-				return nil, err
-			}
-			sc.Color, sc.Shape, sc.Radius = sweepSeries[k%len(sweepSeries)], draw.CrossGlyph{}, 4
-			p.Add(sc)
-			p.Legend.Add(fmt.Sprintf("%s missed (%d)", n, len(missed[k])), sc)
+		var err error
+		if lo, err = a.addMissed(p, names, nudge); err != nil {
+			return nil, err
 		}
 		if err := addLimitLine(p, plotter.XY{X: axisMin(axis)}, plotter.XY{X: axisMax(axis)}, "too late below this line"); err != nil {
 			return nil, err
@@ -243,6 +160,121 @@ func alarmPlot(vs []sweep.Variant, names []string, ax sweepAxisSpec, lead bool) 
 	}
 	p.X.Min, p.X.Max = axisMin(axis)-pad, axisMax(axis)+pad
 	return sweepSVG(p)
+}
+
+// longestLead is the longest lead time of any alarm, either way, which
+// picks the unit of the chart: days, or hours when all are short.
+func longestLead(vs []sweep.Variant) time.Duration {
+	var span time.Duration
+	for i := range vs {
+		for _, a := range vs[i].Alarms {
+			if d, ok := a.Lead(); ok {
+				span = max(span, d, -d)
+			}
+		}
+	}
+	return span
+}
+
+// alarmPoints are, per alarm (in the order of names), its values against
+// the parameter and where it missed a trouble.
+type alarmPoints struct {
+	series [][]marginPoint
+	missed [][]float64
+	lo, hi float64 // the values' range, 0 included
+}
+
+func collectAlarmPoints(vs []sweep.Variant, names []string, ax sweepAxisSpec, axis sweepAxis, lead bool, unit time.Duration) *alarmPoints {
+	a := &alarmPoints{series: make([][]marginPoint, len(names)), missed: make([][]float64, len(names))}
+	for i := range vs {
+		v := &vs[i]
+		s, ok := sweepParamOf(v, ax.path, ax.sampled)
+		if !ok {
+			continue
+		}
+		x := axis.x[s]
+		for _, al := range v.Alarms {
+			k := slices.Index(names, al.Name)
+			if k < 0 {
+				continue
+			}
+			if !lead {
+				y := float64(al.FalseAlarms)
+				a.series[k] = append(a.series[k], marginPoint{x, y})
+				a.hi = max(a.hi, y)
+				continue
+			}
+			if al.Missed > 0 {
+				a.missed[k] = append(a.missed[k], x)
+			}
+			if d, ok := al.Lead(); ok {
+				y := float64(d) / float64(unit)
+				a.lo, a.hi = min(a.lo, y), max(a.hi, y)
+				a.series[k] = append(a.series[k], marginPoint{x, y})
+			}
+		}
+	}
+	return a
+}
+
+// addSeries draws each alarm's values as points, joined by a line when
+// lines is set.
+func (a *alarmPoints) addSeries(p *plot.Plot, names []string, nudge func(int) float64, lines bool) error {
+	for k, n := range names {
+		col := sweepSeries[k%len(sweepSeries)]
+		pts := a.series[k]
+		if len(pts) == 0 {
+			continue
+		}
+		slices.SortStableFunc(pts, func(u, w marginPoint) int { return sweepCmpFloat(u.x, w.x) })
+		xys := make(plotter.XYs, len(pts))
+		for j, pt := range pts {
+			xys[j] = plotter.XY{X: pt.x + nudge(k), Y: pt.y}
+		}
+		sc, err := plotter.NewScatter(xys)
+		if err != nil {
+			return err
+		}
+		sc.Color, sc.Shape, sc.Radius = col, draw.CircleGlyph{}, 3
+		p.Add(sc)
+		if !lines || len(xys) < 2 {
+			p.Legend.Add(n, sc)
+			continue
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width = col, 1.5
+		p.Add(l)
+		p.Legend.Add(n, l, sc)
+	}
+	return nil
+}
+
+// addMissed marks with crosses below the lowest lead time where each alarm
+// missed a trouble, and returns the new bottom of the range.
+func (a *alarmPoints) addMissed(p *plot.Plot, names []string, nudge func(int) float64) (float64, error) {
+	lo := a.lo
+	y := a.lo - math.Max((a.hi-a.lo)*0.08, 0.5)
+	for k, n := range names {
+		if len(a.missed[k]) == 0 {
+			continue
+		}
+		lo = y
+		xys := make(plotter.XYs, len(a.missed[k]))
+		for j, x := range a.missed[k] {
+			xys[j] = plotter.XY{X: x + nudge(k), Y: y}
+		}
+		sc, err := plotter.NewScatter(xys)
+		if err != nil {
+			return lo, err
+		}
+		sc.Color, sc.Shape, sc.Radius = sweepSeries[k%len(sweepSeries)], draw.CrossGlyph{}, 4
+		p.Add(sc)
+		p.Legend.Add(fmt.Sprintf("%s missed (%d)", n, len(a.missed[k])), sc)
+	}
+	return lo, nil
 }
 
 func axisMin(ax sweepAxis) float64 {

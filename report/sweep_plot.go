@@ -338,9 +338,47 @@ func marginPlot(vs []sweep.Variant, path string, sampled bool) ([]byte, error) {
 	if ax.ticks != nil {
 		p.X.Tick.Marker = plot.ConstantTicks(ax.ticks)
 	}
+	m := collectMargins(vs, path, sampled, ax, unit)
+	var err error
+	if !m.runs && !sampled && len(m.keys) <= len(sweepSeries) {
+		err = m.addLines(p)
+	} else {
+		err = m.addScatter(p, len(vs), unit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := m.lo, m.hi
+	if len(m.none) > 0 {
+		if lo, err = addUnrenewed(p, m.none, lo, hi); err != nil {
+			return nil, err
+		}
+	}
+	xmin, xmax := ax.span()
+	if err := addLimitLine(p, plotter.XY{X: xmin}, plotter.XY{X: xmax}, "outage below this line"); err != nil {
+		return nil, err
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, lo), math.Max(p.Y.Max, hi+(hi-lo)*0.25)
+	return sweepSVG(p)
+}
 
-	// Series: one per combination of the other -vary parameters.
-	type point struct{ x, y float64 }
+// marginPoint is one variant's smallest margin at its parameter's place.
+type marginPoint struct{ x, y float64 }
+
+// margins are the variants' smallest margins, ready to draw.
+type margins struct {
+	keys   []string                     // series in the order first met: one per combination of the other -vary parameters
+	series map[string][]marginPoint     // by key
+	byX    map[float64][]*time.Duration // every margin at each x, nil for none
+	none   []float64                    // the x of each variant with no margin (not renewed or not served)
+	runs   bool                         // some variant is a Monte Carlo run
+	lo, hi float64                      // the margins' range, 0 included
+}
+
+func collectMargins(vs []sweep.Variant, path string, sampled bool, ax sweepAxis, unit time.Duration) *margins {
 	seriesKey := func(v *sweep.Variant) string {
 		var parts []string
 		for _, pr := range v.Params {
@@ -350,138 +388,131 @@ func marginPlot(vs []sweep.Variant, path string, sampled bool) ([]byte, error) {
 		}
 		return strings.Join(parts, ", ")
 	}
-	var keys []string
-	series := map[string][]point{}
-	byX := map[float64][]*time.Duration{}
-	var none []float64
-	runs := false
-	lo, hi := 0.0, 0.0
+	m := &margins{series: map[string][]marginPoint{}, byX: map[float64][]*time.Duration{}}
 	for i := range vs {
 		v := &vs[i]
 		s, ok := sweepParamOf(v, path, sampled)
 		if !ok {
 			continue
 		}
-		runs = runs || v.Run != nil
+		m.runs = m.runs || v.Run != nil
 		x := ax.x[s]
-		m, ok := v.SmallestMargin()
+		d, ok := v.SmallestMargin()
 		if !ok {
-			none = append(none, x)
-			byX[x] = append(byX[x], nil)
+			m.none = append(m.none, x)
+			m.byX[x] = append(m.byX[x], nil)
 			continue
 		}
-		y := float64(m) / float64(unit)
-		lo, hi = min(lo, y), max(hi, y)
+		y := float64(d) / float64(unit)
+		m.lo, m.hi = min(m.lo, y), max(m.hi, y)
 		k := seriesKey(v)
-		if _, seen := series[k]; !seen {
-			keys = append(keys, k)
+		if _, seen := m.series[k]; !seen {
+			m.keys = append(m.keys, k)
 		}
-		series[k] = append(series[k], point{x, y})
-		mm := m
-		byX[x] = append(byX[x], &mm)
+		m.series[k] = append(m.series[k], marginPoint{x, y})
+		m.byX[x] = append(m.byX[x], &d)
 	}
-	lines := !runs && !sampled && len(keys) <= len(sweepSeries)
-	if lines {
-		for i, k := range keys {
-			pts := series[k]
-			slices.SortStableFunc(pts, func(a, b point) int { return sweepCmpFloat(a.x, b.x) })
-			xys := make(plotter.XYs, len(pts))
-			for j, pt := range pts {
-				xys[j] = plotter.XY{X: pt.x, Y: pt.y}
-			}
-			l, sc, err := plotter.NewLinePoints(xys)
-			if err != nil {
-				return nil, err
-			}
-			col := sweepSeries[i%len(sweepSeries)]
-			l.Color, l.Width = col, 1.5
-			sc.Color, sc.Shape, sc.Radius = col, draw.CircleGlyph{}, 2.5
-			p.Add(l, sc)
-			if k != "" {
-				p.Legend.Add(k, l, sc)
-			}
+	return m
+}
+
+// addLines draws each series as a line through its points, for a small
+// grid without runs.
+func (m *margins) addLines(p *plot.Plot) error {
+	for i, k := range m.keys {
+		pts := m.series[k]
+		slices.SortStableFunc(pts, func(a, b marginPoint) int { return sweepCmpFloat(a.x, b.x) })
+		xys := make(plotter.XYs, len(pts))
+		for j, pt := range pts {
+			xys[j] = plotter.XY{X: pt.x, Y: pt.y}
 		}
-	} else {
-		var xys plotter.XYs
-		for _, k := range keys {
-			for _, pt := range series[k] {
-				xys = append(xys, plotter.XY{X: pt.x, Y: pt.y})
-			}
+		l, sc, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return err
 		}
-		if len(xys) > 0 {
-			sc, err := plotter.NewScatter(xys)
-			if err != nil {
-				return nil, err
-			}
-			sc.Color, sc.Shape, sc.Radius = sweepScatterFg, draw.CircleGlyph{}, 1.8
-			p.Add(sc)
-			p.Legend.Add("a variant", sc)
-		}
-		// The median at each value, when values repeat.
-		var xs []float64
-		for x := range byX {
-			xs = append(xs, x)
-		}
-		slices.Sort(xs)
-		var med plotter.XYs
-		// A median per value only when values repeat (a grid with runs),
-		// not for a sampled parameter, whose values are nearly all
-		// different.
-		repeated := len(xs) > 0 && len(vs) >= 2*len(xs)
-		for _, x := range xs {
-			ms := byX[x]
-			slices.SortStableFunc(ms, sweep.CompareMargins)
-			if m, ok := sweep.Percentile(ms, 50); ok && m != nil {
-				med = append(med, plotter.XY{X: x, Y: float64(*m) / float64(unit)})
-			}
-		}
-		if repeated && len(med) > 0 {
-			l, err := plotter.NewLine(med)
-			if err != nil {
-				return nil, err
-			}
-			l.Color, l.Width = sweepSeries[0], 2
-			p.Add(l)
-			p.Legend.Add("median", l)
+		col := sweepSeries[i%len(sweepSeries)]
+		l.Color, l.Width = col, 1.5
+		sc.Color, sc.Shape, sc.Radius = col, draw.CircleGlyph{}, 2.5
+		p.Add(l, sc)
+		if k != "" {
+			p.Legend.Add(k, l, sc)
 		}
 	}
-	if len(none) > 0 {
-		pad := math.Max((hi-lo)*0.08, 0.5)
-		y := lo - pad
-		lo = y
-		xys := make(plotter.XYs, len(none))
-		for i, x := range none {
-			xys[i] = plotter.XY{X: x, Y: y}
+	return nil
+}
+
+// addScatter draws every variant as a point and, where values repeat, the
+// median at each value.
+func (m *margins) addScatter(p *plot.Plot, variants int, unit time.Duration) error {
+	var xys plotter.XYs
+	for _, k := range m.keys {
+		for _, pt := range m.series[k] {
+			xys = append(xys, plotter.XY{X: pt.x, Y: pt.y})
 		}
+	}
+	if len(xys) > 0 {
 		sc, err := plotter.NewScatter(xys)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		sc.Color, sc.Shape, sc.Radius = sweepBad, draw.CrossGlyph{}, 3.5
+		sc.Color, sc.Shape, sc.Radius = sweepScatterFg, draw.CircleGlyph{}, 1.8
 		p.Add(sc)
-		p.Legend.Add(fmt.Sprintf("not renewed or not served (%d)", len(none)), sc)
+		p.Legend.Add("a variant", sc)
 	}
-	xmin, xmax := 0.0, 0.0
-	for i, v := range values {
-		x := ax.x[v]
-		if i == 0 || x < xmin {
-			xmin = x
-		}
-		if i == 0 || x > xmax {
-			xmax = x
+	var xs []float64
+	for x := range m.byX {
+		xs = append(xs, x)
+	}
+	slices.Sort(xs)
+	var med plotter.XYs
+	for _, x := range xs {
+		ms := m.byX[x]
+		slices.SortStableFunc(ms, sweep.CompareMargins)
+		if d, ok := sweep.Percentile(ms, 50); ok && d != nil {
+			med = append(med, plotter.XY{X: x, Y: float64(*d) / float64(unit)})
 		}
 	}
+	// A median per value only when values repeat (a grid with runs), not
+	// for a sampled parameter, whose values are nearly all different.
+	repeated := len(xs) > 0 && variants >= 2*len(xs)
+	if !repeated || len(med) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLine(med)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width = sweepSeries[0], 2
+	p.Add(l)
+	p.Legend.Add("median", l)
+	return nil
+}
+
+// addUnrenewed marks the variants with no margin with crosses below the
+// lowest margin, and returns the new bottom of the range.
+func addUnrenewed(p *plot.Plot, none []float64, lo, hi float64) (float64, error) {
+	y := lo - math.Max((hi-lo)*0.08, 0.5)
+	xys := make(plotter.XYs, len(none))
+	for i, x := range none {
+		xys[i] = plotter.XY{X: x, Y: y}
+	}
+	sc, err := plotter.NewScatter(xys)
+	if err != nil {
+		return lo, err
+	}
+	sc.Color, sc.Shape, sc.Radius = sweepBad, draw.CrossGlyph{}, 3.5
+	p.Add(sc)
+	p.Legend.Add(fmt.Sprintf("not renewed or not served (%d)", len(none)), sc)
+	return y, nil
+}
+
+// span is the smallest and largest x, widened by half a unit each way
+// when they are one.
+func (ax sweepAxis) span() (xmin, xmax float64) {
+	xmin, xmax = axisMin(ax), axisMax(ax)
 	if xmax == xmin {
 		xmin, xmax = xmin-0.5, xmax+0.5
 	}
-	if err := addLimitLine(p, plotter.XY{X: xmin}, plotter.XY{X: xmax}, "outage below this line"); err != nil {
-		return nil, err
-	}
-	if hi == lo {
-		hi = lo + 1
-	}
-	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, lo), math.Max(p.Y.Max, hi+(hi-lo)*0.25)
-	return sweepSVG(p)
+	return xmin, xmax
 }
 
 func sweepCmpFloat(a, b float64) int {

@@ -122,7 +122,7 @@ func WriteText(w io.Writer, s *result.Summary) error {
 			failed++
 		}
 	}
-	fmt.Fprintf(b, "\n%d scenarios, %d passed, %d failed\n", len(s.Scenarios), len(s.Scenarios)-failed, failed)
+	fmt.Fprintf(b, "\n%s, %d passed, %d failed\n", plural(len(s.Scenarios), "scenario"), len(s.Scenarios)-failed, failed)
 	return b.Flush()
 }
 
@@ -495,8 +495,14 @@ func plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
+	if many, ok := irregular[unit]; ok {
+		return fmt.Sprintf("%d %s", n, many)
+	}
 	return fmt.Sprintf("%d %ss", n, unit)
 }
+
+// irregular are the units whose plural is not the unit and an s.
+var irregular = map[string]string{"expiry or outage": "expiries or outages"}
 
 func appendNew(list []string, s string) []string {
 	for _, x := range list {

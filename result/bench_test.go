@@ -47,7 +47,7 @@ func benchAlarms() []sim.Alarm {
 		{Name: "metric", Kind: sim.AlarmMetric, Days: 30},
 		{Name: "config", Kind: sim.AlarmConfig, Days: sim.ConfigDefaultDays, Every: sim.ConfigDefaultEvery},
 		{Name: "securityhub", Kind: sim.AlarmSecurityHub, Days: sim.SecurityHubACM1Days, Every: sim.ConfigDefaultEvery},
-		{Name: "probe", Kind: sim.AlarmProbe, Share: 0.33},
+		{Name: "probe", Kind: sim.AlarmProbe, Share: sim.Share{Num: 33, Den: 100}},
 		{Name: "probe-14d", Kind: sim.AlarmProbe, Within: 14 * 24 * time.Hour},
 	}
 }

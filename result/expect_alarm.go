@@ -41,20 +41,44 @@ func checkAlarm(res Expectation, e sim.Expectation, alarms []alarm.Result) Expec
 	switch {
 	case e.LeadTimeAtLeast != nil:
 		return checkLeadTime(res, *e.LeadTimeAtLeast, certs)
-	case e.FalseAlarms != nil:
-		res.Passed = falses == *e.FalseAlarms
-		res.Detail = fmt.Sprintf("expected exactly %s%s, got %d (of %s)", plural(*e.FalseAlarms, "false alarm"), of, falses, plural(fired, "firing"))
-		return res
-	case e.FalseAlarmsMax != nil:
-		res.Passed = falses <= *e.FalseAlarmsMax
-		res.Detail = fmt.Sprintf("expected at most %s%s, got %d (of %s)", plural(*e.FalseAlarmsMax, "false alarm"), of, falses, plural(fired, "firing"))
+	case e.FalseAlarms != nil || e.FalseAlarmsMin != nil || e.FalseAlarmsMax != nil:
+		want, ok := within(falses, e.FalseAlarms, e.FalseAlarmsMin, e.FalseAlarmsMax, "false alarm")
+		res.Passed = ok
+		res.Detail = fmt.Sprintf("expected %s%s, got %d (of %s)", want, of, falses, plural(fired, "firing"))
 		return res
 	case e.Count != nil && *e.Count == 0:
 		res.Passed = fired == 0
 		res.Detail = fmt.Sprintf("expected alarm %s never to fire%s, got %s", e.Alarm, of, firstFiring(fired, certs))
 		return res
 	}
-	return countCheck(res, e, fired, fmt.Sprintf("firings of alarm %s%s", e.Alarm, of))
+	want, ok := within(fired, e.Count, e.Min, e.Max, "firing")
+	res.Passed = ok
+	res.Detail = fmt.Sprintf("expected %s of alarm %s%s, got %d", want, e.Alarm, of, fired)
+	return res
+}
+
+// within checks n against an exact number or bounds (nil when not given)
+// and says what was wanted: "exactly 1 firing", "at least 1 and at most 3
+// false alarms", the unit agreeing with the number next to it.
+func within(n int, exact, least, most *int, unit string) (string, bool) {
+	var want []string
+	ok, last := true, 0
+	if exact != nil {
+		ok, last = n == *exact, *exact
+		want = append(want, fmt.Sprintf("exactly %d", *exact))
+	}
+	if least != nil {
+		ok, last = ok && n >= *least, *least
+		want = append(want, fmt.Sprintf("at least %d", *least))
+	}
+	if most != nil {
+		ok, last = ok && n <= *most, *most
+		want = append(want, fmt.Sprintf("at most %d", *most))
+	}
+	if last != 1 {
+		unit += "s"
+	}
+	return strings.Join(want, " and ") + " " + unit, ok
 }
 
 // firstFiring says how often and first when certs fired.
@@ -111,10 +135,16 @@ func missedText(certs []*alarm.Cert) string {
 	return strings.Join(parts, ", ")
 }
 
-// plural writes "1 firing", "2 firings".
+// plural writes "1 firing", "2 firings", "2 expiries or outages".
 func plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
+	if many, ok := irregular[unit]; ok {
+		return fmt.Sprintf("%d %s", n, many)
+	}
 	return fmt.Sprintf("%d %ss", n, unit)
 }
+
+// irregular are the units whose plural is not the unit and an s.
+var irregular = map[string]string{"expiry or outage": "expiries or outages"}

@@ -37,6 +37,8 @@ expect:
   - {alarm: days-30, fires: never}
   - {alarm: days-50, fires_at_least: 1, fires_at_most: 1}
   - {alarm: days-50, false_alarms_at_most: 0}
+  - {alarm: days-50, false_alarms_at_least: 1}
+  - {alarm: days-50, false_alarms_at_least: 0, false_alarms_at_most: 1}
   - {alarm: expired, cert: web, lead_time_at_least: 1m}
   - {alarm: quiet, fires: never}
   - {alarm: quiet, cert: web, lead_time_at_least: 1d}`)
@@ -53,16 +55,18 @@ expect:
 		passed bool
 		detail string
 	}{
-		"{alarm: days-30, fires: 1}":                            {true, "expected exactly 1 firings of alarm days-30, got 1"},
-		"{alarm: days-30, cert: web, lead_time_at_least: 30d}":  {true, "expected a warning at least 30d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
-		"{alarm: days-30, cert: web, lead_time_at_least: 31d}":  {false, "expected a warning at least 31d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
-		"{alarm: days-30, false_alarms: 0}":                     {true, "expected exactly 0 false alarms, got 0 (of 1 firing)"},
-		"{alarm: days-30, fires: never}":                        {false, "expected alarm days-30 never to fire, got 1 firing, the first at 2026-08-16 00:00Z (web)"},
-		"{alarm: days-50, fires_at_least: 1, fires_at_most: 1}": {true, "expected at least 1 and at most 1 firings of alarm days-50, got 1"},
-		"{alarm: days-50, false_alarms_at_most: 0}":             {true, "expected at most 0 false alarms, got 0 (of 1 firing)"},
-		"{alarm: expired, cert: web, lead_time_at_least: 1m}":   {false, "expected a warning at least 1m before each expiry or outage, got none before web's 1 expiry or outage"},
-		"{alarm: quiet, fires: never}":                          {true, "expected alarm quiet never to fire, got no firing"},
-		"{alarm: quiet, cert: web, lead_time_at_least: 1d}":     {false, "expected a warning at least 1d before each expiry or outage, got none before web's 1 expiry or outage"},
+		"{alarm: days-30, fires: 1}":                                          {true, "expected exactly 1 firing of alarm days-30, got 1"},
+		"{alarm: days-30, cert: web, lead_time_at_least: 30d}":                {true, "expected a warning at least 30d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
+		"{alarm: days-30, cert: web, lead_time_at_least: 31d}":                {false, "expected a warning at least 31d before each expiry or outage, got 30d (web expired 2026-09-15 00:00)"},
+		"{alarm: days-30, false_alarms: 0}":                                   {true, "expected exactly 0 false alarms, got 0 (of 1 firing)"},
+		"{alarm: days-30, fires: never}":                                      {false, "expected alarm days-30 never to fire, got 1 firing, the first at 2026-08-16 00:00Z (web)"},
+		"{alarm: days-50, fires_at_least: 1, fires_at_most: 1}":               {true, "expected at least 1 and at most 1 firing of alarm days-50, got 1"},
+		"{alarm: days-50, false_alarms_at_most: 0}":                           {true, "expected at most 0 false alarms, got 0 (of 1 firing)"},
+		"{alarm: days-50, false_alarms_at_least: 1}":                          {false, "expected at least 1 false alarm, got 0 (of 1 firing)"},
+		"{alarm: days-50, false_alarms_at_least: 0, false_alarms_at_most: 1}": {true, "expected at least 0 and at most 1 false alarm, got 0 (of 1 firing)"},
+		"{alarm: expired, cert: web, lead_time_at_least: 1m}":                 {false, "expected a warning at least 1m before each expiry or outage, got none before web's 1 expiry or outage"},
+		"{alarm: quiet, fires: never}":                                        {true, "expected alarm quiet never to fire, got no firing"},
+		"{alarm: quiet, cert: web, lead_time_at_least: 1d}":                   {false, "expected a warning at least 1d before each expiry or outage, got none before web's 1 expiry or outage"},
 	} {
 		e, ok := got[text]
 		if assert.True(t, ok, text) {

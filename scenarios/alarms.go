@@ -35,9 +35,11 @@ var alarmKinds = []alarmKind{
 		{key: "detail_type", required: true, read: (*loader).eventBridgeDetailType},
 		{key: "days_to_expiry_at_most", read: (*loader).eventBridgeDays, absent: needsValue},
 		{key: "reason", read: (*loader).eventBridgeReason, absent: needsValue},
+		{key: "code", read: (*loader).eventBridgeCode, absent: needsValue},
 	})},
 	{kind: sim.AlarmMetric, keys: newKeyTable(sim.AlarmMetric, []keyRow[kindDraft]{
 		{key: "threshold", required: true, read: (*loader).metricThreshold},
+		{key: "treat_missing_data", read: (*loader).metricMissingData, absent: needsValue},
 	})},
 	{kind: sim.AlarmConfig, defaults: configDefaults, keys: newKeyTable(sim.AlarmConfig, []keyRow[kindDraft]{
 		{key: "days_to_expiration", read: (*loader).configDays, absent: needsValue},
@@ -48,6 +50,19 @@ var alarmKinds = []alarmKind{
 		{key: "expires_within", required: true, read: (*loader).probeWithin},
 		{key: "resource", read: (*loader).probeResource, absent: needsValue},
 	})},
+}
+
+// alarmKindSchemas are what a -vary finds under an alarm's kind: the keys
+// of its mapping, so that a key the alarm leaves out (a metric's
+// treat_missing_data) can be varied too.
+func alarmKindSchemas() map[string]*varySchema {
+	out := map[string]*varySchema{}
+	for _, k := range alarmKinds {
+		if k.keys != nil {
+			out[k.kind] = &varySchema{name: k.kind, keys: func() []string { return k.keys.keys }, mapping: true}
+		}
+	}
+	return out
 }
 
 // alarmDraft is one alarm while its keys are read.
@@ -99,8 +114,11 @@ var (
 	withDaysToExpiry = []string{sim.EventApproaching, sim.EventActionRequired, sim.EventAvailable}
 	// securityHubControls are the Security Hub controls about ACM.
 	securityHubControls = []string{"acm.1"}
-	// configFrequencies are AWS Config's MaximumExecutionFrequency values.
-	configFrequencies = []time.Duration{time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
+	// configFrequencies are AWS Config's MaximumExecutionFrequency values,
+	// as durations and by the names the API, CloudFormation and Terraform
+	// give them.
+	configFrequencies    = []time.Duration{time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
+	configFrequencyNames = []string{"One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"}
 )
 
 // eventReasons are the RenewalStatusReason values an event can carry (the
@@ -271,8 +289,24 @@ func (l *loader) eventBridgeReason(_ *build, d *kindDraft, f *field) {
 	d.a.Reason, _ = l.oneOf(f, "renewal status reason", eventReasons())
 }
 
+// eventBridgeCode reads the eventTypeCode an AWS Health event must have,
+// as an EventBridge pattern on detail.eventTypeCode matches it.
+func (l *loader) eventBridgeCode(_ *build, d *kindDraft, f *field) {
+	if d.detailOK && d.a.DetailType != sim.EventHealth {
+		l.errf(f.kpos, "code: only %q events carry an eventTypeCode", sim.EventHealth)
+		return
+	}
+	d.a.Code, _ = l.oneOf(f, "AWS Health event type code", healthCodes)
+}
+
 func (l *loader) metricThreshold(_ *build, d *kindDraft, f *field) {
 	d.a.Days, _ = l.days(f)
+}
+
+// metricMissingData reads the alarm's TreatMissingData, spelled as
+// CloudWatch spells it.
+func (l *loader) metricMissingData(_ *build, d *kindDraft, f *field) {
+	d.a.TreatMissingData, _ = l.oneOf(f, "treatment of missing data", sim.MissingDataTreatments)
 }
 
 // configDefaults are the defaults of acm-certificate-expiration-check.
@@ -286,15 +320,25 @@ func (l *loader) configDays(_ *build, d *kindDraft, f *field) {
 	}
 }
 
+// configFrequency reads how often the rule runs periodically: one of
+// MaximumExecutionFrequency's names (One_Hour … TwentyFour_Hours, as AWS
+// spells them) or the duration it stands for (1h … 24h).
 func (l *loader) configFrequency(_ *build, d *kindDraft, f *field) {
-	every, ok := l.duration(f)
-	switch {
-	case !ok:
-	case !slices.Contains(configFrequencies, every):
-		l.errf(f.vpos, "frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h, got %q", f.val.Value)
-	default:
-		d.a.Every = every
+	s, ok := l.scalar(f)
+	if !ok {
+		return
 	}
+	if i := slices.Index(configFrequencyNames, strings.TrimSpace(s)); i >= 0 {
+		d.a.Every = configFrequencies[i]
+		return
+	}
+	every, err := parseDuration(s)
+	if err != nil || !slices.Contains(configFrequencies, every) {
+		l.errf(f.vpos, "frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency %s), got %q",
+			strings.Join(configFrequencyNames, ", "), s)
+		return
+	}
+	d.a.Every = every
 }
 
 // securityHubControl reads the control of a securityhub alarm: the
@@ -338,30 +382,32 @@ func (l *loader) days(f *field) (int, bool) {
 }
 
 // within reads a probe's expires_within: a duration above zero (14d), or
-// a share of the lifetime above 0% and below 100% (33%).
-func (l *loader) within(f *field) (time.Duration, float64, bool) {
+// a share of the lifetime above 0 and below 1, written as every share is
+// (1/3, 0.33, 33%: sim.ParseShare).
+func (l *loader) within(f *field) (time.Duration, sim.Share, bool) {
 	s, ok := l.scalar(f)
 	if !ok {
-		return 0, 0, false
+		return 0, sim.Share{}, false
 	}
-	if num, isShare := strings.CutSuffix(strings.TrimSpace(s), "%"); isShare {
-		p, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-		if err != nil || !(p > 0 && p < 100) {
-			l.errf(f.vpos, "%s: want a share of the lifetime above 0%% and below 100%% like 33%%, got %q", f.name, s)
-			return 0, 0, false
-		}
-		return 0, p / 100, true
+	share, err := sim.ParseShare(s)
+	switch {
+	case err == nil && share.Num > 0:
+		return 0, share, true
+	case err == nil || strings.ContainsAny(s, "%/"):
+		// Written as a share, but not one above 0 and below 1.
+		l.errf(f.vpos, "%s: want %s (above 0, below 1), got %q", f.name, sim.ShareForms, s)
+		return 0, sim.Share{}, false
 	}
 	d, err := parseDuration(s)
 	switch {
 	case err != nil:
-		l.errf(f.vpos, "%s: want a duration like 14d or a share of the lifetime like 33%%, got %q", f.name, s)
-		return 0, 0, false
+		l.errf(f.vpos, "%s: want a duration like 14d or %s (above 0, below 1), got %q", f.name, sim.ShareForms, s)
+		return 0, sim.Share{}, false
 	case d <= 0:
 		l.errf(f.vpos, "%s: want a duration above zero, got %q", f.name, s)
-		return 0, 0, false
+		return 0, sim.Share{}, false
 	}
-	return d, 0, true
+	return d, sim.Share{}, true
 }
 
 // alarms reads the scenario's alarms: list, checking what they name
@@ -393,6 +439,7 @@ const (
 	keyFiresMin      = "fires_at_least"
 	keyFiresMax      = "fires_at_most"
 	keyFalse         = "false_alarms"
+	keyFalseMin      = "false_alarms_at_least"
 	keyFalseMax      = "false_alarms_at_most"
 	keyLeadTimeAtLst = "lead_time_at_least"
 )
@@ -412,13 +459,14 @@ var alarmChecks = []alarmCheck{
 	{keyFiresMin, 0, countInto(func(e *sim.Expectation) **int { return &e.Min })},
 	{keyFiresMax, 0, countInto(func(e *sim.Expectation) **int { return &e.Max })},
 	{keyFalse, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarms })},
+	{keyFalseMin, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarmsMin })},
 	{keyFalseMax, 1, countInto(func(e *sim.Expectation) **int { return &e.FalseAlarmsMax })},
 	{keyLeadTimeAtLst, 2, (*loader).leadTime},
 }
 
 // alarmExclusive are the keys of a family that cannot go together: an
 // exact number, and a bound.
-var alarmExclusive = [][2]string{{keyFires, keyFiresMin}, {keyFires, keyFiresMax}, {keyFalse, keyFalseMax}}
+var alarmExclusive = [][2]string{{keyFires, keyFiresMin}, {keyFires, keyFiresMax}, {keyFalse, keyFalseMin}, {keyFalse, keyFalseMax}}
 
 // alarmExpectKeys are the keys of the alarm expectation group.
 var alarmExpectKeys = func() []string {
@@ -431,7 +479,8 @@ var alarmExpectKeys = func() []string {
 
 // alarmExpectation reads {alarm: NAME, …}: one of fires (never or a
 // number), fires_at_least and/or fires_at_most, false_alarms or
-// false_alarms_at_most, lead_time_at_least (with cert).
+// false_alarms_at_least and/or false_alarms_at_most, lead_time_at_least
+// (with cert).
 func (l *loader) alarmExpectation(b *build, em *mapping, e *sim.Expectation) {
 	alarm := l.expectedAlarm(b, em, e)
 	if alarm != nil && e.Cert != "" && !alarm.Watches(e.Cert) {
@@ -447,6 +496,9 @@ func (l *loader) alarmExpectation(b *build, em *mapping, e *sim.Expectation) {
 	}
 	if e.Min != nil && e.Max != nil && *e.Min > *e.Max {
 		l.errf(em.field(keyFiresMax).vpos, "fires_at_most (%d) is less than fires_at_least (%d)", *e.Max, *e.Min)
+	}
+	if e.FalseAlarmsMin != nil && e.FalseAlarmsMax != nil && *e.FalseAlarmsMin > *e.FalseAlarmsMax {
+		l.errf(em.field(keyFalseMax).vpos, "false_alarms_at_most (%d) is less than false_alarms_at_least (%d)", *e.FalseAlarmsMax, *e.FalseAlarmsMin)
 	}
 }
 
@@ -491,7 +543,7 @@ func (l *loader) oneAlarmCheck(em *mapping) bool {
 	}
 	switch len(used) {
 	case 0:
-		l.errf(em.pos, "alarm expectation checks nothing: give fires (never or a number), fires_at_least and/or fires_at_most, false_alarms, false_alarms_at_most, or lead_time_at_least with cert")
+		l.errf(em.pos, "alarm expectation checks nothing: give fires (never or a number), fires_at_least and/or fires_at_most, false_alarms, false_alarms_at_least and/or false_alarms_at_most, or lead_time_at_least with cert")
 		return false
 	case 1:
 	default:

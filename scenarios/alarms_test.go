@@ -52,7 +52,7 @@ expect:
 		{Name: "config-hourly", Kind: sim.AlarmConfig, Days: 20, Every: time.Hour},
 		{Name: "acm-1", Kind: sim.AlarmSecurityHub, Days: 30, Every: day},
 		{Name: "action", Kind: sim.AlarmEventBridge, DetailType: sim.EventActionRequired, DaysToExpiryAtMost: &fifteen, Reason: "CAA_ERROR"},
-		{Name: "tls", Kind: sim.AlarmProbe, Share: 0.335, Certs: []string{"web"}},
+		{Name: "tls", Kind: sim.AlarmProbe, Share: sim.Share{Num: 335, Den: 1000}, Certs: []string{"web"}},
 		{Name: "tls-14d", Kind: sim.AlarmProbe, Within: 14 * day, Resource: "alb"},
 	}
 	for i := range want {
@@ -90,8 +90,12 @@ func TestBrokenAlarms(t *testing.T) {
 		{"missing threshold", "alarms:\n  - {name: a, metric: {}}\n", `t.yaml:10:23: missing required key "threshold" in metric`},
 		{"bad threshold", "alarms:\n  - {name: a, metric: {threshold: 3.5}}\n", `t.yaml:10:35: threshold: want a whole number of days from 0 to 3650, got "3.5"`},
 		{"negative days", "alarms:\n  - {name: a, config: {days_to_expiration: -1}}\n", `t.yaml:10:44: days_to_expiration: want a whole number of days from 0 to 3650, got "-1"`},
-		{"config frequency", "alarms:\n  - {name: a, config: {frequency: 2h}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h, got "2h"`},
+		{"config frequency", "alarms:\n  - {name: a, config: {frequency: 2h}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "2h"`},
+		{"config frequency name", "alarms:\n  - {name: a, config: {frequency: Two_Hours}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "Two_Hours"`},
+		{"config frequency word", "alarms:\n  - {name: a, config: {frequency: daily}}\n", `t.yaml:10:35: frequency: AWS Config evaluates a periodic rule every 1h, 3h, 6h, 12h or 24h (MaximumExecutionFrequency One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours), got "daily"`},
 		{"security hub control", "alarms:\n  - {name: a, securityhub: acm.2}\n", `t.yaml:10:28: securityhub: unknown control "acm.2" (known: acm.1, which is acm-certificate-expiration-check with daysToExpiration 30)`},
+		{"unknown missing-data treatment", "alarms:\n  - {name: a, metric: {threshold: 3, treat_missing_data: NOT_BREACHING}}\n",
+			`t.yaml:10:58: treat_missing_data: unknown treatment of missing data "NOT_BREACHING" (expected one of: notBreaching, breaching, ignore, missing)`},
 		{"metric without value", "alarms:\n  - {name: a, metric: }\n", `t.yaml:10:23: key "metric" in alarm has no value`},
 		{"unknown detail type", "alarms:\n  - {name: a, eventbridge: {detail_type: Expired}}\n", `t.yaml:10:42: detail_type: unknown detail type "Expired" (expected one of: ACM Certificate Approaching Expiration, ACM Certificate Renewal Action Required, ACM Certificate Available, ACM Certificate Expired, AWS Health Event)`},
 		{"days filter on an event without days", "alarms:\n  - {name: a, eventbridge: {detail_type: ACM Certificate Expired, days_to_expiry_at_most: 3}}\n",
@@ -100,16 +104,27 @@ func TestBrokenAlarms(t *testing.T) {
 			`t.yaml:10:69: reason: only "ACM Certificate Renewal Action Required" events carry a RenewalStatusReason`},
 		{"unknown reason", "alarms:\n  - {name: a, eventbridge: {detail_type: ACM Certificate Renewal Action Required, reason: none}}\n",
 			`t.yaml:10:91: reason: unknown renewal status reason "none" (expected one of: NO_AVAILABLE_CONTACTS, ADDITIONAL_VERIFICATION_REQUIRED, DOMAIN_NOT_ALLOWED, INVALID_PUBLIC_DOMAIN, DOMAIN_VALIDATION_DENIED, CAA_ERROR, PCA_LIMIT_EXCEEDED, PCA_INVALID_ARN, PCA_INVALID_STATE, PCA_REQUEST_FAILED, PCA_NAME_CONSTRAINTS_VALIDATION, PCA_RESOURCE_NOT_FOUND, PCA_INVALID_ARGS, PCA_INVALID_DURATION, PCA_ACCESS_DENIED, SLR_NOT_FOUND, OTHER, PENDING_DOMAIN_VALIDATION)`},
-		{"share out of range", "alarms:\n  - {name: a, probe: {expires_within: 100%}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime above 0% and below 100% like 33%, got "100%"`},
+		{"code on another event", "alarms:\n  - {name: a, eventbridge: {detail_type: ACM Certificate Expired, code: CAA_CHECK_FAILURE}}\n",
+			`t.yaml:10:67: code: only "AWS Health Event" events carry an eventTypeCode`},
+		{"unknown code", "alarms:\n  - {name: a, eventbridge: {detail_type: AWS Health Event, code: CAA_ERROR}}\n",
+			`t.yaml:10:66: code: unknown AWS Health event type code "CAA_ERROR" (expected one of: AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE)`},
+		{"share out of range", "alarms:\n  - {name: a, probe: {expires_within: 100%}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "100%"`},
+		{"zero share", "alarms:\n  - {name: a, probe: {expires_within: 0%}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "0%"`},
+		{"whole lifetime", "alarms:\n  - {name: a, probe: {expires_within: 3/3}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "3/3"`},
+		{"zero decimal", "alarms:\n  - {name: a, probe: {expires_within: 0.0}}\n", `t.yaml:10:39: expires_within: want a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "0.0"`},
+		{"a bare number", "alarms:\n  - {name: a, probe: {expires_within: 14}}\n", `t.yaml:10:39: expires_within: want a duration like 14d or a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "14"`},
 		{"zero duration", "alarms:\n  - {name: a, probe: {expires_within: 0s}}\n", `t.yaml:10:39: expires_within: want a duration above zero, got "0s"`},
-		{"bad duration", "alarms:\n  - {name: a, probe: {expires_within: soon}}\n", `t.yaml:10:39: expires_within: want a duration like 14d or a share of the lifetime like 33%, got "soon"`},
+		{"bad duration", "alarms:\n  - {name: a, probe: {expires_within: soon}}\n", `t.yaml:10:39: expires_within: want a duration like 14d or a share of the lifetime like 2/3, 0.05 or 5% (above 0, below 1), got "soon"`},
 		{"unknown resource", "alarms:\n  - {name: a, probe: {expires_within: 14d, resource: cdn}}\n", `t.yaml:10:54: resource: unknown resource "cdn" (known: alb)`},
 		{"unknown certificate", "alarms:\n  - {name: a, metric: {threshold: 3}, certs: [web, api]}\n", `t.yaml:10:52: certs: unknown certificate "api" (known: web)`},
 		{"certificate twice", "alarms:\n  - {name: a, metric: {threshold: 3}, certs: [web, web]}\n", `t.yaml:10:52: certs: certificate "web" is listed twice`},
 		{"unknown alarm in an expectation", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: b, fires: never}\n", `t.yaml:12:13: alarm: unknown alarm "b" (known: a)`},
 		{"alarm expectation without alarms", "expect:\n  - {alarm: b, fires: never}\n", `t.yaml:10:13: alarm: unknown alarm "b" (the scenario declares no alarms; expectations name alarms of its own alarms: list)`},
 		{"alarm expectation checking nothing", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: a}\n",
-			`t.yaml:12:5: alarm expectation checks nothing: give fires (never or a number), fires_at_least and/or fires_at_most, false_alarms, false_alarms_at_most, or lead_time_at_least with cert`},
+			`t.yaml:12:5: alarm expectation checks nothing: give fires (never or a number), fires_at_least and/or fires_at_most, false_alarms, false_alarms_at_least and/or false_alarms_at_most, or lead_time_at_least with cert`},
+		{"false alarms and a bound", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: a, false_alarms: 1, false_alarms_at_least: 1}\n", `t.yaml:12:33: false_alarms_at_least cannot be combined with false_alarms: write false_alarms for an exact number`},
+		{"false alarm bounds the wrong way", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: a, false_alarms_at_least: 3, false_alarms_at_most: 2}\n", `t.yaml:12:64: false_alarms_at_most (2) is less than false_alarms_at_least (3)`},
+		{"bad false alarm bound", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: a, false_alarms_at_least: some}\n", `t.yaml:12:39: false_alarms_at_least: want a whole number >= 0, got "some"`},
 		{"bad fires", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: a, fires: always}\n", `t.yaml:12:23: fires: want never or a whole number >= 0, got "always"`},
 		{"fires and a bound", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: a, fires: 1, fires_at_most: 2}\n", `t.yaml:12:26: fires_at_most cannot be combined with fires: write fires for an exact number`},
 		{"bounds the wrong way", "alarms:\n  - {name: a, metric: {threshold: 3}}\nexpect:\n  - {alarm: a, fires_at_least: 3, fires_at_most: 2}\n", `t.yaml:12:50: fires_at_most (2) is less than fires_at_least (3)`},
@@ -226,6 +241,29 @@ func TestVaryAnAlarmByName(t *testing.T) {
 	assert.Contains(t, err.Error(), `alarms has no item "nope" (names: days; or an index from 0 to 0)`)
 }
 
+// A sweep may add a key the alarm's kind leaves out, such as a metric
+// alarm's treat_missing_data (to judge the CDK's advice of breaching), but
+// not one the kind does not take.
+func TestVaryAddsAnAlarmKindKey(t *testing.T) {
+	doc, err := DecodeNode("t.yaml", []byte(validDoc+"alarms:\n  - {name: days, metric: {threshold: 0}}\n"))
+	require.NoError(t, err)
+	v, err := ParseVary("alarms.days.metric.treat_missing_data=missing,breaching")
+	require.NoError(t, err)
+	p, err := NewPlan("t.yaml", doc, []Vary{v}, PlanOptions{})
+	require.NoError(t, err)
+	require.Equal(t, 2, p.Len())
+	for k, want := range []string{sim.MissingMissing, sim.MissingBreaching} {
+		vr, err := p.Variant(k)
+		require.NoError(t, err)
+		assert.Equal(t, want, vr.Scenario.Alarms[0].TreatMissingData)
+	}
+	bad, err := ParseVary("alarms.days.metric.frequency=1h")
+	require.NoError(t, err)
+	_, err = NewPlan("t.yaml", doc, []Vary{bad}, PlanOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `alarms.days.metric has no key "frequency" (it has: threshold; a metric may also take: treat_missing_data)`)
+}
+
 // FuzzAlarmFile checks that no input makes ParseAlarms panic, that every
 // failure carries a position, and that every alarm read has one kind.
 func FuzzAlarmFile(f *testing.F) {
@@ -253,4 +291,31 @@ func FuzzAlarmFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A probe's share of the lifetime reads as every share does: a third
+// written as a fraction, a decimal or a percentage.
+func TestProbeShareForms(t *testing.T) {
+	for in, want := range map[string]sim.Share{
+		"1/3": {Num: 1, Den: 3}, "0.33": {Num: 33, Den: 100}, "33%": {Num: 33, Den: 100}, "33.5%": {Num: 335, Den: 1000}, "2/3": {Num: 2, Den: 3},
+	} {
+		sc, err := Parse("t.yaml", []byte(validDoc+"alarms:\n  - {name: a, probe: {expires_within: '"+in+"'}}\n"))
+		require.NoError(t, err, in)
+		require.Len(t, sc.Alarms, 1)
+		assert.Equal(t, want.String(), sc.Alarms[0].Share.String(), in)
+		assert.Zero(t, sc.Alarms[0].Within, in)
+	}
+}
+
+// The Config rule's frequency reads AWS's MaximumExecutionFrequency names
+// as the durations they stand for.
+func TestConfigFrequencyNames(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"One_Hour": time.Hour, "Three_Hours": 3 * time.Hour, "Six_Hours": 6 * time.Hour, "Twelve_Hours": 12 * time.Hour,
+		"TwentyFour_Hours": 24 * time.Hour, "12h": 12 * time.Hour, "1d": 24 * time.Hour,
+	} {
+		sc, err := Parse("t.yaml", []byte(validDoc+"alarms:\n  - {name: a, config: {frequency: "+in+"}}\n"))
+		require.NoError(t, err, in)
+		assert.Equal(t, want, sc.Alarms[0].Every, in)
+	}
 }

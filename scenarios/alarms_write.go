@@ -2,8 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/renewsim/renewsim/sim"
@@ -30,9 +28,16 @@ func AlarmsYAML(alarms []sim.Alarm) string {
 			if a.Reason != "" {
 				fmt.Fprintf(&b, ", reason: %s", quoteYAML(a.Reason))
 			}
+			if a.Code != "" {
+				fmt.Fprintf(&b, ", code: %s", quoteYAML(a.Code))
+			}
 			b.WriteString("}\n")
 		case sim.AlarmMetric:
-			fmt.Fprintf(&b, "    metric: {threshold: %d}\n", a.Days)
+			fmt.Fprintf(&b, "    metric: {threshold: %d", a.Days)
+			if a.TreatMissingData != "" {
+				fmt.Fprintf(&b, ", treat_missing_data: %s", quoteYAML(a.TreatMissingData))
+			}
+			b.WriteString("}\n")
 		case sim.AlarmSecurityHub:
 			b.WriteString("    securityhub: acm.1\n")
 		case sim.AlarmConfig:
@@ -40,7 +45,7 @@ func AlarmsYAML(alarms []sim.Alarm) string {
 		case sim.AlarmProbe:
 			within := sim.FormatDuration(a.Within)
 			if a.Within == 0 {
-				within = sharePercent(a.Share)
+				within = a.Share.Percent()
 			}
 			fmt.Fprintf(&b, "    probe: {expires_within: %s", quoteYAML(within))
 			if a.Resource != "" {
@@ -59,26 +64,6 @@ func AlarmsYAML(alarms []sim.Alarm) string {
 		}
 	}
 	return b.String()
-}
-
-// sharePercent writes a share of the lifetime as the percentage the loader
-// reads back as exactly that share (it divides what it reads by 100).
-func sharePercent(share float64) string {
-	p := share * 100
-	for range 8 {
-		s := strconv.FormatFloat(p, 'f', -1, 64)
-		if q, err := strconv.ParseFloat(s, 64); err == nil && q/100 == share {
-			return s + "%"
-		}
-		// share*100 rounded away from the value whose division gave share:
-		// step back towards it.
-		if p/100 > share {
-			p = math.Nextafter(p, math.Inf(-1))
-		} else {
-			p = math.Nextafter(p, math.Inf(1))
-		}
-	}
-	return strconv.FormatFloat(share*100, 'f', -1, 64) + "%"
 }
 
 // quoteYAML writes s single-quoted, which YAML reads back as s whatever it

@@ -1,9 +1,6 @@
 package scenarios
 
 import (
-	"math/rand/v2"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,6 +25,8 @@ func TestAlarmsYAMLReadsBack(t *testing.T) {
 	sc, err := Parse("t.yaml", []byte(validDoc+`alarms:
   - name: days-30
     metric: {threshold: 30}
+  - name: days-0
+    metric: {threshold: 0, treat_missing_data: breaching}
   - name: config
     config: {}
   - name: config-hourly
@@ -38,11 +37,13 @@ func TestAlarmsYAMLReadsBack(t *testing.T) {
     eventbridge: {detail_type: ACM Certificate Renewal Action Required, days_to_expiry_at_most: 15, reason: CAA_ERROR}
   - name: available
     eventbridge: {detail_type: ACM Certificate Available}
+  - name: caa
+    eventbridge: {detail_type: AWS Health Event, code: CAA_CHECK_FAILURE}
   - name: tls
     probe: {expires_within: 33.5%}
     certs: [web]
   - name: tls-third
-    probe: {expires_within: 33.333333333333336%}
+    probe: {expires_within: 1/3}
   - name: tls-14d
     probe: {expires_within: 14d12h30m, resource: alb}
 `))
@@ -67,27 +68,15 @@ func TestAlarmsYAMLReadsBack(t *testing.T) {
 	}
 }
 
-// A share of the lifetime is written as a percentage that reads back as
-// exactly the same share, whatever digits it was written with.
-func TestSharePercentReadsBack(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 100000; i++ {
-		var p float64
-		switch i % 3 {
-		case 0:
-			p = r.Float64() * 100
-		case 1:
-			p = float64(r.IntN(9999)+1) / 100 // two decimals, as people write them
-		default:
-			p = float64(r.IntN(99) + 1)
-		}
-		if p <= 0 || p >= 100 {
-			continue
-		}
-		share := p / 100
-		s := sharePercent(share)
-		q, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-		require.NoError(t, err, s)
-		require.Equal(t, share, q/100, "%v%% written as %s", p, s)
+// A share of the lifetime is written as the percentage it is, or its
+// fraction, and reads back as exactly the same share whichever form it
+// was written in.
+func TestShareReadsBack(t *testing.T) {
+	for _, in := range []string{"33%", "33.5%", "0.33", "1/3", "2/3", "0.000001", "99.9999%", "1/7"} {
+		set, err := ParseAlarms("a.yaml", []byte("alarms:\n  - {name: tls, probe: {expires_within: '"+in+"'}}\n"))
+		require.NoError(t, err, in)
+		back, err := ParseAlarms("b.yaml", []byte(AlarmsYAML(set.Alarms)))
+		require.NoError(t, err, in)
+		assert.Equal(t, withoutPlace(set.Alarms), withoutPlace(back.Alarms), in)
 	}
 }

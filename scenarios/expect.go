@@ -62,7 +62,7 @@ var expectKinds = []expectKind{
 // that every key of a kind is listed).
 var expectKeys = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to",
 	"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least",
-	"cycle", "detail", "renewals", "serves_renewed_after", "serves_renewed_before", "final_outcome"}
+	"cycle", "detail", "renewals", "serves_renewed_after", "serves_renewed_before", "false_alarms_at_least", "final_outcome"}
 
 // countKeys are shared by the kinds that count.
 var countKeys = []string{"count", "min", "max"}

@@ -20,7 +20,7 @@ func TestKeysInMessageOrder(t *testing.T) {
 			"account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "alarms", "expect", "days_before_expiry"}},
 		{"resource", resourceKeys, []string{"id", "kind", "deploy_delay", "hostnames", "arn"}},
 		{"certificate", certificateKeys, []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported",
-			"validation_record", "validation_domain", "arn", "validation_cnames"}},
+			"validation_record", "validation_domain", "arn", "validation_cnames", "key_algorithm"}},
 		{"dns", dnsKeys, []string{"records"}},
 		{"mailbox", mailboxKeys, []string{"address", "clicks", "rejects"}},
 		{"timeline entry", changeKeys, []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address",
@@ -29,11 +29,11 @@ func TestKeysInMessageOrder(t *testing.T) {
 			"click-approval", "resend-validation-email", "mailbox-reject", "mailbox-accept",
 			"dns-fault", "dns-fault-clear", "renew-certificate", "reimport", "pca-failure", "pca-restore"}},
 		{"alarm", alarmKeys, []string{"name", "eventbridge", "metric", "config", "securityhub", "probe", "certs"}},
-		{"eventbridge", alarmKinds[0].keys.keys, []string{"detail_type", "days_to_expiry_at_most", "reason"}},
-		{"metric", alarmKinds[1].keys.keys, []string{"threshold"}},
+		{"eventbridge", alarmKinds[0].keys.keys, []string{"detail_type", "days_to_expiry_at_most", "reason", "code"}},
+		{"metric", alarmKinds[1].keys.keys, []string{"threshold", "treat_missing_data"}},
 		{"config", alarmKinds[2].keys.keys, []string{"days_to_expiration", "frequency"}},
 		{"probe", alarmKinds[4].keys.keys, []string{"expires_within", "resource"}},
-		{"alarm expectation", alarmExpectKeys, []string{"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least"}},
+		{"alarm expectation", alarmExpectKeys, []string{"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_least", "false_alarms_at_most", "lead_time_at_least"}},
 	} {
 		assert.Equal(t, tc.want, tc.got, tc.what)
 	}

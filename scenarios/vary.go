@@ -677,7 +677,7 @@ var scenarioSchema = &varySchema{name: "scenario", keys: func() []string { retur
 	"mailboxes":    {name: "mailbox", keys: func() []string { return mailboxKeys }, newItems: true},
 	"timeline":     {name: "timeline entry", keys: func() []string { return changeKeys }},
 	"expect":       {name: "expectation", keys: func() []string { return expectKeys }},
-	"alarms":       {name: "alarm", keys: func() []string { return alarmKeys }, names: true},
+	"alarms":       {name: "alarm", keys: func() []string { return alarmKeys }, names: true, children: alarmKindSchemas()},
 	"dns":          {name: "dns", keys: func() []string { return dnsKeys }, mapping: true},
 	"overrides":    {name: "overrides", keys: sim.KnobNames, mapping: true, knobs: true},
 }}

@@ -31,7 +31,7 @@ import (
 //	world [at=TIME]                   body: canned answers from TIME (default: now), one per line:
 //	                                    cname NAME: nxdomain|nodata|servfail|timeout|wrong|chain N|zone
 //	                                    caa OWNER: servfail|timeout|none|<flag tag value>[;; …]|zone
-//	                                    http DOMAIN: token|redirect|unreachable|<status> [body or location]|zone
+//	                                    http DOMAIN: token|redirect [STATUS]|unreachable|<status> [body or location]|zone
 //	                                    https DOMAIN: error TEXT|zone      tls RESOURCE: error TEXT|zone
 //	                                    mail ADDRESS: refuse|tempfail|accept|zone
 //	run [until=TIME]                  run the timers up to TIME (default: until, then End) and print the record since the last print

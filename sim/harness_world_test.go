@@ -188,6 +188,10 @@ func checkCanned(what, answer string) error {
 	case "http":
 		_, err := strconv.Atoi(first)
 		ok = err == nil || answer == "token" || answer == "redirect" || answer == "unreachable"
+		if first == "redirect" && rest != "" {
+			code, err := strconv.Atoi(rest)
+			ok = err == nil && code >= 300 && code < 400
+		}
 	case "https", "tls":
 		ok = first == "error" && rest != ""
 	case "mail":
@@ -275,8 +279,12 @@ func parseZoneLine(line string) (zrr, error) {
 		if len(data) < 3 {
 			return zrr{}, fmt.Errorf("zone line %q: CAA wants flag, tag and value", line)
 		}
+		// The tag keeps its case, as miekg/dns (and so fakes/dns and
+		// sim/run) keeps it: the model must match tags case-insensitively
+		// (RFC 8659 §4), and a harness that lowered them would hide a
+		// model that does not.
 		value := strings.Trim(strings.Join(data[2:], " "), `"`)
-		r.data = fmt.Sprintf("%s %s %q", data[0], strings.ToLower(data[1]), value)
+		r.data = fmt.Sprintf("%s %s %q", data[0], data[1], value)
 	default:
 		r.data = strings.Join(data, " ")
 	}
@@ -486,8 +494,12 @@ func (w *hworld) checkHTTP(c sim.CheckHTTP, now time.Time) sim.HTTPAnswer {
 	case canned == "token":
 		ans.Status, ans.Body = 200, content
 		return ans
-	case canned == "redirect":
+	case canned == "redirect" || strings.HasPrefix(canned, "redirect "):
+		// ACM's copy of the token, with the status given (301 when none).
 		ans.Status, ans.Location = 301, redirect
+		if code, ok := strings.CutPrefix(canned, "redirect "); ok {
+			ans.Status, _ = strconv.Atoi(code)
+		}
 		return ans
 	case canned == "unreachable":
 		ans.Err = "connection failed"

@@ -144,15 +144,39 @@ func TestShareKnobs(t *testing.T) {
 		{"0.5", "1/2", 99 * Day},
 		{"0", "0", 0},
 		{" 1/3 ", "1/3", 66 * Day},
+		// The three forms of a third, as a probe alarm writes them.
+		{"0.33", "33/100", 65*Day + 8*time.Hour + 9*time.Minute + 36*time.Second},
+		{"33%", "33/100", 65*Day + 8*time.Hour + 9*time.Minute + 36*time.Second},
+		{"33.5%", "67/200", 66*Day + 7*time.Hour + 55*time.Minute + 12*time.Second},
+		{"0.25%", "1/400", 11*time.Hour + 52*time.Minute + 48*time.Second},
+		{"5 %", "1/20", 9*Day + 21*time.Hour + 36*time.Minute},
+		{"0%", "0", 0},
 	} {
-		s, err := parseShare(tc.in)
+		s, err := ParseShare(tc.in)
 		require.NoError(t, err, tc.in)
 		assert.Equal(t, tc.want, s.String(), tc.in)
 		assert.Equal(t, tc.of198d, s.Of(198*Day), tc.in)
 	}
-	for _, bad := range []string{"", "1", "1/1", "3/2", "-1/3", "1/0", "2/-3", ".5", "0.1234567", "two thirds", "1.5", "-0.1", "0x1"} {
-		_, err := parseShare(bad)
-		assert.ErrorContains(t, err, "want a share of the lifetime", "%q", bad)
+	for _, bad := range []string{"", "1", "1/1", "3/2", "-1/3", "1/0", "2/-3", ".5", "0.1234567", "two thirds", "1.5", "-0.1", "0x1", "100%", "120%", "-5%", "%", "1.23456%", "5%%", "a%", "1/3%"} {
+		_, err := ParseShare(bad)
+		assert.ErrorContains(t, err, "want a share of the lifetime like 2/3, 0.05 or 5% (at least 0, below 1)", "%q", bad)
+	}
+}
+
+// A share is written as the percentage it is, or as its fraction when no
+// short percentage is exact, and reads back as the same share.
+func TestSharePercent(t *testing.T) {
+	for _, tc := range []struct {
+		s    Share
+		want string
+	}{
+		{Share{33, 100}, "33%"}, {Share{1, 2}, "50%"}, {Share{67, 200}, "33.5%"}, {Share{1, 400}, "0.25%"},
+		{Share{1, 3}, "1/3"}, {Share{2, 3}, "2/3"}, {Share{1, 1_000_000}, "0.0001%"}, {Share{1, 20}, "5%"},
+	} {
+		assert.Equal(t, tc.want, tc.s.Percent(), "%v", tc.s)
+		back, err := ParseShare(tc.want)
+		require.NoError(t, err, tc.want)
+		assert.Equal(t, tc.s.String(), back.String(), tc.want)
 	}
 }
 

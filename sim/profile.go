@@ -59,11 +59,14 @@ func (s Share) String() string {
 	return fmt.Sprintf("%d/%d", s.Num/g, s.Den/g)
 }
 
-// parseShare reads a share of the lifetime: a fraction like 2/3 or a
-// decimal like 0.05, at least 0 and below 1.
+// parseShare reads a share of the lifetime: a fraction like 2/3, a
+// decimal like 0.05 or a percentage like 5%, at least 0 and below 1.
 func parseShare(s string) (Share, error) {
-	bad := fmt.Errorf("want a share of the lifetime like 2/3, 1/20 or 0.05 (at least 0, below 1), got %q", s)
+	bad := fmt.Errorf("want %s (at least 0, below 1), got %q", shareForms, s)
 	s = strings.TrimSpace(s)
+	if pct, ok := strings.CutSuffix(s, "%"); ok {
+		return percentShare(strings.TrimSpace(pct), bad)
+	}
 	var out Share
 	if n, d, ok := strings.Cut(s, "/"); ok {
 		num, err1 := strconv.ParseInt(strings.TrimSpace(n), 10, 64)

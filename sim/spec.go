@@ -135,6 +135,10 @@ type Certificate struct {
 	// (DescribeCertificate's ResourceRecord); names without one get the
 	// record derived from the seed (ValidationRecord).
 	ValidationCNAMEs map[string]ValidationCNAME
+	// KeyAlgorithm is the key's algorithm as ACM names it (RSA_2048,
+	// EC_prime256v1, ...); "" is RSA_2048, ACM's default. The model does
+	// not read it; the ACM API reports it and live runs issue such keys.
+	KeyAlgorithm string
 }
 
 // ValidationCNAME is one DNS validation record: Name CNAME Value, both
@@ -316,6 +320,7 @@ type Expectation struct {
 	// count its firings (fires: never is Count 0).
 	Alarm           string
 	FalseAlarms     *int // exactly this many false alarms
+	FalseAlarmsMin  *int // at least this many
 	FalseAlarmsMax  *int // at most this many
 	LeadTimeAtLeast *time.Duration
 }
@@ -385,23 +390,29 @@ type Alarm struct {
 	Kind string // one of the Alarm* kinds
 
 	// AlarmEventBridge: events of this detail type, optionally only those
-	// whose detail says DaysToExpiry <= DaysToExpiryAtMost, or whose
-	// RenewalStatusReason is Reason.
+	// whose detail says DaysToExpiry <= DaysToExpiryAtMost, whose
+	// RenewalStatusReason is Reason, or (AWS Health events) whose
+	// eventTypeCode is Code.
 	DetailType         string
 	DaysToExpiryAtMost *int
 	Reason             string
+	Code               string
 
 	// AlarmMetric: DaysToExpiry <= Days. AlarmConfig, AlarmSecurityHub:
 	// the rule's daysToExpiration.
 	Days int
+	// AlarmMetric: how the alarm treats a day without a datapoint (after
+	// the certificate expired): one of the Missing* values; "" is
+	// CloudWatch's default, MissingMissing.
+	TreatMissingData string
 	// AlarmConfig, AlarmSecurityHub: how often the rule is evaluated
 	// periodically (AWS Config's MaximumExecutionFrequency).
 	Every time.Duration
 
 	// AlarmProbe: the certificate a resource serves expires within Within,
-	// or within Share of its lifetime (0 < Share < 1) when Within is 0.
+	// or within Share of its lifetime (above 0, below 1) when Within is 0.
 	Within   time.Duration
-	Share    float64
+	Share    Share
 	Resource string // only this resource; "" for every resource
 
 	// Certs limits the alarm to these certificates; empty for all.
@@ -420,6 +431,18 @@ const (
 	AlarmSecurityHub = "securityhub"
 	AlarmProbe       = "probe"
 )
+
+// CloudWatch's treatments of missing data (TreatMissingData), in the order
+// its documentation gives them.
+const (
+	MissingNotBreaching = "notBreaching" // as within the threshold: OK
+	MissingBreaching    = "breaching"    // as beyond the threshold: ALARM
+	MissingIgnore       = "ignore"       // the alarm keeps its state
+	MissingMissing      = "missing"      // INSUFFICIENT_DATA (the default)
+)
+
+// MissingDataTreatments lists the treatments of missing data.
+var MissingDataTreatments = []string{MissingNotBreaching, MissingBreaching, MissingIgnore, MissingMissing}
 
 // The documented defaults of the AWS rules.
 const (

@@ -57,9 +57,13 @@ func (m *Model) httpAnswer(now time.Time, c *certState, a HTTPAnswer) {
 		case a.Status == 200 && strings.TrimSpace(a.Body) == content:
 			nc.Status = ValidationSuccess
 			return
-		case a.Status >= 300 && a.Status < 400 && a.Location == redirect:
+		case redirects(a.Status) && a.Location == redirect:
 			nc.Status = ValidationSuccess
 			return
+		case a.Status >= 300 && a.Status < 400 && a.Location == redirect:
+			nc.Cause = CauseHTTPTokenWrong
+			nc.Problem = fmt.Sprintf("GET %s answered %d with ACM's URL as Location, which is no redirect: only 301, 302, 303, 307 and 308 are followed", nc.Record, a.Status)
+			nc.Fix = fmt.Sprintf("redirect %s to %s with 301, 302, 307 or 308, or serve the token", nc.Record, redirect)
 		case a.Status == 404:
 			nc.Cause = CauseHTTPTokenMissing
 			nc.Problem = fmt.Sprintf("GET %s answered 404: the validation token is not served", nc.Record)
@@ -71,4 +75,18 @@ func (m *Model) httpAnswer(now time.Time, c *certState, a HTTPAnswer) {
 		}
 		nc.Status = ValidationPending
 	})
+}
+
+// redirects tells whether an HTTP status sends a GET on to its Location:
+// the redirects of RFC 9110 §15.4 (301, 302, 303, 307, 308). ACM documents
+// only "return this content or redirect here" (HttpRedirect, A15) and
+// its troubleshooting page checks for a 302 (S22); which codes it follows
+// is an assumption (docs/model.md §6): those HTTP clients follow by
+// themselves. 300, 304 and 305 send no client anywhere on their own.
+func redirects(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
 }

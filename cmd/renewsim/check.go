@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/fleet"
+	"github.com/renewsim/renewsim/iac"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/scenarios"
@@ -21,8 +22,8 @@ import (
 
 var checkDoc = commandDoc{
 	name:    "check",
-	args:    "-acm PATH -zones PATH [flags]",
-	purpose: "read your fleet's AWS CLI exports, run it forward, say what renews and what will not",
+	args:    "-acm PATH -zones PATH | -terraform PATH | -cloudformation PATH [flags]",
+	purpose: "read your fleet's AWS CLI exports or infrastructure code, run it forward, say what renews and what will not",
 	about: `Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
 the fleet as it stands at -now, runs it forward and prints per certificate,
 most urgent first: renews around DATE, or expires on DATE because REASON,
@@ -44,7 +45,21 @@ renewals and expiries per week with the failing certificates as lanes, the
 table, and certificate by certificate what happened), with results.json
 (the -json document) and events.jsonl (the record of the run). -junit
 writes one testcase per certificate, -markdown the counts and the table.
-See docs/check.md.`,
+See docs/check.md.
+
+-terraform and -cloudformation read infrastructure code instead (exports
+given beside it complete it): a state is checked as it stands, each
+certificate named by its address too; a plan or a change set is checked
+before and after the change over one horizon, and check prints first what the
+change does — the renewals it breaks, each with the planned changes that
+bear on it, then what it fixes, creates, deletes and leaves — and then the
+fleet after it, with every certificate's verdict before. A change exits 1
+exactly when it breaks a renewal (one that held before, or of a certificate
+it creates), 0 otherwise, even when some certificate expires before and
+after it; 2 on unusable input. -json adds address, before, difference and
+planned per certificate and change, breaks, fixes and deleted; -markdown
+writes a pull-request comment (breaks first, detail folded, under GitHub's
+65,536 characters); -junit fails the breaks. See docs/ci.md.`,
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -53,6 +68,9 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&acm, "acm", "ACM exports at `PATH`: aws acm list-certificates and describe-certificate output (and optionally get-account-configuration), a file (JSON, a JSON array, JSON Lines) or a directory of them; repeatable")
 	fs.Var(&zoneDirs, "zones", "zones at `PATH`: aws route53 list-resource-record-sets output or BIND zone files (told apart by content), a file or a directory; repeatable")
 	fs.Var(&zonePairs, "zone", "a zone file whose zone name the file does not tell, as `NAME=FILE`; repeatable")
+	var terraform, cloudformation stringsFlag
+	fs.Var(&terraform, "terraform", "Terraform at `PATH`: terraform show -json of a plan or of a state, or a terraform.tfstate (format version 4), a file or a directory of them; repeatable (several root modules or workspaces form one fleet)")
+	fs.Var(&cloudformation, "cloudformation", "CloudFormation at `PATH`: templates (JSON or YAML), cdk synth output (cdk.out), aws cloudformation describe-change-set and describe-stack-resources output, a file or a directory of them; repeatable")
 	account := fs.String("account-config", "", "aws acm get-account-configuration output `FILE` (DaysBeforeExpiry)")
 	nowText := fs.String("now", "", "look at the fleet as it stands at `TIME` (RFC 3339; default: now)")
 	untilText := fs.String("until", "", "run until `TIME` (RFC 3339; default: two years, or until every next renewal is decided)")
@@ -64,7 +82,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var outs checkOutputs
 	fs.StringVar(&outs.dir, "report", "", "write the fleet page to `DIR`: index.html, fleet-timeline.svg, results.json and events.jsonl")
 	fs.StringVar(&outs.junit, "junit", "", "write the verdicts as JUnit XML to `FILE`, one testcase per certificate")
-	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY); for a plan or a change set, a pull-request comment")
 	var alarms alarmsFlag
 	alarms.add(fs)
 	rest, err := parseCommand(fs, args)
@@ -73,9 +91,12 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	req, err := checkFlags{acm: acm, zoneDirs: zoneDirs, zonePairs: zonePairs, account: *account, now: *nowText, until: *untilText,
 		profile: *profile, asJSON: *asJSON, scenarioOut: *scenarioOut, shard: *shard, everyAttempt: *everyAttempt,
-		outs: outs, alarms: alarms}.request(fs, rest)
+		outs: outs, alarms: alarms, terraform: terraform, cloudformation: cloudformation}.request(fs, rest)
 	if err != nil {
 		return err
+	}
+	if req.code != nil {
+		return req.checkCode(ctx, stdout, stderr)
 	}
 	plan, err := req.plan()
 	if err != nil {
@@ -85,13 +106,14 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	verdicts, page := assess(plan, run, req.outs.dir != "")
-	return finishCheck(verdicts, page, &req.outs, req.printer(), stdout)
+	verdicts, built := assess(plan, run, req.outs.dir != "")
+	return finishCheck(verdicts, &report.FleetPage{Run: built}, &req.outs, req.printer(), stdout)
 }
 
 // checkFlags are check's flags as given.
 type checkFlags struct {
 	acm, zoneDirs, zonePairs                         stringsFlag
+	terraform, cloudformation                        stringsFlag
 	account, now, until, profile, scenarioOut, shard string
 	asJSON, everyAttempt                             bool
 	outs                                             checkOutputs
@@ -102,6 +124,7 @@ type checkFlags struct {
 // plan's options, the alarms to judge, and what to write and print.
 type checkRequest struct {
 	input        fleet.Input
+	code         *iac.Input // infrastructure code to check, nil for exports alone
 	options      fleet.Options
 	alarms       *scenarios.AlarmSet
 	scenarioOut  string
@@ -115,15 +138,25 @@ type checkRequest struct {
 func (f checkFlags) request(fs *flag.FlagSet, rest []string) (*checkRequest, error) {
 	if len(rest) > 0 {
 		fs.Usage()
-		return nil, usagef("check: unexpected argument %q (inputs are given with -acm, -zones and -zone)", rest[0])
+		return nil, usagef("check: unexpected argument %q (inputs are given with -acm, -zones, -zone, -terraform and -cloudformation)", rest[0])
 	}
-	if len(f.acm) == 0 || len(f.zoneDirs)+len(f.zonePairs) == 0 {
+	code := len(f.terraform)+len(f.cloudformation) > 0
+	if !code && (len(f.acm) == 0 || len(f.zoneDirs)+len(f.zonePairs) == 0) {
 		fs.Usage()
-		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone")
+		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone, or infrastructure code with -terraform or -cloudformation")
 	}
 	req := &checkRequest{input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
 		scenarioOut: f.scenarioOut, everyAttempt: f.everyAttempt, asJSON: f.asJSON, outs: f.outs}
 	var err error
+	if code {
+		// The code describes certificates itself: exports, when given,
+		// complete it (records and certificates outside the code).
+		req.code = &iac.Input{Terraform: f.terraform, CloudFormation: f.cloudformation}
+		req.input.ACMOptional = true
+		if f.shard != "" {
+			return nil, usagef("check: -shard splits a fleet of exports; a check of -terraform or -cloudformation runs whole (it runs one fleet per region, before and after the change)")
+		}
+	}
 	if f.shard != "" {
 		if err := f.shardAlone(); err != nil {
 			return nil, err
@@ -223,7 +256,7 @@ func (req *checkRequest) run(ctx context.Context, plan *fleet.Plan, stderr io.Wr
 		}
 		return nil, nil
 	}
-	sc, res, err := runPlan(ctx, plan, req.scenarioOut, req.everyAttempt, req.alarms)
+	sc, res, err := runPlan(ctx, plan, req.scenarioOut, req.everyAttempt, req.alarms, plan.FleetCertificates)
 	if err != nil {
 		return nil, err
 	}
@@ -262,10 +295,11 @@ func (req *checkRequest) printer() func(io.Writer, *fleet.Report) error {
 }
 
 // finishCheck writes the files asked for, prints the verdicts and exits 1
-// when some certificate will not renew, for check and for merge of a split
-// check alike. run is the run's result for the fleet page, nil when none.
-func finishCheck(verdicts *fleet.Report, run *result.Scenario, outs *checkOutputs, printer func(io.Writer, *fleet.Report) error, stdout io.Writer) error {
-	if err := outs.write(verdicts, run); err != nil {
+// when some certificate will not renew (or, for a change, when it breaks
+// some renewal), for check and for merge of a split check alike. page is
+// the fleet page's, with the run's result, nil when nothing ran.
+func finishCheck(verdicts *fleet.Report, page *report.FleetPage, outs *checkOutputs, printer func(io.Writer, *fleet.Report) error, stdout io.Writer) error {
+	if err := outs.write(verdicts, page); err != nil {
 		return err
 	}
 	if err := printer(stdout, verdicts); err != nil {
@@ -287,15 +321,19 @@ type checkOutputs struct {
 func (o *checkOutputs) any() bool { return o.dir != "" || o.junit != "" || o.markdown != "" }
 
 // write writes every file asked for, whether or not every certificate
-// renews: a failing check is when they matter most. run is the run of the
-// plan's scenario for the fleet page, nil when nothing ran.
-func (o *checkOutputs) write(r *fleet.Report, run *result.Scenario) error {
+// renews: a failing check is when they matter most. page holds the runs
+// for the fleet page, nil when nothing ran.
+func (o *checkOutputs) write(r *fleet.Report, page *report.FleetPage) error {
 	if !o.any() {
 		return nil
 	}
 	var errs []error
 	if o.dir != "" {
-		if _, err := report.WriteFleetDir(o.dir, &report.FleetPage{Check: r, Run: run}); err != nil {
+		if page == nil {
+			page = &report.FleetPage{}
+		}
+		page.Check = r
+		if _, err := report.WriteFleetDir(o.dir, page); err != nil {
 			errs = append(errs, fmt.Errorf("-report %s: %w", o.dir, err))
 		}
 	}
@@ -309,8 +347,12 @@ func (o *checkOutputs) write(r *fleet.Report, run *result.Scenario) error {
 }
 
 // runPlan loads the plan's scenario the way run loads a file, writes it
-// when asked, with the alarms of -alarms, and runs it.
-func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool, alarms *scenarios.AlarmSet) (*sim.Scenario, *simrun.Result, error) {
+// when asked, with the alarms of -alarms, and runs it. whole, when not
+// nil, are the ids of every certificate of the check the scenario is part
+// of (a part of a split check; one of the fleets of a check of
+// infrastructure code): an alarm naming one the scenario lacks is left
+// out, not an error.
+func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAttempt bool, alarms *scenarios.AlarmSet, whole []string) (*sim.Scenario, *simrun.Result, error) {
 	sc, err := scenarios.Parse(plan.File, plan.YAML)
 	if err == nil {
 		err = simrun.Check(sc)
@@ -320,9 +362,9 @@ func runPlan(ctx context.Context, plan *fleet.Plan, scenarioOut string, everyAtt
 		// fault; still nothing runs.
 		return nil, nil, fmt.Errorf("check: the scenario made from the inputs does not load (please report this):\n%w", err)
 	}
-	if plan.Shards > 0 && alarms != nil {
+	if whole != nil && alarms != nil {
 		// A part holds some of the certificates the alarms may name.
-		if err := alarms.AddToPart(sc, plan.FleetCertificates); err != nil {
+		if err := alarms.AddToPart(sc, whole); err != nil {
 			return nil, nil, &usageError{fmt.Errorf("the alarms of %s do not fit:\n%w", alarms.File, err)}
 		}
 	} else if err := addAlarms(alarms, sc); err != nil {

@@ -27,13 +27,20 @@ func checkArgs(extra ...string) []string {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
+	goldenOf(t, "TestCheckExampleGolden", "the check of the example fleet", name, got)
+}
+
+// goldenOf compares got with testdata/name, or rewrites it with -update;
+// test is the test that refreshes it, what says what changed.
+func goldenOf(t *testing.T, test, what, name, got string) {
+	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
 		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
 	}
 	want, err := os.ReadFile(path)
-	require.NoError(t, err, "no golden file: go test ./cmd/renewsim -run TestCheckExampleGolden -update")
-	assert.Equal(t, string(want), got, "the check of the example fleet changed; if that is intended: go test ./cmd/renewsim -run TestCheckExampleGolden -update")
+	require.NoError(t, err, "no golden file: go test ./cmd/renewsim -run %s -update", test)
+	assert.Equal(t, string(want), got, "%s changed; if that is intended: go test ./cmd/renewsim -run %s -update", what, test)
 }
 
 // The example fleet's text and JSON output are golden files; docs/check.md
@@ -257,8 +264,8 @@ func TestCheckUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"check"}, "renewsim: check: give the ACM exports with -acm and the zones with -zones or -zone\n"},
-		{[]string{"check", "-acm", "x", "-zones", "y", "extra"}, "renewsim: check: unexpected argument \"extra\" (inputs are given with -acm, -zones and -zone)\n"},
+		{[]string{"check"}, "renewsim: check: give the ACM exports with -acm and the zones with -zones or -zone, or infrastructure code with -terraform or -cloudformation\n"},
+		{[]string{"check", "-acm", "x", "-zones", "y", "extra"}, "renewsim: check: unexpected argument \"extra\" (inputs are given with -acm, -zones, -zone, -terraform and -cloudformation)\n"},
 		{checkArgs("-now", "yesterday"), "renewsim: -now: want an RFC 3339 time like 2026-04-01T00:00:00Z, got \"yesterday\"\n"},
 		{checkArgs("-until", "2026-03-01T00:00:00Z"), "renewsim: -until (2026-03-01T00:00:00Z) is not after -now (2026-04-01T00:00:00Z)\n"},
 		{checkArgs("-profile", "acm-2030"), "renewsim: -profile: unknown profile \"acm-2030\" (known: acm-2026, acm-cabf, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter)\n"},
@@ -271,7 +278,7 @@ func TestCheckUsage(t *testing.T) {
 	}
 	code, _, errs := renewsim(t, "check", "-h")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, errs, "Usage: renewsim check -acm PATH -zones PATH [flags]")
+	assert.Contains(t, errs, "Usage: renewsim check -acm PATH -zones PATH | -terraform PATH | -cloudformation PATH [flags]")
 }
 
 // A BIND file named with -zone NAME=FILE may use relative names without

@@ -1,6 +1,8 @@
 // Command renewsim replays ACM certificate renewal scenarios on a virtual
 // clock against real protocol fakes on loopback, and checks a real fleet's
-// AWS CLI exports the same way.
+// AWS CLI exports the same way — or its infrastructure code, before and
+// after a Terraform plan or CloudFormation change set (check -terraform,
+// -cloudformation: checkcode.go).
 //
 // The command is wiring only: one file per subcommand, each with its own
 // flag.FlagSet and a commandDoc (its purpose, usage line and about text)

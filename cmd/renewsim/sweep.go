@@ -184,47 +184,69 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	shardI, shardN := 0, 1
 	if *shard != "" {
-		i, n, err := parseShard(*shard)
-		if err != nil {
+		if shardI, shardN, err = parseShard(*shard); err != nil {
 			return err
 		}
-		shardI, shardN = i, n
 		*asJSON = true
 	}
+	plan, scs, infos, err := shardVariants(&sf, rest[0], shardI, shardN, *workers)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriterSize(stdout, 64*1024)
+	var lines io.Writer
+	if *asJSON {
+		lines = out
+	}
+	opt := simrun.ManyOptions{Workers: *workers, RecycleLogs: true}
+	opt.CacheDNS = !*everyAttempt
+	opt.CacheProbes = !*everyAttempt
+	results, err := runVariants(ctx, scs, infos, opt, lines, stderr)
+	if err != nil {
+		out.Flush()
+		return fmt.Errorf("sweep %s: %w", plan.File(), err)
+	}
+	outs := sweepOutputs{csv: *csvFile, dir: *reportDir, command: commandLine("sweep", args), aggregate: !*asJSON}
+	return errors.Join(outs.write(out, results), out.Flush())
+}
+
+// shardVariants builds the variants of one shard of the sweep, with the
+// alarms of -alarms; a combination of values that does not load stops the
+// sweep before anything runs.
+func shardVariants(sf *sweepFlags, scenario string, shardI, shardN, workers int) (*scenarios.Plan, []*sim.Scenario, []sweep.Info, error) {
 	set, err := sf.alarms.load()
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	plan, err := sf.plan(rest[0])
+	plan, err := sf.plan(scenario)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-
-	// Build this shard's variants; a combination of values that does not
-	// load stops the sweep before anything runs.
 	var idx []int
 	for k := shardI; k < plan.Len(); k += shardN {
 		idx = append(idx, k)
 	}
-	scs, infos, err := buildVariants(plan, idx, *workers)
+	scs, infos, err := buildVariants(plan, idx, workers)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	if err := addAlarms(set, scs...); err != nil {
-		return err
+		return nil, nil, nil, err
 	}
+	return plan, scs, infos, nil
+}
 
-	out := bufio.NewWriterSize(stdout, 64*1024)
-	results := make([]sweep.Variant, 0, len(idx))
-	prog := newSweepProgress(stderr, len(idx))
-	opt := simrun.ManyOptions{Workers: *workers, RecycleLogs: true}
-	opt.CacheDNS = !*everyAttempt
-	opt.CacheProbes = !*everyAttempt
-	err = simrun.RunMany(ctx, scs, opt, func(i int, res *simrun.Result) error {
+// runVariants runs the variants, sums each up as it ends and, when lines
+// is not nil, writes it there as a JSON line at once, in variant order.
+func runVariants(ctx context.Context, scs []*sim.Scenario, infos []sweep.Info, opt simrun.ManyOptions, lines io.Writer, stderr io.Writer) ([]sweep.Variant, error) {
+	results := make([]sweep.Variant, 0, len(scs))
+	prog := newSweepProgress(stderr, len(scs))
+	defer prog.done()
+	err := simrun.RunMany(ctx, scs, opt, func(i int, res *simrun.Result) error {
 		v := sweep.Build(infos[i], scs[i], res.Seed, res.Log)
 		scs[i] = nil // done with it
-		if *asJSON {
-			if err := sweep.WriteJSON(out, &v); err != nil {
+		if lines != nil {
+			if err := sweep.WriteJSON(lines, &v); err != nil {
 				return err
 			}
 		}
@@ -232,28 +254,33 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		prog.step()
 		return nil
 	})
-	prog.done()
-	if err != nil {
-		out.Flush()
-		return fmt.Errorf("sweep %s: %w", plan.File(), err)
-	}
+	return results, err
+}
+
+// sweepOutputs are what a sweep writes once every variant ran.
+type sweepOutputs struct {
+	csv, dir  string
+	command   string // the command line, for the page
+	aggregate bool   // print the sum of the variants (not with -json)
+}
+
+func (o sweepOutputs) write(out io.Writer, results []sweep.Variant) error {
 	var errs []error
-	if *csvFile != "" {
-		errs = append(errs, writeFile(*csvFile, func(w io.Writer) error { return report.WriteVariantsCSV(w, results) }))
+	if o.csv != "" {
+		errs = append(errs, writeFile(o.csv, func(w io.Writer) error { return report.WriteVariantsCSV(w, results) }))
 	}
-	if *reportDir != "" {
-		page := report.SweepPage{Command: commandLine("sweep", args), Variants: results}
-		if _, err := report.WriteSweepDir(*reportDir, page); err != nil {
-			errs = append(errs, fmt.Errorf("-report %s: %w", *reportDir, err))
+	if o.dir != "" {
+		page := report.SweepPage{Command: o.command, Variants: results}
+		if _, err := report.WriteSweepDir(o.dir, page); err != nil {
+			errs = append(errs, fmt.Errorf("-report %s: %w", o.dir, err))
 		}
 	}
-	if !*asJSON {
+	if o.aggregate {
 		agg := sweep.Sum(results)
 		if err := report.WriteAggregate(out, &agg); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	errs = append(errs, out.Flush())
 	return errors.Join(errs...)
 }
 

@@ -9,7 +9,8 @@ import (
 )
 
 // Response is what a path answers. A non-empty Location makes it a redirect
-// (Status defaults to 301 then, 200 otherwise).
+// (Status defaults to 301 then, 200 otherwise); give Status for another
+// redirect (302, 303, 307, 308), which the client gets as set.
 type Response struct {
 	Status   int
 	Body     string

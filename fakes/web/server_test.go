@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -54,4 +55,43 @@ func TestHistoryCap(t *testing.T) {
 	h := s.History()
 	require.Len(t, h, MaxHistory)
 	assert.Equal(t, MaxHistory, h[len(h)-1].Seq)
+}
+
+// A path answers the redirect status it is given, with its Location: a
+// client that does not follow sees both, one that does arrives at the
+// target. ACM's HTTP validation is judged on such answers (301, 302,
+// 303, 307, 308), so each must reach the client as configured.
+func TestAnswersEachRedirectStatus(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	s := New(Config{})
+	require.NoError(t, s.Start())
+	s.Set("/token.txt", Response{Body: "the-token"})
+	raw := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	follow := &http.Client{}
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		path := fmt.Sprintf("/r%d.txt", code)
+		s.Set(path, Response{Status: code, Location: s.URL() + "/token.txt"})
+
+		resp, err := raw.Get(s.URL() + path)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, code, resp.StatusCode)
+		assert.Equal(t, s.URL()+"/token.txt", resp.Header.Get("Location"))
+
+		resp, err = follow.Get(s.URL() + path)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		assert.Equal(t, 200, resp.StatusCode, "%d followed", code)
+		assert.Equal(t, "the-token", string(b), "%d followed", code)
+	}
+	// A Location alone is a 301, as before.
+	s.Set("/plain.txt", Response{Location: "https://validation.us-east-1.acm-validations.aws/x/plain.txt"})
+	resp, err := raw.Get(s.URL() + "/plain.txt")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, 301, resp.StatusCode)
+	raw.CloseIdleConnections()
+	follow.CloseIdleConnections()
+	require.NoError(t, s.Close())
 }

@@ -46,129 +46,156 @@ const maxTimelineBody = 64 << 10
 // while its creation is within the status lag) lists only those that do,
 // as the scenario starts them: never a blank record.
 func ControlHandler(l *Live) http.Handler {
+	c := control{l}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /now", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"now": l.Now().UTC().Format(time.RFC3339), "until": l.Scenario().Until.UTC().Format(time.RFC3339), "ended": l.Ended()})
-	})
-	mux.HandleFunc("POST /advance", func(w http.ResponseWriter, r *http.Request) {
-		d, err := durationParam(r.URL.RawQuery, "d")
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		if err := l.Advance(d); err != nil {
-			writeRunError(w, "d: ", err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"now": l.Now().UTC().Format(time.RFC3339), "ended": l.Ended()})
-	})
-	mux.HandleFunc("POST /timeline", func(w http.ResponseWriter, r *http.Request) {
-		if ct := r.Header.Get("Content-Type"); ct != "" {
-			mt, _, err := mime.ParseMediaType(ct)
-			if err != nil || (mt != "application/json" && mt != "application/x-www-form-urlencoded") {
-				writeError(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: send the change as application/json", ct))
-				return
-			}
-		}
-		if r.ContentLength > maxTimelineBody {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body: %d bytes; a change takes at most %d", r.ContentLength, maxTimelineBody))
-			return
-		}
-		var c struct {
-			Do, Cert, Resource, Record, Name, Type, Domain, Address string
-			Zone, Fault, Reason                                     string
-			NotAfter                                                string `json:"not_after"`
-		}
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxTimelineBody))
-		dec.DisallowUnknownFields()
-		err := dec.Decode(&c)
-		if err == nil && dec.Decode(&struct{}{}) != io.EOF {
-			err = errors.New("more follows the object")
-		}
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body: more than %d bytes; a change takes at most that", maxTimelineBody))
-			return
-		case err != nil:
-			writeError(w, http.StatusBadRequest, "body: want one JSON object like {\"do\":\"delete-validation-record\",\"cert\":\"web\"}: "+err.Error())
-			return
-		}
-		ch := sim.Change{Do: c.Do, Cert: c.Cert, Resource: c.Resource, Record: c.Record, Name: c.Name, Type: c.Type, Domain: c.Domain, Address: c.Address,
-			Zone: c.Zone, Fault: c.Fault, Reason: c.Reason}
-		if c.NotAfter != "" {
-			na, err := time.Parse(time.RFC3339, c.NotAfter)
-			if err != nil {
-				writeError(w, http.StatusBadRequest, fmt.Sprintf("not_after: want an RFC 3339 time, got %q", c.NotAfter))
-				return
-			}
-			ch.NotAfter = na.UTC()
-		}
-		if err := l.Inject(ch); err != nil {
-			writeRunError(w, "", err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"applied": c.Do, "at": l.Now().UTC().Format(time.RFC3339)})
-	})
-	mux.HandleFunc("GET /certificates", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, l.View())
-	})
-	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
-		from := 0
-		if text := r.URL.Query().Get("from"); text != "" {
-			var err error
-			if from, err = strconv.Atoi(text); err != nil || from < 0 {
-				writeError(w, http.StatusBadRequest, fmt.Sprintf("from: want an entry number, 0 or more, got %q", text))
-				return
-			}
-		}
-		w.Header().Set("Content-Type", "application/x-ndjson")
-		enc := json.NewEncoder(w)
-		for _, e := range l.Entries(from) {
-			_ = enc.Encode(e)
-		}
-	})
-	mux.HandleFunc("GET /mail", func(w http.ResponseWriter, _ *http.Request) {
-		type msg struct {
-			Seq      int      `json:"seq"`
-			From     string   `json:"from"`
-			To       []string `json:"to"`
-			Subject  string   `json:"subject"`
-			Received string   `json:"received"`
-		}
-		out := []msg{}
-		for _, m := range l.Messages() {
-			out = append(out, msg{m.Seq, m.From, m.To, m.Subject, m.ReceivedAt.UTC().Format(time.RFC3339)})
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
-	mux.HandleFunc("GET /mail/{seq}", func(w http.ResponseWriter, r *http.Request) {
-		seq, ok := messageNumber(w, r)
-		if !ok {
-			return
-		}
-		for _, m := range l.Messages() {
-			if m.Seq == seq {
-				w.Header().Set("Content-Type", "message/rfc822")
-				_, _ = w.Write(m.Raw)
-				return
-			}
-		}
-		writeError(w, http.StatusNotFound, fmt.Sprintf("no message %d", seq))
-	})
-	mux.HandleFunc("POST /mail/{seq}/click", func(w http.ResponseWriter, r *http.Request) {
-		seq, ok := messageNumber(w, r)
-		if !ok {
-			return
-		}
-		res, err := l.ClickMessage(seq)
-		if err != nil {
-			writeError(w, http.StatusNotFound, err.Error())
-			return
-		}
-		writeJSON(w, http.StatusOK, res)
-	})
+	mux.HandleFunc("GET /now", c.now)
+	mux.HandleFunc("POST /advance", c.advance)
+	mux.HandleFunc("POST /timeline", c.timeline)
+	mux.HandleFunc("GET /certificates", c.certificates)
+	mux.HandleFunc("GET /events", c.events)
+	mux.HandleFunc("GET /mail", c.mail)
+	mux.HandleFunc("GET /mail/{seq}", c.message)
+	mux.HandleFunc("POST /mail/{seq}/click", c.click)
 	return mux
+}
+
+// control answers the control API's requests from a live run.
+type control struct{ l *Live }
+
+func (c control) now(w http.ResponseWriter, _ *http.Request) {
+	l := c.l
+	writeJSON(w, http.StatusOK, map[string]any{"now": l.Now().UTC().Format(time.RFC3339), "until": l.Scenario().Until.UTC().Format(time.RFC3339), "ended": l.Ended()})
+}
+
+func (c control) advance(w http.ResponseWriter, r *http.Request) {
+	d, err := durationParam(r.URL.RawQuery, "d")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err := c.l.Advance(d); err != nil {
+		writeRunError(w, "d: ", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"now": c.l.Now().UTC().Format(time.RFC3339), "ended": c.l.Ended()})
+}
+
+func (c control) timeline(w http.ResponseWriter, r *http.Request) {
+	ch, status, msg := readChange(w, r)
+	if status != 0 {
+		writeError(w, status, msg)
+		return
+	}
+	if err := c.l.Inject(ch); err != nil {
+		writeRunError(w, "", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"applied": ch.Do, "at": c.l.Now().UTC().Format(time.RFC3339)})
+}
+
+// readChange reads the body of POST /timeline: one change, as JSON. A
+// status other than 0 refuses it, with msg.
+func readChange(w http.ResponseWriter, r *http.Request) (ch sim.Change, status int, msg string) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && mt != "application/x-www-form-urlencoded") {
+			return ch, http.StatusUnsupportedMediaType, fmt.Sprintf("Content-Type %q: send the change as application/json", ct)
+		}
+	}
+	if r.ContentLength > maxTimelineBody {
+		return ch, http.StatusRequestEntityTooLarge, fmt.Sprintf("body: %d bytes; a change takes at most %d", r.ContentLength, maxTimelineBody)
+	}
+	var c struct {
+		Do, Cert, Resource, Record, Name, Type, Domain, Address string
+		Zone, Fault, Reason                                     string
+		NotAfter                                                string `json:"not_after"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxTimelineBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&c)
+	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+		err = errors.New("more follows the object")
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return ch, http.StatusRequestEntityTooLarge, fmt.Sprintf("body: more than %d bytes; a change takes at most that", maxTimelineBody)
+	case err != nil:
+		return ch, http.StatusBadRequest, "body: want one JSON object like {\"do\":\"delete-validation-record\",\"cert\":\"web\"}: " + err.Error()
+	}
+	ch = sim.Change{Do: c.Do, Cert: c.Cert, Resource: c.Resource, Record: c.Record, Name: c.Name, Type: c.Type, Domain: c.Domain, Address: c.Address,
+		Zone: c.Zone, Fault: c.Fault, Reason: c.Reason}
+	if c.NotAfter != "" {
+		na, err := time.Parse(time.RFC3339, c.NotAfter)
+		if err != nil {
+			return ch, http.StatusBadRequest, fmt.Sprintf("not_after: want an RFC 3339 time, got %q", c.NotAfter)
+		}
+		ch.NotAfter = na.UTC()
+	}
+	return ch, 0, ""
+}
+
+func (c control) certificates(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, c.l.View())
+}
+
+func (c control) events(w http.ResponseWriter, r *http.Request) {
+	from := 0
+	if text := r.URL.Query().Get("from"); text != "" {
+		var err error
+		if from, err = strconv.Atoi(text); err != nil || from < 0 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("from: want an entry number, 0 or more, got %q", text))
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	for _, e := range c.l.Entries(from) {
+		_ = enc.Encode(e)
+	}
+}
+
+func (c control) mail(w http.ResponseWriter, _ *http.Request) {
+	type msg struct {
+		Seq      int      `json:"seq"`
+		From     string   `json:"from"`
+		To       []string `json:"to"`
+		Subject  string   `json:"subject"`
+		Received string   `json:"received"`
+	}
+	out := []msg{}
+	for _, m := range c.l.Messages() {
+		out = append(out, msg{m.Seq, m.From, m.To, m.Subject, m.ReceivedAt.UTC().Format(time.RFC3339)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (c control) message(w http.ResponseWriter, r *http.Request) {
+	seq, ok := messageNumber(w, r)
+	if !ok {
+		return
+	}
+	for _, m := range c.l.Messages() {
+		if m.Seq == seq {
+			w.Header().Set("Content-Type", "message/rfc822")
+			_, _ = w.Write(m.Raw)
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("no message %d", seq))
+}
+
+func (c control) click(w http.ResponseWriter, r *http.Request) {
+	seq, ok := messageNumber(w, r)
+	if !ok {
+		return
+	}
+	res, err := c.l.ClickMessage(seq)
+	if err != nil {
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 // durationParam reads the query parameter name as a duration, with the
