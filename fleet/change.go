@@ -134,6 +134,9 @@ func Combine(now, until time.Time, profile string, notes []string, reports ...*R
 		regions = appendNew(regions, r.Region)
 		out.Certificates = append(out.Certificates, r.Certificates...)
 		out.Shared = append(out.Shared, r.Shared...)
+		for _, a := range r.Assumptions { // one profile and horizon: the same for every fleet
+			out.Assumptions = appendNew(out.Assumptions, a)
+		}
 		for _, n := range r.planNotes {
 			if k, ok := unused[n]; ok && k < len(reports) {
 				continue

@@ -98,6 +98,9 @@ func WriteText(w io.Writer, r *Report) error {
 	default:
 		fmt.Fprintf(&b, "%s of %s, from %s to %s under %s\n",
 			count(c.Certificates, "certificate"), r.Whose(), day(r.Now), day(r.Until), r.Profile)
+		for _, a := range r.Assumptions {
+			fmt.Fprintf(&b, "%s\n", a)
+		}
 	}
 	account := ""
 	for i, e := range r.Certificates {

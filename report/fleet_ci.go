@@ -198,6 +198,9 @@ func WriteFleetMarkdown(w io.Writer, f *fleet.Report) error {
 	}
 	fmt.Fprintf(&b, "## %s renewsim check: %s\n\n", mark, mdEscape(fleetTitle(f)))
 	fmt.Fprintf(&b, "From %s to %s under %s (virtual time, UTC).\n\n", fleetDay(f.Now), fleetDay(f.Until), mdCode(f.Profile))
+	for _, a := range f.Assumptions {
+		fmt.Fprintf(&b, "Assumption: %s.\n\n", mdEscape(a))
+	}
 	b.WriteString("| renew | expire | already expired | not issued | cannot tell | undecided |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| %d | %s | %s | %d | %d | %d |\n\n", c.Renews, fleetMDBold(c.Expires), fleetMDBold(c.Expired), c.NotIssued, c.CannotTell, c.Undecided)

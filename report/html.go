@@ -153,10 +153,10 @@ func writeHTML(w io.Writer, s *result.Summary, tls []*Timeline, svgs [][]byte, e
 		h.Alarms = htmlAlarms(sc.Alarms)
 		idx := sc.Index()
 		for _, c := range sc.Certificates {
-			if c.Outcome == "renewed" {
+			if c.Final() == sim.OutcomeRenewed {
 				continue
 			}
-			for j, line := range diagnose(sc.Spec(), sc.Log(), idx.CertEntries(c.ID)) {
+			for j, line := range diagnose(sc.Spec(), sc.Log(), finalCycleEntries(sc.Log(), idx.CertEntries(c.ID))) {
 				line = strings.TrimPrefix(strings.TrimSpace(line), "why: ")
 				if j == 0 {
 					line = c.ID + ": " + line
@@ -281,7 +281,7 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 {{- if .First}}<td rowspan="{{.Span}}"><a href="#{{.Row.Anchor}}">{{.Row.Name}}</a></td><td rowspan="{{.Span}}"><span class="badge {{lower (verdict .Row.Passed)}}">{{verdict .Row.Passed}}</span></td>{{end -}}
 {{- if .Fleet}}<td colspan="4"><a href="#{{.Row.Anchor}}">{{.Fleet}}</a></td><td{{if .FleetOutage}} class="outage"{{end}}>{{if .FleetOutage}}{{.FleetOutage}}{{else}}none{{end}}</td>
 {{- else}}
-{{- if .Cert.ID}}<td>{{.Cert.ID}}</td><td class="outcome-{{.Cert.Outcome}}">{{.Cert.Outcome}}</td><td class="time">{{.Cert.RenewedAt}}</td><td class="num">{{.Cert.Margin}}</td>{{else}}<td colspan="4">no certificate</td>{{end -}}
+{{- if .Cert.ID}}<td>{{.Cert.ID}}</td><td class="outcome-{{.Cert.Final}}">{{.Cert.Outcome}}</td><td class="time">{{.Cert.RenewedAt}}</td><td class="num">{{.Cert.Margin}}</td>{{else}}<td colspan="4">no certificate</td>{{end -}}
 <td{{if .Outage}} class="outage"{{end}}>{{if .Outage}}{{join .Outage ", "}}{{else}}none{{end}}</td>
 {{- end}}
 {{- if .First}}<td rowspan="{{.Span}}" class="num">{{.Row.Expect}}</td>{{end -}}

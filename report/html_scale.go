@@ -234,7 +234,9 @@ func failingCerts(sc *result.Scenario, tl *Timeline, fates []laneFate, byCert ma
 		if u.fate.expired != nil {
 			f.What = "EXPIRED " + ts(u.fate.expired.Time)
 		}
-		at := idx.CertEntries(l.ID)
+		// Why, from the cycle that failed: an approval or a failure of an
+		// earlier cycle says nothing of the last one.
+		at := finalCycleEntries(sc.Log(), idx.CertEntries(l.ID))
 		var typ string
 		if spec := specs[l.ID]; spec != nil {
 			typ = spec.Type

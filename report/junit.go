@@ -72,6 +72,9 @@ func outcomeText(sc *result.Scenario) string {
 		if c.ExpiredAt != nil {
 			line += " at " + ts(*c.ExpiredAt)
 		}
+		if note := finalNote(&c); note != "" {
+			line += ", " + note
+		}
 		b.WriteString(line + "\n")
 	}
 	for _, r := range sc.Resources {
