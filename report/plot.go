@@ -578,11 +578,21 @@ func (b *Bands) Plot(c draw.Canvas, p *plot.Plot) {
 	xOf := func(at time.Time) vg.Length {
 		return min(max(trX(unixOf(at)), c.Min.X), c.Max.X)
 	}
-	// Outage shading behind everything.
+	// Outage shading behind everything, once where outages overlap: a
+	// translucent shade drawn for each of six resources turns the lanes
+	// dark red behind their labels.
+	var shade []labelSpan
 	for _, o := range t.Outages() {
 		x0, x1 := widenOutage(xOf(o.Start), xOf(o.End), c)
+		if n := len(shade); n > 0 && x0 <= shade[n-1].x1 {
+			shade[n-1].x0, shade[n-1].x1 = min(shade[n-1].x0, x0), max(shade[n-1].x1, x1)
+			continue
+		}
+		shade = append(shade, labelSpan{x0, x1})
+	}
+	for _, s := range shade {
 		c.SetColor(colShade)
-		c.Fill(rectOf(x0, c.Min.Y, x1, c.Max.Y).Path())
+		c.Fill(rectOf(s.x0, c.Min.Y, s.x1, c.Max.Y).Path())
 	}
 	// Rules between lanes, heavier between certificates and resources.
 	for i := 1; i < len(t.Lanes); i++ {
