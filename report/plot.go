@@ -947,6 +947,11 @@ func (mp *markerPlotter) labels(c draw.Canvas, th theme, g laneGeom, groups []*l
 			sty = th.labelBold
 		}
 		sty.Color = gs.ink
+		// A label wider than the room on either side of its leader (a
+		// user's long alarm name) is cut to the wider side.
+		if room := max(c.Max.X-grp.x-3, grp.x-3-c.Min.X); sty.Width(txt) > room {
+			txt = fitText(sty, txt, room)
+		}
 		w := sty.Width(txt)
 		// Right of the leader, or left of it near the right edge or when
 		// the right is taken.
@@ -1064,7 +1069,9 @@ func (t *Timeline) legend() []legendEntry {
 	}
 	for k, name := range t.AlarmNames {
 		if classes[AlarmClass(k)] {
-			out = append(out, legendEntry{class: AlarmClass(k), text: "alarm " + name + " fired"})
+			// An alarm's name is the user's: a long one is cut, so that its
+			// entry fits a legend row.
+			out = append(out, legendEntry{class: AlarmClass(k), text: fitText(newTheme().legend, "alarm "+name+" fired", plotWidth/2)})
 		}
 	}
 	return out

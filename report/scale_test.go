@@ -152,7 +152,11 @@ func assertTextFits(t *testing.T, name string, tl *report.Timeline) []textBox {
 func TestTimelineTextFitsAndDoesNotOverlap(t *testing.T) {
 	long := fleetScenario(3)
 	long.Name = strings.Repeat("a-scenario-with-a-very-long-name-", 6)
+	alarmed := &runLibrary(t, "alarms-after-the-2026-change").Scenarios[0]
+	require.NotEmpty(t, alarmed.Alarms)
+	alarmed.Alarms[0].Name = strings.Repeat("an-alarm-whose-name-goes-on-", 12)
 	cases := map[string]*report.Timeline{
+		"long alarm name":   report.TimelineOf(alarmed),
 		"dns-missing-cname": report.TimelineOf(&runLibrary(t, "dns-missing-cname").Scenarios[0]),
 		"busy":              report.NewTimeline("busy", fixture.Busy()),
 		"long name":         report.TimelineOf(long),
