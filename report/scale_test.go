@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -390,6 +391,19 @@ func TestReportAtFleetSize(t *testing.T) {
 	assert.NotContains(t, section, `<table class="events">`+"\n<thead><tr><th>Time (UTC)</th><th>Kind</th>", "no table of the whole record")
 	assert.Contains(t, string(page), `<section class="scenario pass" id="dns-missing-cname">`, "the small scenario keeps its section")
 	assert.Contains(t, string(page), "Event log: ", "and its event log")
+
+	// The same summary, the same bytes, with one core as with several.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	again := t.TempDir()
+	_, err = report.WriteDir(again, sum, report.DirOptions{})
+	require.NoError(t, err)
+	for _, name := range files {
+		a, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(again, name))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(a, b), "%s differs between two writes", name)
+	}
 
 	f, err := os.Open(filepath.Join(dir, "events.jsonl.gz"))
 	require.NoError(t, err)
