@@ -73,4 +73,3 @@ func fleetDate(c *fleet.Entry) string {
 	}
 	return fleetDay(*c.Date)
 }
-
