@@ -211,9 +211,15 @@ func (r *Report) Headline(e *Entry) string { return headline(e, r.Until) }
 
 // headline is the verdict in one phrase.
 func headline(e *Entry, horizon time.Time) string {
+	// A verdict with a date always has one from Assess; one built by hand
+	// without it reads "an unknown date" rather than failing.
+	date := "an unknown date"
+	if e.Date != nil {
+		date = day(*e.Date)
+	}
 	switch e.Verdict {
 	case VerdictRenews:
-		s := "renews around " + day(*e.Date)
+		s := "renews around " + date
 		if n := len(e.Renewals); n > 1 {
 			s += " and " + more(n-1) + " by " + day(horizon)
 		}
@@ -227,7 +233,7 @@ func headline(e *Entry, horizon time.Time) string {
 			}
 			s += ", then "
 		}
-		return s + "expires on " + day(*e.Date) + " because " + e.Reason
+		return s + "expires on " + date + " because " + e.Reason
 	case VerdictExpired:
 		return e.Reason + " (not simulated)"
 	case VerdictNotIssued:
