@@ -107,7 +107,7 @@ func (r *Report) finish() {
 	}
 	if approaching > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("in this run %s raised %s before renewals that then succeeded: an alarm on those events fires on healthy renewals",
-			count(noisy, "certificate"), count(approaching, "Approaching Expiration event")))
+			sim.Count(noisy, "certificate"), sim.Count(approaching, "Approaching Expiration event")))
 	}
 	var late []string
 	for _, e := range r.Certificates {
@@ -117,7 +117,7 @@ func (r *Report) finish() {
 	}
 	if len(late) > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("renewals of %s get longer lifetimes under %s than the CA/B Forum allows on their dates (100 days from 2027-03-15, 47 from 2029-03-15): run again with -profile %s (check's default) to see the fleet on the dated schedule",
-			count(len(late), "certificate"), r.Profile, scheduleProfile))
+			sim.Count(len(late), "certificate"), r.Profile, scheduleProfile))
 	}
 	r.Accounts, r.Regions = spread(r.Account, r.Region, r.Certificates)
 	slices.SortStableFunc(r.Certificates, urgency)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // A check of infrastructure code (renewsim check -terraform,
@@ -165,7 +167,7 @@ func writeChange(b *strings.Builder, r *Report) {
 	if n := len(by[DiffBreaks]); n == 0 {
 		fmt.Fprintf(b, "%s breaks no renewal\n", this)
 	} else {
-		fmt.Fprintf(b, "%s breaks the renewal of %s\n", this, count(n, "certificate"))
+		fmt.Fprintf(b, "%s breaks the renewal of %s\n", this, sim.Count(n, "certificate"))
 	}
 	for _, e := range by[DiffBreaks] {
 		fmt.Fprintf(b, "\n%s %s  %s\n", e.Verdict.Mark(), e.Name(), strings.Join(e.Domains, ", "))

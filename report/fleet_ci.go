@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/fleet"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // WriteFleetJUnit writes a fleet check as JUnit XML for CI: one testsuite,
@@ -229,7 +231,7 @@ func WriteFleetMarkdown(w io.Writer, f *fleet.Report) error {
 	}
 	if more := len(f.Certificates) - fleetMarkdownRows; more > 0 {
 		fmt.Fprintf(&b, "\n%s more, less urgent, are not listed: the counts above include them; `renewsim check -json` and `-report DIR` list them all.\n",
-			plural(more, "certificate"))
+			sim.Count(more, "certificate"))
 	}
 	if len(f.Shared) > 0 {
 		b.WriteString("\n### Shared validation records\n\nDeleting one breaks every certificate listed.\n\n")

@@ -288,7 +288,7 @@ func fleetChangeHTML(f *fleet.Report) *fleetHTMLChange {
 	this := "this " + f.Change
 	ch := &fleetHTMLChange{When: "after " + this, Title: this + " breaks no certificate renewal"}
 	if len(f.Breaks) > 0 {
-		ch.Title = this + " breaks the renewal of " + plural(len(f.Breaks), "certificate")
+		ch.Title = this + " breaks the renewal of " + sim.Count(len(f.Breaks), "certificate")
 	}
 	by := map[string][]*fleet.Entry{}
 	for _, e := range f.Certificates {

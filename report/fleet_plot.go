@@ -162,7 +162,7 @@ func fleetTimelineSVG(page *FleetPage) ([]byte, error) {
 	failing := f.Counts.Expires + f.Counts.Expired
 	a := &aggChart{
 		title: "Fleet timeline: " + fleetTitle(f),
-		lines: []aggLine{{fleetHorizon(f) + " · " + countsLine(f.Counts), th.meta}},
+		lines: []aggLine{{fleetHorizon(f) + " · " + f.Counts.Line(), th.meta}},
 		from:  f.Now, to: end,
 		weeks:   fleetWeeks(f),
 		lanes:   lanes,

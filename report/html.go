@@ -120,7 +120,7 @@ func writeHTML(w io.Writer, s *result.Summary, tls []*Timeline, svgs [][]byte, e
 		}
 	}
 	page.NFailed = page.N - page.NPassed
-	page.Title = fmt.Sprintf("%s, %d passed, %d failed", plural(page.N, "scenario"), page.NPassed, page.NFailed)
+	page.Title = fmt.Sprintf("%s, %d passed, %d failed", sim.Count(page.N, "scenario"), page.NPassed, page.NFailed)
 	for i := range s.Scenarios {
 		sc := &s.Scenarios[i]
 		tl := tls[i]

@@ -24,7 +24,7 @@ func WriteMarkdown(w io.Writer, s *result.Summary) error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "## renewsim: %s, %d passed, %d failed\n\n", plural(len(rows), "scenario"), passed, len(rows)-passed)
+	fmt.Fprintf(&b, "## renewsim: %s, %d passed, %d failed\n\n", sim.Count(len(rows), "scenario"), passed, len(rows)-passed)
 	b.WriteString("| Scenario | Result | Certificate | Outcome | Renewed at | Margin before expiry | Outage | Expectations passed |\n")
 	b.WriteString("|---|---|---|---|---|---:|---|---:|\n")
 	fleets := map[int]*Timeline{}

@@ -190,7 +190,7 @@ func eventRows(log []sim.Entry) []eventRow {
 			result = "passed"
 		}
 		r.Until = ts(r.last.Time)
-		r.Text = fmt.Sprintf("%s %s; the last: %s", plural(r.Count, what), result, r.last.Detail.Text)
+		r.Text = fmt.Sprintf("%s %s; the last: %s", sim.Count(r.Count, what), result, r.last.Detail.Text)
 		r.last = nil
 	}
 	return rows

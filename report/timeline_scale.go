@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // scenarioScale is the most certificates, and the most resources, a
@@ -172,7 +174,7 @@ func plural1000(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
-	return fleetThousands(n) + " " + strings.TrimPrefix(plural(n, unit), fmt.Sprint(n)+" ")
+	return fleetThousands(n) + " " + strings.TrimPrefix(sim.Count(n, unit), fmt.Sprint(n)+" ")
 }
 
 // urgentLane is a certificate lane that expired or fails at the end.

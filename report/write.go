@@ -222,7 +222,7 @@ func WriteText(w io.Writer, s *result.Summary) error {
 			failed++
 		}
 	}
-	fmt.Fprintf(b, "\n%s, %d passed, %d failed\n", plural(len(s.Scenarios), "scenario"), len(s.Scenarios)-failed, failed)
+	fmt.Fprintf(b, "\n%s, %d passed, %d failed\n", sim.Count(len(s.Scenarios), "scenario"), len(s.Scenarios)-failed, failed)
 	return b.Flush()
 }
 
@@ -335,7 +335,7 @@ func story(log []sim.Entry, at []int32) []string {
 			if ev := e.Detail.Event; ev != nil && ev.DetailType == sim.EventActionRequired {
 				text := "Renewal Action Required sent"
 				if d, ok := ev.Detail.(sim.ActionRequiredDetail); ok {
-					text = fmt.Sprintf("Renewal Action Required sent (%s to expiry)", plural(d.DaysToExpiry, "day"))
+					text = fmt.Sprintf("Renewal Action Required sent (%s to expiry)", sim.Count(d.DaysToExpiry, "day"))
 				}
 				add(e.Time, line{-1, text})
 			}
@@ -591,18 +591,7 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 	return out
 }
 
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	if many, ok := irregular[unit]; ok {
-		return fmt.Sprintf("%d %s", n, many)
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}
-
 // irregular are the units whose plural is not the unit and an s.
-var irregular = map[string]string{"expiry or outage": "expiries or outages"}
 
 func appendNew(list []string, s string) []string {
 	for _, x := range list {

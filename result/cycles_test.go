@@ -63,11 +63,11 @@ func TestRenewedThenExpiredHasOneTruthPerCycle(t *testing.T) {
 		"{cert: web, final_outcome: expired}":                               {true, "expected final outcome expired, got expired (cycle 2 of 2)"},
 		"{cert: web, final_outcome: renewed}":                               {false, "expected final outcome renewed, got expired (cycle 2 of 2)"},
 		"{cert: web, cycle: 1, event: ACM Certificate Available, count: 0}": {true, `expected exactly 0 "ACM Certificate Available" events in cycle 1, got 0`},
-		"{cert: web, cycle: 2, event: ACM Certificate Available, count: 1}": {true, `expected exactly 1 "ACM Certificate Available" events in cycle 2, got 1`},
-		"{cert: web, cycle: 2, event: ACM Certificate Expired, count: 1}":   {true, `expected exactly 1 "ACM Certificate Expired" events in cycle 2, got 1`},
-		"{cert: web, cycle: 1, event: ACM Certificate Expired, count: 1}":   {false, `expected exactly 1 "ACM Certificate Expired" events in cycle 1, got 0`},
+		"{cert: web, cycle: 2, event: ACM Certificate Available, count: 1}": {true, `expected exactly 1 "ACM Certificate Available" event in cycle 2, got 1`},
+		"{cert: web, cycle: 2, event: ACM Certificate Expired, count: 1}":   {true, `expected exactly 1 "ACM Certificate Expired" event in cycle 2, got 1`},
+		"{cert: web, cycle: 1, event: ACM Certificate Expired, count: 1}":   {false, `expected exactly 1 "ACM Certificate Expired" event in cycle 1, got 0`},
 		"{cert: web, cycle: 2, event: ACM Certificate Available, detail: {Action: RENEWAL}}": {true,
-			`expected at least 1 "ACM Certificate Available" events in cycle 2 with Action RENEWAL, got 1`},
+			`expected at least 1 "ACM Certificate Available" event in cycle 2 with Action RENEWAL, got 1`},
 	} {
 		e, ok := got[text]
 		if assert.True(t, ok, text) {

@@ -45,11 +45,11 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 				n++
 			}
 		})
-		what := e.Email + " e-mails delivered"
+		what := " delivered"
 		if e.To != "" {
 			what += " to " + e.To
 		}
-		return countCheck(res, e, n, fmt.Sprintf("%s in cycle %d", what, e.Cycle)), true
+		return countCheck(res, e, n, e.Email+" e-mail", fmt.Sprintf("%s in cycle %d", what, e.Cycle)), true
 	case e.Kind == sim.ExpectEventCount && (e.EventAt != nil || len(e.Detail) > 0 || e.Cycle > 0):
 		n, seen := 0, []string{}
 		inCycle := cycleOf(s.log, own)
@@ -79,9 +79,9 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 				seen = append(seen, fmt.Sprintf("%s (%s)", stamp(en.Time), strings.Join(parts, ", ")))
 			}
 		}
-		what := fmt.Sprintf("%q events", e.Event)
+		unit, what := fmt.Sprintf("%q event", e.Event), ""
 		if e.Code != "" && e.Cycle > 0 {
-			what = fmt.Sprintf("%q events", e.Event+" "+e.Code)
+			unit = fmt.Sprintf("%q event", e.Event+" "+e.Code)
 		}
 		if e.Cycle > 0 {
 			what += fmt.Sprintf(" in cycle %d", e.Cycle)
@@ -96,7 +96,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 			}
 			what += " with " + strings.Join(want, ", ")
 		}
-		r := countCheck(res, e, n, what)
+		r := countCheck(res, e, n, unit, what)
 		if !r.Passed && len(seen) > 0 {
 			r.Detail += "; others: " + strings.Join(seen, "; ")
 		}

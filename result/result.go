@@ -294,7 +294,7 @@ func (c *checker) check(e sim.Expectation) Expectation {
 		if e.Code != "" {
 			what += " " + e.Code
 		}
-		return countCheck(res, e, n, fmt.Sprintf("%q events", what))
+		return countCheck(res, e, n, fmt.Sprintf("%q event", what), "")
 	case sim.ExpectEmail:
 		if c.emails == nil {
 			c.emails = emailCounts(s.log)
@@ -307,11 +307,11 @@ func (c *checker) check(e sim.Expectation) Expectation {
 			key.to = foldKey(e.To)
 		}
 		n := c.emails[key]
-		what := e.Email + " e-mails delivered"
+		what := " delivered"
 		if e.To != "" {
 			what += " to " + e.To
 		}
-		return countCheck(res, e, n, what)
+		return countCheck(res, e, n, e.Email+" e-mail", what)
 	case sim.ExpectOutage:
 		var r *Resource
 		if i, ok := c.resources[e.Resource]; ok {
@@ -328,28 +328,32 @@ func (c *checker) check(e sim.Expectation) Expectation {
 	return pass(false, "unknown expectation kind %q", e.Kind)
 }
 
-// countCheck compares a count with count, min and max.
-func countCheck(res Expectation, e sim.Expectation, n int, what string) Expectation {
+// countCheck compares a count with count, min and max: n of unit (in
+// the singular), and what follows it in the message.
+func countCheck(res Expectation, e sim.Expectation, n int, unit, rest string) Expectation {
 	ok := true
-	want := ""
+	want, last := "", 0
 	switch {
 	case e.Count != nil:
-		ok, want = n == *e.Count, fmt.Sprintf("exactly %d", *e.Count)
+		ok, want, last = n == *e.Count, fmt.Sprintf("exactly %d", *e.Count), *e.Count
 	default:
 		if e.Min != nil {
 			ok = ok && n >= *e.Min
-			want = fmt.Sprintf("at least %d", *e.Min)
+			want, last = fmt.Sprintf("at least %d", *e.Min), *e.Min
 		}
 		if e.Max != nil {
 			ok = ok && n <= *e.Max
 			if want != "" {
 				want += " and "
 			}
-			want += fmt.Sprintf("at most %d", *e.Max)
+			want, last = want+fmt.Sprintf("at most %d", *e.Max), *e.Max
 		}
 	}
 	res.Passed = ok
-	res.Detail = fmt.Sprintf("expected %s %s, got %d", want, what, n)
+	if last != 1 {
+		unit += "s"
+	}
+	res.Detail = fmt.Sprintf("expected %s %s%s, got %d", want, unit, rest, n)
 	return res
 }
 

@@ -368,7 +368,7 @@ certificates:
 	require.Equal(t, 1, code, errs)
 	assert.True(t, strings.HasPrefix(out, "14 certificates of accounts 123456789012 and 444455556666 in us-east-1, from 2026-04-01"), out)
 	first := strings.Index(out, "\n== account 123456789012: 13 certificates in us-east-1;")
-	second := strings.Index(out, "\n== account 444455556666: 1 certificate in us-east-1; 1 renew, 0 expire, 0 already expired, 0 not issued, 0 cannot tell ==\n")
+	second := strings.Index(out, "\n== account 444455556666: 1 certificate in us-east-1; 1 renews, 0 expire, 0 already expired, 0 not issued, 0 cannot tell ==\n")
 	require.Positive(t, first, out)
 	require.Greater(t, second, first, out)
 	assert.Contains(t, out[second:], "✓ shop.example.net  renews around ")
