@@ -66,3 +66,32 @@ func BenchmarkNewTimeline(b *testing.B) {
 		report.NewTimeline(sc.Name, sc.Log())
 	})
 }
+
+// BenchmarkWriteEvents writes the event log, as JSON Lines.
+func BenchmarkWriteEvents(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteEvents(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkWriteHTML writes the page of one scenario at fleet size: its
+// timeline, its 50 most urgent drill-downs and a row per certificate.
+func BenchmarkWriteHTML(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteHTML(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkWriteEventsGzip writes the event log gzip-compressed, as a
+// report directory at fleet size does.
+func BenchmarkWriteEventsGzip(b *testing.B) {
+	benchFleet(b, func(b *testing.B, spec *sim.Scenario, sc *result.Scenario) {
+		if err := report.WriteEventsGzip(io.Discard, &result.Summary{Scenarios: []result.Scenario{*sc}}); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -14,6 +14,13 @@
 // its index (package record), never the model or the fakes, and never
 // drives a run. The layout test in cmd/renewsim holds it to that.
 //
+// A scenario of more than 50 certificates or resources is at fleet size
+// (Timeline.AtFleetSize): its timeline is the fleet page's aggregate chart,
+// its HTML section and Markdown lead with the counts, the failures by cause
+// and the outages and drill down on demand, and WriteDir writes its event
+// log gzip-compressed; no file grows with the length of the record but the
+// event log, and none with more than the number of certificates but it.
+//
 // Every writer gives the same bytes for the same input. A record must be
 // in time order, as a run writes it; the timelines and the fleet page read
 // each certificate's and resource's own entries through the record's

@@ -47,39 +47,15 @@ type fleetWeek struct {
 // renewals the check found and the certificates that expire unrenewed.
 // It reads the verdicts only, once each.
 func fleetWeeks(f *fleet.Report) []fleetWeek {
-	first := mondayOf(f.Now)
-	n := int(f.Until.Sub(first)/(7*sim.Day)) + 1
-	if n < 1 {
-		n = 1
-	}
-	weeks := make([]fleetWeek, n)
-	for i := range weeks {
-		weeks[i].start = first.AddDate(0, 0, 7*i)
-	}
-	at := func(t time.Time) int {
-		if t.Before(first) {
-			return -1
-		}
-		i := int(t.Sub(first) / (7 * sim.Day))
-		if i >= n {
-			return -1
-		}
-		return i
-	}
+	var renewals, expiries []time.Time
 	for k := range f.Certificates {
 		c := f.Certificates[k]
-		for _, r := range c.Renewals {
-			if i := at(r); i >= 0 {
-				weeks[i].renewals++
-			}
-		}
+		renewals = append(renewals, c.Renewals...)
 		if c.Verdict == fleet.VerdictExpires && c.Date != nil {
-			if i := at(*c.Date); i >= 0 {
-				weeks[i].expiries++
-			}
+			expiries = append(expiries, *c.Date)
 		}
 	}
-	return weeks
+	return weeksOf(f.Now, f.Until, renewals, expiries)
 }
 
 // mondayOf is 00:00 UTC of the Monday on or before t.
@@ -92,6 +68,7 @@ func mondayOf(t time.Time) time.Time {
 type fleetLane struct {
 	name, sub string
 	bands     []Band
+	outage    []Band     // when a resource served it expired
 	expiry    *time.Time // in the horizon
 }
 
@@ -165,11 +142,10 @@ func fleetFirst(s []string) string {
 	return s[0]
 }
 
-// fleetTimelineSVG draws the fleet over the check's horizon, in a size
-// that does not grow with the fleet: renewals per week and expiries per
-// week (each with its own scale, so that a few expiries among thousands of
-// renewals still show), then the failing certificates as lanes, at most
-// fleetLanes of them, with how many more there are.
+// fleetTimelineSVG draws the fleet over the check's horizon as an
+// aggregate chart: renewals and expiries per week, then the failing
+// certificates as lanes, at most fleetLanes of them, with how many more
+// there are.
 func fleetTimelineSVG(page *FleetPage) ([]byte, error) {
 	f := page.Check
 	end := f.Until
@@ -181,161 +157,33 @@ func fleetTimelineSVG(page *FleetPage) ([]byte, error) {
 	if !end.After(f.Now) {
 		end = f.Now.Add(sim.Day)
 	}
-	weeks := fleetWeeks(f)
-	lanes, more := fleetLanesOf(page, end)
 	th := newTheme()
+	lanes, more := fleetLanesOf(page, end)
+	failing := f.Counts.Expires + f.Counts.Expired
+	a := &aggChart{
+		title: "Fleet timeline: " + fleetTitle(f),
+		lines: []aggLine{{fleetHorizon(f) + " · " + f.Counts.Line(), th.meta}},
+		from:  f.Now, to: end,
+		weeks:   fleetWeeks(f),
+		lanes:   lanes,
+		head:    fmt.Sprintf("Certificates that expire or have expired: %d", failing) + mostUrgent(failing, len(lanes)),
+		headBad: failing > 0,
+		moreBad: more > 0,
+	}
+	switch {
+	case more > 0:
+		a.more = fmt.Sprintf("and %s more that expire or have expired, not drawn: see the table", fleetThousands(more))
+	case len(lanes) == 0:
+		a.more = "no certificate expires or has expired in the horizon"
+	}
+	return chartSVG(fleetPlotW, a.height(th), func(c draw.Canvas) { a.draw(c, th) })
+}
 
-	const pad = 12
-	header := vg.Length(62)
-	lanesHead := vg.Length(22)
-	moreH := vg.Length(0)
-	if more > 0 || len(lanes) == 0 {
-		moreH = 18
-	}
-	legend := fleetLegend(lanes)
-	legendRows := layoutLegend(legend, func(e fleetLegendEntry) string { return e.text }, th, fleetPlotW-2*pad)
-	legendH := vg.Length(len(legendRows))*16 + 8
-	height := header + fleetPanelsH + lanesHead + vg.Length(len(lanes))*fleetLaneH + moreH + legendH + pad
-	cv := vgsvg.New(fleetPlotW, height)
-	c := draw.New(cv)
-	c.SetColor(color.White)
-	c.Fill(c.Rectangle.Path())
-
-	// Header.
-	y := c.Max.Y - pad
-	tsty := th.title
-	tsty.YAlign = draw.YTop
-	c.FillText(tsty, vg.Point{X: c.Min.X + pad, Y: y}, "Fleet timeline: "+fleetTitle(f))
-	y -= tsty.Height("F") + 6
-	cnt := f.Counts
-	msty := th.meta
-	msty.YAlign = draw.YTop
-	c.FillText(msty, vg.Point{X: c.Min.X + pad, Y: y}, fleetHorizon(f)+" · "+cnt.Line())
-
-	// Lane labels set the left column; the panels' data area starts there
-	// too, so that weeks and lanes share one time axis.
-	// A tenth more than Liberation Sans needs: a viewer without it
-	// substitutes a wider font.
-	labelW := fleetLabelMin
-	for _, l := range lanes {
-		labelW = max(labelW, max(th.laneID.Width(l.name), th.laneTitle.Width(l.sub))*1.1+2*pad)
-	}
-	labelW = min(labelW, fleetLabelMax)
-
-	x0u, x1u := unixOf(f.Now), unixOf(end)
-	renewals := fleetPanel(weeks, x0u, x1u, "renewals / week", colRenewals, func(w fleetWeek) int { return w.renewals }, false, th)
-	expiries := fleetPanel(weeks, x0u, x1u, "expiries / week", colExpiries, func(w fleetWeek) int { return w.expiries }, true, th)
-	panelTop := c.Max.Y - header
-	panels := func(left vg.Length) [][]draw.Canvas {
-		area := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: c.Min.X + left, Y: panelTop - fleetPanelsH},
-			Max: vg.Point{X: c.Max.X - pad - 6, Y: panelTop},
-		}}
-		return plot.Align([][]*plot.Plot{{renewals}, {expiries}}, draw.Tiles{Rows: 2, Cols: 1, PadY: 8}, area)
-	}
-	tiles := panels(pad)
-	shift := renewals.DataCanvas(tiles[0][0]).Min.X - (c.Min.X + pad)
-	tiles = panels(max(labelW-shift, pad))
-	renewals.Draw(tiles[0][0])
-	expiries.Draw(tiles[1][0])
-	dc := expiries.DataCanvas(tiles[1][0])
-	trX, _ := expiries.Transforms(&dc)
-	xOf := func(t time.Time) vg.Length { return min(max(trX(unixOf(t)), dc.Min.X), dc.Max.X) }
-
-	// Lanes of the failing certificates.
-	y = panelTop - fleetPanelsH - 6
-	hsty := th.subtitle
-	hsty.YAlign = draw.YTop
-	failing := cnt.Expires + cnt.Expired
-	head := fmt.Sprintf("Certificates that expire or have expired: %d", failing)
-	if failing > len(lanes) {
-		head += fmt.Sprintf(" (the %d most urgent drawn)", len(lanes))
-	}
-	hsty.Color = colText
-	if failing > 0 {
-		hsty.Color = colOutage
-	}
-	c.FillText(hsty, vg.Point{X: c.Min.X + pad, Y: y}, head)
-	y -= lanesHead - 6
-	lanesTop := y
-	lanesBottom := y - vg.Length(len(lanes))*fleetLaneH
-	if len(lanes) > 0 {
-		// The time grid of the panels, carried down through the lanes.
-		grid := draw.LineStyle{Color: colRule, Width: 0.6}
-		for _, tk := range timeTicks(x0u, x1u).Ticks(x0u, x1u) {
-			if tk.Label == "" {
-				continue
-			}
-			x := trX(tk.Value)
-			if x >= dc.Min.X && x <= dc.Max.X {
-				c.StrokeLine2(grid, x, lanesBottom, x, lanesTop)
-			}
-		}
-	}
-	for i, l := range lanes {
-		top := lanesTop - vg.Length(i)*fleetLaneH
-		mid := top - fleetLaneH/2
-		if i > 0 {
-			c.StrokeLine2(draw.LineStyle{Color: colRule, Width: 0.6}, c.Min.X+pad, top, dc.Max.X, top)
-		}
-		id := th.laneID
-		id.YAlign = draw.YBottom
-		c.FillText(id, vg.Point{X: c.Min.X + pad, Y: mid + 0.5}, fitText(id, l.name, labelW-2*pad))
-		sub := th.laneTitle
-		sub.YAlign = draw.YTop
-		c.FillText(sub, vg.Point{X: c.Min.X + pad, Y: mid - 0.5}, fitText(sub, l.sub, labelW-2*pad))
-		for _, b := range l.bands {
-			bx0, bx1 := xOf(b.Start), xOf(b.End)
-			if bx1 <= bx0 {
-				continue
-			}
-			c.SetColor(styleOf(b.State).fill)
-			c.Fill(rectOf(bx0, mid-fleetBandH/2, bx1, mid+fleetBandH/2).Path())
-		}
-		if l.expiry != nil {
-			x := xOf(*l.expiry)
-			drawGlyph(c, MarkExpired, vg.Point{X: x, Y: mid}, laneGeom{bandLo: mid - fleetBandH/2, bandHi: mid + fleetBandH/2, mid: mid})
-			// The date on the expired band, in its ink, where it fits.
-			lsty := th.labelBold
-			lsty.Color = styleOf(StateExpired).ink
-			lsty.YAlign = draw.YCenter
-			label := fleetDay(*l.expiry)
-			if lx := x + 8; lx+lsty.Width(label) <= dc.Max.X {
-				c.FillText(lsty, vg.Point{X: lx, Y: mid}, label)
-			}
-		}
-	}
-	y = lanesBottom
-	if moreH > 0 {
-		msg := fmt.Sprintf("and %s more that expire or have expired, not drawn: see the table", fleetThousands(more))
-		if len(lanes) == 0 {
-			msg = "no certificate expires or has expired in the horizon"
-		}
-		s := th.labelBold
-		s.YAlign = draw.YTop
-		if more > 0 {
-			s.Color = colOutage
-		}
-		c.FillText(s, vg.Point{X: c.Min.X + pad, Y: y - 4}, msg)
-		y -= moreH
-	}
-
-	// Legend: the bars, then the lane states in use.
-	ly := c.Min.Y + legendH - 4
-	for _, row := range legendRows {
-		x := c.Min.X + pad
-		mid := ly - 8
-		for _, e := range row {
-			c.SetColor(e.fill)
-			c.Fill(rectOf(x, mid-5, x+legendSwatch, mid+5).Path())
-			sty := th.legend
-			sty.YAlign = draw.YCenter
-			c.FillText(sty, vg.Point{X: x + legendSwatch + 4, Y: mid}, e.text)
-			x += legendSwatch + 4 + th.legend.Width(e.text) + 14
-		}
-		ly -= 16
-	}
-
+// chartSVG draws a chart of that size as an SVG document, naming the font
+// it was measured with and those metric-compatible with it.
+func chartSVG(w, h vg.Length, drawFn func(draw.Canvas)) ([]byte, error) {
+	cv := vgsvg.New(w, h)
+	drawFn(draw.New(cv))
 	var buf bytes.Buffer
 	if _, err := cv.WriteTo(&buf); err != nil {
 		return nil, err
@@ -380,6 +228,10 @@ func fleetPanel(weeks []fleetWeek, x0, x1 float64, label string, fill color.Colo
 	p.Y.Min, p.Y.Max = 0, float64(max(top, 1))*1.12
 	p.Y.Tick.Marker = fleetCountTicks{}
 	p.Y.Tick.Label = th.tick
+	// As gonum sets them for a vertical axis: left of the axis, centred on
+	// the tick. The theme's alignment drew "2000" over the first bar.
+	p.Y.Tick.Label.XAlign = draw.XRight
+	p.Y.Tick.Label.YAlign = draw.YCenter
 	p.Y.Label.Text = label
 	p.Y.Label.TextStyle = th.axis
 	p.Y.Label.TextStyle.XAlign = draw.XCenter

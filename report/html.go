@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/renewsim/renewsim/record"
 	"github.com/renewsim/renewsim/result"
 	"github.com/renewsim/renewsim/sim"
 )
@@ -15,20 +18,29 @@ import (
 // WriteHTML writes the HTML report of a run: one self-contained page
 // (inline SVG and CSS, no script, nothing fetched) with a summary table and,
 // per scenario, its timeline, its expectations and its event log.
+//
+// A scenario of more than 50 certificates or resources is at fleet size:
+// its section leads with the counts, the certificates that fail and the
+// outages, then its timeline drawn as the fleet page's aggregate chart,
+// and each certificate on demand (see fleetScenario); the summary table
+// gives it one row of counts.
 func WriteHTML(w io.Writer, s *result.Summary) error {
+	tls := make([]*Timeline, len(s.Scenarios))
 	svgs := make([][]byte, len(s.Scenarios))
 	for i := range s.Scenarios {
-		b, err := TimelineOf(&s.Scenarios[i]).svg()
+		tls[i] = TimelineOf(&s.Scenarios[i])
+		b, err := tls[i].svg()
 		if err != nil {
 			return fmt.Errorf("plot %s: %w", s.Scenarios[i].Name, err)
 		}
 		svgs[i] = b
 	}
-	return writeHTML(w, s, svgs)
+	return writeHTML(w, s, tls, svgs, "")
 }
 
 type htmlPage struct {
 	Title               string
+	AnyFleet            bool // some scenario is at fleet size: its styles are needed
 	Passed              bool
 	N, NPassed, NFailed int
 	Lines               []htmlSummaryLine
@@ -42,6 +54,13 @@ type htmlSummaryLine struct {
 	Span  int
 	Row   summaryRow
 	Cert  certCell
+	// Outage is what the resources served this certificate expired
+	// ("alb-prod 7d"), not what they served of the others.
+	Outage []string
+	// Fleet, for a scenario at fleet size, says in one line how its
+	// certificates ended, and FleetOutage how many resources had an
+	// outage: the line stands for all of them.
+	Fleet, FleetOutage string
 }
 
 type htmlScenario struct {
@@ -57,6 +76,7 @@ type htmlScenario struct {
 	Events      []eventRow
 	Entries     int
 	Alarms      []htmlAlarm
+	Fleet       *htmlFleet // at fleet size: what the section shows instead
 }
 
 type htmlExpect struct {
@@ -64,18 +84,37 @@ type htmlExpect struct {
 	Text, Expected, Got string
 }
 
-func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
+// writeHTML writes the page of s, whose timelines tls are drawn as svgs;
+// events names the event log beside it, "" when there is none.
+func writeHTML(w io.Writer, s *result.Summary, tls []*Timeline, svgs [][]byte, events string) error {
 	rows := summaryRows(s)
 	page := htmlPage{N: len(s.Scenarios), Passed: s.Passed()}
-	for _, r := range rows {
+	for k, r := range rows {
 		if r.Passed {
 			page.NPassed++
 		}
-		n := max(len(r.Certs), 1)
+		if tls[k].AtFleetSize() {
+			l := htmlSummaryLine{First: true, Span: 1, Row: r}
+			l.Fleet, l.FleetOutage = fleetSummary(tls[k], &s.Scenarios[k])
+			page.Lines = append(page.Lines, l)
+			continue
+		}
+		// Each certificate's line says what its resources served it
+		// expired; an outage of a certificate the scenario does not
+		// declare gets a line of its own rather than another's.
+		outages := certOutages(&s.Scenarios[k])
+		cells := r.Certs
+		for _, id := range slices.Sorted(maps.Keys(outages)) {
+			if !slices.ContainsFunc(r.Certs, func(c certCell) bool { return c.ID == id }) {
+				cells = append(slices.Clip(cells), certCell{ID: id, Outcome: "not declared", RenewedAt: "—", Margin: "—"})
+			}
+		}
+		n := max(len(cells), 1)
 		for i := 0; i < n; i++ {
 			l := htmlSummaryLine{First: i == 0, Span: n, Row: r}
-			if i < len(r.Certs) {
-				l.Cert = r.Certs[i]
+			if i < len(cells) {
+				l.Cert = cells[i]
+				l.Outage = outages[l.Cert.ID]
 			}
 			page.Lines = append(page.Lines, l)
 		}
@@ -84,9 +123,8 @@ func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 	page.Title = fmt.Sprintf("%s, %d passed, %d failed", sim.Count(page.N, "scenario"), page.NPassed, page.NFailed)
 	for i := range s.Scenarios {
 		sc := &s.Scenarios[i]
-		tl := TimelineOf(sc)
-		h := htmlScenario{Anchor: rows[i].Anchor, Sc: sc, Entries: len(sc.Log()), Events: eventRows(sc.Log())}
-		h.Verdict, h.Bad = tl.Verdict()
+		tl := tls[i]
+		h := htmlScenario{Anchor: rows[i].Anchor, Sc: sc, Entries: len(sc.Log())}
 		h.Span = fmt.Sprintf("%s → %s", ts(sc.Start), ts(sc.Until))
 		if sc.Spec() != nil {
 			h.Description = strings.TrimSpace(sc.Spec().Description)
@@ -94,6 +132,20 @@ func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 		if i < len(svgs) {
 			h.SVG = inlineSVG(svgs[i], sc.Name)
 		}
+		if tl.AtFleetSize() {
+			fl, err := fleetScenario(sc, tl, events)
+			if err != nil {
+				return err
+			}
+			h.Fleet = fl
+			page.AnyFleet = true
+			n := countFates(tl, tl.fates())
+			h.Verdict, h.Bad = n.text(), n.bad()
+			page.Scenarios = append(page.Scenarios, h)
+			continue
+		}
+		h.Events = eventRows(sc.Log())
+		h.Verdict, h.Bad = tl.Verdict()
 		for _, e := range sc.Expectations {
 			exp, got := splitDetail(e.Detail)
 			h.Expect = append(h.Expect, htmlExpect{Passed: e.Passed, Text: e.Text, Expected: exp, Got: got})
@@ -120,6 +172,29 @@ func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// certOutages says, per certificate, what the resources served it
+// expired and for how long in all: "alb-prod 7d", resource by resource in
+// the scenario's order.
+func certOutages(sc *result.Scenario) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range sc.Resources {
+		var order []string
+		by := map[string][]record.Window{}
+		for _, w := range r.Windows {
+			if _, ok := by[w.Cert]; !ok {
+				order = append(order, w.Cert)
+			}
+			by[w.Cert] = append(by[w.Cert], w)
+		}
+		for _, id := range order {
+			if d := record.Total(by[id]); d > 0 {
+				out[id] = append(out[id], r.ID+" "+sim.FormatDuration(d))
+			}
+		}
+	}
+	return out
 }
 
 var svgPrologue = regexp.MustCompile(`(?s)^.*?<svg [^>]*?viewBox="([^"]*)"[^>]*>`)
@@ -190,6 +265,7 @@ table.events tr.bad td { background: #fdf1ef; }
 table.events td.text { word-break: break-word; }
 footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 @media print { details { display: block; } }
+{{- if .AnyFleet}}{{template "fleet-css"}}{{end}}
 </style>
 </head>
 <body>
@@ -203,8 +279,12 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 {{- range .Lines}}
 <tr{{if .First}} class="scenario-start"{{end}}>
 {{- if .First}}<td rowspan="{{.Span}}"><a href="#{{.Row.Anchor}}">{{.Row.Name}}</a></td><td rowspan="{{.Span}}"><span class="badge {{lower (verdict .Row.Passed)}}">{{verdict .Row.Passed}}</span></td>{{end -}}
+{{- if .Fleet}}<td colspan="4"><a href="#{{.Row.Anchor}}">{{.Fleet}}</a></td><td{{if .FleetOutage}} class="outage"{{end}}>{{if .FleetOutage}}{{.FleetOutage}}{{else}}none{{end}}</td>
+{{- else}}
 {{- if .Cert.ID}}<td>{{.Cert.ID}}</td><td class="outcome-{{.Cert.Final}}">{{.Cert.Outcome}}</td><td class="time">{{.Cert.RenewedAt}}</td><td class="num">{{.Cert.Margin}}</td>{{else}}<td colspan="4">no certificate</td>{{end -}}
-{{- if .First}}<td rowspan="{{.Span}}"{{if .Row.Outage}} class="outage"{{end}}>{{if .Row.Outage}}{{join .Row.Outage ", "}}{{else}}none{{end}}</td><td rowspan="{{.Span}}" class="num">{{.Row.Expect}}</td>{{end -}}
+<td{{if .Outage}} class="outage"{{end}}>{{if .Outage}}{{join .Outage ", "}}{{else}}none{{end}}</td>
+{{- end}}
+{{- if .First}}<td rowspan="{{.Span}}" class="num">{{.Row.Expect}}</td>{{end -}}
 </tr>
 {{- end}}
 </tbody>
@@ -217,6 +297,9 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 {{- if .Description}}
 <p class="desc">{{.Description}}</p>
 {{- end}}
+{{- if .Fleet}}
+{{- template "fleet-scenario" .}}
+{{- else}}
 <figure class="plot">{{.SVG}}</figure>
 {{- if .Why}}
 <h3>Why</h3>
@@ -261,6 +344,7 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 </tbody>
 </table>
 </details>
+{{- end}}
 </section>
 {{- end}}
 <footer>Written by renewsim. Every time in this report is virtual (UTC); the same scenarios and seeds give the same report.</footer>

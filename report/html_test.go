@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
+	"github.com/renewsim/renewsim/internal/fixture"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/result"
 )
@@ -84,14 +86,34 @@ func TestHTMLContent(t *testing.T) {
 		"2 scenarios · 1 passed · 1 failed",
 		`<a href="#dns-missing-cname">dns-missing-cname</a>`,
 		`<section class="scenario fail" id="dns-happy">`,
-		`<td rowspan="1" class="outage">alb-prod 7d</td>`,
-		"44d23h50m", // the margin before expiry
+		`<td class="outage">alb-prod 7d</td>`,
+		"44d23h50m",                                // the margin before expiry
 		"<td>outcome renewed</td><td>renewed</td>", // expected and got apart
 		"360 validation attempts failed",           // runs of failing attempts are folded
 		"could not validate",                       // why the renewal failed
 	} {
 		assert.True(t, strings.Contains(page, want), "the report lacks %q", want)
 	}
+}
+
+// An outage is on the line of the certificate that was served expired,
+// not on the scenario's first line: busy declares api, ghost and web, and
+// only web expires while cdn serves it.
+func TestHTMLOutageIsOnItsCertificatesLine(t *testing.T) {
+	sc := result.Build(fixture.BusyScenario(), 7, fixture.Busy())
+	var buf bytes.Buffer
+	require.NoError(t, report.WriteHTML(&buf, &result.Summary{Scenarios: []result.Scenario{sc}}))
+	page := buf.String()
+	table := page[strings.Index(page, `<table class="summary">`):strings.Index(page, "</table>")]
+	lines := regexp.MustCompile(`(?s)<tr[ >].*?</tr>`).FindAllString(table, -1)
+	require.Len(t, lines, 1+3, "the header, then api, ghost and web")
+	assert.Contains(t, lines[1], "<td>api</td>")
+	assert.Contains(t, lines[1], "<td>none</td>", "api's resources never served it expired")
+	assert.Contains(t, lines[2], "<td>ghost</td>")
+	assert.Contains(t, lines[2], "<td>none</td>")
+	assert.Contains(t, lines[3], "<td>web</td>")
+	assert.Contains(t, lines[3], `<td class="outage">cdn 2d</td>`)
+	assert.Contains(t, lines[1], `<td rowspan="3" class="num">0/0</td>`, "the expectations still span the scenario")
 }
 
 // TestReportFilesAreDeterministic runs scenarios twice and writes their

@@ -176,6 +176,10 @@ func newTheme() theme {
 // Size is the size the timeline is drawn at: 1200×600 CSS pixels, taller
 // when its lanes need more room for labels.
 func (t *Timeline) Size() (w, h vg.Length) {
+	if t.AtFleetSize() {
+		th := newTheme()
+		return fleetPlotW, t.aggregate(th).height(th)
+	}
 	w, h = plotWidth, plotHeight
 	if n := 150 + minLaneHeight*vg.Length(len(t.Lanes)); n > h {
 		h = n
@@ -236,6 +240,10 @@ func (t *Timeline) Draw(c draw.Canvas) { t.draw(c) }
 
 func (t *Timeline) draw(c draw.Canvas) layoutNeed {
 	th := newTheme()
+	if t.AtFleetSize() {
+		t.aggregate(th).draw(c, th)
+		return layoutNeed{}
+	}
 	need := &layoutNeed{}
 	c.SetColor(color.White)
 	c.Fill(c.Rectangle.Path())
@@ -249,19 +257,29 @@ func (t *Timeline) draw(c draw.Canvas) layoutNeed {
 	}
 	tsty := th.title
 	tsty.YAlign = draw.YTop
+	width := c.Size().X - 2*pad
+	title = fitText(tsty, title, width)
 	c.FillText(tsty, vg.Point{X: c.Min.X + pad, Y: y}, title)
 	msty := th.meta
 	msty.YAlign = draw.YTop
-	c.FillText(msty, vg.Point{X: c.Min.X + pad + tsty.Width(title) + 10, Y: y - 4}, t.meta())
-	y -= tsty.Height(title) + 4
-	verdict, bad := t.Verdict()
+	meta := t.meta()
+	if mx := tsty.Width(title) + 10; mx+msty.Width(meta) <= width {
+		c.FillText(msty, vg.Point{X: c.Min.X + pad + mx, Y: y - 4}, meta)
+		y -= tsty.Height(title) + 4
+	} else {
+		// A long name: the profile, seed and span go under it.
+		y -= tsty.Height(title) + 2
+		c.FillText(msty, vg.Point{X: c.Min.X + pad, Y: y}, fitText(msty, meta, width))
+		y -= msty.Height(meta) + 4
+	}
+	parts, bad := t.verdictParts()
 	ssty := th.subtitle
 	ssty.YAlign = draw.YTop
 	ssty.Color = colGood
 	if bad {
 		ssty.Color = colOutage
 	}
-	for _, line := range wrapParts(verdict, "  ·  ", ssty, c.Size().X-2*pad) {
+	for _, line := range caption(parts, ssty, c.Size().X-2*pad) {
 		c.FillText(ssty, vg.Point{X: c.Min.X + pad, Y: y}, line)
 		y -= ssty.Height(line) + 2
 	}
@@ -360,60 +378,129 @@ func (t *Timeline) meta() string {
 // Verdict says in one line how the run ended for every certificate and
 // resource, and whether that is bad news (an expiry or an outage).
 func (t *Timeline) Verdict() (string, bool) {
-	var parts []string
-	bad := false
-	// Per lane, the first expiry, and the first renewal before it.
-	type fate struct{ renewed, expired *Marker }
-	fates := make([]fate, len(t.Lanes))
-	for j := range t.Markers {
-		m := &t.Markers[j]
-		if m.Lane < 0 || m.Lane >= len(fates) {
-			continue
-		}
-		f := &fates[m.Lane]
-		if m.Class == MarkRenewed && f.renewed == nil && f.expired == nil {
-			f.renewed = m
-		}
-		if m.Class == MarkExpired && f.expired == nil {
-			f.expired = m
-		}
-	}
-	for i, l := range t.Lanes {
-		switch l.Kind {
-		case LaneCertificate:
-			renewed, expired := fates[i].renewed, fates[i].expired
-			switch {
-			case expired != nil:
-				bad = true
-				parts = append(parts, fmt.Sprintf("%s EXPIRED %s", l.ID, ts(expired.Time)))
-			case renewed != nil:
-				parts = append(parts, fmt.Sprintf("%s %s", l.ID, renewed.Label))
-			default:
-				parts = append(parts, l.ID+" not renewed by the end")
-			}
-		case LaneResource:
-			var total time.Duration
-			var first time.Time
-			for _, b := range l.Bands {
-				if b.State == StateOutage {
-					if first.IsZero() {
-						first = b.Start
-					}
-					total += b.End.Sub(b.Start)
-				}
-			}
-			if total > 0 {
-				bad = true
-				parts = append(parts, fmt.Sprintf("%s OUTAGE %s from %s", l.ID, shortDuration(total), ts(first)))
-			} else {
-				parts = append(parts, l.ID+" no outage")
-			}
-		}
-	}
+	parts, bad := t.verdictParts()
 	if len(parts) == 0 {
 		return "nothing happened", false
 	}
-	return strings.Join(parts, "  ·  "), bad
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		texts[i] = p.text
+	}
+	return strings.Join(texts, verdictSep), bad
+}
+
+// verdictSep separates the parts of a verdict.
+const verdictSep = "  ·  "
+
+// verdictPart is what a verdict says of one lane.
+type verdictPart struct {
+	text string
+	bad  bool
+}
+
+// verdictParts says how the run ended for each certificate and resource,
+// in lane order.
+func (t *Timeline) verdictParts() (parts []verdictPart, bad bool) {
+	fates := t.fates()
+	for i, l := range t.Lanes {
+		f := &fates[i]
+		switch l.Kind {
+		case LaneCertificate:
+			switch {
+			case f.expired != nil:
+				parts = append(parts, verdictPart{fmt.Sprintf("%s EXPIRED %s", l.ID, ts(f.expired.Time)), true})
+			case f.renewed != nil:
+				parts = append(parts, verdictPart{fmt.Sprintf("%s %s", l.ID, f.renewed.Label), false})
+			default:
+				parts = append(parts, verdictPart{l.ID + " not renewed by the end", false})
+			}
+		case LaneResource:
+			if f.outage > 0 {
+				parts = append(parts, verdictPart{fmt.Sprintf("%s OUTAGE %s from %s", l.ID, shortDuration(f.outage), ts(f.first)), true})
+			} else {
+				parts = append(parts, verdictPart{l.ID + " no outage", false})
+			}
+		}
+	}
+	for _, p := range parts {
+		bad = bad || p.bad
+	}
+	return parts, bad
+}
+
+// captionLines is how many lines the verdict under a timeline's title may
+// take: a scenario with more lanes says the rest with "… and N more".
+const captionLines = 3
+
+// caption lays the verdict out in lines no wider than width, at most
+// captionLines of them. When it needs more, the bad news comes first and
+// the last line ends with how many parts were left out: the lanes below
+// say the rest.
+func caption(parts []verdictPart, sty text.Style, width vg.Length) []string {
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		texts[i] = p.text
+	}
+	if len(texts) == 0 {
+		texts = []string{"nothing happened"}
+	}
+	lines := wrapParts(strings.Join(texts, verdictSep), verdictSep, sty, width)
+	if len(lines) > captionLines {
+		ordered := slices.Clone(parts)
+		slices.SortStableFunc(ordered, func(a, b verdictPart) int { return cmpBool(b.bad, a.bad) })
+		lines = packCaption(ordered, sty, width)
+	}
+	for i, l := range lines {
+		lines[i] = fitText(sty, l, width)
+	}
+	return lines
+}
+
+// packCaption fills captionLines lines with parts, in order, and ends the
+// last with "… and N more" for the parts that did not fit.
+func packCaption(parts []verdictPart, sty text.Style, width vg.Length) []string {
+	var lines [][]string
+	used := 0
+	for _, p := range parts {
+		n := len(lines)
+		if n > 0 && sty.Width(strings.Join(append(slices.Clone(lines[n-1]), p.text), verdictSep)) <= width {
+			lines[n-1] = append(lines[n-1], p.text)
+			used++
+			continue
+		}
+		if n == captionLines {
+			break
+		}
+		lines = append(lines, []string{p.text})
+		used++
+	}
+	more := func(n int) string { return fmt.Sprintf("… and %d more", n) }
+	last := &lines[len(lines)-1]
+	for used < len(parts) {
+		if sty.Width(strings.Join(append(slices.Clone(*last), more(len(parts)-used)), verdictSep)) <= width || len(*last) == 0 {
+			break
+		}
+		*last = (*last)[:len(*last)-1]
+		used--
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.Join(l, verdictSep)
+	}
+	if used < len(parts) {
+		out[len(out)-1] = strings.Join(append(slices.Clone(*last), more(len(parts)-used)), verdictSep)
+	}
+	return out
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 func unixOf(t time.Time) float64 { return float64(t.Unix()) }
@@ -491,11 +578,21 @@ func (b *Bands) Plot(c draw.Canvas, p *plot.Plot) {
 	xOf := func(at time.Time) vg.Length {
 		return min(max(trX(unixOf(at)), c.Min.X), c.Max.X)
 	}
-	// Outage shading behind everything.
+	// Outage shading behind everything, once where outages overlap: a
+	// translucent shade drawn for each of six resources turns the lanes
+	// dark red behind their labels.
+	var shade []labelSpan
 	for _, o := range t.Outages() {
 		x0, x1 := widenOutage(xOf(o.Start), xOf(o.End), c)
+		if n := len(shade); n > 0 && x0 <= shade[n-1].x1 {
+			shade[n-1].x0, shade[n-1].x1 = min(shade[n-1].x0, x0), max(shade[n-1].x1, x1)
+			continue
+		}
+		shade = append(shade, labelSpan{x0, x1})
+	}
+	for _, s := range shade {
 		c.SetColor(colShade)
-		c.Fill(rectOf(x0, c.Min.Y, x1, c.Max.Y).Path())
+		c.Fill(rectOf(s.x0, c.Min.Y, s.x1, c.Max.Y).Path())
 	}
 	// Rules between lanes, heavier between certificates and resources.
 	for i := 1; i < len(t.Lanes); i++ {
@@ -850,6 +947,11 @@ func (mp *markerPlotter) labels(c draw.Canvas, th theme, g laneGeom, groups []*l
 			sty = th.labelBold
 		}
 		sty.Color = gs.ink
+		// A label wider than the room on either side of its leader (a
+		// user's long alarm name) is cut to the wider side.
+		if room := max(c.Max.X-grp.x-3, grp.x-3-c.Min.X); sty.Width(txt) > room {
+			txt = fitText(sty, txt, room)
+		}
 		w := sty.Width(txt)
 		// Right of the leader, or left of it near the right edge or when
 		// the right is taken.
@@ -967,7 +1069,9 @@ func (t *Timeline) legend() []legendEntry {
 	}
 	for k, name := range t.AlarmNames {
 		if classes[AlarmClass(k)] {
-			out = append(out, legendEntry{class: AlarmClass(k), text: "alarm " + name + " fired"})
+			// An alarm's name is the user's: a long one is cut, so that its
+			// entry fits a legend row.
+			out = append(out, legendEntry{class: AlarmClass(k), text: fitText(newTheme().legend, "alarm "+name+" fired", plotWidth/2)})
 		}
 	}
 	return out

@@ -25,7 +25,7 @@ type reportFlags struct {
 // addReportFlags registers -report, -junit, -markdown and -png on fs.
 func addReportFlags(fs *flag.FlagSet) *reportFlags {
 	f := &reportFlags{}
-	fs.StringVar(&f.dir, "report", "", "write index.html, one SVG timeline per scenario, results.json and events.jsonl to `DIR`")
+	fs.StringVar(&f.dir, "report", "", "write index.html, one SVG timeline per scenario, results.json and events.jsonl to `DIR` (events.jsonl.gz when a scenario has more than 50 certificates or resources)")
 	fs.StringVar(&f.junit, "junit", "", "write the results as JUnit XML to `FILE`")
 	fs.StringVar(&f.markdown, "markdown", "", "write a Markdown summary to `FILE` (for example $GITHUB_STEP_SUMMARY)")
 	fs.BoolVar(&f.png, "png", false, "with -report, also write every timeline as PNG (much slower than SVG)")
@@ -121,9 +121,11 @@ var plotDoc = commandDoc{
 	args:    "[flags] EVENTS.jsonl",
 	purpose: "draw a timeline again from a saved event log, without running the scenario",
 	about: `Draws the timeline of one scenario from an event log written by
-renewsim run -events FILE (or events.jsonl of -report). A log that holds
-several scenarios needs -scenario. The format follows the extension of the
--timeline file: .svg (the default, fast) or .png.`,
+renewsim run -events FILE (or events.jsonl or events.jsonl.gz of -report;
+a gzip-compressed log is read as it is). A log that holds several
+scenarios needs -scenario. The format follows the extension of the
+-timeline file: .svg (the default, fast) or .png. A scenario of more than
+50 certificates or resources is drawn as the aggregate chart of its report.`,
 }
 
 // cmdPlot is "renewsim plot": re-plot a saved event log.

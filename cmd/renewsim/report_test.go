@@ -171,3 +171,35 @@ func TestProgress(t *testing.T) {
 		assert.False(t, newProgress(tty, 1).on, "CI logs get no progress")
 	}
 }
+
+// A scenario of more than 50 certificates: run -report writes the event
+// log gzip-compressed and the timeline as the aggregate chart; run -events
+// FILE.gz compresses too; plot reads both and draws the same chart.
+func TestRunReportAtFleetSize(t *testing.T) {
+	dir := t.TempDir()
+	file := writeScenario(t, "synthetic-60.yaml", string(scenarios.SyntheticFleet(60, 1)))
+	out := filepath.Join(dir, "report")
+	events := filepath.Join(dir, "all.jsonl.gz")
+	code, _, errs := renewsim(t, "run", "-report", out, "-events", events, file)
+	require.Equal(t, 0, code, errs)
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"events.jsonl.gz", "index.html", "results.json", "synthetic-fleet-60.svg"}, names)
+
+	for _, log := range []string{filepath.Join(out, "events.jsonl.gz"), events} {
+		data, err := os.ReadFile(log)
+		require.NoError(t, err)
+		require.True(t, bytes.HasPrefix(data, []byte{0x1f, 0x8b}), "%s is gzip-compressed", log)
+		svg := filepath.Join(dir, "again.svg")
+		var o, e bytes.Buffer
+		require.NoError(t, cmdPlot([]string{log, "-timeline", svg}, &o, &e), e.String())
+		got, err := os.ReadFile(svg)
+		require.NoError(t, err)
+		assert.Contains(t, string(got), "Certificates that expired or fail at the end", "%s: the aggregate chart", log)
+		assert.Contains(t, string(got), "renewals / week")
+	}
+}

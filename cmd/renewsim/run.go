@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/renewsim/renewsim/report"
@@ -34,7 +35,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of the human summary")
 	var sf sweepFlags // -seed and -alarms, and -variant, -vary and -runs for one variant of a sweep
 	sf.add(fs, true)
-	events := fs.String("events", "", "write the event log as JSON Lines to `FILE`")
+	events := fs.String("events", "", "write the event log as JSON Lines to `FILE` (gzip-compressed when FILE ends in .gz)")
 	reports := addReportFlags(fs)
 	eventbridge := fs.String("eventbridge-url", "", "POST every EventBridge event, in order, to `URL` (retried; a warning when it keeps failing)")
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, for people watching them (same record, much slower); by default DNS is asked again only when the zone changed and TLS verdicts are remembered by what they depend on")
@@ -124,7 +125,11 @@ func runScenarios(ctx context.Context, scs []*sim.Scenario, opt simrun.Options, 
 		}
 	}
 	if outs.events != "" {
-		if err := writeFile(outs.events, func(w io.Writer) error { return report.WriteEvents(w, sum) }); err != nil {
+		write := func(w io.Writer) error { return report.WriteEvents(w, sum) }
+		if strings.HasSuffix(outs.events, ".gz") {
+			write = func(w io.Writer) error { return report.WriteEventsGzip(w, sum) }
+		}
+		if err := writeFile(outs.events, write); err != nil {
 			return false, err
 		}
 	}

@@ -157,7 +157,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 0, "run `N` variants at once, each worker with fakes of its own (default GOMAXPROCS)")
 	shard := fs.String("shard", "", "run only the variants k with k mod n = i (`i/n`, 0 <= i < n) and print their JSON Lines")
 	reportDir := fs.String("report", "", "write sweep.html, the charts as SVG, variants.jsonl, variants.csv and summary.txt to `DIR` (with -variant: the run report)")
-	events := fs.String("events", "", "with -variant: write the event log as JSON Lines to `FILE`")
+	events := fs.String("events", "", "with -variant: write the event log as JSON Lines to `FILE` (gzip-compressed when FILE ends in .gz)")
 	everyAttempt := fs.Bool("every-attempt", false, "ask the fake servers at every attempt and handshake at every probe, as run -every-attempt does (same record, much slower); by default DNS is asked again only when the zone changed and TLS verdicts are remembered by what they depend on")
 	deprecated(fs, "cache-dns", "every-attempt", true)
 	deprecated(fs, "cache-probes", "every-attempt", true)
