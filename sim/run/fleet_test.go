@@ -1,13 +1,19 @@
 package run
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,41 +23,179 @@ import (
 	"github.com/renewsim/renewsim/scenarios"
 )
 
-// BenchmarkFleet is `renewsim run` on the synthetic benchmark fleet
-// (scenarios.SyntheticFleet) of 1,000 and 10,000 certificates, each on a
-// resource of its own, over two years in the default mode: load the file,
-// run it, build the results and write the summary. peak-rss-MiB is the
-// process's high-water mark, so run one size per process to read it:
-//
-//	go test -run '^$' -bench 'Fleet/certs=10000$' -benchtime 1x ./sim/run/
-func BenchmarkFleet(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
-		b.Run(fmt.Sprintf("certs=%d", n), func(b *testing.B) {
-			file := fmt.Sprintf("synthetic-%d.yaml", n)
-			data := scenarios.SyntheticFleet(n, 1)
-			var entries int
-			cpu0 := cpuTime()
-			for b.Loop() {
-				sc, err := scenarios.Parse(file, data)
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := Run(context.Background(), sc, Options{CacheDNS: true, CacheProbes: true})
-				if err != nil {
-					b.Fatal(err)
-				}
-				sum := &result.Summary{Scenarios: []result.Scenario{result.Build(sc, res.Seed, res.Log)}}
-				if err := report.WriteText(io.Discard, sum); err != nil {
-					b.Fatal(err)
-				}
-				entries = len(res.Log)
-			}
-			// CPU time tells more than wall time on a busy 2-core machine.
-			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
-			b.ReportMetric(float64(entries), "entries/run")
-			b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MiB")
-		})
+// fleetShapes is the matrix of fleet shapes the fleet benchmarks run: the
+// benchmark's old fleet, the ordinary account of issue 21, and the corners
+// of certificates per resource (1, 3, 10) and per zone (1, 50, 200), with
+// one trap-heavy fleet. Each takes the number of certificates.
+var fleetShapes = []struct {
+	name  string
+	shape func(int) scenarios.FleetShape
+}{
+	{"bench", scenarios.BenchShape},
+	{"ordinary", scenarios.OrdinaryShape},
+	{"sni10-zone200", func(n int) scenarios.FleetShape {
+		s := scenarios.OrdinaryShape(n)
+		s.PerResource, s.PerZone = 10, 200
+		return s
+	}},
+	{"sni10-zone1", func(n int) scenarios.FleetShape {
+		s := scenarios.OrdinaryShape(n)
+		s.PerResource, s.PerZone = 10, 1
+		return s
+	}},
+	{"own-zone1", func(n int) scenarios.FleetShape {
+		s := scenarios.OrdinaryShape(n)
+		s.PerResource, s.PerZone = 1, 1
+		return s
+	}},
+	// Half on 395-day lifetimes, a tenth losing its validation CNAME and a
+	// few percent of every other trap: the most failing hourly attempts.
+	{"traps", func(n int) scenarios.FleetShape {
+		return scenarios.FleetShape{Certs: n, PerResource: 3, PerZone: 50, Old: 0.5,
+			Deleted: 0.10, Wrong: 0.03, CAA: 0.03, Unattached: 0.03, Email: 0.02, Imported: 0.01, Private: 0.01}
+	}},
+}
+
+func shapeNamed(name string, n int) (scenarios.FleetShape, bool) {
+	for _, s := range fleetShapes {
+		if s.name == name {
+			return s.shape(n), true
+		}
 	}
+	return scenarios.FleetShape{}, false
+}
+
+// runFleet is `renewsim run` on a generated fleet in the default mode: load
+// the file, run it, build the results and write the summary. It returns the
+// number of entries in the record.
+func runFleet(tb testing.TB, file string, data []byte) int {
+	sc, err := scenarios.Parse(file, data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, Options{CacheDNS: true, CacheProbes: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum := &result.Summary{Scenarios: []result.Scenario{result.Build(sc, res.Seed, res.Log)}}
+	if err := report.WriteText(io.Discard, sum); err != nil {
+		tb.Fatal(err)
+	}
+	return len(res.Log)
+}
+
+// BenchmarkFleet is `renewsim run` (runFleet) on every shape of the
+// matrix, 1,000 and 10,000 certificates over two years, in this process:
+// the one to profile (-cpuprofile, -memprofile) for a single cell.
+// peak-rss-MiB is the process's high-water mark, so it only tells for the
+// first cell a process runs; BenchmarkFleetProcess measures each cell in a
+// process of its own.
+//
+//	go test -run '^$' -bench 'Fleet/shape=ordinary/certs=10000$' -benchtime 1x -cpuprofile cpu.out ./sim/run/
+func BenchmarkFleet(b *testing.B) {
+	for _, s := range fleetShapes {
+		for _, n := range []int{1000, 10000} {
+			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.name, n), func(b *testing.B) {
+				f := scenarios.NewSynthetic(s.shape(n), 1)
+				data := f.YAML()
+				var entries int
+				cpu0 := cpuTime()
+				for b.Loop() {
+					entries = runFleet(b, f.Name()+".yaml", data)
+				}
+				// CPU time tells more than wall time on a busy 2-core machine.
+				b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
+				b.ReportMetric(float64(entries), "entries/run")
+				b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MiB")
+			})
+		}
+	}
+}
+
+// fleetCellEnv makes TestFleetCell run one cell of the matrix,
+// "SHAPE/CERTS", and print what it measured: BenchmarkFleetProcess's child.
+const fleetCellEnv = "RENEWSIM_FLEET_CELL"
+
+// cellReport is what a child process tells its parent, on a line of its
+// own after cellPrefix.
+type cellReport struct {
+	Entries int   `json:"entries"`
+	WallNS  int64 `json:"wall_ns"`
+}
+
+const cellPrefix = "fleet-cell: "
+
+// BenchmarkFleetProcess is BenchmarkFleet with each run in a child process
+// of its own (this test binary, running TestFleetCell), so that its peak
+// RSS is its own: wall-s is the run's wall time as the child measured it,
+// cpu-s the child's user+system time and peak-rss-MiB its maxrss, both from
+// getrusage(RUSAGE_CHILDREN) as os/exec reports them.
+//
+//	go test -run '^$' -bench 'FleetProcess' -benchtime 1x ./sim/run/
+func BenchmarkFleetProcess(b *testing.B) {
+	for _, s := range fleetShapes {
+		for _, n := range []int{1000, 10000} {
+			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.name, n), func(b *testing.B) {
+				var wall, cpu time.Duration
+				var rss int64
+				var rep cellReport
+				for b.Loop() {
+					var r time.Duration
+					rep, r, rss = runCell(b, fmt.Sprintf("%s/%d", s.name, n))
+					wall += time.Duration(rep.WallNS)
+					cpu += r
+				}
+				b.ReportMetric(wall.Seconds()/float64(b.N), "wall-s")
+				b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s")
+				b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
+				b.ReportMetric(float64(rep.Entries), "entries/run")
+			})
+		}
+	}
+}
+
+// runCell runs one cell in a child process and returns its report, its
+// CPU time and its peak RSS in bytes.
+func runCell(b *testing.B, cell string) (cellReport, time.Duration, int64) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFleetCell$", "-test.count=1")
+	cmd.Env = append(os.Environ(), fleetCellEnv+"="+cell)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("cell %s: %v\n%s", cell, err, out.String())
+	}
+	var rep cellReport
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		if line, ok := strings.CutPrefix(sc.Text(), cellPrefix); ok {
+			if err := json.Unmarshal([]byte(line), &rep); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return rep, cpu, ru.Maxrss << 10 // Linux counts maxrss in KiB
+}
+
+// TestFleetCell is BenchmarkFleetProcess's child; without its variable it
+// does nothing.
+func TestFleetCell(t *testing.T) {
+	cell, ok := os.LookupEnv(fleetCellEnv)
+	if !ok {
+		t.Skip("run by BenchmarkFleetProcess")
+	}
+	name, count, _ := strings.Cut(cell, "/")
+	n, err := strconv.Atoi(count)
+	require.NoError(t, err)
+	shape, ok := shapeNamed(name, n)
+	require.True(t, ok, "no shape %q", name)
+	f := scenarios.NewSynthetic(shape, 1)
+	data := f.YAML()
+	t0 := time.Now()
+	entries := runFleet(t, f.Name()+".yaml", data)
+	line, _ := json.Marshal(cellReport{Entries: entries, WallNS: time.Since(t0).Nanoseconds()})
+	fmt.Println(cellPrefix + string(line))
 }
 
 // The change-driven mode gives the same record as the every-attempt mode
