@@ -10,7 +10,8 @@ import (
 // FleetShape is what a synthetic fleet looks like: how many certificates,
 // how they share load balancers and zones, how many still have 395-day
 // lifetimes, and what share of them carries each trap. Shares are fractions
-// (0.03 = 3%); the traps exclude each other and together must not exceed 1.
+// (0.03 = 3%), rounded to whole certificates; the traps exclude each
+// other and together must not exceed 1.
 type FleetShape struct {
 	Certs int
 	// PerResource is how many certificates each resource serves: 1 puts
@@ -85,6 +86,15 @@ const (
 	TrapPrivate    Trap = "private"
 )
 
+// Traps is the share of each trap.
+func (s FleetShape) Traps() map[Trap]float64 {
+	m := map[Trap]float64{}
+	for i, v := range s.traps() {
+		m[trapOrder[i]] = v
+	}
+	return m
+}
+
 // traps lists the shape's trap shares in the order they are drawn.
 func (s FleetShape) traps() []float64 {
 	return []float64{s.Deleted, s.Wrong, s.CAA, s.Unattached, s.Email, s.Imported, s.Private}
@@ -144,22 +154,27 @@ func NewSynthetic(s FleetShape, seed uint64) *Synthetic {
 		}
 		f.Resources = append(f.Resources, SyntheticResource{ID: fmt.Sprintf("r%d", r), Kind: kind})
 	}
-	shares := s.traps()
+	// Each trap goes to its share of the certificates, rounded but at
+	// least one, chosen at random: a small fleet still has every trap.
+	traps := make([]Trap, s.Certs)
+	perm := rng.Perm(s.Certs)
+	for k, share := range s.traps() {
+		n := 0
+		if share > 0 {
+			n = max(1, int(share*float64(s.Certs)+0.5))
+		}
+		for ; n > 0 && len(perm) > 0; n-- {
+			traps[perm[0]] = trapOrder[k]
+			perm = perm[1:]
+		}
+	}
 	for i := range s.Certs {
-		c := SyntheticCert{ID: fmt.Sprintf("c%d", i), Zone: f.Zones[i/s.PerZone], Resource: i / s.PerResource}
+		c := SyntheticCert{ID: fmt.Sprintf("c%d", i), Zone: f.Zones[i/s.PerZone], Resource: i / s.PerResource, Trap: traps[i]}
 		c.Domain = fmt.Sprintf("svc%d.%s", i, c.Zone)
 		c.Wildcard = rng.IntN(3) == 0
 		c.Issued = f.Start.Add(-time.Duration(rng.IntN(190*24)) * time.Hour)
 		if rng.Float64() < s.Old {
 			c.Issued = time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(70*24)) * time.Hour)
-		}
-		p := rng.Float64()
-		for k, share := range shares {
-			if p < share {
-				c.Trap = trapOrder[k]
-				break
-			}
-			p -= share
 		}
 		switch c.Trap {
 		case TrapDeleted:

@@ -199,16 +199,37 @@ func TestFleetCell(t *testing.T) {
 }
 
 // The change-driven mode gives the same record as the every-attempt mode
-// on a fleet with every trap of the benchmark mix (seed 4 draws each of them).
+// on every shape of the matrix, scaled down: several certificates on a
+// load balancer, a zone each, every trap of the shape.
 func TestChangeDrivenFleetGivesTheSameRecord(t *testing.T) {
-	sc, err := scenarios.Parse("synthetic-150.yaml", scenarios.SyntheticFleet(150, 4))
-	require.NoError(t, err)
-	every, err := Run(context.Background(), sc, Options{})
-	require.NoError(t, err)
-	changed, err := Run(context.Background(), sc, Options{CacheDNS: true, CacheProbes: true})
-	require.NoError(t, err)
-	assert.Equal(t, eventsOf(t, sc, every), eventsOf(t, sc, changed))
-	assert.Less(t, changed.Queries, every.Queries/10, "DNS is asked again only when the zone changed")
+	for _, s := range fleetShapes {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			f := scenarios.NewSynthetic(s.shape(120), 4)
+			requireEveryTrap(t, f)
+			sc, err := scenarios.Parse(f.Name()+".yaml", f.YAML())
+			require.NoError(t, err)
+			every, err := Run(context.Background(), sc, Options{})
+			require.NoError(t, err)
+			changed, err := Run(context.Background(), sc, Options{CacheDNS: true, CacheProbes: true})
+			require.NoError(t, err)
+			assert.Equal(t, eventsOf(t, sc, every), eventsOf(t, sc, changed))
+			assert.Less(t, changed.Queries, every.Queries/10, "DNS is asked again only when the zone changed")
+		})
+	}
+}
+
+// requireEveryTrap fails unless f has a certificate with each trap its
+// shape gives a share.
+func requireEveryTrap(t *testing.T, f *scenarios.Synthetic) {
+	t.Helper()
+	seen := map[scenarios.Trap]bool{}
+	for _, c := range f.Certs {
+		seen[c.Trap] = true
+	}
+	for trap, share := range f.Shape.Traps() {
+		assert.True(t, share == 0 || seen[trap], "%s: no certificate with the trap %s: choose another seed", f.Name(), trap)
+	}
 }
 
 // peakRSS is the process's peak resident set size (VmHWM), in bytes, or 0
