@@ -64,13 +64,15 @@ type world struct {
 	deps  map[string][]dnsKey // owner name -> cached answers it can change
 	// probeCache, when not nil, remembers TLS probe verdicts
 	// (Options.CacheProbes); probeMemo keeps them across runs of a worker,
-	// validSeen the CAs whose valid class a real handshake proved; peekMemo
+	// proven the classes of verdict a real handshake proved per CA
+	// (resources.go, derive); hostCheck is derive's scratch certificate,
+	// of which only names and validity are read; peekMemo
 	// and httpMemo remember the legacy probe's and HTTP validation's
 	// answers within a run.
 	probeCache map[probeKey]sim.TLSAnswer
 	probeMemo  map[probeKey]sim.TLSAnswer
-	validSeen  map[*faketls.CA]bool
-	hostCheck  x509.Certificate // reused by validClass: only its names are read
+	proven     map[*faketls.CA]probeClass
+	hostCheck  x509.Certificate
 	peekMemo   map[peekKey]faketls.ProbeResult
 	httpMemo   map[httpKey]sim.HTTPAnswer
 	clicked    map[string]bool // approval codes this world's clicks approved
@@ -110,7 +112,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		w.byIP = map[string]int{}
 		w.leaves = map[leafKey]*faketls.Leaf{}
 		w.cas = map[uint64]*faketls.CA{}
-		w.validSeen = map[*faketls.CA]bool{}
+		w.proven = map[*faketls.CA]probeClass{}
 		w.peekMemo = map[peekKey]faketls.ProbeResult{}
 		w.httpMemo = map[httpKey]sim.HTTPAnswer{}
 	}

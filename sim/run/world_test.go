@@ -144,3 +144,46 @@ func TestDeployAndProbeAtVirtualTime(t *testing.T) {
 	assert.Equal(t, "www.example.com", seen.Via)
 	assert.Equal(t, "0a:0b:0c", seen.Serial)
 }
+
+// Every verdict the change-driven mode derives is what a real handshake
+// with the certificate really served says, text and all: valid, a name the
+// certificate does not cover, expired, not yet valid; and nothing is
+// derived before a handshake of that class proved the derivation.
+func TestDerivedVerdictsAreTheHandshakes(t *testing.T) {
+	w, eng := testWorld(t, nil)
+	w.probeCache = map[probeKey]sim.TLSAnswer{}
+	start := eng.Now()
+	nb, na := start.Add(sim.Day), start.Add(30*sim.Day)
+	d := sim.Deploy{Resource: 0, Cert: 0, Serial: "0a:0b:0c", Names: []string{"www.example.com", "*.api.example.com"}, NotBefore: nb, NotAfter: na}
+	require.NoError(t, w.deploy(d))
+	for _, tc := range []struct {
+		name  string
+		at    time.Time
+		class probeClass
+	}{
+		{"www.example.com", nb.Add(time.Hour), classValid},
+		{"x.api.example.com", nb.Add(time.Hour), classValid},
+		{"api.example.com", nb.Add(time.Hour), classMismatch},
+		{"other.example.com", na, classMismatch},
+		{"www.example.com", na.Add(time.Second), classExpired},
+		{"other.example.com", na.Add(90 * sim.Day), classExpired},
+		{"www.example.com", start, classEarly},
+	} {
+		class, derived := w.derive(d, tc.name, tc.at)
+		assert.Equal(t, tc.class, class, "%s at %s", tc.name, tc.at)
+		real, err := w.handshake(0, tc.name, tc.at)
+		require.NoError(t, err)
+		derived.Resource = real.Resource
+		assert.Equal(t, real, derived, "%s at %s", tc.name, tc.at)
+		assert.Zero(t, w.proven[w.ca]&class, "not proven before probeTLS asks")
+		got, err := w.probeTLS(sim.ProbeTLS{Resource: 0, ServerName: tc.name}, tc.at)
+		require.NoError(t, err)
+		assert.Equal(t, real, got)
+		assert.NotZero(t, w.proven[w.ca]&class, "proven by probeTLS's handshake")
+		clear(w.proven)
+	}
+	// Nothing served: never derived.
+	require.NoError(t, w.deploy(sim.Deploy{Resource: 0}))
+	class, _ := w.derive(w.served[0], "www.example.com", nb)
+	assert.Equal(t, classUnknown, class)
+}
