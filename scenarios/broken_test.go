@@ -47,7 +47,7 @@ certificates:
     domain: example.org
 name: again
 `, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, alarms, expect, days_before_expiry)
-t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames)
+t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames, key_algorithm)
 t.yaml:8:5: duplicate key "domain" in certificate (first at line 6)
 t.yaml:9:1: duplicate key "name" in scenario (first at line 1)`},
 	{"wrong node kinds", `name: [ok]
@@ -191,6 +191,16 @@ t.yaml:6:29: sans: "exa mple.com" is not a valid domain name (want labels of let
 t.yaml:6:45: sans: "localhost" is not a valid domain name (want labels of letters, digits and hyphens separated by dots, like example.com or *.example.com)
 t.yaml:6:56: sans: item 4 is empty
 t.yaml:7:15: exported: want true or false, got "yes"`},
+	{"key algorithms", `name: ok
+start: 2026-03-01T00:00:00Z
+certificates:
+  - {id: a, domain: a.example.com, key_algorithm: RSA_4096}
+  - {id: b, domain: b.example.com, key_algorithm: ED25519}
+  - {id: c, domain: c.example.com, type: private-ca, key_algorithm: RSA_1024}
+  - {id: d, domain: d.example.com, type: imported, key_algorithm: RSA_1024}
+`, `t.yaml:4:51: key_algorithm: ACM does not issue amazon-issued certificates with RSA_4096 keys (it takes RSA_2048, EC_prime256v1, EC_secp384r1; any key only for imported certificates)
+t.yaml:5:51: key_algorithm: unknown key algorithm "ED25519" (expected one of: RSA_1024, RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1)
+t.yaml:6:69: key_algorithm: ACM does not issue private-ca certificates with RSA_1024 keys (it takes RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1; any key only for imported certificates)`},
 	{"overrides", `name: ok
 start: 2026-03-01T00:00:00Z
 overrides:

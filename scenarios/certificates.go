@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,6 +90,7 @@ var certificateTable = newKeyTable("certificate", []keyRow[certDraft]{
 	{key: "validation_domain", step: certMethodKeys, applies: emailDomainApplies, read: (*loader).certValidationDomain},
 	{key: "arn", step: certARN, read: (*loader).certARNKey},
 	{key: "validation_cnames", step: certMethodKeys, applies: cnamesApply, read: (*loader).certCNAMEs},
+	{key: "key_algorithm", step: certFlags, read: (*loader).certKeyAlgorithm},
 },
 	itemRule[certDraft]{step: certARN, check: (*loader).httpNoWildcards},
 	itemRule[certDraft]{step: certUsed, check: (*loader).httpNeedsUsers},
@@ -276,6 +278,36 @@ func (l *loader) certUsers(b *build, d *certDraft, f *field) {
 
 func (l *loader) certExported(_ *build, d *certDraft, f *field) {
 	d.c.Exported, _ = l.boolean(f)
+}
+
+// keyAlgorithms are ACM's key algorithms; requestedKeys those
+// RequestCertificate takes (the others are for imported certificates
+// only), privateCAKeys those AWS Private CA issues.
+var (
+	keyAlgorithms = []string{"RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"}
+	requestedKeys = []string{"RSA_2048", "EC_prime256v1", "EC_secp384r1"}
+	privateCAKeys = []string{"RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"}
+)
+
+func (l *loader) certKeyAlgorithm(_ *build, d *certDraft, f *field) {
+	k, ok := l.oneOf(f, "key algorithm", keyAlgorithms)
+	if !ok {
+		return
+	}
+	allowed := keyAlgorithms
+	switch {
+	case !d.typeOK:
+	case d.c.Type == sim.TypeAmazonIssued || d.c.Type == sim.TypePrivate:
+		allowed = requestedKeys
+	case d.c.Type == sim.TypePrivateCA:
+		allowed = privateCAKeys
+	}
+	if !slices.Contains(allowed, k) {
+		l.errf(f.vpos, "key_algorithm: ACM does not issue %s certificates with %s keys (it takes %s; any key only for imported certificates)",
+			d.c.Type, k, strings.Join(allowed, ", "))
+		return
+	}
+	d.c.KeyAlgorithm = k
 }
 
 // validationRecord reads the state of the validation record for method

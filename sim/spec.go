@@ -135,6 +135,10 @@ type Certificate struct {
 	// (DescribeCertificate's ResourceRecord); names without one get the
 	// record derived from the seed (ValidationRecord).
 	ValidationCNAMEs map[string]ValidationCNAME
+	// KeyAlgorithm is the key's algorithm as ACM names it (RSA_2048,
+	// EC_prime256v1, ...); "" is RSA_2048, ACM's default. The model does
+	// not read it; the ACM API reports it and live runs issue such keys.
+	KeyAlgorithm string
 }
 
 // ValidationCNAME is one DNS validation record: Name CNAME Value, both

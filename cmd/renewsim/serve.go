@@ -9,12 +9,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/renewsim/renewsim/fakes/acmapi"
 	"github.com/renewsim/renewsim/fakes/httpd"
+	"github.com/renewsim/renewsim/fakes/route53"
 	"github.com/renewsim/renewsim/report"
 	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
@@ -26,8 +29,8 @@ var serveDoc = commandDoc{
 	purpose: "run one scenario on an accelerated clock with every fake reachable",
 	about: `Runs one scenario on an accelerated clock with every fake reachable:
 dig the DNS server, read the mail sink, openssl s_client a resource, call
-the ACM API with the AWS SDK or CLI, and step the clock through the
-control API. Ctrl-C (SIGINT) or SIGTERM stops everything.
+the ACM and Route 53 APIs with the AWS SDK or CLI, and step the clock
+through the control API. Ctrl-C (SIGINT) or SIGTERM stops everything.
 
 Every address must be a loopback IP and port (port 0 picks a free one),
 and no two may be the same. See docs/serve.md.`,
@@ -35,11 +38,18 @@ and no two may be the same. See docs/serve.md.`,
 
 // serveConfig is what the serve command was asked for.
 type serveConfig struct {
-	dns, smtp, approval, acm, control string
-	speed                             float64
-	seed                              *uint64
-	eventbridgeURL, events            string
-	tick                              time.Duration
+	dns, smtp, approval, acm, route53, control string
+	// privateZones are private hosted zones the Route 53 API lists
+	// beside the DNS server's public ones.
+	privateZones []string
+	// throttle is the AWS APIs' request rate limit a second (0: none);
+	// deny the "service:Operation" actions they refuse.
+	throttle               float64
+	deny                   map[string][]string // service -> operations
+	speed                  float64
+	seed                   *uint64
+	eventbridgeURL, events string
+	tick                   time.Duration
 	// maxConns bounds the connections each listener holds at once (0:
 	// the fakes' defaults); tests set it to reach the caps cheaply.
 	maxConns int
@@ -49,6 +59,7 @@ type serveConfig struct {
 type server struct {
 	live    *simrun.Live
 	acm     *acmapi.Server
+	route53 *route53.Server
 	control *httpd.Server
 	ctlAddr string
 	done    chan struct{}
@@ -67,6 +78,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.approval, "approval", "127.0.0.1:8025", "serve the approval pages on `ADDR`")
 	fs.StringVar(&cfg.acm, "acm-api", "127.0.0.1:4566", "serve the ACM API (awsJson1_1) on `ADDR`")
 	deprecated(fs, "acm", "acm-api", false) // -acm is check's input path
+	fs.StringVar(&cfg.route53, "route53-api", "127.0.0.1:4567", "serve the Route 53 API (REST/XML) on `ADDR`, over the DNS server's zones")
+	privateZones := fs.String("private-zones", "", "also list these comma-separated `ZONES` as Route 53 private hosted zones")
+	fs.Float64Var(&cfg.throttle, "throttle", 0, "answer the AWS APIs' requests beyond `N` a second with a throttling error (ACM: per operation and region; Route 53: per account)")
+	denyText := fs.String("deny", "", "answer these comma-separated `ACTIONS` with AccessDenied, e.g. acm:ListCertificates,route53:ListResourceRecordSets")
 	fs.StringVar(&cfg.control, "control", "127.0.0.1:8080", "serve the control API on `ADDR`")
 	fs.Float64Var(&cfg.speed, "speed", 3600, "run `N` virtual seconds per wall-clock second (0: paused; step with POST /advance)")
 	seedText := fs.String("seed", "", "replace the scenario's seed with `N`")
@@ -82,6 +97,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if cfg.speed < 0 {
 		return usagef("-speed must not be negative")
+	}
+	if cfg.throttle < 0 {
+		return usagef("-throttle must not be negative")
+	}
+	if cfg.deny, err = parseDeny(*denyText); err != nil {
+		return usagef("-deny: %v", err)
+	}
+	for _, z := range strings.Split(*privateZones, ",") {
+		if z = strings.TrimSpace(z); z != "" {
+			cfg.privateZones = append(cfg.privateZones, z)
+		}
 	}
 	if err := checkAddrs(cfg.addrFlags()); err != nil {
 		return err
@@ -115,7 +141,11 @@ func printAddrs(w io.Writer, s *server, cfg serveConfig) {
 	fmt.Fprintf(w, "  SMTP      %s\n", smtp)
 	fmt.Fprintf(w, "  approval  %s\n", appr)
 	fmt.Fprintf(w, "  ACM API   %s   aws acm list-certificates --endpoint-url %s --region %s\n", s.acm.URL(), s.acm.URL(), sc.Profile.Region)
+	fmt.Fprintf(w, "  Route 53  %s   aws route53 list-hosted-zones --endpoint-url %s\n", s.route53.URL(), s.route53.URL())
 	fmt.Fprintf(w, "  control   http://%s   (GET /now, POST /advance?d=24h, POST /timeline, GET /mail)\n", s.ctlAddr)
+	// The chains look like Amazon's; say where they come from before
+	// anyone pastes one into a ticket.
+	fmt.Fprintf(w, "  TLS       certificates from simulated CAs named like Amazon's (roots: OU=renewsim simulator); trusted nowhere else\n")
 	for _, r := range res {
 		fmt.Fprintf(w, "  resource  %-12s https://%s  http://%s\n", r.ID, r.TLS, r.HTTP)
 	}
@@ -129,7 +159,7 @@ type addrFlag struct{ name, addr string }
 
 // addrFlags are serve's address flags, in the order their servers start.
 func (cfg serveConfig) addrFlags() []addrFlag {
-	return []addrFlag{{"dns", cfg.dns}, {"smtp", cfg.smtp}, {"approval", cfg.approval}, {"acm-api", cfg.acm}, {"control", cfg.control}}
+	return []addrFlag{{"dns", cfg.dns}, {"smtp", cfg.smtp}, {"approval", cfg.approval}, {"acm-api", cfg.acm}, {"route53-api", cfg.route53}, {"control", cfg.control}}
 }
 
 // checkAddrs refuses, before anything starts, an address that is not a
@@ -198,10 +228,24 @@ func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr 
 		return nil, flagged(err, flags)
 	}
 	s := &server{live: live, done: make(chan struct{}), errc: make(chan error, 1)}
-	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm, MaxConns: cfg.maxConns})
+	s.acm = acmapi.New(acmapi.Config{Backend: simrun.NewACMBackend(live), Addr: cfg.acm, MaxConns: cfg.maxConns,
+		Region: sc.Profile.Region, RateLimit: cfg.throttle, Deny: cfg.deny["acm"], Account: sc.Profile.Account})
 	if err := s.acm.Start(); err != nil {
 		live.Close()
 		return nil, flagged(fmt.Errorf("ACM API: %w", err), flags)
+	}
+	r53, err := simrun.NewRoute53Backend(live, cfg.privateZones)
+	if err != nil {
+		s.acm.Close()
+		live.Close()
+		return nil, usagef("-private-zones: %v", err)
+	}
+	s.route53 = route53.New(route53.Config{Backend: r53, Addr: cfg.route53, MaxConns: cfg.maxConns,
+		RateLimit: cfg.throttle, Deny: cfg.deny["route53"], Account: sc.Profile.Account})
+	if err := s.route53.Start(); err != nil {
+		s.acm.Close()
+		live.Close()
+		return nil, flagged(fmt.Errorf("the Route 53 API: %w", err), flags)
 	}
 	// The control API gets the fakes' server, timeouts and connection cap:
 	// a request must arrive within 30 s, an idle connection lasts 2 min,
@@ -209,6 +253,7 @@ func startServer(ctx context.Context, sc *sim.Scenario, cfg serveConfig, stderr 
 	s.control = httpd.New(httpd.Config{Name: "control API", Handler: simrun.ControlHandler(live), Addr: cfg.control,
 		MaxConns: cfg.maxConns, BusyType: "application/json", BusyBody: controlBusy})
 	if err := s.control.Start(); err != nil {
+		s.route53.Close()
 		s.acm.Close()
 		live.Close()
 		return nil, flagged(err, flags)
@@ -281,11 +326,37 @@ func (s *server) clock(ctx context.Context, cfg serveConfig, stderr io.Writer) {
 func (s *server) stop() error {
 	err := s.control.Close()
 	<-s.done
-	err = errors.Join(err, s.acm.Close(), s.live.Close())
+	err = errors.Join(err, s.route53.Close(), s.acm.Close(), s.live.Close())
 	select {
 	case e := <-s.errc:
 		err = errors.Join(err, e)
 	default:
 	}
 	return err
+}
+
+// awsServices are the services serve answers and their operations, for
+// -deny.
+var awsServices = map[string][]string{"acm": acmapi.Operations(), "route53": route53.Operations()}
+
+// parseDeny reads -deny: comma-separated IAM action names of the APIs
+// serve answers, "service:Operation" or "service:*".
+func parseDeny(list string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		svc, op, ok := strings.Cut(item, ":")
+		ops, known := awsServices[strings.ToLower(svc)]
+		if !ok || !known {
+			return nil, fmt.Errorf("%q: want service:Operation, such as acm:ListCertificates or route53:ListResourceRecordSets", item)
+		}
+		if op != "*" && !slices.ContainsFunc(ops, func(o string) bool { return strings.EqualFold(o, op) }) {
+			return nil, fmt.Errorf("%q: serve's %s API has no operation %q (it has %s)", item, svc, op, strings.Join(ops, ", "))
+		}
+		out[strings.ToLower(svc)] = append(out[strings.ToLower(svc)], op)
+	}
+	return out, nil
 }

@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 // to addr.
 func serveArgs(name, addr string) []string {
 	var args []string
-	for _, f := range []string{"dns", "smtp", "approval", "acm-api", "control"} {
+	for _, f := range []string{"dns", "smtp", "approval", "acm-api", "route53-api", "control"} {
 		a := "127.0.0.1:0"
 		if f == name {
 			a = addr
@@ -74,6 +74,7 @@ func TestServePortInUse(t *testing.T) {
 		{"smtp", "tcp"},
 		{"approval", "tcp"},
 		{"acm-api", "tcp"},
+		{"route53-api", "tcp"},
 		{"control", "tcp"},
 	} {
 		t.Run(tc.flag+"/"+tc.network, func(t *testing.T) {
@@ -170,8 +171,9 @@ func TestServeStopsOnSignal(t *testing.T) {
 				for range lines { // drain, so the child never blocks writing
 				}
 			}()
-			// DNS, SMTP, approval, ACM, control and the resource's two.
-			require.Len(t, addrs, 7, "%v", addrs)
+			// DNS, SMTP, approval, ACM, Route 53, control and the
+			// resource's two.
+			require.Len(t, addrs, 8, "%v", addrs)
 
 			require.NoError(t, cmd.Process.Signal(sig))
 			go func() { exited <- cmd.Wait() }()

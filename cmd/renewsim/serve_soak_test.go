@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	r53 "github.com/aws/aws-sdk-go-v2/service/route53"
 	gosmtp "github.com/emersion/go-smtp"
 	mdns "github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
@@ -71,7 +72,7 @@ const (
 
 // target is what a hostile operation aims at.
 type target struct {
-	dns, smtp, approval, acm, control, tls, web string
+	dns, smtp, approval, acm, route53, control, tls, web string
 }
 
 func soakOps(t *testing.T) int {
@@ -107,7 +108,7 @@ func TestServeSoak(t *testing.T) {
 	// Idle clients take half of every TCP listener's places for the whole
 	// soak; the hostile operations fight over the rest, and overflow.
 	var holders []net.Conn
-	for _, addr := range []string{tg.dns, tg.smtp, tg.approval, tg.acm, tg.control, tg.tls, tg.web} {
+	for _, addr := range tg.tcp() {
 		for range soakCap / 2 {
 			c, err := dialHostile(addr)
 			require.NoError(t, err)
@@ -165,7 +166,13 @@ func TestServeSoak(t *testing.T) {
 func soakTarget(s *server) target {
 	dns, smtp, appr, res := s.live.Addrs()
 	return target{dns: dns, smtp: smtp, approval: strings.TrimPrefix(appr, "http://"),
-		acm: strings.TrimPrefix(s.acm.URL(), "http://"), control: s.ctlAddr, tls: res[0].TLS, web: res[0].HTTP}
+		acm: strings.TrimPrefix(s.acm.URL(), "http://"), route53: strings.TrimPrefix(s.route53.URL(), "http://"),
+		control: s.ctlAddr, tls: res[0].TLS, web: res[0].HTTP}
+}
+
+// tcp lists every TCP listener of the target.
+func (tg target) tcp() []string {
+	return []string{tg.dns, tg.smtp, tg.approval, tg.acm, tg.route53, tg.control, tg.tls, tg.web}
 }
 
 // correctClients returns a check that a well-behaved client of every
@@ -179,6 +186,8 @@ func correctClients(t *testing.T, s *server, tg target) func() {
 	hc := &http.Client{Timeout: soakDeadline, Transport: &http.Transport{DisableKeepAlives: true,
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	client := acm.New(acm.Options{BaseEndpoint: aws.String(s.acm.URL()), Region: "us-east-1", RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), HTTPClient: hc})
+	zones := r53.New(r53.Options{BaseEndpoint: aws.String(s.route53.URL()), Region: "us-east-1", RetryMaxAttempts: 1,
 		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), HTTPClient: hc})
 	eventually := func(what string, ok func() error) {
 		t.Helper()
@@ -233,6 +242,20 @@ func correctClients(t *testing.T, s *server, tg target) func() {
 			out, err := client.ListCertificates(context.Background(), &acm.ListCertificatesInput{})
 			if err == nil && len(out.CertificateSummaryList) != 1 {
 				err = fmt.Errorf("%d certificates", len(out.CertificateSummaryList))
+			}
+			return err
+		})
+		eventually("Route 53 API", func() error {
+			out, err := zones.ListHostedZones(context.Background(), &r53.ListHostedZonesInput{})
+			if err != nil {
+				return err
+			}
+			if len(out.HostedZones) != 1 {
+				return fmt.Errorf("%d zones", len(out.HostedZones))
+			}
+			sets, err := zones.ListResourceRecordSets(context.Background(), &r53.ListResourceRecordSetsInput{HostedZoneId: out.HostedZones[0].Id})
+			if err == nil && len(sets.ResourceRecordSets) != 3 {
+				err = fmt.Errorf("%d record sets, want SOA, NS and the validation CNAME", len(sets.ResourceRecordSets))
 			}
 			return err
 		})
@@ -305,6 +328,19 @@ var hostile = [...]struct {
 		}
 		raw(tg.acm, []byte(fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: CertificateManager.DescribeCertificate\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)), true)
 	}},
+	{"route53: bad XML, big body, no such zone", func(tg target, rng *rand.Rand) {
+		var req string
+		switch rng.IntN(3) {
+		case 0:
+			body := strings.Repeat("<a>", 20000)
+			req = fmt.Sprintf("POST /2013-04-01/hostedzone/ZNOPE/rrset HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+		case 1:
+			req = fmt.Sprintf("POST /2013-04-01/hostedzone/ZNOPE/rrset HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", 9<<20)
+		default:
+			req = "GET /2013-04-01/hostedzone/../change/x?maxitems=-1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+		}
+		raw(tg.route53, []byte(req), true)
+	}},
 	{"control: bad input", func(tg target, rng *rand.Rand) {
 		reqs := []string{"POST /advance?d=1h1h", "POST /advance?d=1h;2h", "GET /mail/abc", "POST /mail/0/click", "GET /events?from=x"}
 		raw(tg.control, []byte(reqs[rng.IntN(len(reqs))]+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), true)
@@ -324,7 +360,7 @@ var hostile = [...]struct {
 		raw(tg.web, []byte("GET / HTTP/1.1\r\nHost: x\r\n"), false)
 	}},
 	{"every listener: a crowd", func(tg target, rng *rand.Rand) {
-		addrs := []string{tg.dns, tg.smtp, tg.approval, tg.acm, tg.control, tg.tls, tg.web}
+		addrs := tg.tcp()
 		addr := addrs[rng.IntN(len(addrs))]
 		var cs []net.Conn
 		for range soakCap {
@@ -416,7 +452,7 @@ func BenchmarkServeUnderFlood(b *testing.B) {
 		_ = s.stop()
 	}()
 	tg := soakTarget(s)
-	addrs := []string{tg.dns, tg.smtp, tg.approval, tg.acm, tg.control, tg.tls, tg.web}
+	addrs := tg.tcp()
 	// Each listener admits 512 by default; the client side of every
 	// connection is a descriptor of this process too.
 	perListener := min(1024, (openFileLimit()-2000)/(2*len(addrs)))

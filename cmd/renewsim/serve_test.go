@@ -25,7 +25,7 @@ import (
 )
 
 func freeConfig() serveConfig {
-	return serveConfig{dns: "127.0.0.1:0", smtp: "127.0.0.1:0", approval: "127.0.0.1:0", acm: "127.0.0.1:0", control: "127.0.0.1:0", tick: 10 * time.Millisecond}
+	return serveConfig{dns: "127.0.0.1:0", smtp: "127.0.0.1:0", approval: "127.0.0.1:0", acm: "127.0.0.1:0", route53: "127.0.0.1:0", control: "127.0.0.1:0", tick: 10 * time.Millisecond}
 }
 
 // Every port serve lists answers its protocol to a Go client; the control

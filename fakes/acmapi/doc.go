@@ -26,7 +26,27 @@
 //     (a few seconds at most) and returns when every goroutine of the
 //     server has ended. Clients should close their idle connections too
 //     before goroutine-leak checks.
-//   - Requests are not authenticated: the SigV4 signature is ignored.
+//   - Requests are not authenticated: the SigV4 signature is ignored,
+//     but its credential scope's region is read (see Regions below).
+//
+// # Regions, throttling and denial
+//
+// ACM has an endpoint per region, each knowing that region's certificates.
+// This server answers a signed request for the region of its SigV4
+// credential scope (an unsigned one, as from curl, for Config.Region): it
+// lists only certificates whose ARN is of that region, and answers
+// ResourceNotFoundException for an ARN of another. So one server stands
+// for every region of an account, and an SDK client per region sees what
+// it would see of AWS.
+//
+// Config.RateLimit throttles: beyond that many requests a second of one
+// operation in one region (ACM's quotas are per operation and region),
+// counted in wall time, a request is answered 400 ThrottlingException
+// ("Rate exceeded"), which the SDKs retry and their adaptive retry mode
+// slows down for. Config.Deny answers chosen operations 400
+// AccessDeniedException, worded as IAM words it (the principal, the
+// action acm:<Operation> and the certificate's ARN or "*"), so that a
+// client's handling of a missing permission can be tested.
 //
 // # Protocol
 //

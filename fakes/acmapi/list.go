@@ -37,7 +37,7 @@ func parseToken(tok string) (int, bool) {
 	return n, true
 }
 
-func (s *Server) listCertificates(body []byte, _ *Request) (any, error) {
+func (s *Server) listCertificates(body []byte, rec *Request) (any, error) {
 	var in listRequest
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func (s *Server) listCertificates(body []byte, _ *Request) (any, error) {
 
 	var list []Certificate
 	for _, c := range s.backend.Certificates() {
-		if in.matches(c) {
+		if inRegion(c.ARN, rec) && in.matches(c) {
 			list = append(list, c)
 		}
 	}

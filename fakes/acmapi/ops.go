@@ -28,14 +28,17 @@ var operations = map[string]operation{
 	"ListTagsForCertificate":  (*Server).listTagsForCertificate,
 }
 
-func servedOperations() string {
+// Operations lists the operations this endpoint serves, sorted.
+func Operations() []string {
 	names := make([]string, 0, len(operations))
 	for n := range operations {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return names
 }
+
+func servedOperations() string { return strings.Join(Operations(), ", ") }
 
 // decode reads a JSON object into v. An empty body counts as {} (the
 // protocol requires servers to accept it). Type mismatches and malformed
@@ -77,6 +80,10 @@ func (s *Server) certificate(p *string, rec *Request) (Certificate, string, erro
 	rec.ARN = arn
 	if !ValidARN(arn) {
 		return Certificate{}, arn, InvalidArn(arn)
+	}
+	// Each regional endpoint knows its own region's certificates only.
+	if !inRegion(arn, rec) {
+		return Certificate{}, arn, NotFound(arn)
 	}
 	c, ok := s.backend.Certificate(arn)
 	if !ok {

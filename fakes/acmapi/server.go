@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/renewsim/renewsim/fakes/internal/awsapi"
 	"github.com/renewsim/renewsim/fakes/internal/loopback"
 )
 
@@ -45,6 +46,9 @@ type Request struct {
 	// ARN is the request's CertificateArn, "" if it had none, cut to
 	// 2048 bytes (ACM's limit) if it was longer.
 	ARN string
+	// Region is the region the request was answered for: its SigV4
+	// credential scope's, else Config.Region.
+	Region string
 	// Status is the HTTP status of the answer.
 	Status int
 	// ErrorType is the answer's "__type", "" for a success.
@@ -69,6 +73,25 @@ type Config struct {
 	// IdleTimeout bounds how long a kept-alive connection may wait for its
 	// next request; 0 means 2 minutes.
 	IdleTimeout time.Duration
+	// Region is the region of a request that names none (unsigned, as
+	// from curl). A signed request is answered for the region of its
+	// SigV4 credential scope, as each regional endpoint of ACM answers for
+	// its own region: only certificates whose ARN is of that region are
+	// listed or found. "" with an unsigned request: every region.
+	Region string
+	// RateLimit, when above 0, answers 400 ThrottlingException to
+	// requests beyond that many a second of one operation in one region,
+	// counted in wall time, as ACM's per-operation quotas do.
+	RateLimit float64
+	// Deny lists operations answered AccessDeniedException, as for a
+	// caller whose IAM policy lacks acm:<Operation>; "*" denies all.
+	// Names are matched case-insensitively; unknown names deny nothing.
+	Deny []string
+	// Account is the account named in AccessDenied messages ("" is
+	// 123456789012).
+	Account string
+	// Clock is the wall clock of the rate limit (nil: time.Now).
+	Clock func() time.Time
 }
 
 // Server answers ACM API requests from a Backend. All methods are safe for
@@ -77,6 +100,8 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	backend Backend
+	limit   *awsapi.Limiter
+	deny    awsapi.Deny
 
 	// call serialises Backend calls.
 	call sync.Mutex
@@ -103,14 +128,16 @@ func New(cfg Config) *Server {
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}
-	return &Server{cfg: cfg, backend: cfg.Backend, web: loopback.HTTPServer{
-		Name:        "acmapi",
-		MaxConns:    cfg.MaxConns,
-		ReadTimeout: cfg.ReadTimeout,
-		IdleTimeout: cfg.IdleTimeout,
-		BusyType:    ContentType,
-		BusyBody:    busyBody,
-	}}
+	return &Server{cfg: cfg, backend: cfg.Backend,
+		limit: awsapi.NewLimiter(cfg.RateLimit, cfg.Clock), deny: awsapi.NewDeny(cfg.Deny),
+		web: loopback.HTTPServer{
+			Name:        "acmapi",
+			MaxConns:    cfg.MaxConns,
+			ReadTimeout: cfg.ReadTimeout,
+			IdleTimeout: cfg.IdleTimeout,
+			BusyType:    ContentType,
+			BusyBody:    busyBody,
+		}}
 }
 
 // Start listens on Config.Addr and serves in a goroutine; it returns once
@@ -247,8 +274,44 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) re
 		return reply{err: &Error{Type: ErrSerialization, Message: "could not read the request body: " + err.Error()}}
 	}
 
+	rec.Region = awsapi.Region(r)
+	if rec.Region == "" {
+		rec.Region = s.cfg.Region
+	}
+	if !s.limit.Allow(rec.Region + "/" + name) {
+		return reply{err: Throttling("Rate exceeded")}
+	}
+	if s.deny.Denies(name) {
+		return reply{err: AccessDenied(awsapi.DeniedMessage(s.cfg.Account, "acm:"+name, resourceOf(body)))}
+	}
+
 	s.call.Lock()
 	defer s.call.Unlock()
 	out, err := op(s, body, rec)
 	return reply{body: out, err: err}
+}
+
+// resourceOf is the ARN IAM would check a request's action against: the
+// certificate it names, or "*".
+func resourceOf(body []byte) string {
+	var in struct{ CertificateArn string }
+	if json.Unmarshal(body, &in) == nil && ValidARN(in.CertificateArn) {
+		return in.CertificateArn
+	}
+	return "*"
+}
+
+// regionOf is the region field of an ACM ARN.
+func regionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[3]
+}
+
+// inRegion reports whether a certificate is answered for the request's
+// region ("" answers for every region).
+func inRegion(arn string, rec *Request) bool {
+	return rec.Region == "" || regionOf(arn) == rec.Region
 }

@@ -6,12 +6,47 @@
 //
 // The package has three parts:
 //
-//   - [CA] is a deterministic, self-signed simulator root. [NewCA] derives
-//     its Ed25519 key and its serial number from a caller-supplied seed, so
-//     the same inputs always give a byte-identical root certificate.
-//   - [CA.Issue] signs a leaf certificate described by a [LeafSpec]. The leaf
-//     key is derived from [LeafSpec.KeySeed] and Ed25519 signatures are
-//     deterministic, so the same spec always yields the same DER bytes.
+//   - [CA] is a deterministic simulator certificate authority. [NewCA]
+//     derives an Ed25519 root's key and serial number from a
+//     caller-supplied seed, so the same inputs always give a byte-identical
+//     root certificate. [NewRootCA] and [CA.NewSubCA] make RSA or ECDSA
+//     roots and intermediates (a hierarchy shaped like a public CA's) with
+//     the key of the CA key pools that [CASpec.Key] names, so that the CAs
+//     of a hierarchy never share a key.
+//   - [CA.Issue] signs a leaf certificate described by a [LeafSpec]: an
+//     Ed25519 key derived from [LeafSpec.KeySeed], or an RSA or ECDSA key
+//     of [LeafSpec.KeyType] that the seed picks from a pool. The same spec
+//     always yields the same DER bytes.
+//   - [Endpoint] is one simulated resource (below).
+//
+// # Keys, and why they are pooled
+//
+// Since Go 1.26, rsa.GenerateKey and ecdsa.GenerateKey read the system's
+// randomness whatever reader they are given, so RSA and ECDSA keys cannot
+// be derived from a seed. The package embeds pools of keys instead
+// (keys/*.pem: RSA 1024 to 4096 and the three NIST curves for leaves, RSA
+// 2048, P-256 and P-384 for CAs), generated once by internal/genkeys (go
+// generate) and committed. They are public test data, not secrets: they
+// sign made-up certificates on loopback and protect nothing. A seed picks
+// a key by hashing, so the same seed always gets the same key, and
+// certificates of one fleet may share a key, which changes no answer.
+//
+// Signatures are deterministic too: Ed25519 and RSA PKCS #1 v1.5 by
+// definition, ECDSA by RFC 6979 (ecdsa.PrivateKey.Sign with a nil reader;
+// keys_test.go checks the RFC's test vectors). A leaf is signed with the
+// issuer's algorithm (SHA256WithRSA under an RSA CA, ECDSAWithSHA256 under
+// a P-256 one, ECDSAWithSHA384 under a P-384 one), its key usage is
+// digital signature (plus key encipherment for an RSA key), and its
+// extended key usage is server authentication unless the spec says more.
+//
+// An endpoint serves a leaf with its issuing CA and the intermediates
+// above it, not the root (except where the root issued the leaf itself);
+// Leaf.ChainPEM is the issuing CA up to the root, as ACM's GetCertificate
+// returns it. TLS handshakes sign with the leaf's key, so an RSA leaf costs
+// a server far more per handshake than an Ed25519 or ECDSA one.
+//
+// The parts, again:
+//
 //   - [Endpoint] is one simulated resource: an HTTPS server on a loopback
 //     address ([Config].Addr) whose served certificate can be switched
 //     atomically with [Endpoint.Deploy] and removed with [Endpoint.Undeploy]. [Probe] performs a real TLS

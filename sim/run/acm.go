@@ -2,7 +2,7 @@ package run
 
 import (
 	"fmt"
-	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/renewsim/renewsim/fakes/acmapi"
@@ -25,13 +25,24 @@ var _ acmapi.Backend = (*ACMBackend)(nil)
 
 // Certificates lists every certificate of the scenario.
 func (b *ACMBackend) Certificates() []acmapi.Certificate {
+	specs := b.specs()
 	var out []acmapi.Certificate
 	for _, v := range b.l.View() {
 		if v.ARN != "" {
-			out = append(out, b.describe(v))
+			out = append(out, b.describe(v, specs[v.ID]))
 		}
 	}
 	return out
+}
+
+// specs indexes the scenario's certificates by id.
+func (b *ACMBackend) specs() map[string]*sim.Certificate {
+	sc := b.l.Scenario()
+	m := make(map[string]*sim.Certificate, len(sc.Certificates))
+	for i := range sc.Certificates {
+		m[sc.Certificates[i].ID] = &sc.Certificates[i]
+	}
+	return m
 }
 
 // Certificate describes one certificate.
@@ -40,7 +51,7 @@ func (b *ACMBackend) Certificate(arn string) (acmapi.Certificate, bool) {
 	if !ok {
 		return acmapi.Certificate{}, false
 	}
-	return b.describe(v), true
+	return b.describe(v, b.specs()[v.ID]), true
 }
 
 func (b *ACMBackend) find(arn string) (sim.CertView, bool) {
@@ -52,25 +63,33 @@ func (b *ACMBackend) find(arn string) (sim.CertView, bool) {
 	return sim.CertView{}, false
 }
 
-func (b *ACMBackend) describe(v sim.CertView) acmapi.Certificate {
+// describe is DescribeCertificate's view of v, whose X.509 certificate (its
+// key, issuer, signature and usages) is the one a live run issues for spec
+// (issuers.go), reported without issuing it.
+func (b *ACMBackend) describe(v sim.CertView, spec *sim.Certificate) acmapi.Certificate {
 	sc := b.l.Scenario()
+	p := profileOf(spec, v.ARN, v.NotBefore)
 	c := acmapi.Certificate{
 		ARN: v.ARN, DomainName: v.Domain, SubjectAlternativeNames: v.Names, Serial: v.Serial,
-		Subject: "CN=" + v.Domain, Issuer: "renewsim simulator CA", SignatureAlgorithm: "ED25519",
+		Subject: "CN=" + v.Domain, Issuer: p.issuer, SignatureAlgorithm: p.signature,
 		CreatedAt: v.CreatedAt, NotBefore: v.NotBefore, NotAfter: v.NotAfter,
 		Status: string(v.Status), RenewalEligibility: string(v.Eligibility), Exported: v.Exported,
-		// The simulator's certificates use Ed25519 keys so that every run
-		// is byte-identical; the API reports ACM's default key type so
-		// that default listings include them.
-		KeyAlgorithm: acmapi.KeyRSA2048,
-		InUseBy:      []string{},
-		Options:      acmapi.Options{CertificateTransparencyLoggingPreference: "ENABLED", Export: "DISABLED"},
+		KeyAlgorithm: p.key, KeyUsages: p.keyUsages, ExtendedKeyUsages: p.ekus,
+		CertificateAuthorityARN: p.caARN,
+		InUseBy:                 []string{},
+		Options:                 acmapi.Options{CertificateTransparencyLoggingPreference: "ENABLED", Export: "DISABLED"},
+	}
+	if v.Serial == "" {
+		// Not issued yet: there is no X.509 certificate to describe.
+		c.Issuer, c.SignatureAlgorithm, c.KeyUsages, c.ExtendedKeyUsages = "", "", nil, nil
 	}
 	switch v.Type {
 	case sim.TypeImported:
 		c.Type, c.ImportedAt = acmapi.TypeImported, v.CreatedAt
 	case sim.TypePrivate, sim.TypePrivateCA:
 		c.Type, c.IssuedAt = acmapi.TypePrivate, v.IssuedAt
+		// A private CA's certificates go to no public log.
+		c.Options.CertificateTransparencyLoggingPreference = "DISABLED"
 	default:
 		c.Type, c.IssuedAt = acmapi.TypeAmazonIssued, v.IssuedAt
 	}
@@ -142,12 +161,11 @@ func (l *Live) leaf(v sim.CertView) (*faketls.Leaf, error) {
 	if leaf, ok := l.w.leaves[key]; ok {
 		return leaf, nil
 	}
-	serial, ok := new(big.Int).SetString(strings.ReplaceAll(v.Serial, ":", ""), 16)
-	if !ok {
-		return nil, fmt.Errorf("bad serial %q", v.Serial)
+	i := slices.IndexFunc(l.r.res.Scenario.Certificates, func(c sim.Certificate) bool { return c.ID == v.ID })
+	if i < 0 {
+		return nil, fmt.Errorf("no certificate %q", v.ID)
 	}
-	leaf, err := l.w.ca.Issue(faketls.LeafSpec{Serial: serial, CommonName: v.Names[0], DNSNames: v.Names,
-		NotBefore: v.NotBefore, NotAfter: v.NotAfter, KeySeed: []byte("leaf/" + v.Serial)})
+	leaf, err := l.w.issue(i, v.Serial, v.Names, v.NotBefore, v.NotAfter)
 	if err == nil {
 		l.w.leaves[key] = leaf
 	}

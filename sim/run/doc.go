@@ -12,4 +12,13 @@
 // server, which then answers like an authoritative server. The model keeps
 // seeing what it always saw: REFUSED, and NODATA at an empty zone's apex,
 // read as NXDOMAIN.
+//
+// A live run (StartLive, what serve drives) also answers AWS's APIs:
+// ACMBackend serves fakes/acmapi from the record as of now minus the status
+// lag, and Route53Backend serves fakes/route53 from the DNS server's zones,
+// turning a change batch into dns-delete and dns-add changes of the
+// timeline at the current virtual time. A live run issues each certificate
+// with its own key from issuers shaped like ACM's (issuers.go); other runs
+// keep the Ed25519 simulator CA, whose probes give the same record at a
+// fraction of the handshake cost.
 package run

@@ -84,6 +84,17 @@ func runFleet(tb testing.TB, file string, data []byte) int {
 	return len(res.Log)
 }
 
+// BenchmarkFleetTypedKeys is BenchmarkFleet with every certificate issued
+// as a live run issues it (RSA 2048 keys from the simulated Amazon
+// hierarchy) instead of from the Ed25519 simulator CA: what runs nobody
+// watches would pay for handshakes whose answers the key type does not
+// change.
+func BenchmarkFleetTypedKeys(b *testing.B) {
+	typedEverywhere = true
+	defer func() { typedEverywhere = false }()
+	BenchmarkFleet(b)
+}
+
 // BenchmarkFleet is `renewsim run` (runFleet) on every shape of the
 // matrix, 1,000 and 10,000 certificates over two years, in this process:
 // the one to profile (-cpuprofile, -memprofile) for a single cell.
@@ -247,4 +258,20 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// Issuing every certificate with its own key and issuer, as a live run
+// does, changes nothing in the record of a run: the probes read serials,
+// validity and verification, not keys. (It is why runs nobody watches may
+// keep the cheaper Ed25519 simulator CA.)
+func TestTypedKeysGiveTheSameRecord(t *testing.T) {
+	sc, err := scenarios.Parse("synthetic-150.yaml", scenarios.SyntheticFleet(150, 4))
+	require.NoError(t, err)
+	ed, err := Run(context.Background(), sc, Options{})
+	require.NoError(t, err)
+	typedEverywhere = true
+	defer func() { typedEverywhere = false }()
+	typed, err := Run(context.Background(), sc, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, eventsOf(t, sc, ed), eventsOf(t, sc, typed))
 }

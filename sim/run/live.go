@@ -191,19 +191,31 @@ func (l *Live) View() []sim.CertView {
 }
 
 // Inject applies a world change now, as if the timeline had it.
-func (l *Live) Inject(ch sim.Change) error {
+func (l *Live) Inject(ch sim.Change) error { return l.InjectAll([]sim.Change{ch}) }
+
+// InjectAll applies world changes now, in order and as one step of the
+// run: every change is checked first, and none is applied when one is
+// refused. A Route 53 change batch arrives so.
+func (l *Live) InjectAll(chs []sim.Change) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.ended {
 		return refusef("the run has ended, at %s", l.r.res.Scenario.Until.UTC().Format(time.RFC3339))
 	}
-	ch.At = l.r.eng.Now()
-	ch.AtText = "now"
-	if err := checkChange(l.r.res.Scenario, ch); err != nil {
-		return &refusal{err.Error()}
+	now := l.r.eng.Now()
+	for i := range chs {
+		chs[i].At, chs[i].AtText = now, "now"
+		if err := checkChange(l.r.res.Scenario, chs[i]); err != nil {
+			return &refusal{err.Error()}
+		}
 	}
-	l.r.step(ch.At, ch)
-	return l.r.err
+	for _, ch := range chs {
+		l.r.step(now, ch)
+		if l.r.err != nil {
+			return l.r.err
+		}
+	}
+	return nil
 }
 
 // checkChange refuses a change the model cannot apply, or that a scenario

@@ -122,16 +122,8 @@ func (w *world) realize(i int) error {
 	}
 	leaf, ok := w.leaves[key]
 	if !ok {
-		serial, ok := new(big.Int).SetString(strings.ReplaceAll(d.Serial, ":", ""), 16)
-		if !ok {
-			return fmt.Errorf("bad serial %q", d.Serial)
-		}
 		var err error
-		leaf, err = w.ca.Issue(faketls.LeafSpec{
-			Serial: serial, CommonName: d.Names[0], DNSNames: d.Names,
-			NotBefore: d.NotBefore, NotAfter: d.NotAfter, KeySeed: []byte("leaf/" + d.Serial),
-		})
-		if err != nil {
+		if leaf, err = w.issue(d.Cert, d.Serial, d.Names, d.NotBefore, d.NotAfter); err != nil {
 			return fmt.Errorf("issue certificate %s: %w", d.Serial, err)
 		}
 		w.leaves[key] = leaf
@@ -190,7 +182,7 @@ func (w *world) handshake(i int, serverName string, now time.Time) (sim.TLSAnswe
 	if err := w.realize(i); err != nil {
 		return sim.TLSAnswer{}, err
 	}
-	res := faketls.Probe(w.ctx, w.tls[i].Addr(), serverName, w.ca.Pool(), now)
+	res := faketls.Probe(w.ctx, w.tls[i].Addr(), serverName, w.trust(), now)
 	return sim.TLSAnswer{Resource: i, Serial: res.Serial, NotAfter: res.NotAfter, Verified: res.Verified, Expired: res.Expired, Err: res.Err}, nil
 }
 
@@ -210,10 +202,12 @@ const (
 // sees, the way crypto/x509 judges a leaf of the simulator CA (checks in
 // its order: validity, then the name, then the chain, which a certificate
 // of the simulator CA always passes inside the CA's validity), and the
-// class of that verdict; classUnknown when nothing of ours is served or
-// the time lies outside the CA's validity.
+// class of that verdict; classUnknown when nothing of ours is served, the
+// time lies outside the CA's validity, or the run issues from the
+// ACM-shaped hierarchies (issuers.go), whose intermediates have validities
+// of their own.
 func (w *world) derive(d sim.Deploy, serverName string, now time.Time) (probeClass, sim.TLSAnswer) {
-	if d.Serial == "" || now.Before(caNotBefore) || now.After(caNotAfter) {
+	if d.Serial == "" || w.typed() || now.Before(caNotBefore) || now.After(caNotAfter) {
 		return classUnknown, sim.TLSAnswer{}
 	}
 	c := &w.hostCheck
@@ -266,7 +260,7 @@ func (w *world) peek(i int, name string, now time.Time) (faketls.ProbeResult, er
 	if err := w.realize(i); err != nil {
 		return faketls.ProbeResult{}, err
 	}
-	res := faketls.Probe(w.ctx, w.tls[i].Addr(), name, w.ca.Pool(), now)
+	res := faketls.Probe(w.ctx, w.tls[i].Addr(), name, w.trust(), now)
 	// Only what the probe reads of the handshake is kept: the serial, or
 	// why there was none.
 	res = faketls.ProbeResult{Serial: res.Serial, Err: res.Err}
@@ -366,3 +360,38 @@ func (w *world) webChange(c sim.WebChange) {
 	}
 	w.http[i].Set(c.Path, web.Response{Body: c.Body, Location: c.Location})
 }
+
+// issue makes certificate c's certificate with this serial, names and
+// validity: in a live run with the key and from the issuer it has
+// (issuers.go), else from the run's Ed25519 simulator CA.
+func (w *world) issue(c int, serial string, names []string, notBefore, notAfter time.Time) (*faketls.Leaf, error) {
+	if w.typed() {
+		return w.iss.issueTyped(w.seed, &w.sc.Certificates[c], serial, names, notBefore, notAfter)
+	}
+	n, ok := new(big.Int).SetString(strings.ReplaceAll(serial, ":", ""), 16)
+	if !ok {
+		return nil, fmt.Errorf("bad serial %q", serial)
+	}
+	return w.ca.Issue(faketls.LeafSpec{
+		Serial: n, CommonName: names[0], DNSNames: names,
+		NotBefore: notBefore, NotAfter: notAfter, KeySeed: []byte("leaf/" + serial),
+	})
+}
+
+// trust is the roots a client of the run's endpoints trusts.
+func (w *world) trust() *x509.CertPool {
+	if w.typed() {
+		return w.iss.pool
+	}
+	return w.ca.Pool()
+}
+
+// typedEverywhere makes every run issue its certificates as a live run
+// does, with their own keys and issuers; BenchmarkFleet's keys=typed
+// sub-benchmark sets it to measure what runs nobody watches save by
+// keeping Ed25519.
+var typedEverywhere bool
+
+// typed reports whether the run issues certificates with their own keys
+// and issuers (issuers.go).
+func (w *world) typed() bool { return w.live || typedEverywhere }

@@ -41,6 +41,8 @@ type world struct {
 	clock  *swapClock
 	cas    map[uint64]*faketls.CA // per seed
 	ca     *faketls.CA
+	iss    *issuers // a live run's ACM-shaped CAs (issuers.go)
+	seed   uint64
 	tls    []*faketls.Endpoint // per resource
 	http   []*web.Server       // per resource, plain HTTP side
 	up     []bool              // per resource: its listeners are started
@@ -103,7 +105,7 @@ func needsMail(sc *sim.Scenario) bool {
 // resets the ones a previous run used, so a worker can run many scenarios
 // on one set of servers.
 func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, clock clockwork.Clock) (err error) {
-	w.ctx, w.sc, w.queries = ctx, sc, 0
+	w.ctx, w.sc, w.queries, w.seed = ctx, sc, 0, seed
 	if w.clock == nil {
 		w.clock = &swapClock{}
 	}
@@ -176,6 +178,11 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		w.cas[seed] = w.ca
 		clear(w.leaves)
 		clear(w.probeMemo) // verdicts were about another CA's certificates
+	}
+	if w.typed() && w.iss == nil {
+		if w.iss, err = newIssuers(); err != nil {
+			return err
+		}
 	}
 	if err = w.prepareResources(sc); err != nil {
 		return err
