@@ -64,6 +64,19 @@ type world struct {
 	// explicit fast mode (Options.CacheDNS).
 	cache map[dnsKey]*mdns.Msg
 	deps  map[string][]dnsKey // owner name -> cached answers it can change
+	// With the cache on, whole answers too — a CNAME chain followed, a CAA
+	// climb — forgotten when any answer they were made of is (memoDeps,
+	// owner name -> whole answers): the hourly attempts of a failing
+	// renewal then cost one lookup each, not one per name of the chain and
+	// of the climb. While one is found, touched collects the owner names
+	// its queries depend on, and uncached notes a query that bypassed the
+	// cache (a fault).
+	cnameMemo map[cnameMemoKey]sim.CNAMEAnswer
+	caaMemo   map[string]sim.CAAAnswer
+	memoDeps  map[string][]memoRef
+	touched   []string
+	uncached  bool
+	finding   bool // a whole answer is being found: touch collects
 	// probeCache, when not nil, remembers TLS probe verdicts
 	// (Options.CacheProbes); probeMemo keeps them across runs of a worker,
 	// proven the classes of verdict a real handshake proved per CA
@@ -191,6 +204,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		clear(w.cache)
 	}
 	clear(w.deps)
+	w.forgetMemos()
 	clear(w.clicked)
 	w.faults = w.faults[:0]
 	w.nextID = 0
@@ -283,8 +297,10 @@ func (w *world) close() {
 func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
 	key := dnsKey{mdns.CanonicalName(name), qtype}
 	cacheable := w.cache != nil && !w.faulty(key.name)
+	w.uncached = w.uncached || !cacheable
 	if cacheable {
 		if m, ok := w.cache[key]; ok {
+			w.touch(key.name, m)
 			return m, nil
 		}
 	}
@@ -297,8 +313,24 @@ func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
 				w.dependsOn(mdns.CanonicalName(cn.Target), key)
 			}
 		}
+		w.touch(key.name, resp)
 	}
 	return resp, err
+}
+
+// touch notes, for the whole answer being found, the owner names a cached
+// answer depends on: the name asked for and the CNAMEs it went through, as
+// query registers them.
+func (w *world) touch(name string, m *mdns.Msg) {
+	if !w.finding {
+		return
+	}
+	w.touched = append(w.touched, name)
+	for _, rr := range m.Answer {
+		if cn, ok := rr.(*mdns.CNAME); ok {
+			w.touched = append(w.touched, mdns.CanonicalName(cn.Target))
+		}
+	}
 }
 
 func (w *world) dependsOn(owner string, key dnsKey) {
@@ -323,6 +355,14 @@ func (w *world) zoneChanged(owner string) {
 			delete(w.cache, k)
 		}
 		delete(w.deps, owner)
+		for _, m := range w.memoDeps[owner] {
+			if m.caa {
+				delete(w.caaMemo, m.name)
+			} else {
+				delete(w.cnameMemo, m.cname)
+			}
+		}
+		delete(w.memoDeps, owner)
 		i := strings.IndexByte(owner, '.')
 		if owner == "." || i < 0 {
 			return
@@ -357,9 +397,77 @@ func noAnswer(err error) string {
 	return "no answer from the name server"
 }
 
+// cnameMemoKey is what following a validation record's chain depends on,
+// the zone aside.
+type cnameMemoKey struct {
+	record, expected string
+	maxHops          int
+}
+
+// memoRef is a whole answer remembered: a CAA climb for name, or a chain
+// followed.
+type memoRef struct {
+	caa   bool
+	name  string
+	cname cnameMemoKey
+}
+
+// memoOn tells whether whole answers are remembered (the cache is on), and
+// readies their maps.
+func (w *world) memoOn() bool {
+	if w.cache == nil {
+		return false
+	}
+	if w.cnameMemo == nil {
+		w.cnameMemo, w.caaMemo, w.memoDeps = map[cnameMemoKey]sim.CNAMEAnswer{}, map[string]sim.CAAAnswer{}, map[string][]memoRef{}
+	}
+	return true
+}
+
+// forgetMemos forgets every whole answer: a new run, or a fault that
+// starts or ends.
+func (w *world) forgetMemos() {
+	clear(w.cnameMemo)
+	clear(w.caaMemo)
+	clear(w.memoDeps)
+}
+
+// remember registers a whole answer just found under the owner names its
+// queries touched, unless one of them bypassed the cache.
+func (w *world) remember(m memoRef) bool {
+	if w.uncached {
+		return false
+	}
+	for _, name := range w.touched {
+		w.memoDeps[name] = append(w.memoDeps[name], m)
+	}
+	return true
+}
+
 // resolveCNAME follows the validation record's CNAME chain with real
 // queries, as a resolver would, up to MaxHops records.
 func (w *world) resolveCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
+	if !w.memoOn() {
+		return w.followCNAME(c)
+	}
+	key := cnameMemoKey{c.Record, c.Expected, c.MaxHops}
+	if a, ok := w.cnameMemo[key]; ok {
+		a.Cert, a.Attempt = c.Cert, c.Attempt
+		return a
+	}
+	w.uncached, w.touched, w.finding = false, w.touched[:0], true
+	a := w.followCNAME(c)
+	w.finding = false
+	if a.Err == "" && w.remember(memoRef{cname: key}) {
+		// The record keeps the chain: answers share it, and an append
+		// to one of them must copy.
+		a.Chain = slices.Clip(a.Chain)
+		w.cnameMemo[key] = a
+	}
+	return a
+}
+
+func (w *world) followCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
 	ans := sim.CNAMEAnswer{Cert: c.Cert, Attempt: c.Attempt, Record: c.Record}
 	name := c.Record
 	for hop := 0; hop < c.MaxHops; hop++ {
@@ -412,6 +520,23 @@ func (w *world) resolveA(name string) (string, string) {
 // caa finds the CAA record set that governs name: the first name with CAA
 // records, climbing from the name (without a leading "*.") to the root.
 func (w *world) caa(name string) sim.CAAAnswer {
+	if !w.memoOn() {
+		return w.climbCAA(name)
+	}
+	if a, ok := w.caaMemo[name]; ok {
+		return a
+	}
+	w.uncached, w.touched, w.finding = false, w.touched[:0], true
+	a := w.climbCAA(name)
+	w.finding = false
+	if a.Err == "" && w.remember(memoRef{caa: true, name: name}) {
+		a.Records = slices.Clip(a.Records)
+		w.caaMemo[name] = a
+	}
+	return a
+}
+
+func (w *world) climbCAA(name string) sim.CAAAnswer {
 	ans := sim.CAAAnswer{Name: name}
 	cand := mdns.Fqdn(strings.TrimPrefix(strings.ToLower(name), "*."))
 	for {

@@ -11,7 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	mdns "github.com/miekg/dns"
+
 	"github.com/renewsim/renewsim/engine"
+	fakedns "github.com/renewsim/renewsim/fakes/dns"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -186,4 +189,56 @@ func TestDerivedVerdictsAreTheHandshakes(t *testing.T) {
 	require.NoError(t, w.deploy(sim.Deploy{Resource: 0}))
 	class, _ := w.derive(w.served[0], "www.example.com", nb)
 	assert.Equal(t, classUnknown, class)
+}
+
+// With the cache on, a CAA climb and a CNAME chain are remembered whole,
+// and forgotten as soon as a record they went through or climbed past
+// changes: the answers are those of fresh queries.
+func TestRememberedAnswersFollowTheZone(t *testing.T) {
+	w, _ := testWorld(t, nil)
+	w.cache = map[dnsKey]*mdns.Msg{}
+	change := func(add string, remove ...string) {
+		for _, name := range remove {
+			w.dns.Remove(name, 0)
+			w.zoneChanged(name)
+		}
+		if add != "" {
+			rrs, err := fakedns.ParseRecords(add)
+			require.NoError(t, err)
+			w.dns.AddRR(rrs...)
+			w.zoneChanged(rrs[0].Header().Name)
+		}
+	}
+	fresh := func(do func() any) any {
+		cache := w.cache
+		w.cache = nil
+		defer func() { w.cache = cache }()
+		return do()
+	}
+	caa := func() any { return w.caa("a.www.example.com") }
+	check := sim.CheckCNAME{Record: "_v.www.example.com.", Expected: "_ok.acm-validations.aws.", MaxHops: 8}
+	cname := func() any { return w.resolveCNAME(check) }
+	steps := []struct {
+		add    string
+		remove []string
+	}{
+		{add: `_v.www.example.com. 300 IN CNAME hop.example.net.`},
+		{add: `hop.example.net. 300 IN CNAME _ok.acm-validations.aws.`},
+		{add: `example.com. 300 IN CAA 0 issue "letsencrypt.org"`},
+		{add: `www.example.com. 300 IN CAA 0 issue "amazon.com"`},
+		{add: `x.a.www.example.com. 300 IN A 192.0.2.1`},
+		{remove: []string{"hop.example.net."}},
+		{add: `hop.example.net. 300 IN CNAME elsewhere.example.org.`},
+		{remove: []string{"www.example.com."}},
+	}
+	for i, st := range steps {
+		// Asked twice: the second answer comes from memory.
+		for range 2 {
+			assert.Equal(t, fresh(caa), caa(), "step %d: CAA", i)
+			assert.Equal(t, fresh(cname), cname(), "step %d: CNAME", i)
+		}
+		assert.Len(t, w.caaMemo, 1, "step %d", i)
+		assert.Len(t, w.cnameMemo, 1, "step %d", i)
+		change(st.add, st.remove...)
+	}
 }
