@@ -49,6 +49,41 @@ func OrdinaryShape(certs int) FleetShape {
 		Deleted: 0.03, Wrong: 0.01, CAA: 0.01, Unattached: 0.01}
 }
 
+// NamedShape is a fleet shape of the benchmarks' matrix, by name, for any
+// number of certificates.
+type NamedShape struct {
+	Name string
+	Of   func(certs int) FleetShape
+}
+
+// ShapeMatrix is the fleet shapes renewsim's benchmarks run (run and check
+// alike): the benchmark's old fleet, the ordinary account, the corners of
+// certificates per resource (1, 3, 10) and per zone (1, 50, 200), and a
+// trap-heavy account.
+func ShapeMatrix() []NamedShape {
+	with := func(perResource, perZone int) func(int) FleetShape {
+		return func(n int) FleetShape {
+			s := OrdinaryShape(n)
+			s.PerResource, s.PerZone = perResource, perZone
+			return s
+		}
+	}
+	return []NamedShape{
+		{"bench", BenchShape},
+		{"ordinary", OrdinaryShape},
+		{"sni10-zone200", with(10, 200)},
+		{"sni10-zone1", with(10, 1)},
+		{"own-zone1", with(1, 1)},
+		// Half on 395-day lifetimes, a tenth losing its validation CNAME
+		// and a few percent of every other trap: a fifth of the fleet
+		// failing, the most hourly attempts.
+		{"traps", func(n int) FleetShape {
+			return FleetShape{Certs: n, PerResource: 3, PerZone: 50, Old: 0.5,
+				Deleted: 0.10, Wrong: 0.03, CAA: 0.03, Unattached: 0.03, Email: 0.02, Imported: 0.01, Private: 0.01}
+		}},
+	}
+}
+
 // Check tells what makes a shape unusable.
 func (s FleetShape) Check() error {
 	switch {

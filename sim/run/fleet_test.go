@@ -23,43 +23,12 @@ import (
 	"github.com/renewsim/renewsim/scenarios"
 )
 
-// fleetShapes is the matrix of fleet shapes the fleet benchmarks run: the
-// benchmark's old fleet, the ordinary account of issue 21, and the corners
-// of certificates per resource (1, 3, 10) and per zone (1, 50, 200), with
-// one trap-heavy fleet. Each takes the number of certificates.
-var fleetShapes = []struct {
-	name  string
-	shape func(int) scenarios.FleetShape
-}{
-	{"bench", scenarios.BenchShape},
-	{"ordinary", scenarios.OrdinaryShape},
-	{"sni10-zone200", func(n int) scenarios.FleetShape {
-		s := scenarios.OrdinaryShape(n)
-		s.PerResource, s.PerZone = 10, 200
-		return s
-	}},
-	{"sni10-zone1", func(n int) scenarios.FleetShape {
-		s := scenarios.OrdinaryShape(n)
-		s.PerResource, s.PerZone = 10, 1
-		return s
-	}},
-	{"own-zone1", func(n int) scenarios.FleetShape {
-		s := scenarios.OrdinaryShape(n)
-		s.PerResource, s.PerZone = 1, 1
-		return s
-	}},
-	// Half on 395-day lifetimes, a tenth losing its validation CNAME and a
-	// few percent of every other trap: the most failing hourly attempts.
-	{"traps", func(n int) scenarios.FleetShape {
-		return scenarios.FleetShape{Certs: n, PerResource: 3, PerZone: 50, Old: 0.5,
-			Deleted: 0.10, Wrong: 0.03, CAA: 0.03, Unattached: 0.03, Email: 0.02, Imported: 0.01, Private: 0.01}
-	}},
-}
+var fleetShapes = scenarios.ShapeMatrix()
 
 func shapeNamed(name string, n int) (scenarios.FleetShape, bool) {
 	for _, s := range fleetShapes {
-		if s.name == name {
-			return s.shape(n), true
+		if s.Name == name {
+			return s.Of(n), true
 		}
 	}
 	return scenarios.FleetShape{}, false
@@ -106,8 +75,8 @@ func BenchmarkFleetTypedKeys(b *testing.B) {
 func BenchmarkFleet(b *testing.B) {
 	for _, s := range fleetShapes {
 		for _, n := range []int{1000, 10000} {
-			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.name, n), func(b *testing.B) {
-				f := scenarios.NewSynthetic(s.shape(n), 1)
+			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.Name, n), func(b *testing.B) {
+				f := scenarios.NewSynthetic(s.Of(n), 1)
 				data := f.YAML()
 				var entries int
 				cpu0 := cpuTime()
@@ -146,13 +115,13 @@ const cellPrefix = "fleet-cell: "
 func BenchmarkFleetProcess(b *testing.B) {
 	for _, s := range fleetShapes {
 		for _, n := range []int{1000, 10000} {
-			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.name, n), func(b *testing.B) {
+			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.Name, n), func(b *testing.B) {
 				var wall, cpu time.Duration
 				var rss int64
 				var rep cellReport
 				for b.Loop() {
 					var r time.Duration
-					rep, r, rss = runCell(b, fmt.Sprintf("%s/%d", s.name, n))
+					rep, r, rss = runCell(b, fmt.Sprintf("%s/%d", s.Name, n))
 					wall += time.Duration(rep.WallNS)
 					cpu += r
 				}
@@ -214,9 +183,9 @@ func TestFleetCell(t *testing.T) {
 // load balancer, a zone each, every trap of the shape.
 func TestChangeDrivenFleetGivesTheSameRecord(t *testing.T) {
 	for _, s := range fleetShapes {
-		t.Run(s.name, func(t *testing.T) {
+		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			f := scenarios.NewSynthetic(s.shape(120), 4)
+			f := scenarios.NewSynthetic(s.Of(120), 4)
 			requireEveryTrap(t, f)
 			sc, err := scenarios.Parse(f.Name()+".yaml", f.YAML())
 			require.NoError(t, err)
