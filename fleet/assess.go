@@ -25,8 +25,10 @@ var cabfStep = time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
 // keep Counts and the order in step with the certificates; whoever builds
 // or changes one otherwise sets Counts with CountsOf.
 type Report struct {
-	Account      string         `json:"account"`
+	Account      string         `json:"account"` // where most certificates are
 	Region       string         `json:"region"`
+	Accounts     []string       `json:"accounts"` // every account and region, Account and Region first
+	Regions      []string       `json:"regions"`
 	Profile      string         `json:"profile"`
 	Now          time.Time      `json:"now"`
 	Until        time.Time      `json:"until"`
@@ -113,7 +115,15 @@ func (r *Report) finish() {
 		r.Notes = append(r.Notes, fmt.Sprintf("renewals of %s fall on or after %s, when public lifetimes drop to 100 days (47 from 2029-03-15): run again with -profile cabf-2027 or -profile cabf-2029 to see the fleet under them",
 			count(len(late), "certificate"), day(cabfStep)))
 	}
+	r.Accounts, r.Regions = spread(r.Account, r.Region, r.Certificates)
 	slices.SortStableFunc(r.Certificates, urgency)
+	if len(r.Accounts) > 1 {
+		// Account by account, each most urgent first: whoever owns an
+		// account reads their part.
+		slices.SortStableFunc(r.Certificates, func(a, b *Entry) int {
+			return cmp.Compare(slices.Index(r.Accounts, a.Account), slices.Index(r.Accounts, b.Account))
+		})
+	}
 	r.Notes = append(r.Notes, alarmNotes(r.Certificates)...)
 	r.Counts = CountsOf(r.Certificates)
 	// Lists are [] in JSON, never null, so that readers iterate without a
@@ -123,6 +133,10 @@ func (r *Report) finish() {
 		e.Domains, e.Renewals, e.Notes = orEmpty(e.Domains), orEmpty(e.Renewals), orEmpty(e.Notes)
 	}
 }
+
+// Whose says whose certificates the report is about: "account A in R", or
+// every account and region of a fleet that spans several.
+func (r *Report) Whose() string { return whose(r.Account, r.Region, r.Certificates) }
 
 // approachingBeforeRenewal counts the Approaching Expiration events of
 // cycles that then renewed.

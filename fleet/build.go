@@ -51,6 +51,8 @@ type Options struct {
 type Entry struct {
 	ID        string    `json:"id"`
 	ARN       string    `json:"arn"`
+	Account   string    `json:"account"` // of its ARN; "" without one
+	Region    string    `json:"region"`
 	Domains   []string  `json:"domains"`
 	Type      string    `json:"type"`   // AMAZON_ISSUED | PRIVATE | IMPORTED; "" when only listed
 	Method    string    `json:"-"`      // DNS | EMAIL | HTTP for AMAZON_ISSUED
@@ -109,11 +111,14 @@ type Plan struct {
 	Now, Until  time.Time
 	ProfileName string
 	Profile     sim.Profile // with the scenario's overrides
-	Account     string
-	Region      string
-	Entries     []*Entry // sorted by domain
-	Shared      []SharedRecord
-	Notes       []string // about the fleet as a whole
+	// Account and Region are where most certificates are: the scenario's
+	// default. A certificate elsewhere says so itself (Entry.Account,
+	// Entry.Region).
+	Account string
+	Region  string
+	Entries []*Entry // sorted by domain
+	Shared  []SharedRecord
+	Notes   []string // about the fleet as a whole
 	// Shard of Shards when the plan is one part of a split fleet (Shards 0:
 	// the whole fleet). Shared and Notes are the whole fleet's in every
 	// part, Entries only the part's.
@@ -135,7 +140,7 @@ type Plan struct {
 // Build turns the fleet into a plan: the scenario of the certificates that
 // can be simulated, as YAML for scenarios.Parse, and a verdict for those
 // that cannot. Inconsistent inputs (a described certificate missing from
-// the list given, mixed accounts or regions) are Problems.
+// the list given) are Problems. A fleet may span accounts and regions.
 func Build(f *Fleet, opt Options) (*Plan, error) {
 	c := &collector{}
 	if opt.Profile == "" {
@@ -149,7 +154,7 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 		return nil, fmt.Errorf("build fleet scenario: no time given")
 	}
 	checkListed(f, c)
-	account, region := checkAccount(f, c)
+	account, region := home(f)
 	if len(f.Certificates) == 0 && len(f.Summaries) == 0 {
 		c.at(strings.Join(f.ACMFiles, ", "), 0, 0, "no certificate in the ACM exports (want describe-certificate or list-certificates output)")
 	}
@@ -242,35 +247,30 @@ func checkListed(f *Fleet, c *collector) {
 	}
 }
 
-// checkAccount finds the fleet's account and region in its ARNs and
-// reports certificates of any other: renewsim checks one at a time.
-func checkAccount(f *Fleet, c *collector) (account, region string) {
+// home is the account and region most of the fleet's certificates are
+// in (the first seen on a tie): the scenario's default, which the others
+// override per certificate. A fleet may span accounts and regions: ACM
+// renews each certificate where it is, and a validation record is the
+// same for every region of one account.
+func home(f *Fleet) (account, region string) {
 	type key struct{ account, region string }
 	var order []key
 	count := map[key]int{}
-	first := map[key]string{}
-	keyOf := func(arn string) (key, bool) {
-		m := certARNRE.FindStringSubmatch(arn)
-		if m == nil {
-			return key{}, false
-		}
-		return key{m[3], m[2]}, true
-	}
-	note := func(arn, src string) {
-		if k, ok := keyOf(arn); ok {
+	note := func(arn string) {
+		if a, r, ok := arnWhere(arn); ok {
+			k := key{a, r}
 			if count[k] == 0 {
 				order = append(order, k)
-				first[k] = src
 			}
 			count[k]++
 		}
 	}
 	for _, cert := range f.Certificates {
-		note(cert.ARN, cert.Source)
+		note(cert.ARN)
 	}
 	for _, s := range f.Summaries {
 		if f.byARN[s.ARN] == nil {
-			note(s.ARN, s.Source)
+			note(s.ARN)
 		}
 	}
 	if len(order) == 0 {
@@ -282,21 +282,16 @@ func checkAccount(f *Fleet, c *collector) (account, region string) {
 			best = k
 		}
 	}
-	report := func(arn string, at where, member string) {
-		if k, ok := keyOf(arn); ok && k != best {
-			c.add(at.problem(member, "account %s, region %s, but %d other certificates (the first in %s) are in account %s, region %s: renewsim checks one account and region at a time; split the exports",
-				k.account, k.region, count[best], first[best], best.account, best.region))
-		}
-	}
-	for _, cert := range f.Certificates {
-		report(cert.ARN, cert.at, "CertificateArn")
-	}
-	for _, s := range f.Summaries {
-		if f.byARN[s.ARN] == nil {
-			report(s.ARN, s.at, "CertificateArn")
-		}
-	}
 	return best.account, best.region
+}
+
+// arnWhere is the account and region of an ACM certificate ARN.
+func arnWhere(arn string) (account, region string, ok bool) {
+	m := certARNRE.FindStringSubmatch(arn)
+	if m == nil {
+		return "", "", false
+	}
+	return m[3], m[2], true
 }
 
 // entries makes one entry per certificate, sorted by name (zone order:
@@ -306,16 +301,19 @@ func entries(f *Fleet) []*Entry {
 	described := map[string]bool{}
 	for _, c := range f.Certificates {
 		described[c.ARN] = true
-		out = append(out, &Entry{
+		e := &Entry{
 			ARN: c.ARN, Domains: c.Names(), Type: c.Type, Method: c.Method(), Status: c.Status,
 			NotAfter: c.NotAfter, InUseBy: c.InUseBy, cert: c,
-		})
+		}
+		e.Account, e.Region, _ = arnWhere(c.ARN)
+		out = append(out, e)
 	}
 	for _, s := range f.Summaries {
 		if described[s.ARN] {
 			continue
 		}
 		e := &Entry{ARN: s.ARN, Type: s.Type, Status: s.Status, NotAfter: s.NotAfter}
+		e.Account, e.Region, _ = arnWhere(s.ARN)
 		if s.Domain != "" {
 			e.Domains = []string{s.Domain}
 		}
@@ -725,6 +723,24 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 			note := fmt.Sprintf("zone %s (%s) holds none of the certificates' names: not used", strings.TrimSuffix(z.Apex, "."), strings.Join(z.Files, ", "))
 			out = append(out, note)
 			p.unusedZones = append(p.unusedZones, note)
+		}
+	}
+	for _, pz := range f.PrivateZones {
+		var names []string
+		for _, e := range p.Entries {
+			if e.Type != "AMAZON_ISSUED" && e.Type != "" {
+				continue
+			}
+			for _, n := range e.Domains {
+				base := dns.CanonicalName(dns.Fqdn(sim.BaseName(n)))
+				if (base == pz.Name || strings.HasSuffix(base, "."+pz.Name)) && !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		}
+		if len(names) > 0 {
+			out = append(out, fmt.Sprintf("zone %s (%s) is a private hosted zone: ACM validates through public DNS, so its records are not used for %s",
+				strings.TrimSuffix(pz.Name, "."), pz.ID, andList(names)))
 		}
 	}
 	if len(f.NextTokens) > 0 {

@@ -8,6 +8,8 @@ import (
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/renewsim/renewsim/scenarios"
 )
 
 var now = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
@@ -58,7 +60,10 @@ func TestDescribeOfUnknownARN(t *testing.T) {
 		err.Error())
 }
 
-func TestMixedAccountsAreRefused(t *testing.T) {
+// Exports of several accounts and regions are one fleet: the scenario's
+// default is where most certificates are, and the others say where they
+// are, in the plan and in the scenario.
+func TestMixedAccountsAndRegionsAreOneFleet(t *testing.T) {
 	other := "arn:aws:acm:eu-west-1:999999999999:certificate/33333333-3333-4333-8333-333333333333"
 	dir := writeFiles(t, map[string]string{
 		"a.json": describeDoc(arn1, "a.example.com", ""),
@@ -67,10 +72,27 @@ func TestMixedAccountsAreRefused(t *testing.T) {
 	})
 	f, err := Read(Input{ACM: []string{dir}, Zones: []ZoneSource{{Path: writeFiles(t, map[string]string{"z": okZone})}}})
 	require.NoError(t, err)
-	_, err = Build(f, Options{Now: now})
-	require.Error(t, err)
-	assert.Equal(t, dir+"/c.json: $.Certificate.CertificateArn: account 999999999999, region eu-west-1, but 2 other certificates (the first in "+dir+"/a.json) are in account 123456789012, region us-east-1: renewsim checks one account and region at a time; split the exports",
-		err.Error())
+	p, err := Build(f, Options{Now: now})
+	require.NoError(t, err)
+	assert.Equal(t, "123456789012", p.Account)
+	assert.Equal(t, "us-east-1", p.Region)
+	where := map[string]string{}
+	for _, e := range p.Entries {
+		where[e.ID] = e.Account + " " + e.Region
+	}
+	assert.Equal(t, map[string]string{"a-example-com": "123456789012 us-east-1", "b-example-com": "123456789012 us-east-1", "c-example-com": "999999999999 eu-west-1"}, where)
+	y := string(p.YAML)
+	assert.Contains(t, y, "# Written by renewsim check: the ACM certificates of accounts 123456789012 and 999999999999 in us-east-1 and eu-west-1 as\n")
+	assert.Contains(t, y, "    arn: "+other+"\n    account: \"999999999999\"\n    region: eu-west-1\n")
+	assert.Equal(t, 1, strings.Count(y, "    region: "), "only the certificate away from home names its region")
+	sc, err := scenarios.Parse(p.File, p.YAML)
+	require.NoError(t, err)
+	for _, c := range sc.Certificates {
+		if c.ARN == other {
+			assert.Equal(t, "eu-west-1", c.Region)
+			assert.Equal(t, "999999999999", c.Account)
+		}
+	}
 }
 
 // What the inputs cannot settle is listed, with why, and not simulated.

@@ -34,8 +34,21 @@
 //     exports are stale or from another account or region. Without a list,
 //     the describe outputs alone are the fleet. A listed certificate with no
 //     describe output is a "cannot tell" line.
-//   - A fleet that mixes accounts or regions is refused with an error: a
-//     validation record belongs to an account, and ACM renews per region.
+//   - A fleet may span accounts and regions (exports of several, or
+//     renewsim check -aws): the scenario's default account and region are
+//     where most certificates are, and every other certificate names its
+//     own; each Entry carries its account and region, the Report every
+//     one (home first), and the text goes account by account when there
+//     are several. One account configuration (DaysBeforeExpiry) applies
+//     to the whole fleet.
+//   - Inputs may be UTF-8 (with or without a byte order mark) or UTF-16
+//     with a BOM; the AWS CLI's text, table and YAML output is named as
+//     such, with the fix (--output json). Documents held in memory
+//     (Input.ACMDocs and friends) are read exactly as files of their
+//     names would be.
+//   - A list-hosted-zones output among the zone files names the private
+//     hosted zones: a certificate name in one is reported in a note (ACM
+//     validates through public DNS), and no record of it is used.
 //   - A certificate name outside every given zone (or under a delegation
 //     the zones do not cover) is reported as "cannot tell: no zone data for
 //     X" and not simulated; nothing is guessed.

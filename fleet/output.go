@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -95,10 +96,15 @@ func WriteText(w io.Writer, r *Report) error {
 	case c.Certificates == 0 && r.Account == "":
 		fmt.Fprintf(&b, "no certificates, from %s to %s under %s\n", day(r.Now), day(r.Until), r.Profile)
 	default:
-		fmt.Fprintf(&b, "%s of account %s in %s, from %s to %s under %s\n",
-			count(c.Certificates, "certificate"), r.Account, r.Region, day(r.Now), day(r.Until), r.Profile)
+		fmt.Fprintf(&b, "%s of %s, from %s to %s under %s\n",
+			count(c.Certificates, "certificate"), r.Whose(), day(r.Now), day(r.Until), r.Profile)
 	}
-	for _, e := range r.Certificates {
+	account := ""
+	for i, e := range r.Certificates {
+		if len(r.Accounts) > 1 && (i == 0 || e.Account != account) {
+			account = e.Account
+			fmt.Fprintf(&b, "\n== account %s: %s ==\n", account, accountSummary(r, account))
+		}
 		b.WriteString("\n")
 		names := strings.Join(e.Domains, ", ")
 		if names == "" && e.Address != "" {
@@ -152,6 +158,28 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// accountSummary counts the certificates of one account of a fleet that
+// spans several, and names their regions.
+func accountSummary(r *Report, account string) string {
+	var certs []*Entry
+	var regions []string
+	for _, e := range r.Certificates {
+		if e.Account == account {
+			certs = append(certs, e)
+			if e.Region != "" && !slices.Contains(regions, e.Region) {
+				regions = append(regions, e.Region)
+			}
+		}
+	}
+	slices.Sort(regions)
+	c := CountsOf(certs)
+	s := count(c.Certificates, "certificate")
+	if len(regions) > 0 {
+		s += " in " + andList(regions)
+	}
+	return fmt.Sprintf("%s; %d renew, %d expire, %d already expired, %d not issued, %d cannot tell", s, c.Renews, c.Expires, c.Expired, c.NotIssued, c.CannotTell)
 }
 
 // Headline is a certificate's verdict in one phrase, as WriteText prints

@@ -15,14 +15,32 @@ type Input struct {
 	// ACMOptional: the caller describes certificates from other sources
 	// (package iac), so no ACM export at all is fine.
 	ACMOptional bool
+
+	// Documents held in memory, read after the files as if they were
+	// files of those names (check -aws reads the account into them). For
+	// a check of the same documents written to disk to print the same
+	// bytes, give them the names they have there, in the order listFiles
+	// would read them (sorted by name within a directory).
+	ACMDocs    []Doc
+	ZoneDocs   []Doc
+	AccountDoc *Doc
+}
+
+// Doc is one input held in memory: what a file of that name would hold.
+type Doc struct {
+	Name string
+	Data []byte
 }
 
 // Fleet is everything the inputs hold.
 type Fleet struct {
 	Exports
-	Zones     []*Zone // in the order first read
-	ACMFiles  []string
-	ZoneFiles []string
+	Zones []*Zone // in the order first read
+	// PrivateZones are the private hosted zones a list-hosted-zones
+	// output among the zone files named: reported, never used.
+	PrivateZones []PrivateZone
+	ACMFiles     []string
+	ZoneFiles    []string
 }
 
 // Read reads every input file. Every problem in every file is reported,
@@ -30,29 +48,33 @@ type Fleet struct {
 func Read(in Input) (*Fleet, error) {
 	c := &collector{}
 	f := &Fleet{}
-	if len(in.ACM) == 0 && !in.ACMOptional {
+	if len(in.ACM) == 0 && len(in.ACMDocs) == 0 && !in.ACMOptional {
 		c.at("-acm", 0, 0, "no ACM exports given")
 	}
-	for _, p := range in.ACM {
-		for _, file := range listFiles(p, acmFile, "ACM exports (*.json, *.jsonl)", c) {
-			f.ACMFiles = append(f.ACMFiles, file)
-			data, err := os.ReadFile(file)
-			if err != nil {
-				c.at(file, 0, 0, "%v", unwrapPath(err))
-				continue
-			}
+	readACM := func(file string, data []byte) {
+		f.ACMFiles = append(f.ACMFiles, file)
+		if data, ok := toUTF8(file, data, c); ok && !notJSON(file, data, c) {
 			for _, v := range decodeJSON(file, data, c) {
 				f.readValue(v)
 			}
 		}
 	}
-	if in.Account != "" {
-		data, err := os.ReadFile(in.Account)
-		if err != nil {
-			c.at(in.Account, 0, 0, "%v", unwrapPath(err))
-			data = nil
+	for _, p := range in.ACM {
+		for _, file := range listFiles(p, acmFile, "ACM exports (*.json, *.jsonl)", c) {
+			if data, ok := readFile(file, c); ok {
+				readACM(file, data)
+			}
 		}
-		for _, v := range decodeIf(err == nil, in.Account, data, c) {
+	}
+	for _, d := range in.ACMDocs {
+		readACM(d.Name, d.Data)
+	}
+	readAccount := func(file string, data []byte) {
+		data, ok := toUTF8(file, data, c)
+		if !ok || notJSON(file, data, c) {
+			return
+		}
+		for _, v := range decodeJSON(file, data, c) {
 			if m, ok := v.v.(map[string]any); !ok || m["ExpiryEvents"] == nil {
 				v.d.bad(v.path, "want the output of aws acm get-account-configuration (\"ExpiryEvents\"), got %s", describe(v.v))
 				continue
@@ -60,17 +82,37 @@ func Read(in Input) (*Fleet, error) {
 			f.readAccount(v)
 		}
 	}
+	if in.Account != "" {
+		if data, ok := readFile(in.Account, c); ok {
+			readAccount(in.Account, data)
+		}
+	}
+	if in.AccountDoc != nil {
+		readAccount(in.AccountDoc.Name, in.AccountDoc.Data)
+	}
 	zs := &zoneSet{byApex: map[string]*Zone{}}
+	readZone := func(file string, data []byte, name string) {
+		f.ZoneFiles = append(f.ZoneFiles, file)
+		if data, ok := toUTF8(file, data, c); ok && !notJSON(file, data, c) {
+			zs.readZone(file, data, name, c)
+		}
+	}
 	for _, src := range in.Zones {
 		for _, file := range listFiles(src.Path, zoneFile, "zone files", c) {
-			f.ZoneFiles = append(f.ZoneFiles, file)
-			data, err := os.ReadFile(file)
-			if err != nil {
-				c.at(file, 0, 0, "%v", unwrapPath(err))
-				continue
+			if data, ok := readFile(file, c); ok {
+				readZone(file, data, src.Name)
 			}
-			zs.readZone(file, data, src.Name, c)
 		}
+	}
+	for _, d := range in.ZoneDocs {
+		readZone(d.Name, d.Data, "")
+	}
+	f.PrivateZones = zs.private
+	if len(zs.order) == 0 && len(zs.listings) > 0 {
+		// Only a list of public zones: the user meant to give their
+		// records. (A list of private zones alone is what -aws exports
+		// when no public zone holds a certificate's name.)
+		c.at(zs.listings[0], 0, 0, "list-hosted-zones output names the zones but holds none of their records: export each public zone with aws route53 list-resource-record-sets --hosted-zone-id ID and pass those files too")
 	}
 	for _, apex := range zs.order {
 		z := zs.byApex[apex]
@@ -128,10 +170,12 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// decodeIf decodes data when ok (the file could be read).
-func decodeIf(ok bool, file string, data []byte, c *collector) []jv {
-	if !ok {
-		return nil
+// readFile reads file; a failure is a problem.
+func readFile(file string, c *collector) ([]byte, bool) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		c.at(file, 0, 0, "%v", unwrapPath(err))
+		return nil, false
 	}
-	return decodeJSON(file, data, c)
+	return data, true
 }

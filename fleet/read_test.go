@@ -163,7 +163,9 @@ func TestReadZoneProblems(t *testing.T) {
   {"Name": "www.example.com.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "300.1.1.1"}]}
 ]}`}, nil,
 			`D/z.json: $.ResourceRecordSets[1].ResourceRecords[0].Value: not a valid A record value: bad A A: "300.1.1.1"`},
-		{"not a Route 53 export", map[string]string{"z.json": `{"HostedZones": []}`}, nil,
+		{"only the list of hosted zones", map[string]string{"z.json": `{"HostedZones": [{"Id": "/hostedzone/Z1", "Name": "example.com.", "Config": {"PrivateZone": false}}]}`}, nil,
+			`D/z.json: list-hosted-zones output names the zones but holds none of their records: export each public zone with aws route53 list-resource-record-sets --hosted-zone-id ID and pass those files too`},
+		{"not a Route 53 export", map[string]string{"z.json": `{"Zones": []}`}, nil,
 			`D/z.json: $: not a Route 53 export: want the output of aws route53 list-resource-record-sets ("ResourceRecordSets"), got an object`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -133,7 +133,7 @@ func collectRecords(p *Plan, zones *zoneIndex) *zoneRecords {
 func writeScenario(p *Plan, zones *zoneIndex) []byte {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	w("# Written by renewsim check: the ACM certificates of account %s in %s as\n", p.Account, p.Region)
+	w("# Written by renewsim check: the ACM certificates of %s as\n", whose(p.Account, p.Region, p.Entries))
 	w("# exported (%s), with their zones (%s),\n", summarizeFiles(p.ACMFiles), summarizeFiles(p.ZoneFiles))
 	w("# from %s under %s. Edit it and ask what-ifs: renewsim run FILE,\n", stamp(p.Now), p.ProfileName)
 	w("# renewsim sweep FILE -vary ...\n")
@@ -150,8 +150,8 @@ func writeScenario(p *Plan, zones *zoneIndex) []byte {
 		}
 	}
 	w("name: %s\n", p.Name)
-	w("description: >-\n  The ACM certificates of account %s in %s as they stand at %s,\n  run forward under %s by renewsim check.\n",
-		p.Account, p.Region, stamp(p.Now), p.ProfileName)
+	w("description: >-\n  The ACM certificates of %s as they stand at %s,\n  run forward under %s by renewsim check.\n",
+		whose(p.Account, p.Region, p.Entries), stamp(p.Now), p.ProfileName)
 	w("profile: %s\n", p.ProfileName)
 	w("start: %s\n", ts(p.Now))
 	w("until: %s\n", ts(p.Until))
@@ -180,7 +180,7 @@ func writeScenario(p *Plan, zones *zoneIndex) []byte {
 	resIDs := writeResources(&b, simulated)
 	w("certificates:\n")
 	for _, e := range simulated {
-		writeCertificate(&b, e, resIDs)
+		writeCertificate(&b, p, e, resIDs)
 	}
 	zr := collectRecords(p, zones)
 	if len(zr.zones) > 0 {
@@ -236,11 +236,19 @@ func writeResources(b *strings.Builder, simulated []*Entry) map[string]string {
 	return ids
 }
 
-func writeCertificate(b *strings.Builder, e *Entry, resIDs map[string]string) {
+func writeCertificate(b *strings.Builder, p *Plan, e *Entry, resIDs map[string]string) {
 	c := e.cert
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("  - id: %s\n", e.ID)
 	w("    arn: %s\n", ys(c.ARN))
+	// Certificates away from the scenario's default account and region
+	// name their own: their events and e-mails carry them.
+	if e.Account != "" && e.Account != p.Account {
+		w("    account: %s\n", ys(e.Account))
+	}
+	if e.Region != "" && e.Region != p.Region {
+		w("    region: %s\n", ys(e.Region))
+	}
 	w("    domain: %s\n", ys(c.Domain))
 	if names := c.Names()[1:]; len(names) > 0 {
 		w("    sans: [%s]\n", joinQuoted(names))
@@ -337,4 +345,44 @@ func summarizeFiles(files []string) string {
 		return fmt.Sprintf("%d files", len(files))
 	}
 	return fmt.Sprintf("%d files in %s", len(files), strings.TrimSuffix(dir, "/"))
+}
+
+// whose says whose certificates these are: "account A in R", or, for a
+// fleet that spans several, every account and region, home first.
+func whose(account, region string, entries []*Entry) string {
+	accounts, regions := spread(account, region, entries)
+	if len(accounts) <= 1 && len(regions) <= 1 || strings.Contains(account+region, ", ") {
+		// One of each, or a report of several fleets joined (a check of
+		// code, region by region) that lists them already.
+		return "account " + account + " in " + region
+	}
+	a := "account " + andList(accounts)
+	if len(accounts) > 1 {
+		a = "accounts " + andList(accounts)
+	}
+	return a + " in " + andList(regions)
+}
+
+// spread is every account and every region of the entries, the home
+// account and region first, then the others sorted.
+func spread(account, region string, entries []*Entry) (accounts, regions []string) {
+	// A report of several fleets joined names them as a list.
+	if account != "" {
+		accounts = strings.Split(account, ", ")
+	}
+	if region != "" {
+		regions = strings.Split(region, ", ")
+	}
+	var moreA, moreR []string
+	for _, e := range entries {
+		if e.Account != "" && !slices.Contains(accounts, e.Account) && !slices.Contains(moreA, e.Account) {
+			moreA = append(moreA, e.Account)
+		}
+		if e.Region != "" && !slices.Contains(regions, e.Region) && !slices.Contains(moreR, e.Region) {
+			moreR = append(moreR, e.Region)
+		}
+	}
+	slices.Sort(moreA)
+	slices.Sort(moreR)
+	return append(accounts, moreA...), append(regions, moreR...)
 }

@@ -217,8 +217,20 @@ func rrLine(rr dns.RR) string {
 
 // zoneSet gathers zones by apex while reading.
 type zoneSet struct {
-	byApex map[string]*Zone
-	order  []string
+	byApex  map[string]*Zone
+	order   []string
+	private []PrivateZone
+	// listings are the files of list-hosted-zones output that name
+	// public zones.
+	listings []string
+}
+
+// PrivateZone is a private hosted zone that list-hosted-zones showed: ACM
+// validates through public DNS, so its records never decide a renewal.
+type PrivateZone struct {
+	Name   string // canonical, with the trailing dot
+	ID     string // the hosted zone's Id, without /hostedzone/
+	Source string
 }
 
 func (s *zoneSet) zone(apex, file string) *Zone {
@@ -266,6 +278,10 @@ func (s *zoneSet) readRoute53(file string, data []byte, name string, c *collecto
 		return
 	}
 	root := docs[0]
+	if m, ok := root.v.(map[string]any); ok && m["HostedZones"] != nil && m["ResourceRecordSets"] == nil {
+		s.readHostedZones(root)
+		return
+	}
 	if _, ok := root.v.(map[string]any); !ok || root.v.(map[string]any)["ResourceRecordSets"] == nil {
 		root.d.bad(root.path, "not a Route 53 export: want the output of aws route53 list-resource-record-sets (\"ResourceRecordSets\"), got %s", describe(root.v))
 		return
@@ -349,6 +365,35 @@ func (s *zoneSet) readRoute53(file string, data []byte, name string, c *collecto
 			continue
 		}
 		s.addAlias(z, rs)
+	}
+}
+
+// readHostedZones reads `aws route53 list-hosted-zones` output: it holds
+// no records, only which zones are private.
+func (s *zoneSet) readHostedZones(root jv) {
+	for _, hz := range root.list("HostedZones") {
+		if !hz.object() {
+			continue
+		}
+		name, okName := hz.str("Name", true)
+		id, okID := hz.str("Id", true)
+		cfg, ok := hz.get("Config")
+		if !okName || !okID || !ok || !cfg.object() {
+			continue
+		}
+		private, _ := cfg.boolean("PrivateZone")
+		if private == nil || !*private {
+			if !slices.Contains(s.listings, root.d.file) {
+				s.listings = append(s.listings, root.d.file)
+			}
+			continue
+		}
+		dec, bad := decodeRoute53Name(name)
+		if bad != "" {
+			hz.d.bad(hz.path+".Name", "%s", bad)
+			continue
+		}
+		s.private = append(s.private, PrivateZone{Name: dns.CanonicalName(dec), ID: strings.TrimPrefix(id, "/hostedzone/"), Source: sourceOf(hz.d)})
 	}
 }
 

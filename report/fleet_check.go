@@ -54,7 +54,7 @@ func fleetVerdictText(v fleet.Verdict) string {
 
 // fleetTitle says whose fleet it is.
 func fleetTitle(f *fleet.Report) string {
-	return fmt.Sprintf("%s of account %s in %s", plural(len(f.Certificates), "certificate"), f.Account, f.Region)
+	return fmt.Sprintf("%s of %s", plural(len(f.Certificates), "certificate"), f.Whose())
 }
 
 // fleetHorizon says over which horizon and under which rules.

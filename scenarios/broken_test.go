@@ -47,7 +47,7 @@ certificates:
     domain: example.org
 name: again
 `, `t.yaml:3:1: unknown key "strat" in scenario (expected one of: name, description, profile, start, until, seed, overrides, resources, certificates, dns, account_email, unlisted_mailboxes, mailboxes, whois, timeline, alarms, expect, days_before_expiry)
-t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames, key_algorithm)
+t.yaml:7:5: unknown key "sans2" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames, key_algorithm, account, region)
 t.yaml:8:5: duplicate key "domain" in certificate (first at line 6)
 t.yaml:9:1: duplicate key "name" in scenario (first at line 1)`},
 	{"wrong node kinds", `name: [ok]

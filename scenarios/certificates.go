@@ -91,6 +91,8 @@ var certificateTable = newKeyTable("certificate", []keyRow[certDraft]{
 	{key: "arn", step: certARN, read: (*loader).certARNKey},
 	{key: "validation_cnames", step: certMethodKeys, applies: cnamesApply, read: (*loader).certCNAMEs},
 	{key: "key_algorithm", step: certFlags, read: (*loader).certKeyAlgorithm},
+	{key: "account", step: certNamed, read: (*loader).certAccount},
+	{key: "region", step: certNamed, read: (*loader).certRegion},
 },
 	itemRule[certDraft]{step: certARN, check: (*loader).httpNoWildcards},
 	itemRule[certDraft]{step: certUsed, check: (*loader).httpNeedsUsers},
@@ -232,6 +234,43 @@ func (l *loader) certCNAMEs(_ *build, d *certDraft, f *field) {
 
 func (l *loader) certARNKey(b *build, d *certDraft, f *field) {
 	d.c.ARN = l.certARN(b, f, d.c.ID)
+	// An ARN names its region and account: one given beside it must agree.
+	if m := certARNRE.FindStringSubmatch(d.c.ARN); m != nil {
+		if d.c.Region != "" && m[1] != d.c.Region {
+			l.errf(f.vpos, "arn: %q is in region %s, but the certificate's region is %s", d.c.ARN, m[1], d.c.Region)
+		}
+		if d.c.Account != "" && m[2] != d.c.Account {
+			l.errf(f.vpos, "arn: %q is in account %s, but the certificate's account is %s", d.c.ARN, m[2], d.c.Account)
+		}
+	}
+}
+
+// certAccount reads the account the certificate lives in when it is not
+// the profile's (a fleet of several accounts).
+func (l *loader) certAccount(_ *build, d *certDraft, f *field) {
+	s, ok := l.scalar(f)
+	if !ok {
+		return
+	}
+	if !sim.ValidAccount(s) {
+		l.errf(f.vpos, "account: want an AWS account id of 12 digits like 123456789012, got %q", s)
+		return
+	}
+	d.c.Account = s
+}
+
+// certRegion reads the region the certificate lives in when it is not the
+// profile's (a fleet of several regions).
+func (l *loader) certRegion(_ *build, d *certDraft, f *field) {
+	s, ok := l.scalar(f)
+	if !ok {
+		return
+	}
+	if !sim.ValidRegion(s) {
+		l.errf(f.vpos, "region: want an AWS region like us-east-1 (%s), got %q", sim.RegionShape(), s)
+		return
+	}
+	d.c.Region = s
 }
 
 func (l *loader) certIssued(b *build, d *certDraft, f *field) {

@@ -94,7 +94,7 @@ func TestFromNodeErrorsWithoutPositions(t *testing.T) {
 
 	_, err := FromNode("sweep.yaml", doc)
 	assert.EqualError(t, err, `sweep.yaml:17:5: deploy_delay: must not be negative, got "-1h"
-sweep.yaml:20:5: unknown key "colour" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames, key_algorithm)`)
+sweep.yaml:20:5: unknown key "colour" in certificate (expected one of: id, domain, sans, validation, type, issued, not_after, in_use_by, exported, validation_record, validation_domain, arn, validation_cnames, key_algorithm, account, region)`)
 
 	// A tree built entirely by a program still gets positions >= 1.
 	built := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{scalar("name"), scalar("Built")}}

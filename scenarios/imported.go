@@ -15,7 +15,7 @@ var validationCNAMEKeys = []string{"name", "value"}
 var (
 	// certARNRE is an ACM certificate ARN in any partition (aws,
 	// aws-cn, aws-us-gov, …).
-	certARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
+	certARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):([0-9]{12}):certificate/[A-Za-z0-9-]+$`)
 	// resourceARNRE is any AWS ARN: the resource part is the service's
 	// business.
 	resourceARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:\S+$`)

@@ -20,7 +20,7 @@ func TestKeysInMessageOrder(t *testing.T) {
 			"account_email", "unlisted_mailboxes", "mailboxes", "whois", "timeline", "alarms", "expect", "days_before_expiry"}},
 		{"resource", resourceKeys, []string{"id", "kind", "deploy_delay", "hostnames", "arn"}},
 		{"certificate", certificateKeys, []string{"id", "domain", "sans", "validation", "type", "issued", "not_after", "in_use_by", "exported",
-			"validation_record", "validation_domain", "arn", "validation_cnames", "key_algorithm"}},
+			"validation_record", "validation_domain", "arn", "validation_cnames", "key_algorithm", "account", "region"}},
 		{"dns", dnsKeys, []string{"records"}},
 		{"mailbox", mailboxKeys, []string{"address", "clicks", "rejects"}},
 		{"timeline entry", changeKeys, []string{"at", "do", "cert", "resource", "record", "name", "type", "domain", "address",

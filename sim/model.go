@@ -106,6 +106,7 @@ func NewModel(sc *Scenario, seed uint64) *Model {
 		c := &certState{
 			idx:       i,
 			spec:      spec,
+			p:         spec.ProfileFor(m.p),
 			notBefore: spec.Issued,
 			notAfter:  spec.NotAfter,
 			window:    m.p.Window(spec.Type, spec.Issued),
@@ -116,13 +117,13 @@ func NewModel(sc *Scenario, seed uint64) *Model {
 		}
 		c.cyc.approvedAt = make([]time.Time, len(c.names))
 		for _, n := range c.names {
-			rec, val := spec.ValidationCNAME(seed, m.p.Account, n)
+			rec, val := spec.ValidationCNAME(seed, c.p.Account, n)
 			c.records = append(c.records, validationRec{rec, val, checkKey{'d', rec}})
 		}
 		c.arn = spec.ARN
 		if c.arn == "" {
 			d := digest(seed, "arn", spec.ID)
-			c.arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", m.p.Region, m.p.Account, uuid(d))
+			c.arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", c.p.Region, c.p.Account, uuid(d))
 		}
 		c.serial = m.newSerial(spec.ID, 0)
 		for _, r := range spec.InUseBy {

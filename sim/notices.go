@@ -56,7 +56,7 @@ func (m *Model) instruct(now time.Time, c *certState) {
 		Channel: "email", Days: days,
 	})
 	if m.sc.AccountEmail != "" {
-		subject, body := InstructionEmail(m.p, c.arn, c.spec.Domain, validationMethod(c.spec), c.notAfter)
+		subject, body := InstructionEmail(c.p, c.arn, c.spec.Domain, validationMethod(c.spec), c.notAfter)
 		m.emit(SendEmail{Cert: c.idx, Kind: EmailInstruction, Domain: c.spec.Domain, To: []string{m.sc.AccountEmail}, ARN: c.arn, Subject: subject, Body: body})
 	}
 	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %s. Action is required.", c.arn, plural(days, "day")))
@@ -94,7 +94,7 @@ func (m *Model) event(now time.Time, c *certState, detailType string, detail any
 	m.nev++
 	e := &Event{
 		Version: "0", ID: uuid(digest(m.seed, "event", fmt.Sprint(m.nev))), DetailType: detailType,
-		Source: "aws.acm", Account: m.p.Account, Time: awsTime(now), Region: m.p.Region,
+		Source: "aws.acm", Account: c.p.Account, Time: awsTime(now), Region: c.p.Region,
 		Resources: []string{c.arn}, Detail: detail,
 	}
 	m.log(now, KindEventBus, c, "", Detail{Text: detailType, Event: e})
@@ -104,7 +104,7 @@ func (m *Model) health(now time.Time, c *certState, code, text string) {
 	m.nev++
 	id := uuid(digest(m.seed, "event", fmt.Sprint(m.nev)))
 	hd := HealthDetail{
-		EventArn:          fmt.Sprintf("arn:aws:health:%s::event/ACM/%s/%s", m.p.Region, code, id),
+		EventArn:          fmt.Sprintf("arn:aws:health:%s::event/ACM/%s/%s", c.p.Region, code, id),
 		Service:           "ACM",
 		EventTypeCode:     code,
 		EventTypeCategory: "scheduledChange",
@@ -116,7 +116,7 @@ func (m *Model) health(now time.Time, c *certState, code, text string) {
 	}{"en_US", text})
 	e := &Event{
 		Version: "0", ID: id, DetailType: EventHealth, Source: "aws.health",
-		Account: m.p.Account, Time: awsTime(now), Region: m.p.Region,
+		Account: c.p.Account, Time: awsTime(now), Region: c.p.Region,
 		Resources: []string{c.arn}, Detail: hd,
 	}
 	m.log(now, KindEventBus, c, "", Detail{Text: EventHealth + " " + code, Event: e})

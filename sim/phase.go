@@ -44,6 +44,7 @@ func (p Phase) String() string {
 type certState struct {
 	idx     int
 	spec    *Certificate
+	p       *Profile // the profile with the certificate's own account and region
 	names   []string
 	records []validationRec // per name: the DNS validation record, computed once
 

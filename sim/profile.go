@@ -454,6 +454,15 @@ var (
 	regionRE  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
 )
 
+// ValidAccount tells whether s is an AWS account id (12 digits).
+func ValidAccount(s string) bool { return accountRE.MatchString(s) }
+
+// ValidRegion tells whether s is shaped like an AWS region name.
+func ValidRegion(s string) bool { return regionRE.MatchString(s) }
+
+// RegionShape is what ValidRegion accepts, for messages.
+func RegionShape() string { return regionRE.String() }
+
 // knob describes one overridable profile number and the range of its own
 // value; the rules that relate two knobs are in Check.
 type knob struct {

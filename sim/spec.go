@@ -131,6 +131,11 @@ type Certificate struct {
 	ValidationDomains map[string]string
 	// ARN is the certificate's real ARN; "" derives one from the seed.
 	ARN string
+	// Account and Region are where the certificate lives when that is not
+	// the profile's account and region ("": the profile's), as in a fleet
+	// read from several: its derived ARN and validation records, its
+	// events and its e-mails carry them.
+	Account, Region string
 	// ValidationCNAMEs maps a name to the validation record ACM gave for it
 	// (DescribeCertificate's ResourceRecord); names without one get the
 	// record derived from the seed (ValidationRecord).
@@ -139,6 +144,22 @@ type Certificate struct {
 	// EC_prime256v1, ...); "" is RSA_2048, ACM's default. The model does
 	// not read it; the ACM API reports it and live runs issue such keys.
 	KeyAlgorithm string
+}
+
+// ProfileFor is p as it applies to c: p itself, or a copy with c's own
+// account and region.
+func (c *Certificate) ProfileFor(p *Profile) *Profile {
+	if (c.Account == "" || c.Account == p.Account) && (c.Region == "" || c.Region == p.Region) {
+		return p
+	}
+	cp := *p
+	if c.Account != "" {
+		cp.Account = c.Account
+	}
+	if c.Region != "" {
+		cp.Region = c.Region
+	}
+	return &cp
 }
 
 // ValidationCNAME is one DNS validation record: Name CNAME Value, both

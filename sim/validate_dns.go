@@ -16,12 +16,12 @@ func (m *Model) initialRecords(c *certState) []string {
 	}
 	var out []string
 	for _, base := range recordBases(c.names) {
-		rec, val := c.spec.ValidationCNAME(m.seed, m.p.Account, base)
+		rec, val := c.spec.ValidationCNAME(m.seed, c.p.Account, base)
 		switch mode := c.spec.RecordState(base); {
 		case mode == "" || mode == RecordPresent:
 			out = append(out, cnameLine(rec, val))
 		case mode == RecordWrong:
-			_, other := ValidationRecord(m.seed, m.p.Account, "wrong."+base)
+			_, other := ValidationRecord(m.seed, c.p.Account, "wrong."+base)
 			out = append(out, cnameLine(rec, other))
 		case mode == RecordDoubledSuffix:
 			out = append(out, cnameLine(strings.TrimSuffix(rec, ".")+"."+base+".", val))

@@ -104,7 +104,7 @@ func (m *Model) mail(now time.Time, c *certState) {
 		d := digest(m.seed, "approval", c.spec.ID, fmt.Sprint(c.cycle), n, fmt.Sprint(c.mailings))
 		code := hex.EncodeToString(d[:12])
 		m.codes[code] = codeRef{cert: c.idx, name: i, cycle: c.cycle}
-		subject, body := ApprovalEmail(m.p, c.arn, n, vd, LinkPlaceholder)
+		subject, body := ApprovalEmail(c.p, c.arn, n, vd, LinkPlaceholder)
 		m.emit(SendEmail{
 			Cert: c.idx, Kind: EmailApproval, Domain: n, ValidationDomain: vd, To: to,
 			Code: code, Context: uuid(digest(m.seed, "context", code)), ExpiresAt: now.Add(m.p.ApprovalLinkTTL),

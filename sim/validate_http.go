@@ -13,7 +13,7 @@ func (m *Model) initialTokens(c *certState) {
 		return
 	}
 	for _, n := range c.names {
-		path, content, redirect := HTTPToken(m.seed, m.p, n)
+		path, content, redirect := HTTPToken(m.seed, c.p, n)
 		for _, ri := range c.attached {
 			w := WebChange{Resource: ri, Path: path}
 			switch c.spec.RecordState(n) {
@@ -33,7 +33,7 @@ func (m *Model) initialTokens(c *certState) {
 
 // checkHTTP asks for name i's token.
 func (m *Model) checkHTTP(c *certState, i int, n string, nc *NameCheck) {
-	path, content, _ := HTTPToken(m.seed, m.p, n)
+	path, content, _ := HTTPToken(m.seed, c.p, n)
 	nc.Method, nc.Record, nc.Expected = "HTTP", "http://"+n+path, content
 	if m.want(c, i, checkKey{'h', n}) {
 		m.emit(CheckHTTP{Cert: c.idx, Attempt: c.att.n, Domain: n, Path: path})
@@ -43,7 +43,7 @@ func (m *Model) checkHTTP(c *certState, i int, n string, nc *NameCheck) {
 // httpAnswer takes the answer to a CheckHTTP: the resource must serve the
 // token content, or redirect to ACM's copy of it.
 func (m *Model) httpAnswer(now time.Time, c *certState, a HTTPAnswer) {
-	_, content, redirect := HTTPToken(m.seed, m.p, a.Domain)
+	_, content, redirect := HTTPToken(m.seed, c.p, a.Domain)
 	m.answer(now, c, a.Attempt, checkKey{'h', a.Domain}, func(nc *NameCheck) {
 		nc.Answer = []string{fmt.Sprint(a.Status)}
 		if a.Location != "" {

@@ -87,8 +87,8 @@ func ViewCert(sc *Scenario, seed uint64, i int, log []Entry, entries []int32, at
 // newView is certificate i as the scenario declares it, before anything
 // happened.
 func newView(sc *Scenario, seed uint64, i int) CertView {
-	p := &sc.Profile
 	spec := &sc.Certificates[i]
+	p := spec.ProfileFor(&sc.Profile)
 	v := CertView{ID: spec.ID, Domain: spec.Domain, Names: spec.Names(), Type: spec.Type, Validation: spec.Validation,
 		InUseBy: slices.Clone(spec.InUseBy), Exported: spec.Exported}
 	for _, n := range v.Names {

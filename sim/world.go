@@ -142,7 +142,7 @@ func (m *Model) validationRecordChange(now time.Time, c *certState, del bool, d 
 	if c.spec.Validation == ValidationHTTP {
 		var paths []string
 		for _, n := range c.names {
-			path, content, _ := HTTPToken(m.seed, m.p, n)
+			path, content, _ := HTTPToken(m.seed, c.p, n)
 			paths = append(paths, "http://"+n+path)
 			for _, ri := range c.attached {
 				m.emit(WebChange{Resource: ri, Path: path, Body: content, Delete: del})
@@ -155,7 +155,7 @@ func (m *Model) validationRecordChange(now time.Time, c *certState, del bool, d 
 	var z DNSChange
 	var recs []string
 	for _, base := range recordBases(c.names) {
-		rec, val := c.spec.ValidationCNAME(m.seed, m.p.Account, base)
+		rec, val := c.spec.ValidationCNAME(m.seed, c.p.Account, base)
 		recs = append(recs, rec)
 		z.Remove = append(z.Remove, DNSRemove{Name: rec, Type: "CNAME"})
 		if !del {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/renewsim/renewsim/awsread"
 	"github.com/renewsim/renewsim/fleet"
 	"github.com/renewsim/renewsim/iac"
 	"github.com/renewsim/renewsim/report"
@@ -22,8 +23,8 @@ import (
 
 var checkDoc = commandDoc{
 	name:    "check",
-	args:    "-acm PATH -zones PATH | -terraform PATH | -cloudformation PATH [flags]",
-	purpose: "read your fleet's AWS CLI exports or infrastructure code, run it forward, say what renews and what will not",
+	args:    "-acm PATH -zones PATH | -terraform PATH | -cloudformation PATH | -aws [flags]",
+	purpose: "read your fleet's AWS CLI exports, infrastructure code or the live account, run it forward, say what renews and what will not",
 	about: `Reads your ACM fleet as the AWS CLI exports it, turns it into a scenario of
 the fleet as it stands at -now, runs it forward and prints per certificate,
 most urgent first: renews around DATE, or expires on DATE because REASON,
@@ -59,7 +60,14 @@ it creates), 0 otherwise, even when some certificate expires before and
 after it; 2 on unusable input. -json adds address, before, difference and
 planned per certificate and change, breaks, fixes and deleted; -markdown
 writes a pull-request comment (breaks first, detail folded, under GitHub's
-65,536 characters); -junit fails the breaks. See docs/ci.md.`,
+65,536 characters); -junit fails the breaks. See docs/ci.md.
+
+-aws reads the live account instead of exports, read-only, with the AWS
+SDK's default credentials (profiles, SSO, environment; -aws-profile) and
+endpoint settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ACM,
+AWS_ENDPOINT_URL_ROUTE_53, endpoint_url): -regions, -assume-role with
+-accounts for several accounts as one fleet, -export DIR to keep what was
+read. See docs/check.md.`,
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -85,18 +93,23 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&outs.markdown, "markdown", "", "write the counts and the table in Markdown to `FILE` (for example $GITHUB_STEP_SUMMARY); for a plan or a change set, a pull-request comment")
 	var alarms alarmsFlag
 	alarms.add(fs)
+	var live liveFlags
+	live.add(fs)
 	rest, err := parseCommand(fs, args)
 	if err != nil {
 		return err
 	}
 	req, err := checkFlags{acm: acm, zoneDirs: zoneDirs, zonePairs: zonePairs, account: *account, now: *nowText, until: *untilText,
 		profile: *profile, asJSON: *asJSON, scenarioOut: *scenarioOut, shard: *shard, everyAttempt: *everyAttempt,
-		outs: outs, alarms: alarms, terraform: terraform, cloudformation: cloudformation}.request(fs, rest)
+		outs: outs, alarms: alarms, terraform: terraform, cloudformation: cloudformation, live: live}.request(fs, rest)
 	if err != nil {
 		return err
 	}
 	if req.code != nil {
 		return req.checkCode(ctx, stdout, stderr)
+	}
+	if err := req.readAWS(ctx, stderr); err != nil {
+		return err
 	}
 	plan, err := req.plan()
 	if err != nil {
@@ -118,6 +131,7 @@ type checkFlags struct {
 	asJSON, everyAttempt                             bool
 	outs                                             checkOutputs
 	alarms                                           alarmsFlag
+	live                                             liveFlags
 }
 
 // checkRequest is what check was asked, checked: the inputs to read, the
@@ -131,6 +145,10 @@ type checkRequest struct {
 	everyAttempt bool
 	asJSON       bool
 	outs         checkOutputs
+	// live, with -aws, is how to read the account; exportDir where to
+	// write what was read.
+	live      *awsread.Options
+	exportDir string
 }
 
 // request checks the flags and the arguments left, and reads the alarms
@@ -140,14 +158,17 @@ func (f checkFlags) request(fs *flag.FlagSet, rest []string) (*checkRequest, err
 		fs.Usage()
 		return nil, usagef("check: unexpected argument %q (inputs are given with -acm, -zones, -zone, -terraform and -cloudformation)", rest[0])
 	}
-	code := len(f.terraform)+len(f.cloudformation) > 0
-	if !code && (len(f.acm) == 0 || len(f.zoneDirs)+len(f.zonePairs) == 0) {
-		fs.Usage()
-		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone, or infrastructure code with -terraform or -cloudformation")
+	live, err := f.live.options(f)
+	if err != nil {
+		return nil, err
 	}
-	req := &checkRequest{input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
+	code := len(f.terraform)+len(f.cloudformation) > 0
+	if live == nil && !code && (len(f.acm) == 0 || len(f.zoneDirs)+len(f.zonePairs) == 0) {
+		fs.Usage()
+		return nil, usagef("check: give the ACM exports with -acm and the zones with -zones or -zone, infrastructure code with -terraform or -cloudformation, or read the account with -aws")
+	}
+	req := &checkRequest{live: live, exportDir: f.live.exportDir, input: fleet.Input{ACM: f.acm, Account: f.account}, options: fleet.Options{Profile: f.profile},
 		scenarioOut: f.scenarioOut, everyAttempt: f.everyAttempt, asJSON: f.asJSON, outs: f.outs}
-	var err error
 	if code {
 		// The code describes certificates itself: exports, when given,
 		// complete it (records and certificates outside the code).

@@ -264,7 +264,7 @@ func TestCheckUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"check"}, "renewsim: check: give the ACM exports with -acm and the zones with -zones or -zone, or infrastructure code with -terraform or -cloudformation\n"},
+		{[]string{"check"}, "renewsim: check: give the ACM exports with -acm and the zones with -zones or -zone, infrastructure code with -terraform or -cloudformation, or read the account with -aws\n"},
 		{[]string{"check", "-acm", "x", "-zones", "y", "extra"}, "renewsim: check: unexpected argument \"extra\" (inputs are given with -acm, -zones, -zone, -terraform and -cloudformation)\n"},
 		{checkArgs("-now", "yesterday"), "renewsim: -now: want an RFC 3339 time like 2026-04-01T00:00:00Z, got \"yesterday\"\n"},
 		{checkArgs("-until", "2026-03-01T00:00:00Z"), "renewsim: -until (2026-03-01T00:00:00Z) is not after -now (2026-04-01T00:00:00Z)\n"},
@@ -278,7 +278,7 @@ func TestCheckUsage(t *testing.T) {
 	}
 	code, _, errs := renewsim(t, "check", "-h")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, errs, "Usage: renewsim check -acm PATH -zones PATH | -terraform PATH | -cloudformation PATH [flags]")
+	assert.Contains(t, errs, "Usage: renewsim check -acm PATH -zones PATH | -terraform PATH | -cloudformation PATH | -aws [flags]")
 }
 
 // A BIND file named with -zone NAME=FILE may use relative names without

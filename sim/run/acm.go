@@ -54,14 +54,7 @@ func (b *ACMBackend) Certificate(arn string) (acmapi.Certificate, bool) {
 	return b.describe(v, b.specs()[v.ID]), true
 }
 
-func (b *ACMBackend) find(arn string) (sim.CertView, bool) {
-	for _, v := range b.l.View() {
-		if v.ARN == arn {
-			return v, true
-		}
-	}
-	return sim.CertView{}, false
-}
+func (b *ACMBackend) find(arn string) (sim.CertView, bool) { return b.l.ViewOf(arn) }
 
 // describe is DescribeCertificate's view of v, whose X.509 certificate (its
 // key, issuer, signature and usages) is the one a live run issues for spec
@@ -93,8 +86,9 @@ func (b *ACMBackend) describe(v sim.CertView, spec *sim.Certificate) acmapi.Cert
 	default:
 		c.Type, c.IssuedAt = acmapi.TypeAmazonIssued, v.IssuedAt
 	}
+	where := spec.ProfileFor(&sc.Profile) // the account and region of the certificate, and so of its users
 	for _, id := range v.InUseBy {
-		c.InUseBy = append(c.InUseBy, resourceARN(sc, id))
+		c.InUseBy = append(c.InUseBy, resourceARN(sc, where, id))
 	}
 	if v.Type == sim.TypeAmazonIssued {
 		var initial, renewal []acmapi.DomainValidation
@@ -121,8 +115,7 @@ func (b *ACMBackend) describe(v sim.CertView, spec *sim.Certificate) acmapi.Cert
 }
 
 // resourceARN names a scenario resource the way its AWS service would.
-func resourceARN(sc *sim.Scenario, id string) string {
-	p := &sc.Profile
+func resourceARN(sc *sim.Scenario, p *sim.Profile, id string) string {
 	for _, r := range sc.Resources {
 		if r.ID != id {
 			continue

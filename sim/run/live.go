@@ -28,6 +28,14 @@ type Live struct {
 	ctx    context.Context
 	ended  bool
 	fedApp map[string]bool // approval codes already told to the model
+
+	// The record indexed so far, so that one certificate's view (ViewOf,
+	// which the ACM API asks for at every DescribeCertificate) costs its
+	// own entries rather than the whole record: the entries of each
+	// certificate, by id, and each certificate's index by ARN.
+	indexed int
+	entries map[string][]int32
+	byARN   map[string]int
 }
 
 // ResourceAddr is where a resource serves HTTPS and HTTP.
@@ -176,11 +184,7 @@ func (l *Live) View() []sim.CertView {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	sc := l.r.res.Scenario
-	at := l.r.eng.Now().Add(-sc.Profile.StatusLag)
-	if at.Before(sc.Start) {
-		at = sc.Start
-	}
-	views := sim.View(sc, l.r.res.Seed, l.r.model.Record(), at)
+	views := sim.View(sc, l.r.res.Seed, l.r.model.Record(), l.viewAt())
 	out := views[:0]
 	for _, v := range views {
 		if v.ARN != "" {
@@ -188,6 +192,59 @@ func (l *Live) View() []sim.CertView {
 		}
 	}
 	return out
+}
+
+// viewAt is the instant DescribeCertificate shows: StatusLag before now,
+// never before the start.
+func (l *Live) viewAt() time.Time {
+	sc := l.r.res.Scenario
+	at := l.r.eng.Now().Add(-sc.Profile.StatusLag)
+	if at.Before(sc.Start) {
+		at = sc.Start
+	}
+	return at
+}
+
+// ViewOf is what View shows of the certificate with that ARN, or false
+// when View does not show it (unknown, or not created yet).
+func (l *Live) ViewOf(arn string) (sim.CertView, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sc := l.r.res.Scenario
+	log := l.r.model.Record()
+	l.indexRecord(sc, log)
+	i, ok := l.byARN[arn]
+	if !ok {
+		return sim.CertView{}, false
+	}
+	v := sim.ViewCert(sc, l.r.res.Seed, i, log, l.entries[sc.Certificates[i].ID], l.viewAt())
+	return v, v.ARN == arn
+}
+
+// indexRecord indexes the entries written since it last ran.
+func (l *Live) indexRecord(sc *sim.Scenario, log []sim.Entry) {
+	if l.entries == nil {
+		l.entries, l.byARN = map[string][]int32{}, map[string]int{}
+	}
+	if l.indexed == len(log) {
+		return
+	}
+	ids := make(map[string]int, len(sc.Certificates))
+	for i := range sc.Certificates {
+		ids[sc.Certificates[i].ID] = i
+	}
+	for k := l.indexed; k < len(log); k++ {
+		e := &log[k]
+		i, ok := ids[e.Cert]
+		if !ok {
+			continue
+		}
+		l.entries[e.Cert] = append(l.entries[e.Cert], int32(k))
+		if e.Kind == sim.KindCert && e.Detail.ARN != "" {
+			l.byARN[e.Detail.ARN] = i
+		}
+	}
+	l.indexed = len(log)
 }
 
 // Inject applies a world change now, as if the timeline had it.

@@ -566,6 +566,14 @@ func (w *world) climbCAA(name string) sim.CAAAnswer {
 	}
 }
 
+// where is the profile with certificate i's own account and region.
+func (w *world) where(i int) *sim.Profile {
+	if i < 0 || i >= len(w.sc.Certificates) {
+		return &w.sc.Profile
+	}
+	return w.sc.Certificates[i].ProfileFor(&w.sc.Profile)
+}
+
 // sendMail delivers one message per recipient over real SMTP.
 func (w *world) sendMail(e sim.SendEmail, now time.Time) (sim.EmailResult, error) {
 	res := sim.EmailResult{Cert: e.Cert, Kind: e.Kind, Domain: e.Domain, Code: e.Code}
@@ -573,7 +581,7 @@ func (w *world) sendMail(e sim.SendEmail, now time.Time) (sim.EmailResult, error
 	if e.Kind == sim.EmailApproval {
 		link := w.approval.Register(approval.Request{
 			Code: e.Code, Context: e.Context, Domain: e.Domain, ValidationDomain: e.ValidationDomain,
-			CertificateARN: e.ARN, Account: w.sc.Profile.Account, Region: w.sc.Profile.Region, ExpiresAt: e.ExpiresAt,
+			CertificateARN: e.ARN, Account: w.where(e.Cert).Account, Region: w.where(e.Cert).Region, ExpiresAt: e.ExpiresAt,
 		})
 		body = strings.ReplaceAll(body, sim.LinkPlaceholder, link)
 	}

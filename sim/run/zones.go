@@ -72,7 +72,7 @@ func scenarioZones(sc *sim.Scenario, seed uint64) []string {
 		for _, n := range c.Names() {
 			add(n)
 			if c.Validation == sim.ValidationDNS {
-				record, value := c.ValidationCNAME(seed, sc.Profile.Account, n)
+				record, value := c.ValidationCNAME(seed, c.ProfileFor(&sc.Profile).Account, n)
 				add(record)
 				add(value)
 			}
