@@ -24,9 +24,10 @@ import (
 // the run, so people watching the fakes see each change as it happens. In
 // the change-driven mode (Options.CacheProbes) a resource's listeners start
 // the first time a client must talk to it, a deployed certificate is issued
-// and served when a handshake needs it, and a client's verdict is remembered
-// by what it depends on: the record is the same, with a handful of
-// handshakes for a fleet instead of one per certificate.
+// and served when a handshake needs it, and a client's verdict is derived
+// from the names and validity of what is served once a real handshake has
+// proved that kind of verdict (probeTLS): the record is the same, with a
+// handful of handshakes for a fleet instead of one per deployment.
 
 // prepareResources makes the fakes of sc's resources ready, reusing those a
 // previous run of this world made.

@@ -19,17 +19,20 @@ type Options struct {
 	// Seed, when set, replaces the scenario's seed.
 	Seed *uint64
 	// CacheDNS asks the fake DNS server only after the zone changed, and
-	// answers the attempts in between from the last answer. The zone only
-	// changes through the scenario's timeline, so the record of the run is
-	// the same as in the default every-attempt mode; only Queries differs.
+	// answers the attempts in between from the last answer (a whole CNAME
+	// chain, a whole CAA climb). The zone only changes through the
+	// scenario's timeline, so the record of the run is the same as in the
+	// default every-attempt mode; only Queries differs.
 	CacheDNS bool
-	// CacheProbes remembers what a client saw when it connected to a
-	// resource by what the verdict depends on, and answers the same question
-	// again without a handshake: a certificate of the simulator CA whose
-	// names cover the name asked for, inside its validity, verifies, so one
-	// real handshake stands for all of them; any other verdict is kept by the
-	// certificate served, the name and the virtual time. The legacy HTTPS
-	// probe and HTTP validation are remembered by what the resource serves.
+	// CacheProbes answers a client connecting to a resource without a
+	// handshake when the answer cannot differ from one: what a client
+	// verifying a certificate of the simulator CA sees follows from its
+	// names, its validity, the name asked for and the time (it verifies,
+	// or names the wrong name, or is expired or not yet valid), so one real
+	// handshake of each kind proves the derivation and stands for the rest;
+	// any other verdict is kept by the certificate served, the name and the
+	// virtual time. The legacy HTTPS probe and HTTP validation are
+	// remembered by what the resource serves.
 	// Resources start listening, and deployed certificates are issued, only
 	// when a client must talk to them. The record is the same as without
 	// it; only the fakes see less traffic.
