@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -196,6 +197,25 @@ func TestChangeDrivenFleetGivesTheSameRecord(t *testing.T) {
 			assert.Equal(t, eventsOf(t, sc, every), eventsOf(t, sc, changed))
 			assert.Less(t, changed.Queries, every.Queries/10, "DNS is asked again only when the zone changed")
 		})
+	}
+}
+
+// A fleet's record and event log are byte for byte the same at GOMAXPROCS
+// 1 and 2, in the default mode, for the shapes whose probes are derived
+// and whose DNS answers are remembered most.
+func TestFleetDeterministic(t *testing.T) {
+	for _, name := range []string{"ordinary", "traps"} {
+		shape, _ := shapeNamed(name, 120)
+		f := scenarios.NewSynthetic(shape, 4)
+		sc, err := scenarios.Parse(f.Name()+".yaml", f.YAML())
+		require.NoError(t, err)
+		events := func(procs int) string {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			res, err := Run(context.Background(), sc, Options{CacheDNS: true, CacheProbes: true})
+			require.NoError(t, err)
+			return eventsOf(t, sc, res)
+		}
+		assert.Equal(t, events(1), events(2), name)
 	}
 }
 

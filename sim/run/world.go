@@ -65,15 +65,16 @@ type world struct {
 	cache map[dnsKey]*mdns.Msg
 	deps  map[string][]dnsKey // owner name -> cached answers it can change
 	// With the cache on, whole answers too — a CNAME chain followed, a CAA
-	// climb — forgotten when any answer they were made of is (memoDeps,
-	// owner name -> whole answers): the hourly attempts of a failing
-	// renewal then cost one lookup each, not one per name of the chain and
-	// of the climb. While one is found, touched collects the owner names
-	// its queries depend on, and uncached notes a query that bypassed the
-	// cache (a fault).
+	// climb — forgotten when an answer they were made of can change
+	// (zoneChanged; cnameDeps and caaDeps: owner name -> whole answers):
+	// the hourly attempts of a failing renewal then cost one lookup each,
+	// not one per name of the chain and of the climb. While one is found,
+	// touched collects the owner names its queries depend on, and uncached
+	// notes a query that bypassed the cache (a fault).
 	cnameMemo map[cnameMemoKey]sim.CNAMEAnswer
 	caaMemo   map[string]sim.CAAAnswer
-	memoDeps  map[string][]memoRef
+	cnameDeps map[string][]cnameMemoKey
+	caaDeps   map[string][]string
 	touched   []string
 	uncached  bool
 	finding   bool // a whole answer is being found: touch collects
@@ -350,19 +351,26 @@ func (w *world) zoneChanged(owner string) {
 		return
 	}
 	owner = mdns.CanonicalName(owner)
+	// A CAA climb reads only the records at each name it visits (NODATA
+	// and NXDOMAIN alike send it one level up), so only a change at one of
+	// those names changes it, not an ancestor that becomes or stops being
+	// an empty non-terminal: forgetting climbs by every ancestor, up to
+	// the root they all pass, made each change in a fleet's zone cost a
+	// new climb for every certificate. A chain's answer keeps the last
+	// query's rcode, so it goes with the ancestors too.
+	for _, name := range w.caaDeps[owner] {
+		delete(w.caaMemo, name)
+	}
+	delete(w.caaDeps, owner)
 	for {
 		for _, k := range w.deps[owner] {
 			delete(w.cache, k)
 		}
 		delete(w.deps, owner)
-		for _, m := range w.memoDeps[owner] {
-			if m.caa {
-				delete(w.caaMemo, m.name)
-			} else {
-				delete(w.cnameMemo, m.cname)
-			}
+		for _, k := range w.cnameDeps[owner] {
+			delete(w.cnameMemo, k)
 		}
-		delete(w.memoDeps, owner)
+		delete(w.cnameDeps, owner)
 		i := strings.IndexByte(owner, '.')
 		if owner == "." || i < 0 {
 			return
@@ -404,14 +412,6 @@ type cnameMemoKey struct {
 	maxHops          int
 }
 
-// memoRef is a whole answer remembered: a CAA climb for name, or a chain
-// followed.
-type memoRef struct {
-	caa   bool
-	name  string
-	cname cnameMemoKey
-}
-
 // memoOn tells whether whole answers are remembered (the cache is on), and
 // readies their maps.
 func (w *world) memoOn() bool {
@@ -419,7 +419,8 @@ func (w *world) memoOn() bool {
 		return false
 	}
 	if w.cnameMemo == nil {
-		w.cnameMemo, w.caaMemo, w.memoDeps = map[cnameMemoKey]sim.CNAMEAnswer{}, map[string]sim.CAAAnswer{}, map[string][]memoRef{}
+		w.cnameMemo, w.cnameDeps = map[cnameMemoKey]sim.CNAMEAnswer{}, map[string][]cnameMemoKey{}
+		w.caaMemo, w.caaDeps = map[string]sim.CAAAnswer{}, map[string][]string{}
 	}
 	return true
 }
@@ -428,20 +429,22 @@ func (w *world) memoOn() bool {
 // starts or ends.
 func (w *world) forgetMemos() {
 	clear(w.cnameMemo)
+	clear(w.cnameDeps)
 	clear(w.caaMemo)
-	clear(w.memoDeps)
+	clear(w.caaDeps)
 }
 
-// remember registers a whole answer just found under the owner names its
-// queries touched, unless one of them bypassed the cache.
-func (w *world) remember(m memoRef) bool {
-	if w.uncached {
-		return false
-	}
-	for _, name := range w.touched {
-		w.memoDeps[name] = append(w.memoDeps[name], m)
-	}
-	return true
+// startFinding starts collecting what the whole answer about to be found
+// depends on.
+func (w *world) startFinding() {
+	w.uncached, w.touched, w.finding = false, w.touched[:0], true
+}
+
+// found stops collecting, and tells whether the answer may be remembered:
+// no query bypassed the cache and it carries no error.
+func (w *world) found(errText string) bool {
+	w.finding = false
+	return !w.uncached && errText == ""
 }
 
 // resolveCNAME follows the validation record's CNAME chain with real
@@ -455,14 +458,16 @@ func (w *world) resolveCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
 		a.Cert, a.Attempt = c.Cert, c.Attempt
 		return a
 	}
-	w.uncached, w.touched, w.finding = false, w.touched[:0], true
+	w.startFinding()
 	a := w.followCNAME(c)
-	w.finding = false
-	if a.Err == "" && w.remember(memoRef{cname: key}) {
+	if w.found(a.Err) {
 		// The record keeps the chain: answers share it, and an append
 		// to one of them must copy.
 		a.Chain = slices.Clip(a.Chain)
 		w.cnameMemo[key] = a
+		for _, name := range w.touched {
+			w.cnameDeps[name] = append(w.cnameDeps[name], key)
+		}
 	}
 	return a
 }
@@ -526,12 +531,14 @@ func (w *world) caa(name string) sim.CAAAnswer {
 	if a, ok := w.caaMemo[name]; ok {
 		return a
 	}
-	w.uncached, w.touched, w.finding = false, w.touched[:0], true
+	w.startFinding()
 	a := w.climbCAA(name)
-	w.finding = false
-	if a.Err == "" && w.remember(memoRef{caa: true, name: name}) {
+	if w.found(a.Err) {
 		a.Records = slices.Clip(a.Records)
 		w.caaMemo[name] = a
+		for _, owner := range w.touched {
+			w.caaDeps[owner] = append(w.caaDeps[owner], name)
+		}
 	}
 	return a
 }

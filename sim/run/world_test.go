@@ -230,6 +230,11 @@ func TestRememberedAnswersFollowTheZone(t *testing.T) {
 		{remove: []string{"hop.example.net."}},
 		{add: `hop.example.net. 300 IN CNAME elsewhere.example.org.`},
 		{remove: []string{"www.example.com."}},
+		// The record goes (NXDOMAIN), then a name below it comes: the
+		// record is an empty non-terminal, NOERROR without data.
+		{remove: []string{"_v.www.example.com."}},
+		{add: `x._v.www.example.com. 300 IN A 192.0.2.2`},
+		{add: `a.www.example.com. 300 IN CAA 0 issue "amazon.com"`},
 	}
 	for i, st := range steps {
 		// Asked twice: the second answer comes from memory.
