@@ -50,6 +50,12 @@ type Certificate struct {
 	Export               string // Options.Export: ENABLED | DISABLED | ""
 	KeyAlgorithm         string
 	CertificateAuthority string // CertificateAuthorityArn (PRIVATE)
+	// KeyPairOrigin is CertificateKeyPairOrigin: AWS_MANAGED,
+	// CUSTOMER_PROVIDED or ACME ("" when the export predates it). An ACME
+	// certificate was issued through ACM's ACME endpoint to an ACME client,
+	// which renews it; ACM does not (KeyPairOriginACME).
+	KeyPairOrigin string
+	AcmeEndpoint  string // AcmeEndpointArn, for ACME certificates
 
 	// From list-certificates, when the certificate is listed there.
 	Listed   bool
@@ -119,6 +125,13 @@ func (c *Certificate) Validation(name string) *DomainValidation {
 	return nil
 }
 
+// KeyPairOriginACME is the CertificateKeyPairOrigin of a certificate
+// issued through ACM's ACME endpoint (describe-certificate and
+// list-certificates; ListCertificates leaves them out unless asked with
+// CertificateKeyPairOrigins). Its ACME client holds the key and renews it;
+// ACM's managed renewal does not.
+const KeyPairOriginACME = "ACME"
+
 // RenewalSummary is ACM's view of the renewal under way.
 type RenewalSummary struct {
 	Status    string
@@ -151,6 +164,8 @@ type Summary struct {
 	NotAfter time.Time
 	Exported *bool
 	InUse    *bool
+	// KeyPairOrigin is CertificateKeyPairOrigin, as describe-certificate's.
+	KeyPairOrigin string
 
 	at where
 }
@@ -287,6 +302,10 @@ func (e *Exports) readDescribe(v jv) {
 	}
 	c.KeyAlgorithm, _ = v.str("KeyAlgorithm", false)
 	c.CertificateAuthority, _ = v.str("CertificateAuthorityArn", false)
+	// Any value is taken: the API may name origins this version does not
+	// know, and only ACME changes what check says.
+	c.KeyPairOrigin, _ = v.str("CertificateKeyPairOrigin", false)
+	c.AcmeEndpoint, _ = v.str("AcmeEndpointArn", false)
 	if len(v.d.c.probs) > before {
 		return
 	}
@@ -383,6 +402,7 @@ func (e *Exports) readList(v jv) {
 		sum.NotAfter, _ = s.timestamp("NotAfter", false)
 		sum.Exported, _ = s.boolean("Exported")
 		sum.InUse, _ = s.boolean("InUse")
+		sum.KeyPairOrigin, _ = s.str("CertificateKeyPairOrigin", false)
 		if len(v.d.c.probs) > before || e.listed[sum.ARN] {
 			continue
 		}
@@ -404,8 +424,10 @@ func (e *Exports) readAccount(v jv) {
 	if !ok {
 		return
 	}
-	if n < 1 {
-		ev.d.bad(ev.path+".DaysBeforeExpiry", "want a whole number of days >= 1, got %d", n)
+	// The rule a scenario's days_before_expiry follows too: from 1, no
+	// maximum, as the API reference has it.
+	if _, err := sim.DaysBeforeExpiry(int64(n)); err != nil {
+		ev.d.bad(ev.path+".DaysBeforeExpiry", "%v", err)
 		return
 	}
 	if e.Account != nil && e.Account.DaysBeforeExpiry != n {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/renewsim/renewsim/alarm"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // SetAlarms gives each certificate the verdicts of the alarms judged on
@@ -39,19 +41,19 @@ func alarmLine(v alarm.Verdict) string {
 		}
 	case alarm.WarnsMissed:
 		if v.Fired == 0 {
-			s = fmt.Sprintf("MISSES %s: never fires", plural(v.Missed, "expiry or outage", "expiries or outages"))
+			s = fmt.Sprintf("MISSES %s: never fires", sim.Count(v.Missed, "expiry or outage"))
 		} else {
-			s = fmt.Sprintf("MISSES %s of %d: fires too late (first %s)", plural(v.Missed, "expiry or outage", "expiries or outages"), v.Troubles, first)
+			s = fmt.Sprintf("MISSES %s of %d: fires too late (first %s)", sim.Count(v.Missed, "expiry or outage"), v.Troubles, first)
 		}
 	case alarm.WarnsFalse:
-		s = fmt.Sprintf("cries wolf: fires %s (first %s), each time before a renewal that succeeds by itself", plural(v.Fired, "time", "times"), first)
+		s = fmt.Sprintf("cries wolf: fires %s (first %s), each time before a renewal that succeeds by itself", sim.Count(v.Fired, "time"), first)
 	case alarm.WarnsUndecided:
-		s = fmt.Sprintf("fires %s (first %s); the horizon ends before it is decided", plural(v.Fired, "time", "times"), first)
+		s = fmt.Sprintf("fires %s (first %s); the horizon ends before it is decided", sim.Count(v.Fired, "time"), first)
 	default:
 		s = "silent: nothing to warn of"
 	}
 	if v.Warns != alarm.WarnsFalse && v.FalseAlarms > 0 {
-		s += fmt.Sprintf("; and %s before renewals that succeed by themselves", plural(v.FalseAlarms, "false alarm", "false alarms"))
+		s += fmt.Sprintf("; and %s before renewals that succeed by themselves", sim.Count(v.FalseAlarms, "false alarm"))
 	}
 	return s
 }
@@ -86,19 +88,12 @@ func alarmNotes(entries []*Entry) []string {
 	for _, name := range order {
 		a := t[name]
 		if len(a.missed) > 0 {
-			out = append(out, fmt.Sprintf("alarm %s misses the expiry or outage of %s: %s", name, plural(len(a.missed), "certificate", "certificates"), strings.Join(a.missed, ", ")))
+			out = append(out, fmt.Sprintf("alarm %s misses the expiry or outage of %s: %s", name, sim.Count(len(a.missed), "certificate"), strings.Join(a.missed, ", ")))
 		}
 		if a.falses > 0 {
 			out = append(out, fmt.Sprintf("alarm %s raises %s before renewals that succeed by themselves, for %s: %s", name,
-				plural(a.falses, "false alarm", "false alarms"), plural(len(a.noisy), "certificate", "certificates"), strings.Join(a.noisy, ", ")))
+				sim.Count(a.falses, "false alarm"), sim.Count(len(a.noisy), "certificate"), strings.Join(a.noisy, ", ")))
 		}
 	}
 	return out
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

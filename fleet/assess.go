@@ -12,10 +12,11 @@ import (
 	"github.com/renewsim/renewsim/sim"
 )
 
-// cabfStep is when the CA/B Forum's maximum public lifetime drops to 100
-// days (SC-081v3; 47 days from 2029-03-15): renewals from then on fall
-// under the what-if profiles cabf-2027 and cabf-2029.
-var cabfStep = time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
+// scheduleProfile is the profile whose lifetimes follow the CA/B Forum's
+// schedule (SC-081v3, written once in package sim): a renewal another
+// profile gives a longer lifetime than this one does, on its date, is
+// told so.
+const scheduleProfile = "acm-cabf"
 
 // Report is what a check found: every certificate with its verdict, sorted
 // by urgency, and the notes about the fleet. It is the one result of a
@@ -25,13 +26,16 @@ var cabfStep = time.Date(2027, 3, 15, 0, 0, 0, 0, time.UTC)
 // keep Counts and the order in step with the certificates; whoever builds
 // or changes one otherwise sets Counts with CountsOf.
 type Report struct {
-	Account      string         `json:"account"` // where most certificates are
-	Region       string         `json:"region"`
-	Accounts     []string       `json:"accounts"` // every account and region, Account and Region first
-	Regions      []string       `json:"regions"`
-	Profile      string         `json:"profile"`
-	Now          time.Time      `json:"now"`
-	Until        time.Time      `json:"until"`
+	Account  string    `json:"account"` // where most certificates are
+	Region   string    `json:"region"`
+	Accounts []string  `json:"accounts"` // every account and region, Account and Region first
+	Regions  []string  `json:"regions"`
+	Profile  string    `json:"profile"`
+	Now      time.Time `json:"now"`
+	Until    time.Time `json:"until"`
+	// Assumptions are the profile's numbers AWS has not announced that the
+	// horizon reaches (Plan.Assumptions), said under the header.
+	Assumptions  []string       `json:"assumptions"`
 	Counts       Counts         `json:"counts"`
 	Certificates []*Entry       `json:"certificates"`
 	Shared       []SharedRecord `json:"shared_records"`
@@ -82,7 +86,7 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 		e.ApproachingBeforeRenewal = approachingBeforeRenewal(byCert[e.ID])
 	}
 	r := &Report{
-		Account: p.Account, Region: p.Region, Profile: p.ProfileName, Now: p.Now, Until: p.Until,
+		Account: p.Account, Region: p.Region, Profile: p.ProfileName, Now: p.Now, Until: p.Until, Assumptions: p.Assumptions,
 		Certificates: slices.Clone(p.Entries), Shared: p.Shared, planNotes: p.Notes, unusedZones: p.unusedZones, Shard: p.Shard, Shards: p.Shards,
 	}
 	r.finish()
@@ -103,7 +107,7 @@ func (r *Report) finish() {
 	}
 	if approaching > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("in this run %s raised %s before renewals that then succeeded: an alarm on those events fires on healthy renewals",
-			count(noisy, "certificate"), count(approaching, "Approaching Expiration event")))
+			sim.Count(noisy, "certificate"), sim.Count(approaching, "Approaching Expiration event")))
 	}
 	var late []string
 	for _, e := range r.Certificates {
@@ -112,8 +116,8 @@ func (r *Report) finish() {
 		}
 	}
 	if len(late) > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("renewals of %s fall on or after %s, when public lifetimes drop to 100 days (47 from 2029-03-15): run again with -profile cabf-2027 or -profile cabf-2029 to see the fleet under them",
-			count(len(late), "certificate"), day(cabfStep)))
+		r.Notes = append(r.Notes, fmt.Sprintf("renewals of %s get longer lifetimes under %s than the CA/B Forum allows on their dates (100 days from 2027-03-15, 47 from 2029-03-15): run again with -profile %s (check's default) to see the fleet on the dated schedule",
+			sim.Count(len(late), "certificate"), r.Profile, scheduleProfile))
 	}
 	r.Accounts, r.Regions = spread(r.Account, r.Region, r.Certificates)
 	slices.SortStableFunc(r.Certificates, urgency)
@@ -128,7 +132,7 @@ func (r *Report) finish() {
 	r.Counts = CountsOf(r.Certificates)
 	// Lists are [] in JSON, never null, so that readers iterate without a
 	// check.
-	r.Shared, r.Notes = orEmpty(r.Shared), orEmpty(r.Notes)
+	r.Shared, r.Notes, r.Assumptions = orEmpty(r.Shared), orEmpty(r.Notes), orEmpty(r.Assumptions)
 	for _, e := range r.Certificates {
 		e.Domains, e.Renewals, e.Notes = orEmpty(e.Domains), orEmpty(e.Renewals), orEmpty(e.Notes)
 	}
@@ -162,8 +166,11 @@ func approachingBeforeRenewal(log []*sim.Entry) int {
 // the window, e-mails) and what the zones showed (doubled suffixes,
 // wildcards, shared records). It is the one place that decides a reason.
 func judge(p *Plan, e *Entry, log []*sim.Entry) {
-	var renewals []time.Time
+	// The cycles, as every reader of the record reads them; the entries
+	// of the cycle that decides the verdict, for its reason.
+	var cycles sim.CycleReader
 	var expired, window, failed, caa *sim.Entry
+	var issued []*sim.Entry
 	delivered := map[string][]string{}
 	refused := map[string][]string{}
 	var mailed []string
@@ -171,11 +178,15 @@ func judge(p *Plan, e *Entry, log []*sim.Entry) {
 		if expired != nil {
 			break
 		}
+		cycles.Add(en)
 		d := en.Detail
 		switch en.Kind {
 		case sim.KindIssued:
-			renewals = append(renewals, en.Time)
-			failed, caa = nil, nil
+			issued = append(issued, en)
+			// Why a later cycle fails is its own entries' business.
+			failed, caa, mailed = nil, nil, nil
+			clear(delivered)
+			clear(refused)
 		case sim.KindExpired:
 			expired = en
 		case sim.KindWindow:
@@ -198,22 +209,24 @@ func judge(p *Plan, e *Entry, log []*sim.Entry) {
 			}
 		}
 	}
-	e.Renewals = renewals
-	if len(renewals) > 0 && e.Type == "AMAZON_ISSUED" && p.ProfileName != "cabf-2027" && p.ProfileName != "cabf-2029" {
-		for _, t := range renewals {
-			if !t.Before(cabfStep) {
-				e.Notes = append(e.Notes, fmt.Sprintf("renewals from %s (the first on %s) fall under the CA/B Forum's shorter lifetimes: see -profile cabf-2027 and cabf-2029", day(cabfStep), day(t)))
-				break
-			}
+	var renewals []time.Time
+	cs := cycles.Cycles()
+	for _, c := range cs {
+		if c.RenewedAt != nil {
+			renewals = append(renewals, *c.RenewedAt)
 		}
 	}
-	if expired == nil {
-		if len(renewals) == 0 {
-			e.Verdict = VerdictUndecided
-			e.Reason = fmt.Sprintf("the horizon ends on %s, before its renewal is decided (it expires on %s)", day(p.Until), day(e.NotAfter))
-			e.Fix = "run again with a later -until"
-			return
-		}
+	e.Renewals = renewals
+	if e.Type == "AMAZON_ISSUED" {
+		e.Notes = append(e.Notes, renewalNotes(p, e, issued)...)
+	}
+	switch sim.FinalOutcome(cs) {
+	case sim.OutcomePending:
+		e.Verdict = VerdictUndecided
+		e.Reason = fmt.Sprintf("the horizon ends on %s, before its renewal is decided (it expires on %s)", day(p.Until), day(e.NotAfter))
+		e.Fix = "run again with a later -until"
+		return
+	case sim.OutcomeRenewed:
 		t := renewals[0]
 		e.Verdict, e.Date = VerdictRenews, &t
 		e.Reason = renewsBecause(e)
@@ -438,4 +451,72 @@ func urgency(a, b *Entry) int {
 	}
 	return cmp.Or(cmp.Compare(rank[a.Verdict], rank[b.Verdict]), key(a).Compare(key(b)),
 		compareNames(dns.Fqdn(sim.BaseName(first(a.Domains))), dns.Fqdn(sim.BaseName(first(b.Domains)))), cmp.Compare(a.ID, b.ID))
+}
+
+// renewalNotes are the notes a certificate's renewals call for, read from
+// the record (issued: its renewal-issued entries, in order), so that they
+// are said only of renewals that happen:
+//
+//   - a certificate from before ACM's move to 198-day certificates renews
+//     at T−60 into a shorter one, and its renewals then come far more often
+//     than yearly (and more often again once the schedule reaches 100 and
+//     47 days);
+//   - under a profile that gives a renewal a longer lifetime than the CA/B
+//     Forum allows on its date (acm-2026 in 2027, cabf-2027 in 2029), the
+//     note that check's default profile follows the schedule.
+func renewalNotes(p *Plan, e *Entry, issued []*sim.Entry) []string {
+	if len(issued) == 0 || e.cert == nil {
+		return nil
+	}
+	var out []string
+	type renewal struct {
+		at       time.Time
+		lifetime time.Duration
+		window   time.Duration
+	}
+	var rs []renewal
+	for _, en := range issued {
+		d := en.Detail
+		if d.NotBefore == nil || d.NotAfter == nil {
+			continue
+		}
+		life := time.Duration(lifetimeDays(*d.NotBefore, *d.NotAfter)) * sim.Day
+		rs = append(rs, renewal{en.Time, life, p.Profile.Window(sim.TypeAmazonIssued, *d.NotBefore)})
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	c := e.cert
+	first := lifetimeDays(c.NotBefore, c.NotAfter)
+	if tr := p.Profile.TransitionDate; !tr.IsZero() && c.NotBefore.Before(tr) && time.Duration(first)*sim.Day > rs[0].lifetime {
+		s := fmt.Sprintf("issued on %s with a %d-day lifetime, before ACM moved to %s-day certificates on %s: it renews at T−%s (%s) into a %s-day certificate, which then renews every ~%s at T−%s",
+			day(c.NotBefore), first, dayCount(p.Profile.PublicValidity), day(tr),
+			dayCount(p.Profile.Window(sim.TypeAmazonIssued, c.NotBefore)), day(rs[0].at), dayCount(rs[0].lifetime),
+			days(rs[0].lifetime-rs[0].window), dayCount(rs[0].window))
+		for i := 1; i < len(rs); i++ {
+			if rs[i].lifetime != rs[i-1].lifetime {
+				s += fmt.Sprintf(", and from %s into %s-day certificates every ~%s at T−%s", day(rs[i].at), dayCount(rs[i].lifetime),
+					days(rs[i].lifetime-rs[i].window), dayCount(rs[i].window))
+			}
+		}
+		out = append(out, s+" — scripts and alarms written for yearly renewals need updating")
+	}
+	if p.ProfileName != scheduleProfile {
+		if sched, ok := sim.LookupProfile(scheduleProfile); ok {
+			for _, r := range rs {
+				step := time.Time{}
+				for _, t := range []time.Time{sched.From100d, sched.From47d} {
+					if !t.IsZero() && !r.at.Before(t) {
+						step = t
+					}
+				}
+				if limit := sched.Validity(sim.TypeAmazonIssued, r.at); !step.IsZero() && r.lifetime > limit {
+					out = append(out, fmt.Sprintf("renewals from %s (the first on %s) get %s-day certificates under %s, longer than the CA/B Forum allows from %s (%s days): see -profile %s",
+						day(step), day(r.at), dayCount(r.lifetime), p.ProfileName, day(step), dayCount(limit), scheduleProfile))
+					break
+				}
+			}
+		}
+	}
+	return out
 }

@@ -26,6 +26,12 @@ const (
 	VerdictCannotTell Verdict = "cannot-tell" // the inputs do not say enough: not simulated
 )
 
+// DefaultProfile is the profile a check runs under unless told: ACM on
+// the CA/B Forum's dated schedule (acm-cabf), since a check runs two years
+// forward, into the 100-day certificates of 2027. renewsim run keeps
+// sim.DefaultProfile (acm-2026) for scenarios that name none.
+const DefaultProfile = "acm-cabf"
+
 // DefaultHorizon is how far a check looks at least; it looks further when
 // a certificate's next renewal is decided later.
 const DefaultHorizon = 730 * sim.Day
@@ -38,7 +44,7 @@ const untilMargin = 7 * sim.Day
 type Options struct {
 	Now     time.Time // the fleet as it stands then
 	Until   time.Time // zero: the default horizon
-	Profile string    // "" is sim.DefaultProfile
+	Profile string    // "" is DefaultProfile
 	// Shard and Shards split the fleet for machines that run it in parts
 	// (check -shard i/n): the plan holds only shard Shard of Shards. Zero
 	// Shards is the whole fleet.
@@ -83,6 +89,7 @@ type Entry struct {
 	cert     *Certificate
 	exported bool
 	records  []*recordInfo
+	origin   string // CertificateKeyPairOrigin, from the describe output or the list
 }
 
 // recordInfo is one DNS validation record a certificate relies on.
@@ -119,6 +126,10 @@ type Plan struct {
 	Entries []*Entry // sorted by domain
 	Shared  []SharedRecord
 	Notes   []string // about the fleet as a whole
+	// Assumptions are what the profile assumes where AWS is silent and the
+	// horizon needs it (the renewal windows of 100- and 47-day
+	// certificates), as check's header says them.
+	Assumptions []string
 	// Shard of Shards when the plan is one part of a split fleet (Shards 0:
 	// the whole fleet). Shared and Notes are the whole fleet's in every
 	// part, Entries only the part's.
@@ -144,7 +155,7 @@ type Plan struct {
 func Build(f *Fleet, opt Options) (*Plan, error) {
 	c := &collector{}
 	if opt.Profile == "" {
-		opt.Profile = sim.DefaultProfile
+		opt.Profile = DefaultProfile
 	}
 	prof, ok := sim.LookupProfile(opt.Profile)
 	if !ok {
@@ -168,8 +179,11 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 	p.Profile.Account, p.Profile.Region = account, region
 	if f.Account != nil {
 		p.DaysBeforeExpiry = f.Account.DaysBeforeExpiry
-		p.Profile.ApproachingDaysPublic = f.Account.DaysBeforeExpiry
-		p.Profile.ApproachingDaysPrivate = f.Account.DaysBeforeExpiry
+		days, err := sim.DaysBeforeExpiry(int64(f.Account.DaysBeforeExpiry))
+		if err != nil {
+			return nil, fmt.Errorf("%s: $.ExpiryEvents.DaysBeforeExpiry: %w", f.Account.Source, err)
+		}
+		p.Profile.ApproachingDaysPublic, p.Profile.ApproachingDaysPrivate = days, days
 	}
 	p.Name = sanitizeID(strings.ToLower("fleet-"+account+"-"+region), "fleet")
 	p.File = p.Name + ".yaml"
@@ -199,6 +213,7 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 		preNotes(p, e)
 	}
 	p.Notes = fleetNotes(p, f, zones)
+	p.Assumptions = assumptions(p)
 	if opt.Shards > 0 {
 		if opt.Shard < 0 || opt.Shard >= opt.Shards {
 			return nil, fmt.Errorf("shard %d/%d: want 0 <= i < n", opt.Shard, opt.Shards)
@@ -303,7 +318,7 @@ func entries(f *Fleet) []*Entry {
 		described[c.ARN] = true
 		e := &Entry{
 			ARN: c.ARN, Domains: c.Names(), Type: c.Type, Method: c.Method(), Status: c.Status,
-			NotAfter: c.NotAfter, InUseBy: c.InUseBy, cert: c,
+			NotAfter: c.NotAfter, InUseBy: c.InUseBy, cert: c, origin: c.KeyPairOrigin,
 		}
 		e.Account, e.Region, _ = arnWhere(c.ARN)
 		out = append(out, e)
@@ -312,7 +327,7 @@ func entries(f *Fleet) []*Entry {
 		if described[s.ARN] {
 			continue
 		}
-		e := &Entry{ARN: s.ARN, Type: s.Type, Status: s.Status, NotAfter: s.NotAfter}
+		e := &Entry{ARN: s.ARN, Type: s.Type, Status: s.Status, NotAfter: s.NotAfter, origin: s.KeyPairOrigin}
 		e.Account, e.Region, _ = arnWhere(s.ARN)
 		if s.Domain != "" {
 			e.Domains = []string{s.Domain}
@@ -442,6 +457,10 @@ func (zi *zoneIndex) lookup(name string) (z *Zone, why string) {
 // verdict.
 func classify(p *Plan, e *Entry, zones *zoneIndex) {
 	c := e.cert
+	if e.origin == KeyPairOriginACME && e.Status == "ISSUED" && (c == nil || c.NotAfter.After(p.Now)) {
+		acme(e, c)
+		return
+	}
 	if c == nil {
 		e.Verdict = VerdictCannotTell
 		e.Reason = "listed by list-certificates, but no describe-certificate output was given for it"
@@ -545,6 +564,24 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 		return
 	}
 	e.Simulated = true
+}
+
+// acme settles a certificate issued through ACM's ACME endpoint: ACM does
+// not renew it (S21), its ACME client does, and renewsim models no ACME
+// client, so it cannot tell; it names the client's renewal as what to
+// watch, predicts no ACM renewal, and does not count against the exit
+// status.
+func acme(e *Entry, c *Certificate) {
+	by := "before it expires"
+	if !e.NotAfter.IsZero() {
+		by = "before " + day(e.NotAfter)
+	}
+	e.Verdict = VerdictCannotTell
+	e.Reason = "issued through ACM's ACME endpoint (CertificateKeyPairOrigin ACME): ACM does not renew it, its ACME client does, which renewsim does not simulate"
+	e.Fix = "watch the ACME client's renewal (its scheduler and its log): it must obtain a new certificate from the ACME endpoint " + by + " and deploy it where this one is used"
+	if c != nil && c.AcmeEndpoint != "" {
+		e.Notes = append(e.Notes, "issued by ACME endpoint "+c.AcmeEndpoint)
+	}
 }
 
 // chainLeaves follows a validation record's CNAME chain through the zones.
@@ -662,6 +699,9 @@ func preNotes(p *Plan, e *Entry) {
 		e.Notes = append(e.Notes, fmt.Sprintf("shared validation record: %s is also what %s rely on; deleting it (for example with the stack that created it) breaks the renewal of all %d",
 			s.Record, strings.Join(others, ", "), len(s.Certificates)))
 	}
+	if e.origin == KeyPairOriginACME && e.Verdict == VerdictCannotTell {
+		return // its ACME client renews it: ACM's eligibility and notices do not apply
+	}
 	if c.Status != "ISSUED" || !e.Simulated && e.Verdict != VerdictCannotTell {
 		if len(c.InUseBy) > 0 && (c.Status == "EXPIRED" || c.Status == "REVOKED" || e.Verdict == VerdictExpired) {
 			e.Notes = append(e.Notes, fmt.Sprintf("still attached to %s", strings.Join(resourceNames(c.InUseBy), ", ")))
@@ -689,19 +729,10 @@ func preNotes(p *Plan, e *Entry) {
 			e.Notes = append(e.Notes, note)
 		}
 	}
-	if c.Type == "AMAZON_ISSUED" {
-		tr := p.Profile.TransitionDate
-		if !tr.IsZero() && c.NotBefore.Before(tr) && c.NotAfter.Sub(c.NotBefore) > p.Profile.PublicValidity {
-			e.Notes = append(e.Notes, fmt.Sprintf("issued on %s with a %s-day lifetime, before ACM moved to %s-day certificates on %s: it renews at T−%s (%s) into a %s-day certificate, which then renews every ~%s days at T−%s — scripts and alarms written for yearly renewals need updating",
-				day(c.NotBefore), dayCount(c.NotAfter.Sub(c.NotBefore)), dayCount(p.Profile.PublicValidity), day(tr),
-				dayCount(p.Profile.PreTransitionWindow), day(c.NotAfter.Add(-p.Profile.PreTransitionWindow)), dayCount(p.Profile.PublicValidity),
-				dayCount(p.Profile.PublicValidity-p.Profile.PublicWindow), dayCount(p.Profile.PublicWindow)))
-		}
-		if e.Method == "EMAIL" {
-			every := p.Profile.PublicValidity - p.Profile.PublicWindow
-			e.Notes = append(e.Notes, fmt.Sprintf("e-mail validation: someone must follow an approval link at every renewal, about every %s under %s (%.1f times a year)",
-				days(every), p.ProfileName, float64(365*sim.Day)/float64(every)))
-		}
+	// The note on a certificate from before 2026-02-18 is told after the
+	// run (renewalNotes), and only of one that renews.
+	if c.Type == "AMAZON_ISSUED" && e.Method == "EMAIL" {
+		e.Notes = append(e.Notes, emailNote(p))
 	}
 	if r := c.Renewal; r != nil && r.Status != "" && r.Status != "SUCCESS" {
 		s := "ACM reports now: renewal " + r.Status
@@ -713,6 +744,67 @@ func preNotes(p *Plan, e *Entry) {
 		}
 		e.Notes = append(e.Notes, s)
 	}
+}
+
+// emailNote says how often someone must approve an e-mail-validated
+// certificate's renewal: every lifetime minus window of the certificates
+// renewals give now, and of each step of the profile's schedule the
+// horizon reaches.
+func emailNote(p *Plan) string {
+	every := func(at time.Time) time.Duration {
+		return p.Profile.Validity(sim.TypeAmazonIssued, at) - p.Profile.Window(sim.TypeAmazonIssued, at)
+	}
+	now := every(p.Now)
+	s := fmt.Sprintf("e-mail validation: someone must follow an approval link at every renewal, about every %s under %s (%.1f times a year)",
+		days(now), p.ProfileName, perYear(now))
+	var later []string
+	for _, step := range scheduleSteps(&p.Profile) {
+		if step.After(p.Now) && step.Before(p.Until) {
+			d := every(step)
+			later = append(later, fmt.Sprintf("every %s from %s (%.1f times a year)", days(d), day(step), perYear(d)))
+		}
+	}
+	if len(later) > 0 {
+		s += ", then " + strings.Join(later, ", then ")
+	}
+	return s
+}
+
+func perYear(every time.Duration) float64 { return float64(365*sim.Day) / float64(every) }
+
+// scheduleSteps are the dates from which the profile's public certificates
+// get other lifetimes and windows, in order.
+func scheduleSteps(p *sim.Profile) []time.Time {
+	var out []time.Time
+	for _, t := range []time.Time{p.TransitionDate, p.From100d, p.From47d} {
+		if !t.IsZero() {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// assumptions are the numbers of the profile that AWS has not announced
+// and the horizon reaches, as check's header says them: the renewal
+// windows of the schedule's 100- and 47-day certificates.
+func assumptions(p *Plan) []string {
+	var out []string
+	for _, st := range []struct {
+		from   time.Time
+		window time.Duration
+		knob   string
+		days   time.Duration
+	}{
+		{p.Profile.From100d, p.Profile.Window100d, "window_100d", p.Profile.Validity100d},
+		{p.Profile.From47d, p.Profile.Window47d, "window_47d", p.Profile.Validity47d},
+	} {
+		if st.from.IsZero() || !st.from.Before(p.Until) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("after %s renewals are assumed to start %s before expiry (%s: ACM has not announced its renewal window for %s-day certificates)",
+			day(st.from), days(st.window), st.knob, dayCount(st.days)))
+	}
+	return out
 }
 
 // fleetNotes are the notes about the inputs as a whole.
@@ -747,10 +839,23 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 		out = append(out, fmt.Sprintf("%s ends with a NextToken: more list-certificates pages exist; certificates only on them are missing here unless described", strings.Join(f.NextTokens, ", ")))
 	}
 	if d := p.DaysBeforeExpiry; d > 0 {
-		w := int(p.Profile.PublicWindow / sim.Day)
-		if d >= w {
-			out = append(out, fmt.Sprintf("DaysBeforeExpiry is %d (account configuration): ACM sends Approaching Expiration events from %d days before expiry, but under %s it renews public certificates only at T−%d — every healthy renewal raises them first, so an alarm on them (or on DaysToExpiry ≤ %d) fires every cycle; a threshold between 45 and 60 days was silent when ACM renewed at T−60. Alarm below %d days, or on Renewal Action Required",
-				d, d, p.ProfileName, w, d, w))
+		// The windows of public certificates renewed now and, on a dated
+		// schedule, from each later step the horizon reaches: events from
+		// more days than the shortest of them come before every healthy
+		// renewal.
+		window := p.Profile.Window(sim.TypeAmazonIssued, p.Now)
+		at := "T−" + dayCount(window)
+		shortest := window
+		for _, step := range scheduleSteps(&p.Profile) {
+			if step.After(p.Now) && step.Before(p.Until) {
+				w := p.Profile.Window(sim.TypeAmazonIssued, step)
+				at += fmt.Sprintf(" (T−%s from %s)", dayCount(w), day(step))
+				shortest = min(shortest, w)
+			}
+		}
+		if w := int(shortest / sim.Day); d >= w {
+			out = append(out, fmt.Sprintf("DaysBeforeExpiry is %d (account configuration): ACM sends Approaching Expiration events from %d days before expiry, but under %s it renews public certificates only at %s — every healthy renewal raises them first, so an alarm on them (or on DaysToExpiry ≤ %d) fires every cycle; a threshold between 45 and 60 days was silent when ACM renewed at T−60. Alarm below %d days, or on Renewal Action Required",
+				d, d, p.ProfileName, at, d, w))
 		}
 	}
 	return out
@@ -773,6 +878,15 @@ func appendNew(list []string, s string) []string {
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+// lifetimeDays is a certificate's lifetime in days as ACM counts it: the
+// validity period from NotBefore to NotAfter with its last second
+// included (RFC 5280 §4.1.2.5: both ends belong to it), to the nearest day.
+// A 395-day certificate issued at 00:00:00 that ends at 23:59:59 the day
+// before, and one that ends at 00:00:00 (as renewsim's do), are both 395.
+func lifetimeDays(notBefore, notAfter time.Time) int {
+	return int((notAfter.Sub(notBefore) + time.Second + sim.Day/2) / sim.Day)
+}
 
 // dayCount writes a duration in whole days, with hours when there are any
 // ("45", "33d8h").

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -289,5 +290,51 @@ func TestZoneLookupDeepest(t *testing.T) {
 			assert.Same(t, want, got, name)
 			assert.Equal(t, want == nil, why != "", "%s: %s", name, why)
 		}
+	}
+}
+
+// One rule for DaysBeforeExpiry (issue 18 §3): what check accepts from
+// get-account-configuration the scenario it writes accepts too, with the
+// same days of Approaching Expiration events — from 1, with no maximum, as
+// the API reference has it — and what one refuses the other refuses in the
+// same words.
+func TestDaysBeforeExpiryOneRule(t *testing.T) {
+	for _, n := range []int{1, 45, 46, 50, 400, 5000} {
+		p, err := build(t, map[string]string{
+			"d.json": describeDoc(arn1, "a.example.com", ""),
+			"c.json": fmt.Sprintf(`{"ExpiryEvents": {"DaysBeforeExpiry": %d}}`, n),
+		}, map[string]string{"example.com.zone": okZone})
+		require.NoError(t, err, n)
+		assert.Contains(t, string(p.YAML), fmt.Sprintf("\ndays_before_expiry: %d ", n))
+		sc, err := scenarios.Parse(p.File, p.YAML)
+		require.NoError(t, err, n)
+		want := min(n, 3650) // more days than any lifetime: from issue, all the same
+		assert.Equal(t, want, sc.Profile.ApproachingDaysPublic, n)
+		assert.Equal(t, want, sc.Profile.ApproachingDaysPrivate, n)
+		assert.Equal(t, p.Profile.ApproachingDaysPublic, sc.Profile.ApproachingDaysPublic, n)
+	}
+	const refusal = "want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got 0"
+	_, err := Read(Input{ACM: []string{writeFiles(t, map[string]string{"c.json": `{"ExpiryEvents": {"DaysBeforeExpiry": 0}}`})}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), refusal)
+	_, err = scenarios.Parse("t.yaml", []byte("name: t\nstart: 2026-03-01T00:00:00Z\ndays_before_expiry: 0\ncertificates: [{id: web, domain: example.com}]\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), refusal)
+}
+
+// A lifetime in days counts the validity period's last second, as ACM and
+// RFC 5280 do: NotAfter may be written at 23:59:59 or at 00:00:00.
+func TestLifetimeDays(t *testing.T) {
+	nb := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		notAfter time.Time
+		want     int
+	}{
+		{nb.Add(395 * 24 * time.Hour), 395},
+		{nb.Add(395*24*time.Hour - time.Second), 395},
+		{nb.Add(198*24*time.Hour - time.Second), 198},
+		{nb.Add(47 * 24 * time.Hour), 47},
+	} {
+		assert.Equal(t, tc.want, lifetimeDays(nb, tc.notAfter), tc.notAfter)
 	}
 }

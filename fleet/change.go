@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // A check of infrastructure code (renewsim check -terraform,
@@ -134,6 +136,9 @@ func Combine(now, until time.Time, profile string, notes []string, reports ...*R
 		regions = appendNew(regions, r.Region)
 		out.Certificates = append(out.Certificates, r.Certificates...)
 		out.Shared = append(out.Shared, r.Shared...)
+		for _, a := range r.Assumptions { // one profile and horizon: the same for every fleet
+			out.Assumptions = appendNew(out.Assumptions, a)
+		}
 		for _, n := range r.planNotes {
 			if k, ok := unused[n]; ok && k < len(reports) {
 				continue
@@ -162,7 +167,7 @@ func writeChange(b *strings.Builder, r *Report) {
 	if n := len(by[DiffBreaks]); n == 0 {
 		fmt.Fprintf(b, "%s breaks no renewal\n", this)
 	} else {
-		fmt.Fprintf(b, "%s breaks the renewal of %s\n", this, count(n, "certificate"))
+		fmt.Fprintf(b, "%s breaks the renewal of %s\n", this, sim.Count(n, "certificate"))
 	}
 	for _, e := range by[DiffBreaks] {
 		fmt.Fprintf(b, "\n%s %s  %s\n", e.Verdict.Mark(), e.Name(), strings.Join(e.Domains, ", "))

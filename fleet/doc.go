@@ -29,6 +29,19 @@
 // `renewsim run` gives the same outcomes.
 //
 // Decisions a user can rely on:
+//   - Build runs the fleet under DefaultProfile (acm-cabf, the CA/B
+//     Forum's dated schedule) unless Options.Profile names another. What
+//     that profile assumes where AWS is silent and the horizon reaches it
+//     (the renewal windows of 100- and 47-day certificates) is in the
+//     Plan's and the Report's Assumptions, which check prints under its
+//     header.
+//   - A verdict covers every renewal cycle in the horizon, read with
+//     sim.CycleReader as a run's results read them: renews when every
+//     cycle decided renewed, expires when the last one decided expired,
+//     with that cycle's reason. Notes about renewals (a certificate from
+//     before 2026-02-18 renewing into shorter ones, a lifetime longer than
+//     the CA/B Forum allows on its date) are said only of renewals the run
+//     recorded.
 //   - A describe-certificate output whose ARN is missing from the
 //     list-certificates output given alongside is an error (exit 2): the
 //     exports are stale or from another account or region. Without a list,
@@ -49,6 +62,11 @@
 //   - A list-hosted-zones output among the zone files names the private
 //     hosted zones: a certificate name in one is reported in a note (ACM
 //     validates through public DNS), and no record of it is used.
+//   - A certificate issued through ACM's ACME endpoint
+//     (CertificateKeyPairOrigin ACME) is renewed by its ACME client, not by
+//     ACM: it is not simulated, no ACM renewal is predicted, and it is a
+//     cannot-tell line whose fix names the client's renewal as what to
+//     watch. Like every cannot-tell line it does not make check fail.
 //   - A certificate name outside every given zone (or under a delegation
 //     the zones do not cover) is reported as "cannot tell: no zone data for
 //     X" and not simulated; nothing is guessed.

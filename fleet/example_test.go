@@ -104,10 +104,13 @@ func TestExampleFleet(t *testing.T) {
 		{"wildcard-example-com", fleet.VerdictRenews, "2026-08-20", nil, []string{"shared validation record"}},
 		{"pay-example-org", fleet.VerdictExpires, "2026-09-16", []string{"CAA forbids Amazon: CAA issue at pay.example.org. allows only letsencrypt.org, not Amazon"}, nil},
 		{"old-example-com", fleet.VerdictExpires, "2026-09-05", []string{"not in use: nothing uses it and it was not exported"}, []string{"not in use and not exported: ACM will not renew it and sends no Renewal Action Required notice; it expires silently on 2026-09-05"}},
-		{"mail-example-org", fleet.VerdictExpires, "2026-09-17", []string{"e-mail validation nobody answers", "admin@, administrator@, hostmaster@, postmaster@ and webmaster@example.org"}, []string{"about every 153 days under acm-2026 (2.4 times a year)"}},
+		{"mail-example-org", fleet.VerdictExpires, "2026-09-17", []string{"e-mail validation nobody answers", "admin@, administrator@, hostmaster@, postmaster@ and webmaster@example.org"},
+			[]string{"about every 153 days under acm-cabf (2.4 times a year), then every 66 days 16h from 2027-03-15 (5.5 times a year)"}},
 		{"legacy-example-com", fleet.VerdictExpires, "2026-06-01", []string{"imported: ACM never renews imported certificates"}, []string{"imported: ACM never renews it"}},
 		{"intranet-example-com", fleet.VerdictRenews, "2026-10-02", []string{"private and in use"}, []string{"private (arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"}},
-		{"static-example-com", fleet.VerdictRenews, "2026-11-01", nil, []string{"issued on 2025-12-01 with a 395-day lifetime, before ACM moved to 198-day certificates on 2026-02-18: it renews at T−60 (2026-11-01)"}},
+		{"static-example-com", fleet.VerdictRenews, "2026-11-01", nil, []string{"issued on 2025-12-01 with a 395-day lifetime, before ACM moved to 198-day certificates on 2026-02-18: it renews at T−60 (2026-11-01) into a 198-day certificate, which then renews every ~153 days at T−45, and from 2027-04-03 into 100-day certificates every ~66 days 16h at T−33d8h"}},
+		{"edge-example-com", fleet.VerdictCannotTell, "", []string{"issued through ACM's ACME endpoint (CertificateKeyPairOrigin ACME): ACM does not renew it, its ACME client does"},
+			[]string{"issued by ACME endpoint arn:aws:acm:us-east-1:123456789012:acme-endpoint/0c5e8a7b-3d2f-4b1a-8e9c-6f7a8b9c0d1e"}},
 		{"status-example-net", fleet.VerdictCannotTell, "", []string{"no zone data for status.example.net"}, nil},
 		{"promo-example-com", fleet.VerdictExpired, "2026-03-03", []string{"already expired on 2026-03-03"}, []string{"still attached to CloudFront distribution E5PROMO6EXAMPL"}},
 	} {
@@ -128,14 +131,21 @@ func TestExampleFleet(t *testing.T) {
 			assert.NotEmpty(t, e.Fix, tc.id)
 		}
 	}
-	assert.Len(t, r.Certificates, 15)
+	assert.Len(t, r.Certificates, 16)
 	assert.True(t, r.Failed())
+	assert.Equal(t, "acm-cabf", r.Profile, "check runs on the dated schedule unless told")
+	assert.Equal(t, []string{"after 2027-03-15 renewals are assumed to start 33 days 8h before expiry (window_100d: ACM has not announced its renewal window for 100-day certificates)"},
+		r.Assumptions, "the horizon (to 2028-03-31) does not reach 2029-03-15")
+	assert.Contains(t, got["edge-example-com"].Fix, "watch the ACME client's renewal")
+	assert.Empty(t, got["edge-example-com"].Renewals, "no ACM renewal predicted for an ACME certificate")
 	require.Len(t, r.Shared, 1)
 	assert.Equal(t, []string{"wildcard-example-com", "example-com-b7df7a31", "example-com-c8017295"}, r.Shared[0].Certificates)
 	notes := strings.Join(r.Notes, "\n")
 	assert.Contains(t, notes, "DaysBeforeExpiry is 50 (account configuration)")
+	assert.Contains(t, notes, "it renews public certificates only at T−45 (T−33d8h from 2027-03-15)")
+	assert.Contains(t, notes, "Alarm below 33 days")
 	assert.Contains(t, notes, "Approaching Expiration events before renewals that then succeeded")
-	assert.Contains(t, notes, "run again with -profile cabf-2027 or -profile cabf-2029")
+	assert.NotContains(t, notes, "-profile cabf-2027", "the dated schedule already gives the CA/B lifetimes")
 
 	// Most urgent first: already expired, then expiries by date, then the
 	// cannot-tell line, then renewals by date.
@@ -143,7 +153,7 @@ func TestExampleFleet(t *testing.T) {
 	for _, e := range r.Certificates {
 		order = append(order, string(e.Verdict))
 	}
-	assert.Equal(t, []string{"expired", "expires", "expires", "expires", "expires", "expires", "expires", "expires", "cannot-tell",
+	assert.Equal(t, []string{"expired", "expires", "expires", "expires", "expires", "expires", "expires", "expires", "cannot-tell", "cannot-tell",
 		"renews", "renews", "renews", "renews", "renews", "renews"}, order)
 	assert.Equal(t, "legacy-example-com", r.Certificates[1].ID, "the soonest expiry comes first")
 }
@@ -191,6 +201,42 @@ func TestExampleFleetUnderCABF2029(t *testing.T) {
 	assert.Greater(t, len(got["www-example-com"].Renewals), 10)
 	assert.Contains(t, strings.Join(got["mail-example-org"].Notes, "\n"), "about every 31 days 8h under cabf-2029 (11.6 times a year)")
 	assert.NotContains(t, strings.Join(r.Notes, "\n"), "run again with -profile cabf-2027")
+}
+
+// Under acm-2026, chosen by hand, renewals after 2027-03-15 still get 198
+// days: each such certificate is told that the CA/B Forum allows 100 then,
+// and the fleet note points at the default profile, which follows the
+// schedule. No assumption is printed: acm-2026 has no 100-day step.
+func TestExampleFleetUnderACM2026(t *testing.T) {
+	_, r := check(t, exampleInput(), "acm-2026")
+	got := byID(r)
+	assert.Empty(t, r.Assumptions)
+	assert.Len(t, got["www-example-com"].Renewals, 4, "198-day certificates all along: 2026-08, 2027-01, 2027-06, 2027-11")
+	assert.Contains(t, strings.Join(got["www-example-com"].Notes, "\n"),
+		"renewals from 2027-03-15 (the first on 2027-06-12) get 198-day certificates under acm-2026, longer than the CA/B Forum allows from 2027-03-15 (100 days): see -profile acm-cabf")
+	assert.Contains(t, strings.Join(got["static-example-com"].Notes, "\n"),
+		"it renews at T−60 (2026-11-01) into a 198-day certificate, which then renews every ~153 days at T−45 — scripts")
+	assert.Contains(t, strings.Join(r.Notes, "\n"),
+		"renewals of 5 certificates get longer lifetimes under acm-2026 than the CA/B Forum allows on their dates (100 days from 2027-03-15, 47 from 2029-03-15): run again with -profile acm-cabf (check's default)")
+}
+
+// A horizon that reaches 2029-03-15 says the second assumption too, and
+// the renewals there get 47-day certificates.
+func TestAssumptionsOfTheHorizon(t *testing.T) {
+	f, err := fleet.Read(exampleInput())
+	require.NoError(t, err)
+	p, err := fleet.Build(f, fleet.Options{Now: day("2027-06-01")})
+	require.NoError(t, err)
+	assert.Equal(t, "acm-cabf", p.ProfileName)
+	assert.Equal(t, []string{
+		"after 2027-03-15 renewals are assumed to start 33 days 8h before expiry (window_100d: ACM has not announced its renewal window for 100-day certificates)",
+		"after 2029-03-15 renewals are assumed to start 15 days 16h before expiry (window_47d: ACM has not announced its renewal window for 47-day certificates)",
+	}, p.Assumptions)
+	r := fleet.Assess(p, nil)
+	var b strings.Builder
+	require.NoError(t, fleet.WriteText(&b, r))
+	lines := strings.SplitN(b.String(), "\n", 4)
+	assert.Equal(t, p.Assumptions, lines[1:3], "printed under the header")
 }
 
 // Horizon-wide verdicts: a private certificate nobody uses but someone

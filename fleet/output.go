@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // Counts are how many certificates got each verdict.
@@ -97,7 +99,10 @@ func WriteText(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "no certificates, from %s to %s under %s\n", day(r.Now), day(r.Until), r.Profile)
 	default:
 		fmt.Fprintf(&b, "%s of %s, from %s to %s under %s\n",
-			count(c.Certificates, "certificate"), r.Whose(), day(r.Now), day(r.Until), r.Profile)
+			sim.Count(c.Certificates, "certificate"), r.Whose(), day(r.Now), day(r.Until), r.Profile)
+		for _, a := range r.Assumptions {
+			fmt.Fprintf(&b, "%s\n", a)
+		}
 	}
 	account := ""
 	for i, e := range r.Certificates {
@@ -150,11 +155,7 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 	}
 	if c.Certificates > 0 || r.Account != "" {
-		fmt.Fprintf(&b, "\n%d renew, %d expire, %d already expired, %d not issued, %d cannot tell", c.Renews, c.Expires, c.Expired, c.NotIssued, c.CannotTell)
-		if c.Undecided > 0 {
-			fmt.Fprintf(&b, ", %d undecided", c.Undecided)
-		}
-		b.WriteString("\n")
+		b.WriteString("\n" + c.Line() + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -175,11 +176,32 @@ func accountSummary(r *Report, account string) string {
 	}
 	slices.Sort(regions)
 	c := CountsOf(certs)
-	s := count(c.Certificates, "certificate")
+	s := sim.Count(c.Certificates, "certificate")
 	if len(regions) > 0 {
 		s += " in " + andList(regions)
 	}
-	return fmt.Sprintf("%s; %d renew, %d expire, %d already expired, %d not issued, %d cannot tell", s, c.Renews, c.Expires, c.Expired, c.NotIssued, c.CannotTell)
+	return s + "; " + c.verdicts()
+}
+
+// Line is the counts in one line, in the check's words: "6 renew,
+// 1 expires, 1 already expired, 0 not issued, 1 cannot tell", and the
+// undecided ones when there are any.
+func (c Counts) Line() string {
+	s := c.verdicts()
+	if c.Undecided > 0 {
+		s += fmt.Sprintf(", %d undecided", c.Undecided)
+	}
+	return s
+}
+
+func (c Counts) verdicts() string {
+	verb := func(n int, v string) string {
+		if n == 1 {
+			return "1 " + v + "s"
+		}
+		return fmt.Sprintf("%d %s", n, v)
+	}
+	return fmt.Sprintf("%s, %s, %d already expired, %d not issued, %d cannot tell", verb(c.Renews, "renew"), verb(c.Expires, "expire"), c.Expired, c.NotIssued, c.CannotTell)
 }
 
 // Headline is a certificate's verdict in one phrase, as WriteText prints
@@ -189,9 +211,15 @@ func (r *Report) Headline(e *Entry) string { return headline(e, r.Until) }
 
 // headline is the verdict in one phrase.
 func headline(e *Entry, horizon time.Time) string {
+	// A verdict with a date always has one from Assess; one built by hand
+	// without it reads "an unknown date" rather than failing.
+	date := "an unknown date"
+	if e.Date != nil {
+		date = day(*e.Date)
+	}
 	switch e.Verdict {
 	case VerdictRenews:
-		s := "renews around " + day(*e.Date)
+		s := "renews around " + date
 		if n := len(e.Renewals); n > 1 {
 			s += " and " + more(n-1) + " by " + day(horizon)
 		}
@@ -205,7 +233,7 @@ func headline(e *Entry, horizon time.Time) string {
 			}
 			s += ", then "
 		}
-		return s + "expires on " + day(*e.Date) + " because " + e.Reason
+		return s + "expires on " + date + " because " + e.Reason
 	case VerdictExpired:
 		return e.Reason + " (not simulated)"
 	case VerdictNotIssued:
@@ -231,9 +259,3 @@ func more(n int) string {
 }
 
 // count writes "1 certificate", "2 certificates".
-func count(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -132,21 +133,29 @@ func acmFile(name string) bool {
 
 func zoneFile(name string) bool { return !strings.HasPrefix(filepath.Base(name), ".") }
 
-// listFiles is path itself, or the files of directory path that keep
-// selects, sorted by name.
+// listFiles is ListFiles with its problem collected.
 func listFiles(path string, keep func(string) bool, what string, c *collector) []string {
+	files, p := ListFiles(path, keep, what)
+	if p != nil {
+		c.add(p)
+	}
+	return files
+}
+
+// ListFiles is path itself, or the files of directory path that keep
+// selects, sorted by name; a path that cannot be read, or a directory with
+// no such file (what names them), is a problem.
+func ListFiles(path string, keep func(string) bool, what string) ([]string, *Problem) {
 	st, err := os.Stat(path)
 	if err != nil {
-		c.at(path, 0, 0, "%v", unwrapPath(err))
-		return nil
+		return nil, &Problem{File: path, Msg: UnwrapPath(err).Error()}
 	}
 	if !st.IsDir() {
-		return []string{path}
+		return []string{path}, nil
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		c.at(path, 0, 0, "%v", unwrapPath(err))
-		return nil
+		return nil, &Problem{File: path, Msg: UnwrapPath(err).Error()}
 	}
 	var out []string
 	for _, e := range entries {
@@ -156,14 +165,14 @@ func listFiles(path string, keep func(string) bool, what string, c *collector) [
 	}
 	slices.Sort(out)
 	if len(out) == 0 {
-		c.at(path, 0, 0, "no %s in this directory", what)
+		return nil, &Problem{File: path, Msg: fmt.Sprintf("no %s in this directory", what)}
 	}
-	return out
+	return out, nil
 }
 
-// unwrapPath drops the path an *os.PathError repeats: the problem already
+// UnwrapPath drops the path an *os.PathError repeats: the problem already
 // names the file.
-func unwrapPath(err error) error {
+func UnwrapPath(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err
 	}
@@ -174,7 +183,7 @@ func unwrapPath(err error) error {
 func readFile(file string, c *collector) ([]byte, bool) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		c.at(file, 0, 0, "%v", unwrapPath(err))
+		c.at(file, 0, 0, "%v", UnwrapPath(err))
 		return nil, false
 	}
 	return data, true

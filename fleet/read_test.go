@@ -116,7 +116,7 @@ D/d.json: $.Certificate.DomainValidationOptions[0].DomainName: "c.example.com" i
 		{"a resource ARN YAML could not hold", map[string]string{"d.json": strings.Replace(describeDoc(arn1, "a.example.com", ""), "app/web/1", "app/web/{1}", 1)},
 			`D/d.json: $.Certificate.InUseBy[0]: want the ARN of the resource that uses the certificate, got "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/{1}"`},
 		{"account configuration", map[string]string{"c.json": `{"ExpiryEvents": {"DaysBeforeExpiry": 0}}`},
-			`D/c.json: $.ExpiryEvents.DaysBeforeExpiry: want a whole number of days >= 1, got 0`},
+			`D/c.json: $.ExpiryEvents.DaysBeforeExpiry: want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got 0`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeFiles(t, tc.files)

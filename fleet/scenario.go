@@ -159,8 +159,7 @@ func writeScenario(p *Plan, zones *zoneIndex) []byte {
 	w("  account: %s\n", ys(p.Account))
 	w("  region: %s\n", ys(p.Region))
 	if p.DaysBeforeExpiry > 0 {
-		w("  approaching_expiration_days: %d          # DaysBeforeExpiry of the account configuration\n", p.DaysBeforeExpiry)
-		w("  private_approaching_expiration_days: %d\n", p.DaysBeforeExpiry)
+		w("days_before_expiry: %d          # DaysBeforeExpiry of the account configuration\n", p.DaysBeforeExpiry)
 	}
 
 	var simulated []*Entry

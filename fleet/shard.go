@@ -67,6 +67,7 @@ type shardJSON struct {
 	Profile      string         `json:"profile"`
 	Now          time.Time      `json:"now"`
 	Until        time.Time      `json:"until"`
+	Assumptions  []string       `json:"assumptions"`
 	Certificates []shardCert    `json:"certificates"`
 	Shared       []SharedRecord `json:"shared_records"`
 	Notes        []string       `json:"notes"` // the plan's, without those the run adds
@@ -94,7 +95,7 @@ func WriteShard(w io.Writer, r *Report) error {
 	}
 	out := shardJSON{
 		Shard: shardID{r.Shard, r.Shards}, Account: r.Account, Region: r.Region, Profile: r.Profile, Now: r.Now, Until: r.Until,
-		Certificates: []shardCert{}, Shared: orEmpty(r.Shared), Notes: orEmpty(r.planNotes),
+		Assumptions: orEmpty(r.Assumptions), Certificates: []shardCert{}, Shared: orEmpty(r.Shared), Notes: orEmpty(r.planNotes),
 	}
 	for _, e := range r.Certificates {
 		out.Certificates = append(out.Certificates, shardCert{Entry: e, Method: e.Method, NotAfter: e.NotAfter,
@@ -149,7 +150,7 @@ func MergeShards(parts ...[]byte) (*Report, error) {
 		return nil, fmt.Errorf("shard %d/%d is missing", i, n)
 	}
 	r := &Report{Account: first.Account, Region: first.Region, Profile: first.Profile, Now: first.Now, Until: first.Until,
-		Shared: first.Shared, planNotes: first.Notes}
+		Assumptions: first.Assumptions, Shared: first.Shared, planNotes: first.Notes}
 	for _, s := range shards {
 		for _, c := range s.Certificates {
 			e := c.Entry

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/renewsim/renewsim/fleet"
 )
 
 // cfnTemplate is a CloudFormation template (or cdk synth output).
@@ -79,7 +81,7 @@ func readCloudFormation(paths []string, m *Model, c *collector) {
 			m.Files = append(m.Files, file)
 			data, err := os.ReadFile(file)
 			if err != nil {
-				c.line(file, 0, 0, "%v", unwrapPath(err))
+				c.line(file, 0, 0, "%v", fleet.UnwrapPath(err))
 				continue
 			}
 			root := parseCFN(file, data, c)

@@ -3,8 +3,9 @@ package iac
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
+
+	"github.com/renewsim/renewsim/fleet"
 )
 
 // Input names the infrastructure code to read: files, or directories of
@@ -61,7 +62,7 @@ func Read(in Input) (*Model, error) {
 			m.Files = append(m.Files, file)
 			data, err := os.ReadFile(file)
 			if err != nil {
-				c.line(file, 0, 0, "%v", unwrapPath(err))
+				c.line(file, 0, 0, "%v", fleet.UnwrapPath(err))
 				continue
 			}
 			if d := readTerraform(file, data, c); d != nil {
@@ -117,40 +118,11 @@ func tfFile(name string) bool {
 	return ext == ".json" || ext == ".tfstate"
 }
 
-// listFiles is path itself, or the files of directory path that keep
-// selects, sorted by name.
+// listFiles is fleet.ListFiles with its problem collected.
 func listFiles(path string, keep func(string) bool, what string, c *collector) []string {
-	st, err := os.Stat(path)
-	if err != nil {
-		c.line(path, 0, 0, "%v", unwrapPath(err))
-		return nil
+	files, p := fleet.ListFiles(path, keep, what)
+	if p != nil {
+		c.probs = append(c.probs, p)
 	}
-	if !st.IsDir() {
-		return []string{path}
-	}
-	entries, err := os.ReadDir(path)
-	if err != nil {
-		c.line(path, 0, 0, "%v", unwrapPath(err))
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		if e.Type().IsRegular() && keep(e.Name()) {
-			out = append(out, filepath.Join(path, e.Name()))
-		}
-	}
-	slices.Sort(out)
-	if len(out) == 0 {
-		c.line(path, 0, 0, "no %s in this directory", what)
-	}
-	return out
-}
-
-// unwrapPath drops the path an *os.PathError repeats: the problem already
-// names the file.
-func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
+	return files
 }

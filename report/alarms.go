@@ -33,7 +33,7 @@ func alarmSummary(r *alarm.Result) string {
 	if first == nil {
 		parts = append(parts, "never fired")
 	} else {
-		parts = append(parts, fmt.Sprintf("fired %s, first at %s (%s)", plural(r.Fired, "time"), ts(*first.FirstFired), first.Cert))
+		parts = append(parts, fmt.Sprintf("fired %s, first at %s (%s)", sim.Count(r.Fired, "time"), ts(*first.FirstFired), first.Cert))
 	}
 	// The shortest warning, and what it was before.
 	certs := make([]*alarm.Cert, len(r.Certificates))
@@ -46,7 +46,7 @@ func alarmSummary(r *alarm.Result) string {
 	} else if first != nil {
 		parts = append(parts, "no expiry or outage to warn of")
 	}
-	parts = append(parts, plural(r.FalseAlarms, "false alarm"))
+	parts = append(parts, sim.Count(r.FalseAlarms, "false alarm"))
 	if r.Missed > 0 {
 		var missed []string
 		for i := range r.Certificates {
@@ -55,7 +55,7 @@ func alarmSummary(r *alarm.Result) string {
 				missed = append(missed, c.Cert)
 			}
 		}
-		parts = append(parts, fmt.Sprintf("MISSED %s (%s)", plural(r.Missed, "expiry or outage"), strings.Join(missed, ", ")))
+		parts = append(parts, fmt.Sprintf("MISSED %s (%s)", sim.Count(r.Missed, "expiry or outage"), strings.Join(missed, ", ")))
 	}
 	return strings.Join(parts, ", ")
 }

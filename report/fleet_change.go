@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/renewsim/renewsim/fleet"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // The CI pages of a check of infrastructure code (renewsim check
@@ -62,7 +64,7 @@ func (m *mdBudget) rows(header string, rows []string, what string) int {
 	}
 	if more := len(rows) - n; more > 0 {
 		fmt.Fprintf(&m.b, "\n%s %s not listed: the comment would outgrow what GitHub takes (65,536 characters); `renewsim check -json` and `-report DIR` list them all.\n",
-			plural(more, "more "+what), isAre(more))
+			sim.Count(more, "more "+what), isAre(more))
 	}
 	return n
 }
@@ -91,7 +93,7 @@ func writeFleetChangeMarkdown(w io.Writer, f *fleet.Report) error {
 	breaks := by[fleet.DiffBreaks]
 	switch {
 	case len(breaks) > 0:
-		fmt.Fprintf(&m.b, "## ❌ renewsim: %s breaks the renewal of %s\n\n", this, plural(len(breaks), "certificate"))
+		fmt.Fprintf(&m.b, "## ❌ renewsim: %s breaks the renewal of %s\n\n", this, sim.Count(len(breaks), "certificate"))
 	case len(f.Certificates) == 0 && len(f.Deleted) == 0:
 		fmt.Fprintf(&m.b, "## ✅ renewsim: no certificates in %s\n\nNothing in the inputs is an ACM certificate, so there is no renewal to check.\n", this)
 		_, err := io.WriteString(w, m.b.String())
@@ -100,7 +102,7 @@ func writeFleetChangeMarkdown(w io.Writer, f *fleet.Report) error {
 		fmt.Fprintf(&m.b, "## ✅ renewsim: %s breaks no certificate renewal\n\n", this)
 	}
 	if len(f.Certificates) > 0 {
-		fmt.Fprintf(&m.b, "After %s: %s, %s (virtual time, UTC): %s.\n\n", this, mdEscape(fleetTitle(f)), mdEscape(fleetHorizon(f)), countsLine(f.Counts))
+		fmt.Fprintf(&m.b, "After %s: %s, %s (virtual time, UTC): %s.\n\n", this, mdEscape(fleetTitle(f)), mdEscape(fleetHorizon(f)), f.Counts.Line())
 	}
 	var rows []string
 	for _, e := range breaks {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/fleet"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // The fleet page, JUnit and Markdown of `renewsim check` read the check's
@@ -54,7 +56,7 @@ func fleetVerdictText(v fleet.Verdict) string {
 
 // fleetTitle says whose fleet it is.
 func fleetTitle(f *fleet.Report) string {
-	return fmt.Sprintf("%s of %s", plural(len(f.Certificates), "certificate"), f.Whose())
+	return fmt.Sprintf("%s of %s", sim.Count(len(f.Certificates), "certificate"), f.Whose())
 }
 
 // fleetHorizon says over which horizon and under which rules.
@@ -70,13 +72,4 @@ func fleetDate(c *fleet.Entry) string {
 		return "—"
 	}
 	return fleetDay(*c.Date)
-}
-
-// countsLine is the counts in one line, in the check's words.
-func countsLine(c fleet.Counts) string {
-	s := fmt.Sprintf("%d renew, %d expire, %d already expired, %d not issued, %d cannot tell", c.Renews, c.Expires, c.Expired, c.NotIssued, c.CannotTell)
-	if c.Undecided > 0 {
-		s += fmt.Sprintf(", %d undecided", c.Undecided)
-	}
-	return s
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/fleet"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // WriteFleetJUnit writes a fleet check as JUnit XML for CI: one testsuite,
@@ -198,6 +200,9 @@ func WriteFleetMarkdown(w io.Writer, f *fleet.Report) error {
 	}
 	fmt.Fprintf(&b, "## %s renewsim check: %s\n\n", mark, mdEscape(fleetTitle(f)))
 	fmt.Fprintf(&b, "From %s to %s under %s (virtual time, UTC).\n\n", fleetDay(f.Now), fleetDay(f.Until), mdCode(f.Profile))
+	for _, a := range f.Assumptions {
+		fmt.Fprintf(&b, "Assumption: %s.\n\n", mdEscape(a))
+	}
 	b.WriteString("| renew | expire | already expired | not issued | cannot tell | undecided |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&b, "| %d | %s | %s | %d | %d | %d |\n\n", c.Renews, fleetMDBold(c.Expires), fleetMDBold(c.Expired), c.NotIssued, c.CannotTell, c.Undecided)
@@ -226,7 +231,7 @@ func WriteFleetMarkdown(w io.Writer, f *fleet.Report) error {
 	}
 	if more := len(f.Certificates) - fleetMarkdownRows; more > 0 {
 		fmt.Fprintf(&b, "\n%s more, less urgent, are not listed: the counts above include them; `renewsim check -json` and `-report DIR` list them all.\n",
-			plural(more, "certificate"))
+			sim.Count(more, "certificate"))
 	}
 	if len(f.Shared) > 0 {
 		b.WriteString("\n### Shared validation records\n\nDeleting one breaks every certificate listed.\n\n")

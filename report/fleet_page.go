@@ -109,6 +109,7 @@ func WriteFleetHTML(w io.Writer, page *FleetPage) error {
 
 type fleetHTML struct {
 	Title, Horizon string
+	Assumptions    []string // what the profile assumes where AWS is silent
 	Counts         fleet.Counts
 	Failing        int
 	SVG            template.HTML
@@ -166,7 +167,7 @@ type fleetHTMLResource struct {
 
 func writeFleetHTML(w io.Writer, page *FleetPage, svg []byte) error {
 	f := page.Check
-	d := fleetHTML{Title: fleetTitle(f), Horizon: fleetHorizon(f), Counts: f.Counts, Shared: f.Shared, Notes: f.Notes,
+	d := fleetHTML{Title: fleetTitle(f), Horizon: fleetHorizon(f), Assumptions: f.Assumptions, Counts: f.Counts, Shared: f.Shared, Notes: f.Notes,
 		SVG: inlineSVG(svg, "the fleet timeline"), NoRun: len(page.runs()) == 0}
 	d.Failing = d.Counts.Expires + d.Counts.Expired
 	if f.Change != "" {
@@ -287,7 +288,7 @@ func fleetChangeHTML(f *fleet.Report) *fleetHTMLChange {
 	this := "this " + f.Change
 	ch := &fleetHTMLChange{When: "after " + this, Title: this + " breaks no certificate renewal"}
 	if len(f.Breaks) > 0 {
-		ch.Title = this + " breaks the renewal of " + plural(len(f.Breaks), "certificate")
+		ch.Title = this + " breaks the renewal of " + sim.Count(len(f.Breaks), "certificate")
 	}
 	by := map[string][]*fleet.Entry{}
 	for _, e := range f.Certificates {
@@ -455,6 +456,9 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <header>
 <h1>renewsim check</h1>
 <p class="meta">{{with .Change}}{{.When}}: {{end}}{{.Title}}, {{.Horizon}} (virtual time, UTC)</p>
+{{- range .Assumptions}}
+<p class="meta">{{.}}</p>
+{{- end}}
 <ul class="counts">
 <li class="good"><span class="n">{{num .Counts.Renews}}</span>renew</li>
 <li{{if .Counts.Expires}} class="bad"{{end}}><span class="n">{{num .Counts.Expires}}</span>expire</li>

@@ -210,7 +210,7 @@ func fleetTimelineSVG(page *FleetPage) ([]byte, error) {
 	cnt := f.Counts
 	msty := th.meta
 	msty.YAlign = draw.YTop
-	c.FillText(msty, vg.Point{X: c.Min.X + pad, Y: y}, fleetHorizon(f)+" · "+countsLine(cnt))
+	c.FillText(msty, vg.Point{X: c.Min.X + pad, Y: y}, fleetHorizon(f)+" · "+cnt.Line())
 
 	// Lane labels set the left column; the panels' data area starts there
 	// too, so that weeks and lanes share one time axis.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/renewsim/renewsim/result"
+	"github.com/renewsim/renewsim/sim"
 )
 
 // WriteHTML writes the HTML report of a run: one self-contained page
@@ -80,7 +81,7 @@ func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 		}
 	}
 	page.NFailed = page.N - page.NPassed
-	page.Title = fmt.Sprintf("%s, %d passed, %d failed", plural(page.N, "scenario"), page.NPassed, page.NFailed)
+	page.Title = fmt.Sprintf("%s, %d passed, %d failed", sim.Count(page.N, "scenario"), page.NPassed, page.NFailed)
 	for i := range s.Scenarios {
 		sc := &s.Scenarios[i]
 		tl := TimelineOf(sc)
@@ -100,10 +101,10 @@ func writeHTML(w io.Writer, s *result.Summary, svgs [][]byte) error {
 		h.Alarms = htmlAlarms(sc.Alarms)
 		idx := sc.Index()
 		for _, c := range sc.Certificates {
-			if c.Outcome == "renewed" {
+			if c.Final() == sim.OutcomeRenewed {
 				continue
 			}
-			for j, line := range diagnose(sc.Spec(), sc.Log(), idx.CertEntries(c.ID)) {
+			for j, line := range diagnose(sc.Spec(), sc.Log(), finalCycleEntries(sc.Log(), idx.CertEntries(c.ID))) {
 				line = strings.TrimPrefix(strings.TrimSpace(line), "why: ")
 				if j == 0 {
 					line = c.ID + ": " + line
@@ -202,7 +203,7 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 {{- range .Lines}}
 <tr{{if .First}} class="scenario-start"{{end}}>
 {{- if .First}}<td rowspan="{{.Span}}"><a href="#{{.Row.Anchor}}">{{.Row.Name}}</a></td><td rowspan="{{.Span}}"><span class="badge {{lower (verdict .Row.Passed)}}">{{verdict .Row.Passed}}</span></td>{{end -}}
-{{- if .Cert.ID}}<td>{{.Cert.ID}}</td><td class="outcome-{{.Cert.Outcome}}">{{.Cert.Outcome}}</td><td class="time">{{.Cert.RenewedAt}}</td><td class="num">{{.Cert.Margin}}</td>{{else}}<td colspan="4">no certificate</td>{{end -}}
+{{- if .Cert.ID}}<td>{{.Cert.ID}}</td><td class="outcome-{{.Cert.Final}}">{{.Cert.Outcome}}</td><td class="time">{{.Cert.RenewedAt}}</td><td class="num">{{.Cert.Margin}}</td>{{else}}<td colspan="4">no certificate</td>{{end -}}
 {{- if .First}}<td rowspan="{{.Span}}"{{if .Row.Outage}} class="outage"{{end}}>{{if .Row.Outage}}{{join .Row.Outage ", "}}{{else}}none{{end}}</td><td rowspan="{{.Span}}" class="num">{{.Row.Expect}}</td>{{end -}}
 </tr>
 {{- end}}

@@ -53,7 +53,7 @@ func failedExpectations(sc *result.Scenario) *junitText {
 			fmt.Fprintf(&body, "    %s\n", got)
 		}
 	}
-	return &junitText{Type: "expectation", Message: fmt.Sprintf("%d of %s failed in %s", len(failed), plural(len(sc.Expectations), "expectation"), sc.File), Text: body.String()}
+	return &junitText{Type: "expectation", Message: fmt.Sprintf("%d of %s failed in %s", len(failed), sim.Count(len(sc.Expectations), "expectation"), sc.File), Text: body.String()}
 }
 
 // outcomeText says in a few lines what happened in a scenario, for a
@@ -71,6 +71,9 @@ func outcomeText(sc *result.Scenario) string {
 		}
 		if c.ExpiredAt != nil {
 			line += " at " + ts(*c.ExpiredAt)
+		}
+		if note := finalNote(&c); note != "" {
+			line += ", " + note
 		}
 		b.WriteString(line + "\n")
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/renewsim/renewsim/result"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // WriteMarkdown writes a Markdown summary of the run, for CI pages such as
@@ -20,7 +22,7 @@ func WriteMarkdown(w io.Writer, s *result.Summary) error {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "## renewsim: %s, %d passed, %d failed\n\n", plural(len(rows), "scenario"), passed, len(rows)-passed)
+	fmt.Fprintf(&b, "## renewsim: %s, %d passed, %d failed\n\n", sim.Count(len(rows), "scenario"), passed, len(rows)-passed)
 	b.WriteString("| Scenario | Result | Certificate | Outcome | Renewed at | Margin before expiry | Outage | Expectations passed |\n")
 	b.WriteString("|---|---|---|---|---|---:|---|---:|\n")
 	for _, r := range rows {

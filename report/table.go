@@ -23,6 +23,9 @@ type summaryRow struct {
 
 type certCell struct {
 	ID, Outcome, RenewedAt, Margin string
+	// Final is what happened last (renewed, expired, pending), which the
+	// HTML table colours the cell by.
+	Final string
 }
 
 func summaryRows(s *result.Summary) []summaryRow {
@@ -32,7 +35,10 @@ func summaryRows(s *result.Summary) []summaryRow {
 		sc := &s.Scenarios[i]
 		r := summaryRow{Name: sc.Name, Anchor: anchors[i], File: sc.File, Passed: sc.Passed}
 		for _, c := range sc.Certificates {
-			cell := certCell{ID: c.ID, Outcome: string(c.Outcome), RenewedAt: "—", Margin: "—"}
+			cell := certCell{ID: c.ID, Outcome: string(c.Outcome), RenewedAt: "—", Margin: "—", Final: string(c.Final())}
+			if note := finalNote(&c); note != "" {
+				cell.Outcome += ", " + note
+			}
 			if c.RenewedAt != nil {
 				cell.RenewedAt = ts(*c.RenewedAt)
 			}
@@ -184,7 +190,7 @@ func eventRows(log []sim.Entry) []eventRow {
 			result = "passed"
 		}
 		r.Until = ts(r.last.Time)
-		r.Text = fmt.Sprintf("%s %s; the last: %s", plural(r.Count, what), result, r.last.Detail.Text)
+		r.Text = fmt.Sprintf("%s %s; the last: %s", sim.Count(r.Count, what), result, r.last.Detail.Text)
 		r.last = nil
 	}
 	return rows

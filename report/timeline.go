@@ -609,8 +609,8 @@ func (t *Timeline) markers(log []sim.Entry) {
 		if out[i].Kind == sim.KindCAA {
 			what = "CAA check"
 		}
-		out[i].Label = plural(n, "failed "+what)
-		out[i].Text = fmt.Sprintf("%s failed from %s on", plural(n, what), ts(out[i].Time))
+		out[i].Label = sim.Count(n, "failed "+what)
+		out[i].Text = fmt.Sprintf("%s failed from %s on", sim.Count(n, what), ts(out[i].Time))
 	}
 	slices.SortStableFunc(out, func(a, b Marker) int { return a.Time.Compare(b.Time) })
 	t.Markers = out

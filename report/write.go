@@ -122,7 +122,7 @@ func WriteText(w io.Writer, s *result.Summary) error {
 			failed++
 		}
 	}
-	fmt.Fprintf(b, "\n%s, %d passed, %d failed\n", plural(len(s.Scenarios), "scenario"), len(s.Scenarios)-failed, failed)
+	fmt.Fprintf(b, "\n%s, %d passed, %d failed\n", sim.Count(len(s.Scenarios), "scenario"), len(s.Scenarios)-failed, failed)
 	return b.Flush()
 }
 
@@ -147,8 +147,9 @@ func writeScenario(b *bufio.Writer, sc *result.Scenario) {
 		for _, line := range story(sc.Log(), at) {
 			fmt.Fprintf(b, "    %s\n", line)
 		}
-		if c.Outcome != sim.OutcomeRenewed {
-			for _, line := range diagnose(sc.Spec(), sc.Log(), at) {
+		fmt.Fprintf(b, "    outcome: %s\n", outcomeLine(&c))
+		if c.Final() != sim.OutcomeRenewed {
+			for _, line := range diagnose(sc.Spec(), sc.Log(), finalCycleEntries(sc.Log(), at)) {
 				fmt.Fprintf(b, "    %s\n", line)
 			}
 		}
@@ -234,7 +235,7 @@ func story(log []sim.Entry, at []int32) []string {
 			if ev := e.Detail.Event; ev != nil && ev.DetailType == sim.EventActionRequired {
 				text := "Renewal Action Required sent"
 				if d, ok := ev.Detail.(sim.ActionRequiredDetail); ok {
-					text = fmt.Sprintf("Renewal Action Required sent (%s to expiry)", plural(d.DaysToExpiry, "day"))
+					text = fmt.Sprintf("Renewal Action Required sent (%s to expiry)", sim.Count(d.DaysToExpiry, "day"))
 				}
 				add(e.Time, line{-1, text})
 			}
@@ -410,12 +411,34 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 		}
 		return append(out, "    fix: add a CAA record that names amazon.com (issue, or issuewild for wildcard names), or remove the one that forbids it")
 	}
+	// A click counts only if the last failing attempt found the name
+	// validated: a link of an earlier cycle is followed and accepted by the
+	// page, but approves nothing now.
+	if last != nil {
+		for _, c := range last.Detail.Checks {
+			if approved[c.Domain] && c.Status != sim.ValidationSuccess {
+				approved[c.Domain] = false
+			}
+		}
+	}
 	if len(domains) > 0 {
 		out := []string{"why: not every name was approved by e-mail:"}
 		for _, d := range domains {
+			var tooOld *sim.NameCheck
+			if last != nil {
+				for i, c := range last.Detail.Checks {
+					if c.Domain == d && c.Cause == sim.CauseEmailApprovalTooOld {
+						tooOld = &last.Detail.Checks[i]
+					}
+				}
+			}
 			switch {
 			case approved[d]:
 				out = append(out, fmt.Sprintf("  %s: approved", d))
+			case tooOld != nil:
+				out = append(out, fmt.Sprintf("  %s: approved, but %s", d, tooOld.Problem),
+					"    fix: approve it again with the newest e-mail "+withinLinkTTL(sc)+": the approvals of all names must be within the reuse period when the last one comes")
+				continue
 			case len(delivered[d]) == 0:
 				out = append(out, fmt.Sprintf("  %s: every approval e-mail was refused by the mail server (NO_AVAILABLE_CONTACTS): %s", d, strings.Join(refused[d], ", ")),
 					"    fix: create one of these mailboxes, or move the certificate to DNS validation")
@@ -468,18 +491,7 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 	return out
 }
 
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	if many, ok := irregular[unit]; ok {
-		return fmt.Sprintf("%d %s", n, many)
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}
-
 // irregular are the units whose plural is not the unit and an s.
-var irregular = map[string]string{"expiry or outage": "expiries or outages"}
 
 func appendNew(list []string, s string) []string {
 	for _, x := range list {

@@ -1,5 +1,7 @@
 // Package result judges a run on its record: what happened to each
-// certificate in its first renewal cycle (Cert), what each resource served
+// certificate, cycle by cycle and last of all (Cert: its first cycle's
+// outcome as always, its Cycles and FinalOutcome, read with
+// sim.CycleReader as fleet reads them), what each resource served
 // expired and for how long (Resource), what the scenario's alarms did
 // (package alarm) and whether each of its expectations held (Expectation).
 // A Summary of Scenarios is what `renewsim run` prints, writes as

@@ -44,7 +44,7 @@ func checkAlarm(res Expectation, e sim.Expectation, alarms []alarm.Result) Expec
 	case e.FalseAlarms != nil || e.FalseAlarmsMin != nil || e.FalseAlarmsMax != nil:
 		want, ok := within(falses, e.FalseAlarms, e.FalseAlarmsMin, e.FalseAlarmsMax, "false alarm")
 		res.Passed = ok
-		res.Detail = fmt.Sprintf("expected %s%s, got %d (of %s)", want, of, falses, plural(fired, "firing"))
+		res.Detail = fmt.Sprintf("expected %s%s, got %d (of %s)", want, of, falses, sim.Count(fired, "firing"))
 		return res
 	case e.Count != nil && *e.Count == 0:
 		res.Passed = fired == 0
@@ -92,7 +92,7 @@ func firstFiring(n int, certs []*alarm.Cert) string {
 			first = c
 		}
 	}
-	return fmt.Sprintf("%s, the first at %s (%s)", plural(n, "firing"), stamp(*first.FirstFired), first.Cert)
+	return fmt.Sprintf("%s, the first at %s (%s)", sim.Count(n, "firing"), stamp(*first.FirstFired), first.Cert)
 }
 
 // checkLeadTime holds when every expiry and outage of the certificates came
@@ -113,7 +113,7 @@ func checkLeadTime(res Expectation, d time.Duration, certs []*alarm.Cert) Expect
 	case len(missed) > 0:
 		res.Detail = fmt.Sprintf("%s, got none before %s", want, missedText(certs))
 	case lead == nil && falses > 0:
-		res.Detail = fmt.Sprintf("%s, got only %s: nothing expired and nothing needed a change", want, plural(falses, "false alarm"))
+		res.Detail = fmt.Sprintf("%s, got only %s: nothing expired and nothing needed a change", want, sim.Count(falses, "false alarm"))
 	case lead == nil:
 		res.Detail = fmt.Sprintf("%s, got no warning: the alarm never fired before anything", want)
 	default:
@@ -129,22 +129,12 @@ func missedText(certs []*alarm.Cert) string {
 	var parts []string
 	for _, c := range certs {
 		if c.Missed > 0 {
-			parts = append(parts, fmt.Sprintf("%s's %s", c.Cert, plural(c.Missed, "expiry or outage")))
+			parts = append(parts, fmt.Sprintf("%s's %s", c.Cert, sim.Count(c.Missed, "expiry or outage")))
 		}
 	}
 	return strings.Join(parts, ", ")
 }
 
 // plural writes "1 firing", "2 firings", "2 expiries or outages".
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	if many, ok := irregular[unit]; ok {
-		return fmt.Sprintf("%d %s", n, many)
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}
 
 // irregular are the units whose plural is not the unit and an s.
-var irregular = map[string]string{"expiry or outage": "expiries or outages"}

@@ -35,10 +35,29 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 		return pass(n == *e.Renewals, "expected %d renewals, got %d", *e.Renewals, n)
 	case e.Kind == sim.ExpectServes:
 		return checkServes(s, e, pass)
-	case e.Kind == sim.ExpectEventCount && (e.EventAt != nil || len(e.Detail) > 0):
+	case e.Kind == sim.ExpectFinalOutcome:
+		return checkFinal(s, e, pass)
+	case e.Kind == sim.ExpectEmail && e.Cycle > 0:
+		n := 0
+		eachInCycle(s.log, own, e.Cycle, func(en *sim.Entry) {
+			if en.Kind == sim.KindEmail && en.Detail.OK != nil && *en.Detail.OK &&
+				(e.Email == sim.EmailAny || en.Detail.Email == e.Email) && (e.To == "" || strings.EqualFold(en.Detail.To, e.To)) {
+				n++
+			}
+		})
+		what := " delivered"
+		if e.To != "" {
+			what += " to " + e.To
+		}
+		return countCheck(res, e, n, e.Email+" e-mail", fmt.Sprintf("%s in cycle %d", what, e.Cycle)), true
+	case e.Kind == sim.ExpectEventCount && (e.EventAt != nil || len(e.Detail) > 0 || e.Cycle > 0):
 		n, seen := 0, []string{}
-		for _, p := range own {
+		inCycle := cycleOf(s.log, own)
+		for i, p := range own {
 			en := &s.log[p]
+			if e.Cycle > 0 && inCycle[i] != e.Cycle {
+				continue
+			}
 			if en.Kind != sim.KindEventBus || en.Detail.Event == nil || en.Detail.Event.DetailType != e.Event ||
 				(e.Code != "" && healthCode(en.Detail.Event) != e.Code) {
 				continue
@@ -60,7 +79,13 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 				seen = append(seen, fmt.Sprintf("%s (%s)", stamp(en.Time), strings.Join(parts, ", ")))
 			}
 		}
-		what := fmt.Sprintf("%q events", e.Event)
+		unit, what := fmt.Sprintf("%q event", e.Event), ""
+		if e.Code != "" && e.Cycle > 0 {
+			unit = fmt.Sprintf("%q event", e.Event+" "+e.Code)
+		}
+		if e.Cycle > 0 {
+			what += fmt.Sprintf(" in cycle %d", e.Cycle)
+		}
 		if e.EventAt != nil {
 			what += " at " + stamp(*e.EventAt)
 		}
@@ -71,7 +96,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 			}
 			what += " with " + strings.Join(want, ", ")
 		}
-		r := countCheck(res, e, n, what)
+		r := countCheck(res, e, n, unit, what)
 		if !r.Passed && len(seen) > 0 {
 			r.Detail += "; others: " + strings.Join(seen, "; ")
 		}
@@ -95,6 +120,53 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 		return pass(ok, "expected %s in cycle %d, got renewed at %s", want, e.Cycle, stamp(at))
 	}
 	return res, false
+}
+
+// checkFinal checks what happened last to the certificate: the outcome of
+// the last cycle decided (Cert.FinalOutcome), and says which cycle that
+// was.
+func checkFinal(s *Scenario, e sim.Expectation, pass func(bool, string, ...any) (Expectation, bool)) (Expectation, bool) {
+	var c *Cert
+	for i := range s.Certificates {
+		if s.Certificates[i].ID == e.Cert {
+			c = &s.Certificates[i]
+		}
+	}
+	if c == nil {
+		return pass(false, "expected final outcome %s, got no such certificate", e.Outcome)
+	}
+	got := string(c.Final())
+	if last := c.LastDecided(); last != nil {
+		got += fmt.Sprintf(" (cycle %d of %d)", last.N, len(c.Cycles))
+	}
+	return pass(c.Final() == e.Outcome, "expected final outcome %s, got %s", e.Outcome, got)
+}
+
+// cycleOf gives, for each of a certificate's own entries (positions in
+// log), the renewal cycle whose certificate was current when it was
+// recorded: 1 until the first renewal, N+1 from renewal N on (its
+// renewal-issued entry and what follows it, the Available event
+// included, belong to the certificate it issued).
+func cycleOf(log []sim.Entry, own []int32) []int {
+	out := make([]int, len(own))
+	n := 1
+	for i, p := range own {
+		if log[p].Kind == sim.KindIssued {
+			n++
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// eachInCycle calls f with each of a certificate's own entries recorded
+// while cycle n's certificate was current (cycleOf).
+func eachInCycle(log []sim.Entry, own []int32, n int, f func(*sim.Entry)) {
+	for i, c := range cycleOf(log, own) {
+		if c == n {
+			f(&log[own[i]])
+		}
+	}
 }
 
 // cycleOutcome is how renewal cycle n of a certificate ended, from its own

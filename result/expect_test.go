@@ -99,17 +99,17 @@ func TestExpectStatusAtAmazonIssued(t *testing.T) {
 func TestExpectEventContents(t *testing.T) {
 	checkExpectations(t, dnsMissingDoc, []expectCase{
 		{"  - {cert: web, event: ACM Certificate Renewal Action Required, at: web.expiry-30d, detail: {DaysToExpiry: 30, RenewalStatusReason: PENDING_DOMAIN_VALIDATION, DomainValidationMethod: DNS, InUse: true, CertificateExpirationDate: web.expiry}}\n", true,
-			`expected at least 1 "ACM Certificate Renewal Action Required" events at 2026-08-16 00:00Z with DaysToExpiry 30, RenewalStatusReason PENDING_DOMAIN_VALIDATION, DomainValidationMethod DNS, InUse true, CertificateExpirationDate 2026-09-15T00:00:00Z, got 1`},
+			`expected at least 1 "ACM Certificate Renewal Action Required" event at 2026-08-16 00:00Z with DaysToExpiry 30, RenewalStatusReason PENDING_DOMAIN_VALIDATION, DomainValidationMethod DNS, InUse true, CertificateExpirationDate 2026-09-15T00:00:00Z, got 1`},
 		{"  - {cert: web, event: ACM Certificate Renewal Action Required, detail: {DaysToExpiry: 7}, count: 1}\n", true,
-			`expected exactly 1 "ACM Certificate Renewal Action Required" events with DaysToExpiry 7, got 1`},
+			`expected exactly 1 "ACM Certificate Renewal Action Required" event with DaysToExpiry 7, got 1`},
 		{"  - {cert: web, event: ACM Certificate Renewal Action Required, detail: {DaysToExpiry: 45}}\n", false,
-			`expected at least 1 "ACM Certificate Renewal Action Required" events with DaysToExpiry 45, got 0; others: 2026-08-16 00:00Z (DaysToExpiry 30); 2026-08-31 00:00Z (DaysToExpiry 15); 2026-09-08 00:00Z (DaysToExpiry 7)`},
+			`expected at least 1 "ACM Certificate Renewal Action Required" event with DaysToExpiry 45, got 0; others: 2026-08-16 00:00Z (DaysToExpiry 30); 2026-08-31 00:00Z (DaysToExpiry 15); 2026-09-08 00:00Z (DaysToExpiry 7)`},
 		{"  - {cert: web, event: ACM Certificate Renewal Action Required, at: web.expiry-29d}\n", false,
-			`expected at least 1 "ACM Certificate Renewal Action Required" events at 2026-08-17 00:00Z, got 0`},
+			`expected at least 1 "ACM Certificate Renewal Action Required" event at 2026-08-17 00:00Z, got 0`},
 		{"  - {cert: web, event: AWS Health Event, code: AWS_ACM_RENEWAL_STATE_CHANGE, at: web.expiry, count: 1}\n", true,
-			`expected exactly 1 "AWS Health Event" events at 2026-09-15 00:00Z, got 1`},
+			`expected exactly 1 "AWS Health Event" event at 2026-09-15 00:00Z, got 1`},
 		{"  - {cert: web, event: ACM Certificate Expired, detail: {InUse: true, Exported: false, CertificateType: AMAZON_ISSUED}}\n", true,
-			`expected at least 1 "ACM Certificate Expired" events with InUse true, Exported false, CertificateType AMAZON_ISSUED, got 1`},
+			`expected at least 1 "ACM Certificate Expired" event with InUse true, Exported false, CertificateType AMAZON_ISSUED, got 1`},
 	})
 }
 

@@ -62,8 +62,11 @@ func (s *Scenario) Index() *record.Index {
 	return s.idx
 }
 
-// Cert is what happened to one certificate. Outcome, RenewedAt and
-// ExpiredAt are about the first renewal cycle.
+// Cert is what happened to one certificate. Outcome, NotAfter, RenewedAt
+// and ExpiredAt are about the first renewal cycle, as they always were;
+// Cycles tells every cycle, and FinalOutcome what happened last: a
+// certificate renewed once that then expires unrenewed has Outcome renewed
+// and FinalOutcome expired, and every renderer says both.
 type Cert struct {
 	ID          string      `json:"id"`
 	ARN         string      `json:"arn"`
@@ -75,6 +78,33 @@ type Cert struct {
 	FinalStatus sim.Status  `json:"final_status"`
 	Renewals    int         `json:"renewals"`
 	Attempts    int         `json:"attempts"`
+	// FinalOutcome is the outcome of the last cycle decided in the run
+	// (sim.FinalOutcome), pending when none was.
+	FinalOutcome sim.Outcome `json:"final_outcome"`
+	// Cycles are the renewal cycles the certificate went through, in order;
+	// the last may be pending.
+	Cycles []sim.Cycle `json:"cycles"`
+}
+
+// Final is what happened last to the certificate: FinalOutcome, or for a
+// Cert made by hand or read from results written before cycles were,
+// Outcome.
+func (c *Cert) Final() sim.Outcome {
+	if c.FinalOutcome == "" {
+		return c.Outcome
+	}
+	return c.FinalOutcome
+}
+
+// LastDecided is the last cycle that was renewed or expired, nil when none
+// was (or the Cert has no cycles).
+func (c *Cert) LastDecided() *sim.Cycle {
+	for i := len(c.Cycles) - 1; i >= 0; i-- {
+		if c.Cycles[i].Outcome != sim.OutcomePending {
+			return &c.Cycles[i]
+		}
+	}
+	return nil
 }
 
 // Margin is how long before the first certificate's expiry it was renewed
@@ -132,8 +162,10 @@ func Build(sc *sim.Scenario, seed uint64, log []sim.Entry) Scenario {
 // certResult reads the entries of spec, at those positions of log.
 func certResult(spec *sim.Certificate, log []sim.Entry, at []int32) Cert {
 	c := Cert{ID: spec.ID, Domain: spec.Domain, Outcome: sim.OutcomePending, NotAfter: spec.NotAfter}
+	var cycles sim.CycleReader
 	for _, p := range at {
 		e := &log[p]
+		cycles.Add(e)
 		switch e.Kind {
 		case sim.KindCert:
 			if c.ARN == "" {
@@ -158,6 +190,11 @@ func certResult(spec *sim.Certificate, log []sim.Entry, at []int32) Cert {
 			}
 		}
 	}
+	c.Cycles = cycles.Cycles()
+	if c.Cycles == nil {
+		c.Cycles = []sim.Cycle{} // [] in JSON: a list to iterate, never null
+	}
+	c.FinalOutcome = sim.FinalOutcome(c.Cycles)
 	return c
 }
 
@@ -257,7 +294,7 @@ func (c *checker) check(e sim.Expectation) Expectation {
 		if e.Code != "" {
 			what += " " + e.Code
 		}
-		return countCheck(res, e, n, fmt.Sprintf("%q events", what))
+		return countCheck(res, e, n, fmt.Sprintf("%q event", what), "")
 	case sim.ExpectEmail:
 		if c.emails == nil {
 			c.emails = emailCounts(s.log)
@@ -270,11 +307,11 @@ func (c *checker) check(e sim.Expectation) Expectation {
 			key.to = foldKey(e.To)
 		}
 		n := c.emails[key]
-		what := e.Email + " e-mails delivered"
+		what := " delivered"
 		if e.To != "" {
 			what += " to " + e.To
 		}
-		return countCheck(res, e, n, what)
+		return countCheck(res, e, n, e.Email+" e-mail", what)
 	case sim.ExpectOutage:
 		var r *Resource
 		if i, ok := c.resources[e.Resource]; ok {
@@ -291,28 +328,32 @@ func (c *checker) check(e sim.Expectation) Expectation {
 	return pass(false, "unknown expectation kind %q", e.Kind)
 }
 
-// countCheck compares a count with count, min and max.
-func countCheck(res Expectation, e sim.Expectation, n int, what string) Expectation {
+// countCheck compares a count with count, min and max: n of unit (in
+// the singular), and what follows it in the message.
+func countCheck(res Expectation, e sim.Expectation, n int, unit, rest string) Expectation {
 	ok := true
-	want := ""
+	want, last := "", 0
 	switch {
 	case e.Count != nil:
-		ok, want = n == *e.Count, fmt.Sprintf("exactly %d", *e.Count)
+		ok, want, last = n == *e.Count, fmt.Sprintf("exactly %d", *e.Count), *e.Count
 	default:
 		if e.Min != nil {
 			ok = ok && n >= *e.Min
-			want = fmt.Sprintf("at least %d", *e.Min)
+			want, last = fmt.Sprintf("at least %d", *e.Min), *e.Min
 		}
 		if e.Max != nil {
 			ok = ok && n <= *e.Max
 			if want != "" {
 				want += " and "
 			}
-			want += fmt.Sprintf("at most %d", *e.Max)
+			want, last = want+fmt.Sprintf("at most %d", *e.Max), *e.Max
 		}
 	}
 	res.Passed = ok
-	res.Detail = fmt.Sprintf("expected %s %s, got %d", want, what, n)
+	if last != 1 {
+		unit += "s"
+	}
+	res.Detail = fmt.Sprintf("expected %s %s%s, got %d", want, unit, rest, n)
 	return res
 }
 

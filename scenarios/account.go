@@ -1,21 +1,32 @@
 package scenarios
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/renewsim/renewsim/sim"
+)
 
 // accountConfig reads days_before_expiry, the account's ExpiryEventsConfiguration
-// (PutAccountConfiguration's DaysBeforeExpiry, 1 to 45): from how many days
-// before expiry ACM sends the daily Approaching Expiration event, for every
-// certificate of the account. It sets the profile's
-// approaching_expiration_days and private_approaching_expiration_days, so
-// an override of either cannot go with it.
+// (PutAccountConfiguration's DaysBeforeExpiry, from 1, with no maximum:
+// sim.DaysBeforeExpiry, the rule check applies to the account
+// configuration too): from how many days before expiry ACM sends the daily
+// Approaching Expiration event, for every certificate of the account. It
+// sets the profile's approaching_expiration_days and
+// private_approaching_expiration_days, so an override of either cannot go
+// with it.
 func (l *loader) accountConfig(b *build, d *scenarioDraft, f *field) {
 	s, ok := l.scalar(f)
 	if !ok {
 		return
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 45 {
-		l.errf(f.vpos, "days_before_expiry: want a whole number of days from 1 to 45 (PutAccountConfiguration's range), got %q", s)
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		l.errf(f.vpos, "days_before_expiry: want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got %q", s)
+		return
+	}
+	n, err := sim.DaysBeforeExpiry(v)
+	if err != nil {
+		l.errf(f.vpos, "days_before_expiry: %v", err)
 		return
 	}
 	if of := d.m.get("overrides"); of != nil {

@@ -75,7 +75,7 @@ seed: -1
 start: 2026-03-01T00:00:00Z
 certificates: [{id: web, domain: example.com}]
 `, `t.yaml:1:7: name: want lower-case letters, digits and hyphens (like dns-missing-cname), got "My Scenario"
-t.yaml:2:10: profile: unknown profile "acm-2025" (known: acm-2026, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter)
+t.yaml:2:10: profile: unknown profile "acm-2025" (known: acm-2026, acm-cabf, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter)
 t.yaml:3:7: seed: want an unsigned integer, got "-1"`},
 	{"bad start and until", `name: ok
 start: 2026-03-01
@@ -214,7 +214,7 @@ overrides:
   max_cname_chain: {n: 5}
 certificates: [{id: web, domain: example.com}]
 `, `t.yaml:4:19: retry_interval: 0s is out of range (want 1m to 30d)
-t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, private_validity, private_window, renewal_policy, renew_at, renew_jitter, ari_window_width, renew_before, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, instruction_email_days, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend_days, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
+t.yaml:5:3: overrides: unknown profile knob "retry_intreval" (known: public_validity, public_window, transition_date, pre_transition_validity, pre_transition_window, from_100d, validity_100d, window_100d, from_47d, validity_47d, window_47d, private_validity, private_window, renewal_policy, renew_at, renew_jitter, ari_window_width, renew_before, retry_interval, pending_validation_after, action_required_days, private_action_required_days, instruction_email_after, instruction_email_days, approaching_expiration_days, private_approaching_expiration_days, eligibility, whois_contacts, https_probe, email_before, email_resend_days, approval_link_ttl, validation_reuse, max_cname_chain, issue_delay, status_lag, account, region)
 t.yaml:6:16: issue_delay: want a duration like 45d, 1d12h or 30m, got "soon"
 t.yaml:7:19: whois_contacts: want true or false, got "maybe"
 t.yaml:8:25: action_required_days: want a list of whole days like 30,15,7, got "30, x"
@@ -285,7 +285,7 @@ expect:
   - {cert: web, renewed_after: web.expiry-1d, renewed_before: web.expiry-2d}
   - {cert: web, resource: alb, outage: 1h, outage_at_least: 2h}
   - {resource: alb, outage: -1h}
-`, `t.yaml:6:5: expectation checks nothing: give one of: outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least
+`, `t.yaml:6:5: expectation checks nothing: give one of: outcome or final_outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least
 t.yaml:7:5: expectation mixes outcome and event: write one check per item
 t.yaml:8:26: outcome: unknown outcome "maybe" (expected one of: renewed, expired, pending)
 t.yaml:9:5: missing required key "cert" in expectation

@@ -45,13 +45,14 @@ var expectKinds = []expectKind{
 	{kind: sim.ExpectServes, claim: hasAny("serves_renewed_after", "serves_renewed_before"),
 		keys: []string{"resource", "cert", "cycle", "serves_renewed_after", "serves_renewed_before"}, read: (*loader).servesExpectation},
 	{kind: sim.ExpectEventCount, name: "event content", claim: eventContent,
-		keys: []string{"cert", "event", "code", "at", "detail", "count", "min", "max"}, read: (*loader).eventContentExpectation},
+		keys: []string{"cert", "event", "code", "at", "detail", "cycle", "count", "min", "max"}, read: (*loader).eventContentExpectation},
 	{kind: sim.ExpectOutcome, group: []string{"outcome"}, cycle: true, read: (*loader).outcomeExpectation},
+	{kind: sim.ExpectFinalOutcome, name: "final outcome", group: []string{"final_outcome"}, read: (*loader).finalOutcomeExpectation},
 	{kind: sim.ExpectRenewedWindow, group: []string{"renewed_after", "renewed_before"}, cycle: true, read: (*loader).renewedExpectation},
 	{kind: sim.ExpectStatusAt, group: []string{"at", "status", "renewal_status", "reason"}, read: (*loader).statusExpectation},
-	{kind: sim.ExpectEventCount, group: []string{"event", "code"}, counts: true, read: (*loader).eventExpectation},
+	{kind: sim.ExpectEventCount, group: []string{"event", "code"}, counts: true, cycle: true, read: (*loader).eventExpectation},
 	{kind: sim.ExpectOutage, group: []string{"outage", "outage_at_least"}, subject: "resource", read: (*loader).outageExpectation},
-	{kind: sim.ExpectEmail, group: []string{"email", "to"}, counts: true, anySubject: true, read: (*loader).emailExpectation},
+	{kind: sim.ExpectEmail, group: []string{"email", "to"}, counts: true, anySubject: true, cycle: true, read: (*loader).emailExpectation},
 	{kind: sim.ExpectAlarm, group: alarmExpectKeys, anySubject: true, read: (*loader).alarmExpectation},
 }
 
@@ -61,12 +62,12 @@ var expectKinds = []expectKind{
 // that every key of a kind is listed).
 var expectKeys = []string{"cert", "resource", "outcome", "renewed_after", "renewed_before", "at", "status", "renewal_status", "reason", "event", "code", "count", "min", "max", "outage", "outage_at_least", "email", "to",
 	"alarm", "fires", "fires_at_least", "fires_at_most", "false_alarms", "false_alarms_at_most", "lead_time_at_least",
-	"cycle", "detail", "renewals", "serves_renewed_after", "serves_renewed_before", "false_alarms_at_least"}
+	"cycle", "detail", "renewals", "serves_renewed_after", "serves_renewed_before", "false_alarms_at_least", "final_outcome"}
 
 // countKeys are shared by the kinds that count.
 var countKeys = []string{"count", "min", "max"}
 
-const expectHint = "give one of: outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least"
+const expectHint = "give one of: outcome or final_outcome; renewed_after and/or renewed_before; at with status, renewal_status and/or reason; event or email with count, min or max; outage or outage_at_least"
 
 // hasAny claims an item that has one of keys.
 func hasAny(keys ...string) func(em *mapping) bool {
@@ -115,6 +116,9 @@ func (l *loader) expectation(b *build, em *mapping, e *sim.Expectation) bool {
 	l.expectationCycle(em, e, k)
 	return true
 }
+
+// cycleKinds names the expectations that take cycle, for messages.
+const cycleKinds = "outcome, renewed_after/renewed_before, serves_renewed_after/serves_renewed_before, and event or email counts about a certificate"
 
 // groupKind is the grouped kind whose keys the item uses, named by the
 // first key written; nil when it uses none, or more than one (reported).
@@ -193,14 +197,19 @@ func (l *loader) expectResource(b *build, rf *field, e *sim.Expectation) {
 	}
 }
 
-// expectationCycle reads cycle on an item of a grouped kind: outcome and
-// renewed_after/renewed_before may be about a later cycle.
+// expectationCycle reads cycle on an item of a grouped kind: outcome,
+// renewed_after/renewed_before and counts of a certificate's events and
+// e-mails may be about one cycle.
 func (l *loader) expectationCycle(em *mapping, e *sim.Expectation, k *expectKind) {
 	if !em.has("cycle") {
 		return
 	}
 	if !k.cycle {
-		l.errf(em.field("cycle").kpos, "key \"cycle\" is not used by %s %s expectation (cycle goes with outcome, renewed_after/renewed_before and serves_renewed_after/serves_renewed_before)", article(e.Kind), e.Kind)
+		l.errf(em.field("cycle").kpos, "key \"cycle\" is not used by %s %s expectation (cycle goes with %s)", article(e.Kind), e.Kind, cycleKinds)
+		return
+	}
+	if e.Kind == sim.ExpectEmail && e.Cert == "" {
+		l.errf(em.field("cycle").kpos, "cycle counts the e-mails of one certificate's cycle: give cert too")
 		return
 	}
 	e.Cycle = l.cycle(em)
@@ -240,6 +249,7 @@ func (l *loader) eventContentExpectation(b *build, em *mapping, e *sim.Expectati
 	if df := em.get("detail"); df != nil {
 		e.Detail = l.detailWants(b, df, e.Event)
 	}
+	e.Cycle = l.cycle(em)
 	if em.has("count") || em.has("min") || em.has("max") {
 		l.counts(em, e, "")
 	} else {
@@ -260,6 +270,14 @@ func (l *loader) healthCode(cf *field, e *sim.Expectation) {
 func (l *loader) outcomeExpectation(_ *build, em *mapping, e *sim.Expectation) {
 	l.require(em, "outcome")
 	outcome, _ := l.oneOf(em.get("outcome"), "outcome", outcomes)
+	e.Outcome = sim.Outcome(outcome)
+}
+
+// finalOutcomeExpectation reads final_outcome: what happened last to the
+// certificate, whichever cycle that was.
+func (l *loader) finalOutcomeExpectation(_ *build, em *mapping, e *sim.Expectation) {
+	l.require(em, "final_outcome")
+	outcome, _ := l.oneOf(em.get("final_outcome"), "final outcome", outcomes)
 	e.Outcome = sim.Outcome(outcome)
 }
 

@@ -78,7 +78,7 @@ t.yaml:18:5: missing key "name" or "zone" for dns-fault-clear: which DNS names m
   - {cert: web, detail: {DaysToExpiry: 1}}
   - {cert: web, renewals: -1, outcome: renewed}
   - {cert: web, cycle: 0, outcome: renewed}
-  - {cert: web, cycle: 2, event: ACM Certificate Expired, count: 1}
+  - {cert: web, cycle: 2, at: web.expiry, status: EXPIRED}
   - {resource: alb, serves_renewed_after: web.expiry}
   - {resource: alb, cert: web, serves_renewed_after: web.expiry, serves_renewed_before: web.expiry-1d}
 `, `t.yaml:10:68: detail: Action: want one of ISSUANCE, RENEWAL, IMPORT, REIMPORT, got "RENEW"
@@ -86,12 +86,12 @@ t.yaml:10:89: detail: DaysToExpiry: want a whole number of days, got "soon"
 t.yaml:10:95: detail: "Colour" is not a field of ACM Certificate Available events (fields: Action, CertificateType, CommonName, DomainValidationMethod, CertificateCreatedDate, CertificateExpirationDate, DaysToExpiry, InUse, Exported)
 t.yaml:11:129: detail: InUse: want true or false, got "yes"
 t.yaml:11:161: CertificateExpirationDate: bad offset: want a duration like 45d, 1d12h or 30m, got "+1q" in "web.expiry+1q"
-t.yaml:12:65: key "outage" is not used by an event content expectation (it takes: cert, event, code, at, detail, count, min, max)
+t.yaml:12:65: key "outage" is not used by an event content expectation (it takes: cert, event, code, at, detail, cycle, count, min, max)
 t.yaml:13:5: missing required key "event" in expectation
 t.yaml:14:27: renewals: want a whole number >= 0, got "-1"
 t.yaml:14:31: key "outcome" is not used by a renewals expectation (it takes: cert, renewals)
 t.yaml:15:24: cycle: want 1 (renewing the first certificate) or more, got 0
-t.yaml:16:17: key "cycle" is not used by an event-count expectation (cycle goes with outcome, renewed_after/renewed_before and serves_renewed_after/serves_renewed_before)
+t.yaml:16:17: key "cycle" is not used by a status-at expectation (cycle goes with outcome, renewed_after/renewed_before, serves_renewed_after/serves_renewed_before, and event or email counts about a certificate)
 t.yaml:17:5: missing required key "cert" in expectation
 t.yaml:18:89: serves_renewed_before (2026-09-14T00:00:00Z) is not after serves_renewed_after (2026-09-15T00:00:00Z)`},
 	{"renew-certificate, reimport, pca-failure", `name: ok
@@ -119,9 +119,26 @@ t.yaml:14:43: cert: pca-restore needs a private certificate; "web" is an amazon-
 t.yaml:14:48: key "reason" is not used by pca-restore (it takes: cert)`},
 	{"days_before_expiry", `name: ok
 start: 2026-03-01T00:00:00Z
-days_before_expiry: 46
+days_before_expiry: 0
 certificates: [{id: web, domain: example.com}]
-`, `t.yaml:3:21: days_before_expiry: want a whole number of days from 1 to 45 (PutAccountConfiguration's range), got "46"`},
+`, `t.yaml:3:21: days_before_expiry: want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got 0`},
+	{"cycle of e-mails needs a certificate", `name: ok
+start: 2026-03-01T00:00:00Z
+certificates: [{id: web, domain: example.com}]
+expect:
+  - {email: approval, cycle: 2, count: 0}
+  - {cert: web, final_outcome: lost}
+  - {final_outcome: expired}
+  - {cert: web, final_outcome: expired, cycle: 2}
+`, `t.yaml:5:23: cycle counts the e-mails of one certificate's cycle: give cert too
+t.yaml:6:32: final_outcome: unknown final outcome "lost" (expected one of: renewed, expired, pending)
+t.yaml:7:5: missing required key "cert" in expectation
+t.yaml:8:41: key "cycle" is not used by a final-outcome expectation (cycle goes with outcome, renewed_after/renewed_before, serves_renewed_after/serves_renewed_before, and event or email counts about a certificate)`},
+	{"days_before_expiry not a number", `name: ok
+start: 2026-03-01T00:00:00Z
+days_before_expiry: 99999999999999999999
+certificates: [{id: web, domain: example.com}]
+`, `t.yaml:3:21: days_before_expiry: want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got "99999999999999999999"`},
 	{"days_before_expiry and the knob", `name: ok
 start: 2026-03-01T00:00:00Z
 overrides: {approaching_expiration_days: 20}

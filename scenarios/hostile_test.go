@@ -40,7 +40,7 @@ testdata/hostile/knobs-out-of-range.yaml:10:15: status_lag: 8d is out of range (
 testdata/hostile/knobs-out-of-range.yaml:11:22: email_resend_days: day 15 is listed twice
 testdata/hostile/knobs-out-of-range.yaml:12:19: private_window: 395d is out of range (want 1h to 394d, private_validity 395d minus a day)
 testdata/hostile/knobs-out-of-range.yaml:13:32: approaching_expiration_days: 1000000000 is out of range (want 0 to 3650)
-testdata/hostile/knobs-out-of-range.yaml:14:20: transition_date: 1900-01-01 is out of range (want a date in [1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z))`,
+testdata/hostile/knobs-out-of-range.yaml:14:20: transition_date: 1900-01-01 is out of range (want none or a date in [1970-01-01T00:00:00Z, 2200-01-01T00:00:00Z))`,
 	"arn-injection.yaml": `testdata/hostile/arn-injection.yaml:5:22: account: want 12 digits like 123456789012, got "../../../etc/passwd"
 testdata/hostile/arn-injection.yaml:5:53: region: want an AWS region like us-east-1 (^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$), got "us-east-1\"}],\"x\":\"\n"`,
 	"generate-records.yaml": generateRecordsWant(),

@@ -49,6 +49,9 @@ func TestLibraryNames(t *testing.T) {
 		"wildcard-issuewild-blocks",
 		"http-validation-cloudfront",
 		"http-token-removed",
+		"cabf-schedule-2026-2027",
+		"cabf-schedule-2029-cname-deleted",
+		"cabf-schedule-reuse-2029",
 	})
 }
 
@@ -70,15 +73,18 @@ var libraryValidation = map[string]string{
 	"whois-mail-no-longer-sent":        sim.ValidationEmail,
 	"http-validation-cloudfront":       sim.ValidationHTTP,
 	"private-cert":                     "",
+	"cabf-schedule-reuse-2029":         sim.ValidationEmail,
 }
 
 // multiCycle are the library scenarios that run past their certificate's
 // first expiry, to show a later cycle.
 var multiCycle = map[string]bool{
-	"acm-2026-transition":          true,
-	"exported-renewed-detached":    true,
-	"stale-cycle-approval":         true,
-	"alarms-after-the-2026-change": true,
+	"acm-2026-transition":              true,
+	"exported-renewed-detached":        true,
+	"stale-cycle-approval":             true,
+	"alarms-after-the-2026-change":     true,
+	"cabf-schedule-2026-2027":          true,
+	"cabf-schedule-2029-cname-deleted": true,
 }
 
 func TestLibraryLoads(t *testing.T) {

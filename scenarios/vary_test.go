@@ -226,7 +226,7 @@ library/dns-happy.yaml:17:19: deploy_delay: must not be negative, got "-2h" (fro
 	assert.EqualError(t, err, "library/dns-happy.yaml:5:1: retry_interval: 0s is out of range (want 1m to 30d) (from -vary overrides.retry_interval=0s)")
 
 	_, err = Expand(file, doc, []Vary{mustVary(t, "profile=cabf-2031")})
-	assert.ErrorContains(t, err, `library/dns-happy.yaml:10:10: profile: unknown profile "cabf-2031" (known: acm-2026, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter) (from -vary profile=cabf-2031)`)
+	assert.ErrorContains(t, err, `library/dns-happy.yaml:10:10: profile: unknown profile "cabf-2031" (known: acm-2026, acm-cabf, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter) (from -vary profile=cabf-2031)`)
 }
 
 // Values that load alone but not together are reported when their variant

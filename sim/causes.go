@@ -20,6 +20,10 @@ const (
 	CauseHTTPSProbeOther   Cause = "https-probe-other"    // legacy probe: another certificate is served
 	CauseEmailNotSent      Cause = "email-not-sent"       // no approval e-mail has gone out yet
 	CauseEmailNotApproved  Cause = "email-not-approved"   // nobody followed a valid approval link
+	// CauseEmailApprovalTooOld: the name was approved in this cycle, but
+	// longer ago than validation reuse allows on the day of the attempt
+	// (10 days from 2029-03-15 under acm-cabf).
+	CauseEmailApprovalTooOld Cause = "email-approval-too-old"
 )
 
 // Why CAA stops an issuance.

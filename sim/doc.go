@@ -19,8 +19,13 @@
 //     timer, an index out of range): the model has not changed. A panic
 //     means the model itself tried an illegal transition.
 //   - Read what happened from Record (and View for what ACM would show at
-//     a time); reports read nothing else. Each certificate's Phase is
+//     a time, CycleReader for each certificate's renewal cycles and how
+//     they ended); reports read nothing else. Each certificate's Phase is
 //     internal; its effects on the record are what counts.
+//   - Take a profile's lifetimes and windows from Validity and Window (by
+//     the issue date: a dated profile such as acm-cabf changes them on
+//     given days) and its validation reuse from Reuse (by the day the
+//     validation is used), never from the fields alone.
 //
 // Identifiers (ARNs, serials, validation records, event ids) are functions
 // of the seed and of what they name, so the same scenario and seed give the

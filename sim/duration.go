@@ -196,16 +196,38 @@ func splitTerms(s string) []string {
 func SpellDuration(d time.Duration) string {
 	switch {
 	case d > 0 && d%Day == 0 && d/Day > 3:
-		return plural(int(d/Day), "day")
+		return Count(int(d/Day), "day")
 	case d > 0 && d%time.Hour == 0:
-		return plural(int(d/time.Hour), "hour")
+		return Count(int(d/time.Hour), "hour")
 	}
 	return FormatDuration(d)
 }
 
-func plural(n int, unit string) string {
+// Count writes n of unit in English: "1 certificate", "2 certificates",
+// "3 expiries or outages". Every count renewsim prints goes through it, so
+// that one reads "1 scenario", never "1 scenarios".
+func Count(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}
+	if many, ok := irregularPlurals[unit]; ok {
+		return fmt.Sprintf("%d %s", n, many)
+	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// Verb is one when n is 1 and many otherwise: "1 file is", "2 files are".
+func Verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// irregularPlurals are the units whose plural is not unit+"s".
+var irregularPlurals = map[string]string{
+	"expiry or outage": "expiries or outages",
+	"expiry":           "expiries",
+	"entry":            "entries",
+	"policy":           "policies",
 }

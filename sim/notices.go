@@ -35,7 +35,7 @@ func (m *Model) notice(now time.Time, c *certState, days int) {
 		DaysToExpiry: days, CertificateExpirationDate: awsTime(c.notAfter),
 		InUse: len(c.attached) > 0, Exported: c.exported,
 	})
-	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %s. Action is required.", c.arn, plural(days, "day")))
+	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %s. Action is required.", c.arn, Count(days, "day")))
 }
 
 // instruct is the legacy notice: while renewal fails ACM e-mails the account
@@ -52,14 +52,14 @@ func (m *Model) instruct(now time.Time, c *certState) {
 	days := int(c.notAfter.Sub(now) / Day)
 	m.log(now, KindNotice, c, "", Detail{
 		Text: fmt.Sprintf("renewal has failed for %s, %s before expiry: ACM e-mails instructions to fix it by hand to %s and posts them to AWS Health",
-			FormatDuration(now.Sub(c.cyc.failingSince)), plural(days, "day"), m.sc.AccountEmail),
+			FormatDuration(now.Sub(c.cyc.failingSince)), Count(days, "day"), m.sc.AccountEmail),
 		Channel: "email", Days: days,
 	})
 	if m.sc.AccountEmail != "" {
 		subject, body := InstructionEmail(c.p, c.arn, c.spec.Domain, validationMethod(c.spec), c.notAfter)
 		m.emit(SendEmail{Cert: c.idx, Kind: EmailInstruction, Domain: c.spec.Domain, To: []string{m.sc.AccountEmail}, ARN: c.arn, Subject: subject, Body: body})
 	}
-	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %s. Action is required.", c.arn, plural(days, "day")))
+	m.health(now, c, "AWS_ACM_RENEWAL_STATE_CHANGE", fmt.Sprintf("ACM could not renew the certificate %s; it expires in %s. Action is required.", c.arn, Count(days, "day")))
 }
 
 // available announces a renewed certificate.

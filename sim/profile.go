@@ -110,6 +110,18 @@ type Profile struct {
 	PreTransitionValidity time.Duration
 	PreTransitionWindow   time.Duration
 
+	// A dated schedule (acm-cabf): a public certificate issued from
+	// From100d on lives Validity100d and renews Window100d before expiry;
+	// one issued from From47d on, Validity47d and Window47d. A zero date
+	// is no such step. The names are the CA/B Forum's maximums (SC-081v3)
+	// the steps follow; the values are knobs like any other.
+	From100d     time.Time
+	Validity100d time.Duration
+	Window100d   time.Duration
+	From47d      time.Time
+	Validity47d  time.Duration
+	Window47d    time.Duration
+
 	PrivateValidity time.Duration
 	PrivateWindow   time.Duration
 
@@ -137,7 +149,8 @@ type Profile struct {
 	EmailBefore            time.Duration // approval e-mails go out this long before expiry
 	EmailResendDays        []int         // fresh approval e-mails on these days before expiry
 	ApprovalLinkTTL        time.Duration
-	ValidationReuse        time.Duration // how long a validation stays usable
+	ValidationReuse        time.Duration // how long a validation stays usable (before the first of ReuseSteps)
+	ReuseSteps             []ReuseStep   // from each step's date on, another reuse period (Reuse)
 	MaxCNAMEChain          int
 	IssueDelay             time.Duration // all names validated -> new certificate
 	StatusLag              time.Duration // how late DescribeCertificate shows a change
@@ -147,25 +160,56 @@ type Profile struct {
 
 // Validity is the lifetime of a certificate of type typ issued at t.
 func (p *Profile) Validity(typ string, issued time.Time) time.Duration {
-	if typ == TypePrivate || typ == TypePrivateCA {
-		return p.PrivateValidity
-	}
-	if !p.TransitionDate.IsZero() && issued.Before(p.TransitionDate) {
-		return p.PreTransitionValidity
-	}
-	return p.PublicValidity
+	v, _ := p.terms(typ, issued)
+	return v
 }
 
 // Window is how long before NotAfter renewal starts for a certificate of type
 // typ issued at t.
 func (p *Profile) Window(typ string, issued time.Time) time.Duration {
-	if typ == TypePrivate || typ == TypePrivateCA {
-		return p.PrivateWindow
+	_, w := p.terms(typ, issued)
+	return w
+}
+
+// terms are the lifetime and window of a certificate of type typ issued at
+// t: a private one has the private terms in every regime (SC-081v3 is about
+// public certificates); a public one those of the step its issue date falls
+// in. Every step starts at its date, inclusive: a certificate issued at
+// the very instant of a step gets the new terms.
+func (p *Profile) terms(typ string, issued time.Time) (validity, window time.Duration) {
+	switch {
+	case typ == TypePrivate || typ == TypePrivateCA:
+		return p.PrivateValidity, p.PrivateWindow
+	case !p.From47d.IsZero() && !issued.Before(p.From47d):
+		return p.Validity47d, p.Window47d
+	case !p.From100d.IsZero() && !issued.Before(p.From100d):
+		return p.Validity100d, p.Window100d
+	case !p.TransitionDate.IsZero() && issued.Before(p.TransitionDate):
+		return p.PreTransitionValidity, p.PreTransitionWindow
 	}
-	if !p.TransitionDate.IsZero() && issued.Before(p.TransitionDate) {
-		return p.PreTransitionWindow
+	return p.PublicValidity, p.PublicWindow
+}
+
+// ReuseStep is one step of a reuse schedule: from From on, a domain
+// validation may be reused for Reuse.
+type ReuseStep struct {
+	From  time.Time
+	Reuse time.Duration
+}
+
+// Reuse is how long a domain validation may be reused at time at:
+// ValidationReuse, or the last of ReuseSteps whose date has come. It is
+// judged when the validation is used (SC-081v3 bounds the age of the
+// validation data at the time of issue), so an approval can count on one
+// day and be too old the next because the schedule stepped down.
+func (p *Profile) Reuse(at time.Time) time.Duration {
+	r := p.ValidationReuse
+	for _, s := range p.ReuseSteps {
+		if !at.Before(s.From) {
+			r = s.Reuse
+		}
 	}
-	return p.PublicWindow
+	return r
 }
 
 // NoticeDays are the days before expiry on which Renewal Action Required is
@@ -215,7 +259,7 @@ func acm2026() Profile {
 		EmailBefore:            45 * Day,
 		EmailResendDays:        []int{30, 15, 7, 3, 1},
 		ApprovalLinkTTL:        72 * time.Hour,
-		ValidationReuse:        200 * Day,
+		ValidationReuse:        sc081v3[step200].reuse,
 		MaxCNAMEChain:          5,
 		IssueDelay:             10 * time.Minute,
 		StatusLag:              time.Hour,
@@ -244,24 +288,78 @@ func acmLegacy() Profile {
 	p.Eligibility = EligibleInUse
 	p.WhoisContacts = true
 	p.HTTPSProbe = true
-	p.ValidationReuse = 398 * Day
+	p.ValidationReuse = sc081v3[0].reuse
 	return p
 }
 
-// cabf is a what-if profile for the CA/B Forum SC-081v3 maximum lifetimes.
-// ACM has announced no window for them: renewsim assumes the window is a
-// third of the lifetime (as 60 of 198 is for acm-2026's T-60 pre-transition
-// rule, roughly) and lets scenarios override public_window.
-func cabf(name string, lifetime, reuse time.Duration) Profile {
+// sc081v3 is the CA/Browser Forum's ballot SC-081v3 (C1 in
+// docs/sources.md): from each date on, the longest a publicly trusted TLS
+// certificate may live and the longest a domain validation may be reused
+// for one. It is the one place these numbers are written: acm-cabf follows
+// the whole schedule, cabf-2027 and cabf-2029 take one step of it.
+var sc081v3 = []struct {
+	from        time.Time // zero: before the first step
+	maxValidity time.Duration
+	reuse       time.Duration
+}{
+	{time.Time{}, 398 * Day, 398 * Day},
+	{date(2026, 3, 15), 200 * Day, 200 * Day},
+	{date(2027, 3, 15), 100 * Day, 100 * Day},
+	{date(2029, 3, 15), 47 * Day, 10 * Day},
+}
+
+// The steps of sc081v3 the profiles name.
+const (
+	step200 = 1 // 2026-03-15: 200 days
+	step100 = 2 // 2027-03-15: 100 days
+	step47  = 3 // 2029-03-15: 47 days, 10 days of reuse
+)
+
+// assumedWindow is the renewal window renewsim assumes for a lifetime ACM
+// has announced no window for (100 and 47 days): a third of it, the share
+// of the lifetime left when ACME clients renew by Let's Encrypt's advice
+// (ARI's suggested window, certbot from 4.0). ACM renews 198-day
+// certificates with 23% of the lifetime left and 395-day ones with 15%, so
+// this is on the early side. An assumption, marked so in docs/profiles.md,
+// and a knob (window_100d, window_47d; public_window of cabf-2027 and
+// cabf-2029).
+func assumedWindow(lifetime time.Duration) time.Duration { return lifetime / 3 }
+
+// acmCABF is ACM on the dated CA/B schedule: acm-2026's lifetimes until
+// 2027-03-15 (395 days before 2026-02-18, 198 days after, which ACM chose
+// under SC-081v3's 200), then SC-081v3's maximums of 100 and 47 days, and
+// SC-081v3's validation reuse by the date it is used. It is what a
+// forecast that runs into 2027 and beyond needs; check runs under it.
+func acmCABF() Profile {
+	p := acm2026()
+	p.Name = "acm-cabf"
+	s100, s47 := sc081v3[step100], sc081v3[step47]
+	p.From100d, p.Validity100d, p.Window100d = s100.from, s100.maxValidity, assumedWindow(s100.maxValidity)
+	p.From47d, p.Validity47d, p.Window47d = s47.from, s47.maxValidity, assumedWindow(s47.maxValidity)
+	p.ValidationReuse = sc081v3[0].reuse
+	p.ReuseSteps = nil
+	for _, st := range sc081v3[1:] {
+		p.ReuseSteps = append(p.ReuseSteps, ReuseStep{From: st.from, Reuse: st.reuse})
+	}
+	return p
+}
+
+// cabf is a what-if profile with one step of SC-081v3 applied to every
+// public certificate from the start, whatever its issue date. ACM has
+// announced no window for these lifetimes: renewsim assumes one
+// (assumedWindow), as acm-cabf does, and lets scenarios override
+// public_window.
+func cabf(name string, step int) Profile {
+	st := sc081v3[step]
 	p := acm2026()
 	p.Name = name
-	p.PublicValidity = lifetime
-	p.PublicWindow = lifetime / 3
+	p.PublicValidity = st.maxValidity
+	p.PublicWindow = assumedWindow(st.maxValidity)
 	p.EmailBefore = p.PublicWindow
 	p.TransitionDate = time.Time{}
 	p.PreTransitionValidity = 0
 	p.PreTransitionWindow = 0
-	p.ValidationReuse = reuse
+	p.ValidationReuse = st.reuse
 	return p
 }
 
@@ -293,8 +391,9 @@ func letsEncrypt2026(name, policy string) Profile {
 var profiles = map[string]func() Profile{
 	"acm-2026":   acm2026,
 	"acm-legacy": acmLegacy,
-	"cabf-2027":  func() Profile { return cabf("cabf-2027", 100*Day, 100*Day) },
-	"cabf-2029":  func() Profile { return cabf("cabf-2029", 47*Day, 10*Day) },
+	"acm-cabf":   acmCABF,
+	"cabf-2027":  func() Profile { return cabf("cabf-2027", step100) },
+	"cabf-2029":  func() Profile { return cabf("cabf-2029", step47) },
 	// Comparisons of renewal timing, not ACM behaviour.
 	"ari":               func() Profile { return comparison("ari", PolicyARI) },
 	"two-thirds-jitter": func() Profile { return comparison("two-thirds-jitter", PolicyTwoThirds) },
@@ -428,10 +527,69 @@ func Supported(t time.Time) bool { return !t.Before(SupportedFrom) && t.Before(S
 // IssuerNotAfter.
 func (p *Profile) LongestLifetime() time.Duration {
 	d := max(p.PublicValidity, p.PrivateValidity)
-	if !p.TransitionDate.IsZero() {
-		d = max(d, p.PreTransitionValidity)
+	for _, t := range p.publicTerms() {
+		d = max(d, t.validity)
 	}
 	return d
+}
+
+// ShortestCycle is the shortest time from a certificate's issue to its
+// renewal window under the window policy, over every lifetime the profile
+// gives, and at least a day: what bounds how many renewal cycles a run can
+// hold.
+func (p *Profile) ShortestCycle() time.Duration {
+	d := p.PrivateValidity - p.PrivateWindow
+	for _, t := range p.publicTerms() {
+		d = min(d, t.validity-t.window)
+	}
+	return max(d, Day)
+}
+
+// LongestWindow is the longest renewal window the profile gives any
+// certificate under the window policy.
+func (p *Profile) LongestWindow() time.Duration {
+	d := p.PrivateWindow
+	for _, t := range p.publicTerms() {
+		d = max(d, t.window)
+	}
+	return d
+}
+
+// term is the lifetime and window of public certificates issued in one
+// span of dates.
+type term struct{ validity, window time.Duration }
+
+// publicTerms are the terms of every span of issue dates the profile has.
+func (p *Profile) publicTerms() []term {
+	out := []term{{p.PublicValidity, p.PublicWindow}}
+	if !p.TransitionDate.IsZero() {
+		out = append(out, term{p.PreTransitionValidity, p.PreTransitionWindow})
+	}
+	if !p.From100d.IsZero() {
+		out = append(out, term{p.Validity100d, p.Window100d})
+	}
+	if !p.From47d.IsZero() {
+		out = append(out, term{p.Validity47d, p.Window47d})
+	}
+	return out
+}
+
+// DaysBeforeExpiry checks an account's DaysBeforeExpiry (the
+// ExpiryEventsConfiguration of PutAccountConfiguration and
+// get-account-configuration) and gives the days of daily Approaching
+// Expiration events it sets for every certificate of the account. The API
+// reference gives its range as "Minimum value of 1" and no maximum (A8 in
+// docs/sources.md), so every whole number from 1 on is an account's;
+// CloudFormation's AWS::CertificateManager::Account documents 1 to 45 for
+// its own property, which renewsim does not take for the account's.
+// Scenarios and check both read it here. A value beyond the longest
+// lifetime a profile allows gives that many days: the events then start
+// at issue, as they would for the value itself.
+func DaysBeforeExpiry(n int64) (int, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("want a whole number of days from 1 (ExpiryEventsConfiguration's valid range: minimum 1, no maximum), got %d", n)
+	}
+	return int(min(n, int64(maxLifetime/Day))), nil
 }
 
 // Limits of the knobs. Every one is far beyond what ACM does and small
@@ -440,9 +598,10 @@ func (p *Profile) LongestLifetime() time.Duration {
 // day after issue (so a renewal cycle lasts at least a day), short day
 // lists.
 const (
-	maxLifetime = 3650 * Day
-	maxDayList  = 32
-	maxChainCap = 16
+	maxLifetime      = 3650 * Day
+	maxDayList       = 32
+	maxChainCap      = 16
+	maxScheduleSteps = 8
 )
 
 // accountRE is an AWS account id; regionRE is the shape of every AWS
@@ -467,7 +626,7 @@ func RegionShape() string { return regionRE.String() }
 // value; the rules that relate two knobs are in Check.
 type knob struct {
 	name string
-	kind string // duration | days | bool | int | string | date
+	kind string // duration | days | bool | int | string | date | share | schedule
 	ptr  func(p *Profile) any
 	// lo and hi bound a duration (in nanoseconds) or an int, and each day of
 	// a list of days; off allows 0 as well, meaning "none".
@@ -486,11 +645,17 @@ var knobs = []knob{
 	{name: "transition_date", kind: "date", ptr: func(p *Profile) any { return &p.TransitionDate }},
 	{name: "pre_transition_validity", kind: "duration", ptr: func(p *Profile) any { return &p.PreTransitionValidity }, lo: dur(2 * Day), hi: dur(maxLifetime), off: true},
 	{name: "pre_transition_window", kind: "duration", ptr: func(p *Profile) any { return &p.PreTransitionWindow }, lo: dur(time.Hour), hi: dur(maxLifetime - Day), off: true},
+	{name: "from_100d", kind: "date", ptr: func(p *Profile) any { return &p.From100d }},
+	{name: "validity_100d", kind: "duration", ptr: func(p *Profile) any { return &p.Validity100d }, lo: dur(2 * Day), hi: dur(maxLifetime), off: true},
+	{name: "window_100d", kind: "duration", ptr: func(p *Profile) any { return &p.Window100d }, lo: dur(time.Hour), hi: dur(maxLifetime - Day), off: true},
+	{name: "from_47d", kind: "date", ptr: func(p *Profile) any { return &p.From47d }},
+	{name: "validity_47d", kind: "duration", ptr: func(p *Profile) any { return &p.Validity47d }, lo: dur(2 * Day), hi: dur(maxLifetime), off: true},
+	{name: "window_47d", kind: "duration", ptr: func(p *Profile) any { return &p.Window47d }, lo: dur(time.Hour), hi: dur(maxLifetime - Day), off: true},
 	{name: "private_validity", kind: "duration", ptr: func(p *Profile) any { return &p.PrivateValidity }, lo: dur(2 * Day), hi: dur(maxLifetime)},
 	{name: "private_window", kind: "duration", ptr: func(p *Profile) any { return &p.PrivateWindow }, lo: dur(time.Hour), hi: dur(maxLifetime - Day)},
 	{name: "renewal_policy", kind: "string", ptr: func(p *Profile) any { return &p.RenewalPolicy }, want: "one of " + strings.Join(RenewalPolicies(), ", ")},
-	{name: "renew_at", kind: "share", ptr: func(p *Profile) any { return &p.RenewAt }, want: "a share of the lifetime above 0 and below 1, like 2/3 or 0.66"},
-	{name: "renew_jitter", kind: "share", ptr: func(p *Profile) any { return &p.RenewJitter }, want: "a share of the lifetime from 0 to below 1, like 1/20 or 0.05"},
+	{name: "renew_at", kind: "share", ptr: func(p *Profile) any { return &p.RenewAt }, want: "a share of the lifetime above 0 and below 1, like 2/3, 0.66 or 66%"},
+	{name: "renew_jitter", kind: "share", ptr: func(p *Profile) any { return &p.RenewJitter }, want: "a share of the lifetime from 0 to below 1, like 1/20, 0.05 or 5%"},
 	{name: "ari_window_width", kind: "duration", ptr: func(p *Profile) any { return &p.ARIWindowWidth }, lo: 0, hi: dur(maxLifetime)},
 	{name: "renew_before", kind: "duration", ptr: func(p *Profile) any { return &p.RenewBefore }, lo: 0, hi: dur(maxLifetime)},
 	{name: "retry_interval", kind: "duration", ptr: func(p *Profile) any { return &p.RetryInterval }, lo: dur(time.Minute), hi: dur(30 * Day)},
@@ -507,7 +672,7 @@ var knobs = []knob{
 	{name: "email_before", kind: "duration", ptr: func(p *Profile) any { return &p.EmailBefore }, lo: dur(time.Hour), hi: dur(maxLifetime)},
 	{name: "email_resend_days", kind: "days", ptr: func(p *Profile) any { return &p.EmailResendDays }, lo: 1, hi: int64(maxLifetime / Day)},
 	{name: "approval_link_ttl", kind: "duration", ptr: func(p *Profile) any { return &p.ApprovalLinkTTL }, lo: dur(time.Minute), hi: dur(365 * Day)},
-	{name: "validation_reuse", kind: "duration", ptr: func(p *Profile) any { return &p.ValidationReuse }, lo: 0, hi: dur(maxLifetime)},
+	{name: "validation_reuse", kind: "schedule", ptr: func(p *Profile) any { return &reuseKnob{&p.ValidationReuse, &p.ReuseSteps} }, lo: 0, hi: dur(maxLifetime)},
 	{name: "max_cname_chain", kind: "int", ptr: func(p *Profile) any { return &p.MaxCNAMEChain }, lo: 0, hi: maxChainCap},
 	{name: "issue_delay", kind: "duration", ptr: func(p *Profile) any { return &p.IssueDelay }, lo: 0, hi: dur(7 * Day)},
 	{name: "status_lag", kind: "duration", ptr: func(p *Profile) any { return &p.StatusLag }, lo: 0, hi: dur(7 * Day)},
@@ -525,8 +690,9 @@ func KnobNames() []string {
 }
 
 // KnobKind tells how a knob's value is written: duration, days (a list of
-// whole days), bool, int, string, date or share (of the lifetime: 2/3 or
-// 0.05). ok is false for unknown knobs.
+// whole days), bool, int, string, date, share (of the lifetime: 2/3 or
+// 0.05) or schedule (a duration, then durations from dates on: "398d, 200d
+// from 2026-03-15"). ok is false for unknown knobs.
 func KnobKind(name string) (kind string, ok bool) {
 	k := lookupKnob(name)
 	if k == nil {
@@ -571,7 +737,13 @@ func (k *knob) rangeText() string {
 	case "days":
 		return fmt.Sprintf("at most %d different whole days, each %d to %d", maxDayList, k.lo, k.hi)
 	case "date":
-		return "a date in " + SupportedRange()
+		return "none or a date in " + SupportedRange()
+	case "schedule":
+		d := FormatDuration(time.Duration(k.lo)) + " to " + FormatDuration(time.Duration(k.hi))
+		if k.lo == 0 {
+			d = "0 to " + FormatDuration(time.Duration(k.hi))
+		}
+		return fmt.Sprintf("%s, or such a duration followed by up to %d more, each from a later date (like 398d, 200d from 2026-03-15)", d, maxScheduleSteps)
 	}
 	if k.off {
 		r = "0 (none) or " + r
@@ -647,6 +819,11 @@ func (p *Profile) Set(name, value string) error {
 		}
 		*ptr = sh
 	case *time.Time:
+		if strings.TrimSpace(value) == "none" {
+			// No such date: the step it starts is left out.
+			*ptr = time.Time{}
+			return nil
+		}
 		t, err := parseDate(value)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -655,8 +832,76 @@ func (p *Profile) Set(name, value string) error {
 			return k.outOfRange(value)
 		}
 		*ptr = t
+	case *reuseKnob:
+		first, steps, err := k.parseSchedule(value)
+		if err != nil {
+			return err
+		}
+		*ptr.first, *ptr.steps = first, steps
 	}
 	return nil
+}
+
+// reuseKnob is validation_reuse: the reuse period before any step, and
+// the steps.
+type reuseKnob struct {
+	first *time.Duration
+	steps *[]ReuseStep
+}
+
+// String writes the schedule as a scenario writes it: "200d", or "398d,
+// 200d from 2026-03-15, …".
+func (r *reuseKnob) String() string {
+	parts := []string{FormatDuration(*r.first)}
+	for _, s := range *r.steps {
+		parts = append(parts, FormatDuration(s.Reuse)+" from "+knobDate(s.From))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseSchedule reads a schedule knob: a duration, then up to
+// maxScheduleSteps more, each "DURATION from DATE" with dates ascending.
+// Each duration must lie in the knob's range.
+func (k *knob) parseSchedule(value string) (time.Duration, []ReuseStep, error) {
+	parts := strings.Split(value, ",")
+	if len(parts) > maxScheduleSteps+1 {
+		return 0, nil, fmt.Errorf("%s: %d steps is too many (want %s)", k.name, len(parts)-1, k.rangeText())
+	}
+	var first time.Duration
+	var steps []ReuseStep
+	for i, part := range parts {
+		part = strings.TrimSpace(part)
+		durText, dateText, dated := strings.Cut(part, " from ")
+		if dated != (i > 0) {
+			if i == 0 {
+				return 0, nil, fmt.Errorf("%s: want a duration first, without a date (like 398d, 200d from 2026-03-15), got %q", k.name, part)
+			}
+			return 0, nil, fmt.Errorf("%s: want DURATION from DATE after the first duration (like 200d from 2026-03-15), got %q", k.name, part)
+		}
+		d, err := ParseDuration(strings.TrimSpace(durText))
+		if err != nil {
+			return 0, nil, fmt.Errorf("%s: %w", k.name, err)
+		}
+		if !k.inRange(int64(d)) {
+			return 0, nil, k.outOfRange(strings.TrimSpace(durText))
+		}
+		if i == 0 {
+			first = d
+			continue
+		}
+		t, err := parseDate(strings.TrimSpace(dateText))
+		if err != nil {
+			return 0, nil, fmt.Errorf("%s: %w", k.name, err)
+		}
+		if !Supported(t) {
+			return 0, nil, fmt.Errorf("%s: %s is out of range (want a date in %s)", k.name, strings.TrimSpace(dateText), SupportedRange())
+		}
+		if n := len(steps); n > 0 && !t.After(steps[n-1].From) {
+			return 0, nil, fmt.Errorf("%s: %s does not come after %s (want the dates in ascending order)", k.name, strings.TrimSpace(dateText), steps[n-1].From.Format("2006-01-02"))
+		}
+		steps = append(steps, ReuseStep{From: t, Reuse: d})
+	}
+	return first, steps, nil
 }
 
 // validString checks the knobs written as words.
@@ -713,7 +958,9 @@ func (es KnobErrors) Error() string {
 
 // Check reports every knob outside its range (KnobRange) and every broken
 // rule between knobs: a window opens at least a day after issue, a
-// transition date needs a pre-transition lifetime and window, and the day
+// transition date (and each step of a dated schedule, from_100d and
+// from_47d) needs its lifetime and window, the steps come in the order
+// transition_date, from_100d, from_47d, and the day
 // counts of notices, approaching-expiration events and approval e-mails
 // (and email_before) do not exceed the lifetime of the certificates they
 // are for. It returns nil or KnobErrors. The shipped profiles pass.
@@ -751,6 +998,9 @@ func (p *Profile) Check() error {
 			if !ptr.IsZero() && !Supported(*ptr) {
 				err = k.outOfRange(ptr.Format(time.RFC3339))
 			}
+		case *reuseKnob:
+			// What Set would refuse, written back as text and read again.
+			_, _, err = k.parseSchedule(ptr.String())
 		}
 		if err != nil {
 			errs = append(errs, &KnobError{Knob: k.name, Msg: err.Error()})
@@ -771,6 +1021,41 @@ func (p *Profile) Check() error {
 			add("pre_transition_window", "transition_date", "0 is out of range (want %s to %s: transition_date gives certificates issued before it this window)", FormatDuration(time.Hour), FormatDuration(maxLifetime-Day))
 		}
 		window("pre_transition_window", "pre_transition_validity", p.PreTransitionWindow, p.PreTransitionValidity)
+	}
+	for _, st := range []struct {
+		from, validity, window string
+		date                   time.Time
+		v, w                   time.Duration
+	}{
+		{"from_100d", "validity_100d", "window_100d", p.From100d, p.Validity100d, p.Window100d},
+		{"from_47d", "validity_47d", "window_47d", p.From47d, p.Validity47d, p.Window47d},
+	} {
+		if st.date.IsZero() {
+			continue
+		}
+		if st.v == 0 {
+			add(st.validity, st.from, "0 is out of range (want %s to %s: %s gives certificates issued from it this lifetime)", FormatDuration(2*Day), FormatDuration(maxLifetime), st.from)
+		}
+		if st.w == 0 {
+			add(st.window, st.from, "0 is out of range (want %s to %s: %s gives certificates issued from it this window)", FormatDuration(time.Hour), FormatDuration(maxLifetime-Day), st.from)
+		}
+		window(st.window, st.validity, st.w, st.v)
+	}
+	// The steps of the schedule come one after the other; a step before
+	// an earlier one would never apply.
+	var prevName string
+	var prev time.Time
+	for _, st := range []struct {
+		name string
+		date time.Time
+	}{{"transition_date", p.TransitionDate}, {"from_100d", p.From100d}, {"from_47d", p.From47d}} {
+		if st.date.IsZero() {
+			continue
+		}
+		if !prev.IsZero() && !st.date.After(prev) {
+			add(st.name, prevName, "%s is out of range (want a date after %s, %s)", knobDate(st.date), prevName, knobDate(prev))
+		}
+		prevName, prev = st.name, st.date
 	}
 	// Day lists (notices, resends, Approaching Expiration) need no rule
 	// against the lifetime: a day before the certificate was issued never
@@ -800,6 +1085,15 @@ func parseDays(s string) ([]int, error) {
 	slices.Sort(out)
 	slices.Reverse(out)
 	return out, nil
+}
+
+// knobDate writes a date as a knob takes it: the day alone at midnight
+// UTC, else the RFC 3339 time.
+func knobDate(t time.Time) string {
+	if t.Equal(t.Truncate(Day)) {
+		return t.UTC().Format("2006-01-02")
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func parseDate(s string) (time.Time, error) {

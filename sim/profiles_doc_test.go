@@ -41,6 +41,8 @@ func knobText(k knob, p *Profile) string {
 			return "none"
 		}
 		return v.Format("2006-01-02")
+	case *reuseKnob:
+		return v.String()
 	}
 	panic(fmt.Sprintf("knob %s: unknown kind %T", k.name, k.ptr(p)))
 }

@@ -295,7 +295,7 @@ type Expectation struct {
 	Cert     string
 	Resource string
 
-	Outcome Outcome // ExpectOutcome: renewed | expired | pending
+	Outcome Outcome // ExpectOutcome (of Cycle), ExpectFinalOutcome: renewed | expired | pending
 
 	RenewedAfter  *time.Time // ExpectRenewedWindow
 	RenewedBefore *time.Time
@@ -319,7 +319,11 @@ type Expectation struct {
 
 	// Cycle is the renewal cycle ExpectOutcome, ExpectRenewedWindow and
 	// ExpectServes are about: 1 (the default, 0) renews the first
-	// certificate, 2 the one that renewal issued, and so on.
+	// certificate, 2 the one that renewal issued, and so on. On
+	// ExpectEventCount and ExpectEmail (with Cert) it keeps the events and
+	// e-mails sent while that cycle's certificate was the current one
+	// (0: all of them); a renewal's Available event belongs to the
+	// certificate it issued, the next cycle.
 	Cycle int
 	// EventAt and Detail narrow ExpectEventCount to the events sent at that
 	// time whose detail holds those fields.
@@ -352,6 +356,7 @@ type DetailWant struct {
 // Expectation kinds.
 const (
 	ExpectOutcome       = "outcome"
+	ExpectFinalOutcome  = "final-outcome" // what happened last: the last decided cycle's outcome (FinalOutcome)
 	ExpectRenewedWindow = "renewed-window"
 	ExpectStatusAt      = "status-at"
 	ExpectEventCount    = "event-count"

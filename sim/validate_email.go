@@ -12,7 +12,8 @@ import (
 // or still waiting for someone to follow an approval link.
 func (m *Model) checkEmail(now time.Time, c *certState, i int, n string, nc *NameCheck) {
 	nc.Method = "EMAIL"
-	if at := c.cyc.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.ValidationReuse {
+	at := c.cyc.approvedAt[i]
+	if !at.IsZero() && now.Sub(at) <= m.p.Reuse(now) {
 		nc.Status = ValidationSuccess
 		return
 	}
@@ -30,6 +31,12 @@ func (m *Model) checkEmail(now time.Time, c *certState, i int, n string, nc *Nam
 	if !c.cyc.mailed {
 		nc.Cause = CauseEmailNotSent
 		nc.Problem = "no approval e-mail sent yet"
+	}
+	if !at.IsZero() {
+		// Approved, but too long ago for the reuse period of today.
+		nc.Cause = CauseEmailApprovalTooOld
+		nc.Problem = fmt.Sprintf("its approval of %s is older than the %s a validation may be reused for on %s", at.UTC().Format("2006-01-02 15:04"),
+			FormatDuration(m.p.Reuse(now)), now.UTC().Format("2006-01-02"))
 	}
 	nc.Fix = fmt.Sprintf("follow the approval link e-mailed to %s", strings.Join(AdminAddresses(c.spec.ValidationDomain(n)), ", "))
 }
@@ -93,7 +100,7 @@ func (m *Model) mail(now time.Time, c *certState) {
 	c.mailings++
 	sent := false
 	for i, n := range c.names {
-		if at := c.cyc.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.ValidationReuse {
+		if at := c.cyc.approvedAt[i]; !at.IsZero() && now.Sub(at) <= m.p.Reuse(now) {
 			continue
 		}
 		if checks := c.att.checks; checks != nil && i < len(checks) && checks[i].Method == "HTTPS" && checks[i].Status == ValidationSuccess {

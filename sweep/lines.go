@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/renewsim/renewsim/sim"
 	"io"
 	"slices"
 	"strconv"
@@ -123,7 +124,7 @@ func Merge(shards ...[]Variant) ([]Variant, error) {
 		if nMissing > len(missing) {
 			more = fmt.Sprintf(", … (%d in all)", nMissing)
 		}
-		return nil, fmt.Errorf("%d of %d variants are missing: %s%s (is a shard missing?)", nMissing, of, strings.Join(missing, ", "), more)
+		return nil, fmt.Errorf("%d of %s %s missing: %s%s (is a shard missing?)", nMissing, sim.Count(of, "variant"), sim.Verb(nMissing, "is", "are"), strings.Join(missing, ", "), more)
 	}
 	return all, nil
 }

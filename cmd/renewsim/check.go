@@ -82,7 +82,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	account := fs.String("account-config", "", "aws acm get-account-configuration output `FILE` (DaysBeforeExpiry)")
 	nowText := fs.String("now", "", "look at the fleet as it stands at `TIME` (RFC 3339; default: now)")
 	untilText := fs.String("until", "", "run until `TIME` (RFC 3339; default: two years, or until every next renewal is decided)")
-	profile := fs.String("profile", sim.DefaultProfile, "renewal rules: `NAME` of a profile ("+strings.Join(sim.ProfileNames(), ", ")+")")
+	profile := fs.String("profile", fleet.DefaultProfile, "renewal rules: `NAME` of a profile ("+strings.Join(sim.ProfileNames(), ", ")+")")
 	asJSON := fs.Bool("json", false, "print the verdicts as JSON")
 	scenarioOut := fs.String("scenario-out", "", "write the generated scenario (with the alarms of -alarms) to `FILE.yaml`")
 	shard := fs.String("shard", "", "run only part `i/n` of the fleet (certificates sharing a resource stay together) and print it as JSON for renewsim merge")

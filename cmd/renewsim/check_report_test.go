@@ -34,9 +34,9 @@ func TestCheckCIGolden(t *testing.T) {
 	}
 	x, err := os.ReadFile(junit)
 	require.NoError(t, err)
-	assert.Equal(t, 15, strings.Count(string(x), "<testcase "), "one testcase per certificate")
+	assert.Equal(t, 16, strings.Count(string(x), "<testcase "), "one testcase per certificate")
 	assert.Equal(t, 8, strings.Count(string(x), "<failure "), "7 expire, 1 already expired")
-	assert.Equal(t, 1, strings.Count(string(x), "<skipped "), "1 cannot tell")
+	assert.Equal(t, 2, strings.Count(string(x), "<skipped "), "2 cannot tell: no zone data, ACME")
 
 	junitschema.Validate(t, junit)
 }
@@ -95,13 +95,14 @@ func TestCheckReportDir(t *testing.T) {
 	assert.Empty(t, external, "the page needs nothing but itself")
 	var doc checkJSON
 	require.NoError(t, json.Unmarshal([]byte(wantJSON), &doc))
-	require.Len(t, rows, 15)
+	require.Len(t, rows, 16)
 	for i, c := range doc.Certificates {
 		assert.Equal(t, "row-"+c.ID, rows[i], "the table is in the check's order")
 	}
 	for _, want := range []string{
-		"15 certificates of account 123456789012 in us-east-1, from 2026-04-01 to 2028-03-31 under acm-2026",
-		`<span class="n">7</span>expire`, `<span class="n">1</span>cannot tell`,
+		"16 certificates of account 123456789012 in us-east-1, from 2026-04-01 to 2028-03-31 under acm-cabf",
+		"after 2027-03-15 renewals are assumed to start 33 days 8h before expiry",
+		`<span class="n">7</span>expire`, `<span class="n">2</span>cannot tell`,
 		"cannot tell: no zone data for status.example.net", // the cannot-tell line is on the page
 		"_275254356de4f6135f788d580d332eaa.example.com.",   // the shared record
 		"apigateway-api-example-com: <span class=\"outage\">OUTAGE",

@@ -64,8 +64,8 @@ func TestCheckExampleGolden(t *testing.T) {
 		} `json:"certificates"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
-	assert.Equal(t, 15, doc.Counts["certificates"])
-	assert.Len(t, doc.Certificates, 15)
+	assert.Equal(t, 16, doc.Counts["certificates"])
+	assert.Len(t, doc.Certificates, 16)
 	for _, c := range doc.Certificates {
 		assert.NotEmpty(t, c.ID)
 		assert.True(t, strings.HasPrefix(c.ARN, "arn:aws:acm:us-east-1:123456789012:certificate/"), c.ARN)
@@ -171,7 +171,7 @@ func TestCheckJSONLinesAndArray(t *testing.T) {
 	_, want, _ := renewsim(t, checkArgs()...)
 	files, err := filepath.Glob(fleetDir + "/acm/describe-*.json")
 	require.NoError(t, err)
-	require.Len(t, files, 15)
+	require.Len(t, files, 16)
 	var lines, items []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -268,7 +268,7 @@ func TestCheckUsage(t *testing.T) {
 		{[]string{"check", "-acm", "x", "-zones", "y", "extra"}, "renewsim: check: unexpected argument \"extra\" (inputs are given with -acm, -zones, -zone, -terraform and -cloudformation)\n"},
 		{checkArgs("-now", "yesterday"), "renewsim: -now: want an RFC 3339 time like 2026-04-01T00:00:00Z, got \"yesterday\"\n"},
 		{checkArgs("-until", "2026-03-01T00:00:00Z"), "renewsim: -until (2026-03-01T00:00:00Z) is not after -now (2026-04-01T00:00:00Z)\n"},
-		{checkArgs("-profile", "acm-2030"), "renewsim: -profile: unknown profile \"acm-2030\" (known: acm-2026, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter)\n"},
+		{checkArgs("-profile", "acm-2030"), "renewsim: -profile: unknown profile \"acm-2030\" (known: acm-2026, acm-cabf, acm-legacy, ari, cabf-2027, cabf-2029, fixed-30d, letsencrypt-2026, letsencrypt-2026+fixed-30d, letsencrypt-2026+two-thirds-jitter, two-thirds-jitter)\n"},
 		{checkArgs("-zone", "example.com"), "renewsim: -zone: want NAME=FILE like example.com=db.example.com, got \"example.com\"\n"},
 		{[]string{"check", "-acm", "/nonexistent", "-zones", fleetDir + "/zones"}, "renewsim: unusable input:\n/nonexistent: no such file or directory\n"},
 	} {

@@ -225,7 +225,7 @@ func TestCheckCodeText(t *testing.T) {
 		"    after the plan: expires on 2026-09-06 because example.com: CNAME missing: _4f1d7c2a9b3e8d6f0a5c1b7e2d9f3a4c.example.com. does not exist (NXDOMAIN)"), out)
 	assert.Contains(t, out, "    planned: aws_route53_record.validation[\"example.com\"] (delete): destroys the validation record _4f1d7c2a9b3e8d6f0a5c1b7e2d9f3a4c.example.com that aws_acm_certificate.apex, .wild and .www validate with\n")
 	assert.Contains(t, out, "it fixes 0, creates 0, deletes 1 and leaves 0 unchanged\n  deletes aws_acm_certificate.apex\n")
-	assert.Contains(t, out, "\nafter the plan: 2 certificates of account 123456789012 in us-east-1, from 2026-04-01 to 2028-03-31 under acm-2026\n")
+	assert.Contains(t, out, "\nafter the plan: 2 certificates of account 123456789012 in us-east-1, from 2026-04-01 to 2028-03-31 under acm-cabf\n")
 
 	code, out, errs = renewsim(t, "check", "-terraform", tfData+"unknown-plan.json", "-now", at0401)
 	assert.Equal(t, 0, code, errs)
@@ -499,7 +499,7 @@ func TestCheckCodeRegions(t *testing.T) {
 	assert.Equal(t, 1+3, strings.Count(string(html), "<svg"), "the fleet timeline and each of the 3 failing certificates' own, from its region's run")
 	assert.Contains(t, string(html), "attempt N: status.example.net not validated")
 	_, out, _ := renewsim(t, append(append([]string{"check"}, args...), "-now", at0401)...)
-	assert.Contains(t, out, "\nafter the plan: 5 certificates of account 123456789012 in eu-west-1, us-east-1, from 2026-04-01 to 2028-03-31 under acm-2026\n")
+	assert.Contains(t, out, "\nafter the plan: 5 certificates of account 123456789012 in eu-west-1, us-east-1, from 2026-04-01 to 2028-03-31 under acm-cabf\n")
 	assert.Contains(t, out, "  aws_acm_certificate.status does not renew before the plan either, so it is not the plan's doing")
 }
 

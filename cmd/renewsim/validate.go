@@ -48,10 +48,10 @@ func cmdValidate(args []string, stdout, stderr io.Writer) error {
 			bad++
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %s, %s, %s%s)\n", f, sc.Name, count(len(sc.Certificates), "certificate"), count(len(sc.Timeline), "timeline change"), count(len(sc.Expect), "expectation"), alarmCount(sc))
+		fmt.Fprintf(stdout, "%s: ok (%s, %s, %s, %s%s)\n", f, sc.Name, sim.Count(len(sc.Certificates), "certificate"), sim.Count(len(sc.Timeline), "timeline change"), sim.Count(len(sc.Expect), "expectation"), alarmCount(sc))
 	}
 	if bad > 0 {
-		return usagef("%d of %d files are not usable", bad, len(rest))
+		return usagef("%d of %s %s not usable", bad, sim.Count(len(rest), "file"), sim.Verb(bad, "is", "are"))
 	}
 	return nil
 }
@@ -92,13 +92,7 @@ func alarmCount(sc *sim.Scenario) string {
 	if len(sc.Alarms) == 0 {
 		return ""
 	}
-	return ", " + count(len(sc.Alarms), "alarm")
+	return ", " + sim.Count(len(sc.Alarms), "alarm")
 }
 
 // count is "1 alarm", "2 alarms".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

@@ -13,10 +13,12 @@ import (
 	"github.com/renewsim/renewsim/fakes/internal/conns"
 )
 
-// listenAttempts bounds the search for a port free on both UDP and TCP; a
-// clash only happens when another process grabbed the TCP side of the
-// ephemeral UDP port, so a handful of fresh UDP ports is plenty.
-const listenAttempts = 8
+// listenAttempts bounds the search for a port free on both UDP and TCP. A
+// clash happens when a TCP socket already holds the ephemeral UDP port; on
+// a machine whose loopback holds tens of thousands of connections (a big
+// fleet run beside the tests) most of the ephemeral range can be taken, so
+// the search tries many ports: each try costs two binds.
+const listenAttempts = 128
 
 // udpReadSize is the largest query the UDP side accepts. miekg defaults to
 // 512 bytes, which would silently cut EDNS0 queries carrying options.

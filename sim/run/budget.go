@@ -20,9 +20,9 @@ func Budget(sc *sim.Scenario) uint64 {
 	p := &sc.Profile
 	horizon := max(sc.Until.Sub(sc.Start), 0)
 	per := func(d time.Duration) uint64 { return uint64(horizon / max(d, time.Minute)) }
-	// A renewal cycle lasts at least a lifetime minus its window.
-	shortest := max(min(p.PublicValidity-p.PublicWindow, p.PrivateValidity-p.PrivateWindow), sim.Day)
-	cycles := per(shortest) + 2
+	// A renewal cycle lasts at least a lifetime minus its window, the
+	// shortest of every lifetime the profile gives.
+	cycles := per(p.ShortestCycle()) + 2
 	notices := uint64(len(p.ActionRequiredDays) + len(p.PrivateActionRequired) + max(p.ApproachingDaysPublic, p.ApproachingDaysPrivate))
 	resources := uint64(len(sc.Resources))
 	clickers := uint64(len(sc.Mailboxes))

@@ -488,11 +488,11 @@ func logCapacity(sc *sim.Scenario) int {
 	p := sc.Profile
 	n := 64
 	if p.RetryInterval > 0 {
-		window := max(p.PublicWindow, p.PrivateWindow, p.PreTransitionWindow)
+		window := p.LongestWindow()
 		n += min(int(window/p.RetryInterval)*len(sc.Certificates), 1<<16)
 	}
 	if horizon := sc.Until.Sub(sc.Start); horizon > 0 {
-		cycle := max(p.PublicValidity-p.PublicWindow, sim.Day)
+		cycle := p.ShortestCycle()
 		cycles := int(min(horizon/cycle+1, 1<<20))
 		n = max(n, min(perCycle*cycles*len(sc.Certificates), 1<<21))
 	}
