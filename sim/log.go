@@ -122,18 +122,3 @@ func boolPtr(b bool) *bool {
 	}
 	return &no
 }
-
-// GrowRecord makes room for n more entries in the record, in one copy. A
-// driver that can tell how far the record will grow (from the virtual time
-// left) calls it before the record is full: a fleet's record of millions
-// of entries is then copied once, into an array of about its final size,
-// instead of doubled again and again, every array it leaves behind still
-// resident until the garbage collector and the OS take it back.
-func (m *Model) GrowRecord(n int) {
-	if n <= cap(m.record)-len(m.record) {
-		return
-	}
-	grown := make([]Entry, len(m.record), len(m.record)+n)
-	copy(grown, m.record)
-	m.record = grown
-}

@@ -323,20 +323,6 @@ func (r *runner) step(now time.Time, in sim.Input) {
 		r.perform(e)
 	}
 	r.queue = r.queue[:0]
-	r.sizeRecord()
-}
-
-// sizeRecord grows the record ahead of the model once it is nearly full,
-// by a quarter: the model would double it, and a fleet's record of
-// millions of entries (mostly the hourly attempts of failing renewals,
-// which logCapacity cannot foresee) would end in an array up to twice its
-// size, which the garbage collector counts as live heap and lets as much
-// garbage again pile up for.
-func (r *runner) sizeRecord() {
-	rec := r.model.Record()
-	if n := len(rec); cap(rec)-n <= n/64+1024 {
-		r.model.GrowRecord(n/4 + 1024)
-	}
 }
 
 func (r *runner) fail(err error) {
@@ -481,8 +467,8 @@ func (r *runner) mailboxesReact(res sim.EmailResult) {
 // deployment, probes) or one per attempt over the longest window, whichever
 // is more, plus one per timeline entry (which the scenario already holds,
 // so room for them costs no more than they do). The guess is capped, and a
-// larger record grows by doubling; capacity never written stays untouched
-// memory.
+// larger record goes on in further arrays the model joins once at the end;
+// capacity never written stays untouched memory.
 func logCapacity(sc *sim.Scenario) int {
 	const perCycle = 24
 	p := sc.Profile
