@@ -39,7 +39,9 @@ func BenchmarkCheckVsRun(b *testing.B) {
 					writeFleetFile(b, filepath.Join(dir, "zones", name), z)
 				}
 				run := []string{"run", scenario}
-				check := []string{"check", "-acm", filepath.Join(dir, "acm.jsonl"), "-zones", filepath.Join(dir, "zones"),
+				// The scenario's profile, not check's default (the dated CA/B
+				// schedule, which renews more often): the same fleet, the same model.
+				check := []string{"check", "-profile", "acm-2026", "-acm", filepath.Join(dir, "acm.jsonl"), "-zones", filepath.Join(dir, "zones"),
 					"-now", f.Start.Format(time.RFC3339), "-until", f.Until.Format(time.RFC3339)}
 				var r, c childUsage
 				for b.Loop() {
