@@ -15,7 +15,7 @@ func TestIndex(t *testing.T) {
 		{Time: t0, Kind: sim.KindStart},
 		{Time: t0, Kind: sim.KindStatus, Cert: "web"},
 		{Time: t0, Kind: sim.KindDeployed, Cert: "web", Resource: "alb", Detail: &sim.Detail{Serial: "01"}},
-		{Time: t0.Add(time.Hour), Kind: sim.KindTimeline, Detail: &sim.Detail{Do: sim.DoDNSAdd}},
+		{Time: t0.Add(time.Hour), Kind: sim.KindTimeline, Detail: &sim.Detail{TimelineDetail: &sim.TimelineDetail{Do: sim.DoDNSAdd}}},
 		{Time: t0.Add(time.Hour), Kind: sim.KindStatus, Cert: "api"},
 		{Time: t0.Add(2 * time.Hour), Kind: sim.KindDeployed, Cert: "api", Resource: "alb", Detail: &sim.Detail{Serial: "01"}},
 		{Time: t0.Add(2 * time.Hour), Kind: sim.KindProbe, Resource: "cdn"},

@@ -240,7 +240,7 @@ func story(log []sim.Entry, at []int32) []string {
 				add(e.Time, line{-1, text})
 			}
 		case sim.KindStatus:
-			if e.Detail.RenewalStatus == sim.RenewalPendingValidation {
+			if e.Detail.StatusOf().RenewalStatus == sim.RenewalPendingValidation {
 				add(e.Time, line{-1, e.Detail.Text})
 			}
 		}
@@ -335,16 +335,16 @@ func foldMails(mails []sim.Entry) []string {
 	delivered := map[key][]string{}
 	refused := map[key][]string{}
 	for _, m := range mails {
-		k := key{m.Detail.Email, m.Detail.Domain}
+		k := key{m.Detail.MailOf().Email, m.Detail.MailOf().Domain}
 		if _, ok := delivered[k]; !ok {
 			if _, ok := refused[k]; !ok {
 				order = append(order, k)
 			}
 		}
 		if m.Detail.OK != nil && *m.Detail.OK {
-			delivered[k] = append(delivered[k], m.Detail.To)
+			delivered[k] = append(delivered[k], m.Detail.MailOf().To)
 		} else {
-			refused[k] = append(refused[k], fmt.Sprintf("%s (%d)", m.Detail.To, m.Detail.SMTPCode))
+			refused[k] = append(refused[k], fmt.Sprintf("%s (%d)", m.Detail.MailOf().To, m.Detail.MailOf().SMTPCode))
 		}
 	}
 	var out []string
@@ -386,19 +386,19 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 		case sim.KindCAA:
 			caa = e
 		case sim.KindClick:
-			if e.Detail.Approved != nil && *e.Detail.Approved {
-				approved[e.Detail.Domain] = true
+			if e.Detail.MailOf().Approved != nil && *e.Detail.MailOf().Approved {
+				approved[e.Detail.MailOf().Domain] = true
 			}
 		case sim.KindEmail:
-			if e.Detail.Email != sim.EmailApproval {
+			if e.Detail.MailOf().Email != sim.EmailApproval {
 				continue
 			}
-			d := e.Detail.Domain
+			d := e.Detail.MailOf().Domain
 			domains = appendNew(domains, d)
 			if e.Detail.OK != nil && *e.Detail.OK {
-				delivered[d] = appendNew(delivered[d], e.Detail.To)
+				delivered[d] = appendNew(delivered[d], e.Detail.MailOf().To)
 			} else {
-				refused[d] = appendNew(refused[d], e.Detail.To)
+				refused[d] = appendNew(refused[d], e.Detail.MailOf().To)
 			}
 		}
 	}
@@ -457,8 +457,8 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 		return out
 	}
 	if last == nil {
-		if window != nil && window.Detail.Eligibility == sim.Ineligible {
-			if c := window.Detail.Cause; c != "" && c != sim.CauseIDN {
+		if window != nil && window.Detail.StatusOf().Eligibility == sim.Ineligible {
+			if c := window.Detail.StatusOf().Cause; c != "" && c != sim.CauseIDN {
 				return []string{"why: not eligible: " + c.Explain() + ", so ACM does not try to renew"}
 			}
 			// The IDN rule names the name in the record's words; so does an

@@ -41,7 +41,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 		n := 0
 		eachInCycle(s.log, own, e.Cycle, func(en *sim.Entry) {
 			if en.Kind == sim.KindEmail && en.Detail.OK != nil && *en.Detail.OK &&
-				(e.Email == sim.EmailAny || en.Detail.Email == e.Email) && (e.To == "" || strings.EqualFold(en.Detail.To, e.To)) {
+				(e.Email == sim.EmailAny || en.Detail.MailOf().Email == e.Email) && (e.To == "" || strings.EqualFold(en.Detail.MailOf().To, e.To)) {
 				n++
 			}
 		})
