@@ -87,7 +87,7 @@ func newEvaluation(sc *sim.Scenario, idx *record.Index) *evaluation {
 		certs: map[string]*certHistory{}, serials: map[string]string{}}
 	var world []time.Time
 	for i := range log {
-		if e := &log[i]; e.Kind == sim.KindTimeline && e.Cert == "" && e.Resource == "" {
+		if e := &log[i]; e.Kind == sim.KindTimeline && e.Cert == "" && e.Resource() == "" {
 			world = append(world, e.Time)
 		}
 	}

@@ -525,7 +525,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 			continue
 		}
 		cert := laneOf(certLanes, e.Cert)
-		res := laneOf(resLanes, e.Resource)
+		res := laneOf(resLanes, e.Resource())
 		either := cert
 		if either < 0 {
 			either = res
@@ -655,9 +655,9 @@ func worldLabel(e *sim.Entry) string {
 		}
 		return "DNS records deleted"
 	case sim.DoAttach:
-		return "attached to " + e.Resource
+		return "attached to " + e.Resource()
 	case sim.DoDetach:
-		return "detached from " + e.Resource
+		return "detached from " + e.Resource()
 	case sim.DoExport:
 		return "exported"
 	case "resend-validation-email":

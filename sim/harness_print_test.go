@@ -165,14 +165,14 @@ func entryLine(e sim.Entry) hline {
 	case sim.KindIssued:
 		l.text = fmt.Sprintf("renewal-issued %s cycle %d: arn %s serial %s, valid %s .. %s", e.Cert, d.Cycle, shortARN(d.ARN), shortSerial(d.Serial), stamp(*d.NotBefore), stamp(*d.NotAfter))
 	case sim.KindDeployed:
-		l.text = fmt.Sprintf("deployed %s: %s serial %s, valid until %s", e.Resource, e.Cert, shortSerial(d.Serial), stamp(*d.NotAfter))
+		l.text = fmt.Sprintf("deployed %s: %s serial %s, valid until %s", e.Resource(), e.Cert, shortSerial(d.Serial), stamp(*d.NotAfter))
 	case sim.KindUndeployed:
-		l.text = fmt.Sprintf("undeployed %s: %s", e.Resource, e.Cert)
+		l.text = fmt.Sprintf("undeployed %s: %s", e.Resource(), e.Cert)
 	case sim.KindExpired:
 		l.text = fmt.Sprintf("expired %s cycle %d: serial %s", e.Cert, d.Cycle, shortSerial(d.Serial))
 	case sim.KindTimeline:
 		f := []string{"timeline " + d.TimelineOf().Do}
-		for _, v := range []string{e.Cert, e.Resource, d.MailOf().Domain, d.MailOf().To, d.TimelineOf().Name, d.TimelineOf().Type, d.TimelineOf().Zone, d.TimelineOf().Fault} {
+		for _, v := range []string{e.Cert, e.Resource(), d.MailOf().Domain, d.MailOf().To, d.TimelineOf().Name, d.TimelineOf().Type, d.TimelineOf().Zone, d.TimelineOf().Fault} {
 			if v != "" {
 				f = append(f, v)
 			}
@@ -217,16 +217,16 @@ func entryLine(e sim.Entry) hline {
 	case sim.KindProbe:
 		switch {
 		case d.Serial == "":
-			l.text = fmt.Sprintf("probe %s: no certificate (%s)", e.Resource, d.Err)
+			l.text = fmt.Sprintf("probe %s: no certificate (%s)", e.Resource(), d.Err)
 		case *d.Verified:
-			l.text = fmt.Sprintf("probe %s: %s valid", e.Resource, shortSerial(d.Serial))
+			l.text = fmt.Sprintf("probe %s: %s valid", e.Resource(), shortSerial(d.Serial))
 		case *d.Expired:
-			l.text = fmt.Sprintf("probe %s: %s EXPIRED", e.Resource, shortSerial(d.Serial))
+			l.text = fmt.Sprintf("probe %s: %s EXPIRED", e.Resource(), shortSerial(d.Serial))
 		default:
-			l.text = fmt.Sprintf("probe %s: %s invalid (%s)", e.Resource, shortSerial(d.Serial), d.Err)
+			l.text = fmt.Sprintf("probe %s: %s invalid (%s)", e.Resource(), shortSerial(d.Serial), d.Err)
 		}
 	default:
-		l.text = fmt.Sprintf("%s %s%s: %s", e.Kind, e.Cert, e.Resource, d.Text)
+		l.text = fmt.Sprintf("%s %s%s: %s", e.Kind, e.Cert, e.Resource(), d.Text)
 	}
 	return l
 }

@@ -36,12 +36,23 @@ const (
 // differs between them, the attempt number, is the entry's own. In JSON the
 // attempt number sits inside "detail", where it reads naturally.
 type Entry struct {
-	Time     time.Time
-	Kind     Kind
-	Cert     string
-	Resource string
-	Attempt  int // validation-attempt, caa-check: the attempt number within the cycle
-	Detail   *Detail
+	Time    time.Time
+	Kind    Kind
+	Cert    string
+	Attempt int // validation-attempt, caa-check: the attempt number within the cycle
+	Detail  *Detail
+}
+
+// Resource is the resource the entry is about (deployed, undeployed,
+// probe, a timeline change of a resource), or "". It is kept in the
+// Detail, which entries about a resource never share, so that the
+// millions of entries of a fleet's record that concern no resource do
+// not each carry an empty string (16 of an entry's 88 bytes).
+func (e Entry) Resource() string {
+	if e.Detail == nil {
+		return ""
+	}
+	return e.Detail.Resource
 }
 
 // Detail holds what an entry says. Each kind uses a few fields; the rest stay
@@ -59,6 +70,10 @@ type Entry struct {
 // its fields, so that what the JSON reader allocates is the same.
 type Detail struct {
 	Text string `json:"text,omitempty"` // one human sentence
+
+	// Resource is the entry's resource (Entry.Resource): the event log
+	// writes it beside the certificate, outside "detail".
+	Resource string `json:"-"`
 
 	Cycle int `json:"cycle,omitempty"` // renewal cycle, 1 = renewing the first certificate
 

@@ -258,7 +258,8 @@ func (m *Model) emit(e Effect) { m.out = append(m.out, e) }
 // emitted, so writing the record here, at emission, gives the same order as
 // a log effect would, without boxing every entry.
 func (m *Model) log(now time.Time, kind Kind, c *certState, resource string, d Detail) {
-	m.append(now, kind, c, resource, 0, m.newDetail(d))
+	d.Resource = resource
+	m.append(now, kind, c, 0, m.newDetail(d))
 }
 
 // logAttempt records attempt n of c's cycle, sharing the Detail of the
@@ -279,7 +280,7 @@ func (m *Model) logAttempt(now time.Time, kind Kind, c *certState, n int, d *Det
 	if !same {
 		*last = m.newDetail(*d)
 	}
-	m.append(now, kind, c, "", n, *last)
+	m.append(now, kind, c, n, *last)
 }
 
 func (m *Model) newDetail(d Detail) *Detail {
@@ -293,8 +294,8 @@ func (m *Model) newDetail(d Detail) *Detail {
 	return dp
 }
 
-func (m *Model) append(now time.Time, kind Kind, c *certState, resource string, attempt int, d *Detail) {
-	e := Entry{Time: now, Kind: kind, Resource: resource, Attempt: attempt, Detail: d}
+func (m *Model) append(now time.Time, kind Kind, c *certState, attempt int, d *Detail) {
+	e := Entry{Time: now, Kind: kind, Attempt: attempt, Detail: d}
 	if c != nil {
 		e.Cert = c.spec.ID
 	}

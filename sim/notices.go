@@ -166,7 +166,7 @@ func (m *Model) logStatus(now time.Time, c *certState) {
 		}
 		m.statuses[key] = d
 	}
-	m.append(now, KindStatus, c, "", 0, d)
+	m.append(now, KindStatus, c, 0, d)
 }
 
 type statusKey struct {

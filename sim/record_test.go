@@ -20,7 +20,7 @@ func TestRecordInChunks(t *testing.T) {
 	n := 0
 	for _, upto := range []int{5, 300, recordChunk, 3*recordChunk + 17, 3*recordChunk + 18, 5 * recordChunk} {
 		for ; n < upto; n++ {
-			m.append(t0.Add(time.Duration(n)*time.Second), KindTimeline, nil, "", n, d)
+			m.append(t0.Add(time.Duration(n)*time.Second), KindTimeline, nil, n, d)
 		}
 		rec := m.Record()
 		require.Len(t, rec, n)
@@ -35,6 +35,6 @@ func TestRecordInChunks(t *testing.T) {
 		}
 	}
 	m.UseRecord(nil)
-	m.append(t0, KindEnd, nil, "", 0, d)
+	m.append(t0, KindEnd, nil, 0, d)
 	assert.Len(t, m.Record(), 1, "a recycled record starts empty")
 }

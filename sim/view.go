@@ -164,11 +164,11 @@ func (v *CertView) apply(e *Entry) {
 	case KindTimeline:
 		switch d.TimelineOf().Do {
 		case DoAttach:
-			if !slices.Contains(v.InUseBy, e.Resource) {
-				v.InUseBy = append(v.InUseBy, e.Resource)
+			if !slices.Contains(v.InUseBy, e.Resource()) {
+				v.InUseBy = append(v.InUseBy, e.Resource())
 			}
 		case DoDetach:
-			if k := slices.Index(v.InUseBy, e.Resource); k >= 0 {
+			if k := slices.Index(v.InUseBy, e.Resource()); k >= 0 {
 				v.InUseBy = slices.Delete(v.InUseBy, k, k+1)
 			}
 		case DoExport:
