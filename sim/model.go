@@ -350,6 +350,10 @@ func (m *Model) Record() []Entry {
 	return whole
 }
 
+// RecordArrays tells how many arrays the record is written in: Record
+// joins them, in one copy, when there is more than one.
+func (m *Model) RecordArrays() int { return len(m.sealed) + 1 }
+
 // UseRecord makes the model write its record into buf (from its start):
 // drivers that run many scenarios recycle one buffer.
 func (m *Model) UseRecord(buf []Entry) { m.record, m.sealed = buf[:0], nil }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -215,7 +216,21 @@ func (r *runner) finish(ctx context.Context) (*Result, error) {
 		return nil, r.err
 	}
 	r.res.Queries = r.w.queries
+	joined := r.model.RecordArrays() > 1
 	r.res.Log = r.model.Record()
+	if joined {
+		// The record was written in several arrays and Record has just
+		// joined them into one: the arrays are garbage now, but the last
+		// collection may have counted them as live (one that starts
+		// during the copy finds them and their copy both reachable), and
+		// the heap would then grow to twice that before the next. Collect
+		// now, so that the results and reports built next grow the heap
+		// from what is really live. On the 'traps' fleet of 10,000
+		// certificates one run in three peaked at 1.18 GB instead of
+		// 0.94-0.98 GB; the collection costs about 0.2 s of CPU there,
+		// and small runs never make it (their record fits one array).
+		runtime.GC()
+	}
 	return r.res, nil
 }
 
