@@ -87,7 +87,7 @@ func newEvaluation(sc *sim.Scenario, idx *record.Index) *evaluation {
 		certs: map[string]*certHistory{}, serials: map[string]string{}}
 	var world []time.Time
 	for i := range log {
-		if e := &log[i]; e.Kind == sim.KindTimeline && e.Cert == "" && e.Resource == "" {
+		if e := &log[i]; e.Kind == sim.KindTimeline && e.Cert == "" && e.Resource() == "" {
 			world = append(world, e.Time)
 		}
 	}
@@ -130,7 +130,7 @@ func newEvaluation(sc *sim.Scenario, idx *record.Index) *evaluation {
 				}
 			case sim.KindTimeline:
 				own = append(own, e.Time)
-				if cur != nil && (e.Detail.Do == sim.DoAttach || e.Detail.Do == sim.DoDetach || e.Detail.Do == sim.DoExport) {
+				if cur != nil && (e.Detail.TimelineOf().Do == sim.DoAttach || e.Detail.TimelineOf().Do == sim.DoDetach || e.Detail.TimelineOf().Do == sim.DoExport) {
 					cur.changes = append(cur.changes, e.Time)
 				}
 			case sim.KindClick:

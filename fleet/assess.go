@@ -198,14 +198,15 @@ func judge(p *Plan, e *Entry, log []*sim.Entry) {
 		case sim.KindCAA:
 			caa = en
 		case sim.KindEmail:
-			if d.Email != sim.EmailApproval {
+			if d.MailOf().Email != sim.EmailApproval {
 				continue
 			}
-			mailed = appendNew(mailed, d.Domain)
+			domain := d.MailOf().Domain
+			mailed = appendNew(mailed, domain)
 			if d.OK != nil && *d.OK {
-				delivered[d.Domain] = appendNew(delivered[d.Domain], d.To)
+				delivered[domain] = appendNew(delivered[domain], d.MailOf().To)
 			} else {
-				refused[d.Domain] = appendNew(refused[d.Domain], d.To)
+				refused[domain] = appendNew(refused[domain], d.MailOf().To)
 			}
 		}
 	}
@@ -238,9 +239,9 @@ func judge(p *Plan, e *Entry, log []*sim.Entry) {
 	case e.Type == "IMPORTED":
 		e.Reason = "imported: ACM never renews imported certificates"
 		e.Fix = fmt.Sprintf("import a renewed certificate into the same ARN before %s (aws acm import-certificate --certificate-arn %s …), or replace it with an ACM-issued one", day(t), e.ARN)
-	case window != nil && window.Detail.Eligibility == sim.Ineligible:
-		why := window.Detail.Cause.Explain()
-		if window.Detail.Cause == sim.CauseNotInUse {
+	case window != nil && window.Detail.StatusOf().Eligibility == sim.Ineligible:
+		why := window.Detail.StatusOf().Cause.Explain()
+		if window.Detail.StatusOf().Cause == sim.CauseNotInUse {
 			e.Reason = "not in use: nothing uses it and it was not exported since it was last issued, so ACM never tries to renew it (and sends no notice)"
 			if len(renewals) > 0 && e.exported {
 				e.Reason = "not in use: its export made one renewal eligible, but a renewal resets that, so ACM does not try again (and sends no notice)"

@@ -406,8 +406,9 @@ func unique(id string, used map[string]bool) string {
 // zoneIndex finds the zone that holds a name, and remembers which zones
 // served some certificate.
 type zoneIndex struct {
-	zones []*Zone
-	used  map[string]bool
+	zones  []*Zone
+	used   map[string]bool
+	byApex map[string]*Zone // the first zone of each apex, made at the first lookup
 }
 
 // lookup is the zone whose data answers for name: the deepest zone that
@@ -415,9 +416,28 @@ type zoneIndex struct {
 // what is missing when there is none.
 func (zi *zoneIndex) lookup(name string) (z *Zone, why string) {
 	name = dns.CanonicalName(dns.Fqdn(name))
-	for _, cand := range zi.zones {
-		if cand.contains(name) && (z == nil || len(cand.Apex) > len(z.Apex)) {
-			z = cand
+	if zi.byApex == nil {
+		// A map, not a walk through every zone for every name: a fleet of
+		// thousands of zones would make the check quadratic.
+		zi.byApex = make(map[string]*Zone, len(zi.zones))
+		for _, cand := range zi.zones {
+			if _, ok := zi.byApex[cand.Apex]; !ok {
+				zi.byApex[cand.Apex] = cand
+			}
+		}
+	}
+	// The deepest zone is the first found climbing from the name. The
+	// root zone contains only the root (Zone.contains).
+	for cand := name; z == nil; {
+		if cand != "." || name == "." {
+			z = zi.byApex[cand]
+		}
+		i := strings.IndexByte(cand, '.')
+		if cand == "." || i < 0 {
+			break
+		}
+		if cand = cand[i+1:]; cand == "" {
+			cand = "."
 		}
 	}
 	if z == nil {

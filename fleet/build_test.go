@@ -275,6 +275,24 @@ func sign(n int) int {
 	return 0
 }
 
+// A name belongs to the deepest zone that holds it, whatever the order of
+// the zones, and to none when no zone holds it.
+func TestZoneLookupDeepest(t *testing.T) {
+	parent, child, other := NewZone("example.com"), NewZone("child.example.com"), NewZone("example.org")
+	for _, order := range [][]*Zone{{parent, child, other}, {other, child, parent}} {
+		zi := &zoneIndex{zones: order}
+		for name, want := range map[string]*Zone{
+			"www.example.com": parent, "example.com.": parent, "WWW.Example.COM": parent,
+			"a.b.child.example.com": child, "child.example.com": child,
+			"x.example.org.": other, "example.net": nil, "com": nil,
+		} {
+			got, why := zi.lookup(name)
+			assert.Same(t, want, got, name)
+			assert.Equal(t, want == nil, why != "", "%s: %s", name, why)
+		}
+	}
+}
+
 // One rule for DaysBeforeExpiry (issue 18 §3): what check accepts from
 // get-account-configuration the scenario it writes accepts too, with the
 // same days of Approaching Expiration events — from 1, with no maximum, as

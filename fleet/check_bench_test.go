@@ -15,70 +15,136 @@ import (
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
-// BenchmarkCheck is `renewsim check` end to end on a synthetic fleet of n
-// DNS-validated certificates, each in use by a load balancer of its own,
-// issued at spread-out times and run forward for two years: read the
-// exports and the zone, build and load the scenario, run it, judge every
-// certificate and write the text. One certificate in fifty has lost its
-// validation CNAME and expires.
+// BenchmarkCheck is `renewsim check` end to end, in this process, on the
+// synthetic fleets of the shape matrix written as the AWS CLI exports of
+// their accounts (SyntheticExports): read the exports and the zones, build
+// and load the scenario, run it, judge every certificate and write the
+// text. cmd/renewsim's BenchmarkCheckVsRun compares it with `renewsim run`
+// on the same fleets, each in a process of its own; this one is for
+// profiling (-cpuprofile, -memprofile).
+//
+//	go test -run '^$' -bench 'Check/shape=ordinary/certs=10000$' -benchtime 1x -cpuprofile cpu.out ./fleet/
 func BenchmarkCheck(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
-		b.Run(fmt.Sprintf("certs=%d", n), func(b *testing.B) {
-			dir := b.TempDir()
-			var acm, zone strings.Builder
-			zone.WriteString(okZone)
-			for i := 0; i < n; i++ {
-				arn := fmt.Sprintf("arn:aws:acm:us-east-1:123456789012:certificate/%08d-0000-4000-8000-000000000000", i)
-				domain := fmt.Sprintf("h%d.example.com", i)
-				notAfter := time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%190) * 24 * time.Hour)
-				doc := describeDoc(arn, domain, "")
-				doc = strings.Replace(doc, `"NotAfter": "2026-09-15T00:00:00+00:00"`, `"NotAfter": "`+notAfter.Format(time.RFC3339)+`"`, 1)
-				doc = strings.Replace(doc, "loadbalancer/app/web/1", fmt.Sprintf("loadbalancer/app/web%d/1", i), 1)
-				acm.WriteString(oneLine(doc) + "\n")
-				if i%50 != 7 {
-					fmt.Fprintf(&zone, "_a1.h%d 300 IN CNAME _b2.xyz.acm-validations.aws.\n", i)
-				}
-				fmt.Fprintf(&zone, "h%d 300 IN A 192.0.2.1\n", i)
-			}
-			acmFile := filepath.Join(dir, "fleet.jsonl")
-			zoneFile := filepath.Join(dir, "db.example.com")
-			if err := os.WriteFile(acmFile, []byte(acm.String()), 0o644); err != nil {
-				b.Fatal(err)
-			}
-			if err := os.WriteFile(zoneFile, []byte(zone.String()), 0o644); err != nil {
-				b.Fatal(err)
-			}
-			var cpu0 syscall.Rusage
-			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu0)
-			var expires int
-			for b.Loop() {
-				f, err := Read(Input{ACM: []string{acmFile}, Zones: []ZoneSource{{Path: zoneFile}}})
-				if err != nil {
+	for _, s := range scenarios.ShapeMatrix() {
+		for _, n := range []int{1000, 10000} {
+			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.Name, n), func(b *testing.B) {
+				dir := b.TempDir()
+				f := scenarios.NewSynthetic(s.Of(n), 1)
+				acm, zones := SyntheticExports(f)
+				acmFile := filepath.Join(dir, "fleet.jsonl")
+				if err := os.WriteFile(acmFile, acm, 0o644); err != nil {
 					b.Fatal(err)
 				}
-				p, err := Build(f, Options{Now: now})
-				if err != nil {
+				zoneDir := filepath.Join(dir, "zones")
+				if err := os.Mkdir(zoneDir, 0o755); err != nil {
 					b.Fatal(err)
 				}
-				sc, err := scenarios.Parse(p.File, p.YAML)
-				if err != nil {
-					b.Fatal(err)
+				for name, z := range zones {
+					if err := os.WriteFile(filepath.Join(zoneDir, name), z, 0o644); err != nil {
+						b.Fatal(err)
+					}
 				}
-				res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
-				if err != nil {
-					b.Fatal(err)
+				var cpu0 syscall.Rusage
+				_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu0)
+				var expires, entries int
+				for b.Loop() {
+					fl, err := Read(Input{ACM: []string{acmFile}, Zones: []ZoneSource{{Path: zoneDir}}})
+					if err != nil {
+						b.Fatal(err)
+					}
+					p, err := Build(fl, Options{Now: f.Start, Until: f.Until})
+					if err != nil {
+						b.Fatal(err)
+					}
+					sc, err := scenarios.Parse(p.File, p.YAML)
+					if err != nil {
+						b.Fatal(err)
+					}
+					res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					r := Assess(p, res.Log)
+					if err := WriteText(io.Discard, r); err != nil {
+						b.Fatal(err)
+					}
+					expires, entries = r.Counts.Expires, len(res.Log)
 				}
-				r := Assess(p, res.Log)
-				if err := WriteText(io.Discard, r); err != nil {
-					b.Fatal(err)
-				}
-				expires = r.Counts.Expires
-			}
-			var cpu1 syscall.Rusage
-			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu1)
-			cpu := time.Duration(cpu1.Utime.Nano()+cpu1.Stime.Nano()-cpu0.Utime.Nano()-cpu0.Stime.Nano()) / time.Duration(b.N)
-			b.ReportMetric(float64(cpu.Milliseconds()), "cpu-ms/op")
-			b.ReportMetric(float64(expires), "expiring")
-		})
+				var cpu1 syscall.Rusage
+				_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu1)
+				cpu := time.Duration(cpu1.Utime.Nano()+cpu1.Stime.Nano()-cpu0.Utime.Nano()-cpu0.Stime.Nano()) / time.Duration(b.N)
+				b.ReportMetric(float64(cpu.Milliseconds()), "cpu-ms/op")
+				b.ReportMetric(float64(expires), "expiring")
+				b.ReportMetric(float64(entries), "entries/run")
+			})
+		}
 	}
+}
+
+// The exports of a synthetic fleet read without a problem, and the check
+// finds in them every trap the fleet holds: the deleted and wrong CNAMEs,
+// the CAA that forbids Amazon, the certificate nothing uses.
+func TestSyntheticExportsCheck(t *testing.T) {
+	f := scenarios.NewSynthetic(scenarios.ShapeMatrix()[len(scenarios.ShapeMatrix())-1].Of(120), 4)
+	dir := t.TempDir()
+	acm, zones := SyntheticExports(f)
+	acmFile := filepath.Join(dir, "fleet.jsonl")
+	if err := os.WriteFile(acmFile, acm, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var zs []ZoneSource
+	for name, z := range zones {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, z, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		zs = append(zs, ZoneSource{Path: path})
+	}
+	fl, err := Read(Input{ACM: []string{acmFile}, Zones: zs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(fl, Options{Now: f.Start, Until: f.Until})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenarios.Parse(p.File, p.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Assess(p, res.Log)
+	why := map[string]string{}
+	for _, e := range r.Certificates {
+		why[e.Domains[0]] = e.Reason
+	}
+	want := map[scenarios.Trap]string{
+		scenarios.TrapDeleted: "CNAME missing", scenarios.TrapWrong: "CNAME wrong",
+		scenarios.TrapCAA: "CAA forbids Amazon", scenarios.TrapUnattached: "not in use",
+	}
+	seen := map[scenarios.Trap]int{}
+	for _, c := range f.Certs {
+		if w, ok := want[c.Trap]; ok {
+			if assertContains(t, why[c.Domain], w, c.ID) {
+				seen[c.Trap]++
+			}
+		}
+	}
+	for trap := range want {
+		if seen[trap] == 0 {
+			t.Errorf("no certificate with the trap %s was found by the check", trap)
+		}
+	}
+}
+
+func assertContains(t *testing.T, s, sub, what string) bool {
+	t.Helper()
+	if !strings.Contains(s, sub) {
+		t.Errorf("%s: want %q in %q", what, sub, s)
+		return false
+	}
+	return true
 }

@@ -71,6 +71,10 @@
 //     the zones do not cover) is reported as "cannot tell: no zone data for
 //     X" and not simulated; nothing is guessed.
 //
+// SyntheticExports writes a synthetic fleet (scenarios.NewSynthetic) as
+// the exports of its account, for benchmarks and tests that check the
+// fleet run beside its scenario.
+//
 // Callers that describe a fleet from other sources (package iac) build it
 // with NewZone/AddRecord and NewFleet (construct.go). A certificate with an
 // Address is not checked against list-certificates, and one with Unsettled

@@ -304,8 +304,9 @@ func ys(s string) string {
 }
 
 // plainRE matches what YAML reads back as the same string, unquoted: it
-// starts with a letter and holds no indicator or ": ".
-var plainRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/@+-]*(:[A-Za-z0-9._/@+-]+)*$`)
+// starts with a letter or an underscore (every validation record does)
+// and holds no indicator or ": ".
+var plainRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9._/@+-]*(:[A-Za-z0-9._/@+-]+)*$`)
 
 // yamlWords are plain scalars YAML would read as something else.
 var yamlWords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true, "null": true, "y": true, "n": true}

@@ -75,9 +75,9 @@ func New(log []sim.Entry) *Index {
 			}
 			x.byCert[c] = append(x.byCert[c], p)
 		}
-		if e.Resource != "" {
-			if r < 0 || e.Resource != lastRes {
-				r, lastRes = x.resources.add(e.Resource), e.Resource
+		if e.Resource() != "" {
+			if r < 0 || e.Resource() != lastRes {
+				r, lastRes = x.resources.add(e.Resource()), e.Resource()
 				if int(r) == len(x.byResource) {
 					x.byResource = append(x.byResource, nil)
 					x.probed = append(x.probed, false)
@@ -95,7 +95,7 @@ func New(log []sim.Entry) *Index {
 		case sim.KindEnd:
 			x.end = p
 		case sim.KindTimeline:
-			x.world = x.world || (e.Cert == "" && e.Resource == "")
+			x.world = x.world || (e.Cert == "" && e.Resource() == "")
 		}
 	}
 	return x

@@ -20,11 +20,11 @@ func ptr[T any](v T) *T { return &v }
 // last deployed with that serial.
 func TestOutageFromProbes(t *testing.T) {
 	log := []sim.Entry{
-		{Time: at(0), Kind: sim.KindDeployed, Cert: "web", Resource: "alb", Detail: &sim.Detail{Serial: "01", NotAfter: ptr(at(10))}},
-		{Time: at(11), Kind: sim.KindProbe, Cert: "web", Resource: "alb", Detail: &sim.Detail{Serial: "01", NotAfter: ptr(at(10)), Expired: ptr(true)}},
-		{Time: at(12), Kind: sim.KindProbe, Cert: "web", Resource: "alb", Detail: &sim.Detail{Serial: "01", NotAfter: ptr(at(10)), Expired: ptr(true)}},
-		{Time: at(14), Kind: sim.KindDeployed, Cert: "web", Resource: "alb", Detail: &sim.Detail{Serial: "02", NotAfter: ptr(at(100))}},
-		{Time: at(15), Kind: sim.KindProbe, Cert: "web", Resource: "alb", Detail: &sim.Detail{Serial: "02", NotAfter: ptr(at(100)), Expired: ptr(false)}},
+		{Time: at(0), Kind: sim.KindDeployed, Cert: "web", Detail: &sim.Detail{Resource: "alb", Serial: "01", NotAfter: ptr(at(10))}},
+		{Time: at(11), Kind: sim.KindProbe, Cert: "web", Detail: &sim.Detail{Resource: "alb", Serial: "01", NotAfter: ptr(at(10)), Expired: ptr(true)}},
+		{Time: at(12), Kind: sim.KindProbe, Cert: "web", Detail: &sim.Detail{Resource: "alb", Serial: "01", NotAfter: ptr(at(10)), Expired: ptr(true)}},
+		{Time: at(14), Kind: sim.KindDeployed, Cert: "web", Detail: &sim.Detail{Resource: "alb", Serial: "02", NotAfter: ptr(at(100))}},
+		{Time: at(15), Kind: sim.KindProbe, Cert: "web", Detail: &sim.Detail{Resource: "alb", Serial: "02", NotAfter: ptr(at(100)), Expired: ptr(false)}},
 		{Time: at(20), Kind: sim.KindEnd},
 	}
 	ws := New(log).Outage("alb", at(30))
@@ -36,9 +36,9 @@ func TestOutageFromProbes(t *testing.T) {
 // until it was taken off or the run ended, the end entry first.
 func TestOutageFromDeployments(t *testing.T) {
 	log := []sim.Entry{
-		{Time: at(0), Kind: sim.KindDeployed, Cert: "web", Resource: "alb", Detail: &sim.Detail{Serial: "01", NotAfter: ptr(at(10))}},
-		{Time: at(5), Kind: sim.KindDeployed, Cert: "api", Resource: "alb", Detail: &sim.Detail{Serial: "07", NotAfter: ptr(at(2))}},
-		{Time: at(8), Kind: sim.KindUndeployed, Cert: "api", Resource: "alb"},
+		{Time: at(0), Kind: sim.KindDeployed, Cert: "web", Detail: &sim.Detail{Resource: "alb", Serial: "01", NotAfter: ptr(at(10))}},
+		{Time: at(5), Kind: sim.KindDeployed, Cert: "api", Detail: &sim.Detail{Resource: "alb", Serial: "07", NotAfter: ptr(at(2))}},
+		{Time: at(8), Kind: sim.KindUndeployed, Cert: "api", Detail: &sim.Detail{Resource: "alb"}},
 	}
 	x := New(log)
 	ws := x.Outage("alb", at(12))

@@ -307,7 +307,7 @@ func timelineChanges(log []sim.Entry) []eventRow {
 	var out []eventRow
 	for i := range log {
 		if e := &log[i]; e.Kind == sim.KindTimeline {
-			out = append(out, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Text: e.Detail.Text, Count: 1})
+			out = append(out, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource(), Text: e.Detail.Text, Count: 1})
 		}
 	}
 	return out
@@ -570,11 +570,11 @@ func failureCause(typ string, log []sim.Entry, at []int32) string {
 		case sim.KindCAA:
 			caa = e
 		case sim.KindEmail:
-			if e.Detail.Email == sim.EmailApproval {
+			if e.Detail.MailOf().Email == sim.EmailApproval {
 				mailed = true
-				domains = appendNew(domains, e.Detail.Domain)
+				domains = appendNew(domains, e.Detail.MailOf().Domain)
 				if e.Detail.OK != nil && *e.Detail.OK {
-					delivered[e.Detail.Domain] = true
+					delivered[e.Detail.MailOf().Domain] = true
 				}
 			}
 		}
@@ -597,8 +597,8 @@ func failureCause(typ string, log []sim.Entry, at []int32) string {
 	}
 	if last == nil {
 		switch {
-		case window != nil && window.Detail.Eligibility == sim.Ineligible && window.Detail.Cause != "":
-			return "not eligible: " + window.Detail.Cause.Explain()
+		case window != nil && window.Detail.StatusOf().Eligibility == sim.Ineligible && window.Detail.StatusOf().Cause != "":
+			return "not eligible: " + window.Detail.StatusOf().Cause.Explain()
 		case typ == sim.TypeImported:
 			// ACM opens no renewal window for it: nothing in the record
 			// says why but its type.

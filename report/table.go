@@ -155,7 +155,7 @@ func eventRows(log []sim.Entry) []eventRow {
 				continue
 			}
 			*slot = len(rows) + 1
-			rows = append(rows, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Text: e.Detail.Text, Count: 1, Bad: !ok})
+			rows = append(rows, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource(), Text: e.Detail.Text, Count: 1, Bad: !ok})
 			continue
 		}
 		if e.Cert != "" && !minorEvent(e) {
@@ -174,7 +174,7 @@ func eventRows(log []sim.Entry) []eventRow {
 		if e.Kind == sim.KindProbe && e.Detail.Expired != nil && *e.Detail.Expired {
 			bad = true
 		}
-		rows = append(rows, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Text: text, Count: 1, Bad: bad})
+		rows = append(rows, eventRow{Time: ts(e.Time), Kind: e.Kind, Cert: e.Cert, Resource: e.Resource(), Text: text, Count: 1, Bad: bad})
 	}
 	// A folded run says how many, and what the last one said.
 	for i := range rows {

@@ -248,18 +248,18 @@ func certLane(id string, log []sim.Entry, at []int32, end time.Time) Lane {
 			tr.set(e.Time, StateValid, "")
 		case sim.KindWindow:
 			inWindow = true
-			ineligible = e.Detail.Eligibility == sim.Ineligible
+			ineligible = e.Detail.StatusOf().Eligibility == sim.Ineligible
 			if ineligible {
 				tr.set(e.Time, StateIneligible, "")
 			} else if tr.state == StateValid {
 				tr.set(e.Time, StatePendingAuto, "")
 			}
 		case sim.KindStatus:
-			if e.Detail.Eligibility != "" {
-				ineligible = e.Detail.Eligibility == sim.Ineligible
+			if e.Detail.StatusOf().Eligibility != "" {
+				ineligible = e.Detail.StatusOf().Eligibility == sim.Ineligible
 			}
 			tr.set(e.Time, certState(*e.Detail, inWindow, ineligible), "")
-			if e.Detail.RenewalStatus == sim.RenewalSuccess {
+			if e.Detail.StatusOf().RenewalStatus == sim.RenewalSuccess {
 				inWindow = false
 			}
 		case sim.KindIssued:
@@ -276,12 +276,12 @@ func certLane(id string, log []sim.Entry, at []int32, end time.Time) Lane {
 
 func certState(d sim.Detail, inWindow, ineligible bool) string {
 	switch {
-	case d.Status == sim.StatusExpired:
+	case d.StatusOf().Status == sim.StatusExpired:
 		return StateExpired
-	case d.Status != "" && d.Status != sim.StatusIssued:
-		return "status " + string(d.Status)
+	case d.StatusOf().Status != "" && d.StatusOf().Status != sim.StatusIssued:
+		return "status " + string(d.StatusOf().Status)
 	}
-	switch d.RenewalStatus {
+	switch d.StatusOf().RenewalStatus {
 	case sim.RenewalPendingAuto:
 		return StatePendingAuto
 	case sim.RenewalPendingValidation:
@@ -525,7 +525,7 @@ func (t *Timeline) markers(log []sim.Entry) {
 			continue
 		}
 		cert := laneOf(certLanes, e.Cert)
-		res := laneOf(resLanes, e.Resource)
+		res := laneOf(resLanes, e.Resource())
 		either := cert
 		if either < 0 {
 			either = res
@@ -562,13 +562,13 @@ func (t *Timeline) markers(log []sim.Entry) {
 			add(e, either, class, label)
 		case sim.KindNotice:
 			label := "notice"
-			if e.Detail.Channel == "email" {
+			if e.Detail.NoticeOf().Channel == "email" {
 				label = "e-mail"
-			} else if e.Detail.Channel != "" {
-				label = e.Detail.Channel
+			} else if e.Detail.NoticeOf().Channel != "" {
+				label = e.Detail.NoticeOf().Channel
 			}
-			if e.Detail.Days > 0 {
-				label += fmt.Sprintf(" (%dd)", e.Detail.Days)
+			if e.Detail.NoticeOf().Days > 0 {
+				label += fmt.Sprintf(" (%dd)", e.Detail.NoticeOf().Days)
 			}
 			add(e, either, MarkEmail, label)
 		case sim.KindEmail:
@@ -618,8 +618,8 @@ func (t *Timeline) markers(log []sim.Entry) {
 
 func emailLabel(e *sim.Entry) string {
 	label := "e-mail"
-	if e.Detail.Email != "" {
-		label = e.Detail.Email + " e-mail"
+	if e.Detail.MailOf().Email != "" {
+		label = e.Detail.MailOf().Email + " e-mail"
 	}
 	if e.Detail.OK != nil && !*e.Detail.OK {
 		return label + " refused"
@@ -631,7 +631,7 @@ func clickLabel(e *sim.Entry) string {
 	switch {
 	case e.Detail.Expired != nil && *e.Detail.Expired:
 		return "clicked expired link"
-	case e.Detail.Approved != nil && *e.Detail.Approved:
+	case e.Detail.MailOf().Approved != nil && *e.Detail.MailOf().Approved:
 		return "approved"
 	}
 	return "approval link clicked"
@@ -642,22 +642,22 @@ func worldLabel(e *sim.Entry) string {
 	if strings.HasPrefix(e.Detail.Text, "HTTP") {
 		what = "HTTP token"
 	}
-	switch e.Detail.Do {
+	switch e.Detail.TimelineOf().Do {
 	case sim.DoDeleteValidationRecord:
 		return what + " deleted"
 	case sim.DoRestoreValidationRecord:
 		return what + " restored"
 	case sim.DoDNSAdd:
-		return recordType(e.Detail.Record+" "+e.Detail.Text) + " record added"
+		return recordType(e.Detail.TimelineOf().Record+" "+e.Detail.Text) + " record added"
 	case sim.DoDNSDelete:
-		if e.Detail.Type != "" {
-			return strings.ToUpper(e.Detail.Type) + " record deleted"
+		if e.Detail.TimelineOf().Type != "" {
+			return strings.ToUpper(e.Detail.TimelineOf().Type) + " record deleted"
 		}
 		return "DNS records deleted"
 	case sim.DoAttach:
-		return "attached to " + e.Resource
+		return "attached to " + e.Resource()
 	case sim.DoDetach:
-		return "detached from " + e.Resource
+		return "detached from " + e.Resource()
 	case sim.DoExport:
 		return "exported"
 	case "resend-validation-email":
@@ -671,7 +671,7 @@ func worldLabel(e *sim.Entry) string {
 	case "":
 		return "change"
 	}
-	return e.Detail.Do
+	return e.Detail.TimelineOf().Do
 }
 
 // recordType finds the type of the zone-file line in s, or says "DNS".

@@ -47,7 +47,7 @@ func emailCounts(log []sim.Entry) map[emailKey]int {
 		if e.Kind != sim.KindEmail || e.Detail.OK == nil || !*e.Detail.OK {
 			continue
 		}
-		to := foldKey(e.Detail.To)
+		to := foldKey(e.Detail.MailOf().To)
 		for _, anyCert := range [2]bool{false, true} {
 			for _, anyKind := range [2]bool{false, true} {
 				for _, anyTo := range [2]bool{false, true} {
@@ -56,7 +56,7 @@ func emailCounts(log []sim.Entry) map[emailKey]int {
 						k.cert = e.Cert
 					}
 					if !anyKind {
-						k.kind = e.Detail.Email
+						k.kind = e.Detail.MailOf().Email
 					}
 					if !anyTo {
 						k.to = to

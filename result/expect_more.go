@@ -41,7 +41,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 		n := 0
 		eachInCycle(s.log, own, e.Cycle, func(en *sim.Entry) {
 			if en.Kind == sim.KindEmail && en.Detail.OK != nil && *en.Detail.OK &&
-				(e.Email == sim.EmailAny || en.Detail.Email == e.Email) && (e.To == "" || strings.EqualFold(en.Detail.To, e.To)) {
+				(e.Email == sim.EmailAny || en.Detail.MailOf().Email == e.Email) && (e.To == "" || strings.EqualFold(en.Detail.MailOf().To, e.To)) {
 				n++
 			}
 		})
@@ -210,7 +210,7 @@ func checkServes(s *Scenario, e sim.Expectation, pass func(bool, string, ...any)
 		return pass(false, "expected %s, got no renewal in cycle %d", want, cycle)
 	}
 	for _, p := range own {
-		if en := &s.log[p]; en.Kind == sim.KindDeployed && en.Resource == e.Resource && en.Detail.Serial == serial {
+		if en := &s.log[p]; en.Kind == sim.KindDeployed && en.Resource() == e.Resource && en.Detail.Serial == serial {
 			at := en.Time
 			ok := (e.ServesAfter == nil || !at.Before(*e.ServesAfter)) && (e.ServesBefore == nil || !at.After(*e.ServesBefore))
 			return pass(ok, "expected %s, got it served from %s", want, stamp(at))

@@ -172,7 +172,7 @@ func certResult(spec *sim.Certificate, log []sim.Entry, at []int32) Cert {
 				c.ARN = e.Detail.ARN
 			}
 		case sim.KindStatus:
-			c.FinalStatus = e.Detail.Status
+			c.FinalStatus = e.Detail.StatusOf().Status
 		case sim.KindAttempt:
 			c.Attempts++
 		case sim.KindIssued:

@@ -43,6 +43,12 @@
 //     the scenario declares too is an error at both places. Alarms change
 //     nothing in a run; package report judges them on its record.
 //
+// NewSynthetic draws a synthetic fleet of a given shape (FleetShape:
+// certificates per resource and per zone, the 395-day share, each trap's
+// share) for benchmarks and tests; its YAML is a scenario like any other,
+// and package fleet writes the same fleet as an account's exports
+// (fleet.SyntheticExports). ShapeMatrix is the shapes the benchmarks run.
+//
 // Parsing never panics: the input is walked through yaml.Node and every
 // scalar (times, durations, numbers) is read by this package, so each message
 // can name its position.

@@ -67,7 +67,7 @@ func (m *Model) openWindow(now time.Time, c *certState) {
 		cause, why = m.ineligibleWhy(c)
 		text += "; not eligible: " + why + ", so ACM does not try to renew"
 	}
-	m.log(now, KindWindow, c, "", Detail{Text: text, Cycle: c.cycle, Eligibility: c.eligibility, Cause: cause, NotAfter: timePtr(c.notAfter)})
+	m.log(now, KindWindow, c, "", Detail{Text: text, Cycle: c.cycle, StatusDetail: &StatusDetail{Eligibility: c.eligibility, Cause: cause}, NotAfter: timePtr(c.notAfter)})
 	if c.phase != PhaseIdle {
 		// RenewCertificate got there first: the renewal is already issuing.
 		return

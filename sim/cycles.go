@@ -79,22 +79,23 @@ func (r *CycleReader) Add(e *Entry) {
 		r.times[0] = e.Time
 		c.WindowOpened = &r.times[0]
 		r.ineligible, r.ineligibleText = "", ""
-		if d.Eligibility == Ineligible {
-			r.ineligible = d.Cause
+		if d.StatusOf().Eligibility == Ineligible {
+			r.ineligible = d.StatusOf().Cause
 			if _, why, ok := strings.Cut(d.Text, "; not eligible: "); ok {
 				r.ineligibleText = strings.TrimSuffix(why, ", so ACM does not try to renew")
 			}
 		}
 	case KindStatus:
-		if d.Eligibility == Ineligible && d.Cause != CauseExpired {
-			if d.Cause != r.ineligible {
+		s := d.StatusOf()
+		if s.Eligibility == Ineligible && s.Cause != CauseExpired {
+			if s.Cause != r.ineligible {
 				r.ineligibleText = ""
 			}
-			r.ineligible = d.Cause
-		} else if d.Eligibility == Eligible {
+			r.ineligible = s.Cause
+		} else if s.Eligibility == Eligible {
 			r.ineligible, r.ineligibleText = "", ""
 		}
-		r.reason = d.Reason
+		r.reason = s.Reason
 	case KindAttempt:
 		if d.OK != nil && !*d.OK {
 			r.failed, r.failedAt = e, e.Time

@@ -36,12 +36,12 @@ func TestCyclesRenewedThenExpired(t *testing.T) {
 	na1, na2 := t0.Add(198*Day), t0.Add(153*Day+10*time.Minute+198*Day)
 	b := &cycleEntries{start: t0}
 	b.add(0, KindCert, Detail{NotAfter: &na1}).
-		add(0, KindStatus, Detail{Status: StatusIssued, Eligibility: Eligible}).
-		add(153*Day, KindWindow, Detail{Cycle: 1, Eligibility: Eligible}).
+		add(0, KindStatus, Detail{StatusDetail: &StatusDetail{Status: StatusIssued, Eligibility: Eligible}}).
+		add(153*Day, KindWindow, Detail{Cycle: 1, StatusDetail: &StatusDetail{Eligibility: Eligible}}).
 		add(153*Day, KindAttempt, Detail{Cycle: 1, OK: boolPtr(true)}).
 		add(153*Day+10*time.Minute, KindIssued, Detail{Cycle: 1, NotAfter: &na2}).
-		add(168*Day, KindStatus, Detail{Status: StatusIssued, RenewalStatus: RenewalSuccess, Eligibility: Ineligible, Cause: CauseNotInUse}).
-		add(na2.Sub(t0)-45*Day, KindWindow, Detail{Cycle: 2, Eligibility: Ineligible, Cause: CauseNotInUse,
+		add(168*Day, KindStatus, Detail{StatusDetail: &StatusDetail{Status: StatusIssued, RenewalStatus: RenewalSuccess, Eligibility: Ineligible, Cause: CauseNotInUse}}).
+		add(na2.Sub(t0)-45*Day, KindWindow, Detail{Cycle: 2, StatusDetail: &StatusDetail{Eligibility: Ineligible, Cause: CauseNotInUse},
 			Text: "renewal window opened 45d before expiry; not eligible: not in use by any integrated service and not exported, so ACM does not try to renew"}).
 		add(na2.Sub(t0), KindExpired, Detail{Cycle: 2})
 	cycles := b.read()
@@ -82,17 +82,17 @@ func TestCycleReasons(t *testing.T) {
 		}, OutcomeExpired, "CAA forbids Amazon (CAA_ERROR): example.com: CAA issue at example.com. allows only letsencrypt.org, not Amazon"},
 		{"a Private CA that refuses", func(b *cycleEntries) {
 			b.add(153*Day, KindWindow, Detail{Cycle: 1}).
-				add(153*Day, KindStatus, Detail{Cycle: 1, RenewalStatus: RenewalFailed, Reason: "PCA_INVALID_STATE", Eligibility: Eligible}).
+				add(153*Day, KindStatus, Detail{Cycle: 1, StatusDetail: &StatusDetail{RenewalStatus: RenewalFailed, Reason: "PCA_INVALID_STATE", Eligibility: Eligible}}).
 				add(198*Day, KindExpired, Detail{Cycle: 1})
 		}, OutcomeExpired, "AWS Private CA refused to issue it (PCA_INVALID_STATE)"},
 		{"imported", func(b *cycleEntries) {
-			b.add(0, KindStatus, Detail{Status: StatusIssued, Eligibility: Ineligible, Cause: CauseImported}).add(198*Day, KindExpired, Detail{Cycle: 1})
+			b.add(0, KindStatus, Detail{StatusDetail: &StatusDetail{Status: StatusIssued, Eligibility: Ineligible, Cause: CauseImported}}).add(198*Day, KindExpired, Detail{Cycle: 1})
 		}, OutcomeExpired, "not eligible: imported certificates are never renewed by ACM"},
 		{"failing when the run stops", func(b *cycleEntries) {
 			b.add(153*Day, KindWindow, Detail{Cycle: 1}).add(153*Day, KindAttempt, failed)
 		}, OutcomePending, "validation failed: example.com, *.example.com: _x.example.com. does not exist (NXDOMAIN)"},
 		{"before its window", func(b *cycleEntries) {
-			b.add(0, KindStatus, Detail{Status: StatusIssued, Eligibility: Eligible})
+			b.add(0, KindStatus, Detail{StatusDetail: &StatusDetail{Status: StatusIssued, Eligibility: Eligible}})
 		}, OutcomePending, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

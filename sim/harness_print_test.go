@@ -125,22 +125,22 @@ func entryLine(e sim.Entry) hline {
 	case sim.KindCert:
 		l.text = fmt.Sprintf("certificate %s: arn %s serial %s, valid %s .. %s", e.Cert, shortARN(d.ARN), shortSerial(d.Serial), stamp(*d.NotBefore), stamp(*d.NotAfter))
 	case sim.KindStatus:
-		parts := []string{string(d.Status)}
-		if d.RenewalStatus != "" {
-			parts = append(parts, string(d.RenewalStatus))
+		parts := []string{string(d.StatusOf().Status)}
+		if d.StatusOf().RenewalStatus != "" {
+			parts = append(parts, string(d.StatusOf().RenewalStatus))
 		}
-		if d.Reason != "" {
-			parts = append(parts, d.Reason)
+		if d.StatusOf().Reason != "" {
+			parts = append(parts, d.StatusOf().Reason)
 		}
-		parts = append(parts, string(d.Eligibility))
+		parts = append(parts, string(d.StatusOf().Eligibility))
 		l.text = fmt.Sprintf("status %s: %s", e.Cert, strings.Join(parts, ", "))
-		if d.Cause != "" {
-			l.text += " (" + string(d.Cause) + ")"
+		if d.StatusOf().Cause != "" {
+			l.text += " (" + string(d.StatusOf().Cause) + ")"
 		}
 	case sim.KindWindow:
-		l.text = fmt.Sprintf("window-opened %s cycle %d: %s before expiry, %s", e.Cert, d.Cycle, sim.FormatDuration(d.NotAfter.Sub(e.Time)), d.Eligibility)
-		if d.Cause != "" {
-			l.text += " (" + string(d.Cause) + ")"
+		l.text = fmt.Sprintf("window-opened %s cycle %d: %s before expiry, %s", e.Cert, d.Cycle, sim.FormatDuration(d.NotAfter.Sub(e.Time)), d.StatusOf().Eligibility)
+		if d.StatusOf().Cause != "" {
+			l.text += " (" + string(d.StatusOf().Cause) + ")"
 		}
 	case sim.KindAttempt:
 		var checks []string
@@ -165,20 +165,20 @@ func entryLine(e sim.Entry) hline {
 	case sim.KindIssued:
 		l.text = fmt.Sprintf("renewal-issued %s cycle %d: arn %s serial %s, valid %s .. %s", e.Cert, d.Cycle, shortARN(d.ARN), shortSerial(d.Serial), stamp(*d.NotBefore), stamp(*d.NotAfter))
 	case sim.KindDeployed:
-		l.text = fmt.Sprintf("deployed %s: %s serial %s, valid until %s", e.Resource, e.Cert, shortSerial(d.Serial), stamp(*d.NotAfter))
+		l.text = fmt.Sprintf("deployed %s: %s serial %s, valid until %s", e.Resource(), e.Cert, shortSerial(d.Serial), stamp(*d.NotAfter))
 	case sim.KindUndeployed:
-		l.text = fmt.Sprintf("undeployed %s: %s", e.Resource, e.Cert)
+		l.text = fmt.Sprintf("undeployed %s: %s", e.Resource(), e.Cert)
 	case sim.KindExpired:
 		l.text = fmt.Sprintf("expired %s cycle %d: serial %s", e.Cert, d.Cycle, shortSerial(d.Serial))
 	case sim.KindTimeline:
-		f := []string{"timeline " + d.Do}
-		for _, v := range []string{e.Cert, e.Resource, d.Domain, d.To, d.Name, d.Type, d.Zone, d.Fault} {
+		f := []string{"timeline " + d.TimelineOf().Do}
+		for _, v := range []string{e.Cert, e.Resource(), d.MailOf().Domain, d.MailOf().To, d.TimelineOf().Name, d.TimelineOf().Type, d.TimelineOf().Zone, d.TimelineOf().Fault} {
 			if v != "" {
 				f = append(f, v)
 			}
 		}
-		if d.Record != "" {
-			f = append(f, "'"+d.Record+"'")
+		if d.TimelineOf().Record != "" {
+			f = append(f, "'"+d.TimelineOf().Record+"'")
 		}
 		if d.OK != nil && !*d.OK {
 			f = append(f, "REFUSED:", d.Text[strings.Index(d.Text, "refused: ")+len("refused: "):])
@@ -193,20 +193,20 @@ func entryLine(e sim.Entry) hline {
 			l.key, l.num = "approaching "+e.Cert, ad.DaysToExpiry
 		}
 	case sim.KindNotice:
-		l.text = fmt.Sprintf("notice %s %s: %s", e.Cert, d.Channel, d.Text)
+		l.text = fmt.Sprintf("notice %s %s: %s", e.Cert, d.NoticeOf().Channel, d.Text)
 	case sim.KindEmail:
-		l.text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, d.Email, d.Domain, deliveries([]sim.Detail{*d}))
+		l.text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, d.MailOf().Email, d.MailOf().Domain, deliveries([]sim.Detail{*d}))
 	case sim.KindClick:
 		cert := e.Cert
 		if cert == "" {
 			cert = "-"
 		}
-		l.text = fmt.Sprintf("click %s %s", cert, d.Domain)
-		if d.To != "" {
-			l.text += " from " + d.To
+		l.text = fmt.Sprintf("click %s %s", cert, d.MailOf().Domain)
+		if d.MailOf().To != "" {
+			l.text += " from " + d.MailOf().To
 		}
 		switch {
-		case *d.Approved:
+		case *d.MailOf().Approved:
 			l.text += ": approved"
 		case *d.Expired:
 			l.text += ": expired"
@@ -217,16 +217,16 @@ func entryLine(e sim.Entry) hline {
 	case sim.KindProbe:
 		switch {
 		case d.Serial == "":
-			l.text = fmt.Sprintf("probe %s: no certificate (%s)", e.Resource, d.Err)
+			l.text = fmt.Sprintf("probe %s: no certificate (%s)", e.Resource(), d.Err)
 		case *d.Verified:
-			l.text = fmt.Sprintf("probe %s: %s valid", e.Resource, shortSerial(d.Serial))
+			l.text = fmt.Sprintf("probe %s: %s valid", e.Resource(), shortSerial(d.Serial))
 		case *d.Expired:
-			l.text = fmt.Sprintf("probe %s: %s EXPIRED", e.Resource, shortSerial(d.Serial))
+			l.text = fmt.Sprintf("probe %s: %s EXPIRED", e.Resource(), shortSerial(d.Serial))
 		default:
-			l.text = fmt.Sprintf("probe %s: %s invalid (%s)", e.Resource, shortSerial(d.Serial), d.Err)
+			l.text = fmt.Sprintf("probe %s: %s invalid (%s)", e.Resource(), shortSerial(d.Serial), d.Err)
 		}
 	default:
-		l.text = fmt.Sprintf("%s %s%s: %s", e.Kind, e.Cert, e.Resource, d.Text)
+		l.text = fmt.Sprintf("%s %s%s: %s", e.Kind, e.Cert, e.Resource(), d.Text)
 	}
 	return l
 }
@@ -239,10 +239,10 @@ func deliveries(ds []sim.Detail) string {
 	var refused []string
 	for _, d := range ds {
 		if !*d.OK {
-			refused = append(refused, fmt.Sprintf("%s (%d)", d.To, d.SMTPCode))
+			refused = append(refused, fmt.Sprintf("%s (%d)", d.MailOf().To, d.MailOf().SMTPCode))
 			continue
 		}
-		local, domain, _ := strings.Cut(d.To, "@")
+		local, domain, _ := strings.Cut(d.MailOf().To, "@")
 		if !slices.Contains(domains, domain) {
 			domains = append(domains, domain)
 		}
@@ -275,9 +275,9 @@ func renderRecord(entries []sim.Entry, base int, marks []phaseMark, certIDs []st
 		if e.Kind == sim.KindEmail && len(mail) > 0 {
 			prev := entries[i-1]
 			if prev.Kind == sim.KindEmail && prev.Time.Equal(e.Time) && prev.Cert == e.Cert &&
-				prev.Detail.Email == e.Detail.Email && prev.Detail.Domain == e.Detail.Domain {
+				prev.Detail.MailOf().Email == e.Detail.MailOf().Email && prev.Detail.MailOf().Domain == e.Detail.MailOf().Domain {
 				mail = append(mail, *e.Detail)
-				lines[len(lines)-1].text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, e.Detail.Email, e.Detail.Domain, deliveries(mail))
+				lines[len(lines)-1].text = fmt.Sprintf("email %s %s for %s: %s", e.Cert, e.Detail.MailOf().Email, e.Detail.MailOf().Domain, deliveries(mail))
 				continue
 			}
 		}

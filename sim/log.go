@@ -36,26 +36,48 @@ const (
 // differs between them, the attempt number, is the entry's own. In JSON the
 // attempt number sits inside "detail", where it reads naturally.
 type Entry struct {
-	Time     time.Time
-	Kind     Kind
-	Cert     string
-	Resource string
-	Attempt  int // validation-attempt, caa-check: the attempt number within the cycle
-	Detail   *Detail
+	Time    time.Time
+	Kind    Kind
+	Cert    string
+	Attempt int // validation-attempt, caa-check: the attempt number within the cycle
+	Detail  *Detail
+}
+
+// Resource is the resource the entry is about (deployed, undeployed,
+// probe, a timeline change of a resource), or "". It is kept in the
+// Detail, which entries about a resource never share, so that the
+// millions of entries of a fleet's record that concern no resource do
+// not each carry an empty string (16 of an entry's 88 bytes).
+func (e Entry) Resource() string {
+	if e.Detail == nil {
+		return ""
+	}
+	return e.Detail.Resource
 }
 
 // Detail holds what an entry says. Each kind uses a few fields; the rest stay
 // empty and are left out of the JSON.
+//
+// The fields only a few kinds use sit in groups held by pointer (status,
+// timeline, notice, e-mail), nil in every other entry: a fleet's record
+// holds hundreds of thousands of Details, and each would otherwise carry
+// some 200 bytes of empty strings. The groups are embedded so that
+// encoding/json writes their fields in place, in this order, and leaves
+// out a nil one: the event log reads as if the fields were Detail's own.
+// Read a group through its accessor (StatusOf, TimelineOf, NoticeOf,
+// MailOf), never through a promoted field, which panics when the group is
+// nil; a writer allocates a group of its own, and only when it sets one of
+// its fields, so that what the JSON reader allocates is the same.
 type Detail struct {
 	Text string `json:"text,omitempty"` // one human sentence
 
+	// Resource is the entry's resource (Entry.Resource): the event log
+	// writes it beside the certificate, outside "detail".
+	Resource string `json:"-"`
+
 	Cycle int `json:"cycle,omitempty"` // renewal cycle, 1 = renewing the first certificate
 
-	Status        Status        `json:"status,omitempty"`
-	RenewalStatus RenewalStatus `json:"renewal_status,omitempty"`
-	Reason        string        `json:"reason,omitempty"`
-	Eligibility   Eligibility   `json:"eligibility,omitempty"`
-	Cause         Cause         `json:"cause,omitempty"` // why the certificate is ineligible (window-opened, status)
+	*StatusDetail // status, window-opened; timeline: a PCA failure's reason
 
 	ARN       string     `json:"arn,omitempty"`
 	Serial    string     `json:"serial,omitempty"`
@@ -66,6 +88,34 @@ type Detail struct {
 	Checks []NameCheck `json:"checks,omitempty"` // validation-attempt
 	OK     *bool       `json:"ok,omitempty"`
 
+	*TimelineDetail // timeline; renewal-issued: reimport
+	*NoticeDetail   // notice
+
+	Event *Event `json:"event,omitempty"`
+
+	*MailDetail // email-sent, approval-click; timeline: a click's domain, a mailbox
+
+	Expired *bool `json:"expired,omitempty"` // approval-click, probe
+
+	CAA []CAAAnswer `json:"caa,omitempty"`
+
+	// probe
+	Verified *bool  `json:"verified,omitempty"`
+	Err      string `json:"error,omitempty"`
+}
+
+// StatusDetail is what a status or window-opened entry says of the
+// certificate's state.
+type StatusDetail struct {
+	Status        Status        `json:"status,omitempty"`
+	RenewalStatus RenewalStatus `json:"renewal_status,omitempty"`
+	Reason        string        `json:"reason,omitempty"`
+	Eligibility   Eligibility   `json:"eligibility,omitempty"`
+	Cause         Cause         `json:"cause,omitempty"` // why the certificate is ineligible (window-opened, status)
+}
+
+// TimelineDetail is what a timeline entry says of the world change.
+type TimelineDetail struct {
 	Do     string `json:"do,omitempty"` // timeline action
 	Record string `json:"record,omitempty"`
 	Name   string `json:"name,omitempty"`
@@ -75,26 +125,54 @@ type Detail struct {
 	Zone        string  `json:"zone,omitempty"`
 	Fault       string  `json:"fault,omitempty"`
 	Probability float64 `json:"probability,omitempty"`
+}
 
-	Channel string `json:"channel,omitempty"` // notice: email
+// NoticeDetail is how a notice outside EventBridge went out.
+type NoticeDetail struct {
+	Channel string `json:"channel,omitempty"` // email
 	Days    int    `json:"days,omitempty"`
+}
 
-	Event *Event `json:"event,omitempty"`
-
-	// email-sent, approval-click
+// MailDetail is one message of e-mail validation, or a click on its link.
+type MailDetail struct {
 	Email    string `json:"email,omitempty"` // approval | instruction
 	To       string `json:"to,omitempty"`
 	Domain   string `json:"domain,omitempty"`
 	Subject  string `json:"subject,omitempty"`
 	SMTPCode int    `json:"smtp_code,omitempty"`
 	Approved *bool  `json:"approved,omitempty"`
-	Expired  *bool  `json:"expired,omitempty"`
+}
 
-	CAA []CAAAnswer `json:"caa,omitempty"`
+// StatusOf is d's status group, the zero one when d has none.
+func (d *Detail) StatusOf() StatusDetail {
+	if d == nil || d.StatusDetail == nil {
+		return StatusDetail{}
+	}
+	return *d.StatusDetail
+}
 
-	// probe
-	Verified *bool  `json:"verified,omitempty"`
-	Err      string `json:"error,omitempty"`
+// TimelineOf is d's timeline group, the zero one when d has none.
+func (d *Detail) TimelineOf() TimelineDetail {
+	if d == nil || d.TimelineDetail == nil {
+		return TimelineDetail{}
+	}
+	return *d.TimelineDetail
+}
+
+// NoticeOf is d's notice group, the zero one when d has none.
+func (d *Detail) NoticeOf() NoticeDetail {
+	if d == nil || d.NoticeDetail == nil {
+		return NoticeDetail{}
+	}
+	return *d.NoticeDetail
+}
+
+// MailOf is d's e-mail group, the zero one when d has none.
+func (d *Detail) MailOf() MailDetail {
+	if d == nil || d.MailDetail == nil {
+		return MailDetail{}
+	}
+	return *d.MailDetail
 }
 
 // NameCheck is what one validation check of one name found.

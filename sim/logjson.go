@@ -31,7 +31,7 @@ type detailWire struct {
 
 // MarshalJSON writes e the way the event log holds it.
 func (e Entry) MarshalJSON() ([]byte, error) {
-	w := entryWire{Time: e.Time, Kind: e.Kind, Cert: e.Cert, Resource: e.Resource, Detail: &detailWire{Attempt: e.Attempt, Detail: e.Detail}}
+	w := entryWire{Time: e.Time, Kind: e.Kind, Cert: e.Cert, Resource: e.Resource(), Detail: &detailWire{Attempt: e.Attempt, Detail: e.Detail}}
 	if d := e.Detail; d != nil {
 		w.Detail.Text, w.Detail.Cycle = d.Text, d.Cycle
 	}
@@ -58,6 +58,7 @@ func (e *Entry) UnmarshalJSON(b []byte) error {
 	if w.Detail != nil { // "detail": null leaves an empty Detail
 		d.Text, d.Cycle, attempt = w.Detail.Text, w.Detail.Cycle, w.Detail.Attempt
 	}
-	*e = Entry{Time: w.Time, Kind: w.Kind, Cert: w.Cert, Resource: w.Resource, Attempt: attempt, Detail: d}
+	d.Resource = w.Resource
+	*e = Entry{Time: w.Time, Kind: w.Kind, Cert: w.Cert, Attempt: attempt, Detail: d}
 	return nil
 }

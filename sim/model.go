@@ -75,8 +75,14 @@ type Model struct {
 	days     []int                 // countdown's days, from the longest series down to 1
 	statuses map[statusKey]*Detail // status details, shared by the entries that say the same
 
-	begun   bool
+	begun bool
+	// The record: the entries written since it was last read whole go
+	// to record; once a fleet's record outgrows recordChunk, each full
+	// array is set aside in sealed and a new one started, instead of
+	// copying everything into one twice as large (or a quarter larger)
+	// again and again. Record joins them in one copy when it is read.
 	record  []Entry
+	sealed  [][]Entry
 	details []Detail // the unused rest of the current slab
 }
 
@@ -252,7 +258,8 @@ func (m *Model) emit(e Effect) { m.out = append(m.out, e) }
 // emitted, so writing the record here, at emission, gives the same order as
 // a log effect would, without boxing every entry.
 func (m *Model) log(now time.Time, kind Kind, c *certState, resource string, d Detail) {
-	m.append(now, kind, c, resource, 0, m.newDetail(d))
+	d.Resource = resource
+	m.append(now, kind, c, 0, m.newDetail(d))
 }
 
 // logAttempt records attempt n of c's cycle, sharing the Detail of the
@@ -273,7 +280,7 @@ func (m *Model) logAttempt(now time.Time, kind Kind, c *certState, n int, d *Det
 	if !same {
 		*last = m.newDetail(*d)
 	}
-	m.append(now, kind, c, "", n, *last)
+	m.append(now, kind, c, n, *last)
 }
 
 func (m *Model) newDetail(d Detail) *Detail {
@@ -287,31 +294,69 @@ func (m *Model) newDetail(d Detail) *Detail {
 	return dp
 }
 
-func (m *Model) append(now time.Time, kind Kind, c *certState, resource string, attempt int, d *Detail) {
-	e := Entry{Time: now, Kind: kind, Resource: resource, Attempt: attempt, Detail: d}
+func (m *Model) append(now time.Time, kind Kind, c *certState, attempt int, d *Detail) {
+	e := Entry{Time: now, Kind: kind, Attempt: attempt, Detail: d}
 	if c != nil {
 		e.Cert = c.spec.ID
 	}
 	if len(m.record) == cap(m.record) {
-		// Double, rather than append's quarter for large slices: a fleet's
-		// record of a million entries is then copied about once, not four
-		// times.
-		grown := make([]Entry, len(m.record), max(2*cap(m.record), 256))
-		copy(grown, m.record)
-		m.record = grown
+		m.growRecord()
 	}
 	m.record = append(m.record, e)
 }
 
 const detailSlab = 1024
 
+// recordChunk is the size, in entries, of the arrays a large record is
+// written in: about 5.6 MB each.
+const recordChunk = 1 << 16
+
+// growRecord makes room for the next entry of a full record: a small one
+// doubles, as append would, until it reaches recordChunk; a larger one is
+// set aside whole and the next entries go to a new array of recordChunk.
+// The entries are so copied once, when the record is read (Record), not
+// each time it grows, and no array twice the record's size is left for
+// the garbage collector to count as live.
+func (m *Model) growRecord() {
+	if n := cap(m.record); n < recordChunk {
+		grown := make([]Entry, len(m.record), min(max(2*n, 256), recordChunk))
+		copy(grown, m.record)
+		m.record = grown
+		return
+	}
+	m.sealed = append(m.sealed, m.record)
+	m.record = make([]Entry, 0, recordChunk)
+}
+
 // Record is everything that happened so far, in order. The slice is the
-// model's: callers copy what they keep beyond the next Step.
-func (m *Model) Record() []Entry { return m.record }
+// model's: callers copy what they keep beyond the next Step. A record
+// written in several arrays is joined here, in one copy, which the next
+// call reuses unless the record grew past it.
+func (m *Model) Record() []Entry {
+	if len(m.sealed) == 0 {
+		return m.record
+	}
+	n := len(m.record)
+	for _, c := range m.sealed {
+		n += len(c)
+	}
+	whole := make([]Entry, 0, n)
+	for i, c := range m.sealed {
+		whole = append(whole, c...)
+		m.sealed[i] = nil // the garbage collector may take it back at once
+	}
+	whole = append(whole, m.record...)
+	m.sealed, m.record = m.sealed[:0], whole
+	return whole
+}
+
+// RecordArrays tells how many arrays the record is written in: Record
+// joins them, in one copy, when there is more than one.
+func (m *Model) RecordArrays() int { return len(m.sealed) + 1 }
 
 // UseRecord makes the model write its record into buf (from its start):
 // drivers that run many scenarios recycle one buffer.
-func (m *Model) UseRecord(buf []Entry) { m.record = buf[:0] }
+func (m *Model) UseRecord(buf []Entry) { m.record, m.sealed = buf[:0], nil }
 
 func (m *Model) wake(at time.Time, kind TimerKind, c *certState, gen, n int) {
 	m.emit(Wake{At: at, Timer: Timer{Kind: kind, Cert: c.idx, Gen: gen, N: n}})

@@ -53,7 +53,7 @@ func (m *Model) instruct(now time.Time, c *certState) {
 	m.log(now, KindNotice, c, "", Detail{
 		Text: fmt.Sprintf("renewal has failed for %s, %s before expiry: ACM e-mails instructions to fix it by hand to %s and posts them to AWS Health",
 			FormatDuration(now.Sub(c.cyc.failingSince)), Count(days, "day"), m.sc.AccountEmail),
-		Channel: "email", Days: days,
+		NoticeDetail: &NoticeDetail{Channel: "email", Days: days},
 	})
 	if m.sc.AccountEmail != "" {
 		subject, body := InstructionEmail(c.p, c.arn, c.spec.Domain, validationMethod(c.spec), c.notAfter)
@@ -160,13 +160,13 @@ func (m *Model) logStatus(now time.Time, c *certState) {
 			text += " (" + c.reason + ")"
 		}
 		text += ", " + lowerEligibility(c.eligibility)
-		d = m.newDetail(Detail{Text: text, Cycle: c.cycle, Status: c.status, RenewalStatus: c.renewalStatus, Reason: c.reason, Eligibility: c.eligibility, Cause: cause})
+		d = m.newDetail(Detail{Text: text, Cycle: c.cycle, StatusDetail: &StatusDetail{Status: c.status, RenewalStatus: c.renewalStatus, Reason: c.reason, Eligibility: c.eligibility, Cause: cause}})
 		if m.statuses == nil {
 			m.statuses = map[statusKey]*Detail{}
 		}
 		m.statuses[key] = d
 	}
-	m.append(now, KindStatus, c, "", 0, d)
+	m.append(now, KindStatus, c, 0, d)
 }
 
 type statusKey struct {

@@ -341,7 +341,7 @@ func TestPropertyIneligibleNeverRenews(t *testing.T) {
 		for _, e := range d.m.Record() {
 			switch e.Kind {
 			case sim.KindStatus:
-				elig[e.Cert] = e.Detail.Eligibility
+				elig[e.Cert] = e.Detail.StatusOf().Eligibility
 			case sim.KindAttempt, sim.KindIssued:
 				if elig[e.Cert] == sim.Eligible {
 					continue

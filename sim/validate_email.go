@@ -137,7 +137,7 @@ func (m *Model) emailResult(now time.Time, c *certState, r EmailResult) {
 		} else {
 			accepted++
 		}
-		m.log(now, KindEmail, c, "", Detail{Text: text, Email: r.Kind, To: d.To, Domain: r.Domain, SMTPCode: d.Code, OK: boolPtr(d.Accepted)})
+		m.log(now, KindEmail, c, "", Detail{Text: text, MailDetail: &MailDetail{Email: r.Kind, To: d.To, Domain: r.Domain, SMTPCode: d.Code}, OK: boolPtr(d.Accepted)})
 	}
 	if r.Kind != EmailApproval || c.status != StatusIssued {
 		return
@@ -171,7 +171,7 @@ func (m *Model) click(now time.Time, r ClickResult) {
 	if r.Address != "" {
 		text += " (from " + r.Address + ")"
 	}
-	m.log(now, KindClick, c, "", Detail{Text: text, Domain: r.Domain, To: r.Address, Approved: boolPtr(r.Approved), Expired: boolPtr(r.Expired)})
+	m.log(now, KindClick, c, "", Detail{Text: text, MailDetail: &MailDetail{Domain: r.Domain, To: r.Address, Approved: boolPtr(r.Approved)}, Expired: boolPtr(r.Expired)})
 	if !known || !r.Approved || ref.cycle != c.cycle || c.status != StatusIssued {
 		return
 	}

@@ -134,14 +134,15 @@ func (v *CertView) apply(e *Entry) {
 		}
 		v.Exported = false
 	case KindStatus:
-		if d.Status != v.Status || d.RenewalStatus != v.RenewalStatus || d.Reason != v.Reason {
+		s := d.StatusOf()
+		if s.Status != v.Status || s.RenewalStatus != v.RenewalStatus || s.Reason != v.Reason {
 			v.RenewalUpdated = e.Time
 		}
-		v.Status, v.RenewalStatus, v.Reason, v.Eligibility = d.Status, d.RenewalStatus, d.Reason, d.Eligibility
+		v.Status, v.RenewalStatus, v.Reason, v.Eligibility = s.Status, s.RenewalStatus, s.Reason, s.Eligibility
 		if v.Type != TypeAmazonIssued {
 			v.RenewalStatus, v.Reason = "", ""
 		}
-		if d.RenewalStatus == RenewalPendingAuto && v.RenewalUpdated.Equal(e.Time) {
+		if s.RenewalStatus == RenewalPendingAuto && v.RenewalUpdated.Equal(e.Time) {
 			for j := range v.NameStatus {
 				v.NameStatus[j].Status = ValidationPending
 			}
@@ -161,13 +162,13 @@ func (v *CertView) apply(e *Entry) {
 			}
 		}
 	case KindTimeline:
-		switch d.Do {
+		switch d.TimelineOf().Do {
 		case DoAttach:
-			if !slices.Contains(v.InUseBy, e.Resource) {
-				v.InUseBy = append(v.InUseBy, e.Resource)
+			if !slices.Contains(v.InUseBy, e.Resource()) {
+				v.InUseBy = append(v.InUseBy, e.Resource())
 			}
 		case DoDetach:
-			if k := slices.Index(v.InUseBy, e.Resource); k >= 0 {
+			if k := slices.Index(v.InUseBy, e.Resource()); k >= 0 {
 				v.InUseBy = slices.Delete(v.InUseBy, k, k+1)
 			}
 		case DoExport:

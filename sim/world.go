@@ -34,7 +34,7 @@ func (m *Model) apply(now time.Time, ch Change) error {
 		}
 		return nil
 	}
-	d := Detail{Do: ch.Do, Record: ch.Record, Name: ch.Name, Type: ch.Type}
+	d := Detail{TimelineDetail: &TimelineDetail{Do: ch.Do, Record: ch.Record, Name: ch.Name, Type: ch.Type}}
 	switch ch.Do {
 	case DoDeleteValidationRecord, DoRestoreValidationRecord:
 		if err := needCert(); err != nil {
@@ -42,7 +42,7 @@ func (m *Model) apply(now time.Time, ch Change) error {
 		}
 		m.validationRecordChange(now, c, ch.Do == DoDeleteValidationRecord, d)
 	case DoClickApproval:
-		d.Domain = ch.Domain
+		d.MailDetail = &MailDetail{Domain: ch.Domain}
 		d.Text = "someone follows the newest approval link for " + ch.Domain
 		m.log(now, KindTimeline, nil, "", d)
 		m.emit(ClickApproval{Domain: ch.Domain})
@@ -77,7 +77,7 @@ func (m *Model) apply(now time.Time, ch Change) error {
 		}
 		if ch.Do == DoPCAFailure {
 			c.pcaFailure = ch.Reason
-			d.Reason = ch.Reason
+			d.StatusDetail = &StatusDetail{Reason: ch.Reason}
 			d.Text = fmt.Sprintf("AWS Private CA refuses to issue %s's certificates (%s)", c.spec.ID, ch.Reason)
 		} else {
 			c.pcaFailure = ""
@@ -85,7 +85,7 @@ func (m *Model) apply(now time.Time, ch Change) error {
 		}
 		m.log(now, KindTimeline, c, "", d)
 	case DoMailboxReject, DoMailboxAccept:
-		d.To = ch.Address
+		d.MailDetail = &MailDetail{To: ch.Address}
 		d.Text = "the mail server now refuses mail for " + ch.Address
 		if ch.Do == DoMailboxAccept {
 			d.Text = "the mail server now accepts mail for " + ch.Address
@@ -277,11 +277,14 @@ func (m *Model) dnsFault(now time.Time, ch Change, d Detail) {
 	if zone {
 		where = owner + " and every name below it"
 	}
-	d.Name, d.Zone = "", ""
+	// A group of its own: d's is the caller's.
+	td := d.TimelineOf()
+	d.TimelineDetail = &td
+	td.Name, td.Zone = "", ""
 	if zone {
-		d.Zone = owner
+		td.Zone = owner
 	} else {
-		d.Name = owner
+		td.Name = owner
 	}
 	if ch.Do == DoDNSFaultClear {
 		d.Text = "DNS answers normally again for " + where
@@ -289,7 +292,7 @@ func (m *Model) dnsFault(now time.Time, ch Change, d Detail) {
 		m.emit(DNSFault{Owner: owner, Zone: zone, Clear: true})
 		return
 	}
-	d.Fault, d.Probability = ch.Fault, ch.Probability
+	td.Fault, td.Probability = ch.Fault, ch.Probability
 	what := map[string]string{
 		FaultServfail: "answers SERVFAIL",
 		FaultTimeout:  "does not answer",
@@ -407,7 +410,7 @@ func (m *Model) reimport(now time.Time, c *certState, notAfter time.Time, d Deta
 	m.refreshEligibility(c)
 	m.log(now, KindIssued, c, "", Detail{
 		Text:  fmt.Sprintf("reimported: new certificate %s valid until %s", c.serial, c.notAfter.Format(time.RFC3339)),
-		Cycle: replaced, Do: DoReimport, ARN: c.arn, Serial: c.serial, Names: c.names,
+		Cycle: replaced, TimelineDetail: &TimelineDetail{Do: DoReimport}, ARN: c.arn, Serial: c.serial, Names: c.names,
 		NotBefore: timePtr(c.notBefore), NotAfter: timePtr(c.notAfter),
 	})
 	m.logStatusIfChanged(now, c, before)

@@ -27,7 +27,8 @@ func sweepScenario() *sim.Scenario {
 }
 
 func sweepEntry(at time.Duration, kind sim.Kind, res string, d sim.Detail) sim.Entry {
-	return sim.Entry{Time: sweepT0.Add(at), Kind: kind, Cert: "web", Resource: res, Detail: &d}
+	d.Resource = res
+	return sim.Entry{Time: sweepT0.Add(at), Kind: kind, Cert: "web", Detail: &d}
 }
 
 // The margin counts from when the last resource that used the certificate

@@ -162,12 +162,12 @@ func servedAt(log []sim.Entry, at []int32) (time.Time, bool) {
 		}
 		switch e.Kind {
 		case sim.KindDeployed:
-			if !serving[e.Resource] {
-				serving[e.Resource] = true
-				order = append(order, e.Resource)
+			if !serving[e.Resource()] {
+				serving[e.Resource()] = true
+				order = append(order, e.Resource())
 			}
 		case sim.KindUndeployed:
-			delete(serving, e.Resource)
+			delete(serving, e.Resource())
 		}
 	}
 	if issued < 0 {
@@ -182,15 +182,15 @@ func servedAt(log []sim.Entry, at []int32) (time.Time, bool) {
 	servedAt := map[string]time.Time{}
 	for _, p := range at[issued+1:] {
 		e := &log[p]
-		if !serving[e.Resource] || settled[e.Resource] {
+		if !serving[e.Resource()] || settled[e.Resource()] {
 			continue
 		}
 		switch {
 		case e.Kind == sim.KindDeployed && e.Detail.Serial == serial:
-			settled[e.Resource] = true
-			servedAt[e.Resource] = e.Time
+			settled[e.Resource()] = true
+			servedAt[e.Resource()] = e.Time
 		case e.Kind == sim.KindUndeployed:
-			settled[e.Resource] = true // detached before it was served: no longer a user
+			settled[e.Resource()] = true // detached before it was served: no longer a user
 		}
 	}
 	for _, res := range order {

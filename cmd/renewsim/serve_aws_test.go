@@ -135,7 +135,7 @@ func TestServeEveryAWSOperationWithTheSDK(t *testing.T) {
 	var did []string
 	for _, e := range s.live.Entries(0) {
 		if e.Kind == sim.KindTimeline {
-			did = append(did, e.Detail.Do)
+			did = append(did, e.Detail.TimelineOf().Do)
 		}
 	}
 	assert.Equal(t, []string{sim.DoRenewCertificate, sim.DoResendValidationEmail, sim.DoDNSAdd}, did)

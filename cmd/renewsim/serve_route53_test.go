@@ -141,8 +141,8 @@ func TestServeRoute53DeleteFailsRenewalLikeTheTimeline(t *testing.T) {
 	for i := range a {
 		if a[i].Kind == sim.KindTimeline {
 			timeline++
-			assert.Equal(t, sim.DoDeleteValidationRecord, a[i].Detail.Do)
-			assert.Equal(t, sim.DoDNSDelete, b[i].Detail.Do)
+			assert.Equal(t, sim.DoDeleteValidationRecord, a[i].Detail.TimelineOf().Do)
+			assert.Equal(t, sim.DoDNSDelete, b[i].Detail.TimelineOf().Do)
 			assert.Equal(t, a[i].Time, b[i].Time)
 			assert.Contains(t, b[i].Detail.Text, aws.ToString(rr.Name))
 			continue

@@ -79,6 +79,7 @@ func (w *world) dnsFault(e sim.DNSFault) error {
 
 // forget drops the cached answers for names the spot covers.
 func (w *world) forget(spot faultSpot) {
+	w.forgetMemos()
 	if w.cache == nil {
 		return
 	}

@@ -24,9 +24,10 @@ import (
 // the run, so people watching the fakes see each change as it happens. In
 // the change-driven mode (Options.CacheProbes) a resource's listeners start
 // the first time a client must talk to it, a deployed certificate is issued
-// and served when a handshake needs it, and a client's verdict is remembered
-// by what it depends on: the record is the same, with a handful of
-// handshakes for a fleet instead of one per certificate.
+// and served when a handshake needs it, and a client's verdict is derived
+// from the names and validity of what is served once a real handshake has
+// proved that kind of verdict (probeTLS): the record is the same, with a
+// handful of handshakes for a fleet instead of one per deployment.
 
 // prepareResources makes the fakes of sc's resources ready, reusing those a
 // previous run of this world made.
@@ -142,35 +143,40 @@ type probeKey struct {
 
 // probeTLS is a client connecting to resource p.Resource at the current
 // virtual time.
+//
+// In the change-driven mode most verdicts are derived, not asked: what a
+// client verifying a certificate of the simulator CA sees depends only on
+// its names and validity, the name asked for and the time (derive). Each
+// class of verdict (valid, wrong name, expired, not yet valid) is asked of
+// a real handshake the first time it comes up for this CA, and derived from
+// then on only if the handshake said exactly what the derivation says. A
+// renewal of one of several certificates on a load balancer so costs no
+// certificate issued and no handshake.
 func (w *world) probeTLS(p sim.ProbeTLS, now time.Time) (sim.TLSAnswer, error) {
 	i := p.Resource
+	if w.probeCache == nil {
+		return w.handshake(i, p.ServerName, now)
+	}
 	d := w.served[i]
-	var key probeKey
-	if w.probeCache != nil {
-		// A certificate of the simulator CA whose names cover the name
-		// asked for, at a time inside its validity, verifies: nothing
-		// else of it counts. One real handshake proves it for this CA;
-		// later ones in that class are answered from what is served.
-		valid := w.validClass(d, p.ServerName, now)
-		if valid && w.validSeen[w.ca] {
-			return sim.TLSAnswer{Resource: i, Serial: d.Serial, NotAfter: encodedTime(d.NotAfter), Verified: true}, nil
-		}
-		key = probeKey{keyOf(d), p.ServerName, now.UnixNano()}
-		if a, ok := w.probeCache[key]; ok {
-			a.Resource = i
-			return a, nil
-		}
-		a, err := w.handshake(i, p.ServerName, now)
-		if err != nil {
-			return a, err
-		}
-		w.probeCache[key] = a
-		if valid && a.Verified && a.Serial == d.Serial {
-			w.validSeen[w.ca] = true
-		}
+	class, derived := w.derive(d, p.ServerName, now)
+	derived.Resource = i
+	if class != classUnknown && w.proven[w.ca]&class != 0 {
+		return derived, nil
+	}
+	key := probeKey{keyOf(d), p.ServerName, now.UnixNano()}
+	if a, ok := w.probeCache[key]; ok {
+		a.Resource = i
 		return a, nil
 	}
-	return w.handshake(i, p.ServerName, now)
+	a, err := w.handshake(i, p.ServerName, now)
+	if err != nil {
+		return a, err
+	}
+	w.probeCache[key] = a
+	if class != classUnknown && a == derived {
+		w.proven[w.ca] |= class
+	}
+	return a, nil
 }
 
 func (w *world) handshake(i int, serverName string, now time.Time) (sim.TLSAnswer, error) {
@@ -181,19 +187,55 @@ func (w *world) handshake(i int, serverName string, now time.Time) (sim.TLSAnswe
 	return sim.TLSAnswer{Resource: i, Serial: res.Serial, NotAfter: res.NotAfter, Verified: res.Verified, Expired: res.Expired, Err: res.Err}, nil
 }
 
-// validClass tells whether a client verifying what d serves at now is sure
-// to succeed: a certificate of ours is served, its names cover serverName
-// (crypto/x509's own matching) and now lies inside its validity as encoded
-// in the certificate (whole seconds) and inside the CA's.
-func (w *world) validClass(d sim.Deploy, serverName string, now time.Time) bool {
-	if d.Serial == "" || now.Before(caNotBefore) || now.After(caNotAfter) {
-		return false
+// probeClass is a kind of verdict derive can give, a bit each so that a
+// CA's proven classes fit in one mask.
+type probeClass uint8
+
+const (
+	classUnknown  probeClass = 0 // not derived: ask a real handshake
+	classValid    probeClass = 1 << iota
+	classMismatch            // the names do not cover the name asked for
+	classExpired             // after NotAfter
+	classEarly               // before NotBefore
+)
+
+// derive is what a client verifying what d serves for serverName at now
+// sees, the way crypto/x509 judges a leaf of the simulator CA (checks in
+// its order: validity, then the name, then the chain, which a certificate
+// of the simulator CA always passes inside the CA's validity), and the
+// class of that verdict; classUnknown when nothing of ours is served, the
+// time lies outside the CA's validity, or the run issues from the
+// ACM-shaped hierarchies (issuers.go), whose intermediates have validities
+// of their own.
+func (w *world) derive(d sim.Deploy, serverName string, now time.Time) (probeClass, sim.TLSAnswer) {
+	if d.Serial == "" || w.typed() || now.Before(caNotBefore) || now.After(caNotAfter) {
+		return classUnknown, sim.TLSAnswer{}
 	}
-	if now.Before(encodedTime(d.NotBefore)) || now.After(encodedTime(d.NotAfter)) {
-		return false
+	c := &w.hostCheck
+	c.DNSNames, c.NotBefore, c.NotAfter = d.Names, encodedTime(d.NotBefore), encodedTime(d.NotAfter)
+	a := sim.TLSAnswer{Serial: d.Serial, NotAfter: c.NotAfter}
+	var err error
+	class := classValid
+	switch {
+	case now.Before(c.NotBefore):
+		class, a.Expired = classEarly, true
+		err = x509.CertificateInvalidError{Cert: c, Reason: x509.Expired,
+			Detail: fmt.Sprintf("current time %s is before %s", now.Format(time.RFC3339), c.NotBefore.Format(time.RFC3339))}
+	case now.After(c.NotAfter):
+		class, a.Expired = classExpired, true
+		err = x509.CertificateInvalidError{Cert: c, Reason: x509.Expired,
+			Detail: fmt.Sprintf("current time %s is after %s", now.Format(time.RFC3339), c.NotAfter.Format(time.RFC3339))}
+	default:
+		if err = c.VerifyHostname(serverName); err != nil {
+			class = classMismatch
+		}
 	}
-	w.hostCheck.DNSNames = d.Names
-	return w.hostCheck.VerifyHostname(serverName) == nil
+	if err != nil {
+		a.Err = "verify: " + err.Error()
+	} else {
+		a.Verified = true
+	}
+	return class, a
 }
 
 // encodedTime is t as an X.509 certificate holds it: whole seconds, UTC.

@@ -64,15 +64,31 @@ type world struct {
 	// explicit fast mode (Options.CacheDNS).
 	cache map[dnsKey]*mdns.Msg
 	deps  map[string][]dnsKey // owner name -> cached answers it can change
+	// With the cache on, whole answers too — a CNAME chain followed, a CAA
+	// climb — forgotten when an answer they were made of can change
+	// (zoneChanged; cnameDeps and caaDeps: owner name -> whole answers):
+	// the hourly attempts of a failing renewal then cost one lookup each,
+	// not one per name of the chain and of the climb. While one is found,
+	// touched collects the owner names its queries depend on, and uncached
+	// notes a query that bypassed the cache (a fault).
+	cnameMemo map[cnameMemoKey]sim.CNAMEAnswer
+	caaMemo   map[string]sim.CAAAnswer
+	cnameDeps map[string][]cnameMemoKey
+	caaDeps   map[string][]string
+	touched   []string
+	uncached  bool
+	finding   bool // a whole answer is being found: touch collects
 	// probeCache, when not nil, remembers TLS probe verdicts
 	// (Options.CacheProbes); probeMemo keeps them across runs of a worker,
-	// validSeen the CAs whose valid class a real handshake proved; peekMemo
+	// proven the classes of verdict a real handshake proved per CA
+	// (resources.go, derive); hostCheck is derive's scratch certificate,
+	// of which only names and validity are read; peekMemo
 	// and httpMemo remember the legacy probe's and HTTP validation's
 	// answers within a run.
 	probeCache map[probeKey]sim.TLSAnswer
 	probeMemo  map[probeKey]sim.TLSAnswer
-	validSeen  map[*faketls.CA]bool
-	hostCheck  x509.Certificate // reused by validClass: only its names are read
+	proven     map[*faketls.CA]probeClass
+	hostCheck  x509.Certificate
 	peekMemo   map[peekKey]faketls.ProbeResult
 	httpMemo   map[httpKey]sim.HTTPAnswer
 	clicked    map[string]bool // approval codes this world's clicks approved
@@ -112,7 +128,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		w.byIP = map[string]int{}
 		w.leaves = map[leafKey]*faketls.Leaf{}
 		w.cas = map[uint64]*faketls.CA{}
-		w.validSeen = map[*faketls.CA]bool{}
+		w.proven = map[*faketls.CA]probeClass{}
 		w.peekMemo = map[peekKey]faketls.ProbeResult{}
 		w.httpMemo = map[httpKey]sim.HTTPAnswer{}
 	}
@@ -189,6 +205,7 @@ func (w *world) prepare(ctx context.Context, sc *sim.Scenario, seed uint64, cloc
 		clear(w.cache)
 	}
 	clear(w.deps)
+	w.forgetMemos()
 	clear(w.clicked)
 	w.faults = w.faults[:0]
 	w.nextID = 0
@@ -281,8 +298,10 @@ func (w *world) close() {
 func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
 	key := dnsKey{mdns.CanonicalName(name), qtype}
 	cacheable := w.cache != nil && !w.faulty(key.name)
+	w.uncached = w.uncached || !cacheable
 	if cacheable {
 		if m, ok := w.cache[key]; ok {
+			w.touch(key.name, m)
 			return m, nil
 		}
 	}
@@ -295,8 +314,24 @@ func (w *world) query(name string, qtype uint16) (*mdns.Msg, error) {
 				w.dependsOn(mdns.CanonicalName(cn.Target), key)
 			}
 		}
+		w.touch(key.name, resp)
 	}
 	return resp, err
+}
+
+// touch notes, for the whole answer being found, the owner names a cached
+// answer depends on: the name asked for and the CNAMEs it went through, as
+// query registers them.
+func (w *world) touch(name string, m *mdns.Msg) {
+	if !w.finding {
+		return
+	}
+	w.touched = append(w.touched, name)
+	for _, rr := range m.Answer {
+		if cn, ok := rr.(*mdns.CNAME); ok {
+			w.touched = append(w.touched, mdns.CanonicalName(cn.Target))
+		}
+	}
 }
 
 func (w *world) dependsOn(owner string, key dnsKey) {
@@ -316,11 +351,26 @@ func (w *world) zoneChanged(owner string) {
 		return
 	}
 	owner = mdns.CanonicalName(owner)
+	// A CAA climb reads only the records at each name it visits (NODATA
+	// and NXDOMAIN alike send it one level up), so only a change at one of
+	// those names changes it, not an ancestor that becomes or stops being
+	// an empty non-terminal: forgetting climbs by every ancestor, up to
+	// the root they all pass, made each change in a fleet's zone cost a
+	// new climb for every certificate. A chain's answer keeps the last
+	// query's rcode, so it goes with the ancestors too.
+	for _, name := range w.caaDeps[owner] {
+		delete(w.caaMemo, name)
+	}
+	delete(w.caaDeps, owner)
 	for {
 		for _, k := range w.deps[owner] {
 			delete(w.cache, k)
 		}
 		delete(w.deps, owner)
+		for _, k := range w.cnameDeps[owner] {
+			delete(w.cnameMemo, k)
+		}
+		delete(w.cnameDeps, owner)
 		i := strings.IndexByte(owner, '.')
 		if owner == "." || i < 0 {
 			return
@@ -355,9 +405,74 @@ func noAnswer(err error) string {
 	return "no answer from the name server"
 }
 
+// cnameMemoKey is what following a validation record's chain depends on,
+// the zone aside.
+type cnameMemoKey struct {
+	record, expected string
+	maxHops          int
+}
+
+// memoOn tells whether whole answers are remembered (the cache is on), and
+// readies their maps.
+func (w *world) memoOn() bool {
+	if w.cache == nil {
+		return false
+	}
+	if w.cnameMemo == nil {
+		w.cnameMemo, w.cnameDeps = map[cnameMemoKey]sim.CNAMEAnswer{}, map[string][]cnameMemoKey{}
+		w.caaMemo, w.caaDeps = map[string]sim.CAAAnswer{}, map[string][]string{}
+	}
+	return true
+}
+
+// forgetMemos forgets every whole answer: a new run, or a fault that
+// starts or ends.
+func (w *world) forgetMemos() {
+	clear(w.cnameMemo)
+	clear(w.cnameDeps)
+	clear(w.caaMemo)
+	clear(w.caaDeps)
+}
+
+// startFinding starts collecting what the whole answer about to be found
+// depends on.
+func (w *world) startFinding() {
+	w.uncached, w.touched, w.finding = false, w.touched[:0], true
+}
+
+// found stops collecting, and tells whether the answer may be remembered:
+// no query bypassed the cache and it carries no error.
+func (w *world) found(errText string) bool {
+	w.finding = false
+	return !w.uncached && errText == ""
+}
+
 // resolveCNAME follows the validation record's CNAME chain with real
 // queries, as a resolver would, up to MaxHops records.
 func (w *world) resolveCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
+	if !w.memoOn() {
+		return w.followCNAME(c)
+	}
+	key := cnameMemoKey{c.Record, c.Expected, c.MaxHops}
+	if a, ok := w.cnameMemo[key]; ok {
+		a.Cert, a.Attempt = c.Cert, c.Attempt
+		return a
+	}
+	w.startFinding()
+	a := w.followCNAME(c)
+	if w.found(a.Err) {
+		// The record keeps the chain: answers share it, and an append
+		// to one of them must copy.
+		a.Chain = slices.Clip(a.Chain)
+		w.cnameMemo[key] = a
+		for _, name := range w.touched {
+			w.cnameDeps[name] = append(w.cnameDeps[name], key)
+		}
+	}
+	return a
+}
+
+func (w *world) followCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
 	ans := sim.CNAMEAnswer{Cert: c.Cert, Attempt: c.Attempt, Record: c.Record}
 	name := c.Record
 	for hop := 0; hop < c.MaxHops; hop++ {
@@ -410,6 +525,25 @@ func (w *world) resolveA(name string) (string, string) {
 // caa finds the CAA record set that governs name: the first name with CAA
 // records, climbing from the name (without a leading "*.") to the root.
 func (w *world) caa(name string) sim.CAAAnswer {
+	if !w.memoOn() {
+		return w.climbCAA(name)
+	}
+	if a, ok := w.caaMemo[name]; ok {
+		return a
+	}
+	w.startFinding()
+	a := w.climbCAA(name)
+	if w.found(a.Err) {
+		a.Records = slices.Clip(a.Records)
+		w.caaMemo[name] = a
+		for _, owner := range w.touched {
+			w.caaDeps[owner] = append(w.caaDeps[owner], name)
+		}
+	}
+	return a
+}
+
+func (w *world) climbCAA(name string) sim.CAAAnswer {
 	ans := sim.CAAAnswer{Name: name}
 	cand := mdns.Fqdn(strings.TrimPrefix(strings.ToLower(name), "*."))
 	for {

@@ -11,7 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	mdns "github.com/miekg/dns"
+
 	"github.com/renewsim/renewsim/engine"
+	fakedns "github.com/renewsim/renewsim/fakes/dns"
 	"github.com/renewsim/renewsim/sim"
 )
 
@@ -143,4 +146,104 @@ func TestDeployAndProbeAtVirtualTime(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "www.example.com", seen.Via)
 	assert.Equal(t, "0a:0b:0c", seen.Serial)
+}
+
+// Every verdict the change-driven mode derives is what a real handshake
+// with the certificate really served says, text and all: valid, a name the
+// certificate does not cover, expired, not yet valid; and nothing is
+// derived before a handshake of that class proved the derivation.
+func TestDerivedVerdictsAreTheHandshakes(t *testing.T) {
+	w, eng := testWorld(t, nil)
+	w.probeCache = map[probeKey]sim.TLSAnswer{}
+	start := eng.Now()
+	nb, na := start.Add(sim.Day), start.Add(30*sim.Day)
+	d := sim.Deploy{Resource: 0, Cert: 0, Serial: "0a:0b:0c", Names: []string{"www.example.com", "*.api.example.com"}, NotBefore: nb, NotAfter: na}
+	require.NoError(t, w.deploy(d))
+	for _, tc := range []struct {
+		name  string
+		at    time.Time
+		class probeClass
+	}{
+		{"www.example.com", nb.Add(time.Hour), classValid},
+		{"x.api.example.com", nb.Add(time.Hour), classValid},
+		{"api.example.com", nb.Add(time.Hour), classMismatch},
+		{"other.example.com", na, classMismatch},
+		{"www.example.com", na.Add(time.Second), classExpired},
+		{"other.example.com", na.Add(90 * sim.Day), classExpired},
+		{"www.example.com", start, classEarly},
+	} {
+		class, derived := w.derive(d, tc.name, tc.at)
+		assert.Equal(t, tc.class, class, "%s at %s", tc.name, tc.at)
+		real, err := w.handshake(0, tc.name, tc.at)
+		require.NoError(t, err)
+		derived.Resource = real.Resource
+		assert.Equal(t, real, derived, "%s at %s", tc.name, tc.at)
+		assert.Zero(t, w.proven[w.ca]&class, "not proven before probeTLS asks")
+		got, err := w.probeTLS(sim.ProbeTLS{Resource: 0, ServerName: tc.name}, tc.at)
+		require.NoError(t, err)
+		assert.Equal(t, real, got)
+		assert.NotZero(t, w.proven[w.ca]&class, "proven by probeTLS's handshake")
+		clear(w.proven)
+	}
+	// Nothing served: never derived.
+	require.NoError(t, w.deploy(sim.Deploy{Resource: 0}))
+	class, _ := w.derive(w.served[0], "www.example.com", nb)
+	assert.Equal(t, classUnknown, class)
+}
+
+// With the cache on, a CAA climb and a CNAME chain are remembered whole,
+// and forgotten as soon as a record they went through or climbed past
+// changes: the answers are those of fresh queries.
+func TestRememberedAnswersFollowTheZone(t *testing.T) {
+	w, _ := testWorld(t, nil)
+	w.cache = map[dnsKey]*mdns.Msg{}
+	change := func(add string, remove ...string) {
+		for _, name := range remove {
+			w.dns.Remove(name, 0)
+			w.zoneChanged(name)
+		}
+		if add != "" {
+			rrs, err := fakedns.ParseRecords(add)
+			require.NoError(t, err)
+			w.dns.AddRR(rrs...)
+			w.zoneChanged(rrs[0].Header().Name)
+		}
+	}
+	fresh := func(do func() any) any {
+		cache := w.cache
+		w.cache = nil
+		defer func() { w.cache = cache }()
+		return do()
+	}
+	caa := func() any { return w.caa("a.www.example.com") }
+	check := sim.CheckCNAME{Record: "_v.www.example.com.", Expected: "_ok.acm-validations.aws.", MaxHops: 8}
+	cname := func() any { return w.resolveCNAME(check) }
+	steps := []struct {
+		add    string
+		remove []string
+	}{
+		{add: `_v.www.example.com. 300 IN CNAME hop.example.net.`},
+		{add: `hop.example.net. 300 IN CNAME _ok.acm-validations.aws.`},
+		{add: `example.com. 300 IN CAA 0 issue "letsencrypt.org"`},
+		{add: `www.example.com. 300 IN CAA 0 issue "amazon.com"`},
+		{add: `x.a.www.example.com. 300 IN A 192.0.2.1`},
+		{remove: []string{"hop.example.net."}},
+		{add: `hop.example.net. 300 IN CNAME elsewhere.example.org.`},
+		{remove: []string{"www.example.com."}},
+		// The record goes (NXDOMAIN), then a name below it comes: the
+		// record is an empty non-terminal, NOERROR without data.
+		{remove: []string{"_v.www.example.com."}},
+		{add: `x._v.www.example.com. 300 IN A 192.0.2.2`},
+		{add: `a.www.example.com. 300 IN CAA 0 issue "amazon.com"`},
+	}
+	for i, st := range steps {
+		// Asked twice: the second answer comes from memory.
+		for range 2 {
+			assert.Equal(t, fresh(caa), caa(), "step %d: CAA", i)
+			assert.Equal(t, fresh(cname), cname(), "step %d: CNAME", i)
+		}
+		assert.Len(t, w.caaMemo, 1, "step %d", i)
+		assert.Len(t, w.cnameMemo, 1, "step %d", i)
+		change(st.add, st.remove...)
+	}
 }
