@@ -93,7 +93,7 @@ func TestFleetReportScreenshot(t *testing.T) {
 			dir := filepath.Join(base, fmt.Sprintf("fleet-%d", n))
 			files, err := report.WriteDir(dir, sum, report.DirOptions{})
 			require.NoError(t, err)
-			svgName := fmt.Sprintf("synthetic-fleet-%d.svg", n)
+			svgName := sc.Name + ".svg"
 			require.Equal(t, []string{svgName, "index.html", "results.json", "events.jsonl.gz"}, files)
 			sizes := map[string]int64{}
 			for _, f := range files {

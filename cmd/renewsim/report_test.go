@@ -188,7 +188,8 @@ func TestRunReportAtFleetSize(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	assert.Equal(t, []string{"events.jsonl.gz", "index.html", "results.json", "synthetic-fleet-60.svg"}, names)
+	svg := scenarios.NewSynthetic(scenarios.BenchShape(60), 1).Name() + ".svg"
+	assert.Equal(t, []string{"events.jsonl.gz", "index.html", "results.json", svg}, names)
 
 	for _, log := range []string{filepath.Join(out, "events.jsonl.gz"), events} {
 		data, err := os.ReadFile(log)
