@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -290,7 +289,7 @@ func writeCertificate(b *strings.Builder, p *Plan, e *Entry, resIDs map[string]s
 // ys writes s as a YAML scalar, quoted only when YAML needs it, also
 // inside a flow mapping or list.
 func ys(s string) string {
-	if plainRE.MatchString(s) && !yamlWords[strings.ToLower(s)] {
+	if plain(s) && (len(s) > 5 || !yamlWords[strings.ToLower(s)]) {
 		return s // names and ARNs: the common case, without an encoder
 	}
 	if strings.ContainsAny(s, ",[]{}#") {
@@ -303,10 +302,32 @@ func ys(s string) string {
 	return strings.TrimSuffix(string(out), "\n")
 }
 
-// plainRE matches what YAML reads back as the same string, unquoted: it
-// starts with a letter or an underscore (every validation record does)
-// and holds no indicator or ": ".
-var plainRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9._/@+-]*(:[A-Za-z0-9._/@+-]+)*$`)
+// plain tells whether YAML reads s back as the same string unquoted: it
+// starts with a letter or an underscore (every validation record does),
+// then holds only letters, digits and ._/@+- , and each colon is followed
+// by one of those (no ": ", no colon at the end). A scan, not a regular
+// expression: check writes a dozen names and ARNs for each certificate.
+func plain(s string) bool {
+	if s == "" || !(isLetter(s[0]) || s[0] == '_') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case plainByte(c):
+		case c == ':' && i+1 < len(s) && plainByte(s[i+1]):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func plainByte(c byte) bool {
+	return isLetter(c) || '0' <= c && c <= '9' || strings.IndexByte("._/@+-", c) >= 0
+}
 
 // yamlWords are plain scalars YAML would read as something else.
 var yamlWords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true, "null": true, "y": true, "n": true}
