@@ -555,30 +555,8 @@ var _ = template.Must(htmlTemplate.New("fleet-scenario").Parse(`
 // failing attempt. Certificates that fail alike share it, so that a fleet's
 // failures can be counted by cause.
 func failureCause(typ string, log []sim.Entry, at []int32) string {
-	var last, window, caa *sim.Entry
-	mailed, delivered := false, map[string]bool{}
-	var domains []string
-	for _, p := range at {
-		e := &log[p]
-		switch e.Kind {
-		case sim.KindAttempt:
-			if e.Detail.OK != nil && !*e.Detail.OK {
-				last = e
-			}
-		case sim.KindWindow:
-			window = e
-		case sim.KindCAA:
-			caa = e
-		case sim.KindEmail:
-			if e.Detail.MailOf().Email == sim.EmailApproval {
-				mailed = true
-				domains = appendNew(domains, e.Detail.MailOf().Domain)
-				if e.Detail.OK != nil && *e.Detail.OK {
-					delivered[e.Detail.MailOf().Domain] = true
-				}
-			}
-		}
-	}
+	ev := gather(log, at)
+	last, window, caa := ev.last, ev.window, ev.caa
 	if caa != nil && caa.Detail.OK != nil && !*caa.Detail.OK && (last == nil || !caa.Time.Before(last.Time)) {
 		for _, a := range caa.Detail.CAA {
 			if !a.OK && a.Cause == sim.CauseCAALookupFailed {
@@ -587,9 +565,9 @@ func failureCause(typ string, log []sim.Entry, at []int32) string {
 		}
 		return "CAA forbids Amazon (CAA_ERROR)"
 	}
-	if mailed {
-		for _, d := range domains {
-			if !delivered[d] {
+	if len(ev.domains) > 0 {
+		for _, d := range ev.domains {
+			if len(ev.delivered[d]) == 0 {
 				return "every approval e-mail refused (NO_AVAILABLE_CONTACTS)"
 			}
 		}

@@ -485,44 +485,60 @@ func foldMails(mails []sim.Entry) []string {
 	return out
 }
 
-// diagnose explains, from the last failing attempt, which names failed,
-// what DNS answered and what to fix. It reads a certificate's entries at
-// those positions of log; sc gives the profile's numbers (nil when the
-// record was read back without its scenario).
-func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
-	var last, window, caa *sim.Entry
-	var domains []string
-	delivered := map[string][]string{}
-	refused := map[string][]string{}
-	approved := map[string]bool{}
+// evidence is what a certificate's entries say about why it failed: the
+// last failing validation attempt, the last window opened and CAA check,
+// and the approval e-mails by domain (in the order first sent).
+type evidence struct {
+	last, window, caa *sim.Entry
+	domains           []string
+	delivered         map[string][]string // domain -> recipients the mail reached
+	refused           map[string][]string // domain -> recipients that refused it
+	approved          map[string]bool     // domain -> a link was followed and accepted
+}
+
+// gather reads the evidence from a certificate's entries at those
+// positions of log.
+func gather(log []sim.Entry, at []int32) evidence {
+	ev := evidence{delivered: map[string][]string{}, refused: map[string][]string{}, approved: map[string]bool{}}
 	for _, p := range at {
 		e := &log[p]
 		switch e.Kind {
 		case sim.KindAttempt:
 			if e.Detail.OK != nil && !*e.Detail.OK {
-				last = e
+				ev.last = e
 			}
 		case sim.KindWindow:
-			window = e
+			ev.window = e
 		case sim.KindCAA:
-			caa = e
+			ev.caa = e
 		case sim.KindClick:
-			if e.Detail.MailOf().Approved != nil && *e.Detail.MailOf().Approved {
-				approved[e.Detail.MailOf().Domain] = true
+			if m := e.Detail.MailOf(); m.Approved != nil && *m.Approved {
+				ev.approved[m.Domain] = true
 			}
 		case sim.KindEmail:
-			if e.Detail.MailOf().Email != sim.EmailApproval {
+			m := e.Detail.MailOf()
+			if m.Email != sim.EmailApproval {
 				continue
 			}
-			d := e.Detail.MailOf().Domain
-			domains = appendNew(domains, d)
+			ev.domains = appendNew(ev.domains, m.Domain)
 			if e.Detail.OK != nil && *e.Detail.OK {
-				delivered[d] = appendNew(delivered[d], e.Detail.MailOf().To)
+				ev.delivered[m.Domain] = appendNew(ev.delivered[m.Domain], m.To)
 			} else {
-				refused[d] = appendNew(refused[d], e.Detail.MailOf().To)
+				ev.refused[m.Domain] = appendNew(ev.refused[m.Domain], m.To)
 			}
 		}
 	}
+	return ev
+}
+
+// diagnose explains, from the last failing attempt, which names failed,
+// what DNS answered and what to fix. It reads a certificate's entries at
+// those positions of log; sc gives the profile's numbers (nil when the
+// record was read back without its scenario).
+func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
+	ev := gather(log, at)
+	last, window, caa := ev.last, ev.window, ev.caa
+	domains, delivered, refused, approved := ev.domains, ev.delivered, ev.refused, ev.approved
 	if caa != nil && caa.Detail.OK != nil && !*caa.Detail.OK && (last == nil || !caa.Time.Before(last.Time)) {
 		out := []string{fmt.Sprintf("why: every name validated, but the last CAA check (%s) refused Amazon (CAA_ERROR):", ts(caa.Time))}
 		for _, a := range caa.Detail.CAA {
