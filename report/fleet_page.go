@@ -551,17 +551,7 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 <dt>used by</dt><dd>{{.ID}}: <span{{if .Bad}} class="outage"{{end}}>{{.Outage}}</span></dd>
 {{- end}}
 </dl>
-{{- if .SVG}}
-<figure class="plot">{{.SVG}}</figure>
-{{- end}}
-{{- if .Story}}
-<pre class="story">{{range .Story}}{{.}}
-{{end}}</pre>
-{{- end}}
-{{- range .Missing}}
-<p class="small">{{.}}</p>
-{{- end}}
-</details>
+` + drillDownTail + `
 {{- end}}
 {{- else}}
 <p>Every certificate renews.</p>
@@ -578,3 +568,18 @@ footer { margin-top: 40px; color: #5f6368; font-size: 12px; }
 </body>
 </html>
 `))
+
+// drillDownTail ends a certificate's drill-down section, on the fleet page
+// and in a scenario's report at fleet size alike: its timeline, its story
+// from the record, what the record does not say.
+const drillDownTail = `{{- if .SVG}}
+<figure class="plot">{{.SVG}}</figure>
+{{- end}}
+{{- if .Story}}
+<pre class="story">{{range .Story}}{{.}}
+{{end}}</pre>
+{{- end}}
+{{- range .Missing}}
+<p class="small">{{.}}</p>
+{{- end}}
+</details>`

@@ -520,17 +520,7 @@ var _ = template.Must(htmlTemplate.New("fleet-scenario").Parse(`
 <dt>why</dt><dd><b>{{.Cause}}</b>{{range .Why}}<br>{{.}}{{end}}</dd>
 {{- end}}
 </dl>
-{{- if .SVG}}
-<figure class="plot">{{.SVG}}</figure>
-{{- end}}
-{{- if .Story}}
-<pre class="story">{{range .Story}}{{.}}
-{{end}}</pre>
-{{- end}}
-{{- range .Missing}}
-<p class="small">{{.}}</p>
-{{- end}}
-</details>
+` + drillDownTail + `
 {{- end}}
 {{- if .Others}}
 <details class="others">
