@@ -41,28 +41,14 @@ func decodeJSON(file string, data []byte, c *collector) []jv {
 		c.at(file, 0, 0, "empty file: want the JSON the AWS CLI writes")
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var values []any
-	var lines []int
-	// The line of each value, counted on from the last one: a JSON Lines
-	// export of many certificates is read in one pass.
-	line, counted := 1, 0
-	for {
-		start := skipSpace(data, int(dec.InputOffset()))
-		var v any
-		err := dec.Decode(&v)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+	values, lines, ok := decodeHalves(data)
+	if !ok {
+		var start int
+		var err error
+		if values, lines, start, err = decodeValues(data, 1); err != nil {
 			reportSyntax(file, data, start, err, c)
 			return nil
 		}
-		values = append(values, v)
-		line += bytes.Count(data[counted:start], []byte("\n"))
-		counted = start
-		lines = append(lines, line)
 	}
 	out := make([]jv, len(values))
 	for i, v := range values {
@@ -73,6 +59,66 @@ func decodeJSON(file string, data []byte, c *collector) []jv {
 		out[i] = jv{d: d, v: v, path: "$"}
 	}
 	return out
+}
+
+// decodeValues decodes every value in data, with the line each starts on
+// (data's first line is line). On a syntax error it returns where the
+// value that failed starts.
+func decodeValues(data []byte, line int) (values []any, lines []int, start int, err error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	// The line of each value, counted on from the last one: a JSON Lines
+	// export of many certificates is read in one pass.
+	counted := 0
+	for {
+		start = skipSpace(data, int(dec.InputOffset()))
+		var v any
+		if err := dec.Decode(&v); err == io.EOF {
+			return values, lines, 0, nil
+		} else if err != nil {
+			return nil, nil, start, err
+		}
+		values = append(values, v)
+		line += bytes.Count(data[counted:start], []byte("\n"))
+		counted = start
+		lines = append(lines, line)
+	}
+}
+
+// decodeHalves decodes a large JSON Lines file in two halves at once, cut
+// where a line starts with "{": an account's describe-certificate export
+// of 10,000 certificates is 9 MB, 0.3 s to decode on one core. A cut that
+// does not fall between two values leaves a half that does not decode;
+// then, as for a small file or one with a syntax error, ok is false and
+// the file is decoded whole, which reports the error where it is.
+func decodeHalves(data []byte) (values []any, lines []int, ok bool) {
+	const halvesFrom = 1 << 20
+	if len(data) < halvesFrom {
+		return nil, nil, false
+	}
+	cut := bytes.Index(data[len(data)/2:], []byte("\n{"))
+	if cut < 0 {
+		return nil, nil, false
+	}
+	cut += len(data)/2 + 1
+	type half struct {
+		values []any
+		lines  []int
+		err    error
+	}
+	var second half
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		firstLine := 1 + bytes.Count(data[:cut], []byte("\n"))
+		second.values, second.lines, _, second.err = decodeValues(data[cut:], firstLine)
+	}()
+	values, lines, _, err := decodeValues(data[:cut], 1)
+	<-done
+	if err != nil || second.err != nil || len(values) == 0 || len(second.values) == 0 {
+		return nil, nil, false
+	}
+	return append(values, second.values...), append(lines, second.lines...), true
 }
 
 func skipSpace(data []byte, i int) int {

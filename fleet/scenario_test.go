@@ -1,10 +1,15 @@
 package fleet
 
 import (
+	"bytes"
+	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // plain says what the regular expression it replaced said: a letter or an
@@ -27,4 +32,45 @@ func TestPlainScalar(t *testing.T) {
 	for _, s := range []string{"arn:aws:acm:us-east-1:123456789012:certificate/abc", "_x.example.com.", "a::b", "a:", "a: b", "1abc"} {
 		assert.Equal(t, re.MatchString(s), plain(s), s)
 	}
+}
+
+// A large JSON Lines export decoded in two halves at once gives the values
+// and lines of one pass; a large file whose halves do not decode alone (a
+// pretty-printed array, a syntax error) is read whole, its error where it
+// is.
+func TestDecodeJSONInHalves(t *testing.T) {
+	var lines, pretty strings.Builder
+	pretty.WriteString("[\n")
+	for i := range 20000 {
+		fmt.Fprintf(&lines, "{\"Certificate\": {\"CertificateArn\": \"arn:%d\", \"DomainName\": \"d%d.example.com\"}}\n", i, i)
+		if i%3 == 0 {
+			lines.WriteString("\n") // blank lines move the line numbers on
+		}
+		fmt.Fprintf(&pretty, "{\"n\": %d, \"pad\": \"%s\"},\n", i, strings.Repeat("x", 60))
+	}
+	pretty.WriteString("{\"n\": -1}\n]\n")
+	for name, data := range map[string][]byte{"lines": []byte(lines.String()), "pretty": []byte(pretty.String())} {
+		require.Greater(t, len(data), 1<<20, name)
+		whole, wholeLines, _, err := decodeValues(data, 1)
+		require.NoError(t, err, name)
+		values, valueLines, ok := decodeHalves(data)
+		if name == "pretty" {
+			assert.False(t, ok, "an array cut in two does not decode")
+			continue
+		}
+		require.True(t, ok)
+		assert.Equal(t, whole, values)
+		assert.Equal(t, wholeLines, valueLines)
+		got := decodeJSON("f.jsonl", data, &collector{})
+		require.Len(t, got, len(whole))
+		assert.Equal(t, wholeLines[len(whole)-1], got[len(got)-1].d.line)
+	}
+	bad := []byte(lines.String())
+	at := len(bad) * 3 / 4
+	at += bytes.IndexByte(bad[at:], '\n') + 1
+	bad = slices.Concat(bad[:at], []byte("{\"Certificate\": }\n"), bad[at:])
+	c := &collector{}
+	assert.Nil(t, decodeJSON("f.jsonl", bad, c))
+	require.NotEmpty(t, c.probs)
+	assert.Equal(t, 1+bytes.Count(bad[:at], []byte("\n")), c.probs[0].Line, "the error where it is")
 }
