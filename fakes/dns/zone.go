@@ -55,7 +55,9 @@ func parseFragment(text string) ([]mdns.RR, error) {
 	zp.SetDefaultTTL(DefaultTTL)
 	var rrs []mdns.RR
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
-		if strings.Contains(strings.ToLower(rr.String()), relativeOrigin) {
+		// The parser appends the origin as it is given, in lower case: no
+		// need to lower the text of every record to find it.
+		if strings.Contains(rr.String(), relativeOrigin) {
 			// The text of the fragment is already in the caller's message;
 			// rr.String() would show the sentinel origin, which means nothing
 			// to the reader.

@@ -70,8 +70,18 @@ func (e *Error) Error() string {
 // would refuse, and features this runner does not drive yet. A scenario that
 // passes Check runs to its end.
 func Check(sc *sim.Scenario) error {
+	_, err := checkParsed(sc)
+	return err
+}
+
+// checkParsed is Check, which returns the records of sc.DNSRecords as it
+// parsed them, text by text: the runner gives them to the fake DNS server
+// and finds the zones in them without parsing them twice more (a fleet's
+// scenario holds tens of thousands).
+func checkParsed(sc *sim.Scenario) (map[string][]mdns.RR, error) {
 	var errs []error
-	check := func(line int, text string) {
+	parsed := make(map[string][]mdns.RR, len(sc.DNSRecords))
+	check := func(line int, text string) []mdns.RR {
 		rrs, err := fakedns.ParseRecords(text)
 		if err == nil && len(rrs) == 0 {
 			err = errors.New("no record in it")
@@ -79,13 +89,16 @@ func Check(sc *sim.Scenario) error {
 		if err != nil {
 			errs = append(errs, &Error{File: sc.File, Line: line, Col: 1, Msg: fmt.Sprintf("bad DNS record %q: %v (expected a zone-file line like 'example.com. 300 IN CAA 0 issue \"amazon.com\"')", text, err)})
 		}
+		return rrs
 	}
 	for i, r := range sc.DNSRecords {
 		line := 0
 		if i < len(sc.DNSLines) {
 			line = sc.DNSLines[i]
 		}
-		check(line, r)
+		if _, ok := parsed[r]; !ok {
+			parsed[r] = check(line, r)
+		}
 	}
 	for _, ch := range sc.Timeline {
 		if ch.Do == sim.DoDNSAdd {
@@ -97,7 +110,10 @@ func Check(sc *sim.Scenario) error {
 			}
 		}
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return parsed, nil
 }
 
 // Run simulates sc from its start to its until and returns the record.
@@ -132,9 +148,11 @@ func runOnBuffer(ctx context.Context, w *world, sc *sim.Scenario, opt Options, b
 
 // newRunner prepares w for sc, schedules the timeline and starts the model.
 func newRunner(ctx context.Context, w *world, sc *sim.Scenario, opt Options, buf []sim.Entry) (*runner, error) {
-	if err := Check(sc); err != nil {
+	parsed, err := checkParsed(sc)
+	if err != nil {
 		return nil, err
 	}
+	w.initial = parsed
 	seed := sc.Seed
 	if opt.Seed != nil {
 		seed = *opt.Seed
@@ -405,7 +423,7 @@ func (r *runner) perform(e sim.Effect) {
 			w.zoneChanged(rm.Name)
 		}
 		for _, line := range e.Add {
-			rrs, err := fakedns.ParseRecords(line)
+			rrs, err := w.parseRecords(line)
 			if err != nil {
 				r.fail(fmt.Errorf("DNS change %q: %w", line, err))
 				return

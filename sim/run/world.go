@@ -26,8 +26,11 @@ import (
 
 // world is the fakes of one run and the real clients that talk to them.
 type world struct {
-	ctx context.Context
-	sc  *sim.Scenario
+	// initial are the scenario's DNS records as Check parsed them, by
+	// their text (parseRecords).
+	initial map[string][]mdns.RR
+	ctx     context.Context
+	sc      *sim.Scenario
 
 	dns     *fakedns.Server
 	dnsc    *mdns.Client

@@ -49,7 +49,7 @@ func zoneFor(name string) string {
 }
 
 // scenarioZones lists the zones of sc (see above), in the order first met.
-func scenarioZones(sc *sim.Scenario, seed uint64) []string {
+func scenarioZones(sc *sim.Scenario, seed uint64, initial map[string][]mdns.RR) []string {
 	var zones []string
 	seen := map[string]bool{}
 	add := func(name string) {
@@ -59,7 +59,10 @@ func scenarioZones(sc *sim.Scenario, seed uint64) []string {
 		}
 	}
 	addRecords := func(text string) {
-		rrs, _ := fakedns.ParseRecords(text) // Check refuses what fails here
+		rrs, ok := initial[text]
+		if !ok {
+			rrs, _ = fakedns.ParseRecords(text) // Check refuses what fails here
+		}
 		for _, rr := range rrs {
 			add(rr.Header().Name)
 			if cn, ok := rr.(*mdns.CNAME); ok {
@@ -96,7 +99,7 @@ func scenarioZones(sc *sim.Scenario, seed uint64) []string {
 
 // addZones tells the fake DNS server the zones of sc.
 func (w *world) addZones(sc *sim.Scenario, seed uint64) error {
-	for _, z := range scenarioZones(sc, seed) {
+	for _, z := range scenarioZones(sc, seed, w.initial) {
 		if err := w.dns.AddZone(z); err != nil {
 			return err
 		}
@@ -116,4 +119,20 @@ func (w *world) asNXDOMAIN(name string, m *mdns.Msg) *mdns.Msg {
 		m.Rcode = mdns.RcodeNameError
 	}
 	return m
+}
+
+// parseRecords parses a zone-file line to add to the fake DNS server: one
+// of the scenario's records from what Check parsed at the start (copied:
+// the server keeps what it is given, and a record may be added again after
+// a deletion), any other as it comes.
+func (w *world) parseRecords(text string) ([]mdns.RR, error) {
+	rrs, ok := w.initial[text]
+	if !ok {
+		return fakedns.ParseRecords(text)
+	}
+	out := make([]mdns.RR, len(rrs))
+	for i, rr := range rrs {
+		out[i] = mdns.Copy(rr)
+	}
+	return out, nil
 }

@@ -34,7 +34,7 @@ func TestZoneFor(t *testing.T) {
 func TestScenarioZones(t *testing.T) {
 	sc, err := scenarios.LoadLibrary("dns-happy")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"example.com.", "acm-validations.aws."}, scenarioZones(sc, sc.Seed))
+	assert.Equal(t, []string{"example.com.", "acm-validations.aws."}, scenarioZones(sc, sc.Seed, nil))
 
 	sc = &sim.Scenario{
 		Certificates: []sim.Certificate{{Domain: "www.example.org", SANs: []string{"*.shop.example.net"}, Validation: sim.ValidationEmail}},
@@ -42,7 +42,7 @@ func TestScenarioZones(t *testing.T) {
 		DNSRecords:   []string{"_v.example.org. CNAME _t.validations.example.dev."},
 		Timeline:     []sim.Change{{Do: sim.DoDNSAdd, Record: "later.example.biz. A 192.0.2.1"}},
 	}
-	assert.Equal(t, []string{"example.org.", "example.net.", "example.io.", "example.dev.", "example.biz."}, scenarioZones(sc, 1))
+	assert.Equal(t, []string{"example.org.", "example.net.", "example.io.", "example.dev.", "example.biz."}, scenarioZones(sc, 1, nil))
 }
 
 // `dig SOA` finds the zone of an e-mail-validated certificate that has no
