@@ -253,7 +253,7 @@ func (x *evaluation) eventFirings(a *sim.Alarm, h *certHistory) []firingAt {
 			continue
 		}
 		if a.DaysToExpiryAtMost != nil {
-			days, ok := eventDays(e.Detail.Event.Detail)
+			days, ok := sim.EventDays(e.Detail.Event.Detail)
 			if !ok || days > *a.DaysToExpiryAtMost {
 				continue
 			}
@@ -605,30 +605,6 @@ func setLead(text **string, secs **int64, d time.Duration) {
 	s := sim.FormatDuration(d)
 	n := int64(d / time.Second)
 	*text, *secs = &s, &n
-}
-
-// eventDays is the DaysToExpiry of an event's detail, typed or read back
-// from JSON.
-func eventDays(d any) (int, bool) {
-	switch d := d.(type) {
-	case sim.ApproachingDetail:
-		return d.DaysToExpiry, true
-	case *sim.ApproachingDetail:
-		return d.DaysToExpiry, d != nil
-	case sim.AvailableDetail:
-		return d.DaysToExpiry, true
-	case *sim.AvailableDetail:
-		return d.DaysToExpiry, d != nil
-	case sim.ActionRequiredDetail:
-		return d.DaysToExpiry, true
-	case *sim.ActionRequiredDetail:
-		return d.DaysToExpiry, d != nil
-	case map[string]any:
-		if f, ok := d["DaysToExpiry"].(float64); ok {
-			return int(f), true
-		}
-	}
-	return 0, false
 }
 
 // eventCode is the eventTypeCode of an AWS Health event's detail, typed or

@@ -694,7 +694,7 @@ func eventLabel(e *sim.Entry) (class, label string) {
 	}
 	switch ev.DetailType {
 	case sim.EventActionRequired:
-		if days, ok := daysToExpiry(ev.Detail); ok {
+		if days, ok := sim.EventDays(ev.Detail); ok {
 			return MarkActionRequired, fmt.Sprintf("Action Required (%dd)", days)
 		}
 		return MarkActionRequired, "Action Required"
@@ -706,20 +706,6 @@ func eventLabel(e *sim.Entry) (class, label string) {
 		return MarkMinor, ""
 	}
 	return MarkNotice, strings.TrimPrefix(ev.DetailType, "ACM Certificate ")
-}
-
-func daysToExpiry(d any) (int, bool) {
-	switch d := d.(type) {
-	case sim.ActionRequiredDetail:
-		return d.DaysToExpiry, true
-	case *sim.ActionRequiredDetail:
-		return d.DaysToExpiry, d != nil
-	case map[string]any:
-		if f, ok := d["DaysToExpiry"].(float64); ok {
-			return int(f), true
-		}
-	}
-	return 0, false
 }
 
 // shortDuration rounds a duration for a label: days, or hours and minutes

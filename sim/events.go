@@ -86,3 +86,34 @@ type HealthDetail struct {
 
 // awsTime is how EventBridge writes times.
 func awsTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// EventDays is the DaysToExpiry of an event's detail (Approaching
+// Expiration, Certificate Available, Renewal Action Required), typed or
+// read back from JSON; ok is false for a detail without one.
+func EventDays(d any) (int, bool) {
+	switch d := d.(type) {
+	case ApproachingDetail:
+		return d.DaysToExpiry, true
+	case *ApproachingDetail:
+		if d != nil {
+			return d.DaysToExpiry, true
+		}
+	case AvailableDetail:
+		return d.DaysToExpiry, true
+	case *AvailableDetail:
+		if d != nil {
+			return d.DaysToExpiry, true
+		}
+	case ActionRequiredDetail:
+		return d.DaysToExpiry, true
+	case *ActionRequiredDetail:
+		if d != nil {
+			return d.DaysToExpiry, true
+		}
+	case map[string]any:
+		if f, ok := d["DaysToExpiry"].(float64); ok {
+			return int(f), true
+		}
+	}
+	return 0, false
+}
