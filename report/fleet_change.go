@@ -148,16 +148,7 @@ func writeFleetChangeMarkdown(w io.Writer, f *fleet.Report) error {
 	}
 	if len(lines) > 0 {
 		m.b.WriteString("\n")
-		n := 0
-		for _, l := range lines {
-			if !m.add(l) {
-				break
-			}
-			n++
-		}
-		if more := len(lines) - n; more > 0 {
-			fmt.Fprintf(&m.b, "- and %d more, not listed: the comment would outgrow what GitHub takes.\n", more)
-		}
+		m.list(lines)
 	}
 	writeFleetMarkdownDetails(m, f, "after "+this)
 	_, err := io.WriteString(w, m.b.String())
