@@ -35,7 +35,7 @@ type zoneRecords struct {
 // it (so the name stays NODATA, not NXDOMAIN); for a name a wildcard
 // answers, the wildcard's records under the name.
 func (zr *zoneRecords) include(z *Zone, owner string) []dns.RR {
-	owner = dns.CanonicalName(owner)
+	owner = canonical(owner)
 	if zr.owners[z.Apex] == nil {
 		zr.owners[z.Apex] = map[string][]string{}
 		zr.notes[z.Apex] = map[string]string{}
@@ -100,8 +100,8 @@ func collectRecords(p *Plan, zones *zoneIndex) *zoneRecords {
 		for _, r := range e.records {
 			cur := r.Name
 			seen := map[string]bool{}
-			for hop := 0; hop < maxChainHops && !seen[dns.CanonicalName(cur)]; hop++ {
-				seen[dns.CanonicalName(cur)] = true
+			for hop := 0; hop < maxChainHops && !seen[canonical(cur)]; hop++ {
+				seen[canonical(cur)] = true
 				z, why := zones.lookup(cur)
 				if why != "" {
 					break
@@ -192,18 +192,19 @@ func writeScenario(p *Plan, zones *zoneIndex) []byte {
 			slices.SortFunc(owners, compareNames)
 			for _, o := range owners {
 				if note := zr.notes[z.Apex][o]; note != "" {
-					w("    # %s\n", note)
+					b.WriteString("    # " + note + "\n")
 				}
 				for _, line := range zr.owners[z.Apex][o] {
-					w("    - %s\n", yq(line))
+					b.WriteString("    - " + yq(line) + "\n")
 				}
 			}
 		}
 	}
 	w("expect:\n")
 	w("  # Still ISSUED at the end: renewed every time it had to (an expiry is final).\n")
+	until := ts(p.Until)
 	for _, e := range simulated {
-		w("  - {cert: %s, at: %s, status: ISSUED}\n", e.ID, ts(p.Until))
+		b.WriteString("  - {cert: " + e.ID + ", at: " + until + ", status: ISSUED}\n")
 	}
 	return []byte(b.String())
 }
@@ -212,9 +213,11 @@ func writeScenario(p *Plan, zones *zoneIndex) []byte {
 // returns the id of each resource ARN.
 func writeResources(b *strings.Builder, simulated []*Entry) map[string]string {
 	var arns []string
+	seen := map[string]bool{}
 	for _, e := range simulated {
 		for _, a := range e.InUseBy {
-			if !slices.Contains(arns, a) {
+			if !seen[a] {
+				seen[a] = true
 				arns = append(arns, a)
 			}
 		}
@@ -229,60 +232,68 @@ func writeResources(b *strings.Builder, simulated []*Entry) map[string]string {
 	for _, a := range arns {
 		r := resourceOf(a)
 		ids[a] = unique(r.id, used)
-		fmt.Fprintf(b, "  - {id: %s, kind: %s, arn: %s}\n", ids[a], r.kind, ys(a))
+		b.WriteString("  - {id: " + ids[a] + ", kind: " + r.kind + ", arn: " + ys(a) + "}\n")
 	}
 	return ids
 }
 
 func writeCertificate(b *strings.Builder, p *Plan, e *Entry, resIDs map[string]string) {
 	c := e.cert
-	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	w("  - id: %s\n", e.ID)
-	w("    arn: %s\n", ys(c.ARN))
+	// Plain concatenation, not fmt: check writes these lines for every
+	// certificate of a fleet.
+	line := func(parts ...string) {
+		for _, s := range parts {
+			b.WriteString(s)
+		}
+		b.WriteByte('\n')
+	}
+	line("  - id: ", e.ID)
+	line("    arn: ", ys(c.ARN))
 	// Certificates away from the scenario's default account and region
 	// name their own: their events and e-mails carry them.
 	if e.Account != "" && e.Account != p.Account {
-		w("    account: %s\n", ys(e.Account))
+		line("    account: ", ys(e.Account))
 	}
 	if e.Region != "" && e.Region != p.Region {
-		w("    region: %s\n", ys(e.Region))
+		line("    region: ", ys(e.Region))
 	}
-	w("    domain: %s\n", ys(c.Domain))
-	if names := c.Names()[1:]; len(names) > 0 {
-		w("    sans: [%s]\n", joinQuoted(names))
+	line("    domain: ", ys(c.Domain))
+	names := c.Names()
+	if len(names) > 1 {
+		line("    sans: [", joinQuoted(names[1:]), "]")
 	}
-	w("    type: %s\n", scenarioTypes[c.Type])
+	line("    type: ", scenarioTypes[c.Type])
 	switch e.Method {
 	case "DNS":
-		w("    validation: dns\n")
-		w("    validation_record: zone            # the zone's records below decide\n")
-		w("    validation_cnames:\n")
-		for _, n := range c.Names() {
+		line("    validation: dns")
+		line("    validation_record: zone            # the zone's records below decide")
+		line("    validation_cnames:")
+		for _, n := range names {
 			if v := c.Validation(n); v != nil && v.Record != nil {
-				w("      %s: {name: %s, value: %s}\n", ys(n), ys(v.Record.Name), ys(v.Record.Value))
+				line("      ", ys(n), ": {name: ", ys(v.Record.Name), ", value: ", ys(v.Record.Value), "}")
 			}
 		}
 	case "EMAIL":
-		w("    validation: email\n")
+		line("    validation: email")
 		var vds []string
-		for _, n := range c.Names() {
+		for _, n := range names {
 			if v := c.Validation(n); v != nil && v.ValidationDomain != "" && !strings.EqualFold(v.ValidationDomain, sim.DefaultValidationDomain(n)) {
-				vds = append(vds, fmt.Sprintf("%s: %s", ys(n), ys(strings.ToLower(v.ValidationDomain))))
+				vds = append(vds, ys(n)+": "+ys(strings.ToLower(v.ValidationDomain)))
 			}
 		}
 		if len(vds) > 0 {
-			w("    validation_domain: {%s}\n", strings.Join(vds, ", "))
+			line("    validation_domain: {", strings.Join(vds, ", "), "}")
 		}
 	}
-	w("    issued: %s\n", ts(c.NotBefore))
-	w("    not_after: %s\n", ts(c.NotAfter))
-	var users []string
-	for _, a := range c.InUseBy {
-		users = append(users, resIDs[a])
+	line("    issued: ", ts(c.NotBefore))
+	line("    not_after: ", ts(c.NotAfter))
+	users := make([]string, len(c.InUseBy))
+	for i, a := range c.InUseBy {
+		users[i] = resIDs[a]
 	}
-	w("    in_use_by: [%s]\n", strings.Join(users, ", "))
+	line("    in_use_by: [", strings.Join(users, ", "), "]")
 	if e.exported {
-		w("    exported: true\n")
+		line("    exported: true")
 	}
 }
 
@@ -291,6 +302,12 @@ func writeCertificate(b *strings.Builder, p *Plan, e *Entry, resIDs map[string]s
 func ys(s string) string {
 	if plain(s) && (len(s) > 5 || !yamlWords[strings.ToLower(s)]) {
 		return s // names and ARNs: the common case, without an encoder
+	}
+	if len(s) > 2 && s[0] == '*' && s[1] == '.' && plain(s[2:]) {
+		return yq(s) // a wildcard name, as the encoder quotes it
+	}
+	if len(s) > 5 && plain(strings.ReplaceAll(s, "::", ":x:")) {
+		return s // an ARN without an account or a region (API Gateway's), plain to the encoder too
 	}
 	if strings.ContainsAny(s, ",[]{}#") {
 		return yq(s)

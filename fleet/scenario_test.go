@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 // plain says what the regular expression it replaced said: a letter or an
@@ -38,6 +39,25 @@ func TestPlainScalar(t *testing.T) {
 // and lines of one pass; a large file whose halves do not decode alone (a
 // pretty-printed array, a syntax error) is read whole, its error where it
 // is.
+// ys quotes a wildcard name exactly as the YAML encoder does, and every
+// scalar it writes reads back as itself.
+func TestScalarQuoting(t *testing.T) {
+	for _, s := range []string{"*.example.com", "*.a", "*.svc0.zone0.example", "*.x_y.example.", "*", "*.", "*.a b", "*.a'b", "*a.b",
+		"example.com", "yes", "No", "on", "null", "a: b", "#x", "x,y", "[a]", "arn:aws:acm:us-east-1:1:certificate/x", "_0.x.example.", "1.2.3.4", "-a", "",
+		"arn:aws:apigateway:us-east-1::/domainnames/api.example.com", "arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod", "a::b", "a:::b", "arn::x", "abcdef::"} {
+		got := ys(s)
+		if strings.HasPrefix(s, "*.") && plain(s[2:]) || strings.Contains(s, "::") {
+			out, err := yaml.Marshal(s)
+			require.NoError(t, err)
+			assert.Equal(t, strings.TrimSuffix(string(out), "\n"), got, "%q", s)
+		}
+		var back map[string]string
+		require.NoError(t, yaml.Unmarshal([]byte("k: "+got), &back), "%q -> %s", s, got)
+		assert.Equal(t, s, back["k"], "%q -> %s", s, got)
+		require.NoError(t, yaml.Unmarshal([]byte("k: {v: "+got+"}"), new(map[string]map[string]string)), "%q in a flow mapping", s)
+	}
+}
+
 func TestDecodeJSONInHalves(t *testing.T) {
 	var lines, pretty strings.Builder
 	pretty.WriteString("[\n")
