@@ -415,7 +415,7 @@ type zoneIndex struct {
 // contains it, unless a delegation in it sends name elsewhere. why says
 // what is missing when there is none.
 func (zi *zoneIndex) lookup(name string) (z *Zone, why string) {
-	name = dns.CanonicalName(dns.Fqdn(name))
+	name = canonical(dns.Fqdn(name))
 	if zi.byApex == nil {
 		// A map, not a walk through every zone for every name: a fleet of
 		// thousands of zones would make the check quadratic.
@@ -544,7 +544,7 @@ func classify(p *Plan, e *Entry, zones *zoneIndex) {
 				continue
 			}
 			r.Zone = z.Apex
-			doubled := strings.TrimSuffix(dns.CanonicalName(r.Name), ".") + "." + z.Apex
+			doubled := strings.TrimSuffix(canonical(r.Name), ".") + "." + z.Apex
 			if len(z.records(doubled)) > 0 {
 				r.Doubled = doubled
 			}
@@ -591,7 +591,7 @@ func chainLeaves(zones *zoneIndex, r *recordInfo) string {
 	cur := r.Name
 	seen := map[string]bool{}
 	for hop := 0; hop < maxChainHops; hop++ {
-		k := dns.CanonicalName(dns.Fqdn(cur))
+		k := canonical(dns.Fqdn(cur))
 		if seen[k] || strings.HasSuffix(k, ".acm-validations.aws.") {
 			return ""
 		}
@@ -647,7 +647,7 @@ func shareRecords(entries []*Entry) []SharedRecord {
 			if v.Record == nil {
 				continue
 			}
-			k := dns.CanonicalName(v.Record.Name)
+			k := canonical(v.Record.Name)
 			r := recs[k]
 			if r == nil {
 				r = &rec{name: v.Record.Name, value: v.Record.Value}
@@ -660,7 +660,7 @@ func shareRecords(entries []*Entry) []SharedRecord {
 	infos := map[string][]*recordInfo{}
 	for _, e := range entries {
 		for _, ri := range e.records {
-			k := dns.CanonicalName(ri.Name)
+			k := canonical(ri.Name)
 			infos[k] = append(infos[k], ri)
 		}
 	}
@@ -824,7 +824,7 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 				continue
 			}
 			for _, n := range e.Domains {
-				base := dns.CanonicalName(dns.Fqdn(sim.BaseName(n)))
+				base := canonical(dns.Fqdn(sim.BaseName(n)))
 				if (base == pz.Name || strings.HasSuffix(base, "."+pz.Name)) && !slices.Contains(names, n) {
 					names = append(names, n)
 				}

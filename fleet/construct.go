@@ -53,7 +53,7 @@ func (z *Zone) AddRecord(rr dns.RR, note string) {
 // RemoveRecord removes the records equal to rr (owner, type and data; the
 // TTL aside) and tells whether there was one.
 func (z *Zone) RemoveRecord(rr dns.RR) bool {
-	owner := dns.CanonicalName(rr.Header().Name)
+	owner := canonical(rr.Header().Name)
 	kept := z.owners[owner][:0]
 	removed := false
 	for _, old := range z.owners[owner] {
@@ -91,7 +91,7 @@ func (z *Zone) Records() []dns.RR {
 
 // Note is what stands in for the records at owner ("" when they are as
 // read).
-func (z *Zone) Note(owner string) string { return z.notes[dns.CanonicalName(owner)] }
+func (z *Zone) Note(owner string) string { return z.notes[canonical(owner)] }
 
 // Clone is a copy of the zone that can be changed on its own.
 func (z *Zone) Clone() *Zone {
@@ -171,7 +171,7 @@ func (f *Fleet) Certificate(arn string) *Certificate {
 // RecordsAt is the records at owner (copies), in the order added.
 func (z *Zone) RecordsAt(owner string) []dns.RR {
 	var out []dns.RR
-	for _, rr := range z.owners[dns.CanonicalName(dns.Fqdn(owner))] {
+	for _, rr := range z.owners[canonical(dns.Fqdn(owner))] {
 		out = append(out, dns.Copy(rr))
 	}
 	return out

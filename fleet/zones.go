@@ -46,18 +46,33 @@ type Zone struct {
 }
 
 func newZone(apex string) *Zone {
-	return &Zone{Apex: dns.CanonicalName(apex), owners: map[string][]dns.RR{}, below: map[string]string{}, notes: map[string]string{}}
+	return &Zone{Apex: canonical(apex), owners: map[string][]dns.RR{}, below: map[string]string{}, notes: map[string]string{}}
 }
 
 // contains tells whether name is the apex or below it.
 func (z *Zone) contains(name string) bool {
-	name = dns.CanonicalName(name)
-	return name == z.Apex || strings.HasSuffix(name, "."+z.Apex)
+	name = canonical(name)
+	return name == z.Apex || len(name) > len(z.Apex) && name[len(name)-len(z.Apex)-1] == '.' && strings.HasSuffix(name, z.Apex)
+}
+
+// canonical is dns.CanonicalName (ASCII lower case, fully qualified)
+// without a copy of a name that already is: nearly every name a check
+// looks up is, many times per certificate.
+func canonical(name string) string {
+	if !dns.IsFqdn(name) {
+		return dns.CanonicalName(name)
+	}
+	for i := 0; i < len(name); i++ {
+		if 'A' <= name[i] && name[i] <= 'Z' {
+			return dns.CanonicalName(name)
+		}
+	}
+	return name
 }
 
 func (z *Zone) add(rr dns.RR) {
 	h := rr.Header()
-	h.Name = dns.CanonicalName(h.Name)
+	h.Name = canonical(h.Name)
 	for _, old := range z.owners[h.Name] {
 		if dns.IsDuplicate(old, rr) {
 			return
@@ -88,19 +103,19 @@ func (z *Zone) finish() {
 }
 
 // records are the records at owner, in the order read.
-func (z *Zone) records(owner string) []dns.RR { return z.owners[dns.CanonicalName(owner)] }
+func (z *Zone) records(owner string) []dns.RR { return z.owners[canonical(owner)] }
 
 // exists tells whether name exists in the zone: it has records or names
 // below it.
 func (z *Zone) exists(name string) bool {
-	name = dns.CanonicalName(name)
+	name = canonical(name)
 	return len(z.owners[name]) > 0 || z.below[name] != ""
 }
 
 // delegation is the name at or above name (below the apex) with NS
 // records: the data for name then lives in another zone. "" when none.
 func (z *Zone) delegation(name string) string {
-	for n := dns.CanonicalName(name); n != "" && n != z.Apex && z.contains(n); n = parent(n) {
+	for n := canonical(name); n != "" && n != z.Apex && z.contains(n); n = parent(n) {
 		for _, rr := range z.owners[n] {
 			if rr.Header().Rrtype == dns.TypeNS {
 				return n
@@ -113,7 +128,7 @@ func (z *Zone) delegation(name string) string {
 // wildcard is the wildcard owner that answers for name when name does not
 // exist (RFC 4592: at the closest encloser), or "".
 func (z *Zone) wildcard(name string) string {
-	name = dns.CanonicalName(name)
+	name = canonical(name)
 	if z.exists(name) {
 		return ""
 	}
@@ -212,7 +227,7 @@ func labelCount(s string) int {
 func rrLine(rr dns.RR) string {
 	h := rr.Header()
 	rdata := strings.TrimPrefix(rr.String(), h.String())
-	return fmt.Sprintf("%s %d IN %s %s", h.Name, h.Ttl, dns.TypeToString[h.Rrtype], rdata)
+	return h.Name + " " + strconv.FormatUint(uint64(h.Ttl), 10) + " IN " + dns.TypeToString[h.Rrtype] + " " + rdata
 }
 
 // zoneSet gathers zones by apex while reading.
@@ -234,7 +249,7 @@ type PrivateZone struct {
 }
 
 func (s *zoneSet) zone(apex, file string) *Zone {
-	apex = dns.CanonicalName(apex)
+	apex = canonical(apex)
 	z := s.byApex[apex]
 	if z == nil {
 		z = newZone(apex)
@@ -324,7 +339,7 @@ func (s *zoneSet) readRoute53(file string, data []byte, name string, c *collecto
 		}
 	}
 	switch {
-	case apex != "" && soa != "" && dns.CanonicalName(soa) != dns.CanonicalName(apex):
+	case apex != "" && soa != "" && canonical(soa) != canonical(apex):
 		root.d.bad(root.path, "the zone's SOA is at %s, but -zone names it %s", soa, dns.Fqdn(apex))
 		return
 	case apex == "" && soa != "":
@@ -393,19 +408,19 @@ func (s *zoneSet) readHostedZones(root jv) {
 			hz.d.bad(hz.path+".Name", "%s", bad)
 			continue
 		}
-		s.private = append(s.private, PrivateZone{Name: dns.CanonicalName(dec), ID: strings.TrimPrefix(id, "/hostedzone/"), Source: sourceOf(hz.d)})
+		s.private = append(s.private, PrivateZone{Name: canonical(dec), ID: strings.TrimPrefix(id, "/hostedzone/"), Source: sourceOf(hz.d)})
 	}
 }
 
 func (s *zoneSet) addAlias(z *Zone, rs route53Set) {
-	owner := dns.CanonicalName(rs.name)
+	owner := canonical(rs.name)
 	t, ok := dns.StringToType[rs.typ]
 	if !ok {
 		rs.v.d.bad(rs.v.path+".Type", "unknown record type %q", rs.typ)
 		return
 	}
 	target, _ := decodeRoute53Name(rs.aliasName)
-	target = dns.CanonicalName(target)
+	target = canonical(target)
 	copied := false
 	if z.contains(target) {
 		for _, rr := range z.owners[target] {
@@ -480,9 +495,25 @@ func zoneOwner(name string) string { return dns.Fqdn(name) }
 
 var includeRE = regexp.MustCompile(`(?im)^[ \t]*\$INCLUDE\b`)
 
+// findInclude is includeRE.FindIndex(data), which only runs where a
+// "$INCLUDE" (in any case) stands somewhere in the file: a fleet has
+// thousands of zone files, and nearly none has one.
+func findInclude(data []byte) []int {
+	for rest := data; ; {
+		i := bytes.IndexByte(rest, '$')
+		if i < 0 {
+			return nil
+		}
+		rest = rest[i+1:]
+		if len(rest) >= 7 && bytes.EqualFold(rest[:7], []byte("INCLUDE")) {
+			return includeRE.FindIndex(data)
+		}
+	}
+}
+
 // readBIND reads a BIND zone file.
 func (s *zoneSet) readBIND(file string, data []byte, name string, c *collector) {
-	if loc := includeRE.FindIndex(data); loc != nil {
+	if loc := findInclude(data); loc != nil {
 		p := lineCol(data, loc[0]+bytes.IndexByte(data[loc[0]:], '$'))
 		c.at(file, p.line, p.col, "$INCLUDE is not supported: renewsim reads each zone from one file; put the included records in it")
 		return
@@ -500,7 +531,7 @@ func (s *zoneSet) readBIND(file string, data []byte, name string, c *collector) 
 			c.at(file, 0, 0, "more than %d records (a large $GENERATE range?): renewsim reads zones of up to %d records; export only the zones that hold your certificates' names", maxZoneRecords, maxZoneRecords)
 			return
 		}
-		if strings.HasSuffix(dns.CanonicalName(rr.Header().Name), noOrigin) {
+		if strings.HasSuffix(canonical(rr.Header().Name), noOrigin) {
 			relative = true
 		}
 		if rr.Header().Class != dns.ClassINET {
@@ -526,7 +557,7 @@ func (s *zoneSet) readBIND(file string, data []byte, name string, c *collector) 
 		}
 	}
 	switch {
-	case name != "" && soa != "" && dns.CanonicalName(soa) != dns.CanonicalName(name):
+	case name != "" && soa != "" && canonical(soa) != canonical(name):
 		c.at(file, 0, 0, "the zone's SOA is at %s, but -zone names it %s", soa, dns.Fqdn(name))
 		return
 	case name == "" && soa != "":
