@@ -28,9 +28,6 @@ var (
 	// resourceARNRE is the ARN of a resource that uses a certificate: any
 	// service; the resource part without spaces or YAML flow characters.
 	resourceARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s,\[\]{}]+$`)
-	// recordLabelRE is one label of a DNS record name (validation records
-	// start with an underscore).
-	recordLabelRE = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$`)
 )
 
 // Certificate is one certificate as describe-certificate shows it.
@@ -446,7 +443,7 @@ func recordNameProblem(s string) string {
 		return fmt.Sprintf("%q is not a DNS name with at least two labels", s)
 	}
 	for _, l := range labels {
-		if !recordLabelRE.MatchString(l) {
+		if !sim.ValidLabel(l, true) {
 			return fmt.Sprintf("%q is not a valid DNS record name (want labels of letters, digits, '-' and '_' separated by dots)", s)
 		}
 	}

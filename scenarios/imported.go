@@ -19,9 +19,6 @@ var (
 	// resourceARNRE is any AWS ARN: the resource part is the service's
 	// business.
 	resourceARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:\S+$`)
-	// recordLabelRE is one label of a DNS record name: validation records
-	// start with an underscore.
-	recordLabelRE = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$`)
 )
 
 // certARN reads a certificate's arn; ARNs are unique in a scenario.
@@ -149,7 +146,7 @@ func recordNameProblem(s string) string {
 		return fmt.Sprintf("%q is not a DNS name with at least two labels", s)
 	}
 	for _, lb := range labels {
-		if !recordLabelRE.MatchString(lb) {
+		if !sim.ValidLabel(lb, true) {
 			return fmt.Sprintf("%q is not a valid DNS record name (want labels of letters, digits, '-' and '_' separated by dots)", s)
 		}
 	}

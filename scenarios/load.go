@@ -65,7 +65,6 @@ var (
 	nameRE   = regexp.MustCompile(`^[a-z0-9-]+$`)
 	rrTypeRE = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,15}$`)
 	chainRE  = regexp.MustCompile(`^chain-([0-9]+)$`)
-	labelRE  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 	yamlErr  = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
 )
 

@@ -3,6 +3,8 @@ package scenarios
 import (
 	"fmt"
 	"strings"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // checkDomain returns what is wrong with a certificate name, or "".
@@ -39,7 +41,7 @@ func domainProblem(s string, wildcard bool) string {
 		return bad
 	}
 	for _, lb := range labels {
-		if !labelRE.MatchString(lb) {
+		if !sim.ValidLabel(lb, false) {
 			return bad
 		}
 	}

@@ -183,3 +183,21 @@ func decodePunycode(s string) (string, bool) {
 	}
 	return string(out), true
 }
+
+// ValidLabel tells whether l is one DNS label: 1 to 63 ASCII letters,
+// digits and hyphens, not starting or ending with a hyphen; with
+// underscore, underscores count as letters (record names such as
+// _acme.example.com). A scan, not a regular expression: checks read every
+// label of every name of a fleet.
+func ValidLabel(l string, underscore bool) bool {
+	if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' && underscore) {
+			return false
+		}
+	}
+	return true
+}
