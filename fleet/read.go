@@ -49,6 +49,31 @@ type Fleet struct {
 func Read(in Input) (*Fleet, error) {
 	c := &collector{}
 	f := &Fleet{}
+	// The zones are read while the ACM exports are: a fleet's thousands of
+	// zone files cost file system calls and a zone parser each, the exports
+	// a JSON decoder. Their problems follow the exports' as if read after.
+	zc := &collector{}
+	zs := &zoneSet{byApex: map[string]*Zone{}}
+	zonesRead := make(chan struct{})
+	go func() {
+		defer close(zonesRead)
+		readZone := func(file string, data []byte, name string) {
+			f.ZoneFiles = append(f.ZoneFiles, file)
+			if data, ok := toUTF8(file, data, zc); ok && !notJSON(file, data, zc) {
+				zs.readZone(file, data, name, zc)
+			}
+		}
+		for _, src := range in.Zones {
+			for _, file := range listFiles(src.Path, zoneFile, "zone files", zc) {
+				if data, ok := readFile(file, zc); ok {
+					readZone(file, data, src.Name)
+				}
+			}
+		}
+		for _, d := range in.ZoneDocs {
+			readZone(d.Name, d.Data, "")
+		}
+	}()
 	if len(in.ACM) == 0 && len(in.ACMDocs) == 0 && !in.ACMOptional {
 		c.at("-acm", 0, 0, "no ACM exports given")
 	}
@@ -91,23 +116,8 @@ func Read(in Input) (*Fleet, error) {
 	if in.AccountDoc != nil {
 		readAccount(in.AccountDoc.Name, in.AccountDoc.Data)
 	}
-	zs := &zoneSet{byApex: map[string]*Zone{}}
-	readZone := func(file string, data []byte, name string) {
-		f.ZoneFiles = append(f.ZoneFiles, file)
-		if data, ok := toUTF8(file, data, c); ok && !notJSON(file, data, c) {
-			zs.readZone(file, data, name, c)
-		}
-	}
-	for _, src := range in.Zones {
-		for _, file := range listFiles(src.Path, zoneFile, "zone files", c) {
-			if data, ok := readFile(file, c); ok {
-				readZone(file, data, src.Name)
-			}
-		}
-	}
-	for _, d := range in.ZoneDocs {
-		readZone(d.Name, d.Data, "")
-	}
+	<-zonesRead
+	c.probs = append(c.probs, zc.probs...)
 	f.PrivateZones = zs.private
 	if len(zs.order) == 0 && len(zs.listings) > 0 {
 		// Only a list of public zones: the user meant to give their
