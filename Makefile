@@ -20,6 +20,7 @@ bench:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 1000000x -timeout 30m ./scenarios
 	$(GO) test -run '^$$' -fuzz '^FuzzBatchesReadLikeTheWholeFile$$' -fuzztime 200000x -timeout 30m ./scenarios
+	$(GO) test -run '^$$' -fuzz '^FuzzPartsDecodeLikeTheWholeFile$$' -fuzztime 200000x -timeout 30m ./scenarios
 
 # Renders the HTML report of two library scenarios, and the reports of the
 # synthetic fleets of 1,000 and 10,000 certificates, in headless Chromium

@@ -140,6 +140,13 @@ func decode(file string, data []byte) (*yaml.Node, Errors) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, Errors{{File: file, Line: 1, Col: 1, Msg: emptyMsg}}
 	}
+	if len(data) >= splitFrom {
+		if cuts := findCuts(data, partsFor(len(data))); cuts != nil {
+			if doc, ok := decodeParts(data, cuts); ok {
+				return doc, nil
+			}
+		}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
