@@ -3,8 +3,10 @@ package fleet
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -78,13 +80,21 @@ func Assess(p *Plan, log []sim.Entry) *Report {
 			byCert[id] = append(byCert[id], &log[i])
 		}
 	}
-	for _, e := range p.Entries {
-		if !e.Simulated {
-			continue
-		}
-		judge(p, e, byCert[e.ID])
-		e.ApproachingBeforeRenewal = approachingBeforeRenewal(byCert[e.ID])
+	// Each certificate is judged on its own entries alone: on every core.
+	parts := min(runtime.GOMAXPROCS(0), len(p.Entries)/256+1)
+	var wg sync.WaitGroup
+	for part := range parts {
+		wg.Go(func() {
+			for _, e := range p.Entries[part*len(p.Entries)/parts : (part+1)*len(p.Entries)/parts] {
+				if !e.Simulated {
+					continue
+				}
+				judge(p, e, byCert[e.ID])
+				e.ApproachingBeforeRenewal = approachingBeforeRenewal(byCert[e.ID])
+			}
+		})
 	}
+	wg.Wait()
 	r := &Report{
 		Account: p.Account, Region: p.Region, Profile: p.ProfileName, Now: p.Now, Until: p.Until, Assumptions: p.Assumptions,
 		Certificates: slices.Clone(p.Entries), Shared: p.Shared, planNotes: p.Notes, unusedZones: p.unusedZones, Shard: p.Shard, Shards: p.Shards,

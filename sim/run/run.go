@@ -85,7 +85,7 @@ func checkParsed(sc *sim.Scenario) (map[string][]mdns.RR, error) {
 	// A fleet's scenario holds tens of thousands of records, each a zone
 	// parser's work: parse them on every core, then take them in order.
 	rrs, perr := make([][]mdns.RR, len(sc.DNSRecords)), make([]error, len(sc.DNSRecords))
-	parts := min(runtime.GOMAXPROCS(0), len(sc.DNSRecords)/2048+1)
+	parts := min(runtime.GOMAXPROCS(0), len(sc.DNSRecords)/512+1)
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
