@@ -175,31 +175,22 @@ func writeScenario(p *Plan, zones *zoneIndex) []byte {
 		w("# mailboxes:\n#   - {address: admin@example.com, clicks: after 1d}\n")
 	}
 
+	// The records the renewals read are gathered and written while the
+	// resources and certificates are: each is about half of a large
+	// fleet's scenario.
+	var records strings.Builder
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		writeRecords(&records, collectRecords(p, zones))
+	}()
 	resIDs := writeResources(&b, simulated)
 	w("certificates:\n")
 	for _, e := range simulated {
 		writeCertificate(&b, p, e, resIDs)
 	}
-	zr := collectRecords(p, zones)
-	if len(zr.zones) > 0 {
-		w("dns:\n  records:\n")
-		for _, z := range zr.zones {
-			w("    # zone %s (%s)\n", strings.TrimSuffix(z.Apex, "."), strings.Join(z.Files, ", "))
-			owners := make([]string, 0, len(zr.owners[z.Apex]))
-			for o := range zr.owners[z.Apex] {
-				owners = append(owners, o)
-			}
-			slices.SortFunc(owners, compareNames)
-			for _, o := range owners {
-				if note := zr.notes[z.Apex][o]; note != "" {
-					b.WriteString("    # " + note + "\n")
-				}
-				for _, line := range zr.owners[z.Apex][o] {
-					b.WriteString("    - " + yq(line) + "\n")
-				}
-			}
-		}
-	}
+	<-recorded
+	b.WriteString(records.String())
 	w("expect:\n")
 	w("  # Still ISSUED at the end: renewed every time it had to (an expiry is final).\n")
 	until := ts(p.Until)
@@ -207,6 +198,31 @@ func writeScenario(p *Plan, zones *zoneIndex) []byte {
 		b.WriteString("  - {cert: " + e.ID + ", at: " + until + ", status: ISSUED}\n")
 	}
 	return []byte(b.String())
+}
+
+// writeRecords writes the dns section: the records zr gathered, zone by
+// zone, owners in canonical order.
+func writeRecords(b *strings.Builder, zr *zoneRecords) {
+	if len(zr.zones) == 0 {
+		return
+	}
+	b.WriteString("dns:\n  records:\n")
+	for _, z := range zr.zones {
+		b.WriteString("    # zone " + strings.TrimSuffix(z.Apex, ".") + " (" + strings.Join(z.Files, ", ") + ")\n")
+		owners := make([]string, 0, len(zr.owners[z.Apex]))
+		for o := range zr.owners[z.Apex] {
+			owners = append(owners, o)
+		}
+		slices.SortFunc(owners, compareNames)
+		for _, o := range owners {
+			if note := zr.notes[z.Apex][o]; note != "" {
+				b.WriteString("    # " + note + "\n")
+			}
+			for _, line := range zr.owners[z.Apex][o] {
+				b.WriteString("    - " + yq(line) + "\n")
+			}
+		}
+	}
 }
 
 // writeResources writes the resources the simulated certificates use and
