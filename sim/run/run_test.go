@@ -144,8 +144,11 @@ func TestCheckRejectsBadRecords(t *testing.T) {
 	assert.Contains(t, msg, "library/dns-happy.yaml:12:1: bad DNS record \"bad. IN AAAA nope\"")
 	assert.Contains(t, msg, "library/dns-happy.yaml:20:1: unknown DNS record type \"NOPE\"")
 	assert.NotContains(t, msg, ":10:1")
-	_, err = Run(context.Background(), sc, Options{})
-	assert.Error(t, err, "Run refuses what Check refuses, before starting anything")
+	_, runErr := Run(context.Background(), sc, Options{})
+	require.Error(t, runErr, "Run refuses what Check refuses, before starting anything")
+	assert.Equal(t, msg, runErr.Error())
+	var rejected *Error
+	assert.ErrorAs(t, runErr, &rejected, "a caller tells a refusal from a failed run by its type")
 }
 
 func BenchmarkRunMissingCNAME(b *testing.B) {
