@@ -23,8 +23,6 @@ var (
 )
 
 var (
-	// certARNRE is an ACM certificate ARN: partition, region, account and id.
-	certARNRE = regexp.MustCompile(`^arn:(aws[a-z-]*):acm:([a-z0-9-]+):([0-9]{12}):certificate/([A-Za-z0-9-]+)$`)
 	// resourceARNRE is the ARN of a resource that uses a certificate: any
 	// service; the resource part without spaces or YAML flow characters.
 	resourceARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s,\[\]{}]+$`)
@@ -237,7 +235,7 @@ func (v jv) certARN() string {
 	if !ok {
 		return ""
 	}
-	if !certARNRE.MatchString(arn) {
+	if _, ok := sim.ParseCertARN(arn); !ok {
 		v.d.bad(v.path+".CertificateArn", "want an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012, got %q", arn)
 		return ""
 	}

@@ -302,11 +302,8 @@ func home(f *Fleet) (account, region string) {
 
 // arnWhere is the account and region of an ACM certificate ARN.
 func arnWhere(arn string) (account, region string, ok bool) {
-	m := certARNRE.FindStringSubmatch(arn)
-	if m == nil {
-		return "", "", false
-	}
-	return m[3], m[2], true
+	a, ok := sim.ParseCertARN(arn)
+	return a.Account, a.Region, ok
 }
 
 // entries makes one entry per certificate, sorted by name (zone order:
@@ -355,8 +352,8 @@ func entries(f *Fleet) []*Entry {
 	for _, e := range out {
 		id := slug(e)
 		if count[id] > 1 {
-			if m := certARNRE.FindStringSubmatch(e.ARN); m != nil {
-				id += "-" + strings.ToLower(m[4][:min(8, len(m[4]))])
+			if a, ok := sim.ParseCertARN(e.ARN); ok {
+				id += "-" + strings.ToLower(a.ID[:min(8, len(a.ID))])
 			}
 		}
 		e.ID = unique(id, used)

@@ -155,7 +155,7 @@ func (l *loader) certID(b *build, d *certDraft, f *field) {
 		return
 	}
 	d.c.ID = id
-	if !idRE.MatchString(id) {
+	if !sim.ValidID(id) {
 		l.errf(f.vpos, "id: want letters, digits, '-' and '_' (like web or api-prod), got %q", id)
 	}
 	d.registered = l.firstCertID(b, f, id, d.m.pos.line)
@@ -235,12 +235,12 @@ func (l *loader) certCNAMEs(_ *build, d *certDraft, f *field) {
 func (l *loader) certARNKey(b *build, d *certDraft, f *field) {
 	d.c.ARN = l.certARN(b, f, d.c.ID)
 	// An ARN names its region and account: one given beside it must agree.
-	if m := certARNRE.FindStringSubmatch(d.c.ARN); m != nil {
-		if d.c.Region != "" && m[1] != d.c.Region {
-			l.errf(f.vpos, "arn: %q is in region %s, but the certificate's region is %s", d.c.ARN, m[1], d.c.Region)
+	if a, ok := sim.ParseCertARN(d.c.ARN); ok {
+		if d.c.Region != "" && a.Region != d.c.Region {
+			l.errf(f.vpos, "arn: %q is in region %s, but the certificate's region is %s", d.c.ARN, a.Region, d.c.Region)
 		}
-		if d.c.Account != "" && m[2] != d.c.Account {
-			l.errf(f.vpos, "arn: %q is in account %s, but the certificate's account is %s", d.c.ARN, m[2], d.c.Account)
+		if d.c.Account != "" && a.Account != d.c.Account {
+			l.errf(f.vpos, "arn: %q is in account %s, but the certificate's account is %s", d.c.ARN, a.Account, d.c.Account)
 		}
 	}
 }

@@ -13,9 +13,6 @@ import (
 var validationCNAMEKeys = []string{"name", "value"}
 
 var (
-	// certARNRE is an ACM certificate ARN in any partition (aws,
-	// aws-cn, aws-us-gov, …).
-	certARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):([0-9]{12}):certificate/[A-Za-z0-9-]+$`)
 	// resourceARNRE is any AWS ARN: the resource part is the service's
 	// business.
 	resourceARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:\S+$`)
@@ -27,7 +24,7 @@ func (l *loader) certARN(b *build, f *field, id string) string {
 	if !ok {
 		return ""
 	}
-	if !certARNRE.MatchString(s) {
+	if _, ok := sim.ParseCertARN(s); !ok {
 		l.errf(f.vpos, "arn: want an ACM certificate ARN like arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012, got %q", s)
 		return ""
 	}

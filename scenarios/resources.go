@@ -42,7 +42,7 @@ func (l *loader) resourceID(b *build, d *resDraft, f *field) {
 		return
 	}
 	d.r.ID = id
-	if !idRE.MatchString(id) {
+	if !sim.ValidID(id) {
 		l.errf(f.vpos, "id: want letters, digits, '-' and '_' (like alb-prod), got %q", id)
 	}
 	l.firstResourceID(b, f, id, d.line)

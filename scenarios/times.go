@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +30,6 @@ type timeRef struct {
 	offset time.Duration
 }
 
-var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 
 // parseTimeExpr reads RFC 3339 (normalised to UTC), start±D,
 // <cert>.issued±D or <cert>.expiry±D, the offset optional. It checks syntax
@@ -45,7 +43,7 @@ func parseTimeExpr(s string) (timeRef, error) {
 	rest := ""
 	if r, ok := strings.CutPrefix(s, "start"); ok && (r == "" || strings.ContainsRune("+- \t", rune(r[0]))) {
 		ref.anchor, rest = anchorStart, r
-	} else if id, r, ok := strings.Cut(s, "."); ok && idRE.MatchString(id) && anchorWord(r) != "" {
+	} else if id, r, ok := strings.Cut(s, "."); ok && sim.ValidID(id) && anchorWord(r) != "" {
 		ref.cert = id
 		ref.anchor = anchorWord(r)
 		rest = r[len(ref.anchor):]

@@ -201,3 +201,63 @@ func ValidLabel(l string, underscore bool) bool {
 	}
 	return true
 }
+
+// CertARN is an ACM certificate ARN taken apart.
+type CertARN struct {
+	Partition, Region, Account, ID string
+}
+
+// ParseCertARN takes apart an ACM certificate ARN,
+// arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID: a partition "aws"
+// perhaps followed by lower-case letters and hyphens, a region of
+// lower-case letters, digits and hyphens, a 12-digit account and an id of
+// letters, digits and hyphens; ok is false for anything else. A scan, not
+// a regular expression: checks read one for every certificate of a fleet.
+func ParseCertARN(s string) (a CertARN, ok bool) {
+	rest, found := strings.CutPrefix(s, "arn:")
+	if !found {
+		return a, false
+	}
+	var field [3]string
+	for i := range field {
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return a, false
+		}
+		field[i], rest = rest[:j], rest[j+1:]
+	}
+	part, service, region := field[0], field[1], field[2]
+	account, id, found := strings.Cut(rest, ":certificate/")
+	switch {
+	case !found, service != "acm", !strings.HasPrefix(part, "aws"), !onlyBytes(part[3:], "a-z", "-"),
+		region == "", !onlyBytes(region, "a-z09", "-"), len(account) != 12, !onlyBytes(account, "09", ""),
+		id == "", !onlyBytes(id, "a-zA-Z09", "-"):
+		return a, false
+	}
+	return CertARN{Partition: part, Region: region, Account: account, ID: id}, true
+}
+
+// ValidID tells whether s is an id of a scenario's certificate or
+// resource: a letter or a digit, then letters, digits, '_' and '-'.
+func ValidID(s string) bool {
+	return s != "" && onlyBytes(s[:1], "a-zA-Z09", "") && onlyBytes(s, "a-zA-Z09", "_-")
+}
+
+// onlyBytes tells whether every byte of s is in one of the classes named
+// by classes ("a-z" lower-case letters, "A-Z" upper-case, "09" digits,
+// each written once, in any order) or among extra.
+func onlyBytes(s, classes, extra string) bool {
+	lower := strings.Contains(classes, "a-z")
+	upper := strings.Contains(classes, "A-Z")
+	digit := strings.Contains(classes, "09")
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case lower && 'a' <= c && c <= 'z', upper && 'A' <= c && c <= 'Z', digit && '0' <= c && c <= '9':
+		case strings.IndexByte(extra, c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
