@@ -14,8 +14,8 @@ import (
 // most of loading it: the 12 MB scenario check writes for 10,000
 // certificates took 0.45 s to decode and 0.2 s to load. So decode cuts a
 // big document into parts at entries of its top-level block sequences
-// (certificates, resources, dns records under their key, expectations, a
-// timeline) and decodes the parts at once, then joins their trees.
+// (certificates, resources, expectations, a timeline; not the records
+// nested under dns) and decodes the parts at once, then joins their trees.
 //
 // A part that starts inside the block of a key K is decoded as "K:" then
 // its text, so it is a mapping whose first key is K, holding the rest of
