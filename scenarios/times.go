@@ -30,7 +30,6 @@ type timeRef struct {
 	offset time.Duration
 }
 
-
 // parseTimeExpr reads RFC 3339 (normalised to UTC), start±D,
 // <cert>.issued±D or <cert>.expiry±D, the offset optional. It checks syntax
 // only; whether the anchor exists is the caller's business.
