@@ -78,18 +78,7 @@ func findTimelineBlock(data []byte) *timelineBlock {
 	line := 0
 	for off := 0; off < len(data); {
 		line++
-		next := bytes.IndexByte(data[off:], '\n')
-		if next < 0 {
-			next = len(data)
-		} else {
-			next += off + 1
-		}
-		text := data[off:next]
-		sp := 0
-		for sp < len(text) && text[sp] == ' ' {
-			sp++
-		}
-		rest := text[sp:]
+		next, sp, rest := lineAt(data, off)
 		if len(rest) > 0 && rest[0] == '\t' {
 			return nil
 		}
@@ -154,6 +143,22 @@ func findTimelineBlock(data []byte) *timelineBlock {
 		return nil
 	}
 	return tb
+}
+
+// lineAt reads the line of data that starts at off: where the next line
+// starts, how many spaces indent it, and its text after them.
+func lineAt(data []byte, off int) (next, sp int, rest []byte) {
+	next = bytes.IndexByte(data[off:], '\n')
+	if next < 0 {
+		next = len(data)
+	} else {
+		next += off + 1
+	}
+	text := data[off:next]
+	for sp < len(text) && text[sp] == ' ' {
+		sp++
+	}
+	return next, sp, text[sp:]
 }
 
 // isEntryStart reports a line (from its first non-space) that starts a

@@ -94,18 +94,7 @@ func cutsPossible(data []byte) []cut {
 	line := 0
 	for off := 0; off < len(data); {
 		line++
-		next := bytes.IndexByte(data[off:], '\n')
-		if next < 0 {
-			next = len(data)
-		} else {
-			next += off + 1
-		}
-		text := data[off:next]
-		sp := 0
-		for sp < len(text) && text[sp] == ' ' {
-			sp++
-		}
-		rest := text[sp:]
+		next, sp, rest := lineAt(data, off)
 		if len(rest) > 0 && rest[0] == '\t' {
 			return nil
 		}
