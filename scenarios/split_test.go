@@ -114,6 +114,20 @@ func TestCutsSplitEvenly(t *testing.T) {
 	doc, ok := decodeParts(data, cuts)
 	require.True(t, ok)
 	assert.Empty(t, sameTree(doc, decodeOne(data), ""))
+	// Windows line ends, and a byte order mark: the same cuts, the same
+	// tree, the same scenario.
+	for name, doc := range map[string][]byte{
+		"CRLF": []byte(strings.ReplaceAll(string(data), "\n", "\r\n")),
+		"BOM":  append([]byte("\ufeff"), data...),
+	} {
+		cuts = findCuts(doc, 3)
+		require.Len(t, cuts, 2, name)
+		require.True(t, checkParts(t, doc, cuts), name)
+		whole, split := parseBothDecodes(t, doc, 3)
+		ok, diff := same(whole, split)
+		assert.True(t, ok, "%s: %s", name, diff)
+		assert.Empty(t, split.err, name)
+	}
 }
 
 // TestDocumentsDecodedWholeWhenPartsCouldDiffer lists what makes decode
