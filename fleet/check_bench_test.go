@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/renewsim/renewsim/scenarios"
+	"github.com/renewsim/renewsim/sim"
 	simrun "github.com/renewsim/renewsim/sim/run"
 )
 
@@ -29,47 +30,17 @@ func BenchmarkCheck(b *testing.B) {
 	for _, s := range scenarios.ShapeMatrix() {
 		for _, n := range []int{1000, 10000} {
 			b.Run(fmt.Sprintf("shape=%s/certs=%d", s.Name, n), func(b *testing.B) {
-				dir := b.TempDir()
 				f := scenarios.NewSynthetic(s.Of(n), 1)
-				acm, zones := SyntheticExports(f)
-				acmFile := filepath.Join(dir, "fleet.jsonl")
-				if err := os.WriteFile(acmFile, acm, 0o644); err != nil {
-					b.Fatal(err)
-				}
-				zoneDir := filepath.Join(dir, "zones")
-				if err := os.Mkdir(zoneDir, 0o755); err != nil {
-					b.Fatal(err)
-				}
-				for name, z := range zones {
-					if err := os.WriteFile(filepath.Join(zoneDir, name), z, 0o644); err != nil {
-						b.Fatal(err)
-					}
-				}
+				in := writeExports(b, f)
 				var cpu0 syscall.Rusage
 				_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu0)
 				var expires, entries int
 				for b.Loop() {
-					fl, err := Read(Input{ACM: []string{acmFile}, Zones: []ZoneSource{{Path: zoneDir}}})
-					if err != nil {
-						b.Fatal(err)
-					}
-					p, err := Build(fl, Options{Now: f.Start, Until: f.Until})
-					if err != nil {
-						b.Fatal(err)
-					}
-					sc, err := scenarios.Parse(p.File, p.YAML)
-					if err != nil {
-						b.Fatal(err)
-					}
-					res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
-					if err != nil {
-						b.Fatal(err)
-					}
-					r := Assess(p, res.Log)
+					r, log := checkFleet(b, in, f)
 					if err := WriteText(io.Discard, r); err != nil {
 						b.Fatal(err)
 					}
-					expires, entries = r.Counts.Expires, len(res.Log)
+					expires, entries = r.Counts.Expires, len(log)
 				}
 				var cpu1 syscall.Rusage
 				_ = syscall.Getrusage(syscall.RUSAGE_SELF, &cpu1)
@@ -90,38 +61,9 @@ func BenchmarkCheck(b *testing.B) {
 // and the verdicts are the same bytes on one core and on two.
 func TestSyntheticExportsCheck(t *testing.T) {
 	f := scenarios.NewSynthetic(scenarios.ShapeMatrix()[len(scenarios.ShapeMatrix())-1].Of(600), 4)
-	dir := t.TempDir()
-	acm, zones := SyntheticExports(f)
-	acmFile := filepath.Join(dir, "fleet.jsonl")
-	if err := os.WriteFile(acmFile, acm, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var zs []ZoneSource
-	for name, z := range zones {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, z, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		zs = append(zs, ZoneSource{Path: path})
-	}
+	in := writeExports(t, f)
 	check := func() (*Report, string) {
-		fl, err := Read(Input{ACM: []string{acmFile}, Zones: zs})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Build(fl, Options{Now: f.Start, Until: f.Until})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := scenarios.Parse(p.File, p.YAML)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := Assess(p, res.Log)
+		r, _ := checkFleet(t, in, f)
 		var out strings.Builder
 		if err := WriteJSON(&out, r); err != nil {
 			t.Fatal(err)
@@ -154,6 +96,51 @@ func TestSyntheticExportsCheck(t *testing.T) {
 			t.Errorf("no certificate with the trap %s was found by the check", trap)
 		}
 	}
+}
+
+// writeExports writes the fleet's exports as the AWS CLI would give them
+// (SyntheticExports) into a temporary directory: a JSON Lines file and a
+// directory of zone files.
+func writeExports(tb testing.TB, f *scenarios.Synthetic) Input {
+	dir := tb.TempDir()
+	acm, zones := SyntheticExports(f)
+	acmFile := filepath.Join(dir, "fleet.jsonl")
+	if err := os.WriteFile(acmFile, acm, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	zoneDir := filepath.Join(dir, "zones")
+	if err := os.Mkdir(zoneDir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	for name, z := range zones {
+		if err := os.WriteFile(filepath.Join(zoneDir, name), z, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return Input{ACM: []string{acmFile}, Zones: []ZoneSource{{Path: zoneDir}}}
+}
+
+// checkFleet is what renewsim check does with in: read the exports, plan
+// the fleet over f's horizon, load the scenario, run it and judge every
+// certificate. It returns the verdicts and the run's record.
+func checkFleet(tb testing.TB, in Input, f *scenarios.Synthetic) (*Report, []sim.Entry) {
+	fl, err := Read(in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := Build(fl, Options{Now: f.Start, Until: f.Until})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sc, err := scenarios.Parse(p.File, p.YAML)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Assess(p, res.Log), res.Log
 }
 
 func assertContains(t *testing.T, s, sub, what string) bool {
