@@ -195,12 +195,7 @@ func (c Counts) Line() string {
 }
 
 func (c Counts) verdicts() string {
-	verb := func(n int, v string) string {
-		if n == 1 {
-			return "1 " + v + "s"
-		}
-		return fmt.Sprintf("%d %s", n, v)
-	}
+	verb := func(n int, v string) string { return fmt.Sprintf("%d %s", n, sim.Verb(n, v+"s", v)) }
 	return fmt.Sprintf("%s, %s, %d already expired, %d not issued, %d cannot tell", verb(c.Renews, "renew"), verb(c.Expires, "expire"), c.Expired, c.NotIssued, c.CannotTell)
 }
 
@@ -258,4 +253,3 @@ func more(n int) string {
 	return fmt.Sprintf("%d more times", n)
 }
 
-// count writes "1 certificate", "2 certificates".

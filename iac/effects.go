@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/renewsim/renewsim/sim"
 )
 
 // Resource types by what they are to the fleet.
@@ -98,13 +100,6 @@ func (w *world) under(owner string) []string {
 	return out
 }
 
-func verb(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // recsOf are the records of a side that a resource manages: its own, and,
 // for a certificate CloudFormation validates, the records it creates.
 func (w *world) recsOf(id string) []dns.RR {
@@ -167,14 +162,14 @@ func (a *assembler) recordEffects(ch *change, bw, aw *world) []Effect {
 			}
 			if repl != nil {
 				out = append(out, Effect{Text: fmt.Sprintf("changes the validation record %s to point at %s, but %s %s with %s",
-					strings.TrimSuffix(name, "."), repl.(*dns.CNAME).Target, bw.labels(users), verb(len(users), "validates", "validate"), rr.(*dns.CNAME).Target), Certificates: users})
+					strings.TrimSuffix(name, "."), repl.(*dns.CNAME).Target, bw.labels(users), sim.Verb(len(users), "validates", "validate"), rr.(*dns.CNAME).Target), Certificates: users})
 				continue
 			}
 			verbText := "destroys"
 			if slices.Contains(certTypes, ch.typ) {
 				verbText = "deletes with the certificate"
 			}
-			out = append(out, Effect{Text: fmt.Sprintf("%s the validation record %s that %s %s with", verbText, strings.TrimSuffix(name, "."), bw.labels(users), verb(len(users), "validates", "validate")), Certificates: users})
+			out = append(out, Effect{Text: fmt.Sprintf("%s the validation record %s that %s %s with", verbText, strings.TrimSuffix(name, "."), bw.labels(users), sim.Verb(len(users), "validates", "validate")), Certificates: users})
 		case dns.TypeCAA:
 			users := bw.under(name)
 			out = append(out, Effect{Text: fmt.Sprintf("removes the CAA record %s %s", strings.TrimSuffix(name, "."), strings.Join(strings.Fields(rr.String())[4:], " ")), Certificates: users})
@@ -192,7 +187,7 @@ func (a *assembler) recordEffects(ch *change, bw, aw *world) []Effect {
 			}
 			users := aw.validatedWith(name)
 			if len(users) > 0 {
-				out = append(out, Effect{Text: fmt.Sprintf("creates the validation record %s that %s %s with", strings.TrimSuffix(name, "."), aw.labels(users), verb(len(users), "validates", "validate")), Certificates: users})
+				out = append(out, Effect{Text: fmt.Sprintf("creates the validation record %s that %s %s with", strings.TrimSuffix(name, "."), aw.labels(users), sim.Verb(len(users), "validates", "validate")), Certificates: users})
 			}
 		case dns.TypeCAA:
 			if caaDone[canon(name)] {
@@ -206,7 +201,7 @@ func (a *assembler) recordEffects(ch *change, bw, aw *world) []Effect {
 				text = fmt.Sprintf("adds CAA at %s naming %s, Amazon among them", strings.TrimSuffix(name, "."), andList(issuers))
 				users = nil
 			} else if len(users) > 0 {
-				text += fmt.Sprintf(": Amazon may no longer issue for %s or the names below it, which %s %s", strings.TrimSuffix(name, "."), aw.labels(users), verb(len(users), "covers", "cover"))
+				text += fmt.Sprintf(": Amazon may no longer issue for %s or the names below it, which %s %s", strings.TrimSuffix(name, "."), aw.labels(users), sim.Verb(len(users), "covers", "cover"))
 			}
 			out = append(out, Effect{Text: text, Certificates: users})
 		}
@@ -270,7 +265,7 @@ func (a *assembler) certEffects(ch *change, bw, aw *world) []Effect {
 		if u := users(bw); len(u) > 0 {
 			still := users(aw)
 			if len(still) > 0 {
-				text += fmt.Sprintf(", which %s still %s: ACM refuses to delete a certificate in use (ResourceInUseException)", andList(still), verb(len(still), "uses", "use"))
+				text += fmt.Sprintf(", which %s still %s: ACM refuses to delete a certificate in use (ResourceInUseException)", andList(still), sim.Verb(len(still), "uses", "use"))
 			}
 		}
 		out = append(out, Effect{Text: text, Certificates: []string{id}})
@@ -280,7 +275,7 @@ func (a *assembler) certEffects(ch *change, bw, aw *world) []Effect {
 			text += "; " + n
 		}
 		if ch.deleteFirst && len(users(bw)) > 0 {
-			text += fmt.Sprintf("; it destroys the old one first, which ACM refuses while %s %s it (ResourceInUseException): add lifecycle { create_before_destroy = true }", andList(users(bw)), verb(len(users(bw)), "uses", "use"))
+			text += fmt.Sprintf("; it destroys the old one first, which ACM refuses while %s %s it (ResourceInUseException): add lifecycle { create_before_destroy = true }", andList(users(bw)), sim.Verb(len(users(bw)), "uses", "use"))
 		}
 		out = append(out, Effect{Text: text, Certificates: []string{id}})
 	case ActionUpdate:

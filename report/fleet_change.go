@@ -64,16 +64,9 @@ func (m *mdBudget) rows(header string, rows []string, what string) int {
 	}
 	if more := len(rows) - n; more > 0 {
 		fmt.Fprintf(&m.b, "\n%s %s not listed: the comment would outgrow what GitHub takes (65,536 characters); `renewsim check -json` and `-report DIR` list them all.\n",
-			sim.Count(more, "more "+what), isAre(more))
+			sim.Count(more, "more "+what), sim.Verb(more, "is", "are"))
 	}
 	return n
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
 }
 
 // writeFleetChangeMarkdown writes a pull-request comment about a change:

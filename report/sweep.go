@@ -135,12 +135,12 @@ func sweepPct(k, n int) string {
 // describeSweep says in one line what was swept: the variants, grid points
 // and runs.
 func describeSweep(a *sweep.Aggregate) string {
-	s := fmt.Sprintf("%s: %s", a.Scenario, sweepPlural(a.Variants, "variant"))
+	s := fmt.Sprintf("%s: %s", a.Scenario, sim.Count(a.Variants, "variant"))
 	switch {
 	case a.Runs > 0 && a.GridPoints > 1:
-		s += fmt.Sprintf(" (%s × %s)", sweepPlural(a.GridPoints, "grid point"), sweepPlural(a.Runs, "Monte Carlo run"))
+		s += fmt.Sprintf(" (%s × %s)", sim.Count(a.GridPoints, "grid point"), sim.Count(a.Runs, "Monte Carlo run"))
 	case a.Runs > 0:
-		s += fmt.Sprintf(" (%s)", sweepPlural(a.Runs, "Monte Carlo run"))
+		s += fmt.Sprintf(" (%s)", sim.Count(a.Runs, "Monte Carlo run"))
 	}
 	return s
 }
@@ -201,14 +201,6 @@ func sweepTable(b *bytes.Buffer, rows [][]string) {
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
-}
-
-// sweepPlural writes "1 variant", "2 variants".
-func sweepPlural(n int, unit string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, unit)
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 // lastByID maps the id of each item of xs to the index of the last item

@@ -653,7 +653,7 @@ func MarginHistogram(vs []sweep.Variant) ([]byte, error) {
 	if len(vs) > 0 {
 		name = vs[0].Scenario
 	}
-	title := fmt.Sprintf("%s: margin of %s", name, sweepPlural(len(vs), "variant"))
+	title := fmt.Sprintf("%s: margin of %s", name, sim.Count(len(vs), "variant"))
 	if none > 0 {
 		title += fmt.Sprintf("; %d not renewed or not served (not shown)", none)
 	}

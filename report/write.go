@@ -628,8 +628,6 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 	return out
 }
 
-// irregular are the units whose plural is not the unit and an s.
-
 func appendNew(list []string, s string) []string {
 	for _, x := range list {
 		if x == s {

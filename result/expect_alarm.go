@@ -135,6 +135,3 @@ func missedText(certs []*alarm.Cert) string {
 	return strings.Join(parts, ", ")
 }
 
-// plural writes "1 firing", "2 firings", "2 expiries or outages".
-
-// irregular are the units whose plural is not the unit and an s.
