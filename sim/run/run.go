@@ -100,9 +100,7 @@ func checkParsed(sc *sim.Scenario) (map[string][]mdns.RR, error) {
 		if i < len(sc.DNSLines) {
 			line = sc.DNSLines[i]
 		}
-		if _, ok := parsed[r]; !ok {
-			parsed[r] = checked(sc.File, line, r, rrs[i], perr[i], &errs)
-		}
+		parsed[r] = checked(sc.File, line, r, rrs[i], perr[i], &errs)
 	}
 	for _, ch := range sc.Timeline {
 		if ch.Do == sim.DoDNSAdd {

@@ -134,14 +134,15 @@ func TestDeterministic(t *testing.T) {
 func TestCheckRejectsBadRecords(t *testing.T) {
 	sc, err := scenarios.LoadLibrary("dns-happy")
 	require.NoError(t, err)
-	sc.DNSRecords = []string{"example.com. 300 IN CAA 0 issue \"amazon.com\"", "example.com 300 IN A 1.2.3.4", "bad. IN AAAA nope"}
-	sc.DNSLines = []int{10, 11, 12}
+	sc.DNSRecords = []string{"example.com. 300 IN CAA 0 issue \"amazon.com\"", "example.com 300 IN A 1.2.3.4", "bad. IN AAAA nope", "bad. IN AAAA nope"}
+	sc.DNSLines = []int{10, 11, 12, 13}
 	sc.Timeline = append(sc.Timeline, sim.Change{At: sc.Start, Do: sim.DoDNSDelete, Name: "x.", Type: "NOPE", Line: 20})
 	err = Check(sc)
 	require.Error(t, err)
 	msg := err.Error()
 	assert.Contains(t, msg, "library/dns-happy.yaml:11:1: bad DNS record \"example.com 300 IN A 1.2.3.4\": relative name")
 	assert.Contains(t, msg, "library/dns-happy.yaml:12:1: bad DNS record \"bad. IN AAAA nope\"")
+	assert.Contains(t, msg, "library/dns-happy.yaml:13:1: bad DNS record \"bad. IN AAAA nope\"", "each line is reported, the same text too")
 	assert.Contains(t, msg, "library/dns-happy.yaml:20:1: unknown DNS record type \"NOPE\"")
 	assert.NotContains(t, msg, ":10:1")
 	_, runErr := Run(context.Background(), sc, Options{})
