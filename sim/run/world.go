@@ -69,15 +69,13 @@ type world struct {
 	deps  map[string][]dnsKey // owner name -> cached answers it can change
 	// With the cache on, whole answers too — a CNAME chain followed, a CAA
 	// climb — forgotten when an answer they were made of can change
-	// (zoneChanged; cnameDeps and caaDeps: owner name -> whole answers):
+	// (zoneChanged; each memo's deps: owner name -> whole answers):
 	// the hourly attempts of a failing renewal then cost one lookup each,
 	// not one per name of the chain and of the climb. While one is found,
 	// touched collects the owner names its queries depend on, and uncached
 	// notes a query that bypassed the cache (a fault).
-	cnameMemo map[cnameMemoKey]sim.CNAMEAnswer
-	caaMemo   map[string]sim.CAAAnswer
-	cnameDeps map[string][]cnameMemoKey
-	caaDeps   map[string][]string
+	cnameMemo memo[cnameMemoKey, sim.CNAMEAnswer]
+	caaMemo   memo[string, sim.CAAAnswer]
 	touched   []string
 	uncached  bool
 	finding   bool // a whole answer is being found: touch collects
@@ -361,19 +359,13 @@ func (w *world) zoneChanged(owner string) {
 	// the root they all pass, made each change in a fleet's zone cost a
 	// new climb for every certificate. A chain's answer keeps the last
 	// query's rcode, so it goes with the ancestors too.
-	for _, name := range w.caaDeps[owner] {
-		delete(w.caaMemo, name)
-	}
-	delete(w.caaDeps, owner)
+	w.caaMemo.forget(owner)
 	for {
 		for _, k := range w.deps[owner] {
 			delete(w.cache, k)
 		}
 		delete(w.deps, owner)
-		for _, k := range w.cnameDeps[owner] {
-			delete(w.cnameMemo, k)
-		}
-		delete(w.cnameDeps, owner)
+		w.cnameMemo.forget(owner)
 		i := strings.IndexByte(owner, '.')
 		if owner == "." || i < 0 {
 			return
@@ -415,63 +407,70 @@ type cnameMemoKey struct {
 	maxHops          int
 }
 
-// memoOn tells whether whole answers are remembered (the cache is on), and
-// readies their maps.
-func (w *world) memoOn() bool {
-	if w.cache == nil {
-		return false
+// memo remembers whole answers by key, and which answers each owner
+// name's records went into, so that a change there forgets just those.
+type memo[K comparable, A any] struct {
+	answers map[K]A
+	deps    map[string][]K // owner name -> the answers made of its records
+}
+
+// forget forgets the answers made of owner's records.
+func (m *memo[K, A]) forget(owner string) {
+	for _, k := range m.deps[owner] {
+		delete(m.answers, k)
 	}
-	if w.cnameMemo == nil {
-		w.cnameMemo, w.cnameDeps = map[cnameMemoKey]sim.CNAMEAnswer{}, map[string][]cnameMemoKey{}
-		w.caaMemo, w.caaDeps = map[string]sim.CAAAnswer{}, map[string][]string{}
+	delete(m.deps, owner)
+}
+
+// reset forgets every answer.
+func (m *memo[K, A]) reset() {
+	clear(m.answers)
+	clear(m.deps)
+}
+
+// remembered is m's answer for key, found with find and remembered when
+// no query bypassed the cache (a fault) and find gave no error (errText).
+func remembered[K comparable, A any](w *world, m *memo[K, A], key K, find func() (a A, errText string)) A {
+	if a, ok := m.answers[key]; ok {
+		return a
 	}
-	return true
+	w.uncached, w.touched, w.finding = false, w.touched[:0], true
+	a, errText := find()
+	w.finding = false
+	if w.uncached || errText != "" {
+		return a
+	}
+	if m.answers == nil {
+		m.answers, m.deps = map[K]A{}, map[string][]K{}
+	}
+	m.answers[key] = a
+	for _, owner := range w.touched {
+		m.deps[owner] = append(m.deps[owner], key)
+	}
+	return a
 }
 
 // forgetMemos forgets every whole answer: a new run, or a fault that
 // starts or ends.
 func (w *world) forgetMemos() {
-	clear(w.cnameMemo)
-	clear(w.cnameDeps)
-	clear(w.caaMemo)
-	clear(w.caaDeps)
-}
-
-// startFinding starts collecting what the whole answer about to be found
-// depends on.
-func (w *world) startFinding() {
-	w.uncached, w.touched, w.finding = false, w.touched[:0], true
-}
-
-// found stops collecting, and tells whether the answer may be remembered:
-// no query bypassed the cache and it carries no error.
-func (w *world) found(errText string) bool {
-	w.finding = false
-	return !w.uncached && errText == ""
+	w.cnameMemo.reset()
+	w.caaMemo.reset()
 }
 
 // resolveCNAME follows the validation record's CNAME chain with real
 // queries, as a resolver would, up to MaxHops records.
 func (w *world) resolveCNAME(c sim.CheckCNAME) sim.CNAMEAnswer {
-	if !w.memoOn() {
+	if w.cache == nil {
 		return w.followCNAME(c)
 	}
-	key := cnameMemoKey{c.Record, c.Expected, c.MaxHops}
-	if a, ok := w.cnameMemo[key]; ok {
-		a.Cert, a.Attempt = c.Cert, c.Attempt
-		return a
-	}
-	w.startFinding()
-	a := w.followCNAME(c)
-	if w.found(a.Err) {
-		// The record keeps the chain: answers share it, and an append
-		// to one of them must copy.
+	a := remembered(w, &w.cnameMemo, cnameMemoKey{c.Record, c.Expected, c.MaxHops}, func() (sim.CNAMEAnswer, string) {
+		a := w.followCNAME(c)
+		// The record keeps the chain: answers share it, and an append to
+		// one of them must copy.
 		a.Chain = slices.Clip(a.Chain)
-		w.cnameMemo[key] = a
-		for _, name := range w.touched {
-			w.cnameDeps[name] = append(w.cnameDeps[name], key)
-		}
-	}
+		return a, a.Err
+	})
+	a.Cert, a.Attempt = c.Cert, c.Attempt
 	return a
 }
 
@@ -528,22 +527,14 @@ func (w *world) resolveA(name string) (string, string) {
 // caa finds the CAA record set that governs name: the first name with CAA
 // records, climbing from the name (without a leading "*.") to the root.
 func (w *world) caa(name string) sim.CAAAnswer {
-	if !w.memoOn() {
+	if w.cache == nil {
 		return w.climbCAA(name)
 	}
-	if a, ok := w.caaMemo[name]; ok {
-		return a
-	}
-	w.startFinding()
-	a := w.climbCAA(name)
-	if w.found(a.Err) {
+	return remembered(w, &w.caaMemo, name, func() (sim.CAAAnswer, string) {
+		a := w.climbCAA(name)
 		a.Records = slices.Clip(a.Records)
-		w.caaMemo[name] = a
-		for _, owner := range w.touched {
-			w.caaDeps[owner] = append(w.caaDeps[owner], name)
-		}
-	}
-	return a
+		return a, a.Err
+	})
 }
 
 func (w *world) climbCAA(name string) sim.CAAAnswer {

@@ -242,8 +242,8 @@ func TestRememberedAnswersFollowTheZone(t *testing.T) {
 			assert.Equal(t, fresh(caa), caa(), "step %d: CAA", i)
 			assert.Equal(t, fresh(cname), cname(), "step %d: CNAME", i)
 		}
-		assert.Len(t, w.caaMemo, 1, "step %d", i)
-		assert.Len(t, w.cnameMemo, 1, "step %d", i)
+		assert.Len(t, w.caaMemo.answers, 1, "step %d", i)
+		assert.Len(t, w.cnameMemo.answers, 1, "step %d", i)
 		change(st.add, st.remove...)
 	}
 }
