@@ -252,4 +252,3 @@ func more(n int) string {
 	}
 	return fmt.Sprintf("%d more times", n)
 }
-
