@@ -20,6 +20,10 @@ import (
 // told so.
 const scheduleProfile = "acm-cabf"
 
+// schedule is scheduleProfile, looked up once: renewalNotes compares every
+// renewal of every certificate with it.
+var schedule, scheduleKnown = sim.LookupProfile(scheduleProfile)
+
 // Report is what a check found: every certificate with its verdict, sorted
 // by urgency, and the notes about the fleet. It is the one result of a
 // check: the text, the -json document (its tagged fields, in their order),
@@ -513,7 +517,7 @@ func renewalNotes(p *Plan, e *Entry, issued []*sim.Entry) []string {
 		out = append(out, s+" — scripts and alarms written for yearly renewals need updating")
 	}
 	if p.ProfileName != scheduleProfile {
-		if sched, ok := sim.LookupProfile(scheduleProfile); ok {
+		if sched := &schedule; scheduleKnown {
 			for _, r := range rs {
 				step := time.Time{}
 				for _, t := range []time.Time{sched.From100d, sched.From47d} {

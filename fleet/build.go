@@ -188,7 +188,7 @@ func Build(f *Fleet, opt Options) (*Plan, error) {
 	p.Name = sanitizeID(strings.ToLower("fleet-"+account+"-"+region), "fleet")
 	p.File = p.Name + ".yaml"
 	p.Entries = entries(f)
-	zones := &zoneIndex{zones: f.Zones}
+	zones := newZoneIndex(f.Zones)
 	for _, e := range p.Entries {
 		classify(p, e, zones)
 	}
@@ -405,36 +405,32 @@ func unique(id string, used map[string]bool) string {
 type zoneIndex struct {
 	zones  []*Zone
 	used   map[string]bool
-	byApex map[string]*Zone // the first zone of each apex, made at the first lookup
+	byApex map[string]*Zone // the first zone of each apex
+}
+
+// newZoneIndex indexes zones by apex: a map, not a walk through every zone
+// for every name, which would make a check of thousands of zones
+// quadratic.
+func newZoneIndex(zones []*Zone) *zoneIndex {
+	zi := &zoneIndex{zones: zones, byApex: make(map[string]*Zone, len(zones))}
+	for _, z := range zones {
+		if _, ok := zi.byApex[z.Apex]; !ok {
+			zi.byApex[z.Apex] = z
+		}
+	}
+	return zi
 }
 
 // lookup is the zone whose data answers for name: the deepest zone that
 // contains it, unless a delegation in it sends name elsewhere. why says
 // what is missing when there is none.
 func (zi *zoneIndex) lookup(name string) (z *Zone, why string) {
-	name = canonical(dns.Fqdn(name))
-	if zi.byApex == nil {
-		// A map, not a walk through every zone for every name: a fleet of
-		// thousands of zones would make the check quadratic.
-		zi.byApex = make(map[string]*Zone, len(zi.zones))
-		for _, cand := range zi.zones {
-			if _, ok := zi.byApex[cand.Apex]; !ok {
-				zi.byApex[cand.Apex] = cand
-			}
-		}
-	}
+	name = canonical(name)
 	// The deepest zone is the first found climbing from the name. The
 	// root zone contains only the root (Zone.contains).
-	for cand := name; z == nil; {
+	for cand := name; cand != "" && z == nil; cand = parent(cand) {
 		if cand != "." || name == "." {
 			z = zi.byApex[cand]
-		}
-		i := strings.IndexByte(cand, '.')
-		if cand == "." || i < 0 {
-			break
-		}
-		if cand = cand[i+1:]; cand == "" {
-			cand = "."
 		}
 	}
 	if z == nil {
@@ -588,7 +584,7 @@ func chainLeaves(zones *zoneIndex, r *recordInfo) string {
 	cur := r.Name
 	seen := map[string]bool{}
 	for hop := 0; hop < maxChainHops; hop++ {
-		k := canonical(dns.Fqdn(cur))
+		k := canonical(cur)
 		if seen[k] || strings.HasSuffix(k, ".acm-validations.aws.") {
 			return ""
 		}
@@ -755,11 +751,9 @@ func emailNote(p *Plan) string {
 	s := fmt.Sprintf("e-mail validation: someone must follow an approval link at every renewal, about every %s under %s (%.1f times a year)",
 		days(now), p.ProfileName, perYear(now))
 	var later []string
-	for _, step := range scheduleSteps(&p.Profile) {
-		if step.After(p.Now) && step.Before(p.Until) {
-			d := every(step)
-			later = append(later, fmt.Sprintf("every %s from %s (%.1f times a year)", days(d), day(step), perYear(d)))
-		}
+	for _, step := range horizonSteps(p) {
+		d := every(step)
+		later = append(later, fmt.Sprintf("every %s from %s (%.1f times a year)", days(d), day(step), perYear(d)))
 	}
 	if len(later) > 0 {
 		s += ", then " + strings.Join(later, ", then ")
@@ -769,12 +763,13 @@ func emailNote(p *Plan) string {
 
 func perYear(every time.Duration) float64 { return float64(365*sim.Day) / float64(every) }
 
-// scheduleSteps are the dates from which the profile's public certificates
-// get other lifetimes and windows, in order.
-func scheduleSteps(p *sim.Profile) []time.Time {
+// horizonSteps are the dates from which the profile's public certificates
+// get other lifetimes and windows, in order, that fall after the plan's
+// now and before its until.
+func horizonSteps(p *Plan) []time.Time {
 	var out []time.Time
-	for _, t := range []time.Time{p.TransitionDate, p.From100d, p.From47d} {
-		if !t.IsZero() {
+	for _, t := range []time.Time{p.Profile.TransitionDate, p.Profile.From100d, p.Profile.From47d} {
+		if !t.IsZero() && t.After(p.Now) && t.Before(p.Until) {
 			out = append(out, t)
 		}
 	}
@@ -821,7 +816,7 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 				continue
 			}
 			for _, n := range e.Domains {
-				base := canonical(dns.Fqdn(sim.BaseName(n)))
+				base := canonical(sim.BaseName(n))
 				if (base == pz.Name || strings.HasSuffix(base, "."+pz.Name)) && !slices.Contains(names, n) {
 					names = append(names, n)
 				}
@@ -843,12 +838,10 @@ func fleetNotes(p *Plan, f *Fleet, zones *zoneIndex) []string {
 		window := p.Profile.Window(sim.TypeAmazonIssued, p.Now)
 		at := "T−" + dayCount(window)
 		shortest := window
-		for _, step := range scheduleSteps(&p.Profile) {
-			if step.After(p.Now) && step.Before(p.Until) {
-				w := p.Profile.Window(sim.TypeAmazonIssued, step)
-				at += fmt.Sprintf(" (T−%s from %s)", dayCount(w), day(step))
-				shortest = min(shortest, w)
-			}
+		for _, step := range horizonSteps(p) {
+			w := p.Profile.Window(sim.TypeAmazonIssued, step)
+			at += fmt.Sprintf(" (T−%s from %s)", dayCount(w), day(step))
+			shortest = min(shortest, w)
 		}
 		if w := int(shortest / sim.Day); d >= w {
 			out = append(out, fmt.Sprintf("DaysBeforeExpiry is %d (account configuration): ACM sends Approaching Expiration events from %d days before expiry, but under %s it renews public certificates only at %s — every healthy renewal raises them first, so an alarm on them (or on DaysToExpiry ≤ %d) fires every cycle; a threshold between 45 and 60 days was silent when ACM renewed at T−60. Alarm below %d days, or on Renewal Action Required",

@@ -280,7 +280,7 @@ func sign(n int) int {
 func TestZoneLookupDeepest(t *testing.T) {
 	parent, child, other := NewZone("example.com"), NewZone("child.example.com"), NewZone("example.org")
 	for _, order := range [][]*Zone{{parent, child, other}, {other, child, parent}} {
-		zi := &zoneIndex{zones: order}
+		zi := newZoneIndex(order)
 		for name, want := range map[string]*Zone{
 			"www.example.com": parent, "example.com.": parent, "WWW.Example.COM": parent,
 			"a.b.child.example.com": child, "child.example.com": child,

@@ -171,7 +171,7 @@ func (f *Fleet) Certificate(arn string) *Certificate {
 // RecordsAt is the records at owner (copies), in the order added.
 func (z *Zone) RecordsAt(owner string) []dns.RR {
 	var out []dns.RR
-	for _, rr := range z.owners[canonical(dns.Fqdn(owner))] {
+	for _, rr := range z.owners[canonical(owner)] {
 		out = append(out, dns.Copy(rr))
 	}
 	return out

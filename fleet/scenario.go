@@ -274,7 +274,7 @@ func writeCertificate(b *strings.Builder, p *Plan, e *Entry, resIDs map[string]s
 		line("    region: ", ys(e.Region))
 	}
 	line("    domain: ", ys(c.Domain))
-	names := c.Names()
+	names := e.Domains // c.Names(), as entries made them
 	if len(names) > 1 {
 		line("    sans: [", joinQuoted(names[1:]), "]")
 	}
