@@ -604,17 +604,13 @@ const (
 	maxScheduleSteps = 8
 )
 
-// accountRE is an AWS account id; regionRE is the shape of every AWS
-// partition's region names (us-east-1, eu-central-2, us-gov-west-1,
-// cn-north-1, us-iso-east-1, us-isob-east-1, eu-isoe-west-1, …): AWS's
-// partitions.json regionRegex values, lower case.
-var (
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
-)
+// regionRE is the shape of every AWS partition's region names (us-east-1,
+// eu-central-2, us-gov-west-1, cn-north-1, us-iso-east-1, us-isob-east-1,
+// eu-isoe-west-1, …): AWS's partitions.json regionRegex values, lower case.
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
 
-// ValidAccount tells whether s is an AWS account id (12 digits).
-func ValidAccount(s string) bool { return accountRE.MatchString(s) }
+// ValidAccount tells whether s is an AWS account id: 12 digits.
+func ValidAccount(s string) bool { return len(s) == 12 && onlyBytes(s, digitBytes, "") }
 
 // ValidRegion tells whether s is shaped like an AWS region name.
 func ValidRegion(s string) bool { return regionRE.MatchString(s) }
@@ -727,10 +723,13 @@ func (k *knob) rangeText() string {
 	}
 	var r string
 	switch k.kind {
-	case "duration":
+	case "duration", "schedule":
 		r = FormatDuration(time.Duration(k.lo)) + " to " + FormatDuration(time.Duration(k.hi))
 		if k.lo == 0 {
 			r = "0 to " + FormatDuration(time.Duration(k.hi))
+		}
+		if k.kind == "schedule" {
+			return fmt.Sprintf("%s, or such a duration followed by up to %d more, each from a later date (like 398d, 200d from 2026-03-15)", r, maxScheduleSteps)
 		}
 	case "int":
 		r = fmt.Sprintf("%d to %d", k.lo, k.hi)
@@ -738,12 +737,6 @@ func (k *knob) rangeText() string {
 		return fmt.Sprintf("at most %d different whole days, each %d to %d", maxDayList, k.lo, k.hi)
 	case "date":
 		return "none or a date in " + SupportedRange()
-	case "schedule":
-		d := FormatDuration(time.Duration(k.lo)) + " to " + FormatDuration(time.Duration(k.hi))
-		if k.lo == 0 {
-			d = "0 to " + FormatDuration(time.Duration(k.hi))
-		}
-		return fmt.Sprintf("%s, or such a duration followed by up to %d more, each from a later date (like 398d, 200d from 2026-03-15)", d, maxScheduleSteps)
 	}
 	if k.off {
 		r = "0 (none) or " + r
@@ -910,7 +903,7 @@ func (k *knob) validString(v string) bool {
 	case "eligibility":
 		return v == EligibleInUse || v == EligibleInUseOrExported
 	case "account":
-		return accountRE.MatchString(v)
+		return ValidAccount(v)
 	case "region":
 		return regionRE.MatchString(v)
 	case "renewal_policy":
