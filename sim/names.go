@@ -190,16 +190,11 @@ func decodePunycode(s string) (string, bool) {
 // _acme.example.com). A scan, not a regular expression: checks read every
 // label of every name of a fleet.
 func ValidLabel(l string, underscore bool) bool {
-	if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-		return false
+	extra := "-"
+	if underscore {
+		extra = "-_"
 	}
-	for i := 0; i < len(l); i++ {
-		c := l[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' && underscore) {
-			return false
-		}
-	}
-	return true
+	return len(l) > 0 && len(l) <= 63 && l[0] != '-' && l[len(l)-1] != '-' && onlyBytes(l, alnumBytes, extra)
 }
 
 // CertARN is an ACM certificate ARN taken apart.
@@ -229,9 +224,9 @@ func ParseCertARN(s string) (a CertARN, ok bool) {
 	part, service, region := field[0], field[1], field[2]
 	account, id, found := strings.Cut(rest, ":certificate/")
 	switch {
-	case !found, service != "acm", !strings.HasPrefix(part, "aws"), !onlyBytes(part[3:], "a-z", "-"),
-		region == "", !onlyBytes(region, "a-z09", "-"), len(account) != 12, !onlyBytes(account, "09", ""),
-		id == "", !onlyBytes(id, "a-zA-Z09", "-"):
+	case !found, service != "acm", !strings.HasPrefix(part, "aws"), !onlyBytes(part[3:], lowerBytes, "-"),
+		region == "", !onlyBytes(region, lowerBytes|digitBytes, "-"), !ValidAccount(account),
+		id == "", !onlyBytes(id, alnumBytes, "-"):
 		return a, false
 	}
 	return CertARN{Partition: part, Region: region, Account: account, ID: id}, true
@@ -240,20 +235,26 @@ func ParseCertARN(s string) (a CertARN, ok bool) {
 // ValidID tells whether s is an id of a scenario's certificate or
 // resource: a letter or a digit, then letters, digits, '_' and '-'.
 func ValidID(s string) bool {
-	return s != "" && onlyBytes(s[:1], "a-zA-Z09", "") && onlyBytes(s, "a-zA-Z09", "_-")
+	return s != "" && onlyBytes(s[:1], alnumBytes, "") && onlyBytes(s, alnumBytes, "_-")
 }
 
-// onlyBytes tells whether every byte of s is in one of the classes named
-// by classes ("a-z" lower-case letters, "A-Z" upper-case, "09" digits,
-// each written once, in any order) or among extra.
-func onlyBytes(s, classes, extra string) bool {
-	lower := strings.Contains(classes, "a-z")
-	upper := strings.Contains(classes, "A-Z")
-	digit := strings.Contains(classes, "09")
+// The byte classes onlyBytes accepts.
+const (
+	lowerBytes = 1 << iota // a-z
+	upperBytes             // A-Z
+	digitBytes             // 0-9
+	alnumBytes = lowerBytes | upperBytes | digitBytes
+)
+
+// onlyBytes tells whether every byte of s is in one of classes or among
+// extra.
+func onlyBytes(s string, classes int, extra string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case lower && 'a' <= c && c <= 'z', upper && 'A' <= c && c <= 'Z', digit && '0' <= c && c <= '9':
+		case classes&lowerBytes != 0 && 'a' <= c && c <= 'z',
+			classes&upperBytes != 0 && 'A' <= c && c <= 'Z',
+			classes&digitBytes != 0 && '0' <= c && c <= '9':
 		case strings.IndexByte(extra, c) >= 0:
 		default:
 			return false

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -35,8 +34,6 @@ func (l *liveFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&l.accounts, "accounts", "", "with -aws and -assume-role: the account `IDS` to check as one fleet, comma-separated, or a file of them (one per line, # comments)")
 	fs.StringVar(&l.exportDir, "export", "", "with -aws: write what was read to `DIR` in the AWS CLI's shapes (DIR/acm, DIR/zones, DIR/account-config.json): check -acm DIR/acm -zones DIR/zones -account-config DIR/account-config.json gives the same output")
 }
-
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // options checks the flags of -aws: every usage error before any call.
 func (l *liveFlags) options(f checkFlags) (*awsread.Options, error) {
@@ -107,7 +104,7 @@ func accountIDs(v string) ([]string, error) {
 		for n := 1; sc.Scan(); n++ {
 			line, _, _ := strings.Cut(sc.Text(), "#")
 			for _, f := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-				if !accountRE.MatchString(f) {
+				if !sim.ValidAccount(f) {
 					return nil, usagef("%s:%d: want a 12-digit account id, got %q", v, n, f)
 				}
 				fields = append(fields, f)
@@ -116,7 +113,7 @@ func accountIDs(v string) ([]string, error) {
 	} else {
 		for _, f := range strings.Split(v, ",") {
 			f = strings.TrimSpace(f)
-			if !accountRE.MatchString(f) {
+			if !sim.ValidAccount(f) {
 				return nil, usagef("-accounts: want 12-digit account ids like 111122223333,444455556666, got %q", f)
 			}
 			fields = append(fields, f)
