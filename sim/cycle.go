@@ -58,6 +58,13 @@ func (m *Model) countdown(n int) []int {
 	return m.days[len(m.days)-n:]
 }
 
+// The window entry of an ineligible certificate says why in its text,
+// between these two; CycleReader reads the reason back from there.
+const (
+	notEligibleText = "; not eligible: "
+	notTriedText    = ", so ACM does not try to renew"
+)
+
 func (m *Model) openWindow(now time.Time, c *certState) {
 	m.refreshEligibility(c)
 	text := fmt.Sprintf("renewal window opened %s before expiry", FormatDuration(c.notAfter.Sub(now)))
@@ -65,7 +72,7 @@ func (m *Model) openWindow(now time.Time, c *certState) {
 	if c.eligibility != Eligible {
 		var why string
 		cause, why = m.ineligibleWhy(c)
-		text += "; not eligible: " + why + ", so ACM does not try to renew"
+		text += notEligibleText + why + notTriedText
 	}
 	m.log(now, KindWindow, c, "", Detail{Text: text, Cycle: c.cycle, StatusDetail: &StatusDetail{Eligibility: c.eligibility, Cause: cause}, NotAfter: timePtr(c.notAfter)})
 	if c.phase != PhaseIdle {

@@ -54,12 +54,11 @@ type CycleReader struct {
 	// reads millions of entries into cycles.
 	times *[3]time.Time
 	// What the open cycle's entries said, for its reason.
-	ineligible     Cause     // the eligibility cause last recorded, "" while eligible
-	ineligibleText string    // the window's words for it (the IDN rule names the name)
-	failed         *Entry    // the last failing attempt
-	caa            *Entry    // the last CAA check
-	reason         string    // the last renewal status reason recorded (PCA_*, CAA_ERROR)
-	failedAt       time.Time // when failed was recorded
+	ineligible     Cause  // the eligibility cause last recorded, "" while eligible
+	ineligibleText string // the window's words for it (the IDN rule names the name)
+	failed         *Entry // the last failing attempt
+	caa            *Entry // the last CAA check
+	reason         string // the last renewal status reason recorded (PCA_*, CAA_ERROR)
 }
 
 // Add reads one entry of the certificate. Entries of other kinds than
@@ -81,8 +80,8 @@ func (r *CycleReader) Add(e *Entry) {
 		r.ineligible, r.ineligibleText = "", ""
 		if d.StatusOf().Eligibility == Ineligible {
 			r.ineligible = d.StatusOf().Cause
-			if _, why, ok := strings.Cut(d.Text, "; not eligible: "); ok {
-				r.ineligibleText = strings.TrimSuffix(why, ", so ACM does not try to renew")
+			if _, why, ok := strings.Cut(d.Text, notEligibleText); ok {
+				r.ineligibleText = strings.TrimSuffix(why, notTriedText)
 			}
 		}
 	case KindStatus:
@@ -98,7 +97,7 @@ func (r *CycleReader) Add(e *Entry) {
 		r.reason = s.Reason
 	case KindAttempt:
 		if d.OK != nil && !*d.OK {
-			r.failed, r.failedAt = e, e.Time
+			r.failed = e
 		}
 	case KindCAA:
 		r.caa = e
@@ -141,7 +140,7 @@ func (r *CycleReader) open(notAfter time.Time) {
 	}
 	r.cycles = append(r.cycles, Cycle{N: len(r.cycles) + 1, NotAfter: notAfter, Outcome: OutcomePending})
 	r.times = new([3]time.Time)
-	r.failed, r.caa, r.reason, r.failedAt = nil, nil, "", time.Time{}
+	r.failed, r.caa, r.reason = nil, nil, ""
 }
 
 // current is the open cycle, nil when there is none (before the
@@ -165,7 +164,7 @@ func (r *CycleReader) why(expired bool) string {
 			return "not eligible: " + r.ineligibleText
 		}
 		return "not eligible: " + r.ineligible.Explain()
-	case r.caa != nil && r.caa.Detail.OK != nil && !*r.caa.Detail.OK && (r.failed == nil || !r.caa.Time.Before(r.failedAt)):
+	case r.caa != nil && r.caa.Detail.OK != nil && !*r.caa.Detail.OK && (r.failed == nil || !r.caa.Time.Before(r.failed.Time)):
 		var probs []string
 		for _, a := range r.caa.Detail.CAA {
 			if !a.OK {
