@@ -134,4 +134,3 @@ func missedText(certs []*alarm.Cert) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
