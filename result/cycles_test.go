@@ -1,27 +1,14 @@
 package result_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/renewsim/renewsim/result"
-	"github.com/renewsim/renewsim/scenarios"
 	"github.com/renewsim/renewsim/sim"
-	simrun "github.com/renewsim/renewsim/sim/run"
 )
-
-// runSource loads and runs a scenario's YAML and builds its result.
-func runSource(t *testing.T, src string) result.Scenario {
-	t.Helper()
-	sc, err := scenarios.Parse("t.yaml", []byte(src))
-	require.NoError(t, err)
-	res, err := simrun.Run(context.Background(), sc, simrun.Options{CacheDNS: true, CacheProbes: true})
-	require.NoError(t, err)
-	return result.Build(sc, res.Seed, res.Log)
-}
 
 // One truth per cycle (issue 18 §2): the certificate of
 // exported-renewed-detached renews once, and the certificate that renewal
@@ -29,7 +16,7 @@ func runSource(t *testing.T, src string) result.Scenario {
 // first cycle), final_outcome expired, and the two cycles with their dates
 // and the second one's reason — and expectations can name either.
 func TestRenewedThenExpiredHasOneTruthPerCycle(t *testing.T) {
-	s := runSource(t, librarySource(t, "exported-renewed-detached", "expect:", `expect:
+	s := runDoc(t, librarySource(t, "exported-renewed-detached", "expect:", `expect:
   - {cert: web, final_outcome: expired}
   - {cert: web, final_outcome: renewed}
   - {cert: web, cycle: 1, event: ACM Certificate Available, count: 0}
@@ -80,7 +67,7 @@ func TestRenewedThenExpiredHasOneTruthPerCycle(t *testing.T) {
 // E-mails counted per cycle: the approval e-mails of the renewal clicked
 // late all belong to its first cycle.
 func TestEmailsPerCycle(t *testing.T) {
-	s := runSource(t, librarySource(t, "email-clicked-late", "expect:", `expect:
+	s := runDoc(t, librarySource(t, "email-clicked-late", "expect:", `expect:
   - {cert: web, cycle: 1, email: approval, min: 1}
   - {cert: web, cycle: 2, email: approval, count: 0}`))
 	for _, e := range s.Expectations {

@@ -12,9 +12,9 @@ import (
 
 // checkMore checks the expectations of issue 10 §4: later cycles, event
 // contents and times, renewals, and when a resource serves a renewed
-// certificate. handled is false for the others, which check reads as
-// before.
-func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
+// certificate. cert is e.Cert's result, nil when there is none. handled
+// is false for the others, which check reads as before.
+func checkMore(s *Scenario, cert *Cert, e sim.Expectation) (res Expectation, handled bool) {
 	res = Expectation{Text: e.Text}
 	pass := func(ok bool, format string, args ...any) (Expectation, bool) {
 		res.Passed = ok
@@ -36,7 +36,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 	case e.Kind == sim.ExpectServes:
 		return checkServes(s, e, pass)
 	case e.Kind == sim.ExpectFinalOutcome:
-		return checkFinal(s, e, pass)
+		return checkFinal(cert, e, pass)
 	case e.Kind == sim.ExpectEmail && e.Cycle > 0:
 		n := 0
 		eachInCycle(s.log, own, e.Cycle, func(en *sim.Entry) {
@@ -125,13 +125,7 @@ func checkMore(s *Scenario, e sim.Expectation) (res Expectation, handled bool) {
 // checkFinal checks what happened last to the certificate: the outcome of
 // the last cycle decided (Cert.FinalOutcome), and says which cycle that
 // was.
-func checkFinal(s *Scenario, e sim.Expectation, pass func(bool, string, ...any) (Expectation, bool)) (Expectation, bool) {
-	var c *Cert
-	for i := range s.Certificates {
-		if s.Certificates[i].ID == e.Cert {
-			c = &s.Certificates[i]
-		}
-	}
+func checkFinal(c *Cert, e sim.Expectation, pass func(bool, string, ...any) (Expectation, bool)) (Expectation, bool) {
 	if c == nil {
 		return pass(false, "expected final outcome %s, got no such certificate", e.Outcome)
 	}

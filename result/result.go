@@ -98,14 +98,7 @@ func (c *Cert) Final() sim.Outcome {
 
 // LastDecided is the last cycle that was renewed or expired, nil when none
 // was (or the Cert has no cycles).
-func (c *Cert) LastDecided() *sim.Cycle {
-	for i := len(c.Cycles) - 1; i >= 0; i-- {
-		if c.Cycles[i].Outcome != sim.OutcomePending {
-			return &c.Cycles[i]
-		}
-	}
-	return nil
-}
+func (c *Cert) LastDecided() *sim.Cycle { return sim.LastDecided(c.Cycles) }
 
 // Margin is how long before the first certificate's expiry it was renewed
 // (negative or absent when it was not).
@@ -229,7 +222,11 @@ func newChecker(s *Scenario) *checker {
 
 func (c *checker) check(e sim.Expectation) Expectation {
 	s := c.s
-	if res, ok := checkMore(s, e); ok {
+	var cert *Cert
+	if i, ok := c.certs[e.Cert]; ok {
+		cert = &s.Certificates[i]
+	}
+	if res, ok := checkMore(s, cert, e); ok {
 		return res
 	}
 	res := Expectation{Text: e.Text}
@@ -237,10 +234,6 @@ func (c *checker) check(e sim.Expectation) Expectation {
 		res.Passed = ok
 		res.Detail = fmt.Sprintf(format, args...)
 		return res
-	}
-	var cert *Cert
-	if i, ok := c.certs[e.Cert]; ok {
-		cert = &s.Certificates[i]
 	}
 	switch e.Kind {
 	case sim.ExpectOutcome:

@@ -34,12 +34,21 @@ type Cycle struct {
 // unrenewed in cycle 2 ends expired; one whose cycle 2 is still open when
 // the run stops ends renewed.
 func FinalOutcome(cycles []Cycle) Outcome {
-	for i := len(cycles) - 1; i >= 0; i-- {
-		if o := cycles[i].Outcome; o != OutcomePending {
-			return o
-		}
+	if last := LastDecided(cycles); last != nil {
+		return last.Outcome
 	}
 	return OutcomePending
+}
+
+// LastDecided is the last of cycles that was renewed or expired, nil when
+// none was.
+func LastDecided(cycles []Cycle) *Cycle {
+	for i := len(cycles) - 1; i >= 0; i-- {
+		if cycles[i].Outcome != OutcomePending {
+			return &cycles[i]
+		}
+	}
+	return nil
 }
 
 // CycleReader reads the renewal cycles of one certificate from its entries,
