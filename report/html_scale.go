@@ -241,8 +241,9 @@ func failingCerts(sc *result.Scenario, tl *Timeline, fates []laneFate, byCert ma
 		if spec := specs[l.ID]; spec != nil {
 			typ = spec.Type
 		}
-		f.Cause = failureCause(typ, sc.Log(), at)
-		for j, line := range diagnose(sc.Spec(), sc.Log(), at) {
+		ev := gather(sc.Log(), at)
+		f.Cause = failureCause(typ, ev)
+		for j, line := range diagnoseEvidence(sc.Spec(), ev) {
 			line = strings.TrimSpace(line)
 			if j == 0 {
 				line = strings.TrimPrefix(line, "why: ")
@@ -539,13 +540,12 @@ var _ = template.Must(htmlTemplate.New("fleet-scenario").Parse(`
 {{- end}}`))
 
 // failureCause names in a few words why a certificate did not renew, from
-// the cause codes of its entries at those positions of log, in the order
-// diagnose weighs them: a CAA refusal after the last failing attempt,
-// e-mail validation, ineligibility, then the first name of the last
-// failing attempt. Certificates that fail alike share it, so that a fleet's
-// failures can be counted by cause.
-func failureCause(typ string, log []sim.Entry, at []int32) string {
-	ev := gather(log, at)
+// the cause codes of its entries' evidence, in the order diagnose weighs
+// them: a CAA refusal after the last failing attempt, e-mail validation,
+// ineligibility, then the first name of the last failing attempt.
+// Certificates that fail alike share it, so that a fleet's failures can be
+// counted by cause.
+func failureCause(typ string, ev evidence) string {
 	last, window, caa := ev.last, ev.window, ev.caa
 	if caa != nil && caa.Detail.OK != nil && !*caa.Detail.OK && (last == nil || !caa.Time.Before(last.Time)) {
 		for _, a := range caa.Detail.CAA {

@@ -493,7 +493,7 @@ type evidence struct {
 	domains           []string
 	delivered         map[string][]string // domain -> recipients the mail reached
 	refused           map[string][]string // domain -> recipients that refused it
-	approved          map[string]bool     // domain -> a link was followed and accepted
+	approved          map[string]bool     // domain -> a link followed and accepted approved it
 }
 
 // gather reads the evidence from a certificate's entries at those
@@ -528,6 +528,16 @@ func gather(log []sim.Entry, at []int32) evidence {
 			}
 		}
 	}
+	// A click counts only if the last failing attempt found the name
+	// validated: a link of an earlier cycle is followed and accepted by the
+	// page, but approves nothing now.
+	if ev.last != nil {
+		for _, c := range ev.last.Detail.Checks {
+			if ev.approved[c.Domain] && c.Status != sim.ValidationSuccess {
+				ev.approved[c.Domain] = false
+			}
+		}
+	}
 	return ev
 }
 
@@ -536,7 +546,11 @@ func gather(log []sim.Entry, at []int32) evidence {
 // those positions of log; sc gives the profile's numbers (nil when the
 // record was read back without its scenario).
 func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
-	ev := gather(log, at)
+	return diagnoseEvidence(sc, gather(log, at))
+}
+
+// diagnoseEvidence is diagnose on the evidence gathered already.
+func diagnoseEvidence(sc *sim.Scenario, ev evidence) []string {
 	last, window, caa := ev.last, ev.window, ev.caa
 	domains, delivered, refused, approved := ev.domains, ev.delivered, ev.refused, ev.approved
 	if caa != nil && caa.Detail.OK != nil && !*caa.Detail.OK && (last == nil || !caa.Time.Before(last.Time)) {
@@ -547,16 +561,6 @@ func diagnose(sc *sim.Scenario, log []sim.Entry, at []int32) []string {
 			}
 		}
 		return append(out, "    fix: add a CAA record that names amazon.com (issue, or issuewild for wildcard names), or remove the one that forbids it")
-	}
-	// A click counts only if the last failing attempt found the name
-	// validated: a link of an earlier cycle is followed and accepted by the
-	// page, but approves nothing now.
-	if last != nil {
-		for _, c := range last.Detail.Checks {
-			if approved[c.Domain] && c.Status != sim.ValidationSuccess {
-				approved[c.Domain] = false
-			}
-		}
 	}
 	if len(domains) > 0 {
 		out := []string{"why: not every name was approved by e-mail:"}
